@@ -1,0 +1,1 @@
+"""Prompt and response screening for the GenAI platform's fast filtering path (stdlib only)."""
