@@ -1,0 +1,95 @@
+"""The screening pipeline: run every detector, decide the action, redact. Pure; no I/O."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from dataclasses import dataclass, field
+from typing import Literal
+
+from genai_filter import injection, normalize, output, pii, secrets
+from genai_filter.config import Config
+from genai_filter.findings import Finding
+
+Direction = Literal["input", "output"]
+Action = Literal["allow", "redact", "block"]
+
+
+@dataclass(frozen=True, slots=True)
+class ScreenResult:
+    action: Action
+    text: str | None  # None when blocked
+    findings: list[Finding]
+
+    def categories(self) -> list[str]:
+        return sorted({f.category for f in self.findings})
+
+
+@dataclass(slots=True)
+class Redactor:
+    """Replaces spans with typed placeholders; one instance per request so that a value repeated
+    across the messages of a conversation gets the same placeholder everywhere."""
+
+    mode: str = "placeholder"
+    key: bytes = b""
+    _numbers: dict[tuple[str, str], int] = field(default_factory=dict)
+    _per_type: dict[str, int] = field(default_factory=dict)
+
+    def label(self, kind: str, value: str) -> str:
+        if self.mode == "pseudonym":
+            digest = hmac.new(self.key, f"{kind}\x00{value}".encode("utf-8", "surrogatepass"), hashlib.sha256)
+            return f"<{kind}:{digest.hexdigest()[:6]}>"
+        n = self._numbers.get((kind, value))
+        if n is None:
+            n = self._per_type.get(kind, 0) + 1
+            self._per_type[kind] = n
+            self._numbers[(kind, value)] = n
+        return f"[{kind}_{n}]"
+
+    def redact(self, text: str, findings: list[Finding]) -> str:
+        spans = sorted(findings, key=lambda f: (f.start, -f.end))
+        merged: list[tuple[int, int, Finding]] = []
+        for f in spans:
+            if merged and f.start < merged[-1][1]:
+                start, end, best = merged[-1]
+                merged[-1] = (start, max(end, f.end), f if f.score > best.score else best)
+            else:
+                merged.append((f.start, f.end, f))
+        out: list[str] = []
+        pos = 0
+        for start, end, best in merged:
+            out.append(text[pos:start])
+            out.append(self.label(best.type, text[start:end]))
+            pos = end
+        out.append(text[pos:])
+        return "".join(out)
+
+
+class Screener:
+    def __init__(self, cfg: Config) -> None:
+        self.cfg = cfg
+        self.leaks = output.LeakDetector(cfg.system_message(), cfg.canary_token)
+
+    def findings(self, text: str, direction: Direction) -> list[Finding]:
+        if self.cfg.injection_threshold is None:
+            found = list(injection.detect(text, direction=direction))
+        else:
+            found = list(injection.detect(text, direction=direction, threshold=self.cfg.injection_threshold))
+        found.extend(pii.detect(text))
+        found.extend(secrets.detect(text))
+        if direction == "output":
+            found.extend(output.exfiltration(text, self.cfg.exfil_allowed_hosts))
+            found.extend(self.leaks.detect(text, normalize.decoded_segments))
+        found.sort(key=lambda f: (f.start, f.end, f.category, f.type))
+        return found
+
+    def screen(self, text: str, direction: Direction, redactor: Redactor) -> ScreenResult:
+        found = self.findings(text, direction)
+        actions = self.cfg.actions(direction)
+        verdicts = [actions.get(f.category, "block") for f in found]
+        if "block" in verdicts:
+            return ScreenResult("block", None, found)
+        to_redact = [f for f, v in zip(found, verdicts, strict=True) if v == "redact"]
+        if to_redact:
+            return ScreenResult("redact", redactor.redact(text, to_redact), found)
+        return ScreenResult("allow", text, found)
