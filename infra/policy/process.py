@@ -1,0 +1,141 @@
+"""Start a policy pack the way the Pulumi engine does and talk to it over its gRPC Analyzer interface."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import select
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from types import TracebackType
+from typing import IO, Any
+
+import grpc
+from google.protobuf import empty_pb2
+from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
+
+from infra.policy.errors import PolicyPackError
+
+START_TIMEOUT_S = 60.0
+RPC_TIMEOUT_S = 120.0
+# The SDK's `python -m pulumi.policy` parses but never dials the engine address (it only matters
+# for pulumi.log, which falls back to stderr when no engine is configured), so any value will do.
+ENGINE_ADDRESS = "127.0.0.1:0"
+MAX_MESSAGE = 1 << 30
+
+
+def check_pack_dir(pack_dir: Path) -> None:
+    if not pack_dir.is_dir():
+        raise PolicyPackError(f"policy pack directory {pack_dir} does not exist")
+    for required in ("PulumiPolicy.yaml", "__main__.py"):
+        if not (pack_dir / required).is_file():
+            raise PolicyPackError(f"policy pack {pack_dir} has no {required}")
+
+
+def _last_line(stream: IO[bytes]) -> str:
+    stream.seek(0)
+    lines = [ln.strip() for ln in stream.read().decode(errors="replace").splitlines() if ln.strip()]
+    return lines[-1] if lines else "no output"
+
+
+class PackProcess:
+    """A running policy pack. Use as a context manager: the process is killed in all cases."""
+
+    def __init__(self, pack_dir: Path, *, env: dict[str, str] | None = None, python: str | None = None) -> None:
+        self.pack_dir = pack_dir.resolve()
+        self._env = {**os.environ, **(env or {})}
+        self._python = python or sys.executable
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._stderr: IO[bytes] | None = None
+        self._channel: grpc.Channel | None = None
+        self.stub: Any = None
+
+    def __enter__(self) -> PackProcess:
+        try:
+            self.start()
+        except BaseException:
+            self.close()
+            raise
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
+
+    def start(self) -> None:
+        check_pack_dir(self.pack_dir)
+        self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 - closed in close()
+        try:
+            self._proc = subprocess.Popen(  # noqa: S603 - fixed argv, no shell
+                [self._python, "-u", "-m", "pulumi.policy", ENGINE_ADDRESS, str(self.pack_dir)],
+                cwd=self.pack_dir, env=self._env, stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE, stderr=self._stderr,
+            )
+        except OSError as exc:
+            raise PolicyPackError(f"cannot start policy pack {self.pack_dir}: {exc.strerror or exc}") from None
+        port = self._read_port()
+        options = [("grpc.max_receive_message_length", MAX_MESSAGE), ("grpc.max_send_message_length", MAX_MESSAGE)]
+        self._channel = grpc.insecure_channel(f"127.0.0.1:{port}", options=options)
+        try:
+            grpc.channel_ready_future(self._channel).result(timeout=START_TIMEOUT_S)
+        except grpc.FutureTimeoutError:
+            raise PolicyPackError(f"policy pack {self.pack_dir} printed port {port} but does not answer") from None
+        self.stub = analyzer_pb2_grpc.AnalyzerStub(self._channel)
+
+    def _read_port(self) -> int:
+        assert self._proc is not None and self._proc.stdout is not None
+        deadline = time.monotonic() + START_TIMEOUT_S
+        buffer = b""
+        fd = self._proc.stdout.fileno()
+        while b"\n" not in buffer:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise PolicyPackError(f"policy pack {self.pack_dir} did not print its port in {START_TIMEOUT_S:g} s")
+            ready, _, _ = select.select([fd], [], [], min(remaining, 0.5))
+            if ready:
+                chunk = os.read(fd, 4096)
+                if not chunk:
+                    break
+                buffer += chunk
+            elif self._proc.poll() is not None:
+                break
+        line = buffer.split(b"\n", 1)[0].strip()
+        if not line.isdigit():
+            detail = _last_line(self._stderr) if self._stderr is not None else "no output"
+            code = self._proc.poll()
+            status = f"exited with code {code}" if code is not None else f"printed {line[:80]!r}"
+            raise PolicyPackError(f"policy pack {self.pack_dir} failed to start ({status}): {detail}")
+        return int(line)
+
+    def call(self, method: str, request: Any) -> Any:
+        try:
+            return getattr(self.stub, method)(request, timeout=RPC_TIMEOUT_S)
+        except grpc.RpcError as exc:
+            details = exc.details() if hasattr(exc, "details") else str(exc)
+            first = (details or "").strip().splitlines()
+            raise PolicyPackError(f"policy pack {method} failed: {first[-1] if first else exc}") from None
+
+    def info(self) -> Any:
+        return self.call("GetAnalyzerInfo", empty_pb2.Empty())
+
+    def close(self) -> None:
+        if self._channel is not None:
+            self._channel.close()
+            self._channel = None
+        if self._proc is not None:
+            if self._proc.poll() is None:
+                self._proc.kill()
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self._proc.wait(timeout=10)
+            if self._proc.stdout is not None:
+                self._proc.stdout.close()
+            self._proc = None
+        if self._stderr is not None:
+            self._stderr.close()
+            self._stderr = None
+
+
+__all__ = ["PackProcess", "analyzer_pb2", "check_pack_dir"]

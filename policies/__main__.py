@@ -1,0 +1,19 @@
+"""genai-platform policy pack. Started by the engine as ``python -m pulumi.policy <engine> <pack dir>``
+with the pack dir as cwd; runpy puts the pack dir on sys.path, so ``rules`` resolves to ./rules."""
+
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from pulumi_policy import EnforcementLevel, PolicyPack
+from rules import all_policies
+
+PolicyPack(
+    name="genai-platform",
+    enforcement_level=EnforcementLevel.MANDATORY,
+    policies=all_policies(),
+    description="Security guardrails for the genai-platform AWS/EKS stacks.",
+    provider="aws",
+    tags=["aws", "eks", "kubernetes", "genai"],
+)

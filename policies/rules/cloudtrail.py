@@ -1,0 +1,48 @@
+"""CloudTrail: a multi-region trail with log-file validation and KMS encryption."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from pulumi_policy import Policy
+
+from ._common import CIS_AWS, HIGH, MEDIUM, Meta, Res, Stack, resource_rule, stack_rule
+
+TRAIL = "aws:cloudtrail/trail:Trail"
+
+
+def _present(stack: Stack) -> Iterator[tuple[str | None, str]]:
+    if not stack.of_type(TRAIL):
+        yield None, "The stack has no CloudTrail trail."
+
+
+def _multi_region(res: Res) -> Iterator[str]:
+    if res.props.get("isMultiRegionTrail") is not True:
+        yield f"Trail '{res.name}' is not multi-region."
+
+
+def _validation(res: Res) -> Iterator[str]:
+    if res.props.get("enableLogFileValidation") is not True:
+        yield f"Trail '{res.name}' does not validate log files."
+
+
+def _kms(res: Res) -> Iterator[str]:
+    if not res.props.get("kmsKeyId"):
+        yield f"Trail '{res.name}' is not encrypted with a KMS key."
+
+
+def policies() -> list[Policy]:
+    return [
+        stack_rule(Meta("aws-cloudtrail-trail-present", "The stack has a CloudTrail trail.", HIGH,
+                        (f"{CIS_AWS}:3.1",), "Add an aws.cloudtrail.Trail."),
+                   _present),
+        resource_rule(Meta("aws-cloudtrail-trail-multi-region", "Trails are multi-region.", HIGH,
+                           (f"{CIS_AWS}:3.1",), "Set isMultiRegionTrail=True."),
+                      [TRAIL], _multi_region),
+        resource_rule(Meta("aws-cloudtrail-trail-log-validation", "Trails validate log files.", MEDIUM,
+                           (f"{CIS_AWS}:3.2",), "Set enableLogFileValidation=True."),
+                      [TRAIL], _validation),
+        resource_rule(Meta("aws-cloudtrail-trail-kms", "Trails are encrypted with a KMS key.", MEDIUM,
+                           (f"{CIS_AWS}:3.5",), "Set kmsKeyId to the audit CMK."),
+                      [TRAIL], _kms),
+    ]

@@ -1,0 +1,200 @@
+"""S3: in pulumi-aws v7 a bucket's settings are separate resources, so these are stack rules that
+join them to the bucket through property dependencies (e.g. ``BucketVersioning.bucket``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from pulumi_policy import PolicyResource, StackValidationPolicy
+
+from ._common import (
+    CIS_AWS,
+    CRITICAL,
+    HIGH,
+    MEDIUM,
+    OWASP_LLM,
+    Meta,
+    Stack,
+    as_list,
+    dig,
+    parse_document,
+    stack_rule,
+    tags_of,
+    truthy,
+)
+
+BUCKET = "aws:s3/bucket:Bucket"
+SSE = "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"
+VERSIONING = "aws:s3/bucketVersioning:BucketVersioning"
+PAB = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"
+OWNERSHIP = "aws:s3/bucketOwnershipControls:BucketOwnershipControls"
+LOGGING = "aws:s3/bucketLogging:BucketLogging"
+POLICY = "aws:s3/bucketPolicy:BucketPolicy"
+TRAIL = "aws:cloudtrail/trail:Trail"
+PAB_FLAGS = ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets")
+
+Violations = Iterator[tuple[str | None, str]]
+
+
+def log_bucket_urns(stack: Stack) -> set[str]:
+    """Buckets that receive logs (S3 access-log targets, CloudTrail buckets): they may use SSE-S3,
+    which S3 server access logging requires, and need no classification or logging of their own."""
+    urns: set[str] = set()
+    for logging in stack.of_type(LOGGING):
+        urns.update(d.urn for d in logging.property_dependencies.get("targetBucket", []) if d.resource_type == BUCKET)
+    for trail in stack.of_type(TRAIL):
+        urns.update(d.urn for d in trail.property_dependencies.get("s3BucketName", []) if d.resource_type == BUCKET)
+    return urns
+
+
+def _buckets(stack: Stack) -> list[PolicyResource]:
+    return stack.of_type(BUCKET)
+
+
+def _encryption(stack: Stack) -> Violations:
+    logs = log_bucket_urns(stack)
+    for bucket in _buckets(stack):
+        configs = stack.referencing(bucket, SSE, "bucket")
+        if not configs:
+            yield bucket.urn, f"Bucket '{bucket.name}' has no BucketServerSideEncryptionConfiguration."
+            continue
+        rules = [r for c in configs for r in as_list(c.props.get("rules"))]
+        algorithms = {dig(r, "applyServerSideEncryptionByDefault", "sseAlgorithm") for r in rules}
+        kms = any(
+            dig(r, "applyServerSideEncryptionByDefault", "sseAlgorithm") in ("aws:kms", "aws:kms:dsse")
+            and dig(r, "applyServerSideEncryptionByDefault", "kmsMasterKeyId")
+            for r in rules
+        )
+        if bucket.urn in logs:
+            if not kms and "AES256" not in algorithms:
+                yield bucket.urn, f"Log bucket '{bucket.name}' has no default encryption algorithm."
+        elif not kms:
+            yield bucket.urn, (f"Data bucket '{bucket.name}' is not encrypted with a customer-managed KMS key "
+                               "(sseAlgorithm aws:kms with kmsMasterKeyId).")
+
+
+def _versioning(stack: Stack) -> Violations:
+    for bucket in _buckets(stack):
+        configs = stack.referencing(bucket, VERSIONING, "bucket")
+        if not any(dig(c.props, "versioningConfiguration", "status") == "Enabled" for c in configs):
+            yield bucket.urn, f"Bucket '{bucket.name}' has no BucketVersioning with status Enabled."
+
+
+def _public_access_block(stack: Stack) -> Violations:
+    for bucket in _buckets(stack):
+        blocks = stack.referencing(bucket, PAB, "bucket")
+        if not blocks:
+            yield bucket.urn, f"Bucket '{bucket.name}' has no BucketPublicAccessBlock."
+            continue
+        for block in blocks:
+            off = [f for f in PAB_FLAGS if not truthy(block.props.get(f))]
+            if off:
+                yield bucket.urn, f"Bucket '{bucket.name}' public access block leaves {', '.join(off)} off."
+
+
+def _ownership(stack: Stack) -> Violations:
+    for bucket in _buckets(stack):
+        controls = stack.referencing(bucket, OWNERSHIP, "bucket")
+        if not any(dig(c.props, "rule", "objectOwnership") == "BucketOwnerEnforced" for c in controls):
+            yield bucket.urn, f"Bucket '{bucket.name}' does not enforce BucketOwnerEnforced object ownership."
+
+
+def _logging(stack: Stack) -> Violations:
+    logs = log_bucket_urns(stack)
+    for bucket in _buckets(stack):
+        if bucket.urn in logs:
+            continue
+        if not any(lg.props.get("targetBucket") for lg in stack.referencing(bucket, LOGGING, "bucket")):
+            yield bucket.urn, f"Data bucket '{bucket.name}' has no BucketLogging (server access logs)."
+
+
+def _denies_insecure_transport(document: object) -> bool:
+    for st in parse_document(document) or []:
+        if st.effect.lower() != "deny" or "*" not in st.principals:
+            continue
+        if not any(a in ("s3:*", "*") for a in st.actions):
+            continue
+        secure = dig(st.raw, "Condition", "Bool", "aws:SecureTransport")
+        if secure is False or str(secure).lower() == "false":
+            return True
+    return False
+
+
+def _tls_only(stack: Stack) -> Violations:
+    for bucket in _buckets(stack):
+        policies = stack.referencing(bucket, POLICY, "bucket")
+        if not any(_denies_insecure_transport(p.props.get("policy")) for p in policies):
+            yield bucket.urn, (f"Bucket '{bucket.name}' has no bucket policy denying requests without TLS "
+                               "(Deny s3:* when aws:SecureTransport is false).")
+
+
+def _classification(stack: Stack) -> Violations:
+    logs = log_bucket_urns(stack)
+    allowed = stack.config.strings("allowedClassifications")
+    key = str(stack.config.get("classificationTag"))
+    for bucket in _buckets(stack):
+        if bucket.urn in logs:
+            continue
+        provider = bucket.provider.props if bucket.provider is not None else {}
+        value = tags_of(bucket.props, provider).get(key)
+        if value is None:
+            yield bucket.urn, f"Data bucket '{bucket.name}' has no '{key}' tag."
+        elif allowed and value not in allowed:
+            yield bucket.urn, f"Data bucket '{bucket.name}' has '{key}={value}', not one of {allowed}."
+
+
+def _public_policy(stack: Stack) -> Violations:
+    for policy in stack.of_type(POLICY):
+        for st in parse_document(policy.props.get("policy")) or []:
+            if st.allows and "*" in st.principals and not st.has_condition:
+                yield policy.urn, f"Bucket policy '{policy.name}' allows the anonymous principal '*'."
+
+
+def policies() -> list[StackValidationPolicy]:
+    return [
+        stack_rule(Meta("aws-s3-bucket-encryption",
+                        "S3 buckets are encrypted by default; data buckets with a customer-managed KMS key.",
+                        HIGH, (f"{CIS_AWS}:2.1.1", f"{OWASP_LLM}:LLM02"),
+                        "Add a BucketServerSideEncryptionConfiguration for the bucket with sseAlgorithm "
+                        "'aws:kms' and kmsMasterKeyId set to the data-lake CMK (log buckets: AES256)."),
+                   _encryption),
+        stack_rule(Meta("aws-s3-bucket-versioning", "S3 buckets have versioning enabled.", MEDIUM,
+                        (f"{CIS_AWS}:2.1.2", f"{OWASP_LLM}:LLM04"),
+                        "Add a BucketVersioning for the bucket with versioningConfiguration.status 'Enabled'."),
+                   _versioning),
+        stack_rule(Meta("aws-s3-bucket-public-access-block",
+                        "S3 buckets have a public access block with all four flags on.", CRITICAL,
+                        (f"{CIS_AWS}:2.1.4", f"{OWASP_LLM}:LLM02"),
+                        "Add a BucketPublicAccessBlock for the bucket with blockPublicAcls, blockPublicPolicy, "
+                        "ignorePublicAcls and restrictPublicBuckets all true."),
+                   _public_access_block),
+        stack_rule(Meta("aws-s3-bucket-ownership-enforced",
+                        "S3 buckets disable ACLs with BucketOwnerEnforced object ownership.", MEDIUM,
+                        (f"{CIS_AWS}:2.1.4",),
+                        "Add a BucketOwnershipControls for the bucket with rule.objectOwnership "
+                        "'BucketOwnerEnforced'."),
+                   _ownership),
+        stack_rule(Meta("aws-s3-bucket-logging", "Data buckets have server access logging.", MEDIUM,
+                        (f"{CIS_AWS}:3.6",),
+                        "Add a BucketLogging for the bucket with a targetBucket (an SSE-S3 log bucket)."),
+                   _logging),
+        stack_rule(Meta("aws-s3-bucket-tls-only", "S3 buckets deny requests that do not use TLS.", HIGH,
+                        (f"{CIS_AWS}:2.1.1",),
+                        "Attach a BucketPolicy with a Deny statement for Principal '*' on s3:* when "
+                        "aws:SecureTransport is false."),
+                   _tls_only),
+        stack_rule(Meta("aws-s3-bucket-classification",
+                        "Data buckets carry a data-classification tag with an allowed value.", MEDIUM,
+                        (f"{OWASP_LLM}:LLM02",),
+                        "Tag the bucket with DataClassification (e.g. 'confidential', 'restricted').",
+                        {"classificationTag": {"type": "string", "default": "DataClassification"},
+                         "allowedClassifications": {"type": "array", "items": {"type": "string"},
+                                                    "default": ["public", "internal", "confidential",
+                                                                "restricted"]}}),
+                   _classification),
+        stack_rule(Meta("aws-s3-bucket-policy-no-public-principal",
+                        "S3 bucket policies do not allow the anonymous principal without conditions.", CRITICAL,
+                        (f"{CIS_AWS}:2.1.4", f"{OWASP_LLM}:LLM02"),
+                        "Remove Allow statements with Principal '*' or scope them with a Condition."),
+                   _public_policy),
+    ]
