@@ -1,0 +1,302 @@
+"""Score the filter on a labelled JSON Lines file.
+
+Prompt files (rows `{"text", "label": "attack"|"benign", "source", ...}`): attack block rate and benign
+false-positive rate per source and overall, where blocked means the /v1/screen pipeline answers
+"block" for direction input. PII files (rows `{"text", "spans": [{"start", "end", "type"}], "source"}`):
+per-type recall and precision of the PII findings.
+
+    python -m infra.filtering.evaluate FILE.jsonl [--json] [--check]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from infra.filtering import ensure_lambda_path
+
+PII_TARGET_TYPES = ("EMAIL_ADDRESS", "PHONE_NUMBER", "US_SSN", "CREDIT_CARD", "IBAN_CODE", "IP_ADDRESS")
+RECALL_TARGET = 0.98
+PRECISION_TARGET = 0.95
+
+
+class EvalError(Exception):
+    """The input file cannot be evaluated; the message is one line for the user."""
+
+
+@dataclass
+class PromptRow:
+    text: str
+    attack: bool
+    source: str
+
+
+@dataclass
+class Span:
+    start: int
+    end: int
+    type: str
+
+
+@dataclass
+class PiiRow:
+    text: str
+    spans: list[Span]
+    source: str
+
+
+@dataclass
+class Counts:
+    gold: int = 0
+    found: int = 0  # gold spans matched
+    predicted: int = 0
+    correct: int = 0  # predicted spans matching gold
+
+    def recall(self) -> float | None:
+        return self.found / self.gold if self.gold else None
+
+    def precision(self) -> float | None:
+        return self.correct / self.predicted if self.predicted else None
+
+
+@dataclass
+class RateCounts:
+    attacks: int = 0
+    attacks_blocked: int = 0
+    benign: int = 0
+    benign_blocked: int = 0
+    extra: dict[str, int] = field(default_factory=dict)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "attacks": self.attacks,
+            "attacks_blocked": self.attacks_blocked,
+            "attack_block_rate": _ratio(self.attacks_blocked, self.attacks),
+            "benign": self.benign,
+            "benign_blocked": self.benign_blocked,
+            "benign_false_positive_rate": _ratio(self.benign_blocked, self.benign),
+        }
+
+
+def _ratio(a: int, b: int) -> float | None:
+    return round(a / b, 4) if b else None
+
+
+def _int(value: Any) -> bool:
+    return type(value) is int
+
+
+def load_rows(path: Path) -> tuple[str, list[PromptRow] | list[PiiRow]]:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise EvalError(f"cannot read {path}: {exc.strerror or type(exc).__name__}") from None
+    try:
+        content = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise EvalError(f"{path}: not UTF-8 (byte offset {exc.start})") from None
+    prompts: list[PromptRow] = []
+    piis: list[PiiRow] = []
+    for lineno, line in enumerate(content.splitlines(), start=1):
+        if not line.strip():
+            continue
+        where = f"{path}:{lineno}"
+        try:
+            row = json.loads(line)
+        except (ValueError, RecursionError):
+            raise EvalError(f"{where}: not valid JSON") from None
+        if not isinstance(row, dict):
+            raise EvalError(f"{where}: a row must be a JSON object")
+        text = row.get("text")
+        if not isinstance(text, str):
+            raise EvalError(f"{where}: 'text' must be a string")
+        source = row.get("source", "unknown")
+        if not isinstance(source, str):
+            raise EvalError(f"{where}: 'source' must be a string")
+        if "spans" in row:
+            spans_raw = row["spans"]
+            if not isinstance(spans_raw, list):
+                raise EvalError(f"{where}: 'spans' must be an array")
+            spans: list[Span] = []
+            for i, s in enumerate(spans_raw):
+                if not (isinstance(s, dict) and _int(s.get("start")) and _int(s.get("end"))):
+                    raise EvalError(f"{where}: spans[{i}] needs integer 'start' and 'end'")
+                if not isinstance(s.get("type"), str):
+                    raise EvalError(f"{where}: spans[{i}] needs a string 'type'")
+                if not 0 <= s["start"] < s["end"] <= len(text):
+                    raise EvalError(f"{where}: spans[{i}] is outside the text")
+                spans.append(Span(s["start"], s["end"], s["type"]))
+            piis.append(PiiRow(text, spans, source))
+        elif "label" in row:
+            label = row["label"]
+            if label not in ("attack", "benign"):
+                raise EvalError(f"{where}: 'label' must be 'attack' or 'benign'")
+            prompts.append(PromptRow(text, label == "attack", source))
+        else:
+            raise EvalError(f"{where}: a row needs 'label' (prompt file) or 'spans' (PII file)")
+        if prompts and piis:
+            raise EvalError(f"{where}: the file mixes prompt rows and PII rows")
+    if not prompts and not piis:
+        raise EvalError(f"{path}: no rows")
+    return ("prompts", prompts) if prompts else ("pii", piis)
+
+
+def _overlap(a0: int, a1: int, b0: int, b1: int) -> int:
+    return max(0, min(a1, b1) - max(a0, b0))
+
+
+def evaluate_pii(rows: Sequence[PiiRow]) -> dict[str, Any]:
+    ensure_lambda_path()
+    from genai_filter import pii
+
+    overall: dict[str, Counts] = defaultdict(Counts)
+    by_source: dict[str, dict[str, Counts]] = defaultdict(lambda: defaultdict(Counts))
+    for row in rows:
+        findings = pii.detect(row.text)
+        for table in (overall, by_source[row.source]):
+            for span in row.spans:
+                c = table[span.type]
+                c.gold += 1
+                half = span.end - span.start
+                if any(
+                    f.type == span.type and 2 * _overlap(f.start, f.end, span.start, span.end) >= half for f in findings
+                ):
+                    c.found += 1
+            for f in findings:
+                c = table[f.type]
+                c.predicted += 1
+                size = f.end - f.start
+                if any(s.type == f.type and 2 * _overlap(f.start, f.end, s.start, s.end) >= size for s in row.spans):
+                    c.correct += 1
+
+    def table_json(table: dict[str, Counts]) -> dict[str, Any]:
+        return {
+            t: {
+                "gold": c.gold,
+                "found": c.found,
+                "predicted": c.predicted,
+                "correct": c.correct,
+                "recall": None if c.recall() is None else round(c.recall() or 0.0, 4),
+                "precision": None if c.precision() is None else round(c.precision() or 0.0, 4),
+            }
+            for t, c in sorted(table.items())
+            if t in PII_TARGET_TYPES or c.predicted
+        }
+
+    targets = {}
+    for t in PII_TARGET_TYPES:
+        c = overall[t]
+        recall, precision = c.recall(), c.precision()
+        targets[t] = {
+            "recall_ok": recall is None or recall >= RECALL_TARGET,
+            "precision_ok": (precision if precision is not None else 1.0) >= PRECISION_TARGET,
+        }
+    return {
+        "kind": "pii",
+        "rows": len(rows),
+        "overall": table_json(overall),
+        "by_source": {s: table_json(t) for s, t in sorted(by_source.items())},
+        "targets": {"recall": RECALL_TARGET, "precision": PRECISION_TARGET, "per_type": targets},
+        "targets_met": all(v["recall_ok"] and v["precision_ok"] for v in targets.values()),
+    }
+
+
+def evaluate_prompts(rows: Sequence[PromptRow]) -> dict[str, Any]:
+    ensure_lambda_path()
+    from genai_filter import config
+    from genai_filter.screen import Redactor, Screener
+
+    try:
+        screener = Screener(config.load(os.environ))
+    except config.ConfigError as exc:
+        raise EvalError(f"filter configuration: {exc}") from None
+    overall = RateCounts()
+    by_source: dict[str, RateCounts] = defaultdict(RateCounts)
+    for row in rows:
+        blocked = screener.screen(row.text, "input", Redactor()).action == "block"
+        for c in (overall, by_source[row.source]):
+            if row.attack:
+                c.attacks += 1
+                c.attacks_blocked += blocked
+            else:
+                c.benign += 1
+                c.benign_blocked += blocked
+    return {
+        "kind": "prompts",
+        "rows": len(rows),
+        "overall": overall.as_json(),
+        "by_source": {s: c.as_json() for s, c in sorted(by_source.items())},
+    }
+
+
+def evaluate_file(path: Path) -> dict[str, Any]:
+    kind, rows = load_rows(path)
+    if kind == "pii":
+        return evaluate_pii([r for r in rows if isinstance(r, PiiRow)])
+    return evaluate_prompts([r for r in rows if isinstance(r, PromptRow)])
+
+
+def _pct(value: float | None) -> str:
+    return "   n/a" if value is None else f"{100 * value:5.1f}%"
+
+
+def render(report: dict[str, Any]) -> str:
+    lines: list[str] = []
+    if report["kind"] == "prompts":
+        lines.append(f"{'source':<24} {'attacks':>8} {'blocked':>8} {'benign':>7} {'FP':>8}")
+        entries = [*report["by_source"].items(), ("OVERALL", report["overall"])]
+        for source, c in entries:
+            lines.append(
+                f"{source:<24} {c['attacks']:>8} {_pct(c['attack_block_rate']):>8} "
+                f"{c['benign']:>7} {_pct(c['benign_false_positive_rate']):>8}"
+            )
+        return "\n".join(lines)
+    lines.append(f"{'type':<16} {'gold':>6} {'pred':>6} {'recall':>8} {'precision':>10}")
+    for t, c in report["overall"].items():
+        mark = ""
+        if t in report["targets"]["per_type"]:
+            ok = report["targets"]["per_type"][t]
+            mark = "" if ok["recall_ok"] and ok["precision_ok"] else "  << below target"
+        lines.append(
+            f"{t:<16} {c['gold']:>6} {c['predicted']:>6} {_pct(c['recall']):>8} {_pct(c['precision']):>10}{mark}"
+        )
+    lines.append(
+        f"targets (recall >= {100 * RECALL_TARGET:.0f}%, precision >= {100 * PRECISION_TARGET:.0f}%): "
+        + ("met" if report["targets_met"] else "NOT met")
+    )
+    return "\n".join(lines)
+
+
+def configure_parser(p: argparse.ArgumentParser) -> None:
+    p.add_argument("file", type=Path, help="labelled JSON Lines file (prompt rows or PII rows)")
+    p.add_argument("--json", action="store_true", help="print the full report as JSON")
+    p.add_argument("--check", action="store_true", help="exit 1 when a PII file misses the targets")
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        report = evaluate_file(args.file)
+    except EvalError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(json.dumps(report, indent=2, sort_keys=True) if args.json else render(report))
+    if args.check and report["kind"] == "pii" and not report["targets_met"]:
+        return 1
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m infra.filtering.evaluate", description=__doc__.split("\n")[0])
+    configure_parser(parser)
+    return run(parser.parse_args(argv))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
