@@ -1,0 +1,288 @@
+"""One S3 bucket with every control the platform requires, on by default."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import pulumi
+import pulumi_aws as aws
+
+from components.grants import Grant, policy_document
+from components.kms import EncryptionKey
+
+CLASSIFICATION_TAG = "data_classification"
+# Ordered from least to most sensitive: a clearance reads its own level and everything below it.
+CLASSIFICATION_LEVELS = ("public", "internal", "confidential", "restricted")
+
+
+@dataclass
+class SecureBucketArgs:
+    purpose: str
+    classification: str
+    key: EncryptionKey | None
+    """The bucket's CMK. `None` only for the access-log bucket: S3 server access logs need SSE-S3."""
+    log_bucket: aws.s3.Bucket | None
+    """Where server access logs go; `None` only for the access-log bucket itself."""
+    account_id: pulumi.Input[str]
+    region: str
+    noncurrent_version_expiration_days: int
+    force_destroy: bool = False
+    protect: bool = False
+    object_lock_retention_days: int | None = None
+    transition_to_ia_days: int | None = None
+    expiration_days: int | None = None
+    accepts_access_logs_from: Sequence[pulumi.Input[str]] = ()
+    """Bucket ARNs whose server access logs this bucket receives."""
+    cloudtrail_trail_arn: pulumi.Input[str] | None = None
+    """A trail allowed to deliver its logs under `cloudtrail/`."""
+    tags: dict[str, str] = field(default_factory=dict)
+
+
+class SecureBucket(pulumi.ComponentResource):
+    """A private, encrypted, versioned, logged, TLS-only bucket.
+
+    - public access block with all four flags, and ACLs off (BucketOwnerEnforced);
+    - default SSE-KMS with the bucket's CMK and bucket keys (SSE-S3 for the access-log bucket);
+    - versioning, noncurrent-version expiry, and object lock in governance mode when asked;
+    - server access logging to the log bucket;
+    - a bucket policy that denies requests without TLS, TLS older than 1.2, and puts that ask for
+      any encryption other than the bucket's own.
+    """
+
+    bucket: aws.s3.Bucket
+    arn: pulumi.Output[str]
+    name: pulumi.Output[str]
+
+    def __init__(self, name: str, args: SecureBucketArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("genai:storage:SecureBucket", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        data_opts = pulumi.ResourceOptions(parent=self, protect=args.protect, retain_on_delete=args.protect)
+        self.key = args.key
+        self._s3_service = f"s3.{args.region}.amazonaws.com"
+        object_lock = args.object_lock_retention_days is not None
+
+        self.bucket = aws.s3.Bucket(
+            f"{name}-bucket",
+            force_destroy=args.force_destroy and not object_lock,
+            object_lock_enabled=object_lock or None,
+            tags={
+                **args.tags,
+                "Purpose": args.purpose,
+                "DataClassification": args.classification,
+            },
+            opts=data_opts,
+        )
+        self.arn = self.bucket.arn
+        self.name = self.bucket.bucket
+        bucket_id = self.bucket.id
+
+        aws.s3.BucketPublicAccessBlock(
+            f"{name}-public-access-block",
+            bucket=bucket_id,
+            block_public_acls=True,
+            block_public_policy=True,
+            ignore_public_acls=True,
+            restrict_public_buckets=True,
+            opts=child,
+        )
+        aws.s3.BucketOwnershipControls(
+            f"{name}-ownership",
+            bucket=bucket_id,
+            rule={"object_ownership": "BucketOwnerEnforced"},
+            opts=child,
+        )
+        if args.key is not None:
+            encryption: aws.s3.BucketServerSideEncryptionConfigurationRuleArgsDict = {
+                "apply_server_side_encryption_by_default": {
+                    "sse_algorithm": "aws:kms",
+                    "kms_master_key_id": args.key.arn,
+                },
+                "bucket_key_enabled": True,
+            }
+        else:
+            encryption = {"apply_server_side_encryption_by_default": {"sse_algorithm": "AES256"}}
+        aws.s3.BucketServerSideEncryptionConfiguration(
+            f"{name}-encryption", bucket=bucket_id, rules=[encryption], opts=child
+        )
+        versioning = aws.s3.BucketVersioning(
+            f"{name}-versioning",
+            bucket=bucket_id,
+            versioning_configuration={"status": "Enabled"},
+            opts=child,
+        )
+        if object_lock:
+            aws.s3.BucketObjectLockConfiguration(
+                f"{name}-object-lock",
+                bucket=bucket_id,
+                rule={"default_retention": {"mode": "GOVERNANCE", "days": args.object_lock_retention_days}},
+                opts=pulumi.ResourceOptions(parent=self, depends_on=[versioning]),
+            )
+        aws.s3.BucketLifecycleConfiguration(
+            f"{name}-lifecycle",
+            bucket=bucket_id,
+            rules=self._lifecycle_rules(args),
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[versioning]),
+        )
+        if args.log_bucket is not None:
+            aws.s3.BucketLogging(
+                f"{name}-logging",
+                bucket=bucket_id,
+                target_bucket=args.log_bucket.id,
+                target_prefix=f"{args.purpose}/",
+                opts=child,
+            )
+        aws.s3.BucketPolicy(
+            f"{name}-policy",
+            bucket=bucket_id,
+            policy=policy_document(self._policy(args)),
+            opts=child,
+        )
+        self.register_outputs({"arn": self.arn, "name": self.name})
+
+    @staticmethod
+    def _lifecycle_rules(args: SecureBucketArgs) -> list[aws.s3.BucketLifecycleConfigurationRuleArgsDict]:
+        rule: aws.s3.BucketLifecycleConfigurationRuleArgsDict = {
+            "id": "noncurrent-versions",
+            "status": "Enabled",
+            "filter": {"prefix": ""},
+            "noncurrent_version_expiration": {"noncurrent_days": args.noncurrent_version_expiration_days},
+            "abort_incomplete_multipart_upload": {"days_after_initiation": 7},
+        }
+        if args.transition_to_ia_days is not None:
+            rule["transitions"] = [{"days": args.transition_to_ia_days, "storage_class": "STANDARD_IA"}]
+        if args.expiration_days is not None:
+            rule["expiration"] = {"days": args.expiration_days}
+        return [rule]
+
+    def _policy(self, args: SecureBucketArgs) -> list[Grant]:
+        everything = [self.arn, pulumi.Output.concat(self.arn, "/*")]
+        objects = [pulumi.Output.concat(self.arn, "/*")]
+        anyone = {"AWS": ["*"]}
+        statements = [
+            Grant(
+                sid="DenyInsecureTransport",
+                effect="Deny",
+                actions=["s3:*"],
+                resources=everything,
+                principals=anyone,
+                condition={"Bool": {"aws:SecureTransport": "false"}},
+            ),
+            Grant(
+                sid="DenyOutdatedTls",
+                effect="Deny",
+                actions=["s3:*"],
+                resources=everything,
+                principals=anyone,
+                condition={"NumericLessThan": {"s3:TlsVersion": "1.2"}},
+            ),
+        ]
+        if args.key is not None:
+            statements += [
+                Grant(
+                    sid="DenyOtherEncryption",
+                    effect="Deny",
+                    actions=["s3:PutObject"],
+                    resources=objects,
+                    principals=anyone,
+                    condition={"StringNotEqualsIfExists": {"s3:x-amz-server-side-encryption": "aws:kms"}},
+                ),
+                Grant(
+                    sid="DenyOtherKmsKey",
+                    effect="Deny",
+                    actions=["s3:PutObject"],
+                    resources=objects,
+                    principals=anyone,
+                    condition={
+                        "StringNotEqualsIfExists": {"s3:x-amz-server-side-encryption-aws-kms-key-id": args.key.arn}
+                    },
+                ),
+            ]
+        else:
+            statements.append(
+                Grant(
+                    sid="DenyKmsOnLogBucket",
+                    effect="Deny",
+                    actions=["s3:PutObject"],
+                    resources=objects,
+                    principals=anyone,
+                    condition={"StringNotEqualsIfExists": {"s3:x-amz-server-side-encryption": "AES256"}},
+                )
+            )
+        if args.accepts_access_logs_from:
+            statements.append(
+                Grant(
+                    sid="S3ServerAccessLogs",
+                    actions=["s3:PutObject"],
+                    resources=objects,
+                    principals={"Service": ["logging.s3.amazonaws.com"]},
+                    condition={
+                        "StringEquals": {"aws:SourceAccount": args.account_id},
+                        "ArnLike": {"aws:SourceArn": list(args.accepts_access_logs_from)},
+                    },
+                )
+            )
+        if args.cloudtrail_trail_arn is not None:
+            statements.extend(self._cloudtrail_writers(args.cloudtrail_trail_arn, args.account_id))
+        return statements
+
+    def _cloudtrail_writers(self, trail_arn: pulumi.Input[str], account_id: pulumi.Input[str]) -> list[Grant]:
+        service = {"Service": ["cloudtrail.amazonaws.com"]}
+        return [
+            Grant(
+                sid="CloudTrailAclCheck",
+                actions=["s3:GetBucketAcl"],
+                resources=[self.arn],
+                principals=service,
+                condition={"StringEquals": {"aws:SourceArn": trail_arn}},
+            ),
+            Grant(
+                sid="CloudTrailWrite",
+                actions=["s3:PutObject"],
+                resources=[pulumi.Output.concat(self.arn, "/cloudtrail/AWSLogs/", account_id, "/*")],
+                principals=service,
+                condition={"StringEquals": {"aws:SourceArn": trail_arn, "s3:x-amz-acl": "bucket-owner-full-control"}},
+            ),
+        ]
+
+    def grant_read(self, clearance: str, *, prefix: str = "") -> list[Grant]:
+        """Read objects tagged at or below `clearance`, list the bucket, and decrypt through S3."""
+        if clearance not in CLASSIFICATION_LEVELS:
+            raise ValueError(f"unknown clearance {clearance!r}; allowed: {', '.join(CLASSIFICATION_LEVELS)}")
+        allowed = list(CLASSIFICATION_LEVELS[: CLASSIFICATION_LEVELS.index(clearance) + 1])
+        grants = [
+            Grant(
+                sid="ListBucket",
+                actions=["s3:ListBucket"],
+                resources=[self.arn],
+                condition={"StringLike": {"s3:prefix": [f"{prefix}*"]}} if prefix else {},
+            ),
+            Grant(
+                sid="ReadClassifiedObjects",
+                actions=["s3:GetObject", "s3:GetObjectVersion", "s3:GetObjectTagging"],
+                resources=[pulumi.Output.concat(self.arn, "/", prefix, "*")],
+                condition={"StringEquals": {f"s3:ExistingObjectTag/{CLASSIFICATION_TAG}": allowed}},
+            ),
+        ]
+        return grants + self._key_grants(write=False)
+
+    def grant_write(self, *, prefix: str = "") -> list[Grant]:
+        """Put objects that carry a valid classification tag, and encrypt through S3."""
+        grants = [
+            Grant(
+                sid="WriteClassifiedObjects",
+                actions=["s3:PutObject", "s3:PutObjectTagging"],
+                resources=[pulumi.Output.concat(self.arn, "/", prefix, "*")],
+                condition={
+                    "StringEquals": {f"s3:RequestObjectTag/{CLASSIFICATION_TAG}": list(CLASSIFICATION_LEVELS)},
+                    "ForAllValues:StringEquals": {"s3:RequestObjectTagKeys": [CLASSIFICATION_TAG, "source", "dataset"]},
+                },
+            )
+        ]
+        return grants + self._key_grants(write=True)
+
+    def _key_grants(self, *, write: bool) -> list[Grant]:
+        if self.key is None:
+            return []
+        via = [self._s3_service]
+        return [self.key.grant_encrypt_decrypt(via_services=via) if write else self.key.grant_decrypt(via_services=via)]

@@ -1,0 +1,136 @@
+"""Grant helpers: IAM statements are built here, once, and handed to roles and resource policies.
+
+Callers never hand-write KMS or S3 statements: a key or a bucket hands out `Grant`s (for example
+`key.grant_decrypt()` or `bucket.grant_read(clearance="internal")`), and a role turns a list of grants
+into one policy document with `policy_document`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pulumi
+
+Condition = Mapping[str, Mapping[str, Any]]
+
+
+@dataclass(frozen=True)
+class Grant:
+    """One IAM statement whose resources (and condition values) may still be unresolved outputs."""
+
+    sid: str
+    actions: Sequence[str]
+    resources: Sequence[pulumi.Input[str]] = ()
+    effect: str = "Allow"
+    principals: Mapping[str, Sequence[pulumi.Input[str]]] = field(default_factory=dict)
+    condition: Condition = field(default_factory=dict)
+    not_principal: bool = False
+
+
+def _statement(grant: Grant, resources: list[str], principals: dict[str, list[str]], condition: Any) -> dict[str, Any]:
+    statement: dict[str, Any] = {"Sid": grant.sid, "Effect": grant.effect, "Action": sorted(set(grant.actions))}
+    if principals:
+        statement["NotPrincipal" if grant.not_principal else "Principal"] = {
+            kind: values[0] if len(values) == 1 else sorted(values) for kind, values in sorted(principals.items())
+        }
+    if resources:
+        statement["Resource"] = resources[0] if len(resources) == 1 else sorted(set(resources))
+    if condition:
+        statement["Condition"] = condition
+    return statement
+
+
+def policy_document(grants: Sequence[Grant]) -> pulumi.Output[str]:
+    """A JSON policy document from grants, resolved once every referenced output is known."""
+
+    def render(grant: Grant) -> pulumi.Output[dict[str, Any]]:
+        principals = (
+            pulumi.Output.all(**{kind: pulumi.Output.all(*values) for kind, values in grant.principals.items()})
+            if grant.principals
+            else pulumi.Output.from_input({})
+        )
+        return pulumi.Output.all(
+            pulumi.Output.all(*grant.resources), principals, pulumi.Output.from_input(grant.condition)
+        ).apply(lambda parts: _statement(grant, list(parts[0]), dict(parts[1]), parts[2]))
+
+    statements = [render(g) for g in grants]
+    return pulumi.Output.all(*statements).apply(
+        lambda resolved: json.dumps({"Version": "2012-10-17", "Statement": _unique_sids(resolved)}, sort_keys=True)
+    )
+
+
+def _unique_sids(statements: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """IAM wants Sids unique within a document; the same grant kind used twice gets a number."""
+    seen: dict[str, int] = {}
+    unique = []
+    for statement in statements:
+        sid = statement["Sid"]
+        seen[sid] = seen.get(sid, 0) + 1
+        unique.append({**statement, "Sid": f"{sid}{seen[sid]}"} if seen[sid] > 1 else statement)
+    return unique
+
+
+def service_trust(
+    services: Sequence[str], account_id: pulumi.Input[str], *, tag_session: bool = False
+) -> pulumi.Output[str]:
+    """A trust policy for AWS service principals, guarded against the confused deputy."""
+    actions = ["sts:AssumeRole", "sts:TagSession"] if tag_session else ["sts:AssumeRole"]
+    return policy_document(
+        [
+            Grant(
+                sid="TrustedServices",
+                actions=actions,
+                principals={"Service": list(services)},
+                condition={"StringEquals": {"aws:SourceAccount": account_id}},
+            )
+        ]
+    )
+
+
+def role_trust(role_arns: Sequence[pulumi.Input[str]], *, require_mfa: bool = False) -> pulumi.Output[str]:
+    """A trust policy for named IAM principals (roles or an account root)."""
+    condition: dict[str, dict[str, Any]] = {"Bool": {"aws:MultiFactorAuthPresent": "true"}} if require_mfa else {}
+    return policy_document(
+        [
+            Grant(
+                sid="TrustedPrincipals",
+                actions=["sts:AssumeRole"],
+                principals={"AWS": list(role_arns)},
+                condition=condition,
+            )
+        ]
+    )
+
+
+def deny_destructive_s3(bucket_arns: Sequence[pulumi.Input[str]]) -> Grant:
+    """The explicit deny every data-lake role carries: no deletes, no bucket policy changes."""
+    objects = [pulumi.Output.concat(arn, "/*") for arn in bucket_arns]
+    return Grant(
+        sid="DenyDestructiveS3",
+        effect="Deny",
+        actions=[
+            "s3:DeleteObject",
+            "s3:DeleteObjectVersion",
+            "s3:DeleteObjectTagging",
+            "s3:DeleteBucket",
+            "s3:PutBucketPolicy",
+            "s3:DeleteBucketPolicy",
+            "s3:PutLifecycleConfiguration",
+            "s3:PutBucketVersioning",
+            "s3:PutEncryptionConfiguration",
+            "s3:BypassGovernanceRetention",
+        ],
+        resources=[*bucket_arns, *objects],
+    )
+
+
+def log_write(log_group_arn: pulumi.Input[str]) -> Grant:
+    """Write to one CloudWatch log group (and its streams)."""
+    return Grant(
+        sid="WriteOwnLogs",
+        actions=["logs:CreateLogStream", "logs:PutLogEvents"],
+        resources=[log_group_arn, pulumi.Output.concat(log_group_arn, ":log-stream:*")],
+    )

@@ -1,0 +1,118 @@
+"""Customer-managed KMS keys whose key policy separates administrators from users."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import pulumi
+import pulumi_aws as aws
+
+from components.grants import Grant, policy_document
+
+KEY_ADMIN_ACTIONS = (
+    "kms:Create*",
+    "kms:Describe*",
+    "kms:Enable*",
+    "kms:List*",
+    "kms:Put*",
+    "kms:Update*",
+    "kms:Revoke*",
+    "kms:Disable*",
+    "kms:Get*",
+    "kms:Delete*",
+    "kms:TagResource",
+    "kms:UntagResource",
+    "kms:ScheduleKeyDeletion",
+    "kms:CancelKeyDeletion",
+    "kms:RotateKeyOnDemand",
+)
+KEY_USE_ACTIONS = ("kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey")
+DECRYPT_ACTIONS = ("kms:Decrypt", "kms:DescribeKey")
+
+
+@dataclass(frozen=True)
+class ServiceUse:
+    """An AWS service that uses the key on the account's behalf (logs, CloudTrail, SNS, ...)."""
+
+    service: str
+    actions: Sequence[str] = KEY_USE_ACTIONS
+    condition: dict[str, dict[str, pulumi.Input[str]]] = field(default_factory=dict)
+
+
+@dataclass
+class EncryptionKeyArgs:
+    description: str
+    account_id: pulumi.Input[str]
+    partition: pulumi.Input[str]
+    deletion_window_days: int
+    administrators: Sequence[pulumi.Input[str]] = ()
+    services: Sequence[ServiceUse] = ()
+    alias: str | None = None
+
+
+class EncryptionKey(pulumi.ComponentResource):
+    """A symmetric CMK with rotation on.
+
+    Key administrators (the named roles, or the account root when none are named) may manage but
+    never use the key. Use is delegated to IAM: principals in this account may use the key only when
+    an identity policy allows it, which the grant helpers below produce.
+    """
+
+    key: aws.kms.Key
+    arn: pulumi.Output[str]
+
+    def __init__(self, name: str, args: EncryptionKeyArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("genai:security:EncryptionKey", name, None, opts)
+        root = pulumi.Output.format("arn:{0}:iam::{1}:root", args.partition, args.account_id)
+        admins = list(args.administrators) or [root]
+        statements = [
+            Grant(sid="KeyAdministration", actions=KEY_ADMIN_ACTIONS, resources=["*"], principals={"AWS": admins}),
+            Grant(
+                sid="KeyUseThroughIamPolicies",
+                actions=KEY_USE_ACTIONS,
+                resources=["*"],
+                principals={"AWS": [root]},
+                condition={"StringEquals": {"kms:CallerAccount": args.account_id}},
+            ),
+        ]
+        statements.extend(
+            Grant(
+                sid=f"Service{use.service.split('.')[0].title().replace('-', '')}",
+                actions=use.actions,
+                resources=["*"],
+                principals={"Service": [use.service]},
+                condition=use.condition,
+            )
+            for use in args.services
+        )
+        self.key = aws.kms.Key(
+            f"{name}-key",
+            description=args.description,
+            enable_key_rotation=True,
+            rotation_period_in_days=365,
+            deletion_window_in_days=args.deletion_window_days,
+            key_usage="ENCRYPT_DECRYPT",
+            customer_master_key_spec="SYMMETRIC_DEFAULT",
+            policy=policy_document(statements),
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        aws.kms.Alias(
+            f"{name}-alias",
+            name=f"alias/{args.alias or name}",
+            target_key_id=self.key.key_id,
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        self.arn = self.key.arn
+        self.register_outputs({"arn": self.key.arn, "keyId": self.key.key_id})
+
+    def grant_decrypt(self, *, via_services: Sequence[str] = ()) -> Grant:
+        """Decrypt with this key, optionally only through the named services (kms:ViaService)."""
+        return self._grant("Decrypt", DECRYPT_ACTIONS, via_services)
+
+    def grant_encrypt_decrypt(self, *, via_services: Sequence[str] = ()) -> Grant:
+        return self._grant("EncryptDecrypt", KEY_USE_ACTIONS, via_services)
+
+    def _grant(self, label: str, actions: Sequence[str], via_services: Sequence[str]) -> Grant:
+        condition = {"StringEquals": {"kms:ViaService": list(via_services)}} if via_services else {}
+        return Grant(sid=f"Kms{label}", actions=actions, resources=[self.key.arn], condition=condition)

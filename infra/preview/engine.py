@@ -1,0 +1,387 @@
+"""Run a Pulumi Python program under the mock runtime and record what it would deploy.
+
+One program run per process: the runtime's settings are global, so `preview_in_subprocess` is the
+way to preview several stacks (or programs) from one process, as the tests do.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import logging
+import os
+import runpy
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from stacks.stack_config import SECRET_MARK, StackConfigError, find_project_file, read_stack_config
+
+PLAN_SCHEMA_VERSION = 1
+ROOT_STACK_TYPE = "pulumi:pulumi:Stack"
+DEFAULT_REGION = "us-east-1"
+
+_SIG = "4dabf18193072939515e22adb298388d"
+_SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
+_RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e"
+_ASSET_SIG = "c44067f5952c0a294b673a41bacd8c17"
+_ARCHIVE_SIG = "0def7320c3a5731c473e5ecbe6d01bc7"
+_UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+
+
+class PreviewError(Exception):
+    """The preview could not run: bad input or a program that fails. The message is one clear line."""
+
+
+@dataclass
+class Registration:
+    urn: str
+    type: str
+    name: str
+    custom: bool
+    parent: str | None
+    provider: str | None
+    dependencies: list[str]
+    property_dependencies: dict[str, list[str]]
+    inputs: dict[str, Any]
+    outputs: dict[str, Any] = field(default_factory=dict)
+    id: str | None = None
+    protect: bool = False
+    retain_on_delete: bool = False
+    secret_paths: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ProgramSpec:
+    """Where a program lives and which stack of it to preview."""
+
+    program_dir: Path
+    project_file: Path
+    project: str
+    stack: str
+    config: dict[str, Any]
+    secret_keys: list[str]
+
+    @property
+    def region(self) -> str:
+        region = self.config.get("aws:region")
+        return region if isinstance(region, str) and region else DEFAULT_REGION
+
+
+def resolve_program(program_dir: Path, stack: str, *, require_stack_file: bool) -> ProgramSpec:
+    """Find the program's project file and stack config; raise PreviewError with a clear line."""
+    if not program_dir.exists():
+        raise PreviewError(f"--program {program_dir}: no such directory")
+    try:
+        project_file = find_project_file(program_dir)
+        project_data = _project_data(project_file)
+        project = project_data["name"]
+        config, secrets = read_stack_config(project_file, stack, required=require_stack_file)
+    except StackConfigError as err:
+        raise PreviewError(str(err)) from None
+    return ProgramSpec(program_dir, project_file, project, stack, config, secrets)
+
+
+def _project_data(project_file: Path) -> dict[str, Any]:
+    import yaml
+
+    try:
+        data = yaml.safe_load(project_file.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as err:
+        raise PreviewError(f"{project_file}: cannot read project file ({type(err).__name__})") from None
+    if not isinstance(data, dict) or not isinstance(data.get("name"), str):
+        raise PreviewError(f"{project_file}: a Pulumi project needs a 'name'")
+    runtime = data.get("runtime")
+    runtime_name = runtime.get("name") if isinstance(runtime, dict) else runtime
+    if runtime_name != "python":
+        raise PreviewError(
+            f"{project_file}: runtime is {runtime_name!r}; the offline preview runs Python programs only"
+        )
+    return data
+
+
+def _entry_point(spec: ProgramSpec) -> Path:
+    """The program file, as the CLI finds it: `main` from Pulumi.yaml (a file, or a folder with
+    `__main__.py`), relative to the project folder; the project folder itself when unset."""
+    main = _project_data(spec.project_file).get("main")
+    base = spec.project_file.parent
+    target = base / main if isinstance(main, str) and main else base
+    entry = target / "__main__.py" if target.is_dir() else target
+    if not entry.is_file():
+        raise PreviewError(f"{target}: no __main__.py; a Pulumi Python program needs one")
+    return entry
+
+
+def _config_strings(config: Mapping[str, Any]) -> dict[str, str]:
+    """Pulumi hands config to programs as strings, structured values as JSON."""
+    out = {}
+    for key, value in config.items():
+        if isinstance(value, str):
+            out[key] = value
+        elif isinstance(value, bool):
+            out[key] = "true" if value else "false"
+        else:
+            out[key] = json.dumps(value)
+    return out
+
+
+def _plain(value: Any, path: str, secret_paths: list[str]) -> Any:
+    """Turn a deserialized protobuf Struct value into plain JSON, masking secrets."""
+    if isinstance(value, dict):
+        sig = value.get(_SIG)
+        if sig == _SECRET_SIG:
+            secret_paths.append(path)
+            return SECRET_MARK
+        if sig == _RESOURCE_SIG:
+            return value.get("urn")
+        if sig == _ASSET_SIG:
+            return {"asset": _asset_summary(value)}
+        if sig == _ARCHIVE_SIG:
+            return {"archive": _asset_summary(value)}
+        return {
+            k: _plain(v, f"{path}.{k}" if path else k, secret_paths) for k, v in sorted(value.items()) if v != _UNKNOWN
+        }
+    if isinstance(value, list):
+        return [_plain(v, f"{path}[{i}]", secret_paths) for i, v in enumerate(value) if v != _UNKNOWN]
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def _asset_summary(value: dict[str, Any]) -> dict[str, Any]:
+    if "path" in value:
+        return {"path": os.path.relpath(value["path"]) if os.path.isabs(value["path"]) else value["path"]}
+    if "assets" in value:
+        digest = hashlib.sha256(json.dumps(value["assets"], sort_keys=True, default=str).encode()).hexdigest()[:16]
+        return {"assets": sorted(value["assets"]), "sha256": digest}
+    if "text" in value:
+        return {"sha256": hashlib.sha256(str(value["text"]).encode()).hexdigest()[:16]}
+    return {}
+
+
+def _struct_to_dict(struct: Any) -> dict[str, Any]:
+    from google.protobuf import json_format
+
+    result: dict[str, Any] = json_format.MessageToDict(struct) if struct is not None else {}
+    return result
+
+
+def _make_monitor(mocks: Any, records: dict[str, Registration]) -> Any:
+    from pulumi.runtime.mocks import MockMonitor
+    from pulumi.runtime.settings import get_project, get_stack
+
+    class RecordingMonitor(MockMonitor):
+        """The mock monitor, plus a record of each registration as the engine would see it."""
+
+        def make_urn(self, parent: str, type_: str, name: str) -> str:
+            chain = type_
+            if parent:
+                parent_chain = parent.split("::")[2]
+                if parent_chain != ROOT_STACK_TYPE:
+                    chain = f"{parent_chain}${type_}"
+            return "urn:pulumi:" + "::".join([get_stack(), get_project(), chain, name])
+
+        def RegisterResource(self, request: Any) -> Any:
+            response = super().RegisterResource(request)  # type: ignore[no-untyped-call]
+            secret_paths: list[str] = []
+            inputs = _plain(_struct_to_dict(request.object), "", secret_paths)
+            outputs = _plain(_struct_to_dict(response.object), "", []) if response.object else {}
+            records[response.urn] = Registration(
+                urn=response.urn,
+                type=request.type,
+                name=request.name,
+                custom=bool(request.custom) or request.type.startswith("pulumi:providers:"),
+                parent=request.parent or None,
+                provider=request.provider or None,
+                dependencies=sorted(set(request.dependencies)),
+                property_dependencies={
+                    key: sorted(set(deps.urns))
+                    for key, deps in sorted(request.propertyDependencies.items())
+                    if deps.urns
+                },
+                inputs=inputs,
+                outputs={k: v for k, v in outputs.items() if k not in inputs and k != "id"},
+                id=response.id or None,
+                protect=bool(getattr(request, "protect", False)),
+                retain_on_delete=bool(getattr(request, "retainOnDelete", False)),
+                secret_paths=sorted(secret_paths),
+            )
+            return response
+
+    return RecordingMonitor(mocks)
+
+
+class _ErrorLogs(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@contextlib.contextmanager
+def _program_environment(spec: ProgramSpec, entry: Path) -> Iterator[None]:
+    old_path, old_cwd = list(sys.path), Path.cwd()
+    sys.path.insert(0, str(entry.parent))
+    sys.path.insert(0, str(spec.project_file.parent))
+    os.chdir(entry.parent)
+    try:
+        yield
+    finally:
+        os.chdir(old_cwd)
+        sys.path[:] = old_path
+
+
+def run_program(spec: ProgramSpec) -> dict[str, Registration]:
+    """Run the program in this process under mocks; return every registration keyed by URN."""
+    import pulumi
+    from pulumi.runtime.stack import run_pulumi_func
+    from pulumi.runtime.sync_await import _sync_await
+
+    from infra.preview.mocks import PlatformMocks
+
+    entry = _entry_point(spec)
+    records: dict[str, Registration] = {}
+    mocks = PlatformMocks(spec.region)
+    pulumi.runtime.set_all_config(_config_strings(spec.config), spec.secret_keys)
+    errors = _ErrorLogs()
+    logger = logging.getLogger("genai-platform.preview")
+    logger.propagate = False
+    logger.addHandler(errors)
+    pulumi.runtime.set_mocks(
+        mocks,
+        project=spec.project,
+        stack=spec.stack,
+        preview=True,
+        monitor=_make_monitor(mocks, records),
+        logger=logger,
+    )
+    _record_root_stack(spec, records)
+    try:
+        with _program_environment(spec, entry):
+            _sync_await(run_pulumi_func(lambda: _run_entry(entry)))
+    except SystemExit as err:
+        raise PreviewError(f"program exited with status {err.code}") from None
+    except Exception as err:  # the program's own failure, reported as one line
+        raise PreviewError(_describe_failure(err, entry)) from None
+    if errors.messages:
+        raise PreviewError(f"program reported an error: {errors.messages[0].splitlines()[0]}")
+    return records
+
+
+def _run_entry(entry: Path) -> None:
+    runpy.run_path(str(entry), run_name="__main__")
+
+
+def _record_root_stack(spec: ProgramSpec, records: dict[str, Registration]) -> None:
+    urn = root_stack_urn(spec.project, spec.stack)
+    records[urn] = Registration(urn, ROOT_STACK_TYPE, f"{spec.project}-{spec.stack}", False, None, None, [], {}, {})
+
+
+def root_stack_urn(project: str, stack: str) -> str:
+    return f"urn:pulumi:{stack}::{project}::{ROOT_STACK_TYPE}::{project}-{stack}"
+
+
+def _describe_failure(err: BaseException, entry: Path) -> str:
+    from stacks.settings import SettingsError
+
+    if isinstance(err, SettingsError):
+        return "invalid stack settings: " + "; ".join(err.problems)
+    where = ""
+    tb = err.__traceback__
+    frames = []
+    while tb is not None:
+        frames.append(tb)
+        tb = tb.tb_next
+    project_root = entry.parent.parent.resolve()
+    for frame in reversed(frames):
+        filename = Path(frame.tb_frame.f_code.co_filename)
+        internal = ".venv" in filename.parts or filename.is_relative_to(Path(__file__).parent)
+        if filename.is_relative_to(project_root) and not internal:
+            where = f" (at {filename.relative_to(project_root)}:{frame.tb_lineno})"
+            break
+    message = str(err).strip().splitlines()[0] if str(err).strip() else ""
+    return f"program failed: {type(err).__name__}: {message}{where}"
+
+
+def build_plan(spec: ProgramSpec, records: Mapping[str, Registration]) -> dict[str, Any]:
+    """The plan document described in docs/plan-format.md."""
+    root = root_stack_urn(spec.project, spec.stack)
+    resources = []
+    by_type: dict[str, int] = {}
+    for urn in sorted(records):
+        r = records[urn]
+        if r.type != ROOT_STACK_TYPE:
+            by_type[r.type] = by_type.get(r.type, 0) + 1
+        resources.append(
+            {
+                "urn": r.urn,
+                "type": r.type,
+                "name": r.name,
+                "custom": r.custom,
+                "id": r.id,
+                "parent": r.parent if r.parent else (None if r.type == ROOT_STACK_TYPE else root),
+                "provider": r.provider,
+                "protect": r.protect,
+                "retainOnDelete": r.retain_on_delete,
+                "dependencies": r.dependencies,
+                "propertyDependencies": r.property_dependencies,
+                "inputs": r.inputs,
+                "outputs": r.outputs,
+                "secretPaths": r.secret_paths,
+            }
+        )
+    config = {k: (SECRET_MARK if k in spec.secret_keys else v) for k, v in sorted(spec.config.items())}
+    try:
+        program = str(spec.program_dir.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        program = str(spec.program_dir)
+    return {
+        "schemaVersion": PLAN_SCHEMA_VERSION,
+        "tool": "genai-platform preview",
+        "project": spec.project,
+        "stack": spec.stack,
+        "program": program,
+        "config": config,
+        "summary": {"resources": sum(by_type.values()), "byType": dict(sorted(by_type.items()))},
+        "resources": resources,
+    }
+
+
+def preview(program_dir: Path, stack: str, *, require_stack_file: bool = False) -> dict[str, Any]:
+    """Preview one stack of a program in this process (once per process)."""
+    spec = resolve_program(program_dir, stack, require_stack_file=require_stack_file)
+    return build_plan(spec, run_program(spec))
+
+
+def preview_in_subprocess(program_dir: Path, stack: str, *, require_stack_file: bool = False) -> dict[str, Any]:
+    """Preview in a fresh interpreter, so several stacks can be previewed from one process."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "plan.json"
+        command = [sys.executable, "-m", "infra.preview.worker", str(program_dir), stack, str(out)]
+        if require_stack_file:
+            command.append("--require-stack-file")
+        project_root = Path(__file__).resolve().parents[2]
+        env = {
+            **os.environ,
+            "PYTHONPATH": os.pathsep.join(filter(None, [str(project_root), os.environ.get("PYTHONPATH")])),
+        }
+        done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)  # noqa: S603
+        if done.returncode != 0:
+            lines = (done.stderr or done.stdout).strip().splitlines()
+            raise PreviewError(lines[-1] if lines else f"preview worker exited with {done.returncode}")
+        plan: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
+        return plan
+
+
+def write_plan(plan: Mapping[str, Any], path: Path) -> None:
+    try:
+        path.write_text(json.dumps(plan, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    except OSError as err:
+        raise PreviewError(f"--json {path}: cannot write ({err.strerror})") from None

@@ -1,0 +1,271 @@
+"""Mock outputs realistic enough that programs run: ARNs, ids, names and the common invokes."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+import pulumi
+
+ACCOUNT_ID = "123456789012"
+PARTITION = "aws"
+
+# type token -> (service, resource path template); `{name}` is the physical name.
+_ARN_SHAPES: dict[str, tuple[str, str]] = {
+    "aws:iam/role:Role": ("iam", "role/{name}"),
+    "aws:iam/policy:Policy": ("iam", "policy/{name}"),
+    "aws:iam/user:User": ("iam", "user/{name}"),
+    "aws:iam/instanceProfile:InstanceProfile": ("iam", "instance-profile/{name}"),
+    "aws:iam/openIdConnectProvider:OpenIdConnectProvider": ("iam", "oidc-provider/{name}"),
+    "aws:lambda/function:Function": ("lambda", "function:{name}"),
+    "aws:lambda/codeSigningConfig:CodeSigningConfig": ("lambda", "code-signing-config:csc-{name}"),
+    "aws:cloudwatch/logGroup:LogGroup": ("logs", "log-group:{name}"),
+    "aws:sns/topic:Topic": ("sns", "{name}"),
+    "aws:sqs/queue:Queue": ("sqs", "{name}"),
+    "aws:secretsmanager/secret:Secret": ("secretsmanager", "secret:{name}-AbCdEf"),
+    "aws:eks/cluster:Cluster": ("eks", "cluster/{name}"),
+    "aws:eks/nodeGroup:NodeGroup": ("eks", "nodegroup/{name}"),
+    "aws:ecr/repository:Repository": ("ecr", "repository/{name}"),
+    "aws:cloudtrail/trail:Trail": ("cloudtrail", "trail/{name}"),
+    "aws:cloudwatch/metricAlarm:MetricAlarm": ("cloudwatch", "alarm:{name}"),
+    "aws:cloudwatch/eventRule:EventRule": ("events", "rule/{name}"),
+    "aws:cognito/userPool:UserPool": ("cognito-idp", "userpool/{region}_{id}"),
+    "aws:wafv2/webAcl:WebAcl": ("wafv2", "regional/webacl/{name}/{id}"),
+    "aws:guardduty/detector:Detector": ("guardduty", "detector/{id}"),
+    "aws:kms/key:Key": ("kms", "key/{id}"),
+    "aws:kms/alias:Alias": ("kms", "{name}"),
+    "aws:signer/signingProfile:SigningProfile": ("signer", "/signing-profiles/{name}"),
+    "aws:ec2/vpc:Vpc": ("ec2", "vpc/{id}"),
+    "aws:ec2/subnet:Subnet": ("ec2", "subnet/{id}"),
+    "aws:ec2/securityGroup:SecurityGroup": ("ec2", "security-group/{id}"),
+    "aws:ec2/launchTemplate:LaunchTemplate": ("ec2", "launch-template/{id}"),
+}
+_GLOBAL_SERVICES = {"iam", "s3", "cloudfront"}
+
+
+def _digest(*parts: str, length: int = 7) -> str:
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:length]
+
+
+def _physical_name(name: str, typ: str) -> str:
+    """Pulumi auto-names resources `<logical>-<7 hex>`; derive the suffix deterministically."""
+    base = name.lower() if typ.startswith("aws:s3/") else name
+    return f"{base}-{_digest(typ, name)}"
+
+
+class PlatformMocks(pulumi.runtime.Mocks):
+    """Answers resource registrations and invokes the way AWS and the providers would."""
+
+    def __init__(self, region: str) -> None:
+        self.region = region
+
+    def arn(self, service: str, path: str) -> str:
+        region = "" if service in _GLOBAL_SERVICES else self.region
+        account = "" if service == "s3" else ACCOUNT_ID
+        return f"arn:{PARTITION}:{service}:{region}:{account}:{path}"
+
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict[str, Any]]:
+        typ, inputs = args.typ, dict(args.inputs)
+        if not args.custom and not typ.startswith("pulumi:providers:"):
+            return "", {}
+        rid = _digest(typ, args.name, length=17)
+        state: dict[str, Any] = {**inputs, "id": rid}
+        physical = inputs.get("name") or _physical_name(args.name, typ)
+        service_path = _ARN_SHAPES.get(typ)
+        if service_path is not None:
+            service, path = service_path
+            state["arn"] = self.arn(service, path.format(name=physical, id=rid, region=self.region))
+        self._specialise(typ, args.name, physical, rid, inputs, state)
+        return rid if typ not in ("aws:s3/bucket:Bucket",) else state["bucket"], state
+
+    def _specialise(
+        self, typ: str, logical: str, physical: str, rid: str, inputs: dict[str, Any], state: dict[str, Any]
+    ) -> None:
+        if "name" in inputs or typ in _NAMED_TYPES:
+            state.setdefault("name", physical)
+        if typ == "aws:s3/bucket:Bucket":
+            bucket = inputs.get("bucket") or _physical_name(logical, typ)
+            state.update(
+                bucket=bucket,
+                arn=f"arn:{PARTITION}:s3:::{bucket}",
+                bucketDomainName=f"{bucket}.s3.amazonaws.com",
+                bucketRegionalDomainName=f"{bucket}.s3.{self.region}.amazonaws.com",
+                region=self.region,
+            )
+        elif typ == "aws:kms/key:Key":
+            key_id = f"{rid[:8]}-{rid[8:12]}-4{rid[12:15]}-8{rid[15:17]}0-{_digest(rid, length=12)}"
+            state.update(keyId=key_id, arn=self.arn("kms", f"key/{key_id}"))
+        elif typ == "aws:lambda/function:Function":
+            state["invokeArn"] = (
+                f"arn:{PARTITION}:apigateway:{self.region}:lambda:path/2015-03-31/functions/{state['arn']}/invocations"
+            )
+            state["qualifiedArn"] = f"{state['arn']}:$LATEST"
+            state["version"] = "$LATEST"
+        elif typ == "aws:apigateway/restApi:RestApi":
+            state.update(
+                rootResourceId=_digest(rid, "root", length=10),
+                executionArn=f"arn:{PARTITION}:execute-api:{self.region}:{ACCOUNT_ID}:{rid[:10]}",
+                arn=f"arn:{PARTITION}:apigateway:{self.region}::/restapis/{rid[:10]}",
+            )
+            state["id"] = rid[:10]
+        elif typ == "aws:apigateway/stage:Stage":
+            api = inputs.get("restApi", "api")
+            stage = inputs.get("stageName", "stage")
+            state.update(
+                arn=f"arn:{PARTITION}:apigateway:{self.region}::/restapis/{api}/stages/{stage}",
+                executionArn=f"arn:{PARTITION}:execute-api:{self.region}:{ACCOUNT_ID}:{api}/{stage}",
+                invokeUrl=f"https://{api}.execute-api.{self.region}.amazonaws.com/{stage}",
+            )
+        elif typ == "aws:eks/cluster:Cluster":
+            issuer = f"https://oidc.eks.{self.region}.amazonaws.com/id/{_digest(rid, length=32).upper()}"
+            state.update(
+                endpoint=f"https://{_digest(rid, length=32).upper()}.gr7.{self.region}.eks.amazonaws.com",
+                certificateAuthority={
+                    "data": "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCk1PQ0sKLS0tLS1FTkQgQ0VSVElGSUNBVEUtLS0tLQo="
+                },
+                identities=[{"oidcs": [{"issuer": issuer}]}],
+                clusterSecurityGroupId=f"sg-{_digest(rid, 'cluster', length=17)}",
+                vpcConfig={
+                    **(inputs.get("vpcConfig") or {}),
+                    "clusterSecurityGroupId": f"sg-{_digest(rid, 'cluster', length=17)}",
+                    "vpcId": f"vpc-{_digest(rid, 'vpc', length=17)}",
+                },
+                version=inputs.get("version", "1.33"),
+                status="ACTIVE",
+            )
+        elif typ == "aws:ec2/vpc:Vpc":
+            state.update(
+                id=f"vpc-{rid}",
+                defaultSecurityGroupId=f"sg-{_digest(rid, 'default', length=17)}",
+                defaultNetworkAclId=f"acl-{rid}",
+                defaultRouteTableId=f"rtb-{rid}",
+                mainRouteTableId=f"rtb-{rid}",
+            )
+        elif typ.startswith("aws:ec2/") and typ.rsplit(":", maxsplit=1)[-1] in _EC2_PREFIXES:
+            state["id"] = f"{_EC2_PREFIXES[typ.rsplit(':', maxsplit=1)[-1]]}-{rid}"
+        elif typ == "aws:ec2/launchTemplate:LaunchTemplate":
+            state.update(id=f"lt-{rid}", latestVersion=1, defaultVersion=1)
+        elif typ == "aws:ecr/repository:Repository":
+            state["repositoryUrl"] = f"{ACCOUNT_ID}.dkr.ecr.{self.region}.amazonaws.com/{physical}"
+            state["registryId"] = ACCOUNT_ID
+        elif typ == "aws:cognito/userPool:UserPool":
+            state.update(
+                id=f"{self.region}_{rid[:9]}",
+                endpoint=f"cognito-idp.{self.region}.amazonaws.com/{self.region}_{rid[:9]}",
+            )
+        elif typ == "aws:guardduty/detector:Detector":
+            state["accountId"] = ACCOUNT_ID
+        elif typ == "aws:secretsmanager/secretVersion:SecretVersion":
+            state["versionId"] = f"{rid[:8]}-0000-4000-8000-{_digest(rid, length=12)}"
+        elif typ == "aws:apigateway/apiKey:ApiKey":
+            state["value"] = f"mock{_digest(rid, length=36)}"
+        elif typ.startswith("kubernetes:") and isinstance(inputs.get("metadata"), dict):
+            metadata = dict(inputs["metadata"])
+            metadata.setdefault("name", physical)
+            state["metadata"] = metadata
+
+    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+        token, a = args.token, args.args
+        if token == "aws:index/getCallerIdentity:getCallerIdentity":
+            return {
+                "accountId": ACCOUNT_ID,
+                "arn": f"arn:{PARTITION}:iam::{ACCOUNT_ID}:role/pulumi-deployer",
+                "userId": "AROAEXAMPLEDEPLOYER:pulumi",
+                "id": ACCOUNT_ID,
+            }, []
+        if token == "aws:index/getRegion:getRegion":
+            return {
+                "name": self.region,
+                "region": self.region,
+                "id": self.region,
+                "description": self.region,
+                "endpoint": f"ec2.{self.region}.amazonaws.com",
+            }, []
+        if token == "aws:index/getPartition:getPartition":
+            return {
+                "partition": PARTITION,
+                "dnsSuffix": "amazonaws.com",
+                "id": PARTITION,
+                "reverseDnsPrefix": "com.amazonaws",
+            }, []
+        if token == "aws:index/getAvailabilityZones:getAvailabilityZones":
+            letters = "abcdef"
+            return {
+                "names": [f"{self.region}{x}" for x in letters],
+                "zoneIds": [f"euw1-az{i + 1}" for i in range(6)],
+                "id": self.region,
+                "state": "available",
+                "groupNames": [self.region],
+            }, []
+        if token == "aws:iam/getPolicyDocument:getPolicyDocument":
+            document = _policy_document(a)
+            return {"json": document, "minifiedJson": document, "id": _digest(document, length=10)}, []
+        if token == "aws:ec2/getAmi:getAmi":
+            return {"id": "ami-0123456789abcdef0", "imageId": "ami-0123456789abcdef0", "name": "mock-ami"}, []
+        if token == "aws:ssm/getParameter:getParameter":
+            return {
+                "value": "ami-0123456789abcdef0",
+                "name": a.get("name", ""),
+                "id": a.get("name", ""),
+                "type": "String",
+            }, []
+        if token == "aws:eks/getAddonVersion:getAddonVersion":
+            return {"version": "v1.0.0-eksbuild.1", "addonName": a.get("addonName"), "id": a.get("addonName")}, []
+        return {}, []
+
+
+_NAMED_TYPES = {
+    "aws:iam/role:Role",
+    "aws:iam/policy:Policy",
+    "aws:lambda/function:Function",
+    "aws:cloudwatch/logGroup:LogGroup",
+    "aws:sns/topic:Topic",
+    "aws:secretsmanager/secret:Secret",
+    "aws:eks/cluster:Cluster",
+    "aws:ecr/repository:Repository",
+    "aws:cloudtrail/trail:Trail",
+    "aws:wafv2/webAcl:WebAcl",
+    "aws:apigateway/restApi:RestApi",
+    "aws:cognito/userPool:UserPool",
+    "aws:iam/instanceProfile:InstanceProfile",
+    "aws:cloudwatch/metricAlarm:MetricAlarm",
+    "aws:cloudwatch/eventRule:EventRule",
+    "aws:ec2/launchTemplate:LaunchTemplate",
+    "aws:ec2/securityGroup:SecurityGroup",
+    "aws:eks/nodeGroup:NodeGroup",
+}
+_EC2_PREFIXES = {
+    "Subnet": "subnet",
+    "SecurityGroup": "sg",
+    "InternetGateway": "igw",
+    "NatGateway": "nat",
+    "Eip": "eipalloc",
+    "RouteTable": "rtb",
+    "VpcEndpoint": "vpce",
+    "FlowLog": "fl",
+    "DefaultSecurityGroup": "sg",
+}
+
+
+def _policy_document(args: dict[str, Any]) -> str:
+    """`aws.iam.get_policy_document` rendered to JSON the way the provider does."""
+    statements = []
+    for s in args.get("statements") or []:
+        out: dict[str, Any] = {"Effect": s.get("effect", "Allow")}
+        for key, field in (
+            ("sid", "Sid"),
+            ("actions", "Action"),
+            ("notActions", "NotAction"),
+            ("resources", "Resource"),
+            ("notResources", "NotResource"),
+        ):
+            if s.get(key):
+                out[field] = s[key]
+        for key, field in (("principals", "Principal"), ("notPrincipals", "NotPrincipal")):
+            if s.get(key):
+                out[field] = {p["type"]: p["identifiers"] for p in s[key]}
+        for cond in s.get("conditions") or []:
+            out.setdefault("Condition", {}).setdefault(cond["test"], {})[cond["variable"]] = cond["values"]
+        statements.append(out)
+    return json.dumps({"Version": "2012-10-17", "Statement": statements})

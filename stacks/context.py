@@ -1,0 +1,47 @@
+"""What every part of the platform's composition shares: settings, provider, account facts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_aws as aws
+
+from stacks.settings import PlatformSettings
+
+
+@dataclass(frozen=True)
+class PlatformContext:
+    settings: PlatformSettings
+    provider: aws.Provider
+    account_id: pulumi.Output[str]
+    partition: pulumi.Output[str]
+
+    @property
+    def region(self) -> str:
+        return self.settings.region
+
+    @property
+    def prefix(self) -> str:
+        """The prefix of every physical name and of every component's name: `genai-<env>`."""
+        return self.settings.name_prefix
+
+    def opts(self) -> pulumi.ResourceOptions:
+        """Options for a top-level component: the explicit, tag-defaulting provider."""
+        return pulumi.ResourceOptions(provider=self.provider)
+
+    def service(self, name: str) -> str:
+        """The regional endpoint name of an AWS service, as kms:ViaService expects it."""
+        return f"{name}.{self.region}.amazonaws.com"
+
+
+def create_context(settings: PlatformSettings) -> PlatformContext:
+    provider = aws.Provider(
+        f"aws-{settings.environment}",
+        region=settings.region,
+        default_tags={"tags": settings.base_tags()},
+    )
+    invoke = pulumi.InvokeOptions(provider=provider)
+    identity = aws.get_caller_identity_output(opts=invoke)
+    partition = aws.get_partition_output(opts=invoke)
+    return PlatformContext(settings, provider, identity.account_id, partition.partition)

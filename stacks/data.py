@@ -1,0 +1,67 @@
+"""Data ingestion and preparation: the data lake and one least-privilege role per pipeline stage."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pulumi
+
+from components.data_lake import DataLake, DataLakeArgs
+from components.grants import Grant, role_trust, service_trust
+from components.pipeline_role import PipelineRole, PipelineRoleArgs
+from stacks.context import PlatformContext
+
+
+def trail_name(ctx: PlatformContext) -> str:
+    return f"{ctx.prefix}-trail"
+
+
+@dataclass
+class DataPlane:
+    lake: DataLake
+    roles: dict[str, PipelineRole]
+
+
+def build_data(ctx: PlatformContext) -> DataPlane:
+    s = ctx.settings
+    lake = DataLake(
+        f"{ctx.prefix}-datalake",
+        DataLakeArgs(
+            account_id=ctx.account_id,
+            partition=ctx.partition,
+            region=ctx.region,
+            key_deletion_window_days=s.key_deletion_window_days,
+            key_administrators=[],
+            noncurrent_version_expiration_days=s.data_lake.noncurrent_version_expiration_days,
+            raw_transition_to_ia_days=s.data_lake.raw_transition_to_ia_days,
+            access_log_expiration_days=s.data_lake.access_log_expiration_days,
+            object_lock_retention_days=s.data_lake.object_lock_retention_days if s.data_lake.object_lock else None,
+            force_destroy=s.data_lake.force_destroy,
+            protect=s.protect_data,
+            cloudtrail_name=trail_name(ctx),
+        ),
+        opts=ctx.opts(),
+    )
+    raw, curated, models, audit = (lake.bucket(p) for p in ("raw", "curated", "models", "audit"))
+    glue = service_trust(["glue.amazonaws.com"], ctx.account_id)
+    # EKS Pod Identity: the training and inference service accounts are bound to these roles.
+    pods = service_trust(["pods.eks.amazonaws.com"], ctx.account_id, tag_session=True)
+    security_team = role_trust(
+        [pulumi.Output.format("arn:{0}:iam::{1}:root", ctx.partition, ctx.account_id)], require_mfa=True
+    )
+    stages: dict[str, tuple[pulumi.Output[str], list[Grant]]] = {
+        "ingest": (glue, raw.grant_write()),
+        "prepare": (glue, raw.grant_read("restricted") + curated.grant_write()),
+        "train": (pods, curated.grant_read("confidential") + models.grant_write()),
+        "serve": (pods, models.grant_read("internal")),
+        "audit-reader": (security_team, audit.grant_read("restricted")),
+    }
+    roles = {
+        stage: PipelineRole(
+            f"{ctx.prefix}-{stage}",
+            PipelineRoleArgs(stage=stage, trust_policy=trust, grants=grants, protected_bucket_arns=lake.bucket_arns),
+            opts=ctx.opts(),
+        )
+        for stage, (trust, grants) in stages.items()
+    }
+    return DataPlane(lake, roles)

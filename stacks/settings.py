@@ -1,0 +1,892 @@
+"""Typed, validated per-environment settings for the platform.
+
+Settings come from Pulumi config (`genai-platform:<key>` plus `aws:region`). Every value has a
+per-environment default: `dev` is cheap, `prod` is strict. Everything is validated at load time, and
+all problems are reported together, each naming the key, the value and what is allowed.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields, is_dataclass
+from typing import Any, TypeVar
+
+PROJECT = "genai-platform"
+ENVIRONMENTS = ("dev", "prod")
+
+# CloudWatch Logs accepts only these retention periods (PutRetentionPolicy).
+LOG_RETENTION_DAYS = (
+    1,
+    3,
+    5,
+    7,
+    14,
+    30,
+    60,
+    90,
+    120,
+    150,
+    180,
+    365,
+    400,
+    545,
+    731,
+    1096,
+    1827,
+    2192,
+    2557,
+    2922,
+    3288,
+    3653,
+)
+
+AWS_REGIONS = (
+    "af-south-1",
+    "ap-east-1",
+    "ap-northeast-1",
+    "ap-northeast-2",
+    "ap-northeast-3",
+    "ap-south-1",
+    "ap-south-2",
+    "ap-southeast-1",
+    "ap-southeast-2",
+    "ap-southeast-3",
+    "ap-southeast-4",
+    "ap-southeast-5",
+    "ap-southeast-7",
+    "ca-central-1",
+    "ca-west-1",
+    "eu-central-1",
+    "eu-central-2",
+    "eu-north-1",
+    "eu-south-1",
+    "eu-south-2",
+    "eu-west-1",
+    "eu-west-2",
+    "eu-west-3",
+    "il-central-1",
+    "me-central-1",
+    "me-south-1",
+    "mx-central-1",
+    "sa-east-1",
+    "us-east-1",
+    "us-east-2",
+    "us-west-1",
+    "us-west-2",
+)
+
+DATA_CLASSIFICATIONS = ("public", "internal", "confidential", "restricted")
+
+# GPU families the platform supports for GPU node groups (NVIDIA accelerators).
+GPU_INSTANCE_FAMILIES = ("g5", "g6", "g6e", "p4d", "p4de", "p5", "p5e", "p5en")
+GPU_AMI_TYPES = ("AL2023_x86_64_NVIDIA", "BOTTLEROCKET_x86_64_NVIDIA")
+SYSTEM_AMI_TYPES = ("AL2023_x86_64_STANDARD", "AL2023_ARM_64_STANDARD", "BOTTLEROCKET_x86_64", "BOTTLEROCKET_ARM_64")
+CAPACITY_TYPES = ("ON_DEMAND", "SPOT")
+API_AUTHORIZATION = ("COGNITO_USER_POOLS", "AWS_IAM")
+GUARDDUTY_SEVERITIES = {"low": 1.0, "medium": 4.0, "high": 7.0, "critical": 9.0}
+
+# WAFv2 rate-based rules: the limit is per evaluation window and must be at least 10.
+WAF_MIN_RATE_LIMIT = 10
+WAF_BODY_INSPECTION_LIMITS = {"KB_16": 16 * 1024, "KB_32": 32 * 1024, "KB_48": 48 * 1024, "KB_64": 64 * 1024}
+
+_EMAIL = re.compile(r"^[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})+$")
+_ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]{1,512}$")
+_SCHEDULE = re.compile(r"^(rate\((?:1 day|[1-9]\d{0,2} days|[1-9]\d? hours?)\)|cron\([^()]{9,100}\))$")
+_K8S_VERSION = re.compile(r"^1\.(2[89]|3\d)$")
+_ADDON_VERSION = re.compile(r"^v\d+\.\d+\.\d+-eksbuild\.\d+$")
+_DIGEST_IMAGE = re.compile(r"^[a-z0-9.-]+(?::\d+)?/[a-z0-9._/-]+(?::[\w.-]+)?@sha256:[0-9a-f]{64}$")
+_NAME = re.compile(r"^[a-z][a-z0-9-]{0,30}$")
+
+
+class SettingsError(ValueError):
+    """Invalid stack settings; `problems` holds one line per bad key."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("invalid stack settings:\n" + "\n".join(f"  - {p}" for p in problems))
+
+
+# ---------------------------------------------------------------------------------------------------
+# The settings objects
+# ---------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DataLakeSettings:
+    noncurrent_version_expiration_days: int
+    raw_transition_to_ia_days: int
+    access_log_expiration_days: int
+    object_lock: bool
+    object_lock_retention_days: int
+    force_destroy: bool
+
+
+@dataclass(frozen=True)
+class NetworkSettings:
+    vpc_cidr: str
+    az_count: int
+    nat_gateway_per_az: bool
+    flow_log_retention_days: int
+
+
+@dataclass(frozen=True)
+class NodeGroupSettings:
+    name: str
+    instance_types: tuple[str, ...]
+    ami_type: str
+    capacity_type: str
+    min_size: int
+    max_size: int
+    desired_size: int
+    disk_size_gb: int
+    gpu: bool
+
+
+@dataclass(frozen=True)
+class EksSettings:
+    version: str
+    public_access_cidrs: tuple[str, ...]
+    admin_role_arn: str | None
+    addon_versions: Mapping[str, str]
+    system_node_group: NodeGroupSettings
+    gpu_node_groups: tuple[NodeGroupSettings, ...]
+
+
+@dataclass(frozen=True)
+class KubernetesSettings:
+    gpu_quota: Mapping[str, int]
+    device_plugin_image: str
+    inference_image_digest: str
+    inference_port: int
+    inference_replicas: int
+
+
+@dataclass(frozen=True)
+class ApiSettings:
+    chat_authorization: str
+    screen_authorization: str
+    stage_name: str
+    throttle_rate_limit: float
+    throttle_burst_limit: int
+    chat_throttle_rate_limit: float
+    chat_throttle_burst_limit: int
+    quota_per_day: int
+    custom_domain: str | None
+    certificate_arn: str | None
+
+
+@dataclass(frozen=True)
+class WafSettings:
+    rate_limit_per_ip: int
+    chat_rate_limit_per_ip: int
+    anonymous_ip_list: bool
+    body_inspection_limit: str
+
+
+@dataclass(frozen=True)
+class FilterSettings:
+    memory_mb: int
+    timeout_seconds: int
+    reserved_concurrency: int
+    max_body_bytes: int
+    max_text_chars: int
+    backend_connect_timeout_seconds: float
+    backend_read_timeout_seconds: float
+    allowed_link_hosts: tuple[str, ...]
+    code_signing: bool
+
+
+@dataclass(frozen=True)
+class SecretsSettings:
+    rotation_schedule: str
+
+
+@dataclass(frozen=True)
+class MonitoringSettings:
+    alarm_emails: tuple[str, ...]
+    guardduty_min_severity: str
+    api_p99_latency_ms: int
+    api_5xx_threshold: int
+    waf_blocked_threshold: int
+
+
+@dataclass(frozen=True)
+class PlatformSettings:
+    """Everything the platform needs to know about one environment."""
+
+    environment: str
+    region: str
+    owner: str
+    cost_center: str
+    log_retention_days: int
+    audit_log_retention_days: int
+    key_deletion_window_days: int
+    protect_data: bool
+    data_lake: DataLakeSettings
+    network: NetworkSettings
+    eks: EksSettings
+    kubernetes: KubernetesSettings
+    api: ApiSettings
+    waf: WafSettings
+    filter: FilterSettings
+    secrets: SecretsSettings
+    monitoring: MonitoringSettings
+    extra_tags: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def is_prod(self) -> bool:
+        return self.environment == "prod"
+
+    @property
+    def name_prefix(self) -> str:
+        return f"genai-{self.environment}"
+
+    def base_tags(self) -> dict[str, str]:
+        """Tags every taggable resource carries, through the provider's `default_tags`."""
+        return {
+            **dict(self.extra_tags),
+            "Project": PROJECT,
+            "Environment": self.environment,
+            "Owner": self.owner,
+            "CostCenter": self.cost_center,
+            "ManagedBy": "pulumi",
+        }
+
+
+# ---------------------------------------------------------------------------------------------------
+# Per-environment defaults
+# ---------------------------------------------------------------------------------------------------
+
+_DEVICE_PLUGIN = (
+    "nvcr.io/nvidia/k8s-device-plugin:v0.17.1@sha256:3c2f9d6e1a4a1fd1e0f3e7c4c1d7e4a9e1c0b3f1d1a0e6f8b2c6d4e9f0a1b2c3"
+)
+_INFERENCE_DIGEST = "sha256:0d1f6c2a9b8e7d6c5b4a39281706f5e4d3c2b1a09f8e7d6c5b4a392817065f4e"
+
+DEFAULTS: dict[str, dict[str, Any]] = {
+    "dev": {
+        "region": "eu-west-1",
+        "owner": "platform-team",
+        "costCenter": "genai-dev",
+        "logRetentionDays": 30,
+        "auditLogRetentionDays": 90,
+        "keyDeletionWindowDays": 7,
+        "protectData": False,
+        "dataLake": {
+            "noncurrentVersionExpirationDays": 30,
+            "rawTransitionToIaDays": 30,
+            "accessLogExpirationDays": 90,
+            "objectLock": False,
+            "objectLockRetentionDays": 30,
+            "forceDestroy": True,
+        },
+        "network": {"vpcCidr": "10.40.0.0/16", "azCount": 2, "natGatewayPerAz": False, "flowLogRetentionDays": 30},
+        "eks": {
+            "version": "1.33",
+            "publicAccessCidrs": ["203.0.113.0/24"],
+            "adminRoleArn": None,
+            "addonVersions": {
+                "vpc-cni": "v1.19.6-eksbuild.1",
+                "coredns": "v1.12.1-eksbuild.2",
+                "kube-proxy": "v1.33.0-eksbuild.2",
+                "eks-pod-identity-agent": "v1.3.7-eksbuild.2",
+            },
+            "systemNodeGroup": {
+                "instanceTypes": ["m6i.large"],
+                "amiType": "AL2023_x86_64_STANDARD",
+                "capacityType": "ON_DEMAND",
+                "minSize": 1,
+                "maxSize": 3,
+                "desiredSize": 2,
+                "diskSizeGb": 50,
+            },
+            "gpuNodeGroups": [
+                {
+                    "name": "gpu",
+                    "instanceTypes": ["g5.xlarge", "g6.xlarge"],
+                    "amiType": "AL2023_x86_64_NVIDIA",
+                    "capacityType": "SPOT",
+                    "minSize": 0,
+                    "maxSize": 2,
+                    "desiredSize": 0,
+                    "diskSizeGb": 100,
+                },
+            ],
+        },
+        "kubernetes": {
+            "gpuQuota": {"training": 2, "inference": 2},
+            "devicePluginImage": _DEVICE_PLUGIN,
+            "inferenceImageDigest": _INFERENCE_DIGEST,
+            "inferencePort": 8000,
+            "inferenceReplicas": 1,
+        },
+        "api": {
+            "chatAuthorization": "COGNITO_USER_POOLS",
+            "screenAuthorization": "AWS_IAM",
+            "stageName": "v1",
+            "throttleRateLimit": 20,
+            "throttleBurstLimit": 40,
+            "chatThrottleRateLimit": 5,
+            "chatThrottleBurstLimit": 10,
+            "quotaPerDay": 5000,
+            "customDomain": None,
+            "certificateArn": None,
+        },
+        "waf": {
+            "rateLimitPerIp": 1000,
+            "chatRateLimitPerIp": 200,
+            "anonymousIpList": False,
+            "bodyInspectionLimit": "KB_64",
+        },
+        "filter": {
+            "memoryMb": 512,
+            "timeoutSeconds": 20,
+            "reservedConcurrency": 10,
+            "maxBodyBytes": 65536,
+            "maxTextChars": 32768,
+            "backendConnectTimeoutSeconds": 2,
+            "backendReadTimeoutSeconds": 15,
+            "allowedLinkHosts": [],
+            "codeSigning": False,
+        },
+        "secrets": {"rotationSchedule": "rate(30 days)"},
+        "monitoring": {
+            "alarmEmails": [],
+            "guarddutyMinSeverity": "medium",
+            "apiP99LatencyMs": 5000,
+            "api5xxThreshold": 5,
+            "wafBlockedThreshold": 500,
+        },
+        "extraTags": {},
+    },
+    "prod": {
+        "region": "eu-west-1",
+        "owner": "platform-team",
+        "costCenter": "genai-prod",
+        "logRetentionDays": 365,
+        "auditLogRetentionDays": 2557,
+        "keyDeletionWindowDays": 30,
+        "protectData": True,
+        "dataLake": {
+            "noncurrentVersionExpirationDays": 365,
+            "rawTransitionToIaDays": 30,
+            "accessLogExpirationDays": 365,
+            "objectLock": True,
+            "objectLockRetentionDays": 365,
+            "forceDestroy": False,
+        },
+        "network": {"vpcCidr": "10.50.0.0/16", "azCount": 3, "natGatewayPerAz": True, "flowLogRetentionDays": 365},
+        "eks": {
+            "version": "1.33",
+            "publicAccessCidrs": [],
+            "adminRoleArn": None,
+            "addonVersions": {
+                "vpc-cni": "v1.19.6-eksbuild.1",
+                "coredns": "v1.12.1-eksbuild.2",
+                "kube-proxy": "v1.33.0-eksbuild.2",
+                "eks-pod-identity-agent": "v1.3.7-eksbuild.2",
+            },
+            "systemNodeGroup": {
+                "instanceTypes": ["m6i.xlarge"],
+                "amiType": "AL2023_x86_64_STANDARD",
+                "capacityType": "ON_DEMAND",
+                "minSize": 2,
+                "maxSize": 6,
+                "desiredSize": 3,
+                "diskSizeGb": 100,
+            },
+            "gpuNodeGroups": [
+                {
+                    "name": "gpu",
+                    "instanceTypes": ["g6.2xlarge"],
+                    "amiType": "AL2023_x86_64_NVIDIA",
+                    "capacityType": "ON_DEMAND",
+                    "minSize": 1,
+                    "maxSize": 8,
+                    "desiredSize": 2,
+                    "diskSizeGb": 200,
+                },
+            ],
+        },
+        "kubernetes": {
+            "gpuQuota": {"training": 8, "inference": 8},
+            "devicePluginImage": _DEVICE_PLUGIN,
+            "inferenceImageDigest": _INFERENCE_DIGEST,
+            "inferencePort": 8000,
+            "inferenceReplicas": 2,
+        },
+        "api": {
+            "chatAuthorization": "COGNITO_USER_POOLS",
+            "screenAuthorization": "AWS_IAM",
+            "stageName": "v1",
+            "throttleRateLimit": 100,
+            "throttleBurstLimit": 200,
+            "chatThrottleRateLimit": 25,
+            "chatThrottleBurstLimit": 50,
+            "quotaPerDay": 100000,
+            "customDomain": None,
+            "certificateArn": None,
+        },
+        "waf": {
+            "rateLimitPerIp": 2000,
+            "chatRateLimitPerIp": 300,
+            "anonymousIpList": True,
+            "bodyInspectionLimit": "KB_64",
+        },
+        "filter": {
+            "memoryMb": 1024,
+            "timeoutSeconds": 29,
+            "reservedConcurrency": 100,
+            "maxBodyBytes": 65536,
+            "maxTextChars": 32768,
+            "backendConnectTimeoutSeconds": 2,
+            "backendReadTimeoutSeconds": 25,
+            "allowedLinkHosts": [],
+            "codeSigning": True,
+        },
+        "secrets": {"rotationSchedule": "rate(30 days)"},
+        "monitoring": {
+            "alarmEmails": [],
+            "guarddutyMinSeverity": "medium",
+            "apiP99LatencyMs": 3000,
+            "api5xxThreshold": 5,
+            "wafBlockedThreshold": 1000,
+        },
+        "extraTags": {},
+    },
+}
+
+
+# ---------------------------------------------------------------------------------------------------
+# Validation
+# ---------------------------------------------------------------------------------------------------
+
+T = TypeVar("T")
+
+
+class _Reader:
+    """Reads one value at a time from merged config, collecting problems instead of raising."""
+
+    def __init__(self, values: Mapping[str, Any]) -> None:
+        self.values = values
+        self.problems: list[str] = []
+
+    def fail(self, key: str, value: Any, allowed: str) -> None:
+        self.problems.append(f"{PROJECT}:{key}: {json.dumps(value)} is invalid; {allowed}")
+
+    def get(self, key: str) -> Any:
+        node: Any = self.values
+        for part in key.split("."):
+            if isinstance(node, Mapping):
+                node = node.get(part)
+            elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+                node = node[int(part)]
+            else:
+                return None
+        return node
+
+    def typed(self, key: str, kind: type[T], default: T, check: Callable[[T], str | None] | None = None) -> T:
+        value = self.get(key)
+        if kind is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            self.fail(key, value, f"expected {kind.__name__}")
+            return default
+        problem = check(value) if check else None
+        if problem:
+            self.fail(key, value, problem)
+            return default
+        return value
+
+    def integer(self, key: str, low: int, high: int) -> int:
+        return self.typed(key, int, low, lambda v: None if low <= v <= high else f"allowed: {low} to {high}")
+
+    def number(self, key: str, low: float, high: float) -> float:
+        return self.typed(key, float, low, lambda v: None if low <= v <= high else f"allowed: {low:g} to {high:g}")
+
+    def boolean(self, key: str) -> bool:
+        return self.typed(key, bool, False)
+
+    def choice(self, key: str, allowed: tuple[str, ...] | list[str]) -> str:
+        return self.typed(key, str, allowed[0], lambda v: None if v in allowed else "allowed: " + ", ".join(allowed))
+
+    def string(self, key: str, pattern: re.Pattern[str] | None = None, hint: str = "") -> str:
+        return self.typed(
+            key,
+            str,
+            "",
+            lambda v: (
+                None if v.strip() and (pattern is None or pattern.match(v)) else hint or "expected a non-empty string"
+            ),
+        )
+
+    def optional_string(self, key: str, pattern: re.Pattern[str], hint: str) -> str | None:
+        if self.get(key) is None:
+            return None
+        return self.string(key, pattern, hint) or None
+
+    def string_list(self, key: str, item: Callable[[str], str | None] | None = None) -> tuple[str, ...]:
+        value = self.get(key)
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self.fail(key, value, "expected a list of strings")
+            return ()
+        for v in value:
+            problem = item(v) if item else None
+            if problem:
+                self.fail(key, v, problem)
+        return tuple(value)
+
+    def retention(self, key: str) -> int:
+        allowed = ", ".join(map(str, LOG_RETENTION_DAYS))
+        return self.typed(key, int, 30, lambda v: None if v in LOG_RETENTION_DAYS else f"CloudWatch allows: {allowed}")
+
+
+def _restricted_cidr(value: str) -> str | None:
+    try:
+        net = ipaddress.ip_network(value, strict=True)
+    except ValueError:
+        return "expected a CIDR such as 203.0.113.0/24 (host bits zero)"
+    if net.prefixlen == 0:
+        return "a restricted range is required here, never 0.0.0.0/0 or ::/0"
+    return None
+
+
+def _private_cidr(value: str) -> str | None:
+    try:
+        net = ipaddress.ip_network(value, strict=True)
+    except ValueError:
+        return "expected a CIDR such as 10.40.0.0/16 (host bits zero)"
+    if net.version != 4 or not net.is_private or not 16 <= net.prefixlen <= 20:
+        return "expected a private IPv4 range (RFC 1918) with a prefix length of /16 to /20"
+    return None
+
+
+def _gpu_instance_type(value: str) -> str | None:
+    family = value.split(".", 1)[0]
+    if "." not in value or family not in GPU_INSTANCE_FAMILIES:
+        return "not a GPU instance type; allowed families: " + ", ".join(GPU_INSTANCE_FAMILIES)
+    return None
+
+
+def _instance_type(value: str) -> str | None:
+    return (
+        None
+        if re.fullmatch(r"[a-z][a-z0-9-]*\.[a-z0-9]+", value)
+        else "expected an EC2 instance type such as m6i.large"
+    )
+
+
+def _email(value: str) -> str | None:
+    return None if _EMAIL.match(value) else "expected an email address such as secops@example.com"
+
+
+def _host(value: str) -> str | None:
+    ok = re.fullmatch(r"(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}", value)
+    return None if ok else "expected a lower-case DNS host name such as docs.example.com"
+
+
+def _node_group(r: _Reader, key: str, *, gpu: bool, name: str | None = None) -> NodeGroupSettings:
+    ng_name = (
+        name if name is not None else r.string(f"{key}.name", _NAME, "expected a short lower-case name such as gpu")
+    )
+    types = r.string_list(f"{key}.instanceTypes", _gpu_instance_type if gpu else _instance_type)
+    if not types:
+        r.fail(f"{key}.instanceTypes", [], "at least one instance type is required")
+    ami = r.choice(f"{key}.amiType", GPU_AMI_TYPES if gpu else SYSTEM_AMI_TYPES)
+    capacity = r.choice(f"{key}.capacityType", CAPACITY_TYPES)
+    low, high = (0, 100) if gpu else (1, 100)
+    min_size = r.integer(f"{key}.minSize", low, high)
+    max_size = r.integer(f"{key}.maxSize", 1, high)
+    desired = r.integer(f"{key}.desiredSize", 0, high)
+    if min_size > max_size:
+        r.fail(f"{key}.minSize", min_size, f"must not exceed {key}.maxSize ({max_size})")
+    if not min_size <= desired <= max_size:
+        r.fail(f"{key}.desiredSize", desired, f"must be between minSize ({min_size}) and maxSize ({max_size})")
+    disk = r.integer(f"{key}.diskSizeGb", 20, 2000)
+    return NodeGroupSettings(ng_name, types, ami, capacity, min_size, max_size, desired, disk, gpu)
+
+
+def _build(environment: str, r: _Reader) -> PlatformSettings:
+    is_prod = environment == "prod"
+    log_retention = r.retention("logRetentionDays")
+    audit_retention = r.retention("auditLogRetentionDays")
+    if is_prod and log_retention < 365:
+        r.fail("logRetentionDays", log_retention, "prod keeps logs for at least 365 days")
+
+    data_lake = DataLakeSettings(
+        noncurrent_version_expiration_days=r.integer("dataLake.noncurrentVersionExpirationDays", 1, 3650),
+        raw_transition_to_ia_days=r.integer("dataLake.rawTransitionToIaDays", 30, 3650),
+        access_log_expiration_days=r.integer("dataLake.accessLogExpirationDays", 1, 3650),
+        object_lock=r.boolean("dataLake.objectLock"),
+        object_lock_retention_days=r.integer("dataLake.objectLockRetentionDays", 1, 36500),
+        force_destroy=r.boolean("dataLake.forceDestroy"),
+    )
+    if is_prod and not data_lake.object_lock:
+        r.fail("dataLake.objectLock", False, "prod requires object lock on the audit and models buckets")
+    if is_prod and data_lake.force_destroy:
+        r.fail("dataLake.forceDestroy", True, "prod never force-destroys data buckets")
+
+    az_count = r.integer("network.azCount", 2, 6)
+    if is_prod and az_count < 3:
+        r.fail("network.azCount", az_count, "prod spans at least 3 availability zones")
+    network = NetworkSettings(
+        vpc_cidr=r.typed("network.vpcCidr", str, "10.40.0.0/16", _private_cidr),
+        az_count=az_count,
+        nat_gateway_per_az=r.boolean("network.natGatewayPerAz"),
+        flow_log_retention_days=r.retention("network.flowLogRetentionDays"),
+    )
+
+    public_cidrs = r.string_list("eks.publicAccessCidrs", _restricted_cidr)
+    if is_prod and public_cidrs:
+        r.fail("eks.publicAccessCidrs", list(public_cidrs), "prod has no public endpoints at all; use []")
+    addon_versions = r.get("eks.addonVersions")
+    required_addons = ("vpc-cni", "coredns", "kube-proxy", "eks-pod-identity-agent")
+    if not isinstance(addon_versions, Mapping):
+        r.fail("eks.addonVersions", addon_versions, "expected a map of addon name to pinned version")
+        addon_versions = {}
+    for addon in required_addons:
+        version = addon_versions.get(addon)
+        if not isinstance(version, str) or not _ADDON_VERSION.match(version):
+            r.fail(f"eks.addonVersions.{addon}", version, "expected a pinned version such as v1.19.6-eksbuild.1")
+    gpu_groups_raw = r.get("eks.gpuNodeGroups")
+    if not isinstance(gpu_groups_raw, list) or not gpu_groups_raw:
+        r.fail("eks.gpuNodeGroups", gpu_groups_raw, "expected a non-empty list of GPU node groups")
+        gpu_groups_raw = []
+    gpu_groups = tuple(_node_group(r, f"eks.gpuNodeGroups.{i}", gpu=True) for i in range(len(gpu_groups_raw)))
+    names = [g.name for g in gpu_groups]
+    if len(set(names)) != len(names):
+        r.fail("eks.gpuNodeGroups", names, "GPU node group names must be unique")
+    if not is_prod:
+        for i, group in enumerate(gpu_groups):
+            if group.min_size != 0:
+                r.fail(f"eks.gpuNodeGroups.{i}.minSize", group.min_size, "dev GPU groups scale from 0")
+    eks = EksSettings(
+        version=r.string("eks.version", _K8S_VERSION, "expected a supported EKS version such as 1.33"),
+        public_access_cidrs=public_cidrs,
+        admin_role_arn=r.optional_string("eks.adminRoleArn", _ROLE_ARN, "expected an IAM role ARN"),
+        addon_versions=dict(addon_versions),
+        system_node_group=_node_group(r, "eks.systemNodeGroup", gpu=False, name="system"),
+        gpu_node_groups=gpu_groups,
+    )
+
+    quota_raw = r.get("kubernetes.gpuQuota")
+    quota: dict[str, int] = {}
+    for namespace in ("training", "inference"):
+        quota[namespace] = (
+            r.integer(f"kubernetes.gpuQuota.{namespace}", 0, 512) if isinstance(quota_raw, Mapping) else 0
+        )
+    if not isinstance(quota_raw, Mapping):
+        r.fail("kubernetes.gpuQuota", quota_raw, "expected {training: int, inference: int}")
+    kubernetes = KubernetesSettings(
+        gpu_quota=quota,
+        device_plugin_image=r.string(
+            "kubernetes.devicePluginImage", _DIGEST_IMAGE, "expected an image pinned by digest (…@sha256:<64 hex>)"
+        ),
+        inference_image_digest=r.string(
+            "kubernetes.inferenceImageDigest", re.compile(r"^sha256:[0-9a-f]{64}$"), "expected sha256:<64 hex>"
+        ),
+        inference_port=r.integer("kubernetes.inferencePort", 1024, 65535),
+        inference_replicas=r.integer("kubernetes.inferenceReplicas", 1, 50),
+    )
+
+    custom_domain = r.optional_string(
+        "api.customDomain", re.compile(r"^[a-z0-9.-]+\.[a-z]{2,63}$"), "expected a DNS name"
+    )
+    certificate_arn = r.optional_string(
+        "api.certificateArn", re.compile(r"^arn:aws[a-z-]*:acm:"), "expected an ACM certificate ARN"
+    )
+    if custom_domain and not certificate_arn:
+        r.fail("api.certificateArn", None, "required when api.customDomain is set")
+    api = ApiSettings(
+        chat_authorization=r.choice("api.chatAuthorization", API_AUTHORIZATION),
+        screen_authorization=r.choice("api.screenAuthorization", API_AUTHORIZATION),
+        stage_name=r.string("api.stageName", re.compile(r"^[a-zA-Z0-9_]{1,64}$"), "letters, digits and _"),
+        throttle_rate_limit=r.number("api.throttleRateLimit", 1, 10000),
+        throttle_burst_limit=r.integer("api.throttleBurstLimit", 1, 5000),
+        chat_throttle_rate_limit=r.number("api.chatThrottleRateLimit", 1, 10000),
+        chat_throttle_burst_limit=r.integer("api.chatThrottleBurstLimit", 1, 5000),
+        quota_per_day=r.integer("api.quotaPerDay", 1, 100_000_000),
+        custom_domain=custom_domain,
+        certificate_arn=certificate_arn,
+    )
+    if api.chat_throttle_rate_limit > api.throttle_rate_limit:
+        r.fail(
+            "api.chatThrottleRateLimit",
+            api.chat_throttle_rate_limit,
+            f"must not exceed api.throttleRateLimit ({api.throttle_rate_limit:g})",
+        )
+
+    waf = WafSettings(
+        rate_limit_per_ip=r.integer("waf.rateLimitPerIp", WAF_MIN_RATE_LIMIT, 2_000_000_000),
+        chat_rate_limit_per_ip=r.integer("waf.chatRateLimitPerIp", WAF_MIN_RATE_LIMIT, 2_000_000_000),
+        anonymous_ip_list=r.boolean("waf.anonymousIpList"),
+        body_inspection_limit=r.choice("waf.bodyInspectionLimit", tuple(WAF_BODY_INSPECTION_LIMITS)),
+    )
+    if waf.chat_rate_limit_per_ip > waf.rate_limit_per_ip:
+        r.fail(
+            "waf.chatRateLimitPerIp",
+            waf.chat_rate_limit_per_ip,
+            f"must not exceed waf.rateLimitPerIp ({waf.rate_limit_per_ip})",
+        )
+
+    filter_settings = FilterSettings(
+        memory_mb=r.integer("filter.memoryMb", 128, 10240),
+        timeout_seconds=r.integer("filter.timeoutSeconds", 3, 29),
+        reserved_concurrency=r.integer("filter.reservedConcurrency", 1, 1000),
+        max_body_bytes=r.integer("filter.maxBodyBytes", 1024, 6 * 1024 * 1024),
+        max_text_chars=r.integer("filter.maxTextChars", 256, 1_000_000),
+        backend_connect_timeout_seconds=r.number("filter.backendConnectTimeoutSeconds", 0.1, 10),
+        backend_read_timeout_seconds=r.number("filter.backendReadTimeoutSeconds", 1, 28),
+        allowed_link_hosts=r.string_list("filter.allowedLinkHosts", _host),
+        code_signing=r.boolean("filter.codeSigning"),
+    )
+    limit = WAF_BODY_INSPECTION_LIMITS.get(waf.body_inspection_limit, 0)
+    if filter_settings.max_body_bytes > limit:
+        r.fail(
+            "filter.maxBodyBytes",
+            filter_settings.max_body_bytes,
+            f"must not exceed the WAF body inspection limit waf.bodyInspectionLimit={waf.body_inspection_limit} ({limit} bytes)",
+        )
+    if filter_settings.backend_read_timeout_seconds >= filter_settings.timeout_seconds:
+        r.fail(
+            "filter.backendReadTimeoutSeconds",
+            filter_settings.backend_read_timeout_seconds,
+            f"must be shorter than filter.timeoutSeconds ({filter_settings.timeout_seconds})",
+        )
+    if is_prod and not filter_settings.code_signing:
+        r.fail("filter.codeSigning", False, "prod deploys only signed code")
+
+    emails = r.string_list("monitoring.alarmEmails", _email)
+    if is_prod and not emails:
+        r.fail("monitoring.alarmEmails", [], "prod needs at least one alarm email address")
+    monitoring = MonitoringSettings(
+        alarm_emails=emails,
+        guardduty_min_severity=r.choice("monitoring.guarddutyMinSeverity", tuple(GUARDDUTY_SEVERITIES)),
+        api_p99_latency_ms=r.integer("monitoring.apiP99LatencyMs", 100, 29000),
+        api_5xx_threshold=r.integer("monitoring.api5xxThreshold", 1, 100000),
+        waf_blocked_threshold=r.integer("monitoring.wafBlockedThreshold", 1, 10_000_000),
+    )
+
+    extra_tags = r.get("extraTags")
+    if not isinstance(extra_tags, Mapping) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in extra_tags.items()
+    ):
+        r.fail("extraTags", extra_tags, "expected a map of string to string")
+        extra_tags = {}
+
+    key_window = r.integer("keyDeletionWindowDays", 7, 30)
+    if is_prod and key_window != 30:
+        r.fail("keyDeletionWindowDays", key_window, "prod keeps a 30-day deletion window")
+    protect = r.boolean("protectData")
+    if is_prod and not protect:
+        r.fail("protectData", False, "prod retains data stores on delete")
+
+    return PlatformSettings(
+        environment=environment,
+        region=r.choice("region", AWS_REGIONS),
+        owner=r.string("owner", re.compile(r"^[\w .@+-]{1,128}$"), "letters, digits and . @ + - _ (max 128)"),
+        cost_center=r.string(
+            "costCenter", re.compile(r"^[\w .@+-]{1,128}$"), "letters, digits and . @ + - _ (max 128)"
+        ),
+        log_retention_days=log_retention,
+        audit_log_retention_days=audit_retention,
+        key_deletion_window_days=key_window,
+        protect_data=protect,
+        data_lake=data_lake,
+        network=network,
+        eks=eks,
+        kubernetes=kubernetes,
+        api=api,
+        waf=waf,
+        filter=filter_settings,
+        secrets=SecretsSettings(
+            rotation_schedule=r.string(
+                "secrets.rotationSchedule", _SCHEDULE, "expected rate(N days), rate(N hours) or cron(...)"
+            )
+        ),
+        monitoring=monitoring,
+        extra_tags=dict(extra_tags),
+    )
+
+
+def _merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _unknown_keys(defaults: Mapping[str, Any], given: Mapping[str, Any], prefix: str = "") -> list[str]:
+    unknown = []
+    for key, value in given.items():
+        path = f"{prefix}{key}"
+        if key not in defaults:
+            unknown.append(path)
+        elif (
+            isinstance(value, Mapping)
+            and isinstance(defaults[key], Mapping)
+            and key not in ("extraTags", "addonVersions")
+        ):
+            unknown.extend(_unknown_keys(defaults[key], value, path + "."))
+    return unknown
+
+
+def parse_config_value(key: str, raw: Any) -> Any:
+    """Pulumi hands structured config to programs as JSON text; plain strings stay strings."""
+    if not isinstance(raw, str):
+        return raw
+    text = raw.strip()
+    if text[:1] in "[{" or text in ("true", "false", "null") or re.fullmatch(r"-?\d+(\.\d+)?", text):
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as err:
+            raise SettingsError([f"{PROJECT}:{key}: not valid JSON/YAML structure ({err.msg})"]) from None
+    return raw
+
+
+def settings_from_config(config: Mapping[str, Any], stack: str) -> PlatformSettings:
+    """Build settings from a stack's config, as `{"genai-platform:key": value, "aws:region": value}`.
+
+    Values may be Python objects or the JSON text Pulumi passes to programs.
+    """
+    given: dict[str, Any] = {}
+    problems: list[str] = []
+    for full_key, raw in config.items():
+        namespace, _, key = full_key.partition(":")
+        if full_key == "aws:region":
+            given["region"] = raw
+        elif namespace == PROJECT and key:
+            try:
+                given[key] = parse_config_value(key, raw)
+            except SettingsError as err:
+                problems.extend(err.problems)
+    environment = given.pop("environment", stack)
+    if environment not in ENVIRONMENTS:
+        raise SettingsError(
+            [f"{PROJECT}:environment: {json.dumps(environment)} is invalid; allowed: {', '.join(ENVIRONMENTS)}"]
+        )
+    defaults = DEFAULTS[environment]
+    for key in _unknown_keys(defaults, given):
+        problems.append(f"{PROJECT}:{key}: unknown setting; known top-level keys: {', '.join(sorted(defaults))}")
+    reader = _Reader(_merge(defaults, given))
+    settings = _build(environment, reader)
+    problems.extend(reader.problems)
+    if problems:
+        raise SettingsError(problems)
+    return settings
+
+
+def as_dict(value: Any) -> Any:
+    """A JSON-friendly view of settings (for the plan document and docs)."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: as_dict(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, Mapping):
+        return {k: as_dict(v) for k, v in value.items()}
+    if isinstance(value, tuple | list):
+        return [as_dict(v) for v in value]
+    return value
