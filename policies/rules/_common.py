@@ -172,7 +172,14 @@ def to_plain(value: Any) -> Any:
 def tags_of(props: Mapping[str, Any], provider_props: Mapping[str, Any] | None) -> dict[str, str]:
     """Effective tags: the provider's ``defaultTags.tags`` overlaid with the resource's own ``tags``."""
     merged: dict[str, str] = {}
-    for source in (dig(provider_props or {}, "defaultTags", "tags"), props.get("tags")):
+    default_tags = (provider_props or {}).get("defaultTags")
+    if isinstance(default_tags, str):
+        # Provider inputs reach the engine as strings; object-valued ones are JSON text.
+        try:
+            default_tags = json.loads(default_tags)
+        except ValueError:
+            default_tags = None
+    for source in (dig(default_tags, "tags"), props.get("tags")):
         for key, value in as_map(source).items():
             if isinstance(value, str):
                 merged[str(key)] = value
