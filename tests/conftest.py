@@ -1,0 +1,68 @@
+"""Shared fixtures: one offline preview per stack for the whole test session."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from infra.preview.engine import preview_in_subprocess
+
+ROOT = Path(__file__).resolve().parent.parent
+PROGRAM = ROOT / "infra"
+
+Plan = dict[str, Any]
+Resource = dict[str, Any]
+
+
+@pytest.fixture(scope="session")
+def dev_plan() -> Plan:
+    return preview_in_subprocess(PROGRAM, "dev")
+
+
+@pytest.fixture(scope="session")
+def prod_plan() -> Plan:
+    return preview_in_subprocess(PROGRAM, "prod")
+
+
+@pytest.fixture(scope="session", params=["dev", "prod"])
+def plan(request: pytest.FixtureRequest) -> Plan:
+    """Each test using this runs once per stack."""
+    return request.getfixturevalue(f"{request.param}_plan")
+
+
+def resources(plan: Plan, type_: str) -> list[Resource]:
+    """All resources of one type token in a plan."""
+    return [r for r in plan["resources"] if r["type"] == type_]
+
+
+def children_of(plan: Plan, parent_urn: str, type_: str) -> list[Resource]:
+    return [r for r in plan["resources"] if r["type"] == type_ and r["parent"] == parent_urn]
+
+
+def attached_to(plan: Plan, type_: str, target_urn: str, prop: str = "bucket") -> list[Resource]:
+    """Resources of `type_` whose property `prop` depends on `target_urn` (the v7 join)."""
+    return [r for r in resources(plan, type_) if target_urn in r["propertyDependencies"].get(prop, [])]
+
+
+def policy(resource: Resource, prop: str = "policy") -> dict[str, Any]:
+    """A policy document input, parsed."""
+    value = resource["inputs"][prop]
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def statements(document: dict[str, Any]) -> list[dict[str, Any]]:
+    found = document.get("Statement", [])
+    return found if isinstance(found, list) else [found]
+
+
+def as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+@pytest.fixture
+def find() -> Iterator[Callable[[Plan, str], list[Resource]]]:
+    yield resources
