@@ -18,7 +18,7 @@ from infra.review.model import SECRET_SIG, SECRET_SIG_KEY, PlanError, load_plan,
 from infra.review.render import to_markdown
 
 sys.path.insert(0, str(Path(__file__).parent))
-from plans import _doc, dev_plan, find, urn, widen_and_open  # noqa: E402
+from review_plans import _doc, dev_plan, find, urn, widen_and_open
 
 ROOT = Path(__file__).resolve().parents[3]
 
