@@ -151,8 +151,18 @@ class EksSettings:
     public_access_cidrs: tuple[str, ...]
     admin_role_arn: str | None
     addon_versions: Mapping[str, str]
+    log_retention_days: int
+    """Retention of the control-plane log group `/aws/eks/<cluster>/cluster`."""
     system_node_group: NodeGroupSettings
     gpu_node_groups: tuple[NodeGroupSettings, ...]
+
+
+@dataclass(frozen=True)
+class EcrSettings:
+    ci_push_role_arn: str | None
+    """The CI role that may push images; when unset only the node roles (pull) are admitted."""
+    keep_image_count: int
+    untagged_expiry_days: int
 
 
 @dataclass(frozen=True)
@@ -228,6 +238,7 @@ class PlatformSettings:
     data_lake: DataLakeSettings
     network: NetworkSettings
     eks: EksSettings
+    ecr: EcrSettings
     kubernetes: KubernetesSettings
     api: ApiSettings
     waf: WafSettings
@@ -282,11 +293,12 @@ DEFAULTS: dict[str, dict[str, Any]] = {
             "objectLockRetentionDays": 30,
             "forceDestroy": True,
         },
-        "network": {"vpcCidr": "10.40.0.0/16", "azCount": 2, "natGatewayPerAz": False, "flowLogRetentionDays": 30},
+        "network": {"vpcCidr": "10.40.0.0/16", "azCount": 2, "natGatewayPerAz": False, "flowLogRetentionDays": 90},
         "eks": {
             "version": "1.33",
             "publicAccessCidrs": ["203.0.113.0/24"],
             "adminRoleArn": None,
+            "logRetentionDays": 90,
             "addonVersions": {
                 "vpc-cni": "v1.19.6-eksbuild.1",
                 "coredns": "v1.12.1-eksbuild.2",
@@ -315,6 +327,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
                 },
             ],
         },
+        "ecr": {"ciPushRoleArn": None, "keepImageCount": 30, "untaggedExpiryDays": 7},
         "kubernetes": {
             "gpuQuota": {"training": 2, "inference": 2},
             "devicePluginImage": _DEVICE_PLUGIN,
@@ -382,6 +395,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
             "version": "1.33",
             "publicAccessCidrs": [],
             "adminRoleArn": None,
+            "logRetentionDays": 365,
             "addonVersions": {
                 "vpc-cni": "v1.19.6-eksbuild.1",
                 "coredns": "v1.12.1-eksbuild.2",
@@ -410,6 +424,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
                 },
             ],
         },
+        "ecr": {"ciPushRoleArn": None, "keepImageCount": 100, "untaggedExpiryDays": 14},
         "kubernetes": {
             "gpuQuota": {"training": 8, "inference": 8},
             "devicePluginImage": _DEVICE_PLUGIN,
@@ -637,6 +652,12 @@ def _build(environment: str, r: _Reader) -> PlatformSettings:
         nat_gateway_per_az=r.boolean("network.natGatewayPerAz"),
         flow_log_retention_days=r.retention("network.flowLogRetentionDays"),
     )
+    if is_prod and network.flow_log_retention_days < 365:
+        r.fail(
+            "network.flowLogRetentionDays",
+            network.flow_log_retention_days,
+            "prod keeps flow logs for at least 365 days",
+        )
 
     public_cidrs = r.string_list("eks.publicAccessCidrs", _restricted_cidr)
     if is_prod and public_cidrs:
@@ -650,6 +671,9 @@ def _build(environment: str, r: _Reader) -> PlatformSettings:
         version = addon_versions.get(addon)
         if not isinstance(version, str) or not _ADDON_VERSION.match(version):
             r.fail(f"eks.addonVersions.{addon}", version, "expected a pinned version such as v1.19.6-eksbuild.1")
+    eks_log_retention = r.retention("eks.logRetentionDays")
+    if is_prod and eks_log_retention < 365:
+        r.fail("eks.logRetentionDays", eks_log_retention, "prod keeps control-plane logs for at least 365 days")
     gpu_groups_raw = r.get("eks.gpuNodeGroups")
     if not isinstance(gpu_groups_raw, list) or not gpu_groups_raw:
         r.fail("eks.gpuNodeGroups", gpu_groups_raw, "expected a non-empty list of GPU node groups")
@@ -667,8 +691,15 @@ def _build(environment: str, r: _Reader) -> PlatformSettings:
         public_access_cidrs=public_cidrs,
         admin_role_arn=r.optional_string("eks.adminRoleArn", _ROLE_ARN, "expected an IAM role ARN"),
         addon_versions=dict(addon_versions),
+        log_retention_days=eks_log_retention,
         system_node_group=_node_group(r, "eks.systemNodeGroup", gpu=False, name="system"),
         gpu_node_groups=gpu_groups,
+    )
+
+    ecr = EcrSettings(
+        ci_push_role_arn=r.optional_string("ecr.ciPushRoleArn", _ROLE_ARN, "expected an IAM role ARN"),
+        keep_image_count=r.integer("ecr.keepImageCount", 1, 10000),
+        untagged_expiry_days=r.integer("ecr.untaggedExpiryDays", 1, 3650),
     )
 
     quota_raw = r.get("kubernetes.gpuQuota")
@@ -797,6 +828,7 @@ def _build(environment: str, r: _Reader) -> PlatformSettings:
         data_lake=data_lake,
         network=network,
         eks=eks,
+        ecr=ecr,
         kubernetes=kubernetes,
         api=api,
         waf=waf,
