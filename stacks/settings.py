@@ -87,6 +87,9 @@ SYSTEM_AMI_TYPES = ("AL2023_x86_64_STANDARD", "AL2023_ARM_64_STANDARD", "BOTTLER
 CAPACITY_TYPES = ("ON_DEMAND", "SPOT")
 API_AUTHORIZATION = ("COGNITO_USER_POOLS", "AWS_IAM")
 GUARDDUTY_SEVERITIES = {"low": 1.0, "medium": 4.0, "high": 7.0, "critical": 9.0}
+# The filter's finding categories and actions (lambdas/filter/genai_filter/findings.py and config.py).
+FILTER_CATEGORIES = ("prompt_injection", "jailbreak", "pii", "secret", "exfiltration", "unsafe", "obfuscation")
+FILTER_ACTIONS = ("block", "redact", "flag")
 
 # WAFv2 rate-based rules: the limit is per evaluation window and must be at least 10.
 WAF_MIN_RATE_LIMIT = 10
@@ -207,6 +210,8 @@ class FilterSettings:
     backend_read_timeout_seconds: float
     allowed_link_hosts: tuple[str, ...]
     code_signing: bool
+    input_actions: Mapping[str, str]
+    output_actions: Mapping[str, str]
 
 
 @dataclass(frozen=True)
@@ -221,6 +226,7 @@ class MonitoringSettings:
     api_p99_latency_ms: int
     api_5xx_threshold: int
     waf_blocked_threshold: int
+    block_rate_band_width: float
 
 
 @dataclass(frozen=True)
@@ -275,6 +281,16 @@ _DEVICE_PLUGIN = (
     "nvcr.io/nvidia/k8s-device-plugin:v0.17.1@sha256:3c2f9d6e1a4a1fd1e0f3e7c4c1d7e4a9e1c0b3f1d1a0e6f8b2c6d4e9f0a1b2c3"
 )
 _INFERENCE_DIGEST = "sha256:0d1f6c2a9b8e7d6c5b4a39281706f5e4d3c2b1a09f8e7d6c5b4a392817065f4e"
+
+_FILTER_DEFAULT_ACTIONS = {
+    "prompt_injection": "block",
+    "jailbreak": "block",
+    "obfuscation": "block",
+    "unsafe": "block",
+    "exfiltration": "block",
+    "secret": "redact",
+    "pii": "redact",
+}
 
 DEFAULTS: dict[str, dict[str, Any]] = {
     "dev": {
@@ -363,6 +379,8 @@ DEFAULTS: dict[str, dict[str, Any]] = {
             "backendReadTimeoutSeconds": 15,
             "allowedLinkHosts": [],
             "codeSigning": False,
+            "inputActions": dict(_FILTER_DEFAULT_ACTIONS),
+            "outputActions": dict(_FILTER_DEFAULT_ACTIONS),
         },
         "secrets": {"rotationSchedule": "rate(30 days)"},
         "monitoring": {
@@ -371,6 +389,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
             "apiP99LatencyMs": 5000,
             "api5xxThreshold": 5,
             "wafBlockedThreshold": 500,
+            "blockRateBandWidth": 3,
         },
         "extraTags": {},
     },
@@ -460,6 +479,8 @@ DEFAULTS: dict[str, dict[str, Any]] = {
             "backendReadTimeoutSeconds": 25,
             "allowedLinkHosts": [],
             "codeSigning": True,
+            "inputActions": dict(_FILTER_DEFAULT_ACTIONS),
+            "outputActions": dict(_FILTER_DEFAULT_ACTIONS),
         },
         "secrets": {"rotationSchedule": "rate(30 days)"},
         "monitoring": {
@@ -468,6 +489,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
             "apiP99LatencyMs": 3000,
             "api5xxThreshold": 5,
             "wafBlockedThreshold": 1000,
+            "blockRateBandWidth": 2,
         },
         "extraTags": {},
     },
@@ -489,7 +511,8 @@ class _Reader:
         self.problems: list[str] = []
 
     def fail(self, key: str, value: Any, allowed: str) -> None:
-        self.problems.append(f"{PROJECT}:{key}: {json.dumps(value)} is invalid; {allowed}")
+        name = "aws:region" if key == "region" else f"{PROJECT}:{key}"
+        self.problems.append(f"{name}: {json.dumps(value)} is invalid; {allowed}")
 
     def get(self, key: str) -> Any:
         node: Any = self.values
@@ -772,6 +795,8 @@ def _build(environment: str, r: _Reader) -> PlatformSettings:
         backend_read_timeout_seconds=r.number("filter.backendReadTimeoutSeconds", 1, 28),
         allowed_link_hosts=r.string_list("filter.allowedLinkHosts", _host),
         code_signing=r.boolean("filter.codeSigning"),
+        input_actions=_filter_actions(r, "filter.inputActions"),
+        output_actions=_filter_actions(r, "filter.outputActions"),
     )
     limit = WAF_BODY_INSPECTION_LIMITS.get(waf.body_inspection_limit, 0)
     if filter_settings.max_body_bytes > limit:
@@ -798,6 +823,7 @@ def _build(environment: str, r: _Reader) -> PlatformSettings:
         api_p99_latency_ms=r.integer("monitoring.apiP99LatencyMs", 100, 29000),
         api_5xx_threshold=r.integer("monitoring.api5xxThreshold", 1, 100000),
         waf_blocked_threshold=r.integer("monitoring.wafBlockedThreshold", 1, 10_000_000),
+        block_rate_band_width=r.number("monitoring.blockRateBandWidth", 0.5, 10),
     )
 
     extra_tags = r.get("extraTags")
@@ -843,6 +869,21 @@ def _build(environment: str, r: _Reader) -> PlatformSettings:
     )
 
 
+def _filter_actions(r: _Reader, key: str) -> dict[str, str]:
+    """A map of every filter finding category to block, redact or flag."""
+    raw = r.get(key)
+    if not isinstance(raw, Mapping):
+        r.fail(key, raw, "expected a map of finding category to action")
+        return {}
+    actions: dict[str, str] = {}
+    for category in FILTER_CATEGORIES:
+        actions[category] = r.choice(f"{key}.{category}", FILTER_ACTIONS)
+    for category in raw:
+        if category not in FILTER_CATEGORIES:
+            r.fail(f"{key}.{category}", raw[category], "unknown category; known: " + ", ".join(FILTER_CATEGORIES))
+    return actions
+
+
 def _merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
     merged = dict(base)
     for key, value in override.items():
@@ -862,7 +903,7 @@ def _unknown_keys(defaults: Mapping[str, Any], given: Mapping[str, Any], prefix:
         elif (
             isinstance(value, Mapping)
             and isinstance(defaults[key], Mapping)
-            and key not in ("extraTags", "addonVersions")
+            and key not in ("extraTags", "addonVersions", "inputActions", "outputActions")
         ):
             unknown.extend(_unknown_keys(defaults[key], value, path + "."))
     return unknown
@@ -873,7 +914,7 @@ def parse_config_value(key: str, raw: Any) -> Any:
     if not isinstance(raw, str):
         return raw
     text = raw.strip()
-    if text[:1] in "[{" or text in ("true", "false", "null") or re.fullmatch(r"-?\d+(\.\d+)?", text):
+    if (text and text[0] in "[{") or text in ("true", "false", "null") or re.fullmatch(r"-?\d+(\.\d+)?", text):
         try:
             return json.loads(text)
         except json.JSONDecodeError as err:

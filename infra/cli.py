@@ -1,0 +1,59 @@
+"""The `genai-platform` command: offline preview with policy checks, review, audit, filter tools."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+# (command, module with configure_parser/run, help); modules are imported only when needed.
+COMMANDS: tuple[tuple[str, str, str], ...] = (
+    ("preview", "infra.preview.command", "offline preview of a stack, with the policy pack"),
+    ("review", "infra.review.cli", "security review of the diff between two plans"),
+    ("audit", "infra.audit.command", "check a deployed account against the platform's baseline"),
+    ("redteam", "infra.redteam", "send attack and benign prompts to a deployed filter endpoint"),
+)
+FILTER_COMMANDS: tuple[tuple[str, str, str], ...] = (
+    ("evaluate", "infra.filtering.evaluate", "measure the filter on a labelled JSONL file"),
+    ("serve", "infra.filtering.serve", "run the filter handler behind a local HTTP server"),
+)
+
+
+def _add(sub: argparse._SubParsersAction[argparse.ArgumentParser], name: str, module: str, help_: str) -> None:
+    parser = sub.add_parser(name, help=help_, description=help_)
+    parser.set_defaults(module=module)
+    importlib.import_module(module).configure_parser(parser)
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        print(f"{self.prog}: error: {message}", file=sys.stderr)
+        raise SystemExit(2)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="genai-platform", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    for name, module, help_ in COMMANDS:
+        _add(sub, name, module, help_)
+    filter_parser = sub.add_parser("filter", help="the prompt/response filter's tools")
+    filter_sub = filter_parser.add_subparsers(dest="filter_command", required=True, parser_class=_Parser)
+    for name, module, help_ in FILTER_COMMANDS:
+        _add(filter_sub, name, module, help_)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        result: int = importlib.import_module(args.module).run(args)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    return result
+
+
+if __name__ == "__main__":
+    sys.exit(main())
