@@ -1,0 +1,469 @@
+"""The post-deploy baseline: each check reads the account and returns pass, fail or error results.
+
+How platform resources are found (the component authors follow this convention):
+
+* buckets, KMS keys, secrets, CloudTrail trails, EKS clusters and REST APIs by the tags
+  ``Project=genai-platform`` and ``Environment=<env>`` (the provider's default tags); trails, clusters
+  and APIs also by a name starting with ``genai-<env>``. The access-log bucket carries
+  ``Purpose=access-logs``.
+* log groups by name prefix: ``/genai/<env>/``, ``/aws/lambda/genai-<env>``, ``/aws/eks/genai-<env>``,
+  ``aws-waf-logs-genai-<env>``, ``/aws/vpc/genai-<env>``, ``/aws/apigateway/genai-<env>``.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from infra.audit.api import ApiError, Aws
+from stacks.settings import PROJECT, PlatformSettings
+
+PASS, FAIL, ERROR = "pass", "fail", "error"
+REQUIRED_GUARDDUTY_FEATURES = (
+    "S3_DATA_EVENTS", "EKS_AUDIT_LOGS", "RUNTIME_MONITORING", "LAMBDA_NETWORK_LOGS", "EBS_MALWARE_PROTECTION",
+)
+PUBLISHING_FREQUENCY = "FIFTEEN_MINUTES"
+ACCESS_LOG_PURPOSE = "access-logs"
+
+
+def log_group_prefixes(env: str) -> tuple[str, ...]:
+    return (
+        f"/genai/{env}/", f"/aws/lambda/genai-{env}", f"/aws/eks/genai-{env}", f"aws-waf-logs-genai-{env}",
+        f"/aws/vpc/genai-{env}", f"/aws/apigateway/genai-{env}",
+    )
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    check: str
+    resource: str
+    status: str
+    detail: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"check": self.check, "resource": self.resource, "status": self.status, "detail": self.detail}
+
+
+@dataclass
+class Audit:
+    aws: Aws
+    settings: PlatformSettings
+    results: list[CheckResult] = field(default_factory=list)
+    _cache: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def env(self) -> str:
+        return self.settings.environment
+
+    @property
+    def prefix(self) -> str:
+        return self.settings.name_prefix
+
+    def record(self, check: str, resource: str, ok: bool, detail: str) -> None:
+        self.results.append(CheckResult(check, resource, PASS if ok else FAIL, detail))
+
+    def guarded(self, check: str, resource: str, fn: Callable[[], None]) -> None:
+        """Run one check; an API error or a surprise becomes an error result, never a crash."""
+        try:
+            fn()
+        except ApiError as err:
+            self.results.append(CheckResult(check, resource, ERROR, f"error: {err}"))
+        # One broken check must not stop the audit.
+        except Exception as err:
+            self.results.append(CheckResult(check, resource, ERROR, f"error: unexpected {type(err).__name__}"))
+
+    def platform_tags(self, tags: dict[str, str]) -> bool:
+        return tags.get("Project") == PROJECT and tags.get("Environment") == self.env
+
+    def cached(self, key: str, fn: Callable[[], Any]) -> Any:
+        if key not in self._cache:
+            self._cache[key] = fn()
+        return self._cache[key]
+
+
+def _tags(items: Any, key: str = "Key", value: str = "Value") -> dict[str, str]:
+    if isinstance(items, dict):
+        return {str(k): str(v) for k, v in items.items()}
+    return {str(t.get(key)): str(t.get(value)) for t in items or [] if isinstance(t, dict)}
+
+
+# ---------------------------------------------------------------------------------------------------
+# Discovery
+# ---------------------------------------------------------------------------------------------------
+
+
+def platform_buckets(a: Audit) -> dict[str, dict[str, str]]:
+    def find() -> dict[str, dict[str, str]]:
+        found = {}
+        for b in a.aws.call("s3", "list_buckets").get("Buckets") or []:
+            name = str(b.get("Name"))
+            try:
+                tags = _tags(a.aws.call("s3", "get_bucket_tagging", Bucket=name).get("TagSet"))
+            except ApiError as err:
+                if err.kind == "not-found":
+                    continue
+                raise
+            if a.platform_tags(tags):
+                found[name] = tags
+        return found
+
+    return a.cached("buckets", find)  # type: ignore[no-any-return]
+
+
+def platform_keys(a: Audit) -> dict[str, dict[str, Any]]:
+    """Customer-managed platform keys, by ARN, with their metadata."""
+    def find() -> dict[str, dict[str, Any]]:
+        found = {}
+        for k in a.aws.pages("kms", "list_keys", "Keys", "Marker", "NextMarker"):
+            key_id = str(k.get("KeyArn") or k.get("KeyId"))
+            meta = a.aws.call("kms", "describe_key", KeyId=key_id).get("KeyMetadata") or {}
+            if meta.get("KeyManager") != "CUSTOMER" or meta.get("KeyState") == "PendingDeletion":
+                continue
+            tags = _tags(a.aws.call("kms", "list_resource_tags", KeyId=key_id).get("Tags"), "TagKey", "TagValue")
+            if a.platform_tags(tags):
+                found[str(meta.get("Arn"))] = meta
+        return found
+
+    return a.cached("keys", find)  # type: ignore[no-any-return]
+
+
+def _named(a: Audit, name: str, tags: dict[str, str]) -> bool:
+    return a.platform_tags(tags) or name.startswith(a.prefix)
+
+
+# ---------------------------------------------------------------------------------------------------
+# S3
+# ---------------------------------------------------------------------------------------------------
+
+
+def _resolve_key(a: Audit, key_id: str) -> str | None:
+    try:
+        return str(a.aws.call("kms", "describe_key", KeyId=key_id).get("KeyMetadata", {}).get("Arn"))
+    except ApiError as err:
+        if err.kind == "not-found":
+            return None
+        raise
+
+
+def check_bucket_encryption(a: Audit, bucket: str, tags: dict[str, str]) -> None:
+    try:
+        rules = a.aws.call("s3", "get_bucket_encryption", Bucket=bucket)["ServerSideEncryptionConfiguration"]["Rules"]
+    except ApiError as err:
+        if err.kind != "not-found":
+            raise
+        a.record("s3.encryption", bucket, False, "no default encryption configuration")
+        return
+    default = (rules[0] if rules else {}).get("ApplyServerSideEncryptionByDefault") or {}
+    algorithm, key = default.get("SSEAlgorithm"), default.get("KMSMasterKeyID")
+    if tags.get("Purpose") == ACCESS_LOG_PURPOSE:
+        # S3 server access logging cannot deliver to SSE-KMS buckets.
+        a.record("s3.encryption", bucket, algorithm == "AES256", f"access-log bucket: SSE-S3 expected, found {algorithm}")
+        return
+    if algorithm not in ("aws:kms", "aws:kms:dsse"):
+        a.record("s3.encryption", bucket, False, f"SSE-KMS with a platform CMK expected, found {algorithm}")
+        return
+    if not key:
+        a.record("s3.encryption", bucket, False, "SSE-KMS uses the AWS-managed key aws/s3; a platform CMK is expected")
+        return
+    arn = _resolve_key(a, str(key))
+    ok = arn in platform_keys(a)
+    a.record("s3.encryption", bucket, ok, f"SSE-KMS with {'a platform CMK' if ok else 'a key that is not a platform CMK'}: {arn or key}")
+
+
+def check_bucket_public_access_block(a: Audit, bucket: str) -> None:
+    try:
+        conf = a.aws.call("s3", "get_public_access_block", Bucket=bucket)["PublicAccessBlockConfiguration"]
+    except ApiError as err:
+        if err.kind != "not-found":
+            raise
+        a.record("s3.public-access-block", bucket, False, "no public access block")
+        return
+    off = sorted(k for k in ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets") if conf.get(k) is not True)
+    a.record("s3.public-access-block", bucket, not off, "all four settings on" if not off else f"off: {', '.join(off)}")
+
+
+def check_bucket_versioning(a: Audit, bucket: str) -> None:
+    status = a.aws.call("s3", "get_bucket_versioning", Bucket=bucket).get("Status")
+    a.record("s3.versioning", bucket, status == "Enabled", f"versioning {status or 'never enabled'}")
+
+
+def _is_tls_deny(stmt: dict[str, Any]) -> bool:
+    if stmt.get("Effect") != "Deny":
+        return False
+    principal = stmt.get("Principal")
+    if principal not in ("*", {"AWS": "*"}):
+        return False
+    actions = stmt.get("Action")
+    actions = actions if isinstance(actions, list) else [actions]
+    if not any(x in ("s3:*", "*") for x in actions):
+        return False
+    value = ((stmt.get("Condition") or {}).get("Bool") or {}).get("aws:SecureTransport")
+    values = value if isinstance(value, list) else [value]
+    return any(str(v).lower() == "false" for v in values)
+
+
+def check_bucket_tls_only(a: Audit, bucket: str) -> None:
+    try:
+        text = a.aws.call("s3", "get_bucket_policy", Bucket=bucket)["Policy"]
+    except ApiError as err:
+        if err.kind != "not-found":
+            raise
+        a.record("s3.tls-only", bucket, False, "no bucket policy, so no TLS-only deny")
+        return
+    try:
+        statements = json.loads(text).get("Statement") or []
+    except (json.JSONDecodeError, AttributeError):
+        a.record("s3.tls-only", bucket, False, "bucket policy is not valid JSON")
+        return
+    statements = statements if isinstance(statements, list) else [statements]
+    ok = any(isinstance(s, dict) and _is_tls_deny(s) for s in statements)
+    a.record("s3.tls-only", bucket, ok, "denies requests without TLS" if ok else "no Deny on aws:SecureTransport=false")
+
+
+def audit_buckets(a: Audit) -> None:
+    buckets: dict[str, dict[str, str]] = {}
+
+    def discover() -> None:
+        buckets.update(platform_buckets(a))
+        a.record("s3.buckets", "*", bool(buckets), f"{len(buckets)} platform bucket(s) found" if buckets else
+                 f"no bucket tagged Project={PROJECT}, Environment={a.env}")
+        if buckets:
+            has_logs = any(t.get("Purpose") == ACCESS_LOG_PURPOSE for t in buckets.values())
+            a.record("s3.access-log-bucket", "*", has_logs, "access-log bucket found" if has_logs else
+                     f"no platform bucket tagged Purpose={ACCESS_LOG_PURPOSE}")
+
+    a.guarded("s3.buckets", "*", discover)
+    for name in sorted(buckets):
+        a.guarded("s3.encryption", name, lambda n=name: check_bucket_encryption(a, n, buckets[n]))  # type: ignore[misc]
+        a.guarded("s3.public-access-block", name, lambda n=name: check_bucket_public_access_block(a, n))  # type: ignore[misc]
+        a.guarded("s3.versioning", name, lambda n=name: check_bucket_versioning(a, n))  # type: ignore[misc]
+        a.guarded("s3.tls-only", name, lambda n=name: check_bucket_tls_only(a, n))  # type: ignore[misc]
+
+
+# ---------------------------------------------------------------------------------------------------
+# GuardDuty, CloudTrail
+# ---------------------------------------------------------------------------------------------------
+
+
+def audit_guardduty(a: Audit) -> None:
+    def run() -> None:
+        ids = a.aws.call("guardduty", "list_detectors").get("DetectorIds") or []
+        if not ids:
+            a.record("guardduty.detector", a.aws.region, False, "no GuardDuty detector in this region")
+            for feature in REQUIRED_GUARDDUTY_FEATURES:
+                a.record(f"guardduty.feature.{feature}", a.aws.region, False, "no detector")
+            return
+        detector_id = str(ids[0])
+        d = a.aws.call("guardduty", "get_detector", DetectorId=detector_id)
+        frequency = d.get("FindingPublishingFrequency")
+        ok = d.get("Status") == "ENABLED" and frequency == PUBLISHING_FREQUENCY
+        a.record("guardduty.detector", detector_id, ok, f"status {d.get('Status')}, publishing {frequency} (expected ENABLED, {PUBLISHING_FREQUENCY})")
+        if "Features" not in d:
+            for feature in REQUIRED_GUARDDUTY_FEATURES:
+                a.results.append(CheckResult(f"guardduty.feature.{feature}", detector_id, ERROR,
+                                             "error: not supported by endpoint (detector features not reported)"))
+            return
+        status = {str(f.get("Name")): f.get("Status") for f in d.get("Features") or [] if isinstance(f, dict)}
+        for feature in REQUIRED_GUARDDUTY_FEATURES:
+            a.record(f"guardduty.feature.{feature}", detector_id, status.get(feature) == "ENABLED",
+                     f"{feature} {status.get(feature) or 'not configured'}")
+
+    a.guarded("guardduty.detector", a.aws.region, run)
+
+
+def audit_cloudtrail(a: Audit) -> None:
+    def run() -> None:
+        trails = a.aws.call("cloudtrail", "describe_trails", includeShadowTrails=False).get("trailList") or []
+        mine = []
+        for t in trails:
+            arn = str(t.get("TrailARN"))
+            tag_list = a.aws.call("cloudtrail", "list_tags", ResourceIdList=[arn]).get("ResourceTagList") or []
+            tags = _tags(tag_list[0].get("TagsList")) if tag_list else {}
+            if _named(a, str(t.get("Name")), tags):
+                mine.append(t)
+        a.record("cloudtrail.trail", a.aws.region, bool(mine), f"{len(mine)} platform trail(s)" if mine else "no platform trail found")
+        for t in mine:
+            name, arn = str(t.get("Name")), str(t.get("TrailARN"))
+            a.record("cloudtrail.multi-region", name, t.get("IsMultiRegionTrail") is True, f"multi-region: {t.get('IsMultiRegionTrail')}")
+            a.record("cloudtrail.log-file-validation", name, t.get("LogFileValidationEnabled") is True,
+                     f"log file validation: {t.get('LogFileValidationEnabled')}")
+            a.record("cloudtrail.kms", name, bool(t.get("KmsKeyId")), f"KMS key: {t.get('KmsKeyId') or 'none'}")
+            a.guarded("cloudtrail.logging", name, lambda arn=arn, name=name: a.record(  # type: ignore[misc]
+                "cloudtrail.logging", name, a.aws.call("cloudtrail", "get_trail_status", Name=arn).get("IsLogging") is True,
+                "IsLogging"))
+
+    a.guarded("cloudtrail.trail", a.aws.region, run)
+
+
+# ---------------------------------------------------------------------------------------------------
+# API Gateway and WAF
+# ---------------------------------------------------------------------------------------------------
+
+
+def platform_apis(a: Audit) -> list[dict[str, Any]]:
+    apis = a.aws.pages("apigateway", "get_rest_apis", "items", "position", "position", limit=500)
+    return [x for x in apis if _named(a, str(x.get("name")), _tags(x.get("tags") or {}))]
+
+
+def audit_api(a: Audit) -> None:
+    apis: list[dict[str, Any]] = []
+
+    def discover() -> None:
+        apis.extend(platform_apis(a))
+        a.record("apigateway.api", a.aws.region, bool(apis), f"{len(apis)} platform REST API(s)" if apis else "no platform REST API found")
+
+    a.guarded("apigateway.api", a.aws.region, discover)
+    for api in apis:
+        api_id, name = str(api.get("id")), str(api.get("name"))
+
+        def waf(api_id: str = api_id, name: str = name) -> None:
+            stages = a.aws.call("apigateway", "get_stages", restApiId=api_id).get("item") or []
+            if not stages:
+                a.record("waf.api-association", name, False, "the API has no stage")
+            for st in stages:
+                stage = str(st.get("stageName"))
+                arn = f"arn:aws:apigateway:{a.aws.region}::/restapis/{api_id}/stages/{stage}"
+                acl = a.aws.call("wafv2", "get_web_acl_for_resource", ResourceArn=arn).get("WebACL")
+                a.record("waf.api-association", f"{name}/{stage}", bool(acl),
+                         f"web ACL {acl.get('Name')}" if acl else "no web ACL associated with the stage")
+
+        def auth(api_id: str = api_id, name: str = name) -> None:
+            open_methods = []
+            count = 0
+            for res in a.aws.pages("apigateway", "get_resources", "items", "position", "position", restApiId=api_id, limit=500):
+                for method in sorted(res.get("resourceMethods") or {}):
+                    count += 1
+                    m = a.aws.call("apigateway", "get_method", restApiId=api_id, resourceId=res["id"], httpMethod=method)
+                    if m.get("authorizationType", "NONE") == "NONE":
+                        open_methods.append(f"{method} {res.get('path')}")
+            a.record("apigateway.authorization", name, not open_methods,
+                     f"{count} method(s), all authorized" if not open_methods else f"no authorization: {', '.join(open_methods)}")
+
+        a.guarded("waf.api-association", name, waf)
+        a.guarded("apigateway.authorization", name, auth)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Secrets, EKS, logs, KMS
+# ---------------------------------------------------------------------------------------------------
+
+
+def audit_secrets(a: Audit) -> None:
+    secrets: list[dict[str, Any]] = []
+
+    def discover() -> None:
+        listed = a.aws.pages("secretsmanager", "list_secrets", "SecretList", "NextToken", "NextToken")
+        secrets.extend(s for s in listed if a.platform_tags(_tags(s.get("Tags"))))
+
+    a.guarded("secretsmanager.rotation", "*", discover)
+    for s in secrets:
+        name = str(s.get("Name"))
+
+        def rotation(arn: str = str(s.get("ARN")), name: str = name) -> None:
+            d = a.aws.call("secretsmanager", "describe_secret", SecretId=arn)
+            days = (d.get("RotationRules") or {}).get("AutomaticallyAfterDays")
+            schedule = (d.get("RotationRules") or {}).get("ScheduleExpression")
+            ok = d.get("RotationEnabled") is True
+            a.record("secretsmanager.rotation", name, ok,
+                     f"rotation {'on' if ok else 'off'}" + (f" ({schedule or f'every {days} days'})" if ok else ""))
+
+        a.guarded("secretsmanager.rotation", name, rotation)
+
+
+def _public_cidr(cidr: str) -> bool:
+    try:
+        return ipaddress.ip_network(cidr, strict=False).prefixlen == 0
+    except ValueError:
+        return False
+
+
+def audit_eks(a: Audit) -> None:
+    def run() -> None:
+        names = a.aws.pages("eks", "list_clusters", "clusters", "nextToken", "nextToken")
+        clusters = []
+        for n in names:
+            c = a.aws.call("eks", "describe_cluster", name=n).get("cluster") or {}
+            if _named(a, str(n), _tags(c.get("tags") or {})):
+                clusters.append(c)
+        a.record("eks.cluster", a.aws.region, bool(clusters), f"{len(clusters)} platform cluster(s)" if clusters else "no platform EKS cluster found")
+        allowed = set(a.settings.eks.public_access_cidrs)
+        for c in clusters:
+            name = str(c.get("name"))
+            vpc = c.get("resourcesVpcConfig") or {}
+            public = vpc.get("endpointPublicAccess") is True
+            cidrs = [str(x) for x in vpc.get("publicAccessCidrs") or []] if public else []
+            if not public:
+                a.record("eks.endpoint", name, True, "private endpoint only")
+            elif any(_public_cidr(x) for x in cidrs):
+                a.record("eks.endpoint", name, False, "public endpoint open to 0.0.0.0/0")
+            elif a.settings.is_prod:
+                a.record("eks.endpoint", name, False, f"public endpoint in prod ({', '.join(cidrs)})")
+            else:
+                extra = sorted(set(cidrs) - allowed)
+                a.record("eks.endpoint", name, not extra, f"public endpoint limited to {', '.join(cidrs)}" if not extra
+                         else f"public endpoint allows CIDRs not in settings: {', '.join(extra)}")
+            enc = [e for e in c.get("encryptionConfig") or [] if "secrets" in (e.get("resources") or [])]
+            key = (enc[0].get("provider") or {}).get("keyArn") if enc else None
+            a.record("eks.secrets-encryption", name, bool(key), f"secrets encrypted with {key}" if key else "secrets not envelope-encrypted")
+
+    a.guarded("eks.cluster", a.aws.region, run)
+
+
+def audit_log_groups(a: Audit) -> None:
+    def run() -> None:
+        groups: dict[str, dict[str, Any]] = {}
+        for prefix in log_group_prefixes(a.env):
+            for g in a.aws.pages("logs", "describe_log_groups", "logGroups", "nextToken", "nextToken", logGroupNamePrefix=prefix):
+                groups[str(g.get("logGroupName"))] = g
+        a.record("logs.groups", a.aws.region, bool(groups), f"{len(groups)} platform log group(s)" if groups else "no platform log group found")
+        for name in sorted(groups):
+            key = groups[name].get("kmsKeyId")
+            a.record("logs.kms", name, bool(key), f"encrypted with {key}" if key else "not encrypted with a KMS key")
+
+    a.guarded("logs.groups", a.aws.region, run)
+
+
+def audit_keys(a: Audit) -> None:
+    keys: dict[str, dict[str, Any]] = {}
+
+    def discover() -> None:
+        keys.update(platform_keys(a))
+        a.record("kms.keys", a.aws.region, bool(keys), f"{len(keys)} platform CMK(s)" if keys else "no platform CMK found")
+
+    a.guarded("kms.keys", a.aws.region, discover)
+    for arn in sorted(keys):
+        if keys[arn].get("KeySpec", "SYMMETRIC_DEFAULT") != "SYMMETRIC_DEFAULT":
+            continue  # automatic rotation exists only for symmetric keys
+
+        def rotation(arn: str = arn) -> None:
+            on = a.aws.call("kms", "get_key_rotation_status", KeyId=arn).get("KeyRotationEnabled") is True
+            a.record("kms.rotation", arn, on, "automatic rotation on" if on else "automatic rotation off")
+
+        a.guarded("kms.rotation", arn, rotation)
+
+
+SECTIONS: tuple[tuple[str, Callable[[Audit], None]], ...] = (
+    ("s3", audit_buckets),
+    ("guardduty", audit_guardduty),
+    ("cloudtrail", audit_cloudtrail),
+    ("api", audit_api),
+    ("secrets", audit_secrets),
+    ("eks", audit_eks),
+    ("logs", audit_log_groups),
+    ("kms", audit_keys),
+)
+
+
+def run_audit(aws: Aws, settings: PlatformSettings, only: tuple[str, ...] = ()) -> list[CheckResult]:
+    audit = Audit(aws, settings)
+    for name, section in SECTIONS:
+        if not only or name in only:
+            section(audit)
+    return sorted(audit.results, key=lambda r: (r.check, r.resource))
+
+
+def iter_failures(results: list[CheckResult]) -> Iterator[CheckResult]:
+    return (r for r in results if r.status != PASS)
