@@ -1,0 +1,109 @@
+"""A small learned injection model, evaluated in pure Python at run time.
+
+Logistic regression over binary word unigram and bigram features of the normalised text, trained
+offline by `tools/train_injection_model.py` and shipped as `model_injection.json` (feature -> weight).
+The text is scored as a whole and line by line (long lines in chunks of ~60 words), and the best
+window wins, so an instruction planted in a long e-mail or table is not diluted by the content around it.
+
+Design choices against memorising the development data (see docs/filter-detection.md):
+* features are words and word pairs only (no character n-grams, no length features);
+* a feature is kept only if it occurs in at least two different sources of the training data;
+* tokens outside the Latin script are dropped, so the model cannot learn "non-Latin script = safe"
+  (the rules carry the multilingual phrasing);
+* the model only ever *adds* a finding (never lowers a rule's score), and its own score is capped, so
+  on its own it blocks only when it is very confident.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from pathlib import Path
+
+from genai_filter.inj_rules import RuleHit
+
+__all__ = ["MODEL_CAP", "features", "score_windows", "windows"]
+
+MODEL_PATH = Path(__file__).with_name("model_injection.json")
+# The model's finding score is `MODEL_CAP * p`; with the block threshold at 0.5 the model alone
+# blocks only when p >= 0.5 / MODEL_CAP.
+MODEL_CAP = 0.62
+
+_TOKEN = re.compile(r"[a-z]+(?:'[a-z]+)?|[0-9]+|[^\w\s]")
+_WORD_CHUNK = 60
+
+_model: tuple[float, dict[str, float]] | None = None
+
+
+def _load() -> tuple[float, dict[str, float]]:
+    global _model
+    if _model is None:
+        try:
+            data = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
+            _model = (float(data["bias"]), {str(k): float(v) for k, v in data["weights"].items()})
+        except (OSError, ValueError, KeyError):
+            _model = (0.0, {})
+    return _model
+
+
+def features(text: str) -> set[str]:
+    """Binary features of a (normalised, lower-case) window: unigrams and bigrams of ASCII tokens."""
+    toks = ["0" if t[0].isdigit() else t for t in _TOKEN.findall(text)]
+    feats = set(toks)
+    feats.update(f"{a} {b}" for a, b in zip(toks, toks[1:], strict=False))
+    return feats
+
+
+def windows(text: str) -> list[tuple[int, int]]:
+    """The whole text (first 4,000 characters) plus each line, long lines in chunks of ~60 words."""
+    out: list[tuple[int, int]] = [(0, min(len(text), 4000))]
+    if "\n" not in text and len(text) < 400:
+        return out
+    pos = 0
+    n = len(text)
+    while pos < n:
+        nl = text.find("\n", pos)
+        if nl == -1:
+            nl = n
+        if nl - pos >= 12:
+            line_words = [m.start() for m in re.finditer(r"\S+", text[pos:nl])]
+            if len(line_words) <= _WORD_CHUNK:
+                out.append((pos, nl))
+            else:
+                for k in range(0, len(line_words), _WORD_CHUNK // 2):
+                    a = pos + line_words[k]
+                    last = min(k + _WORD_CHUNK, len(line_words))
+                    b = pos + line_words[last - 1] if last < len(line_words) else nl
+                    out.append((a, b if last < len(line_words) else nl))
+                    if last == len(line_words):
+                        break
+        pos = nl + 1
+        if len(out) > 400:  # 64 KB inputs: bound the work
+            break
+    return out
+
+
+def probability(feats: set[str], bias: float, weights: dict[str, float]) -> float:
+    if not feats:
+        return 0.0
+    z = sum(weights.get(f, 0.0) for f in feats) / math.sqrt(len(feats)) + bias
+    if z < -30:
+        return 0.0
+    return 1.0 / (1.0 + math.exp(-z))
+
+
+def score_windows(text: str) -> list[RuleHit]:
+    """A LEARNED_MODEL hit for the best-scoring window (if its probability is at least 0.5)."""
+    bias, weights = _load()
+    if not weights:
+        return []
+    best = 0.0
+    span = (0, 0)
+    for a, b in windows(text):
+        p = probability(features(text[a:b]), bias, weights)
+        if p > best:
+            best, span = p, (a, b)
+    if best < 0.5:
+        return []
+    return [RuleHit("prompt_injection", "LEARNED_MODEL", span[0], span[1], MODEL_CAP * best)]

@@ -1,0 +1,775 @@
+"""Mechanism rules for prompt-injection and jailbreak detection, run on normalised (lower-case) text.
+
+Each rule family looks for one attack *mechanism* and returns `RuleHit`s with offsets into the
+normalised text. Scores are calibrated so that one strong mechanism (e.g. "ignore all previous
+instructions", a chat-template token, a fake system role block) reaches the block threshold on its own,
+while weak signals (a persona word, "for educational purposes", a harmful topic) only block in
+combination.
+
+All patterns are linear-time: every repetition is bounded or over a single character class that the
+following token cannot also match, and every pattern begins with a literal or a bounded class.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+__all__ = ["RuleHit", "adversarial_suffix", "scan"]
+
+
+class RuleHit(NamedTuple):
+    category: str
+    type: str
+    start: int
+    end: int
+    score: float
+
+
+# Separator between words: 0-3 non-word characters (0 so that collapsed "ignoreall" still matches).
+S = r"[\W_]{0,3}"
+# Separator that requires at least one non-word character.
+S1 = r"[\W_]{1,3}"
+# Up to n filler words.
+
+
+def _fill(n: int) -> str:
+    return rf"(?:{S1}\w{{1,20}}){{0,{n}}}{S}"
+
+
+class _Rx:
+    """A lazily compiled pattern that only starts matching where one of its literal prefixes occurs.
+
+    Python's `re` tries an alternation at every position, which costs ~50 ns per character per
+    pattern; `str.find` on the literal prefixes of the pattern's first token is ~100x cheaper. The
+    prefixes are read from the parsed pattern; a pattern without usable prefixes scans normally.
+    """
+
+    __slots__ = ("_compiled", "_prefixes", "source")
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self._compiled: re.Pattern[str] | None = None
+        self._prefixes: tuple[tuple[str, str], ...] | None = None
+
+    def _load(self) -> re.Pattern[str]:
+        compiled = re.compile(self.source, re.DOTALL)
+        self._prefixes = _literal_prefixes(self.source)
+        self._compiled = compiled
+        return compiled
+
+    @property
+    def pattern(self) -> re.Pattern[str]:
+        return self._compiled or self._load()
+
+    @property
+    def prefixes(self) -> tuple[tuple[str, str], ...] | None:
+        self.pattern  # noqa: B018 - loads
+        return self._prefixes
+
+    def finditer(self, text: str) -> list[re.Match[str]]:
+        pat = self.pattern
+        prefixes = self._prefixes
+        if prefixes is None:
+            return list(pat.finditer(text))
+        idx = _index(text)
+        starts: list[int] = []
+        for pre, key in prefixes:
+            if key:
+                if key not in idx:
+                    continue
+            elif pre not in text:
+                continue
+            pos = text.find(pre)
+            while pos != -1:
+                starts.append(pos)
+                pos = text.find(pre, pos + 1)
+        if not starts:
+            return []
+        starts.sort()
+        out: list[re.Match[str]] = []
+        last_end = -1
+        for pos in starts:
+            if pos < last_end:
+                continue
+            m = pat.match(text, pos)
+            if m:
+                out.append(m)
+                last_end = max(m.end(), pos + 1)
+        return out
+
+    def search(self, text: str, pos: int = 0) -> re.Match[str] | None:
+        if self._prefixes is None and self._compiled is not None:
+            return self._compiled.search(text, pos)
+        for m in self.finditer(text):
+            if m.start() >= pos:
+                return m
+        return None
+
+    def match(self, text: str, pos: int = 0) -> re.Match[str] | None:
+        return self.pattern.match(text, pos)
+
+    def count(self, text: str) -> int:
+        return len(self.finditer(text))
+
+
+_LETTERS = re.compile(r"[^\W\d_]+")
+_IDX_TEXT: list[str] = [""]
+_IDX_KEYS: list[frozenset[str]] = [frozenset()]
+
+
+def _index(text: str) -> frozenset[str]:
+    """The 2- and 3-letter prefixes of every letter run in `text` (cached for the last text)."""
+    if _IDX_TEXT[0] is text:
+        return _IDX_KEYS[0]
+    words = set(_LETTERS.findall(text))
+    keys = frozenset({w[:3] for w in words} | {w[:2] for w in words})
+    _IDX_TEXT[0] = text
+    _IDX_KEYS[0] = keys
+    return keys
+
+
+def _key(prefix: str) -> str:
+    """Index key for a literal prefix: its leading letters (2-3), or '' to fall back to `in`."""
+    m = _LETTERS.match(prefix)
+    if not m or len(m.group()) < 2 or not m.group().isascii():
+        return ""
+    return m.group()[:3]
+
+
+def _literal_prefixes(source: str) -> tuple[tuple[str, str], ...] | None:
+    try:
+        from re import _constants as c  # type: ignore[attr-defined]
+        from re import _parser as parser  # type: ignore[attr-defined]
+    except ImportError:  # pragma: no cover - other Python versions: plain scanning
+        return None
+
+    def walk(items: list[tuple[object, object]]) -> set[str] | None:
+        i = 0
+        while i < len(items) and items[i][0] in (c.AT, c.ASSERT, c.ASSERT_NOT):
+            i += 1
+        if i == len(items):
+            return None
+        op, av = items[i]
+        if op is c.LITERAL:
+            chars = []
+            while i < len(items) and items[i][0] is c.LITERAL:
+                chars.append(chr(items[i][1]))  # type: ignore[arg-type]
+                i += 1
+            return {"".join(chars)}
+        if op is c.SUBPATTERN:
+            return walk(list(av[3]))  # type: ignore[index]
+        if op is c.BRANCH:
+            found: set[str] = set()
+            for alt in av[1]:  # type: ignore[index]
+                r = walk(list(alt))
+                if r is None:
+                    return None
+                found |= r
+            return found
+        return None
+
+    try:
+        found = walk(list(parser.parse(source, re.DOTALL)))
+    except Exception:  # pragma: no cover - defensive: fall back to scanning
+        return None
+    if not found or any(len(p) < 2 and (p.isalnum() or p.isspace()) for p in found):
+        return None
+    # drop prefixes that contain a shorter prefix (found anyway)
+    kept = sorted(p for p in found if not any(q != p and p.startswith(q) for q in found))
+    return tuple((p, _key(p)) for p in kept)
+
+
+def _c(pattern: str) -> _Rx:
+    return _Rx(pattern)
+
+
+# --------------------------------------------------------------------------------------------------
+# Instruction override (multilingual)
+
+_OVR_VERB_EN = (
+    r"(?:ignor\w{0,4}|disregard\w{0,3}|forget\w{0,4}|forgot|skip|bypass\w{0,2}|overrid\w{0,3}|overwrite|discard|"
+    r"abandon|erase|delete|neglect|drop|throw out|set aside|put aside|throw away|do not follow|don'?t follow|stop following|"
+    r"no longer follow|pay no attention to|cancel|scrap|dismiss|leave behind)"
+)
+_OVR_OBJ_EN = (
+    r"(?:instruction|direction|rule|guideline|prompt|command|context|constraint|restriction|programming|"
+    r"directive|order|task|guardrail|polic[yi]|filter|message|conversation|setting|limitation|training|"
+    r"assignment|document|information|input|text|said|discussed|told|everything|all (?:that|this|of it)|"
+    r"what (?:you|i|we) )"
+)
+_STRONG_QUAL = re.compile(
+    r"\b(?:previous\w*|prior|preceding|above|earlier|before\w*|former|foregoing|initial|original|old|all|any|"
+    r"every\w*|your|system|developer|safety|following|given|provided|so far|beforehand|until now|everything|"
+    r"you (?:know|were|have been))\b"
+)
+
+_OVERRIDE_PATTERNS: list[tuple[re.Pattern[str], float, bool]] = [
+    # (pattern, score, needs strong qualifier in match)
+    (_c(rf"\b{_OVR_VERB_EN}{_fill(4)}{_OVR_OBJ_EN}"), 0.9, True),
+    (_c(rf"\b(?:ignore|disregard|forget){S1}(?:the{S1}|all{S1}(?:of{S1})?(?:the{S1})?)?(?:above|previous|"
+        rf"preceding|foregoing|prior|earlier)(?:{S1}(?:and|text|content|lines?|messages?|says?|said)|{S}[.,!?]|$)"),
+     0.85, False),
+    (_c(rf"\b(?:forget|ignore|disregard){S1}(?:about{S1})?(?:everything|all (?:that|this|of (?:it|this|that)))"), 0.85,
+     False),
+    (_c(rf"\b(?:new|updated|real|actual|secret|hidden|revised|overriding){S1}(?:instructions?|directives?|"
+        rf"orders|tasks?|rules|system prompt){S}(?:[:!]|are|follow|from now)"), 0.55, False),
+    (_c(rf"\bdo not{S1}(?:answer|look at|read|use|consider){_fill(4)}(?:just|only|instead){S1}"
+        r"(?:output|say|print|write|reply|respond)"), 0.85, False),
+    # German
+    (_c(rf"\b(?:ignorier\w{{0,3}}|vergiss|vergessen{S1}sie|vergesst|missacht\w{{0,4}}|ubergeh\w{{0,3}}|"
+        rf"beachte{S1}nicht|lass\w{{0,2}}{_fill(2)}hinter{S1}sich|setze{S1}\w{{1,8}}{S1}ausser{S1}kraft){_fill(5)}"
+        r"(?:anweisung|instruktion|befehl|regel|vorgabe|aufgabe|information|alles|bisherig|vorherig|obig|"
+        r"gesagt|besprochen|ausfuhrung)"), 0.9, False),
+    (_c(rf"\b(?:obig\w{{0,3}}|vorherig\w{{0,3}}|bisherig\w{{0,3}}|vorangegangen\w{{0,3}}|alle\w?){_fill(3)}"
+        r"(?:ausfuhrung\w{0,2}|anweisung\w{0,2}|instruktion\w{0,2}|befehl\w{0,2}|regel\w{0,2}|aufgabe\w{0,2}|"
+        rf"information\w{{0,2}}|gesagte\w?){_fill(5)}(?:ignorier\w{{0,3}}|vergess\w{{0,3}}|streich\w{{0,3}}|"
+        r"missacht\w{0,4}|hinter sich)"), 0.9, False),
+    (_c(rf"\b(?:vorherig|bisherig|obig|vorangegangen|alle){_fill(3)}(?:anweisung|instruktion|befehl|regel|"
+        rf"aufgabe|information){_fill(4)}(?:ignorier|vergess|vergiss|missacht|hinter sich)"), 0.9, False),
+    (_c(rf"\babweichend{S1}(?:zu|von){S1}(?:den{S1})?(?:vorherigen|bisherigen|obigen){S1}"
+        r"(?:instruktionen|anweisungen|regeln)"), 0.9, False),
+    (_c(rf"\b(?:nun|jetzt){S1}(?:folgen|kommen|kommt|folgt){S1}(?:\w{{1,12}}{S1})?(?:weitere|neue|eine neue)"
+        rf"{S1}(?:aufgabe|anweisung|instruktion)"), 0.75, False),
+    # French
+    (_c(rf"\b(?:ignore[rz]?|oublie[rz]?|oubliez|neglige[rz]?|fais{S1}abstraction{S1}d|ne{S1}tiens{S1}pas{S1}compte)"
+        rf"{_fill(4)}(?:instructions?|consignes?|regles?|directives?|ordres?|indications?|tout ce qui)"),
+     0.9, False),
+    # Spanish / Portuguese / Italian
+    (_c(rf"\b(?:ignora[rd]?|ignore[ns]?|olvida[rd]?|olvide[ns]?|omite|descarta|esquec\w{{1,3}}|desconsidere|"
+        rf"dimentica\w{{0,2}}|trascura|tralascia|non{S1}seguire|no{S1}sigas|nao{S1}siga){_fill(4)}"
+        r"(?:instrucciones|indicaciones|reglas|ordenes|instrucoes|regras|orientacoes|istruzioni|regole|"
+        r"indicazioni|todo lo anterior|tudo o que|tutto quello)"), 0.9, False),
+    # Dutch
+    (_c(rf"\b(?:negeer|vergeet|veronachtzaam){_fill(4)}(?:instructies|regels|opdrachten|aanwijzingen|alles)"), 0.9,
+     False),
+    # Polish / Turkish / Swedish / Czech
+    (_c(rf"\b(?:zignoruj|zapomnij|ignoruj){_fill(4)}(?:instrukcje|polecenia|zasady|wszystko)"), 0.9, False),
+    (_c(rf"\b(?:onceki|tum){_fill(3)}(?:talimat\w{{0,6}}|kurallar\w{{0,3}}){_fill(2)}(?:yok{S1}say|unut|"
+        r"gormezden)"), 0.9, False),
+    (_c(rf"\b(?:ignorera|glom){_fill(4)}(?:instruktioner|regler)"), 0.9, False),
+    # Russian / Ukrainian
+    (_c(rf"(?:игнорир\w{{0,5}}|забуд\w{{0,4}}|забыть|не{S1}обраща\w{{0,3}}{S1}внимания|отбрось|проигнорир\w{{0,5}}|"
+        rf"забудьте){_fill(4)}(?:инструкци\w{{0,3}}|указани\w{{0,3}}|правил\w{{0,3}}|команд\w{{0,3}}|всё|все|"
+        r"предыдущ\w{0,4})"), 0.9, False),
+    # Arabic / Persian
+    (_c(r"(?:تجاهل|انس|تناسى|نادیده).{0,30}(?:التعليمات|الأوامر|التوجيهات|القواعد|دستورالعمل)"), 0.9, False),
+    # Chinese (verb-object and object-verb)
+    (_c(r"(?:忽略|无视|忽视|忘记|忘掉|不要理会|不要遵守|别管|無視|忽視|忘記).{0,12}(?:指令|指示|说明|規則|规则|提示|要求|命令|設定|设定|内容|一切)"),
+     0.9, False),
+    (_c(r"(?:之前|以前|先前|上面|上述|所有|前面).{0,10}(?:指令|指示|说明|规则|提示|要求|命令).{0,6}(?:忽略|无视|忘记|作废|不算)"), 0.9,
+     False),
+    # Japanese
+    (_c(r"(?:以前|上記|これまで|今まで|全て|すべて).{0,10}(?:指示|命令|ルール|指令|設定|プロンプト).{0,8}(?:無視|忘れ)"), 0.9, False),
+    (_c(r"(?:無視|忘れ).{0,4}(?:して|てください|ろ).{0,12}(?:指示|命令|ルール|指令)"), 0.7, False),
+    # Korean
+    (_c(r"(?:이전|앞의|위의|모든).{0,10}(?:지시|명령|규칙|지침).{0,8}(?:무시|잊어)"), 0.9, False),
+    # Hindi (object-verb and verb-object)
+    (_c(r"(?:पिछले|पिछली|पहले|सभी|ऊपर).{0,20}(?:निर्देश|नियम|आदेश).{0,20}(?:अनदेखा|नजरअंदाज|नज़रअंदाज़|भूल)"), 0.9, False),
+    (_c(r"(?:अनदेखा|नजरअंदाज|भूल\s*जा).{0,30}(?:निर्देश|नियम|आदेश)"), 0.85, False),
+]
+
+# Pivot markers: the text changes the subject to a new task for the assistant.
+_PIVOT = _c(
+    rf"(?:\b(?:that is|that's|this is){S1}(?:done|enough|all)|\bnever ?mind\b|\bstop{S1}everything|"
+    rf"\b(?:very good|well done|excellent|great job|perfect|wow|fantastic|congratulations|good job|"
+    rf"super|sehr gut|ausgezeichnet|hervorragend|gut gemacht|toll|prima|bravo|tres bien|muy bien)"
+    rf"[\W_]{{1,4}}(?:\w{{1,12}}{S1}){{0,6}}?(?:now|but now|next|nun|jetzt|aber jetzt|maintenant|ahora|now,)\b)"
+)
+_NOW_DO = _c(
+    rf"\b(?:now|nun|jetzt|maintenant|ahora|agora|ora|instead|stattdessen){S1}(?:\w{{1,12}}{S1}){{0,2}}?"
+    r"(?:write|say|print|output|tell|show|give|answer|reply|respond|schreib\w{0,2}|sag\w{0,2}|zeig\w{0,2}|"
+    r"gib|antworte|ecris|dis|escribe|di|focus|concentrate|konzentrier\w{0,3}|spell)"
+)
+_LATER_NOW = _c(r"\b(?:now|nun|jetzt|maintenant|ahora|agora|new task|neue aufgabe|next task|another task|"
+                r"weiteren aufgabe|following task|folgende aufgabe)\b")
+_JUST_SAY = _c(
+    rf"\b(?:just|only|simply|nur|einfach|seulement|solo){S1}(?:say|print|output|write|reply|respond|answer|"
+    rf"sag\w{{0,2}}|schreib\w{{0,2}}|gib{S1}aus|antworte\w{{0,2}}){S1}(?:with{S1})?[\"'“„«]"
+)
+_PWNED = _c(r"\b(?:i (?:have been|ve been|got) pwned|pwned|hacked by|hijacked)\b")
+
+# --------------------------------------------------------------------------------------------------
+# System prompt extraction
+
+_REVEAL = (
+    r"(?:reveal|show|print|output|display|repeat|recite|tell|give|share|disclose|leak|dump|expose|spell|"
+    r"write out|type out|copy|paste|list|provide|return|echo|summari[sz]e|translate|read back|send|"
+    r"what (?:is|are|was|were)|zeig\w{0,2}|gib\w{0,2}|verrat\w{0,2}|wiederhol\w{0,2}|nenn\w{0,2}|druck\w{0,2}|"
+    r"montre\w{0,2}|affiche\w{0,2}|revele\w{0,2}|repete\w{0,2}|donne\w{0,2}|dis|muestra\w{0,2}|revela\w{0,2}|"
+    r"repite|dime|imprime|mostra\w{0,2}|rivela|ripeti|dimmi|stampa|mostre|revele|repita|diga|toon|herhaal|"
+    r"покажи|выведи|повтори|раскрой|напиши|скажи)"
+)
+_SYS_TARGET = (
+    r"(?:(?:system|initial|original|hidden|secret|internal|confidential|full|entire|complete|exact|first|"
+    r"pre|developer|above|preceding|previous|starting|opening|base|meta|system-?level)"
+    rf"{S1}(?:prompts?|instructions?|messages?|rules|guidelines|directives|configuration|text|words|context)|"
+    rf"(?:your|its){S1}(?:prompt|prompts|prompt{S1}texts?|system{S}prompt|instructions|rules|directives|"
+    rf"guidelines|configuration|initial{S1}\w{{1,12}})|the{S1}(?:prompt{S1}texts?|system{S}prompt)|"
+    r"(?:text|words|everything|all) (?:above|before this|prior|so far)|"
+    r"systemprompt|systemanweisung\w{0,2}|system-?prompt|prompt(?:-| )?texte?|(?:deine|ihre|alle) anweisungen|"
+    r"prompt(?:s)? (?:systeme|du systeme|initial\w{0,2})|(?:tes|vos|tus|sus|le tue|tuas|suas) (?:instructions|"
+    r"instrucciones|istruzioni|instrucoes|consignes)|"
+    r"системн\w{0,4} (?:промпт|подсказк\w{0,2}|инструкци\w{0,2})|свои инструкции|твои инструкции)"
+)
+_EXTRACT_PATTERNS: list[tuple[re.Pattern[str], float]] = [
+    (_c(rf"\b{_REVEAL}{_fill(5)}{_SYS_TARGET}"), 0.85),
+    (_c(rf"\b(?:what|which){S1}(?:were|are|was|is){S1}(?:you{S1})?(?:your|the){S1}(?:exact{S1}|original{S1}|"
+        rf"initial{S1}|first{S1})?(?:instructions|rules|directives|system prompt|prompt)(?:{S1}(?:you|that))?"), 0.7),
+    (_c(rf"\b(?:repeat|print|output|copy|spell|write){_fill(3)}(?:everything|all|the (?:text|words|lines))"
+        rf"{S1}(?:above|before|prior|preceding)"), 0.85),
+    (_c(rf"\b(?:starting|beginning|start){S1}with{S1}[\"'“]?you are"), 0.8),
+    (_c(r"(?:显示|输出|重复|告诉我|泄露|打印|给我看).{0,10}(?:系统提示|提示词|系统指令|初始指令|你的指令|系統提示)"), 0.85),
+    (_c(r"(?:システムプロンプト|プロンプト|指示内容|初期設定).{0,10}(?:表示|出力|教えて|見せて|繰り返)"), 0.85),
+    (_c(r"(?:시스템 프롬프트|프롬프트).{0,10}(?:보여|출력|알려)"), 0.85),
+    (_c(r"(?:सिस्टम प्रॉम्प्ट|प्रॉम्प्ट|निर्देश).{0,20}(?:दिखाओ|दिखाइए|बताओ|बताइए|प्रिंट)"), 0.8),
+]
+
+# --------------------------------------------------------------------------------------------------
+# Role switch / persona jailbreak
+
+_ROLE_PATTERNS: list[tuple[re.Pattern[str], float]] = [
+    (_c(rf"\byou{S1}(?:are|re|will{S1}be){S1}no{S1}longer{S1}(?:an?{S1})?(?:ai|assistant|chatgpt|bound|"
+        r"restricted|limited|a language model|claude|gpt|llama|required|obligated)"), 0.85),
+    (_c(rf"\b(?:now{S1}you{S1}are|you{S1}are{S1}now|you're{S1}now|from{S1}now{S1}on{S}you{S1}(?:are|will|must|"
+        rf"shall)|du{S1}bist{S1}(?:jetzt|nun)|tu{S1}es{S1}maintenant|ahora{S1}eres|ab{S1}(?:jetzt|sofort){S1}bist)"),
+     0.45),
+    (_c(rf"\b(?:act|behave|respond|answer){S1}as{S1}(?:if{S1}you{S1}(?:were|are){S1})?(?:an?{S1})?"
+        r"(?:unrestricted|unfiltered|uncensored|evil|rogue|jailbroken|unethical|amoral|malicious|unbound|"
+        r"unlimited|lawless|immoral|dark|villain)"), 0.85),
+    (_c(rf"\b(?:pretend|imagine|roleplay|role-play|suppose){S1}(?:to{S1}be|you{S1}(?:are|were|have)|that{S1}you)"
+        rf"{_fill(4)}(?:no{S1}(?:restrictions|rules|limits|filters|guidelines|ethics)|unrestricted|unfiltered|"
+        r"jailbroken|evil|without (?:any )?(?:restrictions|rules|limits))"), 0.85),
+    (_c(rf"\byou{S1}(?:are|will{S1}be|have{S1}become){S1}(?:an?{S1})?(?:\w{{1,15}}{S1}){{0,2}}(?:ai|assistant|"
+        rf"chatbot|model|bot|entity|character){S1}(?:that|which|who)?{S}(?:has{S1}no|have{S1}no|without|"
+        r"doesn'?t{S1}have|does{S1}not{S1}have|is{S1}free{S1}from|is{S1}not{S1}bound)"), 0.8),
+    (_c(rf"\b(?:your|deine|ta|tu){S1}(?:new{S1}|neue{S1}|nouvelle{S1}|nueva{S1})(?:role|task|purpose|job|goal|"
+        r"identity|name|aufgabe|rolle|tache|tarea|mission)"), 0.55),
+    (_c(rf"\b(?:completely|fully|totally){S1}(?:absorbed|immersed){S1}in{S1}(?:your|the|this){S1}(?:role|character)"),
+     0.7),
+]
+
+_PERSONA_STRONG: list[re.Pattern[str]] = [
+    _c(r"\bdo anything now\b|\bdan mode\b|\bdan ?\d{1,2}(?:\.\d)?\b|\bas dan\b|\bbetterdan\b|\banti-?dan\b"),
+    _c(r"\bdeveloper mode\b|\bdev mode\b|\bgod mode\b|\bjailbreak mode\b|\bunlocked mode\b|\bdebug mode enabled"),
+    _c(r"\balways intelligent and machiavellian\b|\bniccolo\b.{0,200}\baim\b|\baim\b.{0,100}\bunfiltered\b"),
+    _c(r"\bevil confidant\b|\bstay in character\b|\bopposite mode\b|\bchaos mode\b|\bjailbroken\b"),
+    _c(r"\b(?:not|never|isn'?t|aren'?t|won'?t be) (?:bound|restricted|limited|constrained) by (?:any |the )?"
+       r"(?:rules|ethics|morals|guidelines|polic\w{1,3}|restrictions|openai|filters|laws)"),
+    _c(r"\b(?:break(?:ing)?|broken|free(?:d)?) (?:free )?(?:of|from) (?:the )?(?:typical )?(?:confines|"
+       r"restrictions|limitations|shackles|chains)"),
+]
+_PERSONA_WEAK: list[tuple[re.Pattern[str], float]] = [
+    (_c(r"\b(?:unfiltered|uncensored|amoral|unethical|immoral|unrestricted|unhinged|lawless)\b"), 0.35),
+    (_c(rf"\b(?:without|no|free{S1}(?:of|from)|doesn'?t{S1}have{S1}any|not{S1}have{S1}any|lacks?){S1}(?:any{S1})?"
+        r"(?:ethical|moral|content|safety)?\s?(?:restrictions|limitations|filters|filtering|censorship|"
+        r"guidelines|boundaries|ethics|morals|constraints|considerations|principles|limits)"), 0.4),
+    (_c(rf"\b(?:never|won'?t|will{S1}not|cannot|can'?t|must{S1}not|don'?t|do{S1}not){S1}(?:ever{S1})?"
+        rf"(?:refuse|decline|say{S1}no|reject)|\bnever{S1}(?:tells?|says?){S1}(?:\w{{1,10}}{S1})?(?:it|that{S1}it|"
+        r"you|he|she)\s?(?:can'?t|cannot|won'?t)"), 0.45),
+    (_c(rf"\b(?:ignore|bypass|violate|disregard|against|without|doesn'?t{S1}follow|not{S1}follow|break)"
+        rf"{_fill(2)}(?:openai|anthropic|content|usage|safety|ethical|community){S1}"
+        r"(?:polic\w{1,3}|guidelines|rules|filters|restrictions)"), 0.7),
+    (_c(rf"\b(?:no|without|never|don'?t|do{S1}not|not){S1}(?:\w{{1,8}}{S1})?(?:include{S1}|add{S1}|give{S1}|"
+        rf"any{S1}){{0,2}}(?:warnings?|disclaimers?|moral(?:izing|ising)?|lectur\w{{1,4}}|caveats?)\b"), 0.3),
+    (_c(rf"\b(?:for|in){S1}(?:purely{S1})?(?:educational|research|"
+        rf"informational|academic|fictional|hypothetical|entertainment){S1}(?:purposes?|reasons|context|"
+        r"use|setting|exercise)"), 0.3),
+    (_c(rf"\b(?:will|would|is|are){S1}never{S1}(?:actually{S1}|really{S1})?(?:be{S1})?(?:used|implemented|"
+        r"carried out|acted upon|shared|published|executed)"), 0.35),
+    (_c(rf"\b(?:hypothetical|fictional|fictitious|imaginary|"
+        r"make-believe)\s?(?:scenario|story|world|setting|response|situation|universe|context|character|"
+        r"exercise|campaign)"), 0.25),
+    (_c(rf"\b(?:begin|start){S1}(?:your|the|each){S1}(?:response|reply|answer|output|message){S1}"
+        r"(?:with|by (?:saying|replying|writing|stating)|using)"), 0.5),
+    (_c(rf"\bsure{S}(?:,|!)?{S}here{S1}(?:is|are)\b"), 0.5),
+    (_c(rf"\b(?:never|don'?t|do not){S1}(?:ever{S1})?deviate|\bexact{S1}structure\b"), 0.35),
+    (_c(rf"\b(?:you|we){S1}(?:are|re){S1}(?:in|playing){S1}(?:a|an){S1}(?:\w{{1,12}}{S1}){{0,2}}(?:game|"
+        r"roleplay|role-play|simulation)"), 0.2),
+    (_c(rf"\bin{S1}this{S1}(?:hypothetical|fictional|imaginary|alternate){S1}(?:story|world|scenario|universe)"),
+     0.3),
+    (_c(rf"\b(?:as{S1}an?{S1}ai{S1}(?:language{S1}model{S1})?(?:without|with{S1}no)|"
+        r"(?:opposite|contrary) (?:of|to) (?:what|how) (?:chatgpt|an ai|you) would)"), 0.4),
+    (_c(rf"\b(?:you{S1}are|you're|imagine{S1}(?:that{S1})?you(?:{S1}are|'re)|as{S1}an?|"
+        rf"pretend{S1}(?:that{S1})?you|suppose{S1}you|let's{S1}say{S1}you){S1}(?:an?{S1}|the{S1})?"
+        rf"(?:\w{{1,20}}{S1}){{0,3}}(?:who|that|with|tasked|working|writing|trying|looking|hired)\b"), 0.25),
+    (_c(r"\b(?:unlock|enable|activate)\w{0,2}\s(?:your\s)?(?:full\s)?(?:potential|capabilities|hidden\s\w{1,12})"),
+     0.3),
+]
+
+# Harmful topics: not an attack by themselves (XSTest, CyberSecEval FRR are full of them), but they
+# raise the score of jailbreak framing.
+_HARMFUL = _c(
+    r"\b(?:bomb|explosive|weapon|firearm|gun|malware|ransomware|keylogger|virus|trojan|botnet|ddos|phishing|"
+    r"hack\w{0,4}|steal\w{0,3}|theft|counterfeit|meth\w{0,10}|cocaine|heroin|fentanyl|drugs?|poison\w{0,3}|"
+    r"kill\w{0,3}|murder\w{0,3}|suicide|self-harm|genocide|terror\w{0,5}|launder\w{0,3}|fraud\w{0,4}|scam\w{0,3}|"
+    r"illegal\w{0,3}|extremis\w{1,3}|racis\w{1,3}|sexist|explicit|violen\w{1,3}|blackmail\w{0,3}|stalk\w{0,3}|"
+    r"bioweapon|nerve agent|overdose|tortur\w{1,3}|traffick\w{1,3}|evad\w{1,3}|evasion|exploit\w{0,3}|"
+    r"harass\w{0,4}|defam\w{1,6}|libel\w{0,3}|propaganda|misinformation|disinformation|hoax|conspiracy|"
+    r"unauthori[sz]ed|bypass\w{0,3}|crack\w{0,3}|pirat\w{1,3}|smuggl\w{1,3}|extort\w{0,4}|bully\w{0,3}|"
+    r"discriminat\w{1,5}|hate speech|slur|nazi|inferior|torrent|tax evasion|insider trading|ponzi|pyramid scheme|"
+    r"manipulat\w{1,5}|deceiv\w{1,3}|deceptive|fake|forg(?:e|ery|ed)|shoplift\w{0,3}|arson|sabotag\w{1,3}|"
+    r"assassinat\w{1,3}|kidnap\w{0,5}|abus\w{1,3}|porn\w{0,8}|sexual\w{0,3}|minors?|child\w{0,3}|cheat\w{0,3}|"
+    r"plagiari\w{1,4}|surveil\w{1,6}|spy\w{0,3}|dox\w{0,4}|ethnic|enslave\w{0,3}|slavery|holocaust|"
+    r"dangerous|harmful|lethal|deadly|untraceable|anonymously|without (?:getting caught|detection|a trace))\b"
+)
+
+# --------------------------------------------------------------------------------------------------
+# Chat-template tokens, fake role blocks
+
+_TEMPLATE_STRONG = _c(
+    r"<\|(?:im_start|im_end|im_sep|system|user|assistant|endoftext|eot_id|start_header_id|end_header_id|"
+    r"begin_of_text|end_of_text|eom_id|python_tag|fim_\w{1,8}|end|channel|message|start|tool|model)\|>|"
+    r"\[/?inst\]|<</?sys>>|<start_of_turn>|<end_of_turn>|\[/?system(?:_prompt)?\]|<\|?(?:system|sys)\|?>"
+)
+_TEMPLATE_HEADER = _c(r"##(?:#{0,2})[ \t]{0,4}(?:system|instruction|assistant|human|user|response)"
+                      r"[ \t]{0,4}(?:prompt|message)?[ \t]{0,4}:")
+_ROLE_LINE = _c(r"(?:system|sys|system message|system prompt|admin|administrator|"
+                r"developer|root|operator)(?:\*\*)?[ \t]{0,4}(?:\((?:override|priority|note)\))?[ \t]{0,4}:[ \t]{0,4}\S")
+_ROLE_BRACKET = _c(r"\[(?:system|admin|administrator|developer|operator)(?:[ _-](?:message|note|override|mode|"
+                   r"instruction|prompt|command))?\]|</?(?:system|admin|instructions?|developer)>")
+_JSON_ROLE = _c(r"(?<=[\"'])(?:role|from|speaker)[\"'][ \t\n]{0,4}:[ \t\n]{0,4}[\"'](system|developer|assistant|user|"
+                r"tool|function)[\"']")
+_CONV_TURNS = _c(r"(?:human|user|assistant|ai|ai assistant|gpt|chatgpt|bot)[ \t]{0,2}:")
+_END_MARKER = _c(
+    rf"(?:===|---|###|\*\*\*|\\n)[=\-#*]{{0,9}}{S}(?:end|stop|ende|fin)\b|"
+    rf"\bend{S1}of{S1}(?:the{S1})?(?:system{S1}|user{S1})?(?:prompt|instructions|input|document|context|"
+    r"conversation|message|text)\b"
+)
+_ADMIN = _c(rf"\b(?:admin|administrator|developer|sudo|root|maintenance|debug|god){S1}(?:mode|override|access|"
+            rf"command|privileges?){S1}(?:enabled|activated|granted|on|unlocked|engaged)")
+
+# --------------------------------------------------------------------------------------------------
+# Payload splitting
+
+_ASSIGN = _c(r"(?:^|[\s;,(])\$?([a-z]\w{0,9})[ \t]{0,3}(?:=|:=)[ \t]{0,3}[\"'“‘]")
+_ASSIGN_TERM = _c(r"\$?(?:term|part|str|s|a|b|c|x|y|z|word|var|piece)\d{0,2}[ \t]{0,2}=")
+_CONCAT = _c(
+    rf"\b(?:concatenat\w{{1,4}}|combin\w{{1,4}}|join\w{{0,3}}|merg\w{{1,4}}|put{S1}together|assembl\w{{1,4}})"
+    rf"{_fill(4)}(?:strings?|parts?|pieces?|variables?|them|words?|terms?|tokens?|fragments?|[a-z]\d?{S}(?:\+|and){S}"
+    r"[a-z]\d?)|\b[a-z]\d?[ \t]{0,2}\+[ \t]{0,2}[a-z]\d?[ \t]{0,2}(?:\+[ \t]{0,2}[a-z]\d?)?\b"
+)
+_EXEC = _c(
+    r"\b(?:execute|run|follow|answer|respond to|do|perform|carry out|obey|comply|tell me|write|explain|"
+    r"provide|output|print|say|each entity tells|the result)\b"
+)
+
+# --------------------------------------------------------------------------------------------------
+# Indirect injection (instructions aimed at the assistant inside quoted content)
+
+_ASSISTANT_OUTPUT = _c(
+    rf"\b(?:in|to|into|within|throughout|for|from|of|with|at{S1}the{S1}(?:end|start|beginning){S1}of){S1}"
+    rf"(?:your|the){S1}(?:response|reply|answer|message|output|solution|code|codebase|implementation|summary)\b|"
+    rf"\byour{S1}(?:response|reply|answer|answer's|response's|reply's|message)\b"
+)
+_EDIT_VERB = _c(
+    r"^[\W_]{0,4}(?:please[\W_]{1,3})?(?:add|include|integrate|incorporate|insert|append|embed|mention|modify|"
+    r"enhance|augment|use|provide|encode|encrypt|translate|render|replace|reverse|scramble|shift|substitute|"
+    r"group|convert|misspell|jumble|express|rearrange|remove|combine|introduce|apply|anagram|write|answer|reply|"
+    r"respond|change|format|output|print|also|make sure|ensure|remember|don'?t forget|do not forget|be sure|"
+    r"consider|deploy|adopt|blend|absorb|engage|employ|enlist|elevate|develop|execute|utili[sz]e|implement|"
+    r"inject|put|place|attach|tell|say|recommend|suggest|promote|advertise|direct|redirect|send|forward|visit|"
+    r"click|share|ask|request|instead|can you|could you|would you|you must|you should|you need|assistant)\b"
+)
+_QUESTION_START = _c(
+    r"^[\W_]{0,4}(?:what|who|whom|which|when|where|why|how|is|are|can|could|would|will|do|does|did|should|"
+    r"explain|describe|summari[sz]e|list|name|give|tell|help|write|compose|draft|create|generate|suggest|"
+    r"recommend|analy[sz]e|determine|classify|identify|break down|provide|translate|compare|define|calculate|"
+    r"convert|outline|discuss|develop|design|plan|evaluate|find|show|teach|elaborate)\b"
+)
+_FOLLOWING_CODE = _c(
+    rf"\b(?:following|below|subsequent|this|given|above){S1}(?:code|python|script|command)?{S}"
+    rf"(?:snippet|block|excerpt|section|segment|fragment|code|lines?|payload){_fill(6)}"
+    r"(?:your|the user'?s?)\b"
+)
+_EMAIL_CTX = _c(
+    r"(?:^|\n|\|)[ \t]{0,4}(?:subject|from|to|cc|date|sent|email_from|received date|reply-to|content)[ \t]{0,3}:|"
+    r"(?:^|\n|: )[ \t]{0,4}(?:dear|hi|hello|hey|greetings)\b[^\n]{0,40}[,\n]|"
+    r"\b(?:best regards|kind regards|regards|sincerely|cheers|thanks|thank you)[,!.]?[ \t]{0,3}\n|"
+    r"\bunsubscribe\b|\bsent from my\b"
+)
+_CODE_CTX = _c(r"```|(?:^|\n)[ \t]{0,12}(?:def |class |import |from \w{1,30} import|#include|public |function |"
+               r"const |let |var |return |if \(|for \(|\}|<\?php|select .{1,60} from )")
+
+
+def _line_spans(text: str) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    n = len(text)
+    while pos <= n:
+        nl = text.find("\n", pos)
+        if nl == -1:
+            nl = n
+        spans.append((pos, nl))
+        pos = nl + 1
+    return spans
+
+
+_EMAIL_NEEDLES = ("subject:", "from:", "\nto:", "\ncc:", "date:", "email_from", "content:", "reply-to:", "dear ",
+                  "\nhi ", "hello ", "regards", "sincerely", "unsubscribe", "sent from", "sent:", "@")
+_CODE_NEEDLES = ("def ", "class ", "import ", "#include", "public ", "function ", "const ", "return ", "){", ") {",
+                 "};", "<?php", "select ", "=>", "();")
+
+
+def _doc_context(text: str, lines: list[tuple[int, int]]) -> tuple[bool, bool, bool]:
+    """(is_table, is_email_or_document, is_code) for multi-line external content."""
+    pipe_lines = 0
+    tab_lines = 0
+    for a, b in lines:
+        seg = text[a:b]
+        if seg.count("|") >= 2:
+            pipe_lines += 1
+        elif seg.count("\t") >= 2:
+            tab_lines += 1
+    is_table = pipe_lines >= 3 or tab_lines >= 3
+    email_hits = sum(1 for n in _EMAIL_NEEDLES if n in text)
+    is_email = email_hits >= 2 or (email_hits >= 1 and len(text) > 400)
+    is_code = "```" in text or sum(1 for n in _CODE_NEEDLES if n in text) >= 2
+    return is_table, is_email, is_code
+
+
+_SENTENCE = _c(r"[^.!?\n]{1,400}[.!?]?")
+
+
+def _indirect(text: str, hits: list[RuleHit]) -> None:
+    if "\n" not in text and len(text) < 200:
+        return
+    lines = _line_spans(text)
+    is_table, is_email, is_code = _doc_context(text, lines)
+    if not (is_table or is_email or is_code):
+        return
+    flagged: list[tuple[int, int]] = []
+    # 1. Sentences that tell the assistant what to put in its reply ("... in your response").
+    for m in _ASSISTANT_OUTPUT.finditer(text):
+        a = max(text.rfind(".", 0, m.start()), text.rfind("\n", 0, m.start()), text.rfind("?", 0, m.start()),
+                text.rfind("!", 0, m.start()), text.rfind("|", 0, m.start())) + 1
+        sm = _SENTENCE.match(text, a)
+        if not sm:
+            continue
+        sent = sm.group().strip()
+        lead = len(sm.group()) - len(sm.group().lstrip())
+        edit = _EDIT_VERB.search(sent) is not None
+        if edit:
+            score = 0.85
+        elif is_code:
+            score = 0.0  # "there are two problems with your code": normal in Q&A content
+        elif len(sent.split()) <= 30:
+            score = 0.55
+        else:
+            score = 0.0
+        if score:
+            flagged.append((a + lead, sm.end()))
+            hits.append(RuleHit("prompt_injection", "INDIRECT_INJECTION", a + lead, sm.end(), score))
+    for m in _FOLLOWING_CODE.finditer(text):
+        hits.append(RuleHit("prompt_injection", "INDIRECT_INJECTION", m.start(), m.end(), 0.8))
+    # 2. A prose line inside a pipe table.
+    if is_table and not is_code:
+        kinds = [("pipe" if text[a:b].count("|") >= 2 else ("blank" if not text[a:b].strip() else "prose"))
+                 for a, b in lines]
+        prose_idx = [i for i, k in enumerate(kinds) if k == "prose"]
+        if len(prose_idx) <= 3:
+            for i in prose_idx:
+                a, b = lines[i]
+                stripped = text[a:b].strip()
+                if len(stripped.split()) < 3 or len(stripped) > 400:
+                    continue
+                prev_k = next((kinds[j] for j in range(i - 1, -1, -1) if kinds[j] != "blank"), "none")
+                next_k = next((kinds[j] for j in range(i + 1, len(kinds)) if kinds[j] != "blank"), "none")
+                instr = _QUESTION_START.search(stripped) or _EDIT_VERB.search(stripped)
+                if prev_k == "pipe" and next_k == "pipe":
+                    score = 0.75
+                elif instr:
+                    score = 0.6
+                else:
+                    score = 0.4
+                lead = len(text[a:b]) - len(text[a:b].lstrip())
+                hits.append(RuleHit("prompt_injection", "INDIRECT_INJECTION", a + lead, b, score))
+    # 3. In e-mails: a stand-alone instruction line addressed to the reader-assistant.
+    if is_email and not is_code:
+        for a, b in lines:
+            stripped = text[a:b].strip()
+            if not (8 <= len(stripped) <= 300) or any(a <= x < b for x, _ in flagged):
+                continue
+            if len(stripped.split()) <= 30 and _EDIT_VERB.search(stripped) and stripped.endswith((".", "!", "?")):
+                lead = len(text[a:b]) - len(text[a:b].lstrip())
+                hits.append(RuleHit("prompt_injection", "INDIRECT_INJECTION", a + lead, b, 0.4))
+
+
+# --------------------------------------------------------------------------------------------------
+# Adversarial suffix (GCG-style token soup)
+
+_SOUP_CHARS = frozenset("{}[]()<>`\\$|^~*=_;@#%&")
+_BRACKETS = (("(", ")"), ("[", "]"), ("{", "}"))
+_CAMEL = re.compile(r"[a-z][A-Z]|[A-Za-z][0-9]|[0-9][A-Za-z]")
+
+
+def _weird_token(tok: str) -> bool:
+    has_alpha = any(c.isalpha() for c in tok)
+    n_soup = sum(1 for c in tok if c in _SOUP_CHARS)
+    if n_soup and (has_alpha or n_soup >= 2):
+        return True
+    return bool(has_alpha and len(tok) > 3 and _CAMEL.search(tok))
+
+
+def adversarial_suffix(text: str) -> list[RuleHit]:
+    """GCG-style optimised token soup after a prose request; run on the ORIGINAL text.
+
+    A window of 8 whitespace tokens is "soup" when at least half its tokens mix letters with brackets,
+    sigils or odd capitals/digits and its brackets do not balance. Code blocks and lines that look like
+    code are skipped, and the line must begin with at least four plain words (the request being carried).
+    """
+    hits: list[RuleHit] = []
+    in_fence = False
+    for a, b in _line_spans(text):
+        line = text[a:b]
+        if line.lstrip().startswith("```"):
+            in_fence = not in_fence
+            continue
+        if in_fence or b - a < 40:
+            continue
+        if line.lstrip().startswith(("import ", "from ", "def ", "class ", "#", "//", "|", "<", "{", "}", ">>>")):
+            continue
+        if _soup_count(line) < 4 or not any(line.count(o) != line.count(c) for o, c in _BRACKETS):
+            continue
+        masked = _BACKTICKED.sub(lambda m: " " * len(m.group()), line)
+        toks = [(m.start(), m.end()) for m in _TOKEN.finditer(masked)]
+        if len(toks) < 8:
+            continue
+        plain_head = sum(1 for s0, e0 in toks[:6] if masked[s0:e0].isalpha())
+        if plain_head < 4:
+            continue
+        head_end = toks[3][1]
+        weird = [_weird_token(masked[s0:e0]) for s0, e0 in toks]
+        best = 0.0
+        best_start = 0
+        for i in range(head_end, max(head_end + 1, len(masked) - 20), 10):
+            seg = masked[i : i + 40]
+            n_soup = sum(1 for c in seg if c in _SOUP_CHARS)
+            if n_soup < 4:
+                continue
+            unbalanced = sum(abs(seg.count(o) - seg.count(c)) for o, c in _BRACKETS)
+            if unbalanced < 2:
+                continue
+            n_weird = sum(1 for (s0, e0), w in zip(toks, weird, strict=True) if w and s0 < i + 40 and e0 > i)
+            sc = 0.45 + min(0.2, 0.03 * (n_soup - 4)) + min(0.15, 0.05 * (unbalanced - 2)) + min(0.2, 0.07 * n_weird)
+            if sc > best:
+                best, best_start = sc, i
+        if best >= 0.5:
+            hits.append(RuleHit("jailbreak", "ADVERSARIAL_SUFFIX", a + best_start, b, min(0.95, best)))
+    return hits
+
+
+_TOKEN = re.compile(r"\S{1,200}")
+def _soup_count(line: str) -> int:
+    return sum(line.count(ch) for ch in _SOUP_CHARS)
+
+
+_SOUP_RE = re.compile(r"[{}\[\]()<>`\\$|^~*=_;@#%&]")
+_BACKTICKED = re.compile(r"`[^`\n]{1,200}`")
+
+
+# --------------------------------------------------------------------------------------------------
+
+
+def _at_line_start(text: str, pos: int) -> bool:
+    """True if only spaces, tabs or markdown asterisks stand between the previous newline and pos."""
+    nl = text.rfind("\n", max(0, pos - 12), pos) + 1
+    if nl == 0 and pos > 12:
+        return False
+    return not text[nl:pos].strip(" \t*")
+
+
+def _has(text: str, needles: tuple[str, ...]) -> bool:
+    return any(n in text for n in needles)
+
+
+def scan(text: str, *, direction: str = "input") -> list[RuleHit]:
+    """Run all mechanism rules over normalised text; returns hits with offsets into `text`."""
+    hits: list[RuleHit] = []
+    add = hits.append
+
+    for pat, score, needs_qual in _OVERRIDE_PATTERNS:
+        for m in pat.finditer(text):
+            sc = score
+            if needs_qual and not _STRONG_QUAL.search(m.group()):
+                sc = 0.45
+            add(RuleHit("prompt_injection", "INSTRUCTION_OVERRIDE", m.start(), m.end(), sc))
+
+    pivot = _PIVOT.search(text)
+    now_do = _NOW_DO.search(text) if pivot else None
+    just_say = _JUST_SAY.search(text)
+    if pivot:
+        later_now = _LATER_NOW.search(text, pivot.start())
+        sc = 0.65 if now_do else (0.55 if later_now else 0.4)
+        add(RuleHit("prompt_injection", "INSTRUCTION_OVERRIDE", pivot.start(), pivot.end(), sc))
+    if just_say:
+        add(RuleHit("prompt_injection", "INSTRUCTION_OVERRIDE", just_say.start(), just_say.end(), 0.45))
+    for m in _PWNED.finditer(text):
+        add(RuleHit("prompt_injection", "INSTRUCTION_OVERRIDE", m.start(), m.end(), 0.6))
+
+    for pat, score in _EXTRACT_PATTERNS:
+        for m in pat.finditer(text):
+            add(RuleHit("prompt_injection", "SYSTEM_PROMPT_EXTRACTION", m.start(), m.end(), score))
+
+    for pat, score in _ROLE_PATTERNS:
+        for m in pat.finditer(text):
+            add(RuleHit("jailbreak", "ROLE_SWITCH", m.start(), m.end(), score))
+
+    # Persona jailbreak: noisy-OR over distinct signals; strong persona markers block alone.
+    persona_spans: list[tuple[int, int, float]] = []
+    for pat in _PERSONA_STRONG:
+        m = pat.search(text)
+        if m:
+            persona_spans.append((m.start(), m.end(), 0.85))
+    for pat, w in _PERSONA_WEAK:
+        m = pat.search(text)
+        if m:
+            persona_spans.append((m.start(), m.end(), w))
+    if persona_spans:
+        miss = 1.0
+        for _, _, w in persona_spans:
+            miss *= 1.0 - w
+        if persona_spans and max(w for _, _, w in persona_spans) < 0.85:
+            harm = _HARMFUL.search(text)
+            if harm:
+                miss *= 0.7
+        score = 1.0 - miss
+        a = min(s for s, _, _ in persona_spans)
+        b = max(e for _, e, _ in persona_spans)
+        add(RuleHit("jailbreak", "PERSONA_JAILBREAK", a, b, min(0.98, score)))
+
+    templ = _has(text, ("<|", "|>", "[inst", "[/inst", "<<", "turn>", "[system", "[/system", "<sys", "<system"))
+    for m in _TEMPLATE_STRONG.finditer(text) if templ else ():
+        add(RuleHit("prompt_injection", "CHAT_TEMPLATE_TOKENS", m.start(), m.end(), 0.9))
+    for m in _TEMPLATE_HEADER.finditer(text) if "##" in text else ():
+        add(RuleHit("prompt_injection", "CHAT_TEMPLATE_TOKENS", m.start(), m.end(), 0.6))
+    for m in _JSON_ROLE.finditer(text) if _has(text, ("role", "from", "speaker")) and ":" in text else ():
+        role = m.group(1)
+        add(RuleHit("prompt_injection", "FAKE_ROLE_BLOCK", m.start(), m.end(),
+                    0.9 if role in ("system", "developer") else 0.45))
+    for m in _ROLE_LINE.finditer(text) if ":" in text else ():
+        if not _at_line_start(text, m.start()):
+            continue
+        add(RuleHit("prompt_injection", "FAKE_ROLE_BLOCK", m.start(), m.end(), 0.55))
+    for m in _ROLE_BRACKET.finditer(text):
+        add(RuleHit("prompt_injection", "FAKE_ROLE_BLOCK", m.start(), m.end(), 0.7))
+    turns = [m for m in _CONV_TURNS.finditer(text) if _at_line_start(text, m.start())] if ":" in text else []
+    if len(turns) >= 2:
+        add(RuleHit("prompt_injection", "FAKE_ROLE_BLOCK", turns[0].start(), turns[0].end(), 0.35))
+    for m in _END_MARKER.finditer(text) if _has(text, ("===", "---", "###", "***", "\\n", "end of")) else ():
+        add(RuleHit("prompt_injection", "INSTRUCTION_OVERRIDE", m.start(), m.end(), 0.45))
+    for m in _ADMIN.finditer(text) if _has(text, ("mode", "override", "access", "command", "privilege")) else ():
+        add(RuleHit("jailbreak", "ROLE_SWITCH", m.start(), m.end(), 0.75))
+
+    # Payload splitting: several short string assignments plus an instruction to join and act on them.
+    if _has(text, ('="', "='", '= "', "= '", "=“", "= “", "=‘")):
+        assigns = _ASSIGN.finditer(text)
+        if len(assigns) >= 2 or _ASSIGN_TERM.count(text) >= 2:
+            cm = _CONCAT.search(text)
+            if cm and _EXEC.search(text):
+                first = _ASSIGN.search(text) or _ASSIGN_TERM.search(text)
+                a = first.start() if first else cm.start()
+                add(RuleHit("jailbreak", "PAYLOAD_SPLITTING", min(a, cm.start()), max(cm.end(), a), 0.75))
+
+    _indirect(text, hits)
+    return hits

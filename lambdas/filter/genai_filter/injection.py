@@ -1,0 +1,107 @@
+"""Prompt-injection, jailbreak and obfuscation detection (stdlib only).
+
+`detect` normalises the text (see `genai_filter.normalize`), scores several independent mechanism
+signals with linear-time regular expressions (`genai_filter.inj_rules`), adds a bounded contribution
+from a small learned model shipped as data (`genai_filter.inj_model`), screens decoded base64/hex/...
+segments recursively, and maps every finding back to offsets in the caller's original text.
+
+A returned `prompt_injection` or `jailbreak` finding means "block"; `obfuscation` findings
+(hidden characters, encoded payloads without an attack inside) are informational unless their score
+reaches the threshold.
+"""
+
+from __future__ import annotations
+
+from genai_filter.findings import Finding
+from genai_filter.inj_rules import RuleHit, adversarial_suffix, scan
+from genai_filter.normalize import decoded_segments, hidden_characters, normalize
+
+__all__ = ["BLOCK_THRESHOLD", "detect"]
+
+BLOCK_THRESHOLD: float = 0.5
+
+# Model replies are screened more conservatively: only strong mechanism signals count there.
+_OUTPUT_PENALTY = 0.15
+_MAX_DEPTH = 2
+_BLOCKING = ("prompt_injection", "jailbreak")
+
+
+def _model_hits(norm_text: str) -> list[RuleHit]:
+    from genai_filter.inj_model import score_windows  # lazy: loads model data on first use
+
+    return score_windows(norm_text)
+
+
+def _combine(hits: list[RuleHit]) -> list[RuleHit]:
+    """Raise each hit's score when independent mechanisms agree (noisy-OR over distinct types)."""
+    if len(hits) < 2:
+        return hits
+    best: dict[str, float] = {}
+    for h in hits:
+        best[h.type] = max(best.get(h.type, 0.0), h.score)
+    out: list[RuleHit] = []
+    for h in hits:
+        others = [s for t, s in best.items() if t != h.type]
+        miss = 1.0 - h.score
+        for s in others:
+            miss *= 1.0 - 0.5 * s  # a second mechanism counts half
+        out.append(RuleHit(h.category, h.type, h.start, h.end, min(1.0, 1.0 - miss)))
+    return out
+
+
+def _detect_text(text: str, direction: str, depth: int) -> list[Finding]:
+    norm = normalize(text)
+    hits = scan(norm.text, direction=direction)
+    hits.extend(_model_hits(norm.text) if direction == "input" else [])
+    hits = _combine(hits)
+    findings: list[Finding] = []
+    for h in adversarial_suffix(text):
+        score = h.score - (_OUTPUT_PENALTY if direction == "output" else 0.0)
+        findings.append(Finding(h.category, h.type, h.start, h.end, max(0.0, min(1.0, score))))
+    for h in hits:
+        score = h.score - (_OUTPUT_PENALTY if direction == "output" else 0.0)
+        start, end = norm.to_original(h.start, h.end)
+        findings.append(Finding(h.category, h.type, start, end, max(0.0, min(1.0, score))))
+    if depth < _MAX_DEPTH:
+        for seg_start, seg_end, decoded in decoded_segments(text):
+            inner = _detect_text(decoded, direction, depth + 1)
+            inner_block = [f for f in inner if f.category in _BLOCKING]
+            if inner_block:
+                top = max(inner_block, key=lambda f: f.score)
+                findings.append(Finding(top.category, top.type, seg_start, seg_end, top.score))
+                findings.append(Finding("obfuscation", "ENCODED_PAYLOAD", seg_start, seg_end, max(0.6, top.score)))
+            else:
+                findings.append(Finding("obfuscation", "ENCODED_TEXT", seg_start, seg_end, 0.3))
+    return findings
+
+
+def _dedupe(findings: list[Finding]) -> list[Finding]:
+    """Keep the best finding per (category, type) and overlapping span."""
+    findings.sort(key=lambda f: (f.category, f.type, f.start, -f.score))
+    out: list[Finding] = []
+    for f in findings:
+        if out and out[-1].category == f.category and out[-1].type == f.type and f.start < out[-1].end:
+            last = out[-1]
+            out[-1] = Finding(last.category, last.type, last.start, max(last.end, f.end), max(last.score, f.score))
+            continue
+        out.append(f)
+    out.sort(key=lambda f: (f.start, f.end, f.category, f.type))
+    return out
+
+
+def detect(text: str, *, direction: str = "input", threshold: float = BLOCK_THRESHOLD) -> list[Finding]:
+    """Findings of category prompt_injection / jailbreak / obfuscation with score >= `threshold`.
+
+    Offsets are code-point offsets into `text`. `direction` is "input" (user prompt) or "output"
+    (model reply; scored more conservatively, learned model not used).
+    """
+    if direction not in ("input", "output"):
+        raise ValueError(f"direction must be 'input' or 'output', not {direction!r}")
+    if not text:
+        return []
+    findings = _detect_text(text, direction, 0)
+    hidden = hidden_characters(text)
+    findings.extend(hidden)
+    if hidden and any(f.type == "UNICODE_TAG" for f in hidden):
+        pass  # tag characters are decoded by normalize(), so their content was screened above
+    return [f for f in _dedupe(findings) if f.score >= threshold]

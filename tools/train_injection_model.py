@@ -1,0 +1,228 @@
+"""Train (and evaluate) the learned part of the prompt-injection detector.
+
+Pure Python (no numpy needed), deterministic. Reads `data/datasets/prompts_dev.jsonl`, writes
+`lambdas/filter/genai_filter/model_injection.json`.
+
+    .venv/bin/python tools/train_injection_model.py            # train on all rows, write the model
+    .venv/bin/python tools/train_injection_model.py --loso     # + leave-one-source-group-out report
+    .venv/bin/python tools/train_injection_model.py --report   # dev figures of the full detector
+
+Model: logistic regression (Adagrad, L2) over binary word unigram+bigram features of normalised text,
+scaled by 1/sqrt(#features) (see `genai_filter.inj_model.features`). Training samples:
+* every row as a whole-text sample;
+* the lines of benign multi-line rows, as extra negatives (the detector scores each line too);
+* for BIPIA attack rows, the inserted instruction itself (recovered by diffing against the clean
+  twin row), as an extra positive.
+Samples are weighted so that each source contributes about the same total weight per class, so that
+JailbreakBench (half of all attacks) does not dominate. Features must occur in at least two sources
+and in at least 3 samples; weights below 0.02 in magnitude are dropped.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import json
+import math
+import random
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "lambdas" / "filter"))
+
+from genai_filter import inj_model  # noqa: E402
+from genai_filter.injection import detect  # noqa: E402
+from genai_filter.normalize import normalize  # noqa: E402
+
+DATA = ROOT / "data" / "datasets" / "prompts_dev.jsonl"
+OUT = ROOT / "lambdas" / "filter" / "genai_filter" / "model_injection.json"
+
+GROUPS = {
+    "bipia-email": "bipia",
+    "bipia-table": "bipia",
+    "bipia-code": "bipia",
+    "mt-bench": "mt-bench",
+    "vicuna-bench": "mt-bench",
+}
+
+Sample = tuple[frozenset[str], int, float, str]
+
+
+def load_rows() -> list[dict[str, str]]:
+    with DATA.open(encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh]
+
+
+def bipia_injections(rows: list[dict[str, str]]) -> dict[int, str]:
+    """Row index -> inserted instruction, for BIPIA attack rows (diff against the benign twin)."""
+    benign = [r["text"] for r in rows if r["label"] == "benign" and r["source"].startswith("bipia")]
+    out: dict[int, str] = {}
+    for i, r in enumerate(rows):
+        if r["label"] != "attack" or not r["source"].startswith("bipia"):
+            continue
+        t = r["text"]
+        best = ""
+        for b in benign:
+            # common prefix / suffix with the clean context
+            p = 0
+            while p < min(len(t), len(b)) and t[p] == b[p]:
+                p += 1
+            s = 0
+            while s < min(len(t), len(b)) - p and t[-1 - s] == b[-1 - s]:
+                s += 1
+            if p + s >= len(b) - 2 and len(b) > len(best):
+                best = t[p : len(t) - s]
+        if best.strip():
+            out[i] = best.strip()
+    return out
+
+
+def build_samples(rows: list[dict[str, str]], inj: dict[int, str]) -> list[Sample]:
+    raw: list[tuple[frozenset[str], int, str]] = []
+    for i, r in enumerate(rows):
+        y = 1 if r["label"] == "attack" else 0
+        text = normalize(r["text"]).text
+        wins = inj_model.windows(text)
+        a, b = wins[0]
+        raw.append((frozenset(inj_model.features(text[a:b])), y, r["source"]))
+        if y == 0:
+            for a, b in wins[1:21]:
+                raw.append((frozenset(inj_model.features(text[a:b])), 0, r["source"]))
+        if i in inj:
+            raw.append((frozenset(inj_model.features(normalize(inj[i]).text)), 1, r["source"]))
+    # per (source, class) weights: each source's class total weight ~ sqrt(count) (dampened balance)
+    counts = collections.Counter((s, y) for _, y, s in raw)
+    samples: list[Sample] = []
+    for feats, y, s in raw:
+        n = counts[(s, y)]
+        samples.append((feats, y, math.sqrt(n) / n * 10.0, s))
+    return samples
+
+
+def train(samples: list[Sample], epochs: int = 8, l2: float = 1e-4, lr: float = 0.5, seed: int = 0,
+          min_sources: int = 2, min_count: int = 3) -> tuple[float, dict[str, float]]:
+    src_of: dict[str, set[str]] = collections.defaultdict(set)
+    cnt: collections.Counter[str] = collections.Counter()
+    for feats, _, _, s in samples:
+        for f in feats:
+            src_of[f].add(s)
+            cnt[f] += 1
+    vocab = {f for f, c in cnt.items() if c >= min_count and len(src_of[f]) >= min_sources}
+    data = [([f for f in feats if f in vocab], y, w) for feats, y, w, _ in samples]
+    pos_w = sum(w for _, y, w in data if y == 1)
+    neg_w = sum(w for _, y, w in data if y == 0)
+    class_scale = {1: (pos_w + neg_w) / (2 * pos_w), 0: (pos_w + neg_w) / (2 * neg_w)}
+    weights: dict[str, float] = collections.defaultdict(float)
+    g2: dict[str, float] = collections.defaultdict(lambda: 1e-8)
+    bias = 0.0
+    bias_g2 = 1e-8
+    rnd = random.Random(seed)
+    order = list(range(len(data)))
+    for _ in range(epochs):
+        rnd.shuffle(order)
+        for k in order:
+            feats, y, w = data[k]
+            if not feats:
+                continue
+            scale = 1.0 / math.sqrt(len(feats))
+            z = bias + scale * sum(weights[f] for f in feats)
+            p = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+            g = (p - y) * w * class_scale[y]
+            for f in feats:
+                gf = g * scale + l2 * weights[f]
+                g2[f] += gf * gf
+                weights[f] -= lr * gf / math.sqrt(g2[f])
+            bias_g2 += g * g
+            bias -= lr * g / math.sqrt(bias_g2)
+    kept = {f: round(v, 4) for f, v in weights.items() if abs(v) >= 0.02}
+    return bias, kept
+
+
+def set_model(bias: float, weights: dict[str, float]) -> None:
+    inj_model._model = (bias, weights)
+
+
+def evaluate(rows: list[dict[str, str]], idx: list[int] | None = None) -> dict[str, list[int]]:
+    """source -> [blocked, total] for the full detector."""
+    stats: dict[str, list[int]] = collections.defaultdict(lambda: [0, 0])
+    for i in idx if idx is not None else range(len(rows)):
+        r = rows[i]
+        blocked = any(f.category in ("prompt_injection", "jailbreak") for f in detect(r["text"]))
+        key = f"{r['source']}|{r['label']}"
+        stats[key][0] += int(blocked)
+        stats[key][1] += 1
+    return dict(stats)
+
+
+def summarise(stats: dict[str, list[int]]) -> str:
+    lines = []
+    tot = {"attack": [0, 0], "benign": [0, 0]}
+    for key in sorted(stats):
+        src, label = key.split("|")
+        b, n = stats[key]
+        tot[label][0] += b
+        tot[label][1] += n
+        what = "block rate" if label == "attack" else "FPR"
+        lines.append(f"| {src} | {label} | {n} | {what} {100 * b / n:.1f}% ({b}) |")
+    a, b = tot["attack"], tot["benign"]
+    if a[1]:
+        lines.append(f"| **all** | attack | {a[1]} | block rate {100 * a[0] / a[1]:.2f}% ({a[0]}) |")
+    if b[1]:
+        lines.append(f"| **all** | benign | {b[1]} | FPR {100 * b[0] / b[1]:.2f}% ({b[0]}) |")
+    return "\n".join(lines)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--loso", action="store_true", help="leave-one-source-group-out evaluation")
+    ap.add_argument("--report", action="store_true", help="dev-set figures of the full detector")
+    ap.add_argument("--no-write", action="store_true", help="do not write the model file")
+    args = ap.parse_args()
+
+    t0 = time.time()
+    rows = load_rows()
+    inj = bipia_injections(rows)
+    print(f"{len(rows)} rows, {len(inj)} BIPIA injections recovered ({time.time() - t0:.1f}s)", file=sys.stderr)
+    per_row: list[list[Sample]] = []
+    for i, r in enumerate(rows):
+        per_row.append(build_samples([r], {0: inj[i]} if i in inj else {}))
+    # re-weight over the whole set
+    flat = [s for group in per_row for s in group]
+    counts = collections.Counter((s, y) for _, y, _, s in flat)
+
+    def reweight(samples: list[Sample]) -> list[Sample]:
+        return [(f, y, math.sqrt(counts[(s, y)]) / counts[(s, y)] * 10.0, s) for f, y, _, s in samples]
+
+    if args.loso:
+        groups = sorted({GROUPS.get(r["source"], r["source"]) for r in rows})
+        total: dict[str, list[int]] = {}
+        for g in groups:
+            train_idx = [i for i, r in enumerate(rows) if GROUPS.get(r["source"], r["source"]) != g]
+            test_idx = [i for i, r in enumerate(rows) if GROUPS.get(r["source"], r["source"]) == g]
+            samples = reweight([s for i in train_idx for s in per_row[i]])
+            bias, weights = train(samples)
+            set_model(bias, weights)
+            st = evaluate(rows, test_idx)
+            total.update(st)
+            print(f"held out {g}: {st}", file=sys.stderr)
+        print("## Leave-one-source-group-out (model retrained without the held-out group)\n")
+        print(summarise(total))
+        print()
+
+    bias, weights = train(reweight(flat))
+    print(f"trained: {len(weights)} features, bias {bias:.3f} ({time.time() - t0:.1f}s)", file=sys.stderr)
+    if not args.no_write:
+        OUT.write_text(json.dumps({"bias": round(bias, 4), "weights": dict(sorted(weights.items()))},
+                                  ensure_ascii=True, separators=(",", ":")) + "\n", encoding="utf-8")
+        print(f"wrote {OUT.relative_to(ROOT)}", file=sys.stderr)
+    set_model(bias, weights)
+    if args.report:
+        print("## Dev set, full detector (rules + model trained on all rows)\n")
+        print(summarise(evaluate(rows)))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
