@@ -40,6 +40,17 @@ class ServiceUse:
     condition: dict[str, dict[str, pulumi.Input[str]]] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class RoleUse:
+    """A named role that must be allowed in the key policy itself because no IAM policy of ours can
+    grant it (a service-linked role, such as EC2 Auto Scaling's for encrypted EBS volumes)."""
+
+    sid: str
+    role_arn: pulumi.Input[str]
+    actions: Sequence[str] = KEY_USE_ACTIONS
+    condition: dict[str, dict[str, pulumi.Input[str]]] = field(default_factory=dict)
+
+
 @dataclass
 class EncryptionKeyArgs:
     description: str
@@ -49,6 +60,7 @@ class EncryptionKeyArgs:
     administrators: Sequence[pulumi.Input[str]] = ()
     services: Sequence[ServiceUse] = ()
     alias: str | None = None
+    roles: Sequence[RoleUse] = ()
 
 
 class EncryptionKey(pulumi.ComponentResource):
@@ -85,6 +97,16 @@ class EncryptionKey(pulumi.ComponentResource):
                 condition=use.condition,
             )
             for use in args.services
+        )
+        statements.extend(
+            Grant(
+                sid=use.sid,
+                actions=use.actions,
+                resources=["*"],
+                principals={"AWS": [use.role_arn]},
+                condition=use.condition,
+            )
+            for use in args.roles
         )
         self.key = aws.kms.Key(
             f"{name}-key",
