@@ -134,3 +134,35 @@ def log_write(log_group_arn: pulumi.Input[str]) -> Grant:
         actions=["logs:CreateLogStream", "logs:PutLogEvents"],
         resources=[log_group_arn, pulumi.Output.concat(log_group_arn, ":log-stream:*")],
     )
+
+
+def secret_read(secret_arns: Sequence[pulumi.Input[str]]) -> Grant:
+    """Read the current value of the named secrets (and nothing else in Secrets Manager)."""
+    return Grant(
+        sid="ReadOwnSecrets",
+        actions=["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
+        resources=list(secret_arns),
+    )
+
+
+def secret_rotate(secret_arns: Sequence[pulumi.Input[str]]) -> Grant:
+    """What a Secrets Manager rotation function needs on the secrets it rotates."""
+    return Grant(
+        sid="RotateOwnSecrets",
+        actions=[
+            "secretsmanager:DescribeSecret",
+            "secretsmanager:GetSecretValue",
+            "secretsmanager:PutSecretValue",
+            "secretsmanager:UpdateSecretVersionStage",
+        ],
+        resources=list(secret_arns),
+    )
+
+
+def xray_write() -> Grant:
+    """Send X-Ray trace segments. X-Ray has no resource-level permissions, so the resource is `*`."""
+    return Grant(
+        sid="XRayWrite",
+        actions=["xray:PutTraceSegments", "xray:PutTelemetryRecords"],
+        resources=["*"],
+    )

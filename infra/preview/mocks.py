@@ -160,6 +160,8 @@ class PlatformMocks(pulumi.runtime.Mocks):
             state["versionId"] = f"{rid[:8]}-0000-4000-8000-{_digest(rid, length=12)}"
         elif typ == "aws:apigateway/apiKey:ApiKey":
             state["value"] = f"mock{_digest(rid, length=36)}"
+        elif typ == "aws:signer/signingProfile:SigningProfile":
+            state.update(version="v1", versionArn=f"{state['arn']}/{_digest(rid, 'version', length=10)}")
         elif typ.startswith("kubernetes:") and isinstance(inputs.get("metadata"), dict):
             metadata = dict(inputs["metadata"])
             metadata.setdefault("name", physical)
