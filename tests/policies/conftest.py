@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, Protocol
+
+import pytest
+
+from infra.policy import PackProcess, run_pack
+
+PACK_DIR = Path(__file__).resolve().parents[2] / "policies"
+TODAY = "2026-11-25"
+
+
+class Evaluate(Protocol):
+    def __call__(self, plan: dict[str, Any], config: dict[str, Any] | None = None) -> list[dict[str, Any]]: ...
+
+
+@pytest.fixture(scope="session")
+def pack() -> Iterator[PackProcess]:
+    """The real pack, started once per session the way the engine starts it."""
+    with PackProcess(PACK_DIR, env={"GENAI_POLICY_TODAY": TODAY}) as process:
+        yield process
+
+
+@pytest.fixture(scope="session")
+def evaluate(pack: PackProcess) -> Evaluate:
+    def run(plan: dict[str, Any], config: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        section = run_pack(pack, plan, config or {})
+        violations: list[dict[str, Any]] = section["violations"]
+        return violations
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def policy_names(pack: PackProcess) -> list[str]:
+    return sorted(p.name for p in pack.info().policies)
