@@ -20,12 +20,6 @@ FILTER_COMMANDS: tuple[tuple[str, str, str], ...] = (
 )
 
 
-def _add(sub: argparse._SubParsersAction[argparse.ArgumentParser], name: str, module: str, help_: str) -> None:
-    parser = sub.add_parser(name, help=help_, description=help_)
-    parser.set_defaults(module=module)
-    importlib.import_module(module).configure_parser(parser)
-
-
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
@@ -33,20 +27,32 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(2)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _add(sub: argparse._SubParsersAction[_Parser], name: str, module: str, help_: str, *, configure: bool) -> None:
+    parser = sub.add_parser(name, help=help_, description=help_)
+    parser.set_defaults(module=module)
+    if configure:
+        importlib.import_module(module).configure_parser(parser)
+
+
+def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
+    """The parser; only the chosen command's module is imported (each has heavy dependencies)."""
+    words = [a for a in argv if not a.startswith("-")]
+    chosen = words[0] if words else None
     parser = _Parser(prog="genai-platform", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     for name, module, help_ in COMMANDS:
-        _add(sub, name, module, help_)
+        _add(sub, name, module, help_, configure=name == chosen)
     filter_parser = sub.add_parser("filter", help="the prompt/response filter's tools")
     filter_sub = filter_parser.add_subparsers(dest="filter_command", required=True, parser_class=_Parser)
+    filter_chosen = words[1] if chosen == "filter" and len(words) > 1 else None
     for name, module, help_ in FILTER_COMMANDS:
-        _add(filter_sub, name, module, help_)
+        _add(filter_sub, name, module, help_, configure=name == filter_chosen)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    args = build_parser(arguments).parse_args(arguments)
     try:
         result: int = importlib.import_module(args.module).run(args)
     except KeyboardInterrupt:

@@ -269,7 +269,7 @@ def run_program(spec: ProgramSpec) -> dict[str, Registration]:
     except SystemExit as err:
         raise PreviewError(f"program exited with status {err.code}") from None
     except Exception as err:  # the program's own failure, reported as one line
-        raise PreviewError(_describe_failure(err, entry)) from None
+        raise PreviewError(_describe_failure(err, spec.project_file.parent)) from None
     if errors.messages:
         raise PreviewError(f"program reported an error: {errors.messages[0].splitlines()[0]}")
     return records
@@ -288,7 +288,7 @@ def root_stack_urn(project: str, stack: str) -> str:
     return f"urn:pulumi:{stack}::{project}::{ROOT_STACK_TYPE}::{project}-{stack}"
 
 
-def _describe_failure(err: BaseException, entry: Path) -> str:
+def _describe_failure(err: BaseException, project_root: Path) -> str:
     from stacks.settings import SettingsError
 
     if isinstance(err, SettingsError):
@@ -299,7 +299,7 @@ def _describe_failure(err: BaseException, entry: Path) -> str:
     while tb is not None:
         frames.append(tb)
         tb = tb.tb_next
-    project_root = entry.parent.parent.resolve()
+    project_root = project_root.resolve()
     for frame in reversed(frames):
         filename = Path(frame.tb_frame.f_code.co_filename)
         internal = ".venv" in filename.parts or filename.is_relative_to(Path(__file__).parent)
