@@ -93,7 +93,7 @@ def dev_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.Comple
 def test_preview_prints_counts_and_one_line_per_resource(
     dev_run: tuple[subprocess.CompletedProcess[str], Plan],
 ) -> None:
-    done, plan = dev_run
+    done, _ = dev_run
     assert done.returncode == 0, done.stderr
     assert "Plan for genai-platform/dev" in done.stdout
     assert "aws:s3/bucket:Bucket" in done.stdout
