@@ -54,6 +54,26 @@ def _untag_provider(plan: Plan) -> str:
     return str(find(plan, "aws:kms/key:Key")["urn"])
 
 
+def _chain(plan: Plan, *mutations: Mutation) -> str:
+    targets = [m(plan) for m in mutations]
+    return targets[0]
+
+
+def _add_instance(plan: Plan) -> str:
+    from tests.policies.fixtures import resource
+
+    instance = resource("aws:ec2/instance:Instance", "bastion", {
+        "ami": "ami-1", "instanceType": "t3.micro", "metadataOptions": {"httpTokens": "required"},
+        "rootBlockDevice": {"encrypted": False}})
+    plan["resources"].append(instance)
+    return str(instance["urn"])
+
+
+def _drop_trail(plan: Plan) -> str:
+    drop_all("aws:cloudtrail/trail:Trail")(plan)
+    return str(next(r["urn"] for r in plan["resources"] if r["type"] == "pulumi:pulumi:Stack"))
+
+
 CASES: list[Case] = [
     # S3
     Case("aws-s3-bucket-encryption", "drop the data bucket's SSE configuration",
@@ -261,26 +281,6 @@ CASES: list[Case] = [
     # Tags
     Case("aws-tags-required", "provider defaultTags without Owner/CostCenter/Environment", _untag_provider),
 ]
-
-
-def _chain(plan: Plan, *mutations: Mutation) -> str:
-    targets = [m(plan) for m in mutations]
-    return targets[0]
-
-
-def _add_instance(plan: Plan) -> str:
-    from tests.policies.fixtures import resource
-
-    instance = resource("aws:ec2/instance:Instance", "bastion", {
-        "ami": "ami-1", "instanceType": "t3.micro", "metadataOptions": {"httpTokens": "required"},
-        "rootBlockDevice": {"encrypted": False}})
-    plan["resources"].append(instance)
-    return str(instance["urn"])
-
-
-def _drop_trail(plan: Plan) -> str:
-    drop_all("aws:cloudtrail/trail:Trail")(plan)
-    return str(next(r["urn"] for r in plan["resources"] if r["type"] == "pulumi:pulumi:Stack"))
 
 
 __all__ = ["AWS_PROVIDER", "CASES", "KEY_ARN", "Case"]
