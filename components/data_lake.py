@@ -60,9 +60,8 @@ class DataLake(pulumi.ComponentResource):
                 expiration_days=args.access_log_expiration_days,
                 force_destroy=args.force_destroy,
                 protect=args.protect,
-                accepts_access_logs_from=[
-                    pulumi.Output.format("arn:{0}:s3:::*", args.partition),
-                ],
+                # Auto-named buckets start with their logical name, which starts with this component's.
+                accepts_access_logs_from=[pulumi.Output.format("arn:{0}:s3:::{1}-*", args.partition, name)],
             ),
             opts=child,
         )

@@ -306,3 +306,11 @@ def test_provider_default_tags(plan: Plan) -> None:
     tags = tags if isinstance(tags, dict) else __import__("json").loads(tags)
     assert {"Project", "Environment", "Owner", "CostCenter"} <= set(tags["tags"])
     assert tags["tags"]["Environment"] == plan["stack"]
+
+
+def test_log_bucket_accepts_logs_only_from_data_lake_buckets(plan: Plan) -> None:
+    statement = bucket_statement(plan, "access-logs", "S3ServerAccessLogs")
+    (source,) = as_list(statement["Condition"]["ArnLike"]["aws:SourceArn"])
+    assert source == f"arn:aws:s3:::genai-{plan['stack']}-datalake-*"
+    data_buckets = [b for b in resources(plan, "aws:s3/bucket:Bucket") if "access-logs" not in b["name"]]
+    assert all(fnmatch.fnmatch(b["outputs"]["arn"], source) for b in data_buckets)
