@@ -187,6 +187,7 @@ class ApiSettings:
     chat_throttle_rate_limit: float
     chat_throttle_burst_limit: int
     quota_per_day: int
+    clients: tuple[str, ...]
     custom_domain: str | None
     certificate_arn: str | None
 
@@ -360,6 +361,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
             "chatThrottleRateLimit": 5,
             "chatThrottleBurstLimit": 10,
             "quotaPerDay": 5000,
+            "clients": ["default"],
             "customDomain": None,
             "certificateArn": None,
         },
@@ -460,6 +462,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
             "chatThrottleRateLimit": 25,
             "chatThrottleBurstLimit": 50,
             "quotaPerDay": 100000,
+            "clients": ["default"],
             "customDomain": None,
             "certificateArn": None,
         },
@@ -762,6 +765,7 @@ def _build(environment: str, r: _Reader) -> PlatformSettings:
         chat_throttle_rate_limit=r.number("api.chatThrottleRateLimit", 1, 10000),
         chat_throttle_burst_limit=r.integer("api.chatThrottleBurstLimit", 1, 5000),
         quota_per_day=r.integer("api.quotaPerDay", 1, 100_000_000),
+        clients=_api_clients(r),
         custom_domain=custom_domain,
         certificate_arn=certificate_arn,
     )
@@ -867,6 +871,16 @@ def _build(environment: str, r: _Reader) -> PlatformSettings:
         monitoring=monitoring,
         extra_tags=dict(extra_tags),
     )
+
+
+def _api_clients(r: _Reader) -> tuple[str, ...]:
+    """API client names: each gets its own API key (and so its own quota) on the usage plan."""
+    clients = r.string_list("api.clients", lambda v: None if _NAME.match(v) else "expected a lower-case name")
+    if not clients:
+        r.fail("api.clients", list(clients), "expected at least one client name")
+    elif len(set(clients)) != len(clients):
+        r.fail("api.clients", list(clients), "client names must be unique")
+    return clients
 
 
 def _filter_actions(r: _Reader, key: str) -> dict[str, str]:
