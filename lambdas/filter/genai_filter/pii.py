@@ -17,30 +17,58 @@ from genai_filter.textmap import fold
 CATEGORY = "pii"
 
 # ---------------------------------------------------------------- e-mail
-_EMAIL = re.compile(r"(?<![A-Za-z0-9._%+\-])([A-Za-z0-9][A-Za-z0-9._%+\-]{0,63})@([A-Za-z0-9][A-Za-z0-9.\-]{0,252})")
+_LOCAL_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._%+-")
+_DOMAIN = re.compile(r"[A-Za-z0-9][A-Za-z0-9.\-]{0,252}")
 # "name [at] domain [dot] com", "name (at) domain (dot) com", "name at domain dot com"
 _AT = r"(?:[ ]?[\[({<][ ]?at[ ]?[\])}>][ ]?|[ ]+at[ ]+)"
 _DOT = r"(?:[ ]?[\[({<][ ]?dot[ ]?[\])}>][ ]?|[ ]+dot[ ]+|\.)"
 _EMAIL_OBF = re.compile(
-    rf"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9][A-Za-z0-9._%+\-]{{0,63}}{_AT}[A-Za-z0-9\-]{{1,63}}"
+    rf"[A-Za-z0-9](?<![A-Za-z0-9._%+\-][A-Za-z0-9])[A-Za-z0-9._%+\-]{{0,62}}{_AT}[A-Za-z0-9\-]{{1,63}}"
     rf"(?:{_DOT}[A-Za-z0-9\-]{{1,63}}){{0,4}}{_DOT}[A-Za-z]{{2,24}}(?![A-Za-z0-9])",
     re.IGNORECASE,
 )
 _TLD = re.compile(r"[A-Za-z]{2,24}|xn--[A-Za-z0-9\-]{1,59}")
 
 
+_OBF_MARKERS = ("[at]", "(at)", "{at}", "<at>", "[ at ]", "( at )", " dot ")
+
+
 def _emails(text: str) -> Iterator[Finding]:
-    for m in _EMAIL.finditer(text):
-        domain = m.group(2).rstrip(".-")
+    if "@" in text:
+        yield from _plain_emails(text)
+    lowered = text.lower()
+    if any(marker in lowered for marker in _OBF_MARKERS):
+        yield from _obfuscated_emails(text)
+
+
+def _plain_emails(text: str) -> Iterator[Finding]:
+    at = text.find("@")
+    while at >= 0:
+        # walk back over the local part (it cannot contain "@", so total work stays linear)
+        start = at
+        while start > 0 and at - start < 64 and text[start - 1] in _LOCAL_CHARS:
+            start -= 1
+        while start < at and not text[start].isalnum():
+            start += 1
+        m = _DOMAIN.match(text, at + 1)
+        next_at = text.find("@", at + 1)
+        if start == at or m is None or (start > 0 and text[start - 1] in _LOCAL_CHARS):
+            at = next_at
+            continue
+        at = next_at
+        domain = m.group(0).rstrip(".-")
         labels = domain.split(".")
         if len(labels) < 2 or any(not label or len(label) > 63 for label in labels):
             continue
         if not _TLD.fullmatch(labels[-1]) or labels[-1].isdigit():
             continue
-        local = m.group(1)
+        local = text[start : m.start() - 1]
         if local.endswith(".") or ".." in local:
             continue
-        yield Finding(CATEGORY, "EMAIL_ADDRESS", m.start(), m.start(2) + len(domain), 0.95)
+        yield Finding(CATEGORY, "EMAIL_ADDRESS", start, m.start() + len(domain), 0.95)
+
+
+def _obfuscated_emails(text: str) -> Iterator[Finding]:
     for m in _EMAIL_OBF.finditer(text):
         if "@" in m.group(0):
             continue
@@ -52,7 +80,8 @@ def _emails(text: str) -> Iterator[Finding]:
 
 
 # ---------------------------------------------------------------- US SSN
-_SSN = re.compile(r"(?<![\d\-./])(\d{3})([\- .]?)(\d{2})\2(\d{4})(?![\d\-]|\.\d)")
+# the lookbehind sits after the first digit so that the scan can skip non-digits quickly
+_SSN = re.compile(r"(\d(?<![\d\-./]\d)\d\d)([\- .]?)(\d{2})\2(\d{4})(?![\d\-]|\.\d)")
 _SSN_CONTEXT = re.compile(r"\b(?:ssn|ssns|social[ \-]security|social sec|ss#|ss no|taxpayer|tin)\b", re.IGNORECASE)
 
 
@@ -77,7 +106,7 @@ def _ssns(text: str) -> Iterator[Finding]:
 
 
 # ---------------------------------------------------------------- payment cards
-_CARD = re.compile(r"(?<![\w+\-.])\d(?:[ \-]?\d){11,18}(?![\d])(?!-\d|\.\d)")
+_CARD = re.compile(r"\d(?<![\w+\-.]\d)(?:[ \-]?\d){11,18}(?![\d])(?!-\d|\.\d)")
 _CARD_CONTEXT = re.compile(r"\b(?:card|credit|debit|visa|mastercard|amex|cc|pan)\b", re.IGNORECASE)
 _CARD_GROUPS = re.compile(r"\d{4}([ \-])\d{4}\1\d{4}\1\d{1,7}(?:\1\d{1,4})?|\d{4}([ \-])\d{6}\2\d{4,5}")
 
@@ -122,7 +151,8 @@ IBAN_LENGTHS = {
     "RU": 33, "SA": 24, "SC": 31, "SD": 18, "SE": 24, "SI": 19, "SK": 24, "SM": 27, "SO": 23, "ST": 25,
     "SV": 28, "TL": 23, "TN": 24, "TR": 26, "UA": 29, "VA": 22, "VG": 24, "XK": 20, "YE": 30,
 }  # fmt: skip
-_IBAN = re.compile(r"(?<![A-Za-z0-9])([A-Za-z]{2})(\d{2})((?:[ \-]?[A-Za-z0-9]){10,30})")
+_IBAN_HINT = re.compile(r"\d\d(?:[ \-]?[A-Za-z0-9]){10}")
+_IBAN = re.compile(r"([A-Za-z](?<![A-Za-z0-9][A-Za-z])[A-Za-z])(\d{2})((?:[ \-]?[A-Za-z0-9]){10,30})")
 
 
 def iban_valid(compact: str) -> bool:
@@ -135,6 +165,8 @@ def iban_valid(compact: str) -> bool:
 
 
 def _ibans(text: str) -> Iterator[Finding]:
+    if not _IBAN_HINT.search(text):
+        return
     for m in _IBAN.finditer(text):
         expected = IBAN_LENGTHS.get(m.group(1).upper())
         if expected is None:
@@ -159,16 +191,22 @@ def _ibans(text: str) -> Iterator[Finding]:
 
 # ---------------------------------------------------------------- IP addresses
 _OCTET = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
-_IPV4 = re.compile(rf"(?<![\w.])(?:{_OCTET}\.){{3}}{_OCTET}(?![\w]|\.\d)")
+_IPV4 = re.compile(r"\d(?<![\w.]\d)\d{0,2}\.\d{1,3}\.\d{1,3}\.\d{1,3}(?!\w|\.\d)")
+_IPV4_VALID = re.compile(rf"(?:{_OCTET}\.){{3}}{_OCTET}")
+_IPV6_HINT = re.compile(r":[0-9A-Fa-f]{0,4}:")
 _IPV6 = re.compile(r"(?<![\w:.])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9A-Fa-f]{1,4}|:|(?:\d{1,3}\.){3}\d{1,3})?(?![\w:])")
 _VERSION_BEFORE = re.compile(r"(?:\bv|version|ver\.?|release)\s?$", re.IGNORECASE)
 
 
 def _ips(text: str) -> Iterator[Finding]:
     for m in _IPV4.finditer(text):
+        if not _IPV4_VALID.fullmatch(m.group(0)):
+            continue
         if _VERSION_BEFORE.search(text[max(0, m.start() - 9) : m.start()]):
             continue
         yield Finding(CATEGORY, "IP_ADDRESS", m.start(), m.end(), 0.9)
+    if not _IPV6_HINT.search(text):
+        return
     for m in _IPV6.finditer(text):
         cand = m.group(0)
         if sum(1 for part in cand.split(":") if part) < 3 and cand != "::1":
@@ -182,7 +220,7 @@ def _ips(text: str) -> Iterator[Finding]:
 
 # ---------------------------------------------------------------- phone numbers
 _PHONE = re.compile(
-    r"(?<![\w+/\-.:])\+?\(?\d[\d ().\-]{4,28}\d(?:[ ]?(?:x|ext\.?|#)[ ]?\d{1,6})?(?![A-Za-z0-9])(?![.\-]\d)"
+    r"[+(\d](?<![\w+/\-.:][+(\d])[\d ().\-]{4,29}\d(?:[ ]?(?:x|ext\.?|#)[ ]?\d{1,6})?(?![A-Za-z0-9])(?![.\-]\d)"
 )
 _NANP = re.compile(r"(?:(?:\+?1|001)[ .\-]?)?(?:\(\d{3}\)[ ]?|\d{3}([ .\-]))\d{3}[ .\-]\d{4}")
 _EXT = re.compile(r"[ ]?(?:x|ext\.?|#)[ ]?\d{1,6}$")
@@ -222,17 +260,19 @@ def _phone_shape(cand: str) -> tuple[bool, bool]:
 
 def _phones(text: str) -> Iterator[Finding]:
     for m in _PHONE.finditer(text):
-        cand = m.group(0)
+        cand, start = m.group(0), m.start()
+        if cand.startswith("(") and cand.count("(") > cand.count(")"):
+            cand, start = cand[1:], start + 1  # "(0490 75 40 81)": the bracket encloses the number
         plausible, strong = _phone_shape(cand)
         if not plausible:
             continue
         if strong:
-            yield Finding(CATEGORY, "PHONE_NUMBER", m.start(), m.end(), 0.85)
+            yield Finding(CATEGORY, "PHONE_NUMBER", start, m.end(), 0.85)
             continue
-        before = text[max(0, m.start() - 40) : m.start()]
+        before = text[max(0, start - 40) : start]
         after = text[m.end() : m.end() + 14]
         if _PHONE_BEFORE.search(before) or _PHONE_AFTER.search(after):
-            yield Finding(CATEGORY, "PHONE_NUMBER", m.start(), m.end(), 0.75)
+            yield Finding(CATEGORY, "PHONE_NUMBER", start, m.end(), 0.75)
 
 
 # ---------------------------------------------------------------- entry point
@@ -258,10 +298,16 @@ def resolve_overlaps(findings: list[Finding], priority: dict[str, int], default:
     return sorted(kept, key=lambda f: (f.start, f.end))
 
 
+_DIGIT = re.compile(r"\d")
+_DIGIT_FREE = (_emails,)
+
+
 def detect(text: str) -> list[Finding]:
     folded = fold(text)
     found: list[Finding] = []
-    for detector in _DETECTORS:
+    # every detector but the e-mail one needs a digit (IPv6 has a hex digit or "::" plus digits)
+    detectors = _DETECTORS if _DIGIT.search(folded.text) else _DIGIT_FREE
+    for detector in detectors:
         for hit in detector(folded.text):
             if folded.positions is not None:
                 start, end = folded.to_original(hit.start, hit.end)

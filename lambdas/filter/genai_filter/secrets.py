@@ -87,8 +87,41 @@ def _jwt_header_ok(token: str) -> bool:
     return isinstance(parsed, dict) and ("alg" in parsed or "typ" in parsed)
 
 
+# literal markers every match of a type contains; a cheap `in` test skips the regex scan
+_MARKERS: dict[str, tuple[str, ...]] = {
+    "AWS_ACCESS_KEY_ID": (
+        "AKIA",
+        "ASIA",
+        "ABIA",
+        "ACCA",
+        "AGPA",
+        "AIDA",
+        "AIPA",
+        "ANPA",
+        "ANVA",
+        "AROA",
+        "APKA",
+        "ASCA",
+    ),
+    "GITHUB_TOKEN": ("gh", "github_pat_"),
+    "GITLAB_TOKEN": ("glpat-",),
+    "SLACK_TOKEN": ("xox",),
+    "SLACK_WEBHOOK": ("hooks.slack.com",),
+    "STRIPE_KEY": ("_live_", "_test_"),
+    "GOOGLE_API_KEY": ("AIza",),
+    "ANTHROPIC_API_KEY": ("sk-ant-",),
+    "OPENAI_API_KEY": ("sk-",),
+    "HUGGINGFACE_TOKEN": ("hf_",),
+    "NPM_TOKEN": ("npm_",),
+    "SENDGRID_KEY": ("SG.",),
+    "JWT": ("eyJ",),
+}
+
+
 def _tokens(text: str) -> Iterator[Finding]:
     for name, pattern, score in _TOKENS:
+        if not any(marker in text for marker in _MARKERS[name]):
+            continue
         for m in pattern.finditer(text):
             if name == "JWT" and not _jwt_header_ok(m.group(0)):
                 continue
@@ -117,6 +150,8 @@ def _private_keys(text: str) -> Iterator[Finding]:
 
 
 def _aws_secrets(text: str) -> Iterator[Finding]:
+    if not _AWS_SECRET_CONTEXT.search(text):
+        return
     for m in _AWS_SECRET.finditer(text):
         value = m.group(0)
         if not (
@@ -129,7 +164,13 @@ def _aws_secrets(text: str) -> Iterator[Finding]:
             yield Finding(CATEGORY, "AWS_SECRET_ACCESS_KEY", m.start(), m.end(), 0.9)
 
 
+_KEYWORD_MARKERS = ("pass", "pwd", "secret", "token", "key", "credential", "bearer")
+
+
 def _generic(text: str) -> Iterator[Finding]:
+    lowered = text.lower()
+    if not any(marker in lowered for marker in _KEYWORD_MARKERS):
+        return
     for km in _KEYWORD.finditer(text):
         am = _ASSIGN.match(text, km.end())
         if am is None:
@@ -145,6 +186,8 @@ def _generic(text: str) -> Iterator[Finding]:
         if not is_password and not any(c.isdigit() for c in value):
             continue
         yield Finding(CATEGORY, "GENERIC_SECRET", am.start(2), am.end(2), 0.8)
+    if "bearer" not in lowered:
+        return
     for m in _BEARER.finditer(text):
         value = m.group(1)
         if shannon_entropy(value) >= 3.2:

@@ -48,6 +48,7 @@ def test_email_non_matches(text: str) -> None:
         ("(37) 788-063-Office", "(37) 788-063"),
         ("Mobile: 0341 8387176", "0341 8387176"),
         ("Fax: 9498777106", "9498777106"),
+        ("phone (0490 75 40 81)", "0490 75 40 81"),
     ],
 )
 def test_phone_formats(text: str, value: str) -> None:
