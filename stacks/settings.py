@@ -298,7 +298,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "region": "eu-west-1",
         "owner": "platform-team",
         "costCenter": "genai-dev",
-        "logRetentionDays": 30,
+        "logRetentionDays": 90,
         "auditLogRetentionDays": 90,
         "keyDeletionWindowDays": 7,
         "protectData": False,
