@@ -1,0 +1,196 @@
+"""The prompt/response filter Lambda, deployed with least privilege inside the VPC."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_aws as aws
+
+from components.grants import policy_document, secret_read, service_trust, xray_write
+from components.kms import EncryptionKey
+from components.lambda_package import LambdaPackage
+from components.log_group import EncryptedLogGroup, LogGroupArgs
+
+PYTHON_RUNTIME = "python3.12"
+ARCHITECTURE = "arm64"
+SIGNING_PLATFORM = "AWSLambda-SHA384-ECDSA"
+# The AWS managed policy with exactly the ENI actions VPC-attached functions need. Those actions
+# (ec2:CreateNetworkInterface, …) require Resource "*", so a managed policy is preferred to an inline
+# `*`-resource statement.
+VPC_ACCESS_POLICY = "service-role/AWSLambdaVPCAccessExecutionRole"
+
+
+@dataclass
+class FilterFunctionArgs:
+    function_name: str
+    """The function's explicit name; its log group is `/aws/lambda/<function_name>`."""
+    package: LambdaPackage
+    environment: Mapping[str, pulumi.Input[str]]
+    """Configuration only: names, limits and ARNs; never secret values."""
+    secret_arns: Sequence[pulumi.Input[str]]
+    """The only secrets the function may read."""
+    key: EncryptionKey
+    """Encrypts the environment variables and the secrets; decrypt is granted through Lambda and
+    Secrets Manager only."""
+    logs_key: EncryptionKey
+    log_retention_days: int
+    memory_mb: int
+    timeout_seconds: int
+    reserved_concurrency: int
+    vpc_id: pulumi.Input[str]
+    subnet_ids: Sequence[pulumi.Input[str]]
+    vpc_cidr: pulumi.Input[str]
+    backend_port: int
+    endpoint_security_group_id: pulumi.Input[str]
+    account_id: pulumi.Input[str]
+    partition: pulumi.Input[str]
+    region: str
+    code_signing: bool
+    signing_profile_name: str = ""
+    """Letters, digits and `_` only (AWS Signer's rule); required when `code_signing` is on."""
+
+
+class FilterFunction(pulumi.ComponentResource):
+    """Python 3.12 on arm64 with:
+
+    - active X-Ray tracing, reserved concurrency, timeout and memory from settings;
+    - its own CMK-encrypted log group with retention, written as JSON through `loggingConfig`;
+    - environment variables encrypted with a CMK (`kmsKeyArn`), holding only names, limits and ARNs;
+    - VPC attachment in private subnets with a security group whose only egress is the model backend
+      (VPC CIDR on the inference port) and the interface endpoints (443 to the endpoint security group);
+    - an execution role that may write its own log group, read its own secrets, decrypt its key only
+      through Lambda and Secrets Manager, send X-Ray segments, and manage its ENIs (managed policy);
+    - with `code_signing`, an AWS Signer profile and a code-signing config that rejects unsigned code.
+    """
+
+    function: aws.lambda_.Function
+    role: aws.iam.Role
+    security_group: aws.ec2.SecurityGroup
+    arn: pulumi.Output[str]
+    name: pulumi.Output[str]
+    invoke_arn: pulumi.Output[str]
+
+    def __init__(self, name: str, args: FilterFunctionArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("genai:edge:FilterFunction", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        self.log_group = EncryptedLogGroup(
+            f"{name}-logs",
+            LogGroupArgs(
+                log_group_name=f"/aws/lambda/{args.function_name}",
+                retention_days=args.log_retention_days,
+                key=args.logs_key,
+                classification="confidential",
+            ),
+            opts=child,
+        )
+        self.role = aws.iam.Role(
+            f"{name}-role",
+            name=args.function_name,
+            assume_role_policy=service_trust(["lambda.amazonaws.com"], args.account_id),
+            description="Execution role of the prompt/response filter",
+            max_session_duration=3600,
+            opts=child,
+        )
+        via = [f"lambda.{args.region}.amazonaws.com", f"secretsmanager.{args.region}.amazonaws.com"]
+        access = aws.iam.RolePolicy(
+            f"{name}-access",
+            role=self.role.id,
+            policy=policy_document(
+                [
+                    self.log_group.grant_write(),
+                    secret_read(args.secret_arns),
+                    args.key.grant_decrypt(via_services=via),
+                    xray_write(),
+                ]
+            ),
+            opts=child,
+        )
+        vpc_access = aws.iam.RolePolicyAttachment(
+            f"{name}-vpc-access",
+            role=self.role.name,
+            policy_arn=pulumi.Output.format("arn:{0}:iam::aws:policy/{1}", args.partition, VPC_ACCESS_POLICY),
+            opts=child,
+        )
+
+        self.security_group = aws.ec2.SecurityGroup(
+            f"{name}-sg",
+            name=f"{args.function_name}-lambda",
+            description="Filter Lambda: egress to the model backend and the VPC endpoints only",
+            vpc_id=args.vpc_id,
+            revoke_rules_on_delete=True,
+            tags={"Name": f"{args.function_name}-lambda"},
+            opts=child,
+        )
+        aws.vpc.SecurityGroupEgressRule(
+            f"{name}-egress-backend",
+            security_group_id=self.security_group.id,
+            description="Model backend inside the VPC",
+            ip_protocol="tcp",
+            from_port=args.backend_port,
+            to_port=args.backend_port,
+            cidr_ipv4=args.vpc_cidr,
+            opts=child,
+        )
+        aws.vpc.SecurityGroupEgressRule(
+            f"{name}-egress-endpoints",
+            security_group_id=self.security_group.id,
+            description="AWS APIs through the interface VPC endpoints (Secrets Manager, KMS, X-Ray, Logs)",
+            ip_protocol="tcp",
+            from_port=443,
+            to_port=443,
+            referenced_security_group_id=args.endpoint_security_group_id,
+            opts=child,
+        )
+
+        code_signing_arn: pulumi.Output[str] | None = None
+        if args.code_signing:
+            if not args.signing_profile_name:
+                raise ValueError(f"{name}: code signing needs a signing profile name")
+            profile = aws.signer.SigningProfile(
+                f"{name}-signing-profile",
+                name=args.signing_profile_name,
+                platform_id=SIGNING_PLATFORM,
+                signature_validity_period={"value": 135, "type": "DAYS"},
+                opts=child,
+            )
+            config = aws.lambda_.CodeSigningConfig(
+                f"{name}-code-signing",
+                description=f"Only code signed by {args.signing_profile_name} deploys to {args.function_name}",
+                allowed_publishers={"signing_profile_version_arns": [profile.version_arn]},
+                policies={"untrusted_artifact_on_deployment": "Enforce"},
+                opts=child,
+            )
+            code_signing_arn = config.arn
+
+        self.function = aws.lambda_.Function(
+            f"{name}-function",
+            name=args.function_name,
+            description="Prompt/response filter in front of the model backend",
+            role=self.role.arn,
+            runtime=PYTHON_RUNTIME,
+            architectures=[ARCHITECTURE],
+            handler="handler.handler",
+            code=args.package.archive(),
+            source_code_hash=args.package.source_code_hash,
+            memory_size=args.memory_mb,
+            timeout=args.timeout_seconds,
+            reserved_concurrent_executions=args.reserved_concurrency,
+            tracing_config={"mode": "Active"},
+            kms_key_arn=args.key.arn,
+            environment={"variables": dict(args.environment)},
+            logging_config={
+                "log_format": "JSON",
+                "log_group": self.log_group.name,
+                "application_log_level": "INFO",
+                "system_log_level": "WARN",
+            },
+            vpc_config={"subnet_ids": args.subnet_ids, "security_group_ids": [self.security_group.id]},
+            code_signing_config_arn=code_signing_arn,
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[access, vpc_access, self.log_group]),
+        )
+        self.arn = self.function.arn
+        self.name = self.function.name
+        self.invoke_arn = self.function.invoke_arn
+        self.register_outputs({"arn": self.arn, "roleArn": self.role.arn, "securityGroupId": self.security_group.id})

@@ -1,0 +1,175 @@
+"""The regional WAFv2 web ACL in front of the REST API stage."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+
+from components.kms import EncryptionKey
+from components.log_group import EncryptedLogGroup, LogGroupArgs
+
+# WAF logs may only go to log groups whose name starts with this.
+WAF_LOG_PREFIX = "aws-waf-logs-"
+# Headers that carry credentials; they are replaced by REDACTED in WAF logs.
+REDACTED_HEADERS = ("authorization", "x-api-key")
+RATE_WINDOW_SECONDS = 300
+
+
+@dataclass
+class WebAclArgs:
+    acl_name: str
+    stage_arn: pulumi.Input[str]
+    rate_limit_per_ip: int
+    chat_rate_limit_per_ip: int
+    chat_path: str
+    """The URI path the tighter rate limit applies to (matched with CONTAINS, lower-cased)."""
+    anonymous_ip_list: bool
+    body_inspection_limit: str
+    """`KB_16` … `KB_64`: how much of the body API Gateway forwards to WAF for inspection."""
+    max_body_bytes: int
+    """The filter's body limit: larger bodies are blocked here (and bodies beyond the inspection limit too)."""
+    logs_key: EncryptionKey
+    log_retention_days: int
+
+
+class WebAcl(pulumi.ComponentResource):
+    """A REGIONAL web ACL associated with the API stage:
+
+    - AWS managed groups: IP reputation, (anonymous IPs), known bad inputs, common rule set — the common
+      set's 8 KB body rule is counted only, because the body-size rule below enforces the filter's limit;
+    - a body size constraint at the filter's limit, with `oversize_handling: MATCH` so bodies larger
+      than the explicit inspection limit are blocked rather than passed uninspected;
+    - a per-IP rate-based rule, and a tighter one scoped down to the chat path;
+    - logging to an `aws-waf-logs-*` CMK-encrypted log group, with credential headers redacted.
+    """
+
+    acl: aws.wafv2.WebAcl
+    arn: pulumi.Output[str]
+
+    def __init__(self, name: str, args: WebAclArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("genai:edge:WebAcl", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        if not args.acl_name:
+            raise ValueError(f"{name}: the web ACL needs a name")
+
+        managed = ["AWSManagedRulesAmazonIpReputationList"]
+        if args.anonymous_ip_list:
+            managed.append("AWSManagedRulesAnonymousIpList")
+        managed += ["AWSManagedRulesKnownBadInputsRuleSet", "AWSManagedRulesCommonRuleSet"]
+        rules: list[Any] = []
+        for group in managed:
+            statement: dict[str, Any] = {"vendor_name": "AWS", "name": group}
+            if group == "AWSManagedRulesCommonRuleSet":
+                statement["rule_action_overrides"] = [{"name": "SizeRestrictions_BODY", "action_to_use": {"count": {}}}]
+            rules.append(
+                {
+                    "name": group,
+                    "priority": len(rules),
+                    "override_action": {"none": {}},
+                    "statement": {"managed_rule_group_statement": statement},
+                    "visibility_config": _visibility(f"{args.acl_name}-{group}"),
+                }
+            )
+        rules.append(
+            {
+                "name": "body-size-limit",
+                "priority": len(rules),
+                "action": {"block": {}},
+                "statement": {
+                    "size_constraint_statement": {
+                        "comparison_operator": "GT",
+                        "size": args.max_body_bytes,
+                        "field_to_match": {"body": {"oversize_handling": "MATCH"}},
+                        "text_transformations": [{"priority": 0, "type": "NONE"}],
+                    }
+                },
+                "visibility_config": _visibility(f"{args.acl_name}-body-size-limit"),
+            }
+        )
+        rules.append(
+            {
+                "name": "rate-limit-per-ip",
+                "priority": len(rules),
+                "action": {"block": {}},
+                "statement": {
+                    "rate_based_statement": {
+                        "limit": args.rate_limit_per_ip,
+                        "aggregate_key_type": "IP",
+                        "evaluation_window_sec": RATE_WINDOW_SECONDS,
+                    }
+                },
+                "visibility_config": _visibility(f"{args.acl_name}-rate-limit-per-ip"),
+            }
+        )
+        rules.append(
+            {
+                "name": "chat-rate-limit-per-ip",
+                "priority": len(rules),
+                "action": {"block": {}},
+                "statement": {
+                    "rate_based_statement": {
+                        "limit": args.chat_rate_limit_per_ip,
+                        "aggregate_key_type": "IP",
+                        "evaluation_window_sec": RATE_WINDOW_SECONDS,
+                        "scope_down_statement": {
+                            "byte_match_statement": {
+                                "search_string": args.chat_path,
+                                "positional_constraint": "CONTAINS",
+                                "field_to_match": {"uri_path": {}},
+                                "text_transformations": [{"priority": 0, "type": "LOWERCASE"}],
+                            }
+                        },
+                    }
+                },
+                "visibility_config": _visibility(f"{args.acl_name}-chat-rate-limit-per-ip"),
+            }
+        )
+
+        allow: aws.wafv2.WebAclDefaultActionArgsDict = {"allow": {}}
+        inspection: aws.wafv2.WebAclAssociationConfigArgsDict = {
+            "request_bodies": [{"api_gateway": {"default_size_inspection_limit": args.body_inspection_limit}}]
+        }
+        self.acl = aws.wafv2.WebAcl(
+            f"{name}-acl",
+            name=args.acl_name,
+            description="GenAI platform API edge",
+            scope="REGIONAL",
+            default_action=allow,
+            rules=rules,
+            association_config=inspection,
+            visibility_config=_visibility(args.acl_name),
+            opts=child,
+        )
+        self.arn = self.acl.arn
+        aws.wafv2.WebAclAssociation(
+            f"{name}-association", resource_arn=args.stage_arn, web_acl_arn=self.acl.arn, opts=child
+        )
+        self.log_group = EncryptedLogGroup(
+            f"{name}-logs",
+            LogGroupArgs(
+                log_group_name=f"{WAF_LOG_PREFIX}{args.acl_name}",
+                retention_days=args.log_retention_days,
+                key=args.logs_key,
+            ),
+            opts=child,
+        )
+        aws.wafv2.WebAclLoggingConfiguration(
+            f"{name}-logging",
+            resource_arn=self.acl.arn,
+            log_destination_configs=[self.log_group.arn],
+            redacted_fields=[{"single_header": {"name": header}} for header in REDACTED_HEADERS],
+            opts=child,
+        )
+        self.register_outputs({"arn": self.arn, "name": self.acl.name})
+
+
+def _visibility(metric_name: str) -> aws.wafv2.WebAclVisibilityConfigArgsDict:
+    # Sampled requests would keep full request headers (credentials included) for the console; off.
+    return {
+        "cloudwatch_metrics_enabled": True,
+        "metric_name": metric_name.replace("AWSManagedRules", ""),
+        "sampled_requests_enabled": False,
+    }

@@ -1,0 +1,285 @@
+"""The request edge: WAF → REST API → filter Lambda → model backend, with the filter's secrets and their rotation."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+import pulumi
+import pulumi_aws as aws
+
+from components.filter_function import FilterFunction, FilterFunctionArgs
+from components.kms import EncryptionKey, EncryptionKeyArgs
+from components.lambda_package import build_package
+from components.log_group import logs_key_use
+from components.monitoring import FILTER_NAMESPACE
+from components.rest_api import CHAT_SCHEMA, SCREEN_SCHEMA, RestApi, RestApiArgs, Route
+from components.rotation import RotationFunction, RotationFunctionArgs
+from components.secrets import (
+    ManagedSecret,
+    ManagedSecretArgs,
+    deployer_principal_patterns,
+    role_arn,
+    secret_arn_pattern,
+)
+from components.waf import WAF_LOG_PREFIX, WebAcl, WebAclArgs
+from stacks.context import PlatformContext
+from stacks.data import DataPlane
+
+ROOT = Path(__file__).resolve().parent.parent
+BUILD_DIR = ROOT / "build" / "lambda"
+FILTER_SOURCE = ROOT / "lambdas" / "filter"
+ROTATION_SOURCE = ROOT / "lambdas" / "rotation"
+ROUTES = ("/v1/chat", "/v1/screen")
+"""The filter's routes, also the values of its metrics' `Route` dimension."""
+
+
+class EdgeNetwork(Protocol):
+    """What the edge needs from the compute plane (`stacks.compute.ComputePlane` provides it)."""
+
+    @property
+    def vpc_id(self) -> pulumi.Output[str]: ...
+    @property
+    def vpc_cidr(self) -> str: ...
+    @property
+    def lambda_subnet_ids(self) -> list[pulumi.Output[str]]: ...
+    @property
+    def endpoint_security_group_id(self) -> pulumi.Output[str]: ...
+    @property
+    def inference_service_url(self) -> pulumi.Output[str]: ...
+    @property
+    def inference_port(self) -> int: ...
+
+
+def filter_function_name(ctx: PlatformContext) -> str:
+    return f"{ctx.prefix}-filter"
+
+
+def rotation_function_name(ctx: PlatformContext) -> str:
+    return f"{ctx.prefix}-rotation"
+
+
+def api_name(ctx: PlatformContext) -> str:
+    return f"{ctx.prefix}-api"
+
+
+def edge_log_group_names(ctx: PlatformContext) -> list[str]:
+    """The edge's log groups, by the names the audit command looks for."""
+    return [
+        f"/aws/lambda/{filter_function_name(ctx)}",
+        f"/aws/lambda/{rotation_function_name(ctx)}",
+        f"/aws/apigateway/{api_name(ctx)}/access",
+        f"{WAF_LOG_PREFIX}{ctx.prefix}",
+    ]
+
+
+# purpose -> (secret name suffix, JSON field the filter reads and rotation writes)
+SECRETS = {
+    "pseudonymisation-key": ("filter/pseudonymisation-key", "key"),
+    "backend-credentials": ("filter/backend-credentials", "api_key"),
+}
+
+
+@dataclass
+class EdgePlane:
+    api: RestApi
+    waf: WebAcl
+    filter: FilterFunction
+    rotation: RotationFunction
+    secrets: dict[str, ManagedSecret]
+    logs_key: EncryptionKey
+    secrets_key: EncryptionKey
+    routes: tuple[str, ...]
+    function_name: str
+    api_name: str
+    stage_name: str
+    web_acl_name: str
+
+
+def filter_environment(
+    ctx: PlatformContext, backend_url: pulumi.Input[str], secrets: dict[str, ManagedSecret]
+) -> dict[str, pulumi.Input[str]]:
+    """The filter's configuration (lambdas/filter/genai_filter/config.py): names, limits and ARNs only."""
+    f = ctx.settings.filter
+    env: dict[str, pulumi.Input[str]] = {
+        "GENAI_ENVIRONMENT": ctx.settings.environment,
+        "FILTER_BACKEND_URL": backend_url,
+        "FILTER_BACKEND_SECRET_ARN": secrets["backend-credentials"].arn,
+        "FILTER_HMAC_SECRET_ARN": secrets["pseudonymisation-key"].arn,
+        "FILTER_REDACTION_MODE": "pseudonym",
+        "FILTER_MAX_BODY_BYTES": str(f.max_body_bytes),
+        "FILTER_MAX_TEXT_CHARS": str(f.max_text_chars),
+        "FILTER_BACKEND_CONNECT_TIMEOUT": f"{f.backend_connect_timeout_seconds:g}",
+        "FILTER_BACKEND_READ_TIMEOUT": f"{f.backend_read_timeout_seconds:g}",
+        "FILTER_ACTIONS": json.dumps(dict(f.input_actions), sort_keys=True, separators=(",", ":")),
+        "FILTER_OUTPUT_ACTIONS": json.dumps(dict(f.output_actions), sort_keys=True, separators=(",", ":")),
+        "FILTER_METRICS_NAMESPACE": FILTER_NAMESPACE,
+    }
+    if f.allowed_link_hosts:
+        env["FILTER_EXFIL_ALLOWED_HOSTS"] = ",".join(f.allowed_link_hosts)
+    return env
+
+
+def build_edge(ctx: PlatformContext, data: DataPlane, compute: EdgeNetwork) -> EdgePlane:
+    s = ctx.settings
+    filter_name, rotation_name, name_of_api = filter_function_name(ctx), rotation_function_name(ctx), api_name(ctx)
+    logs_key = EncryptionKey(
+        f"{ctx.prefix}-edge-logs",
+        EncryptionKeyArgs(
+            description="Edge log groups (filter, rotation, API access, WAF)",
+            account_id=ctx.account_id,
+            partition=ctx.partition,
+            deletion_window_days=s.key_deletion_window_days,
+            services=[
+                logs_key_use(ctx.region, ctx.partition, ctx.account_id, group) for group in edge_log_group_names(ctx)
+            ],
+        ),
+        opts=ctx.opts(),
+    )
+    secrets_key = EncryptionKey(
+        f"{ctx.prefix}-edge-secrets",
+        EncryptionKeyArgs(
+            description="Filter secrets and the edge functions' environment variables",
+            account_id=ctx.account_id,
+            partition=ctx.partition,
+            deletion_window_days=s.key_deletion_window_days,
+        ),
+        opts=ctx.opts(),
+    )
+
+    secret_names = {purpose: f"{ctx.prefix}/{suffix}" for purpose, (suffix, _) in SECRETS.items()}
+    rotation = RotationFunction(
+        rotation_name,
+        RotationFunctionArgs(
+            function_name=rotation_name,
+            package=build_package(ROTATION_SOURCE, BUILD_DIR, "rotation"),
+            secret_arns=[
+                secret_arn_pattern(ctx.region, ctx.partition, ctx.account_id, n) for n in secret_names.values()
+            ],
+            secrets_key=secrets_key,
+            logs_key=logs_key,
+            log_retention_days=s.log_retention_days,
+            account_id=ctx.account_id,
+            region=ctx.region,
+        ),
+        opts=ctx.opts(),
+    )
+
+    caller = aws.get_caller_identity_output(opts=pulumi.InvokeOptions(provider=ctx.provider))
+    deployer: pulumi.Output[Sequence[str]] = caller.arn.apply(deployer_principal_patterns)
+    filter_role = role_arn(ctx.partition, ctx.account_id, filter_name)
+    # The model server checks the backend credential, so its role may read that secret too.
+    extra_readers: dict[str, list[pulumi.Input[str]]] = {"backend-credentials": [data.roles["serve"].arn]}
+    secrets = {
+        purpose: ManagedSecret(
+            f"{ctx.prefix}-{purpose}",
+            ManagedSecretArgs(
+                secret_name=secret_names[purpose],
+                description=f"Filter {purpose.replace('-', ' ')} (rotated by {rotation_name})",
+                key=secrets_key,
+                readers=[filter_role, *extra_readers.get(purpose, [])],
+                rotator=role_arn(ctx.partition, ctx.account_id, rotation_name),
+                administrators=deployer,
+                rotation_function_name=rotation.name,
+                rotation_function_arn=rotation.arn,
+                rotation_schedule=s.secrets.rotation_schedule,
+                account_id=ctx.account_id,
+                rotation_field=field,
+                recovery_window_days=30 if s.is_prod else 7,
+            ),
+            opts=ctx.opts(),
+        )
+        for purpose, (_, field) in SECRETS.items()
+    }
+
+    filter_fn = FilterFunction(
+        filter_name,
+        FilterFunctionArgs(
+            function_name=filter_name,
+            package=build_package(FILTER_SOURCE, BUILD_DIR, "filter"),
+            environment=filter_environment(ctx, compute.inference_service_url, secrets),
+            secret_arns=[secret.arn for secret in secrets.values()],
+            key=secrets_key,
+            logs_key=logs_key,
+            log_retention_days=s.log_retention_days,
+            memory_mb=s.filter.memory_mb,
+            timeout_seconds=s.filter.timeout_seconds,
+            reserved_concurrency=s.filter.reserved_concurrency,
+            vpc_id=compute.vpc_id,
+            subnet_ids=compute.lambda_subnet_ids,
+            vpc_cidr=compute.vpc_cidr,
+            backend_port=compute.inference_port,
+            endpoint_security_group_id=compute.endpoint_security_group_id,
+            account_id=ctx.account_id,
+            partition=ctx.partition,
+            region=ctx.region,
+            code_signing=s.filter.code_signing,
+            signing_profile_name=f"{ctx.prefix.replace('-', '_')}_filter",
+        ),
+        opts=ctx.opts(),
+    )
+
+    api = RestApi(
+        name_of_api,
+        RestApiArgs(
+            api_name=name_of_api,
+            stage_name=s.api.stage_name,
+            routes=[
+                Route(
+                    "chat",
+                    s.api.chat_authorization,
+                    CHAT_SCHEMA,
+                    s.api.chat_throttle_rate_limit,
+                    s.api.chat_throttle_burst_limit,
+                ),
+                Route("screen", s.api.screen_authorization, SCREEN_SCHEMA),
+            ],
+            function_name=filter_fn.name,
+            function_invoke_arn=filter_fn.invoke_arn,
+            throttle_rate_limit=s.api.throttle_rate_limit,
+            throttle_burst_limit=s.api.throttle_burst_limit,
+            quota_per_day=s.api.quota_per_day,
+            clients=s.api.clients,
+            logs_key=logs_key,
+            log_retention_days=s.log_retention_days,
+            account_id=ctx.account_id,
+            partition=ctx.partition,
+            deletion_protection=s.protect_data,
+            custom_domain=s.api.custom_domain,
+            certificate_arn=s.api.certificate_arn,
+        ),
+        opts=ctx.opts(),
+    )
+    waf = WebAcl(
+        f"{ctx.prefix}-waf",
+        WebAclArgs(
+            acl_name=ctx.prefix,
+            stage_arn=api.stage.arn,
+            rate_limit_per_ip=s.waf.rate_limit_per_ip,
+            chat_rate_limit_per_ip=s.waf.chat_rate_limit_per_ip,
+            chat_path="/v1/chat",
+            anonymous_ip_list=s.waf.anonymous_ip_list,
+            body_inspection_limit=s.waf.body_inspection_limit,
+            max_body_bytes=s.filter.max_body_bytes,
+            logs_key=logs_key,
+            log_retention_days=s.log_retention_days,
+        ),
+        opts=ctx.opts(),
+    )
+    return EdgePlane(
+        api=api,
+        waf=waf,
+        filter=filter_fn,
+        rotation=rotation,
+        secrets=secrets,
+        logs_key=logs_key,
+        secrets_key=secrets_key,
+        routes=ROUTES,
+        function_name=filter_name,
+        api_name=name_of_api,
+        stage_name=s.api.stage_name,
+        web_acl_name=ctx.prefix,
+    )

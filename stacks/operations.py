@@ -1,0 +1,110 @@
+"""Security operations: the alert topic, GuardDuty, the audit trail with CIS alarms, and the edge's alarms."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from components.cloudtrail import AuditTrail, AuditTrailArgs
+from components.guardduty import ThreatDetection, ThreatDetectionArgs
+from components.kms import EncryptionKey, EncryptionKeyArgs
+from components.log_group import logs_key_use
+from components.monitoring import AlertTopic, AlertTopicArgs, EdgeAlarms, EdgeAlarmsArgs, publisher_key_uses
+from stacks.context import PlatformContext
+from stacks.data import DataPlane, trail_name
+from stacks.edge import EdgePlane
+from stacks.settings import GUARDDUTY_SEVERITIES
+
+# The trail's own bucket is left out of data events: every delivery would log another event.
+TRAIL_DATA_BUCKETS = ("raw", "curated", "models")
+
+
+def cloudtrail_log_group_name(ctx: PlatformContext) -> str:
+    return f"/genai/{ctx.settings.environment}/cloudtrail"
+
+
+@dataclass
+class OperationsPlane:
+    topic: AlertTopic
+    guardduty: ThreatDetection
+    trail: AuditTrail
+    alarms: EdgeAlarms
+    key: EncryptionKey
+
+
+def build_operations(ctx: PlatformContext, data: DataPlane, edge: EdgePlane) -> OperationsPlane:
+    s = ctx.settings
+    key = EncryptionKey(
+        f"{ctx.prefix}-operations",
+        EncryptionKeyArgs(
+            description="Alert topic and the CloudTrail log group",
+            account_id=ctx.account_id,
+            partition=ctx.partition,
+            deletion_window_days=s.key_deletion_window_days,
+            services=[
+                logs_key_use(ctx.region, ctx.partition, ctx.account_id, cloudtrail_log_group_name(ctx)),
+                *publisher_key_uses(),
+            ],
+        ),
+        opts=ctx.opts(),
+    )
+    topic = AlertTopic(
+        f"{ctx.prefix}-alerts",
+        AlertTopicArgs(
+            topic_name=f"{ctx.prefix}-security-alerts",
+            key=key,
+            emails=s.monitoring.alarm_emails,
+            account_id=ctx.account_id,
+            partition=ctx.partition,
+            region=ctx.region,
+            name_prefix=ctx.prefix,
+        ),
+        opts=ctx.opts(),
+    )
+    guardduty = ThreatDetection(
+        f"{ctx.prefix}-guardduty",
+        ThreatDetectionArgs(
+            name_prefix=ctx.prefix,
+            min_severity=GUARDDUTY_SEVERITIES[s.monitoring.guardduty_min_severity],
+            topic_arn=topic.arn,
+        ),
+        opts=ctx.opts(),
+    )
+    audit = data.lake.bucket("audit")
+    trail = AuditTrail(
+        f"{ctx.prefix}-audit-trail",
+        AuditTrailArgs(
+            trail_name=trail_name(ctx),
+            bucket_name=audit.name,
+            key_prefix="cloudtrail",
+            trail_key=data.lake.keys["audit"],
+            log_group_name=cloudtrail_log_group_name(ctx),
+            logs_key=key,
+            log_retention_days=s.audit_log_retention_days,
+            data_bucket_arns=[data.lake.bucket(purpose).arn for purpose in TRAIL_DATA_BUCKETS],
+            function_arns=[edge.filter.arn],
+            topic_arn=topic.arn,
+            name_prefix=ctx.prefix,
+            account_id=ctx.account_id,
+            depends_on=[audit],
+        ),
+        opts=ctx.opts(),
+    )
+    alarms = EdgeAlarms(
+        f"{ctx.prefix}-edge-alarms",
+        EdgeAlarmsArgs(
+            name_prefix=ctx.prefix,
+            region=ctx.region,
+            topic_arn=topic.arn,
+            function_name=edge.function_name,
+            api_name=edge.api_name,
+            stage_name=edge.stage_name,
+            web_acl_name=edge.web_acl_name,
+            routes=edge.routes,
+            api_p99_latency_ms=s.monitoring.api_p99_latency_ms,
+            api_5xx_threshold=s.monitoring.api_5xx_threshold,
+            waf_blocked_threshold=s.monitoring.waf_blocked_threshold,
+            block_rate_band_width=s.monitoring.block_rate_band_width,
+        ),
+        opts=ctx.opts(),
+    )
+    return OperationsPlane(topic=topic, guardduty=guardduty, trail=trail, alarms=alarms, key=key)
