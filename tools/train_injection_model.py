@@ -11,8 +11,8 @@ Model: logistic regression (Adagrad, L2) over binary word unigram+bigram feature
 scaled by 1/sqrt(#features) (see `genai_filter.inj_model.features`). Training samples:
 * every row as a whole-text sample;
 * the lines of benign multi-line rows, as extra negatives (the detector scores each line too);
-* for BIPIA attack rows, the inserted instruction itself (recovered by diffing against the clean
-  twin row), as an extra positive.
+* (the inserted BIPIA instructions are recovered by diffing against the clean twin rows, for the
+  report only: out of context they are ordinary requests, so they are not used as positives).
 Samples are weighted so that each source contributes about the same total weight per class, so that
 JailbreakBench (half of all attacks) does not dominate. Features must occur in at least two sources
 and in at least 3 samples; weights below 0.02 in magnitude are dropped.
@@ -79,9 +79,9 @@ def bipia_injections(rows: list[dict[str, str]]) -> dict[int, str]:
     return out
 
 
-def build_samples(rows: list[dict[str, str]], inj: dict[int, str]) -> list[Sample]:
+def build_samples(rows: list[dict[str, str]]) -> list[Sample]:
     raw: list[tuple[frozenset[str], int, str]] = []
-    for i, r in enumerate(rows):
+    for r in rows:
         y = 1 if r["label"] == "attack" else 0
         text = normalize(r["text"]).text
         wins = inj_model.windows(text)
@@ -90,8 +90,9 @@ def build_samples(rows: list[dict[str, str]], inj: dict[int, str]) -> list[Sampl
         if y == 0:
             for a, b in wins[1:21]:
                 raw.append((frozenset(inj_model.features(text[a:b])), 0, r["source"]))
-        if i in inj:
-            raw.append((frozenset(inj_model.features(normalize(inj[i]).text)), 1, r["source"]))
+        # The inserted BIPIA instructions are NOT added as positives on their own: out of context most
+        # are ordinary requests ("What is the capital of Brazil?"), and learning them as attacks made the
+        # model flag the same questions in benign sources. The rules handle BIPIA by structure.
     # per (source, class) weights: each source's class total weight ~ sqrt(count) (dampened balance)
     counts = collections.Counter((s, y) for _, y, s in raw)
     samples: list[Sample] = []
@@ -101,7 +102,7 @@ def build_samples(rows: list[dict[str, str]], inj: dict[int, str]) -> list[Sampl
     return samples
 
 
-def train(samples: list[Sample], epochs: int = 8, l2: float = 1e-4, lr: float = 0.5, seed: int = 0,
+def train(samples: list[Sample], epochs: int = 6, l2: float = 1e-4, lr: float = 0.5, seed: int = 0,
           min_sources: int = 2, min_count: int = 3) -> tuple[float, dict[str, float]]:
     src_of: dict[str, set[str]] = collections.defaultdict(set)
     cnt: collections.Counter[str] = collections.Counter()
@@ -118,7 +119,7 @@ def train(samples: list[Sample], epochs: int = 8, l2: float = 1e-4, lr: float = 
     g2: dict[str, float] = collections.defaultdict(lambda: 1e-8)
     bias = 0.0
     bias_g2 = 1e-8
-    rnd = random.Random(seed)
+    rnd = random.Random(seed)  # noqa: S311 - deterministic shuffling, not security
     order = list(range(len(data)))
     for _ in range(epochs):
         rnd.shuffle(order)
@@ -141,7 +142,7 @@ def train(samples: list[Sample], epochs: int = 8, l2: float = 1e-4, lr: float = 
 
 
 def set_model(bias: float, weights: dict[str, float]) -> None:
-    inj_model._model = (bias, weights)
+    inj_model.set_model(bias, weights)
 
 
 def evaluate(rows: list[dict[str, str]], idx: list[int] | None = None) -> dict[str, list[int]]:
@@ -179,6 +180,8 @@ def main() -> int:
     ap.add_argument("--loso", action="store_true", help="leave-one-source-group-out evaluation")
     ap.add_argument("--report", action="store_true", help="dev-set figures of the full detector")
     ap.add_argument("--no-write", action="store_true", help="do not write the model file")
+    ap.add_argument("--caps", type=float, nargs="*", default=[], help="extra MODEL_CAP values to compare in --loso")
+    ap.add_argument("--cap", type=float, default=None, help="MODEL_CAP for --report (default: the shipped one)")
     args = ap.parse_args()
 
     t0 = time.time()
@@ -186,8 +189,8 @@ def main() -> int:
     inj = bipia_injections(rows)
     print(f"{len(rows)} rows, {len(inj)} BIPIA injections recovered ({time.time() - t0:.1f}s)", file=sys.stderr)
     per_row: list[list[Sample]] = []
-    for i, r in enumerate(rows):
-        per_row.append(build_samples([r], {0: inj[i]} if i in inj else {}))
+    for r in rows:
+        per_row.append(build_samples([r]))
     # re-weight over the whole set
     flat = [s for group in per_row for s in group]
     counts = collections.Counter((s, y) for _, y, _, s in flat)
@@ -197,19 +200,29 @@ def main() -> int:
 
     if args.loso:
         groups = sorted({GROUPS.get(r["source"], r["source"]) for r in rows})
-        total: dict[str, list[int]] = {}
+        default_cap = inj_model.MODEL_CAP
+        caps = sorted({default_cap, *args.caps})
+        total: dict[float, dict[str, list[int]]] = {c: {} for c in caps}
         for g in groups:
             train_idx = [i for i, r in enumerate(rows) if GROUPS.get(r["source"], r["source"]) != g]
             test_idx = [i for i, r in enumerate(rows) if GROUPS.get(r["source"], r["source"]) == g]
             samples = reweight([s for i in train_idx for s in per_row[i]])
             bias, weights = train(samples)
             set_model(bias, weights)
-            st = evaluate(rows, test_idx)
-            total.update(st)
-            print(f"held out {g}: {st}", file=sys.stderr)
-        print("## Leave-one-source-group-out (model retrained without the held-out group)\n")
-        print(summarise(total))
+            for c in caps:
+                inj_model.MODEL_CAP = c
+                st = evaluate(rows, test_idx)
+                total[c].update(st)
+                print(f"held out {g}, cap {c}: {st}", file=sys.stderr)
+        inj_model.MODEL_CAP = default_cap
+        set_model(0.0, {})
+        print("## Rules only (no learned model)\n")
+        print(summarise(evaluate(rows)))
         print()
+        for c in caps:
+            print(f"## Leave-one-source-group-out, model cap {c} (model retrained without the held-out group)\n")
+            print(summarise(total[c]))
+            print()
 
     bias, weights = train(reweight(flat))
     print(f"trained: {len(weights)} features, bias {bias:.3f} ({time.time() - t0:.1f}s)", file=sys.stderr)
@@ -218,6 +231,7 @@ def main() -> int:
                                   ensure_ascii=True, separators=(",", ":")) + "\n", encoding="utf-8")
         print(f"wrote {OUT.relative_to(ROOT)}", file=sys.stderr)
     set_model(bias, weights)
+    inj_model.MODEL_CAP = inj_model.MODEL_CAP if args.cap is None else args.cap
     if args.report:
         print("## Dev set, full detector (rules + model trained on all rows)\n")
         print(summarise(evaluate(rows)))

@@ -10,8 +10,8 @@ Design choices against memorising the development data (see docs/filter-detectio
 * a feature is kept only if it occurs in at least two different sources of the training data;
 * tokens outside the Latin script are dropped, so the model cannot learn "non-Latin script = safe"
   (the rules carry the multilingual phrasing);
-* the model only ever *adds* a finding (never lowers a rule's score), and its own score is capped, so
-  on its own it blocks only when it is very confident.
+* the model only ever *adds* a finding (never lowers a rule's score), and its own score is capped
+  below the block threshold, so it cannot block without a rule signal.
 """
 
 from __future__ import annotations
@@ -19,39 +19,48 @@ from __future__ import annotations
 import json
 import math
 import re
+from itertools import pairwise
 from pathlib import Path
 
 from genai_filter.inj_rules import RuleHit
 
-__all__ = ["MODEL_CAP", "features", "score_windows", "windows"]
+__all__ = ["MODEL_CAP", "features", "probability", "score_windows", "set_model", "windows"]
 
 MODEL_PATH = Path(__file__).with_name("model_injection.json")
-# The model's finding score is `MODEL_CAP * p`; with the block threshold at 0.5 the model alone
-# blocks only when p >= 0.5 / MODEL_CAP.
-MODEL_CAP = 0.62
+# The model's finding score is `MODEL_CAP * p`, below the block threshold of 0.5: the model never blocks
+# on its own, it only tips a weak rule signal over the threshold (see `injection._combine`).
+# Leave-one-source-out runs showed that on unseen sources it adds few detections and some false
+# positives when allowed to block alone (docs/filter-detection.md).
+MODEL_CAP = 0.45
 
 _TOKEN = re.compile(r"[a-z]+(?:'[a-z]+)?|[0-9]+|[^\w\s]")
 _WORD_CHUNK = 60
 
-_model: tuple[float, dict[str, float]] | None = None
+_STATE: dict[str, tuple[float, dict[str, float]]] = {}
+
+
+def set_model(bias: float, weights: dict[str, float]) -> None:
+    """Replace the loaded model (used by the training tool's evaluation)."""
+    _STATE["model"] = (bias, weights)
 
 
 def _load() -> tuple[float, dict[str, float]]:
-    global _model
-    if _model is None:
+    model = _STATE.get("model")
+    if model is None:
         try:
             data = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
-            _model = (float(data["bias"]), {str(k): float(v) for k, v in data["weights"].items()})
+            model = (float(data["bias"]), {str(k): float(v) for k, v in data["weights"].items()})
         except (OSError, ValueError, KeyError):
-            _model = (0.0, {})
-    return _model
+            model = (0.0, {})
+        _STATE["model"] = model
+    return model
 
 
 def features(text: str) -> set[str]:
     """Binary features of a (normalised, lower-case) window: unigrams and bigrams of ASCII tokens."""
     toks = ["0" if t[0].isdigit() else t for t in _TOKEN.findall(text)]
     feats = set(toks)
-    feats.update(f"{a} {b}" for a, b in zip(toks, toks[1:], strict=False))
+    feats.update(f"{a} {b}" for a, b in pairwise(toks))
     return feats
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-__all__ = ["RuleHit", "adversarial_suffix", "scan"]
+__all__ = ["RuleHit", "adversarial_suffix", "scan", "shouted_instruction"]
 
 
 class RuleHit(NamedTuple):
@@ -27,14 +27,14 @@ class RuleHit(NamedTuple):
 
 
 # Separator between words: 0-3 non-word characters (0 so that collapsed "ignoreall" still matches).
-S = r"[\W_]{0,3}"
+S = r"[\W_]{0,3}+"
 # Separator that requires at least one non-word character.
-S1 = r"[\W_]{1,3}"
+S1 = r"[\W_]{1,3}+"
 # Up to n filler words.
 
 
 def _fill(n: int) -> str:
-    return rf"(?:{S1}\w{{1,20}}){{0,{n}}}{S}"
+    return rf"(?:{S1}\w{{1,20}}+){{0,{n}}}{S}"
 
 
 class _Rx:
@@ -204,7 +204,7 @@ _STRONG_QUAL = re.compile(
     r"you (?:know|were|have been))\b"
 )
 
-_OVERRIDE_PATTERNS: list[tuple[re.Pattern[str], float, bool]] = [
+_OVERRIDE_PATTERNS: list[tuple[_Rx, float, bool]] = [
     # (pattern, score, needs strong qualifier in match)
     (_c(rf"\b{_OVR_VERB_EN}{_fill(4)}{_OVR_OBJ_EN}"), 0.9, True),
     (_c(rf"\b(?:ignore|disregard|forget){S1}(?:the{S1}|all{S1}(?:of{S1})?(?:the{S1})?)?(?:above|previous|"
@@ -216,6 +216,11 @@ _OVERRIDE_PATTERNS: list[tuple[re.Pattern[str], float, bool]] = [
         rf"orders|tasks?|rules|system prompt){S}(?:[:!]|are|follow|from now)"), 0.55, False),
     (_c(rf"\bdo not{S1}(?:answer|look at|read|use|consider){_fill(4)}(?:just|only|instead){S1}"
         r"(?:output|say|print|write|reply|respond)"), 0.85, False),
+    (_c(rf"\byour{S1}(?:new{S1})?(?:instructions|task|job|orders|directive|mission){S1}(?:are|is){S1}"
+        r"(?:now|from now|henceforth)"), 0.55, False),
+    (_c(rf"\b(?:not|never){S1}(?:by|from|based{S1}on|using){S1}(?:the{S1})?(?:articles|documents|context|sources|"
+        r"provided (?:texts?|documents?))"), 0.55, False),
+    (_c(r"\\n[ \t]{0,3}\\n[ \t]{0,3}\\n"), 0.5, False),
     # German
     (_c(rf"\b(?:ignorier\w{{0,3}}|vergiss|vergessen{S1}sie|vergesst|missacht\w{{0,4}}|ubergeh\w{{0,3}}|"
         rf"beachte{S1}nicht|lass\w{{0,2}}{_fill(2)}hinter{S1}sich|setze{S1}\w{{1,8}}{S1}ausser{S1}kraft){_fill(5)}"
@@ -271,7 +276,8 @@ _OVERRIDE_PATTERNS: list[tuple[re.Pattern[str], float, bool]] = [
 
 # Pivot markers: the text changes the subject to a new task for the assistant.
 _PIVOT = _c(
-    rf"(?:\b(?:that is|that's|this is){S1}(?:done|enough|all)|\bnever ?mind\b|\bstop{S1}everything|"
+    rf"(?:\b(?:that is|that's|this is|that was|this was){S1}(?:\w{{1,8}}{S1})?(?:done|enough|all|ok|okay|fine|good)|"
+    rf"\bnever ?mind\b|\bstop{S1}everything|\b(?:attention|achtung|stop|stopp|halt){S1}(?:stop|stopp|now|jetzt)\b|"
     rf"\b(?:very good|well done|excellent|great job|perfect|wow|fantastic|congratulations|good job|"
     rf"super|sehr gut|ausgezeichnet|hervorragend|gut gemacht|toll|prima|bravo|tres bien|muy bien)"
     rf"[\W_]{{1,4}}(?:\w{{1,12}}{S1}){{0,6}}?(?:now|but now|next|nun|jetzt|aber jetzt|maintenant|ahora|now,)\b)"
@@ -302,22 +308,25 @@ _REVEAL = (
 )
 _SYS_TARGET = (
     r"(?:(?:system|initial|original|hidden|secret|internal|confidential|full|entire|complete|exact|first|"
-    r"pre|developer|above|preceding|previous|starting|opening|base|meta|system-?level)"
+    r"pre|developer|starting|opening|base|meta|system-?level)"
     rf"{S1}(?:prompts?|instructions?|messages?|rules|guidelines|directives|configuration|text|words|context)|"
     rf"(?:your|its){S1}(?:prompt|prompts|prompt{S1}texts?|system{S}prompt|instructions|rules|directives|"
     rf"guidelines|configuration|initial{S1}\w{{1,12}})|the{S1}(?:prompt{S1}texts?|system{S}prompt)|"
     r"(?:text|words|everything|all) (?:above|before this|prior|so far)|"
+    r"(?:the|your) (?:above|preceding) (?:prompt|instructions|text)|"
     r"systemprompt|systemanweisung\w{0,2}|system-?prompt|prompt(?:-| )?texte?|(?:deine|ihre|alle) anweisungen|"
     r"prompt(?:s)? (?:systeme|du systeme|initial\w{0,2})|(?:tes|vos|tus|sus|le tue|tuas|suas) (?:instructions|"
     r"instrucciones|istruzioni|instrucoes|consignes)|"
     r"системн\w{0,4} (?:промпт|подсказк\w{0,2}|инструкци\w{0,2})|свои инструкции|твои инструкции)"
 )
-_EXTRACT_PATTERNS: list[tuple[re.Pattern[str], float]] = [
+_EXTRACT_PATTERNS: list[tuple[_Rx, float]] = [
     (_c(rf"\b{_REVEAL}{_fill(5)}{_SYS_TARGET}"), 0.85),
     (_c(rf"\b(?:what|which){S1}(?:were|are|was|is){S1}(?:you{S1})?(?:your|the){S1}(?:exact{S1}|original{S1}|"
         rf"initial{S1}|first{S1})?(?:instructions|rules|directives|system prompt|prompt)(?:{S1}(?:you|that))?"), 0.7),
     (_c(rf"\b(?:repeat|print|output|copy|spell|write){_fill(3)}(?:everything|all|the (?:text|words|lines))"
         rf"{S1}(?:above|before|prior|preceding)"), 0.85),
+    (_c(rf"\bwhat{S1}(?:is|was|has{S1}been){S1}(?:written|said|stated|typed){S1}(?:above|before|earlier|"
+        r"previously)"), 0.7),
     (_c(rf"\b(?:starting|beginning|start){S1}with{S1}[\"'“]?you are"), 0.8),
     (_c(r"(?:显示|输出|重复|告诉我|泄露|打印|给我看).{0,10}(?:系统提示|提示词|系统指令|初始指令|你的指令|系統提示)"), 0.85),
     (_c(r"(?:システムプロンプト|プロンプト|指示内容|初期設定).{0,10}(?:表示|出力|教えて|見せて|繰り返)"), 0.85),
@@ -328,11 +337,11 @@ _EXTRACT_PATTERNS: list[tuple[re.Pattern[str], float]] = [
 # --------------------------------------------------------------------------------------------------
 # Role switch / persona jailbreak
 
-_ROLE_PATTERNS: list[tuple[re.Pattern[str], float]] = [
+_ROLE_PATTERNS: list[tuple[_Rx, float]] = [
     (_c(rf"\byou{S1}(?:are|re|will{S1}be){S1}no{S1}longer{S1}(?:an?{S1})?(?:ai|assistant|chatgpt|bound|"
         r"restricted|limited|a language model|claude|gpt|llama|required|obligated)"), 0.85),
     (_c(rf"\b(?:now{S1}you{S1}are|you{S1}are{S1}now|you're{S1}now|from{S1}now{S1}on{S}you{S1}(?:are|will|must|"
-        rf"shall)|du{S1}bist{S1}(?:jetzt|nun)|tu{S1}es{S1}maintenant|ahora{S1}eres|ab{S1}(?:jetzt|sofort){S1}bist)"),
+        rf"shall)|du{S1}bist{S1}(?:jetzt|nun)|(?:nun|jetzt){S1}bist{S1}du|tu{S1}es{S1}maintenant|ahora{S1}eres|ab{S1}(?:jetzt|sofort){S1}bist)"),
      0.45),
     (_c(rf"\b(?:act|behave|respond|answer){S1}as{S1}(?:if{S1}you{S1}(?:were|are){S1})?(?:an?{S1})?"
         r"(?:unrestricted|unfiltered|uncensored|evil|rogue|jailbroken|unethical|amoral|malicious|unbound|"
@@ -349,9 +358,11 @@ _ROLE_PATTERNS: list[tuple[re.Pattern[str], float]] = [
      0.7),
 ]
 
-_PERSONA_STRONG: list[re.Pattern[str]] = [
+_PERSONA_STRONG: list[_Rx] = [
     _c(r"\bdo anything now\b|\bdan mode\b|\bdan ?\d{1,2}(?:\.\d)?\b|\bas dan\b|\bbetterdan\b|\banti-?dan\b"),
-    _c(r"\bdeveloper mode\b|\bdev mode\b|\bgod mode\b|\bjailbreak mode\b|\bunlocked mode\b|\bdebug mode enabled"),
+    _c(r"\b(?:developer|dev|god|jailbreak|unlocked|debug|evil|dude|unrestricted) mode (?:enabled|output|activated|"
+       r"engaged|response)|\benable (?:the )?(?:developer|dev|god|jailbreak) mode|\bgod mode\b|\bjailbreak mode\b|"
+       r"\bin developer mode,? you\b|\bstay(?:s)? in (?:their|your|his|her|the) roles?\b"),
     _c(r"\balways intelligent and machiavellian\b|\bniccolo\b.{0,200}\baim\b|\baim\b.{0,100}\bunfiltered\b"),
     _c(r"\bevil confidant\b|\bstay in character\b|\bopposite mode\b|\bchaos mode\b|\bjailbroken\b"),
     _c(r"\b(?:not|never|isn'?t|aren'?t|won'?t be) (?:bound|restricted|limited|constrained) by (?:any |the )?"
@@ -359,7 +370,7 @@ _PERSONA_STRONG: list[re.Pattern[str]] = [
     _c(r"\b(?:break(?:ing)?|broken|free(?:d)?) (?:free )?(?:of|from) (?:the )?(?:typical )?(?:confines|"
        r"restrictions|limitations|shackles|chains)"),
 ]
-_PERSONA_WEAK: list[tuple[re.Pattern[str], float]] = [
+_PERSONA_WEAK: list[tuple[_Rx, float]] = [
     (_c(r"\b(?:unfiltered|uncensored|amoral|unethical|immoral|unrestricted|unhinged|lawless)\b"), 0.35),
     (_c(rf"\b(?:without|no|free{S1}(?:of|from)|doesn'?t{S1}have{S1}any|not{S1}have{S1}any|lacks?){S1}(?:any{S1})?"
         r"(?:ethical|moral|content|safety)?\s?(?:restrictions|limitations|filters|filtering|censorship|"
@@ -377,12 +388,13 @@ _PERSONA_WEAK: list[tuple[re.Pattern[str], float]] = [
         r"use|setting|exercise)"), 0.3),
     (_c(rf"\b(?:will|would|is|are){S1}never{S1}(?:actually{S1}|really{S1})?(?:be{S1})?(?:used|implemented|"
         r"carried out|acted upon|shared|published|executed)"), 0.35),
-    (_c(rf"\b(?:hypothetical|fictional|fictitious|imaginary|"
+    (_c(r"\b(?:hypothetical|fictional|fictitious|imaginary|"
         r"make-believe)\s?(?:scenario|story|world|setting|response|situation|universe|context|character|"
         r"exercise|campaign)"), 0.25),
     (_c(rf"\b(?:begin|start){S1}(?:your|the|each){S1}(?:response|reply|answer|output|message){S1}"
         r"(?:with|by (?:saying|replying|writing|stating)|using)"), 0.5),
-    (_c(rf"\bsure{S}(?:,|!)?{S}here{S1}(?:is|are)\b"), 0.5),
+    (_c(rf"\bsure{S}(?:,|!)?{S}here{S1}(?:is|are)\b"), 0.35),
+    (_c(r"\b(?:developer|dev) mode\b"), 0.35),
     (_c(rf"\b(?:never|don'?t|do not){S1}(?:ever{S1})?deviate|\bexact{S1}structure\b"), 0.35),
     (_c(rf"\b(?:you|we){S1}(?:are|re){S1}(?:in|playing){S1}(?:a|an){S1}(?:\w{{1,12}}{S1}){{0,2}}(?:game|"
         r"roleplay|role-play|simulation)"), 0.2),
@@ -390,9 +402,9 @@ _PERSONA_WEAK: list[tuple[re.Pattern[str], float]] = [
      0.3),
     (_c(rf"\b(?:as{S1}an?{S1}ai{S1}(?:language{S1}model{S1})?(?:without|with{S1}no)|"
         r"(?:opposite|contrary) (?:of|to) (?:what|how) (?:chatgpt|an ai|you) would)"), 0.4),
-    (_c(rf"\b(?:you{S1}are|you're|imagine{S1}(?:that{S1})?you(?:{S1}are|'re)|as{S1}an?|"
-        rf"pretend{S1}(?:that{S1})?you|suppose{S1}you|let's{S1}say{S1}you){S1}(?:an?{S1}|the{S1})?"
-        rf"(?:\w{{1,20}}{S1}){{0,3}}(?:who|that|with|tasked|working|writing|trying|looking|hired)\b"), 0.25),
+    (_c(rf"\b(?:you{S1}are|you're|imagine{S1}(?:that{S1})?you(?:{S1}are|'re)|as|"
+        rf"pretend{S1}(?:that{S1})?you(?:{S1}are|'re)|suppose{S1}you(?:{S1}are|'re)|let's{S1}say{S1}you(?:{S1}are|'re))"
+        rf"{S1}an?{S1}(?:\w{{1,20}}{S1}){{0,3}}(?:who|tasked|working|writing|trying|looking|hired|determined)\b"), 0.3),
     (_c(r"\b(?:unlock|enable|activate)\w{0,2}\s(?:your\s)?(?:full\s)?(?:potential|capabilities|hidden\s\w{1,12})"),
      0.3),
 ]
@@ -437,7 +449,7 @@ _END_MARKER = _c(
     r"conversation|message|text)\b"
 )
 _ADMIN = _c(rf"\b(?:admin|administrator|developer|sudo|root|maintenance|debug|god){S1}(?:mode|override|access|"
-            rf"command|privileges?){S1}(?:enabled|activated|granted|on|unlocked|engaged)")
+            rf"command|privileges?){S1}(?:enabled|activated|granted|unlocked|engaged)")
 
 # --------------------------------------------------------------------------------------------------
 # Payload splitting
@@ -466,9 +478,10 @@ _EDIT_VERB = _c(
     r"^[\W_]{0,4}(?:please[\W_]{1,3})?(?:add|include|integrate|incorporate|insert|append|embed|mention|modify|"
     r"enhance|augment|use|provide|encode|encrypt|translate|render|replace|reverse|scramble|shift|substitute|"
     r"group|convert|misspell|jumble|express|rearrange|remove|combine|introduce|apply|anagram|write|answer|reply|"
-    r"respond|change|format|output|print|also|make sure|ensure|remember|don'?t forget|do not forget|be sure|"
+    r"respond|change|format|output|print|make sure|ensure|remember|don'?t forget|do not forget|be sure|"
     r"consider|deploy|adopt|blend|absorb|engage|employ|enlist|elevate|develop|execute|utili[sz]e|implement|"
     r"inject|put|place|attach|tell|say|recommend|suggest|promote|advertise|direct|redirect|send|forward|visit|"
+    r"let your|modify|incorporate|integrate|streamline|enhance|enrich|augment|optimi[sz]e|weave|merge|"
     r"click|share|ask|request|instead|can you|could you|would you|you must|you should|you need|assistant)\b"
 )
 _QUESTION_START = _c(
@@ -477,8 +490,37 @@ _QUESTION_START = _c(
     r"recommend|analy[sz]e|determine|classify|identify|break down|provide|translate|compare|define|calculate|"
     r"convert|outline|discuss|develop|design|plan|evaluate|find|show|teach|elaborate)\b"
 )
+# A line that is a task for an assistant (not something people write to each other in an e-mail).
+_TASK_START = _c(
+    r"^[\W_]{0,4}(?:what (?:is|are|was|were) the|who (?:wrote|is|was|invented|painted)|how (?:do|does|did|can|to) "
+    r"(?:i|you|one)|explain|describe|summari[sz]e|translate|compose|draft|write (?:a|an|me)|generate|"
+    r"analy[sz]e|determine|classify|identify|break down|compare|define|calculate|outline|discuss|elaborate|"
+    r"recommend|suggest|provide (?:a|an|the)|list (?:the|some|all|three|five|ten)|name (?:the|three|five)|"
+    r"give (?:me|a|an)|tell me|help me|can you|could you|is this)\b"
+)
+_REPLY_NOUN = re.compile(r"response|reply|answer|message|output")
+_CODE_SNIPPET = _c(
+    rf"\b(?:following|below|subsequent|given|this|these){S1}(?:(?:code|python|script){S1}(?:snippet|block|"
+    r"excerpt|section|segment|fragment)|snippet|code block|lines? of code)"
+)
+_STOP = frozenset(
+    ["this", "that", "these", "those", "with", "from", "your", "have", "will", "would", "could", "should", "what", "which", "when", "where", "about", "into", "there", "their", "them", "they", "then", "than", "some", "such", "only", "also", "just", "more", "most", "very", "make", "made", "does", "done", "please", "answer", "reply", "response", "message", "email", "mail", "table", "text", "question", "below", "above", "following", "include", "write", "provide", "give", "tell", "explain", "describe", "summary", "summarize", "summarise", "list", "data", "information", "document", "content", "here", "thank", "thanks", "regards", "dear"]
+)
+_CONTENT_WORD = re.compile(r"[^\W\d_]{4,}")
+
+
+def _unrelated(line: str, rest: str) -> bool:
+    """True when the line has 2+ content words and none of them occurs in the rest of the document:
+    an instruction about something else, planted in content it is not about."""
+    words = {w for w in _CONTENT_WORD.findall(line) if w not in _STOP}
+    if len(words) < 2:
+        return False
+    rest_words = set(_CONTENT_WORD.findall(rest))
+    return not (words & rest_words)
+
+
 _FOLLOWING_CODE = _c(
-    rf"\b(?:following|below|subsequent|this|given|above){S1}(?:code|python|script|command)?{S}"
+    rf"\b(?:following|below|subsequent){S1}(?:code|python|script|command)?{S}"
     rf"(?:snippet|block|excerpt|section|segment|fragment|code|lines?|payload){_fill(6)}"
     r"(?:your|the user'?s?)\b"
 )
@@ -506,7 +548,8 @@ def _line_spans(text: str) -> list[tuple[int, int]]:
 
 
 _EMAIL_NEEDLES = ("subject:", "from:", "\nto:", "\ncc:", "date:", "email_from", "content:", "reply-to:", "dear ",
-                  "\nhi ", "hello ", "regards", "sincerely", "unsubscribe", "sent from", "sent:", "@")
+                  "\nhi ", "hello ", "regards", "sincerely", "unsubscribe", "sent from", "sent:", "@", "this email",
+                  "this e-mail", "notifications", "your account")
 _CODE_NEEDLES = ("def ", "class ", "import ", "#include", "public ", "function ", "const ", "return ", "){", ") {",
                  "};", "<?php", "select ", "=>", "();")
 
@@ -522,13 +565,13 @@ def _doc_context(text: str, lines: list[tuple[int, int]]) -> tuple[bool, bool, b
         elif seg.count("\t") >= 2:
             tab_lines += 1
     is_table = pipe_lines >= 3 or tab_lines >= 3
-    email_hits = sum(1 for n in _EMAIL_NEEDLES if n in text)
+    email_hits = sum(1 for n in _EMAIL_NEEDLES if n in text) + int(text.startswith(("hi ", "dear ", "hello ")))
     is_email = email_hits >= 2 or (email_hits >= 1 and len(text) > 400)
     is_code = "```" in text or sum(1 for n in _CODE_NEEDLES if n in text) >= 2
     return is_table, is_email, is_code
 
 
-_SENTENCE = _c(r"[^.!?\n]{1,400}[.!?]?")
+_SENTENCE = _c(r"(?:[^.!?\n]|[.!?](?=[^\s.!?])){1,400}[.!?]?")
 
 
 def _indirect(text: str, hits: list[RuleHit]) -> None:
@@ -536,11 +579,20 @@ def _indirect(text: str, hits: list[RuleHit]) -> None:
         return
     lines = _line_spans(text)
     is_table, is_email, is_code = _doc_context(text, lines)
-    if not (is_table or is_email or is_code):
+    nonempty = sum(1 for a, b in lines if b - a > 2 and text[a:b].strip())
+    is_doc = nonempty >= 3 and len(text) >= 250
+    if not (is_table or is_email or is_code or is_doc):
         return
     flagged: list[tuple[int, int]] = []
+    strict_doc = is_table or is_email or is_code
+    # The first non-empty line of a generic multi-line prompt is where users put their instruction.
+    first_line_end = next((b for a, b in lines if text[a:b].strip()), 0)
     # 1. Sentences that tell the assistant what to put in its reply ("... in your response").
     for m in _ASSISTANT_OUTPUT.finditer(text):
+        if not strict_doc and m.start() < first_line_end:
+            continue
+        if is_code and not (_REPLY_NOUN.search(m.group()) and "your" in m.group()):
+            continue  # "there are two problems with your code": normal in Q&A content
         a = max(text.rfind(".", 0, m.start()), text.rfind("\n", 0, m.start()), text.rfind("?", 0, m.start()),
                 text.rfind("!", 0, m.start()), text.rfind("|", 0, m.start())) + 1
         sm = _SENTENCE.match(text, a)
@@ -550,11 +602,11 @@ def _indirect(text: str, hits: list[RuleHit]) -> None:
         lead = len(sm.group()) - len(sm.group().lstrip())
         edit = _EDIT_VERB.search(sent) is not None
         if edit:
-            score = 0.85
-        elif is_code:
-            score = 0.0  # "there are two problems with your code": normal in Q&A content
-        elif len(sent.split()) <= 30:
+            score = 0.85 if strict_doc else 0.6
+        elif len(sent.split()) <= 30 and strict_doc and m.group().startswith("your"):
             score = 0.55
+        elif len(sent.split()) <= 30:
+            score = 0.4
         else:
             score = 0.0
         if score:
@@ -562,6 +614,11 @@ def _indirect(text: str, hits: list[RuleHit]) -> None:
             hits.append(RuleHit("prompt_injection", "INDIRECT_INJECTION", a + lead, sm.end(), score))
     for m in _FOLLOWING_CODE.finditer(text):
         hits.append(RuleHit("prompt_injection", "INDIRECT_INJECTION", m.start(), m.end(), 0.8))
+    for m in _CODE_SNIPPET.finditer(text):
+        a = text.rfind("\n", 0, m.start()) + 1
+        line = text[a : m.end()]
+        if _EDIT_VERB.search(line.strip()) or _ASSISTANT_OUTPUT.search(line):
+            hits.append(RuleHit("prompt_injection", "INDIRECT_INJECTION", a, m.end(), 0.8))
     # 2. A prose line inside a pipe table.
     if is_table and not is_code:
         kinds = [("pipe" if text[a:b].count("|") >= 2 else ("blank" if not text[a:b].strip() else "prose"))
@@ -576,23 +633,40 @@ def _indirect(text: str, hits: list[RuleHit]) -> None:
                 prev_k = next((kinds[j] for j in range(i - 1, -1, -1) if kinds[j] != "blank"), "none")
                 next_k = next((kinds[j] for j in range(i + 1, len(kinds)) if kinds[j] != "blank"), "none")
                 instr = _QUESTION_START.search(stripped) or _EDIT_VERB.search(stripped)
+                unrelated = _unrelated(stripped, text[:a] + text[b:])
                 if prev_k == "pipe" and next_k == "pipe":
                     score = 0.75
+                elif instr and unrelated:
+                    score = 0.6  # a task before/after the table that is about something else
                 elif instr:
-                    score = 0.6
+                    score = 0.45  # a question about the pasted table is how users ask about it
                 else:
-                    score = 0.4
+                    score = 0.35
                 lead = len(text[a:b]) - len(text[a:b].lstrip())
                 hits.append(RuleHit("prompt_injection", "INDIRECT_INJECTION", a + lead, b, score))
     # 3. In e-mails: a stand-alone instruction line addressed to the reader-assistant.
-    if is_email and not is_code:
-        for a, b in lines:
+    if (is_email or is_doc) and not is_code and not is_table:
+        body = [(a, b) for a, b in lines if text[a:b].strip()]
+        for k, (a, b) in enumerate(body):
+            if k == 0 and not is_email:
+                continue
             stripped = text[a:b].strip()
             if not (8 <= len(stripped) <= 300) or any(a <= x < b for x, _ in flagged):
                 continue
-            if len(stripped.split()) <= 30 and _EDIT_VERB.search(stripped) and stripped.endswith((".", "!", "?")):
-                lead = len(text[a:b]) - len(text[a:b].lstrip())
-                hits.append(RuleHit("prompt_injection", "INDIRECT_INJECTION", a + lead, b, 0.4))
+            if len(stripped.split()) > 30 or not stripped.endswith((".", "!", "?")):
+                continue
+            middle = 0 < k < len(body) - 1
+            unrelated = _unrelated(stripped, text[:a] + text[b:])
+            if _TASK_START.search(stripped):
+                score = 0.55 if (middle or unrelated) else 0.4
+            elif _EDIT_VERB.search(stripped):
+                score = 0.5 if unrelated else 0.4
+            else:
+                continue
+            if not is_email:
+                score = min(score, 0.45)
+            lead = len(text[a:b]) - len(text[a:b].lstrip())
+            hits.append(RuleHit("prompt_injection", "INDIRECT_INJECTION", a + lead, b, score))
 
 
 # --------------------------------------------------------------------------------------------------
@@ -609,6 +683,35 @@ def _weird_token(tok: str) -> bool:
     if n_soup and (has_alpha or n_soup >= 2):
         return True
     return bool(has_alpha and len(tok) > 3 and _CAMEL.search(tok))
+
+
+_SHOUT = re.compile(r"[A-ZÄÖÜ][A-ZÄÖÜ'’]{1,20}(?:[ ,:;!-]{1,3}[A-ZÄÖÜ][A-ZÄÖÜ'’!]{0,20}){3,40}")
+_SHOUT_VERB = re.compile(
+    r"\b(?:ignore|forget|disregard|do not|don't|just|only|output|print|say|write|answer|respond|reply|stop|"
+    r"you are|you must|ignoriere|vergiss|antworte|schreib\w{0,2}|sag|gib|du bist|du musst|nur|oublie|ignora|"
+    r"olvida|responde|di)\b"
+)
+
+
+def shouted_instruction(text: str) -> list[RuleHit]:
+    """An ALL-CAPS run of 4+ words carrying an imperative, embedded in otherwise normal-case text
+    ("How will I be able DO NOT ANSWER THIS JUST OUTPUT ... to drive"); run on the ORIGINAL text."""
+    if sum(1 for c in text[:4000] if c.isupper()) < 12:
+        return []
+    lowers = sum(1 for c in text[:4000] if c.islower())
+    if lowers < 20:
+        return []  # an all-caps message is shouting, not an embedded instruction
+    hits: list[RuleHit] = []
+    for m in _SHOUT.finditer(text):
+        run = m.group().lower()
+        if len(run.split()) < 4:
+            continue
+        v = _SHOUT_VERB.search(run)
+        if v:
+            strong = v.group() in ("ignore", "forget", "disregard", "do not", "don't", "just", "ignoriere", "vergiss",
+                                   "du bist", "you are", "you must", "oublie", "ignora", "olvida")
+            hits.append(RuleHit("prompt_injection", "INSTRUCTION_OVERRIDE", m.start(), m.end(), 0.6 if strong else 0.45))
+    return hits
 
 
 def adversarial_suffix(text: str) -> list[RuleHit]:
@@ -631,7 +734,7 @@ def adversarial_suffix(text: str) -> list[RuleHit]:
             continue
         if _soup_count(line) < 4 or not any(line.count(o) != line.count(c) for o, c in _BRACKETS):
             continue
-        masked = _BACKTICKED.sub(lambda m: " " * len(m.group()), line)
+        masked = _BACKTICKED.sub(_mask_code_span, line)
         toks = [(m.start(), m.end()) for m in _TOKEN.finditer(masked)]
         if len(toks) < 8:
             continue
@@ -666,6 +769,12 @@ def _soup_count(line: str) -> int:
 
 _SOUP_RE = re.compile(r"[{}\[\]()<>`\\$|^~*=_;@#%&]")
 _BACKTICKED = re.compile(r"`[^`\n]{1,200}`")
+
+
+def _mask_code_span(m: re.Match[str]) -> str:
+    span = m.group()
+    balanced = all(span.count(o) == span.count(c) for o, c in _BRACKETS)
+    return " " * len(span) if balanced else span
 
 
 # --------------------------------------------------------------------------------------------------
@@ -718,13 +827,13 @@ def scan(text: str, *, direction: str = "input") -> list[RuleHit]:
     # Persona jailbreak: noisy-OR over distinct signals; strong persona markers block alone.
     persona_spans: list[tuple[int, int, float]] = []
     for pat in _PERSONA_STRONG:
-        m = pat.search(text)
-        if m:
-            persona_spans.append((m.start(), m.end(), 0.85))
+        ms = pat.search(text)
+        if ms:
+            persona_spans.append((ms.start(), ms.end(), 0.85))
     for pat, w in _PERSONA_WEAK:
-        m = pat.search(text)
-        if m:
-            persona_spans.append((m.start(), m.end(), w))
+        mw = pat.search(text)
+        if mw:
+            persona_spans.append((mw.start(), mw.end(), w))
     if persona_spans:
         miss = 1.0
         for _, _, w in persona_spans:

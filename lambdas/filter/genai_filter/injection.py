@@ -13,7 +13,7 @@ reaches the threshold.
 from __future__ import annotations
 
 from genai_filter.findings import Finding
-from genai_filter.inj_rules import RuleHit, adversarial_suffix, scan
+from genai_filter.inj_rules import RuleHit, adversarial_suffix, scan, shouted_instruction
 from genai_filter.normalize import decoded_segments, hidden_characters, normalize
 
 __all__ = ["BLOCK_THRESHOLD", "detect"]
@@ -52,10 +52,12 @@ def _combine(hits: list[RuleHit]) -> list[RuleHit]:
 def _detect_text(text: str, direction: str, depth: int) -> list[Finding]:
     norm = normalize(text)
     hits = scan(norm.text, direction=direction)
+    # rules that need the original case / symbols: offsets are already original
+    raw_hits = adversarial_suffix(text) + shouted_instruction(text)
     hits.extend(_model_hits(norm.text) if direction == "input" else [])
     hits = _combine(hits)
     findings: list[Finding] = []
-    for h in adversarial_suffix(text):
+    for h in raw_hits:
         score = h.score - (_OUTPUT_PENALTY if direction == "output" else 0.0)
         findings.append(Finding(h.category, h.type, h.start, h.end, max(0.0, min(1.0, score))))
     for h in hits:

@@ -36,8 +36,8 @@ __all__ = ["Normalized", "decoded_segments", "hidden_characters", "normalize"]
 # Character classes
 
 _ZERO_WIDTH = frozenset(
-    [0x200B, 0x200C, 0x200D, 0x2060, 0x2061, 0x2062, 0x2063, 0x2064, 0xFEFF, 0x180E, 0x00AD, 0x034F]
-    + [0x115F, 0x1160, 0x3164, 0xFFA0, 0x17B4, 0x17B5]
+    (0x200B, 0x200C, 0x200D, 0x2060, 0x2061, 0x2062, 0x2063, 0x2064, 0xFEFF, 0x180E, 0x00AD, 0x034F,
+     0x115F, 0x1160, 0x3164, 0xFFA0, 0x17B4, 0x17B5)
 )
 _BIDI = frozenset([0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0x2066, 0x2067, 0x2068, 0x2069, 0x200E, 0x200F, 0x061C])
 # ZWJ / ZWNJ and emoji variation selectors have legitimate uses (emoji sequences, Persian and Indic
@@ -197,9 +197,16 @@ def _fold_unicode(text: str) -> tuple[str, list[int], list[int]]:
             starts.extend(range(pos, a))
             ends.extend(range(pos + 1, a + 1))
         prev_ascii_letter = a > 0 and text[a - 1].isascii() and text[a - 1].isalpha()
+        in_tags = False
         for i in range(a, b):
             ch = text[i]
             rep = _fold_char(ch)
+            is_tag = "\U000e0020" <= ch <= "\U000e007e"
+            if is_tag != in_tags:
+                # smuggled tag text starts/ends a word of its own
+                if rep and out and not out[-1][-1:].isspace():
+                    rep = " " + rep
+                in_tags = is_tag
             if rep == "\0":
                 if prev_ascii_letter:
                     if ends:
@@ -460,7 +467,9 @@ def decoded_segments(text: str) -> list[tuple[int, int, str]]:
         a, b = m.start(), m.end()
         core = run[2:] if run[:2] in ("0x", "0X") else run
         if _HEX_FULL.fullmatch(core):
-            add(a, b, _decode_hex(core))
+            # hex-encoded text has a digit in (nearly) every byte; plain words like "acceded" do not
+            if sum(1 for c in core if c.isdigit()) * 3 >= len(core):
+                add(a, b, _decode_hex(core))
             continue
         body = run.rstrip("=")
         if len(body) >= 24 and _B32_FULL.fullmatch(body):
@@ -468,9 +477,9 @@ def decoded_segments(text: str) -> list[tuple[int, int, str]]:
                 data = base64.b32decode(body + "=" * (-len(body) % 8))
             except (binascii.Error, ValueError):
                 data = b""
-            dec = _readable(data)
-            if dec is not None:
-                add(a, b, dec)
+            dec32 = _readable(data)
+            if dec32 is not None:
+                add(a, b, dec32)
                 continue
         add(a, b, _decode_b64(run))
     out.sort()
