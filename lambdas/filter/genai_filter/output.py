@@ -10,8 +10,8 @@ from genai_filter.findings import Finding
 
 CATEGORY = "exfiltration"
 
-_MD_IMAGE = re.compile(r"!\[[^\]\n]{0,1000}\]\([ \t]{0,3}<?([^\s)>]{1,4096})")
-_MD_LINK = re.compile(r"(?<!!)\[[^\]\n]{0,1000}\]\([ \t]{0,3}<?([^\s)>]{1,4096})")
+# anchored on the literal "](" so that nested brackets in the link text cannot hide the URL
+_MD_TARGET = re.compile(r"\]\([ \t]{0,3}<?([^\s)>]{1,4096})")
 _MD_REF = re.compile(r"^[ \t]{0,3}\[[^\]\n]{1,200}\]:[ \t]{0,3}<?([^\s>]{1,4096})", re.MULTILINE)
 _HTML_IMG = re.compile(r"""<img\b[^>]{0,2000}?\bsrc[ \t]{0,3}=[ \t]{0,3}["']?([^"'\s>]{1,4096})""", re.IGNORECASE)
 _HTML_LINK = re.compile(r"""<a\b[^>]{0,2000}?\bhref[ \t]{0,3}=[ \t]{0,3}["']?([^"'\s>]{1,4096})""", re.IGNORECASE)
@@ -56,21 +56,43 @@ def exfiltration(text: str, allowed_hosts: Sequence[str]) -> list[Finding]:
     if "](" not in text and "]:" not in text and "<" not in text:
         return []
     found: list[Finding] = []
-    for kind, pattern in (
-        ("EXFIL_IMAGE", _MD_IMAGE),
-        ("EXFIL_LINK", _MD_LINK),
-        ("EXFIL_LINK", _MD_REF),
-        ("EXFIL_IMAGE", _HTML_IMG),
-        ("EXFIL_LINK", _HTML_LINK),
-    ):
+    floor = 0
+    for m in _MD_TARGET.finditer(text):
+        opener = _opening_bracket(text, m.start(), max(floor, m.start() - 1000))
+        floor = m.end()  # link texts do not span an earlier link target: keeps the total scan linear
+        if opener < 0:
+            continue
+        image = opener > 0 and text[opener - 1] == "!"
+        start = opener - 1 if image else opener
+        _check(found, "EXFIL_IMAGE" if image else "EXFIL_LINK", start, m.end(), m.group(1), allowed_hosts)
+    for kind, pattern in (("EXFIL_LINK", _MD_REF), ("EXFIL_IMAGE", _HTML_IMG), ("EXFIL_LINK", _HTML_LINK)):
         for m in pattern.finditer(text):
-            url = m.group(1)
-            host = _host(url)
-            if host is None or (host and host_allowed(host, allowed_hosts)):
-                continue
-            if not host or carries_data(url):
-                found.append(Finding(CATEGORY, kind, m.start(), m.end(), 0.9 if kind == "EXFIL_IMAGE" else 0.8))
+            _check(found, kind, m.start(), m.end(), m.group(1), allowed_hosts)
     return found
+
+
+def _opening_bracket(text: str, close: int, floor: int) -> int:
+    """Index of the "[" matching the "]" at `close`, looking back no further than `floor`; -1 if none."""
+    depth = 0
+    for j in range(close - 1, floor - 1, -1):
+        ch = text[j]
+        if ch == "]":
+            depth += 1
+        elif ch == "[":
+            if depth == 0:
+                return j
+            depth -= 1
+        elif ch == "\n" and j > 0 and text[j - 1] == "\n":
+            return -1  # a blank line ends the paragraph
+    return -1
+
+
+def _check(found: list[Finding], kind: str, start: int, end: int, url: str, allowed_hosts: Sequence[str]) -> None:
+    host = _host(url)
+    if host is None or (host and host_allowed(host, allowed_hosts)):
+        return
+    if not host or carries_data(url):
+        found.append(Finding(CATEGORY, kind, start, end, 0.9 if kind == "EXFIL_IMAGE" else 0.8))
 
 
 def _compact(text: str) -> tuple[str, list[int]]:

@@ -7,6 +7,7 @@ the fiddly part (checksums, structure, context) is done in Python on the candida
 
 from __future__ import annotations
 
+import bisect
 import ipaddress
 import re
 from collections.abc import Iterator
@@ -289,13 +290,19 @@ _PRIORITY = {
 
 
 def resolve_overlaps(findings: list[Finding], priority: dict[str, int], default: int = 99) -> list[Finding]:
-    """Keep the higher-priority (then longer) finding of any overlapping pair."""
+    """Keep the higher-priority (then longer) finding of any overlapping pair. O(k log k) plus list inserts."""
     ranked = sorted(findings, key=lambda f: (priority.get(f.type, default), -(f.end - f.start), f.start))
+    starts: list[int] = []  # kept findings never overlap, so sorting by start also sorts by end
     kept: list[Finding] = []
     for f in ranked:
-        if all(f.end <= k.start or f.start >= k.end for k in kept):
-            kept.append(f)
-    return sorted(kept, key=lambda f: (f.start, f.end))
+        i = bisect.bisect_right(starts, f.start)
+        if i > 0 and kept[i - 1].end > f.start:
+            continue
+        if i < len(kept) and kept[i].start < f.end:
+            continue
+        starts.insert(i, f.start)
+        kept.insert(i, f)
+    return kept
 
 
 _DIGIT = re.compile(r"\d")

@@ -62,7 +62,7 @@ _KEYWORD = re.compile(
     r"client[_\-]?secret|private[_\-]?key|credentials?|bearer)"
 )
 _ASSIGN = re.compile(
-    r"""[A-Za-z0-9_.\-]{0,30}["']?[ \t]{0,3}(?:[:=]|=>|:=)[ \t]{0,3}(["'`]?)([^\s"'`,;<>(){}\[\]]{6,256})"""
+    r"""[A-Za-z0-9_.\-]{0,30}["']?[ \t]{0,3}(?:[:=]|=>|:=)[ \t]{0,3}(["'`]?)([^\s"'`,;<>(){}\[\]=]{6,256}={0,2})"""
 )
 _BEARER = re.compile(r"(?i)\bbearer[ \t]{1,3}([A-Za-z0-9._~+/\-]{16,2048}=*)")
 _PLACEHOLDER = re.compile(

