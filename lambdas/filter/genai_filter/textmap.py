@@ -27,29 +27,46 @@ class Folded:
         if self.positions is None:
             return start, end
         if start >= end:
-            return self.positions[start] if start < len(self.positions) else self.original_length, (
-                self.positions[start] if start < len(self.positions) else self.original_length
-            )
+            pos = self.positions[start] if start < len(self.positions) else self.original_length
+            return pos, pos
         return self.positions[start], self.positions[end - 1] + 1
+
+
+def _fold_char(ch: str) -> str:
+    if ch in _SPACES:
+        return " "
+    if unicodedata.category(ch) == "Cf":
+        return ""
+    folded = unicodedata.normalize("NFKC", ch)
+    return folded if len(folded) == 1 else ch
+
+
+class _FoldTable(dict[int, str]):
+    """A `str.translate` table that computes and caches each code point's folding on first use."""
+
+    def __missing__(self, key: int) -> str:
+        value = _fold_char(chr(key))
+        self[key] = value
+        return value
+
+
+_TABLE = _FoldTable({i: chr(i) for i in range(128)})
 
 
 def fold(text: str) -> Folded:
     if text.isascii():
         return Folded(text, None, len(text))
+    if len(_TABLE) > 200_000:  # bound the cache against inputs cycling through every code point
+        _TABLE.clear()
+        _TABLE.update({i: chr(i) for i in range(128)})
+    folded = text.translate(_TABLE)
+    if len(folded) == len(text):
+        return Folded(folded, None, len(text))  # one-to-one: offsets are unchanged
     out: list[str] = []
     positions: list[int] = []
     for i, ch in enumerate(text):
-        if ch.isascii():
-            out.append(ch)
+        rep = _TABLE[ord(ch)]
+        if rep:
+            out.append(rep)
             positions.append(i)
-            continue
-        if ch in _SPACES:
-            out.append(" ")
-            positions.append(i)
-            continue
-        if unicodedata.category(ch) == "Cf":
-            continue
-        folded = unicodedata.normalize("NFKC", ch)
-        out.append(folded if len(folded) == 1 else ch)
-        positions.append(i)
     return Folded("".join(out), positions, len(text))
