@@ -1,0 +1,268 @@
+"""An EKS control plane built from `aws.eks.Cluster` with the platform's controls on by default."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+import pulumi_kubernetes as k8s
+
+from components.grants import Grant, policy_document
+from components.kms import EncryptionKey, EncryptionKeyArgs
+from components.log_group import EncryptedLogGroup, LogGroupArgs, logs_key_use
+
+CONTROL_PLANE_LOG_TYPES = ("api", "audit", "authenticator", "controllerManager", "scheduler")
+# Installed with the control plane, before any node joins (nodes need the CNI to become Ready).
+EARLY_ADDONS = ("vpc-cni", "kube-proxy", "eks-pod-identity-agent")
+# Needs schedulable nodes to become healthy: install after the node groups.
+LATE_ADDONS = ("coredns",)
+ADDON_CONFIGURATION: dict[str, dict[str, Any]] = {
+    # The VPC CNI's network policy agent enforces Kubernetes NetworkPolicies.
+    "vpc-cni": {"enableNetworkPolicy": "true"},
+}
+
+
+def cluster_log_group_name(cluster_name: str) -> str:
+    """EKS writes control-plane logs to exactly this log group."""
+    return f"/aws/eks/{cluster_name}/cluster"
+
+
+def kubeconfig(cluster_name: str, endpoint: str, ca_data: str, region: str) -> str:
+    """A kubeconfig (JSON) that authenticates with `aws eks get-token`; holds no credentials."""
+    return json.dumps(
+        {
+            "apiVersion": "v1",
+            "kind": "Config",
+            "clusters": [
+                {"name": cluster_name, "cluster": {"server": endpoint, "certificate-authority-data": ca_data}}
+            ],
+            "contexts": [{"name": cluster_name, "context": {"cluster": cluster_name, "user": cluster_name}}],
+            "current-context": cluster_name,
+            "users": [
+                {
+                    "name": cluster_name,
+                    "user": {
+                        "exec": {
+                            "apiVersion": "client.authentication.k8s.io/v1beta1",
+                            "command": "aws",
+                            "args": ["eks", "get-token", "--cluster-name", cluster_name, "--region", region],
+                            "interactiveMode": "Never",
+                        }
+                    },
+                }
+            ],
+        },
+        sort_keys=True,
+    )
+
+
+@dataclass
+class EksClusterArgs:
+    cluster_name: str
+    """Explicit (`<prefix>-cluster`): the control-plane log group name derives from it."""
+    version: str
+    subnet_ids: Sequence[pulumi.Input[str]]
+    """Private subnets for the control plane's ENIs."""
+    endpoint_public_access_cidrs: Sequence[str]
+    """Empty: no public endpoint at all. Never 0.0.0.0/0 (settings refuse it)."""
+    admin_role_arn: str | None
+    addon_versions: Mapping[str, str]
+    log_retention_days: int
+    region: str
+    account_id: pulumi.Input[str]
+    partition: pulumi.Input[str]
+    key_deletion_window_days: int
+    deletion_protection: bool = False
+    tags: dict[str, str] = field(default_factory=dict)
+
+
+class EksCluster(pulumi.ComponentResource):
+    """The control plane:
+
+    - private API endpoint; a public one only for the listed CIDRs (none at all when the list is empty);
+    - Kubernetes secrets envelope-encrypted with a dedicated CMK;
+    - all five control-plane log types, to `/aws/eks/<name>/cluster` (CMK, retention);
+    - access entries only (authentication mode API), no implicit admin for the creator; the named
+      admin role gets an access entry with AmazonEKSClusterAdminPolicy;
+    - managed addons pinned to settings: vpc-cni (network policy on), kube-proxy, the pod identity
+      agent, and (through `install_late_addons`, after nodes exist) coredns.
+    Workload IAM uses EKS Pod Identity (the agent addon), so no OIDC provider is created.
+    """
+
+    cluster: aws.eks.Cluster
+    name: pulumi.Output[str]
+    endpoint: pulumi.Output[str]
+    certificate_authority: pulumi.Output[str]
+    cluster_security_group_id: pulumi.Output[str]
+    secrets_key: EncryptionKey
+    log_group: EncryptedLogGroup
+    k8s_provider: k8s.Provider
+    kubeconfig: pulumi.Output[str]
+    addons: dict[str, aws.eks.Addon]
+
+    def __init__(self, name: str, args: EksClusterArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("genai:compute:EksCluster", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        self._args = args
+        self._component_name = name
+        log_group_name = cluster_log_group_name(args.cluster_name)
+
+        self.secrets_key = EncryptionKey(
+            f"{name}-secrets",
+            EncryptionKeyArgs(
+                description=f"Envelope encryption of Kubernetes secrets in {args.cluster_name}",
+                account_id=args.account_id,
+                partition=args.partition,
+                deletion_window_days=args.key_deletion_window_days,
+            ),
+            opts=child,
+        )
+        logs_key = EncryptionKey(
+            f"{name}-logs",
+            EncryptionKeyArgs(
+                description=f"Control-plane logs of {args.cluster_name}",
+                account_id=args.account_id,
+                partition=args.partition,
+                deletion_window_days=args.key_deletion_window_days,
+                services=[logs_key_use(args.region, args.partition, args.account_id, log_group_name)],
+            ),
+            opts=child,
+        )
+        # Created before the cluster, so EKS never creates it unencrypted and without retention.
+        self.log_group = EncryptedLogGroup(
+            f"{name}-logs",
+            LogGroupArgs(
+                log_group_name=log_group_name,
+                retention_days=args.log_retention_days,
+                key=logs_key,
+                classification="confidential",
+            ),
+            opts=child,
+        )
+
+        role = aws.iam.Role(
+            f"{name}-role",
+            # EKS's documented trust policy; no aws:SourceAccount condition (EKS does not send it).
+            assume_role_policy=policy_document(
+                [
+                    Grant(
+                        sid="TrustedServices",
+                        actions=["sts:AssumeRole", "sts:TagSession"],
+                        principals={"Service": ["eks.amazonaws.com"]},
+                    )
+                ]
+            ),
+            description=f"EKS control plane of {args.cluster_name}",
+            opts=child,
+        )
+        cluster_policy = aws.iam.RolePolicyAttachment(
+            f"{name}-cluster-policy",
+            role=role.name,
+            policy_arn=pulumi.Output.format("arn:{0}:iam::aws:policy/AmazonEKSClusterPolicy", args.partition),
+            opts=child,
+        )
+        secrets_access = aws.iam.RolePolicy(
+            f"{name}-secrets-key",
+            role=role.id,
+            policy=policy_document(
+                [
+                    Grant(
+                        sid="SecretsEnvelopeEncryption",
+                        actions=["kms:Encrypt", "kms:Decrypt", "kms:DescribeKey", "kms:ListGrants", "kms:CreateGrant"],
+                        resources=[self.secrets_key.arn],
+                    )
+                ]
+            ),
+            opts=child,
+        )
+
+        public = bool(args.endpoint_public_access_cidrs)
+        vpc_config: aws.eks.ClusterVpcConfigArgsDict = {
+            "subnet_ids": list(args.subnet_ids),
+            "endpoint_private_access": True,
+            "endpoint_public_access": public,
+        }
+        if public:
+            vpc_config["public_access_cidrs"] = list(args.endpoint_public_access_cidrs)
+        self.cluster = aws.eks.Cluster(
+            f"{name}-cluster",
+            name=args.cluster_name,
+            version=args.version,
+            role_arn=role.arn,
+            vpc_config=vpc_config,
+            encryption_config={"resources": ["secrets"], "provider": {"key_arn": self.secrets_key.arn}},
+            enabled_cluster_log_types=list(CONTROL_PLANE_LOG_TYPES),
+            access_config={"authentication_mode": "API", "bootstrap_cluster_creator_admin_permissions": False},
+            # The platform installs the networking addons as pinned, managed addons instead.
+            bootstrap_self_managed_addons=False,
+            deletion_protection=args.deletion_protection,
+            tags={**args.tags, "DataClassification": "confidential"},
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[self.log_group, cluster_policy, secrets_access]),
+        )
+        self.name = self.cluster.name
+        self.endpoint = self.cluster.endpoint
+        self.certificate_authority = self.cluster.certificate_authority.apply(lambda ca: ca.data or "")
+        self.cluster_security_group_id = self.cluster.vpc_config.apply(lambda v: v.cluster_security_group_id or "")
+
+        if args.admin_role_arn:
+            entry = aws.eks.AccessEntry(
+                f"{name}-admin",
+                cluster_name=self.cluster.name,
+                principal_arn=args.admin_role_arn,
+                type="STANDARD",
+                opts=child,
+            )
+            aws.eks.AccessPolicyAssociation(
+                f"{name}-admin-policy",
+                cluster_name=self.cluster.name,
+                principal_arn=entry.principal_arn,
+                policy_arn=pulumi.Output.format(
+                    "arn:{0}:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy", args.partition
+                ),
+                access_scope={"type": "cluster"},
+                opts=child,
+            )
+
+        self.addons = {}
+        for addon in EARLY_ADDONS:
+            self._addon(name, addon, [])
+
+        self.kubeconfig = pulumi.Output.all(self.cluster.name, self.endpoint, self.certificate_authority).apply(
+            lambda parts: kubeconfig(parts[0], parts[1], parts[2], args.region)
+        )
+        self.k8s_provider = k8s.Provider(
+            f"{name}-k8s",
+            kubeconfig=self.kubeconfig,
+            enable_server_side_apply=True,
+            opts=child,
+        )
+        self.register_outputs(
+            {
+                "name": self.cluster.name,
+                "endpoint": self.endpoint,
+                "clusterSecurityGroupId": self.cluster_security_group_id,
+                "logGroup": self.log_group.name,
+            }
+        )
+
+    def install_late_addons(self, after: Sequence[pulumi.Resource]) -> None:
+        """Install the addons that need running nodes (coredns), once `after` (node groups) exist."""
+        for addon in LATE_ADDONS:
+            self._addon(self._component_name, addon, after)
+
+    def _addon(self, name: str, addon: str, depends_on: Sequence[pulumi.Resource]) -> None:
+        configuration = ADDON_CONFIGURATION.get(addon)
+        self.addons[addon] = aws.eks.Addon(
+            f"{name}-{addon}",
+            cluster_name=self.cluster.name,
+            addon_name=addon,
+            addon_version=self._args.addon_versions[addon],
+            configuration_values=json.dumps(configuration, sort_keys=True) if configuration else None,
+            resolve_conflicts_on_create="OVERWRITE",
+            resolve_conflicts_on_update="OVERWRITE",
+            opts=pulumi.ResourceOptions(parent=self, depends_on=list(depends_on)),
+        )
