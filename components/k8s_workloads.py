@@ -1,0 +1,218 @@
+"""GPU workloads: the NVIDIA device plugin DaemonSet and the inference model server."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import pulumi
+import pulumi_kubernetes as k8s
+
+from components.node_group import GPU_LABELS, GPU_TAINT
+
+GPU_RESOURCE = "nvidia.com/gpu"
+GPU_NODE_SELECTOR = {"nvidia.com/gpu.present": GPU_LABELS["nvidia.com/gpu.present"]}
+GPU_TOLERATION: k8s.core.v1.TolerationArgsDict = {
+    "key": GPU_TAINT["key"],
+    "operator": "Exists",
+    "effect": "NoSchedule",
+}
+RUNTIME_DEFAULT_SECCOMP: k8s.core.v1.SeccompProfileArgsDict = {"type": "RuntimeDefault"}
+DEVICE_PLUGIN_DIR = "/var/lib/kubelet/device-plugins"
+
+
+@dataclass
+class DevicePluginArgs:
+    namespace: pulumi.Input[str]
+    """A namespace labelled `privileged` (see `k8s_baseline.DEVICE_PLUGIN_NAMESPACE`)."""
+    image: str
+    """Pinned by digest (settings refuse anything else)."""
+
+
+class NvidiaDevicePlugin(pulumi.ComponentResource):
+    """The NVIDIA device plugin, which advertises `nvidia.com/gpu` on GPU nodes.
+
+    Why its namespace is `privileged`: the plugin registers with the kubelet through a Unix socket in
+    the host directory `/var/lib/kubelet/device-plugins` (a hostPath volume) and must run as root to
+    create that socket. Both are forbidden by the `baseline` and `restricted` Pod Security levels.
+    Everything else is locked down: no privilege escalation, all capabilities dropped, a read-only
+    root filesystem, RuntimeDefault seccomp, no host network/PID/IPC, no API token, and it schedules
+    only onto GPU nodes (tolerating their taint). Bottlerocket NVIDIA AMIs ship their own plugin; this
+    one is for AL2023 NVIDIA nodes, where it is required.
+    """
+
+    daemon_set: k8s.apps.v1.DaemonSet
+
+    def __init__(self, name: str, args: DevicePluginArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("genai:kubernetes:NvidiaDevicePlugin", name, None, opts)
+        labels = {"app.kubernetes.io/name": "nvidia-device-plugin"}
+        self.daemon_set = k8s.apps.v1.DaemonSet(
+            f"{name}-ds",
+            metadata={"name": "nvidia-device-plugin", "namespace": args.namespace, "labels": labels},
+            spec={
+                "selector": {"match_labels": labels},
+                "update_strategy": {"type": "RollingUpdate"},
+                "template": {
+                    "metadata": {"labels": labels},
+                    "spec": {
+                        "priority_class_name": "system-node-critical",
+                        "automount_service_account_token": False,
+                        "node_selector": GPU_NODE_SELECTOR,
+                        "tolerations": [GPU_TOLERATION, {"key": "CriticalAddonsOnly", "operator": "Exists"}],
+                        "security_context": {"seccomp_profile": RUNTIME_DEFAULT_SECCOMP},
+                        "containers": [
+                            {
+                                "name": "nvidia-device-plugin",
+                                "image": args.image,
+                                "env": [{"name": "FAIL_ON_INIT_ERROR", "value": "false"}],
+                                "security_context": {
+                                    "allow_privilege_escalation": False,
+                                    "privileged": False,
+                                    "read_only_root_filesystem": True,
+                                    "capabilities": {"drop": ["ALL"]},
+                                    "seccomp_profile": RUNTIME_DEFAULT_SECCOMP,
+                                },
+                                "resources": {
+                                    "requests": {"cpu": "50m", "memory": "64Mi"},
+                                    "limits": {"cpu": "200m", "memory": "128Mi"},
+                                },
+                                "volume_mounts": [{"name": "device-plugin", "mount_path": DEVICE_PLUGIN_DIR}],
+                            }
+                        ],
+                        "volumes": [
+                            {
+                                "name": "device-plugin",
+                                "host_path": {"path": DEVICE_PLUGIN_DIR, "type": "Directory"},
+                            }
+                        ],
+                    },
+                },
+            },
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        self.register_outputs({})
+
+
+@dataclass
+class InferenceServiceArgs:
+    namespace: pulumi.Input[str]
+    service_account: pulumi.Input[str]
+    image: pulumi.Input[str]
+    """`<ECR repositoryUrl>@sha256:<digest>`."""
+    port: int
+    replicas: int
+    load_balancer_subnet_ids: Sequence[pulumi.Input[str]]
+    """Where the internal NLB lives: the Lambda subnets, next to its only caller."""
+    load_balancer_source_cidrs: Sequence[str]
+    """The filter Lambda's subnets; the NLB's security group admits only these."""
+    name: str = "model-server"
+    cpu: str = "2"
+    memory: str = "8Gi"
+    cpu_limit: str = "4"
+    memory_limit: str = "16Gi"
+    labels: dict[str, str] = field(default_factory=dict)
+
+
+class InferenceService(pulumi.ComponentResource):
+    """The model server Deployment and its Service, meeting the `restricted` Pod Security profile:
+    non-root (UID 10001), read-only root filesystem (writable emptyDir at /tmp only), no privilege
+    escalation, all capabilities dropped, RuntimeDefault seccomp, requests and limits including one
+    GPU, the GPU toleration and node selector, and a digest-pinned image from the platform's ECR.
+
+    The Service is an internal NLB (AWS Load Balancer Controller annotations) in the Lambda subnets
+    with IP targets and client IP preservation, so the namespace's NetworkPolicy, which admits only
+    the Lambda subnets, sees the callers' addresses.
+    """
+
+    deployment: k8s.apps.v1.Deployment
+    service: k8s.core.v1.Service
+    url: pulumi.Output[str]
+
+    def __init__(self, name: str, args: InferenceServiceArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("genai:kubernetes:InferenceService", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        labels = {"app.kubernetes.io/name": args.name, **args.labels}
+        self.deployment = k8s.apps.v1.Deployment(
+            f"{name}-deployment",
+            metadata={"name": args.name, "namespace": args.namespace, "labels": labels},
+            spec={
+                "replicas": args.replicas,
+                "selector": {"match_labels": labels},
+                "template": {
+                    "metadata": {"labels": labels},
+                    "spec": {
+                        "service_account_name": args.service_account,
+                        "automount_service_account_token": False,
+                        "security_context": {
+                            "run_as_non_root": True,
+                            "run_as_user": 10001,
+                            "run_as_group": 10001,
+                            "fs_group": 10001,
+                            "seccomp_profile": RUNTIME_DEFAULT_SECCOMP,
+                        },
+                        "node_selector": GPU_NODE_SELECTOR,
+                        "tolerations": [GPU_TOLERATION],
+                        "topology_spread_constraints": [
+                            {
+                                "max_skew": 1,
+                                "topology_key": "topology.kubernetes.io/zone",
+                                "when_unsatisfiable": "ScheduleAnyway",
+                                "label_selector": {"match_labels": labels},
+                            }
+                        ],
+                        "containers": [
+                            {
+                                "name": args.name,
+                                "image": args.image,
+                                "ports": [{"name": "http", "container_port": args.port, "protocol": "TCP"}],
+                                "env": [{"name": "PORT", "value": str(args.port)}],
+                                "security_context": {
+                                    "run_as_non_root": True,
+                                    "allow_privilege_escalation": False,
+                                    "privileged": False,
+                                    "read_only_root_filesystem": True,
+                                    "capabilities": {"drop": ["ALL"]},
+                                    "seccomp_profile": RUNTIME_DEFAULT_SECCOMP,
+                                },
+                                "resources": {
+                                    "requests": {"cpu": args.cpu, "memory": args.memory, GPU_RESOURCE: "1"},
+                                    "limits": {"cpu": args.cpu_limit, "memory": args.memory_limit, GPU_RESOURCE: "1"},
+                                },
+                                "volume_mounts": [{"name": "tmp", "mount_path": "/tmp"}],  # noqa: S108 (an emptyDir mount)
+                            }
+                        ],
+                        "volumes": [{"name": "tmp", "empty_dir": {"size_limit": "1Gi"}}],
+                    },
+                },
+            },
+            opts=child,
+        )
+        subnets = pulumi.Output.all(*args.load_balancer_subnet_ids).apply(",".join)
+        self.service = k8s.core.v1.Service(
+            f"{name}-service",
+            metadata={
+                "name": args.name,
+                "namespace": args.namespace,
+                "labels": labels,
+                "annotations": {
+                    "service.beta.kubernetes.io/aws-load-balancer-type": "external",
+                    "service.beta.kubernetes.io/aws-load-balancer-scheme": "internal",
+                    "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip",
+                    "service.beta.kubernetes.io/aws-load-balancer-subnets": subnets,
+                    "service.beta.kubernetes.io/aws-load-balancer-target-group-attributes": (
+                        "preserve_client_ip.enabled=true"
+                    ),
+                },
+            },
+            spec={
+                "type": "LoadBalancer",
+                # IP targets need no node ports (and the namespace quota allows none).
+                "allocate_load_balancer_node_ports": False,
+                "selector": labels,
+                "ports": [{"name": "http", "port": args.port, "target_port": "http", "protocol": "TCP"}],
+                "load_balancer_source_ranges": list(args.load_balancer_source_cidrs),
+            },
+            opts=child,
+        )
+        self.url = pulumi.Output.format("http://{0}.{1}.svc.cluster.local:{2}", args.name, args.namespace, args.port)
+        self.register_outputs({"url": self.url})
