@@ -77,7 +77,8 @@ class PlatformMocks(pulumi.runtime.Mocks):
             service, path = service_path
             state["arn"] = self.arn(service, path.format(name=physical, id=rid, region=self.region))
         self._specialise(typ, args.name, physical, rid, inputs, state)
-        return rid if typ not in ("aws:s3/bucket:Bucket",) else state["bucket"], state
+        # The id the engine sees is the first element: vpc-…, subnet-…, sg-… for EC2 types.
+        return (state["bucket"] if typ == "aws:s3/bucket:Bucket" else str(state["id"])), state
 
     def _specialise(
         self, typ: str, logical: str, physical: str, rid: str, inputs: dict[str, Any], state: dict[str, Any]
@@ -142,6 +143,16 @@ class PlatformMocks(pulumi.runtime.Mocks):
                 defaultRouteTableId=f"rtb-{rid}",
                 mainRouteTableId=f"rtb-{rid}",
             )
+        elif typ == "aws:ec2/vpcEndpoint:VpcEndpoint":
+            state["id"] = f"vpce-{rid}"
+            service = str(inputs.get("serviceName", ""))
+            if inputs.get("vpcEndpointType") == "Gateway":
+                # The service's published prefix list (S3 in eu-west-1, for example).
+                state.update(prefixListId=f"pl-{rid[:8]}", cidrBlocks=list(_GATEWAY_CIDRS))
+            else:
+                state["dnsEntries"] = [
+                    {"dnsName": f"vpce-{rid}.{service.rsplit('.', 1)[-1]}.{self.region}.vpce.amazonaws.com"}
+                ]
         elif typ.startswith("aws:ec2/") and typ.rsplit(":", maxsplit=1)[-1] in _EC2_PREFIXES:
             state["id"] = f"{_EC2_PREFIXES[typ.rsplit(':', maxsplit=1)[-1]]}-{rid}"
         elif typ == "aws:ec2/launchTemplate:LaunchTemplate":
@@ -237,6 +248,7 @@ _NAMED_TYPES = {
     "aws:ec2/securityGroup:SecurityGroup",
     "aws:eks/nodeGroup:NodeGroup",
 }
+_GATEWAY_CIDRS = ("3.5.64.0/21", "3.5.72.0/23", "52.92.0.0/17", "52.218.0.0/17")
 _EC2_PREFIXES = {
     "Subnet": "subnet",
     "SecurityGroup": "sg",
