@@ -4,14 +4,30 @@ from __future__ import annotations
 
 import pulumi
 
+from stacks.compute import build_compute
 from stacks.context import create_context
 from stacks.data import build_data
+from stacks.edge import build_edge
+from stacks.operations import build_operations
 from stacks.settings import PlatformSettings
 
 
 def build_platform(settings: PlatformSettings) -> None:
     ctx = create_context(settings)
     data = build_data(ctx)
+    compute = build_compute(ctx, data)
+    edge = build_edge(ctx, data, compute)
+    operations = build_operations(ctx, data, edge)
     pulumi.export("environment", settings.environment)
     pulumi.export("dataLakeBuckets", {purpose: b.name for purpose, b in data.lake.buckets.items()})
     pulumi.export("pipelineRoles", {stage: r.arn for stage, r in data.roles.items()})
+    pulumi.export("vpcId", compute.vpc_id)
+    pulumi.export("clusterName", compute.cluster_name)
+    pulumi.export("nodeRoles", compute.node_role_arns)
+    pulumi.export("imageRepositories", compute.repository_urls)
+    pulumi.export("inferenceServiceUrl", compute.inference_service_url)
+    pulumi.export("apiStageArn", edge.api.stage.arn)
+    pulumi.export("apiInvokeUrl", edge.api.stage.invoke_url)
+    pulumi.export("webAclArn", edge.waf.arn)
+    pulumi.export("filterFunctionArn", edge.filter.arn)
+    pulumi.export("alertTopicArn", operations.topic.arn)

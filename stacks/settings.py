@@ -171,6 +171,10 @@ class EcrSettings:
 @dataclass(frozen=True)
 class KubernetesSettings:
     gpu_quota: Mapping[str, int]
+    cpu_quota: Mapping[str, int]
+    """Cores per workload namespace (requests and limits)."""
+    memory_quota_gi: Mapping[str, int]
+    """GiB of memory per workload namespace (requests and limits)."""
     device_plugin_image: str
     inference_image_digest: str
     inference_port: int
@@ -347,6 +351,8 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "ecr": {"ciPushRoleArn": None, "keepImageCount": 30, "untaggedExpiryDays": 7},
         "kubernetes": {
             "gpuQuota": {"training": 2, "inference": 2},
+            "cpuQuota": {"training": 16, "inference": 16},
+            "memoryQuotaGi": {"training": 64, "inference": 64},
             "devicePluginImage": _DEVICE_PLUGIN,
             "inferenceImageDigest": _INFERENCE_DIGEST,
             "inferencePort": 8000,
@@ -448,6 +454,8 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "ecr": {"ciPushRoleArn": None, "keepImageCount": 100, "untaggedExpiryDays": 14},
         "kubernetes": {
             "gpuQuota": {"training": 8, "inference": 8},
+            "cpuQuota": {"training": 128, "inference": 128},
+            "memoryQuotaGi": {"training": 512, "inference": 512},
             "devicePluginImage": _DEVICE_PLUGIN,
             "inferenceImageDigest": _INFERENCE_DIGEST,
             "inferencePort": 8000,
@@ -728,16 +736,17 @@ def _build(environment: str, r: _Reader) -> PlatformSettings:
         untagged_expiry_days=r.integer("ecr.untaggedExpiryDays", 1, 3650),
     )
 
-    quota_raw = r.get("kubernetes.gpuQuota")
-    quota: dict[str, int] = {}
-    for namespace in ("training", "inference"):
-        quota[namespace] = (
-            r.integer(f"kubernetes.gpuQuota.{namespace}", 0, 512) if isinstance(quota_raw, Mapping) else 0
-        )
-    if not isinstance(quota_raw, Mapping):
-        r.fail("kubernetes.gpuQuota", quota_raw, "expected {training: int, inference: int}")
+    def namespace_quota(key: str, low: int, high: int) -> dict[str, int]:
+        raw = r.get(key)
+        if not isinstance(raw, Mapping):
+            r.fail(key, raw, "expected {training: int, inference: int}")
+            return {"training": low, "inference": low}
+        return {namespace: r.integer(f"{key}.{namespace}", low, high) for namespace in ("training", "inference")}
+
     kubernetes = KubernetesSettings(
-        gpu_quota=quota,
+        gpu_quota=namespace_quota("kubernetes.gpuQuota", 0, 512),
+        cpu_quota=namespace_quota("kubernetes.cpuQuota", 1, 10000),
+        memory_quota_gi=namespace_quota("kubernetes.memoryQuotaGi", 1, 100000),
         device_plugin_image=r.string(
             "kubernetes.devicePluginImage", _DIGEST_IMAGE, "expected an image pinned by digest (…@sha256:<64 hex>)"
         ),
