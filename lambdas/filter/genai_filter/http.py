@@ -168,11 +168,11 @@ def _object(body: Any, allowed: set[str], required: set[str]) -> dict[str, Any]:
 
 
 def screen_body(body: Any, max_chars: int) -> tuple[str, Literal["input", "output"]]:
-    obj = _object(body, {"text", "direction"}, {"text"})
+    obj = _object(body, {"text", "direction"}, {"text", "direction"})
     text = obj["text"]
     if not isinstance(text, str):
         raise HttpError(400, "invalid_field", "'text' must be a string")
-    direction = obj.get("direction", "input")
+    direction = obj["direction"]
     if direction == "input" or direction == "output":  # noqa: PLR1714 - narrows to the Literal for mypy
         _check_text(text, "'text'", max_chars)
         return text, direction

@@ -34,17 +34,17 @@ def post(url: str, payload: Any, content_type: str = "application/json", method:
 
 
 def test_screen_through_local_server(server: serve.RunningServer) -> None:
-    status, body, headers = post(server.url + "/v1/screen", {"text": "mail jane@example.com"})
+    status, body, headers = post(server.url + "/v1/screen", {"text": "mail jane@example.com", "direction": "input"})
     assert status == 200
     assert body["action"] == "redact" and body["text"] == "mail [EMAIL_ADDRESS_1]"
     assert headers["X-Request-Id"] == body["request_id"]
 
 
 def test_errors_through_local_server(server: serve.RunningServer) -> None:
-    assert post(server.url + "/v1/nope", {"text": "x"})[0] == 404
-    status, body, headers = post(server.url + "/v1/screen", {"text": "x"}, method="PUT")
+    assert post(server.url + "/v1/nope", {"text": "x", "direction": "input"})[0] == 404
+    status, body, headers = post(server.url + "/v1/screen", {"text": "x", "direction": "input"}, method="PUT")
     assert (status, body["error"]["code"], headers["Allow"]) == (405, "method_not_allowed", "POST")
-    status, body, _ = post(server.url + "/v1/screen", b'{"text": "\xff"}')
+    status, body, _ = post(server.url + "/v1/screen", b'{"text": "\xff", "direction": "input"}')
     assert (status, body["error"]["code"]) == (400, "invalid_utf8")  # sent on as a base64 event
 
 

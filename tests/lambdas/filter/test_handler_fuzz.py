@@ -18,7 +18,7 @@ json_values = st.recursive(
 )
 screen_bodies = st.fixed_dictionaries(
     {"text": st.text(max_size=300)},
-    optional={"direction": st.sampled_from(["input", "output", "both", ""]), "x": json_values},
+    optional={"direction": st.sampled_from(["input", "output", "input", "output", "both", ""]), "x": json_values},
 )
 chat_bodies = st.fixed_dictionaries(
     {

@@ -102,7 +102,7 @@ def test_handler_uses_secrets_manager_key_and_fails_closed_when_missing(
     arn = aws.create_secret(Name="filter/hmac4", SecretString="master")["ARN"]
     configure(FILTER_HMAC_SECRET_ARN=arn, FILTER_REDACTION_MODE="pseudonym")
     capsys.readouterr()
-    status, body, _ = invoke(event(body={"text": "mail jane@example.com"}))
+    status, body, _ = invoke(event(body={"text": "mail jane@example.com", "direction": "input"}))
     assert status == 200
     pseudonym_key = hmac_mod.new(b"master", b"genai-filter/pseudonym-v1", hashlib.sha256).digest()
     expected = Redactor("pseudonym", pseudonym_key).label("EMAIL_ADDRESS", "jane@example.com")
@@ -112,5 +112,5 @@ def test_handler_uses_secrets_manager_key_and_fails_closed_when_missing(
     assert record["prompt_hmac"] == hmac_mod.new(audit_key, b"mail jane@example.com", hashlib.sha256).hexdigest()
 
     configure(FILTER_HMAC_SECRET_ARN="arn:aws:secretsmanager:eu-west-1:123456789012:secret:gone-AbCdEf")
-    status, body, _ = invoke(event(body={"text": "hello"}))
+    status, body, _ = invoke(event(body={"text": "hello", "direction": "input"}))
     assert (status, body["error"]["code"]) == (503, "secrets_unavailable")
