@@ -150,6 +150,9 @@ def _chat_route(req: http.Request, state: State, context: Any) -> Outcome:
         )
     extra: dict[str, Any] = {"backend_ms": round((time.perf_counter() - started) * 1000, 3)}
 
+    if len(completion.content) > cfg.max_text_chars:
+        error = http.HttpError(502, "backend_response_too_large", "the model's answer was too long to screen")
+        return Outcome(502, error.body(), "error", input_findings, prompt_hmac, extra)
     reply = state.screener.screen(completion.content, "output", redactor)
     findings = input_findings + reply.findings
     extra["output_categories"] = sorted({f.category for f in reply.findings})

@@ -118,6 +118,12 @@ def test_backend_garbage_is_502(chat: Any, backend: Any) -> None:
     assert (status, payload["error"]["code"]) == (502, "bad_backend_response")
 
 
+def test_overlong_reply_is_not_returned(chat: Any, backend: Any, configure: Any) -> None:
+    backend.reply = "word " * 20_000
+    status, payload = chat(user("hello"))
+    assert (status, payload["error"]["code"]) == (502, "backend_response_too_large")
+
+
 def test_backend_unreachable_is_502(configure: Any, event: Any, invoke: Any) -> None:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
