@@ -205,6 +205,8 @@ def _ips(text: str) -> Iterator[Finding]:
             continue
         if _VERSION_BEFORE.search(text[max(0, m.start() - 9) : m.start()]):
             continue
+        if m.start() >= 2 and text[m.start() - 1] in "-_" and text[m.start() - 2].isalnum():
+            continue  # "WinPython-64bit-3.4.2.4": a version glued to a name
         yield Finding(CATEGORY, "IP_ADDRESS", m.start(), m.end(), 0.9)
     if not _IPV6_HINT.search(text):
         return

@@ -127,7 +127,18 @@ def test_ip_addresses(ip: str) -> None:
     assert ("IP_ADDRESS", ip) in types(f"host {ip} is down")
 
 
-@pytest.mark.parametrize("text", ["999.1.1.1", "1.2.3", "at 12:30:45 today", "mac 00:1a:2b:3c:4d:5e", "std::vector"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "999.1.1.1",
+        "1.2.3",
+        "at 12:30:45 today",
+        "mac 00:1a:2b:3c:4d:5e",
+        "std::vector",
+        "WinPython-64bit-3.4.2.4",
+        "v1.2.3.4",
+    ],
+)
 def test_ip_non_matches(text: str) -> None:
     assert "IP_ADDRESS" not in [t for t, _ in types(text)]
 
