@@ -38,7 +38,6 @@ def build(
     findings: Iterable[Finding],
     latency_ms: float,
     prompt_hmac: str | None,
-    error: str | None = None,
     extra: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     found = list(findings)
@@ -65,8 +64,6 @@ def build(
         "Errors": int(verdict == "error"),
         "Latency": round(latency_ms, 3),
     }
-    if error is not None:
-        record["error"] = error
     if extra:
         record.update(extra)
     return record
