@@ -27,6 +27,9 @@ def role_arn(partition: pulumi.Input[str], account_id: pulumi.Input[str], role_n
     return pulumi.Output.format("arn:{0}:iam::{1}:role/{2}", partition, account_id, role_name)
 
 
+# What Pulumi writes as the first version: not a key. Rotation replaces it as soon as it is configured.
+BOOTSTRAP_VALUE = json.dumps({"bootstrap": "rotate-immediately"})
+
 _ASSUMED_ROLE = re.compile(r"^arn:(?P<partition>[\w-]+):sts::(?P<account>\d{12}):assumed-role/(?P<role>[^/]+)/.+$")
 
 
@@ -100,7 +103,7 @@ class ManagedSecret(pulumi.ComponentResource):
         bootstrap = aws.secretsmanager.SecretVersion(
             f"{name}-bootstrap",
             secret_id=self.secret.id,
-            secret_string=json.dumps({"bootstrap": "rotate-immediately"}),
+            secret_string=BOOTSTRAP_VALUE,
             opts=pulumi.ResourceOptions(parent=self, ignore_changes=["secret_string", "version_stages"]),
         )
         allowed = pulumi.Output.all(
