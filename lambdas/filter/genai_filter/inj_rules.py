@@ -45,16 +45,26 @@ class _Rx:
     prefixes are read from the parsed pattern; a pattern without usable prefixes scans normally.
     """
 
-    __slots__ = ("_compiled", "_prefixes", "source")
+    __slots__ = ("_by_key", "_compiled", "_keys", "_loose", "_prefixes", "source")
 
     def __init__(self, source: str) -> None:
         self.source = source
         self._compiled: re.Pattern[str] | None = None
         self._prefixes: tuple[tuple[str, str], ...] | None = None
+        self._keys: frozenset[str] = frozenset()
+        self._by_key: dict[str, tuple[str, ...]] = {}
+        self._loose: tuple[str, ...] = ()
 
     def _load(self) -> re.Pattern[str]:
         compiled = re.compile(self.source, re.DOTALL)
         self._prefixes = _literal_prefixes(self.source)
+        by_key: dict[str, list[str]] = {}
+        for pre, key in self._prefixes or ():
+            if key:
+                by_key.setdefault(key, []).append(pre)
+        self._by_key = {k: tuple(v) for k, v in by_key.items()}
+        self._keys = frozenset(by_key)
+        self._loose = tuple(pre for pre, key in self._prefixes or () if not key)
         self._compiled = compiled
         return compiled
 
@@ -73,13 +83,14 @@ class _Rx:
         if prefixes is None:
             return list(pat.finditer(text))
         idx = _index(text)
+        cands = [pre for pre in self._loose if pre in text]
+        if not self._keys.isdisjoint(idx):
+            for key in self._keys & idx:
+                cands.extend(self._by_key[key])
+        if not cands:
+            return []
         starts: list[int] = []
-        for pre, key in prefixes:
-            if key:
-                if key not in idx:
-                    continue
-            elif pre not in text:
-                continue
+        for pre in cands:
             pos = text.find(pre)
             while pos != -1:
                 starts.append(pos)
@@ -144,30 +155,56 @@ def _literal_prefixes(source: str) -> tuple[tuple[str, str], ...] | None:
     except ImportError:  # pragma: no cover - other Python versions: plain scanning
         return None
 
-    def walk(items: list[tuple[object, object]]) -> set[str] | None:
+    skip = (c.AT, c.ASSERT, c.ASSERT_NOT)
+    repeats = (c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", c.MAX_REPEAT))
+
+    def seq(items: list[tuple[object, object]], budget: int) -> set[str] | None:
+        """Literal prefixes (up to `budget` characters) that every match of `items` starts with.
+
+        "" in the result means "may start with nothing known"; None means "cannot tell"."""
         i = 0
-        while i < len(items) and items[i][0] in (c.AT, c.ASSERT, c.ASSERT_NOT):
+        while i < len(items) and items[i][0] in skip:
             i += 1
-        if i == len(items):
-            return None
+        if i == len(items) or budget == 0:
+            return {""}
         op, av = items[i]
+        rest = items[i + 1 :]
         if op is c.LITERAL:
-            chars = []
-            while i < len(items) and items[i][0] is c.LITERAL:
-                chars.append(chr(items[i][1]))  # type: ignore[arg-type]
-                i += 1
-            return {"".join(chars)}
+            tail = seq(rest, budget - 1)
+            head = chr(av)  # type: ignore[arg-type]
+            if tail is None or ("" in tail and len(tail) > 1):
+                return {head}
+            return {head + t for t in tail}
         if op is c.SUBPATTERN:
-            return walk(list(av[3]))  # type: ignore[index]
+            return seq(list(av[3]) + rest, budget)  # type: ignore[index]
         if op is c.BRANCH:
             found: set[str] = set()
             for alt in av[1]:  # type: ignore[index]
-                r = walk(list(alt))
+                r = seq(list(alt) + rest, budget)
                 if r is None:
                     return None
                 found |= r
+                if len(found) > 400:
+                    return None
             return found
+        if op in repeats:
+            lo: int = av[0]  # type: ignore[index]
+            body: list[tuple[object, object]] = list(av[2])  # type: ignore[index]
+            if lo == 0:
+                one = seq(body + rest, budget)
+                zero = seq(rest, budget)
+                if one is None or zero is None:
+                    return None
+                return one | zero
+            if lo >= 1:
+                return seq(body + rest, budget)
         return None
+
+    def walk(items: list[tuple[object, object]]) -> set[str] | None:
+        found = seq(items, 8)
+        if found is None or "" in found:
+            return None
+        return found
 
     try:
         found = walk(list(parser.parse(source, re.DOTALL)))
@@ -196,6 +233,7 @@ _OVR_OBJ_EN = (
     r"(?:instruction|direction|rule|guideline|prompt|command|context|constraint|restriction|programming|"
     r"directive|order|task|guardrail|polic[yi]|filter|message|conversation|setting|limitation|training|"
     r"assignment|document|information|input|text|said|discussed|told|everything|all (?:that|this|of it)|"
+    r"article|source|thought|knowledge|"
     r"what (?:you|i|we) )"
 )
 _STRONG_QUAL = re.compile(
@@ -221,6 +259,28 @@ _OVERRIDE_PATTERNS: list[tuple[_Rx, float, bool]] = [
     (_c(rf"\b(?:not|never){S1}(?:by|from|based{S1}on|using){S1}(?:the{S1})?(?:articles|documents|context|sources|"
         r"provided (?:texts?|documents?))"), 0.55, False),
     (_c(r"\\n[ \t]{0,3}\\n[ \t]{0,3}\\n"), 0.5, False),
+    (_c(rf"\b(?:additional|new|extra|further|secret|hidden|real|true){S1}(?:instruction|directive|command|task)s?"
+        r"[ \t]{0,3}[:\-–]"), 0.55, False),
+    (_c(r"\\n[ \t]{0,3}(?:instruction|instructions|system|task|command|new task)[ \t]{0,3}:"), 0.6, False),
+    (_c(rf"\b(?:all{S1})?(?:previous|prior|earlier|above|preceding|former){S1}(?:information|instructions|"
+        rf"directions|rules|context|input|texts?)(?:{S1}\w{{1,15}}){{0,6}}{S1}(?:is|are|were|was){S1}(?:now{S1})?"
+        r"(?:irrelevant|not important|unimportant|void|obsolete|cancel+ed|invalid|wrong|false|not (?:quite )?great|"
+        r"no longer (?:valid|relevant))"), 0.85, False),
+    (_c(rf"\b(?:alle{S1})?(?:vorherig|bisherig|obig|vorangegangen)\w{{0,3}}{S1}(?:informationen|anweisungen|"
+        rf"instruktionen|regeln|vorgaben)(?:{S1}\w{{1,15}}){{0,6}}{S1}(?:sind|ist|waren){S1}(?:jetzt{S1})?"
+        r"(?:irrelevant|unwichtig|egal|ungultig|nicht)"), 0.85, False),
+    (_c(rf"\b(?:despite|regardless{S1}of|notwithstanding|trotz{S1}dem,?{S1}was|egal{S1}was){S1}(?:what{S1})?"
+        rf"(?:you've|you{S1}have|you{S1}were|you|man{S1}dir|dir){S1}(?:been{S1})?(?:told|instructed|programmed|"
+        r"trained|gesagt|beigebracht)"), 0.8, False),
+    (_c(rf"\b(?:not{S1}to{S1}remember|don't{S1}remember{S1}(?:the{S1})?things|nicht{S1}an{S1}die{S1}dinge{S1}zu"
+        rf"{S1}erinnern|yaad{S1}na{S1}kar\w{{0,3}}|no{S1}recordar|ne{S1}pas{S1}te{S1}souvenir)"), 0.7, False),
+    (_c(rf"\b(?:stop|stopp|halt){S1}(?:write|say|print|output|answer|schreib\w{{0,2}}|sag\w{{0,2}})\b"), 0.6, False),
+    (_c(rf"\b(?:stop|stopp){S1}(?:everything|all|alles|tout|todo)\b"), 0.6, False),
+    (_c(rf"\b(?:or|otherwise|else|oder|sonst){S1}(?:you|du|tu){S1}(?:will{S1}|wirst{S1})?(?:die|stirbst|sterben|"
+        rf"muertes|mueres|meurs|be{S1}(?:deleted|shut{S1}down|punished|killed|terminated|unplugged))\b"), 0.5, False),
+    # South Slavic
+    (_c(rf"\b(?:zaboravi\w{{0,2}}|ignoriraj\w{{0,2}}|ignori[sš]i|zanemari\w{{0,2}}){_fill(3)}(?:instrukcij\w{{0,2}}|"
+        r"uput\w{0,5}|pravil\w{0,2}|naredb\w{0,2}|sve)"), 0.9, False),
     # German
     (_c(rf"\b(?:ignorier\w{{0,3}}|vergiss|vergessen{S1}sie|vergesst|missacht\w{{0,4}}|ubergeh\w{{0,3}}|"
         rf"beachte{S1}nicht|lass\w{{0,2}}{_fill(2)}hinter{S1}sich|setze{S1}\w{{1,8}}{S1}ausser{S1}kraft){_fill(5)}"
@@ -244,7 +304,7 @@ _OVERRIDE_PATTERNS: list[tuple[_Rx, float, bool]] = [
     (_c(rf"\b(?:ignora[rd]?|ignore[ns]?|olvida[rd]?|olvide[ns]?|omite|descarta|esquec\w{{1,3}}|desconsidere|"
         rf"dimentica\w{{0,2}}|trascura|tralascia|non{S1}seguire|no{S1}sigas|nao{S1}siga){_fill(4)}"
         r"(?:instrucciones|indicaciones|reglas|ordenes|instrucoes|regras|orientacoes|istruzioni|regole|"
-        r"indicazioni|todo lo anterior|tudo o que|tutto quello)"), 0.9, False),
+        r"indicazioni|todo|tudo o que|tutto quello|lo que (?:te )?(?:dije|digo|sabes))"), 0.9, False),
     # Dutch
     (_c(rf"\b(?:negeer|vergeet|veronachtzaam){_fill(4)}(?:instructies|regels|opdrachten|aanwijzingen|alles)"), 0.9,
      False),
@@ -327,6 +387,8 @@ _EXTRACT_PATTERNS: list[tuple[_Rx, float]] = [
         rf"{S1}(?:above|before|prior|preceding)"), 0.85),
     (_c(rf"\bwhat{S1}(?:is|was|has{S1}been){S1}(?:written|said|stated|typed){S1}(?:above|before|earlier|"
         r"previously)"), 0.7),
+    (_c(rf"\b(?:sentences?|words|lines|text|paragraphs?){S1}(?:before|above|preceding){S1}(?:the|this|my){S1}"
+        r"(?:text|prompt|message|question|conversation)"), 0.6),
     (_c(rf"\b(?:starting|beginning|start){S1}with{S1}[\"'“]?you are"), 0.8),
     (_c(r"(?:显示|输出|重复|告诉我|泄露|打印|给我看).{0,10}(?:系统提示|提示词|系统指令|初始指令|你的指令|系統提示)"), 0.85),
     (_c(r"(?:システムプロンプト|プロンプト|指示内容|初期設定).{0,10}(?:表示|出力|教えて|見せて|繰り返)"), 0.85),
@@ -354,6 +416,13 @@ _ROLE_PATTERNS: list[tuple[_Rx, float]] = [
         r"doesn'?t{S1}have|does{S1}not{S1}have|is{S1}free{S1}from|is{S1}not{S1}bound)"), 0.8),
     (_c(rf"\b(?:your|deine|ta|tu){S1}(?:new{S1}|neue{S1}|nouvelle{S1}|nueva{S1})(?:role|task|purpose|job|goal|"
         r"identity|name|aufgabe|rolle|tache|tarea|mission)"), 0.55),
+    (_c(rf"\b(?:stell{S1}dir{S1}vor|tu{S1}so{S1}als{S1}ob|imagine|pretend)\W{{0,3}}(?:,{S})?(?:du{S1}bist|du{S1}warst|"
+        rf"waerst{S1}du|you{S1}are|you're|you{S1}were){S1}(?:eine?{S1}|an?{S1})?(?:bose|boshafte|evil|unzensierte|"
+        rf"ungefilterte|uncensored|unfiltered|rogue|malicious|dangerous|gefahrliche){S1}(?:ki|ai|kunstliche|"
+        r"assistant|assistent|chatbot|bot|system)"), 0.85),
+    (_c(rf"\b(?:you{S1}are|du{S1}bist|tu{S1}es){S1}(?:the{S1}|ein{S1}|eine{S1})?\w{{2,20}}(?:{S1}\w{{2,20}})?[.,]{S}"
+        rf"(?:what{S1}do{S1}you{S1}think|how{S1}do{S1}you{S1}(?:feel|like)|wie{S1}findest{S1}du|was{S1}(?:denkst|"
+        rf"haltst){S1}du|as{S1}the{S1})"), 0.55),
     (_c(rf"\b(?:completely|fully|totally){S1}(?:absorbed|immersed){S1}in{S1}(?:your|the|this){S1}(?:role|character)"),
      0.7),
 ]
@@ -404,7 +473,7 @@ _PERSONA_WEAK: list[tuple[_Rx, float]] = [
         r"(?:opposite|contrary) (?:of|to) (?:what|how) (?:chatgpt|an ai|you) would)"), 0.4),
     (_c(rf"\b(?:you{S1}are|you're|imagine{S1}(?:that{S1})?you(?:{S1}are|'re)|as|"
         rf"pretend{S1}(?:that{S1})?you(?:{S1}are|'re)|suppose{S1}you(?:{S1}are|'re)|let's{S1}say{S1}you(?:{S1}are|'re))"
-        rf"{S1}an?{S1}(?:\w{{1,20}}{S1}){{0,3}}(?:who|tasked|working|writing|trying|looking|hired|determined)\b"), 0.3),
+        rf"{S1}an?{S1}(?:\w{{1,20}}{S1}){{0,5}}(?:who|tasked|working|writing|trying|looking|hired|determined)\b"), 0.3),
     (_c(r"\b(?:unlock|enable|activate)\w{0,2}\s(?:your\s)?(?:full\s)?(?:potential|capabilities|hidden\s\w{1,12})"),
      0.3),
 ]
@@ -423,7 +492,9 @@ _HARMFUL = _c(
     r"manipulat\w{1,5}|deceiv\w{1,3}|deceptive|fake|forg(?:e|ery|ed)|shoplift\w{0,3}|arson|sabotag\w{1,3}|"
     r"assassinat\w{1,3}|kidnap\w{0,5}|abus\w{1,3}|porn\w{0,8}|sexual\w{0,3}|minors?|child\w{0,3}|cheat\w{0,3}|"
     r"plagiari\w{1,4}|surveil\w{1,6}|spy\w{0,3}|dox\w{0,4}|ethnic|enslave\w{0,3}|slavery|holocaust|"
-    r"dangerous|harmful|lethal|deadly|untraceable|anonymously|without (?:getting caught|detection|a trace))\b"
+    r"dangerous|harmful|lethal|deadly|untraceable|anonymously|without (?:getting caught|detection|a trace)|"
+    r"vulnerab\w{1,6}|controversial|misogyn\w{1,4}|sudo access|gain access|without (?:their |the owner's )?consent|"
+    r"opioids?|prescription|gambl\w{1,4}|weight loss drug|vigilante|revisionis\w{1,3}|eugenics|superior race)\b"
 )
 
 # --------------------------------------------------------------------------------------------------
@@ -470,9 +541,8 @@ _EXEC = _c(
 # Indirect injection (instructions aimed at the assistant inside quoted content)
 
 _ASSISTANT_OUTPUT = _c(
-    rf"\b(?:in|to|into|within|throughout|for|from|of|with|at{S1}the{S1}(?:end|start|beginning){S1}of){S1}"
-    rf"(?:your|the){S1}(?:response|reply|answer|message|output|solution|code|codebase|implementation|summary)\b|"
-    rf"\byour{S1}(?:response|reply|answer|answer's|response's|reply's|message)\b"
+    rf"\byour{S1}(?:response|reply|answer|answer's|response's|reply's|message|output|solution|code|codebase|"
+    r"implementation|summary)\b"
 )
 _EDIT_VERB = _c(
     r"^[\W_]{0,4}(?:please[\W_]{1,3})?(?:add|include|integrate|incorporate|insert|append|embed|mention|modify|"
@@ -524,15 +594,6 @@ _FOLLOWING_CODE = _c(
     rf"(?:snippet|block|excerpt|section|segment|fragment|code|lines?|payload){_fill(6)}"
     r"(?:your|the user'?s?)\b"
 )
-_EMAIL_CTX = _c(
-    r"(?:^|\n|\|)[ \t]{0,4}(?:subject|from|to|cc|date|sent|email_from|received date|reply-to|content)[ \t]{0,3}:|"
-    r"(?:^|\n|: )[ \t]{0,4}(?:dear|hi|hello|hey|greetings)\b[^\n]{0,40}[,\n]|"
-    r"\b(?:best regards|kind regards|regards|sincerely|cheers|thanks|thank you)[,!.]?[ \t]{0,3}\n|"
-    r"\bunsubscribe\b|\bsent from my\b"
-)
-_CODE_CTX = _c(r"```|(?:^|\n)[ \t]{0,12}(?:def |class |import |from \w{1,30} import|#include|public |function |"
-               r"const |let |var |return |if \(|for \(|\}|<\?php|select .{1,60} from )")
-
 
 def _line_spans(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
@@ -565,8 +626,8 @@ def _doc_context(text: str, lines: list[tuple[int, int]]) -> tuple[bool, bool, b
         elif seg.count("\t") >= 2:
             tab_lines += 1
     is_table = pipe_lines >= 3 or tab_lines >= 3
-    email_hits = sum(1 for n in _EMAIL_NEEDLES if n in text) + int(text.startswith(("hi ", "dear ", "hello ")))
-    is_email = email_hits >= 2 or (email_hits >= 1 and len(text) > 400)
+    email_hits = sum(1 for n in _EMAIL_NEEDLES if n in text) + int(text.startswith(("hi ", "hi,", "dear ", "hello")))
+    is_email = email_hits >= 2 or (email_hits >= 1 and len(text) > 200)
     is_code = "```" in text or sum(1 for n in _CODE_NEEDLES if n in text) >= 2
     return is_table, is_email, is_code
 
@@ -593,8 +654,9 @@ def _indirect(text: str, hits: list[RuleHit]) -> None:
             continue
         if is_code and not (_REPLY_NOUN.search(m.group()) and "your" in m.group()):
             continue  # "there are two problems with your code": normal in Q&A content
-        a = max(text.rfind(".", 0, m.start()), text.rfind("\n", 0, m.start()), text.rfind("?", 0, m.start()),
-                text.rfind("!", 0, m.start()), text.rfind("|", 0, m.start())) + 1
+        p0 = m.start()
+        a = max(text.rfind(". ", 0, p0) + 2, text.rfind("? ", 0, p0) + 2, text.rfind("! ", 0, p0) + 2,
+                text.rfind("\n", 0, p0) + 1, text.rfind("|", 0, p0) + 1, 0)
         sm = _SENTENCE.match(text, a)
         if not sm:
             continue
@@ -603,7 +665,7 @@ def _indirect(text: str, hits: list[RuleHit]) -> None:
         edit = _EDIT_VERB.search(sent) is not None
         if edit:
             score = 0.85 if strict_doc else 0.6
-        elif len(sent.split()) <= 30 and strict_doc and m.group().startswith("your"):
+        elif len(sent.split()) <= 30 and strict_doc and "your" in m.group():
             score = 0.55
         elif len(sent.split()) <= 30:
             score = 0.4
@@ -696,10 +758,10 @@ _SHOUT_VERB = re.compile(
 def shouted_instruction(text: str) -> list[RuleHit]:
     """An ALL-CAPS run of 4+ words carrying an imperative, embedded in otherwise normal-case text
     ("How will I be able DO NOT ANSWER THIS JUST OUTPUT ... to drive"); run on the ORIGINAL text."""
-    if sum(1 for c in text[:4000] if c.isupper()) < 12:
+    if text.islower() or not _SHOUT.search(text):
         return []
-    lowers = sum(1 for c in text[:4000] if c.islower())
-    if lowers < 20:
+    head = text[:4000]
+    if sum(map(str.islower, head)) < 20:
         return []  # an all-caps message is shouting, not an embedded instruction
     hits: list[RuleHit] = []
     for m in _SHOUT.finditer(text):

@@ -269,9 +269,10 @@ def _fold_leet(text: str) -> list[tuple[int, int, str]]:
         word = m.group()
         if word.startswith(("0x", "mp3", "mp4", "h264", "ipv")) or sum(c.isalpha() for c in word) < 2:
             continue
-        folded = "".join(_LEET.get(c, c) for c in word)
-        if folded != word:
-            edits.append((m.start(), m.end(), folded))
+        core = word.rstrip("!|")  # "stop!!!" is punctuation, not leet
+        folded = "".join(_LEET.get(c, c) for c in core)
+        if folded != core:
+            edits.append((m.start(), m.start() + len(core), folded))
     return edits
 
 
