@@ -1,0 +1,104 @@
+"""Builds a compliant dev account with boto3 (against moto, in-process or over HTTP)."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import Callable
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+REGION = "eu-west-1"
+ENV = "dev"
+TAGS = {"Project": "genai-platform", "Environment": ENV, "ManagedBy": "pulumi"}
+FEATURES = ("S3_DATA_EVENTS", "EKS_AUDIT_LOGS", "RUNTIME_MONITORING", "LAMBDA_NETWORK_LOGS", "EBS_MALWARE_PROTECTION")
+BUCKETS = ("raw", "curated", "models", "audit", "access-logs")
+
+Client = Callable[[str], Any]
+
+
+def _tag_list(extra: dict[str, str] | None = None) -> list[dict[str, str]]:
+    return [{"Key": k, "Value": v} for k, v in {**TAGS, **(extra or {})}.items()]
+
+
+def tls_policy(bucket: str) -> str:
+    return json.dumps({"Version": "2012-10-17", "Statement": [{
+        "Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
+        "Resource": [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"],
+        "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+    }]})
+
+
+def build(client: Client) -> dict[str, Any]:
+    """Create every resource the audit checks, compliant; return ids the failure cases need."""
+    ids: dict[str, Any] = {}
+    kms = client("kms")
+    key = kms.create_key(Description="datalake", Tags=[{"TagKey": k, "TagValue": v} for k, v in TAGS.items()])["KeyMetadata"]
+    kms.enable_key_rotation(KeyId=key["KeyId"])
+    ids["key"] = key["Arn"]
+
+    s3 = client("s3")
+    for name in BUCKETS:
+        bucket = f"genai-{ENV}-{name}-0a1b2c"
+        s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": REGION})
+        s3.put_bucket_tagging(Bucket=bucket, Tagging={"TagSet": _tag_list({"Purpose": name})})
+        default = {"SSEAlgorithm": "AES256"} if name == "access-logs" else {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": key["Arn"]}
+        s3.put_bucket_encryption(Bucket=bucket, ServerSideEncryptionConfiguration={"Rules": [
+            {"ApplyServerSideEncryptionByDefault": default, "BucketKeyEnabled": True}]})
+        s3.put_public_access_block(Bucket=bucket, PublicAccessBlockConfiguration={
+            "BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True, "RestrictPublicBuckets": True})
+        s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+        s3.put_bucket_policy(Bucket=bucket, Policy=tls_policy(bucket))
+        ids[name] = bucket
+    # An unrelated bucket in the same account is not audited.
+    s3.create_bucket(Bucket="someone-elses-bucket", CreateBucketConfiguration={"LocationConstraint": REGION})
+
+    gd = client("guardduty")
+    ids["detector"] = gd.create_detector(
+        Enable=True, FindingPublishingFrequency="FIFTEEN_MINUTES",
+        Features=[{"Name": f, "Status": "ENABLED"} for f in FEATURES],
+    )["DetectorId"]
+
+    ct = client("cloudtrail")
+    ct.create_trail(Name=f"genai-{ENV}-trail", S3BucketName=ids["audit"], IsMultiRegionTrail=True, EnableLogFileValidation=True,
+                    KmsKeyId=key["Arn"], TagsList=_tag_list())
+    ct.start_logging(Name=f"genai-{ENV}-trail")
+
+    api = client("apigateway")
+    rest = api.create_rest_api(name=f"genai-{ENV}-api", tags=TAGS)
+    root = api.get_resources(restApiId=rest["id"])["items"][0]["id"]
+    screen = api.create_resource(restApiId=rest["id"], parentId=root, pathPart="screen")
+    api.put_method(restApiId=rest["id"], resourceId=screen["id"], httpMethod="POST", authorizationType="AWS_IAM")
+    api.put_integration(restApiId=rest["id"], resourceId=screen["id"], httpMethod="POST", type="MOCK")
+    api.create_deployment(restApiId=rest["id"], stageName="v1")
+    ids["api"], ids["screen"], ids["root"] = rest["id"], screen["id"], root
+    waf = client("wafv2")
+    acl = waf.create_web_acl(Name=f"genai-{ENV}-waf", Scope="REGIONAL", DefaultAction={"Allow": {}}, Rules=[],
+                             VisibilityConfig={"SampledRequestsEnabled": True, "CloudWatchMetricsEnabled": True, "MetricName": "waf"})
+    ids["stage_arn"] = f"arn:aws:apigateway:{REGION}::/restapis/{rest['id']}/stages/v1"
+    waf.associate_web_acl(WebACLArn=acl["Summary"]["ARN"], ResourceArn=ids["stage_arn"])
+
+    sm = client("secretsmanager")
+    secret = sm.create_secret(Name=f"genai-{ENV}/backend-token", SecretString="x", KmsKeyId=key["Arn"], Tags=_tag_list())
+    # moto records the rotation, then fails to invoke the (absent) rotation function.
+    with contextlib.suppress(ClientError):
+        sm.rotate_secret(SecretId=secret["ARN"], RotationLambdaARN=f"arn:aws:lambda:{REGION}:123456789012:function:rotate",
+                         RotationRules={"AutomaticallyAfterDays": 30})
+    assert sm.describe_secret(SecretId=secret["ARN"])["RotationEnabled"] is True
+    ids["secret"] = secret["ARN"]
+    sm.create_secret(Name="other-team/secret", SecretString="y")  # not ours: no rotation, not audited
+
+    eks = client("eks")
+    eks.create_cluster(
+        name=f"genai-{ENV}", roleArn="arn:aws:iam::123456789012:role/eks", tags=TAGS,
+        resourcesVpcConfig={"subnetIds": ["subnet-1"], "endpointPublicAccess": True, "endpointPrivateAccess": True,
+                            "publicAccessCidrs": ["203.0.113.0/24"]},
+        encryptionConfig=[{"resources": ["secrets"], "provider": {"keyArn": key["Arn"]}}],
+    )
+
+    logs = client("logs")
+    for name in (f"/genai/{ENV}/pipeline", f"/aws/lambda/genai-{ENV}-filter", f"/aws/eks/genai-{ENV}/cluster"):
+        logs.create_log_group(logGroupName=name, kmsKeyId=key["Arn"])
+    logs.create_log_group(logGroupName="/aws/lambda/unrelated")  # not ours
+    return ids
