@@ -152,7 +152,7 @@ IBAN_LENGTHS = {
     "RU": 33, "SA": 24, "SC": 31, "SD": 18, "SE": 24, "SI": 19, "SK": 24, "SM": 27, "SO": 23, "ST": 25,
     "SV": 28, "TL": 23, "TN": 24, "TR": 26, "UA": 29, "VA": 22, "VG": 24, "XK": 20, "YE": 30,
 }  # fmt: skip
-_IBAN_HINT = re.compile(r"\d\d(?:[ \-]?[A-Za-z0-9]){10}")
+_IBAN_HINT = re.compile(r"\d\d[ \-]?[A-Za-z0-9]{4}[ \-]?[A-Za-z0-9]{4}")
 _IBAN = re.compile(r"([A-Za-z](?<![A-Za-z0-9][A-Za-z])[A-Za-z])(\d{2})((?:[ \-]?[A-Za-z0-9]){10,30})")
 
 

@@ -55,7 +55,7 @@ _PRIVATE_KEY_END = re.compile(r"-----END (?:[A-Z0-9]{1,12} ){0,3}PRIVATE KEY(?: 
 _KEY_BODY = re.compile(r"[A-Za-z0-9+/=:, \t\r\n]*")
 
 _AWS_SECRET_CONTEXT = re.compile(r"(?:aws|secret[_ \-]?access|secretaccesskey)", re.IGNORECASE)
-_AWS_SECRET = re.compile(r"(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])")
+_AWS_SECRET = re.compile(r"[A-Za-z0-9/+](?<![A-Za-z0-9/+=][A-Za-z0-9/+])[A-Za-z0-9/+]{39}(?![A-Za-z0-9/+=])")
 
 _KEYWORD = re.compile(
     r"(?i)(?:password|passwd|passphrase|pwd|secret|token|api[_\-]?key|apikey|access[_\-]?key|auth[_\-]?key|"
@@ -103,7 +103,7 @@ _MARKERS: dict[str, tuple[str, ...]] = {
         "APKA",
         "ASCA",
     ),
-    "GITHUB_TOKEN": ("gh", "github_pat_"),
+    "GITHUB_TOKEN": ("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"),
     "GITLAB_TOKEN": ("glpat-",),
     "SLACK_TOKEN": ("xox",),
     "SLACK_WEBHOOK": ("hooks.slack.com",),
@@ -150,6 +150,9 @@ def _private_keys(text: str) -> Iterator[Finding]:
 
 
 def _aws_secrets(text: str) -> Iterator[Finding]:
+    lowered = text.lower()
+    if "aws" not in lowered and "secret" not in lowered:
+        return
     if not _AWS_SECRET_CONTEXT.search(text):
         return
     for m in _AWS_SECRET.finditer(text):
