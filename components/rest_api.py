@@ -187,6 +187,22 @@ class RestApi(pulumi.ComponentResource):
             opts=child,
         )
 
+        # Users sign in with SRP (no password ever sent); tokens are short-lived and revocable.
+        self.user_pool_client = aws.cognito.UserPoolClient(
+            f"{name}-users-client",
+            name=f"{args.api_name}-client",
+            user_pool_id=self.user_pool.id,
+            generate_secret=False,
+            explicit_auth_flows=["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+            prevent_user_existence_errors="ENABLED",
+            enable_token_revocation=True,
+            access_token_validity=60,
+            id_token_validity=60,
+            refresh_token_validity=12,
+            token_validity_units={"access_token": "minutes", "id_token": "minutes", "refresh_token": "hours"},
+            opts=child,
+        )
+
         self.api = aws.apigateway.RestApi(
             f"{name}-api",
             name=args.api_name,

@@ -85,6 +85,15 @@ def test_cognito_methods_use_the_user_pool_authorizer(plan: Plan) -> None:
             assert method["inputs"]["authorizerId"] == authorizer["id"]
 
 
+def test_user_pool_is_invite_only_with_mfa_and_srp_sign_in(plan: Plan) -> None:
+    pool = one(plan, "aws:cognito/userPool:UserPool", f"genai-{env(plan)}-api-users")["inputs"]
+    assert pool["adminCreateUserConfig"]["allowAdminCreateUserOnly"] is True
+    assert pool["mfaConfiguration"] == "ON"
+    client = one(plan, "aws:cognito/userPoolClient:UserPoolClient", f"genai-{env(plan)}-api-users-client")["inputs"]
+    assert client["explicitAuthFlows"] == ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
+    assert client["generateSecret"] is False
+
+
 def test_methods_validate_bodies_against_closed_schemas(plan: Plan) -> None:
     validator = resources(plan, "aws:apigateway/requestValidator:RequestValidator")[0]
     assert validator["inputs"]["validateRequestBody"] is True
