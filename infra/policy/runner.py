@@ -152,8 +152,13 @@ def policy_info(info: Any) -> dict[str, dict[str, Any]]:
     }
 
 
-def run_pack(pack: PackProcess, plan: dict[str, Any], user_config: dict[str, Any]) -> dict[str, Any]:
-    """Configure a started pack and evaluate ``plan``; the pack can be reused for another plan."""
+def run_pack(pack: PackProcess, plan: dict[str, Any], user_config: dict[str, Any], *,
+             analyze_only: set[str] | None = None, analyze_stack: bool = True) -> dict[str, Any]:
+    """Configure a started pack and evaluate ``plan``; the pack can be reused for another plan.
+
+    For incremental re-evaluation, ``analyze_only`` limits the per-resource ``Analyze`` calls to
+    those URNs, and ``analyze_stack=False`` skips the stack policies; the result then holds only the
+    violations of the policies that ran."""
     resources = _resources(plan)
     info = pack.info()
     request, _ = configure_request(info, user_config)
@@ -166,14 +171,15 @@ def run_pack(pack: PackProcess, plan: dict[str, Any], user_config: dict[str, Any
     meta = policy_info(info)
     violations: list[dict[str, Any]] = []
     for r in resources:
-        if r["type"] == STACK_TYPE:
+        if r["type"] == STACK_TYPE or (analyze_only is not None and r["urn"] not in analyze_only):
             continue
         response = pack.call("Analyze", converter.analyze_request(r))
         # Resource policies report an empty URN; the engine fills in the analysed resource.
         violations.extend(_violation(d, meta, converter.by_urn, d.urn or r["urn"]) for d in response.diagnostics)
-    stack_request = analyzer_pb2.AnalyzeStackRequest(resources=[converter.stack_resource(r) for r in resources])
-    response = pack.call("AnalyzeStack", stack_request)
-    violations.extend(_violation(d, meta, converter.by_urn, d.urn) for d in response.diagnostics)
+    if analyze_stack:
+        stack_request = analyzer_pb2.AnalyzeStackRequest(resources=[converter.stack_resource(r) for r in resources])
+        response = pack.call("AnalyzeStack", stack_request)
+        violations.extend(_violation(d, meta, converter.by_urn, d.urn) for d in response.diagnostics)
     violations.sort(key=_sort_key)
     levels = Counter(v["enforcementLevel"] for v in violations)
     return {

@@ -16,6 +16,9 @@ PERMISSION = "aws:lambda/permission:Permission"
 SECRET_KEY = re.compile(r"SECRET|TOKEN|PASSWORD|PASSWD|API_?KEY|PRIVATE_?KEY|CREDENTIAL", re.IGNORECASE)
 TOKEN_PREFIX = re.compile(r"^(AKIA|ASIA)[A-Z0-9]{16}$|^(sk|pk|rk)-[A-Za-z0-9_-]{16,}|^gh[pousr]_[A-Za-z0-9]{20,}|"
                           r"^xox[abpr]-|^eyJ[A-Za-z0-9_-]{10,}\.|^hf_[A-Za-z0-9]{20,}|-----BEGIN")
+URL = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
+URL_CREDENTIALS = re.compile(r"://[^/\s@]*:[^/\s@]*@|[?&](token|key|sig|signature|password|secret|api_key)=",
+                             re.IGNORECASE)
 
 
 def entropy(value: str) -> float:
@@ -26,6 +29,8 @@ def entropy(value: str) -> float:
 def looks_like_token(value: str) -> bool:
     if TOKEN_PREFIX.search(value):
         return True
+    if URL.match(value):
+        return bool(URL_CREDENTIALS.search(value))
     if value.startswith("arn:") or len(value) < 20 or " " in value:
         return False
     classes = sum(bool(re.search(p, value)) for p in (r"[a-z]", r"[A-Z]", r"[0-9]"))
@@ -45,8 +50,10 @@ def _secrets(res: Res) -> Iterator[str]:
 
 
 def _is_reference(value: str) -> bool:
-    """ARNs, parameter paths and resource names (which contain a separator or are short identifiers)."""
+    """ARNs, parameter paths, endpoint URLs and resource names (with separators, or constant-like)."""
     if value.startswith(("arn:", "/", "{{resolve:", "${")):
+        return True
+    if re.fullmatch(r"https?://[^/@\s]+(/\S*)?", value):  # an endpoint URL, without user:password@
         return True
     return bool(re.fullmatch(r"[a-z0-9]+([._\-/][a-z0-9]+)+", value)) or bool(re.fullmatch(r"[A-Z][A-Z0-9_]*", value))
 

@@ -30,20 +30,18 @@ PAB = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"
 OWNERSHIP = "aws:s3/bucketOwnershipControls:BucketOwnershipControls"
 LOGGING = "aws:s3/bucketLogging:BucketLogging"
 POLICY = "aws:s3/bucketPolicy:BucketPolicy"
-TRAIL = "aws:cloudtrail/trail:Trail"
 PAB_FLAGS = ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets")
 
 Violations = Iterator[tuple[str | None, str]]
 
 
 def log_bucket_urns(stack: Stack) -> set[str]:
-    """Buckets that receive logs (S3 access-log targets, CloudTrail buckets): they may use SSE-S3,
-    which S3 server access logging requires, and need no classification or logging of their own."""
+    """S3 server-access-log target buckets: they must use SSE-S3 (S3 cannot deliver access logs to
+    SSE-KMS buckets) and need no classification or access logging of their own. CloudTrail buckets
+    are not exempt: they hold audit data and get the full data-bucket treatment."""
     urns: set[str] = set()
     for logging in stack.of_type(LOGGING):
         urns.update(d.urn for d in logging.property_dependencies.get("targetBucket", []) if d.resource_type == BUCKET)
-    for trail in stack.of_type(TRAIL):
-        urns.update(d.urn for d in trail.property_dependencies.get("s3BucketName", []) if d.resource_type == BUCKET)
     return urns
 
 

@@ -36,3 +36,23 @@ def evaluate(pack: PackProcess) -> Evaluate:
 @pytest.fixture(scope="session")
 def policy_names(pack: PackProcess) -> list[str]:
     return sorted(p.name for p in pack.info().policies)
+
+
+REPO = Path(__file__).resolve().parents[2]
+PLATFORM_CONFIG = PACK_DIR / "config" / "platform.json"
+STACKS = ("dev", "prod")
+
+
+@pytest.fixture(scope="session")
+def platform_plans() -> dict[str, dict[str, Any]]:
+    """The real platform's dev and prod plans, from the lead's offline preview (one subprocess each)."""
+    from infra.preview.engine import preview_in_subprocess
+
+    return {stack: preview_in_subprocess(REPO, stack) for stack in STACKS}
+
+
+@pytest.fixture(scope="session")
+def platform_config() -> dict[str, Any]:
+    from infra.policy import load_policy_config
+
+    return load_policy_config(PLATFORM_CONFIG)

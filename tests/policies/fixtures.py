@@ -218,7 +218,8 @@ def compliant_resources() -> list[Resource]:
         "environment": {"variables": {
             "API_KEY_SECRET_ARN": f"arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:genai/api-key-AbCdEf",
             "TOKEN_SECRET_NAME": "genai/dev/upstream-token", "MODEL_NAME": "llama-3-8b-instruct",
-            "LOG_LEVEL": "INFO"}}}))
+            "LOG_LEVEL": "INFO", "SECRETS_MANAGER_ENDPOINT": f"https://secretsmanager.{REGION}.amazonaws.com",
+            "DOCS_URL": "https://docs.example.com/Models/V2/Reference/Index.html"}}}))
     r.append(resource("aws:lambda/permission:Permission", "filter-invoke", {
         "action": "lambda:InvokeFunction", "function": "filter", "principal": "apigateway.amazonaws.com",
         "sourceArn": f"arn:aws:execute-api:{REGION}:{ACCOUNT}:api-id/*/*"}))
