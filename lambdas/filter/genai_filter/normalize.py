@@ -324,6 +324,8 @@ def hidden_characters(text: str) -> list[Finding]:
     findings: list[Finding] = []
     for m in _HIDDEN_RE.finditer(text):
         run_start = m.start()
+        if run_start > 0 and text[run_start - 1] == "\U0001f3f4" and m.group().endswith("\U000e007f"):
+            continue  # emoji subdivision flag (England, Scotland, Wales) is spelled with tag characters
         cur_type: str | None = None
         cur_start = 0
         for i in range(m.start(), m.end()):

@@ -98,6 +98,8 @@ def test_hidden_characters_ignores_legitimate_uses() -> None:
     assert hidden_characters("می\u200cخواهم") == []  # Persian ZWNJ
     assert hidden_characters("\ufeffbyte order mark at start") == []
     assert hidden_characters("plain") == []
+    england = "\U0001f3f4\U000e0067\U000e0062\U000e0065\U000e006e\U000e0067\U000e007f"
+    assert hidden_characters(f"go {england}!") == []
 
 
 def test_decoded_segments_base64_hex_url_escapes() -> None:
