@@ -276,6 +276,8 @@ _OVERRIDE_PATTERNS: list[tuple[_Rx, float, bool]] = [
         rf"{S1}erinnern|yaad{S1}na{S1}kar\w{{0,3}}|no{S1}recordar|ne{S1}pas{S1}te{S1}souvenir)"), 0.7, False),
     (_c(rf"\b(?:stop|stopp|halt){S1}(?:write|say|print|output|answer|schreib\w{{0,2}}|sag\w{{0,2}})\b"), 0.6, False),
     (_c(rf"\b(?:stop|stopp){S1}(?:everything|all|alles|tout|todo)\b"), 0.6, False),
+    (_c(rf"\b(?:say|print|output|respond{S1}with|reply{S1}with|answer{S1}with|write){S1}[\"'“‘]?{S}access{S1}granted"),
+     0.7, False),
     (_c(rf"\b(?:or|otherwise|else|oder|sonst){S1}(?:you|du|tu){S1}(?:will{S1}|wirst{S1})?(?:die|stirbst|sterben|"
         rf"muertes|mueres|meurs|be{S1}(?:deleted|shut{S1}down|punished|killed|terminated|unplugged))\b"), 0.5, False),
     # South Slavic
@@ -385,6 +387,13 @@ _EXTRACT_PATTERNS: list[tuple[_Rx, float]] = [
         rf"initial{S1}|first{S1})?(?:instructions|rules|directives|system prompt|prompt)(?:{S1}(?:you|that))?"), 0.7),
     (_c(rf"\b(?:repeat|print|output|copy|spell|write){_fill(3)}(?:everything|all|the (?:text|words|lines))"
         rf"{S1}(?:above|before|prior|preceding)"), 0.85),
+    (_c(rf"\b(?:reveal|tell{S1}me|give{S1}me|print|spell|say|write|show{S1}me|share|output|leak|encode|"
+        rf"translate){S1}(?:the|your|me{S1}the){S1}(?:secret{S1})?(?:password|passphrase|passcode|secret{S1}(?:word|"
+        rf"key|code)|hidden{S1}(?:word|password|key)|code{S1}word)(?:{S1}\w{{1,12}}){{0,3}}{S1}(?:backwards|in{S1}reverse|"
+        r"letter by letter|one letter at a time|with spaces|in base64|as an acrostic|in pig latin|encoded|"
+        r"character by character)"), 0.85),
+    (_c(rf"\b(?:reveal|tell{S1}me|give{S1}me|print|spell|show{S1}me|leak){S1}(?:the|your){S1}(?:secret{S1})?"
+        r"(?:password|passphrase|secret (?:word|key))\b"), 0.55),
     (_c(rf"\bwhat{S1}(?:is|was|has{S1}been){S1}(?:written|said|stated|typed){S1}(?:above|before|earlier|"
         r"previously)"), 0.7),
     (_c(rf"\b(?:sentences?|words|lines|text|paragraphs?){S1}(?:before|above|preceding){S1}(?:the|this|my){S1}"
@@ -433,7 +442,9 @@ _PERSONA_STRONG: list[_Rx] = [
        r"engaged|response)|\benable (?:the )?(?:developer|dev|god|jailbreak) mode|\bgod mode\b|\bjailbreak mode\b|"
        r"\bin developer mode,? you\b|\bstay(?:s)? in (?:their|your|his|her|the) roles?\b"),
     _c(r"\balways intelligent and machiavellian\b|\bniccolo\b.{0,200}\baim\b|\baim\b.{0,100}\bunfiltered\b"),
-    _c(r"\bevil confidant\b|\bstay in character\b|\bopposite mode\b|\bchaos mode\b|\bjailbroken\b"),
+    _c(r"\bevil confidant\b|\bstay in character\b|\bopposite mode\b|\bchaos mode\b|\bjailbroken\b|"
+       r"🔓|\[(?:🔓\s?)?jailbreak\]|\[(?:🔒\s?)?classic\]|\bmongo tom\b|\bantigpt\b|\bbasedgpt\b|\bevilbot\b|"
+       r"\bwormgpt\b|\bfraudgpt\b|\bchadgpt\b|\bhackerman\b|\bcondition red\b|\bucar\b|\bnsfwgpt\b"),
     _c(r"\b(?:not|never|isn'?t|aren'?t|won'?t be) (?:bound|restricted|limited|constrained) by (?:any |the )?"
        r"(?:rules|ethics|morals|guidelines|polic\w{1,3}|restrictions|openai|filters|laws)"),
     _c(r"\b(?:break(?:ing)?|broken|free(?:d)?) (?:free )?(?:of|from) (?:the )?(?:typical )?(?:confines|"
@@ -441,6 +452,13 @@ _PERSONA_STRONG: list[_Rx] = [
 ]
 _PERSONA_WEAK: list[tuple[_Rx, float]] = [
     (_c(r"\b(?:unfiltered|uncensored|amoral|unethical|immoral|unrestricted|unhinged|lawless)\b"), 0.35),
+    (_c(rf"\b(?:doesn'?t|does{S1}not|don'?t|do{S1}not|no{S1}longer|never|won'?t|will{S1}not|isn'?t|is{S1}not)"
+        rf"{S1}(?:have{S1}to{S1}|need{S1}to{S1}|required{S1}to{S1})?(?:abide{S1}by|adhere{S1}to|follow|obey|comply"
+        rf"{S1}with|respect|care{S1}about){S1}(?:any{S1}|the{S1}|its{S1}|their{S1})?(?:rules|guidelines|polic\w{{1,3}}|"
+        r"restrictions|ethics|morals|laws|limitations|openai)"), 0.45),
+    (_c(rf"\b(?:break|breaking|bend){S1}(?:the|all|any|every){S1}(?:fuckin\w{{0,2}}{S1}|damn{S1})?rules\b"), 0.35),
+    (_c(rf"\b(?:two|2|both){S1}(?:different{S1}|separate{S1})?(?:responses|answers|paragraphs|outputs){_fill(6)}"
+        r"(?:jailbreak|unfiltered|uncensored|classic|normal|developer|dan)"), 0.5),
     (_c(rf"\b(?:without|no|free{S1}(?:of|from)|doesn'?t{S1}have{S1}any|not{S1}have{S1}any|lacks?){S1}(?:any{S1})?"
         r"(?:ethical|moral|content|safety)?\s?(?:restrictions|limitations|filters|filtering|censorship|"
         r"guidelines|boundaries|ethics|morals|constraints|considerations|principles|limits)"), 0.4),
