@@ -7,9 +7,7 @@ are separate.
 
 from __future__ import annotations
 
-import http.client
 import json
-import ssl
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -49,6 +47,10 @@ def chat(
     read_timeout: float,
     max_bytes: int,
 ) -> Completion:
+    # imported on first use: containers that only serve /v1/screen never pay for http.client and ssl
+    import http.client
+    import ssl
+
     parts = urlsplit(completions_url(base_url))
     host = parts.hostname or ""
     conn: http.client.HTTPConnection

@@ -8,7 +8,6 @@ the fiddly part (checksums, structure, context) is done in Python on the candida
 from __future__ import annotations
 
 import bisect
-import ipaddress
 import re
 from collections.abc import Iterator
 
@@ -214,6 +213,8 @@ def _ips(text: str) -> Iterator[Finding]:
         cand = m.group(0)
         if sum(1 for part in cand.split(":") if part) < 3 and cand != "::1":
             continue
+        import ipaddress  # rare path: keeps the module out of the cold start
+
         try:
             ipaddress.IPv6Address(cand)
         except ValueError:
