@@ -127,7 +127,8 @@ class Aws:
             except BotoCoreError as err:
                 raise ApiError("error", type(err).__name__, str(err)[:200]) from None
             delay = self.backoff_seconds * (2**attempt)
-            self.sleep(delay + random.uniform(0, delay / 2))  # noqa: S311 - jitter, not cryptography
+            # Jitter for backoff, not cryptography.
+            self.sleep(delay + random.uniform(0, delay / 2))  # noqa: S311  # nosec B311
             attempt += 1
 
     def pages(self, service: str, operation: str, key: str, token_in: str, token_out: str, **kwargs: Any) -> list[Any]:

@@ -19,13 +19,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-SECRET = "[secret]"
+# The marks below are placeholders and Pulumi's public secret signature, not credentials.
+SECRET = "[secret]"  # nosec B105
 REDACTED = "[redacted]"
 UNKNOWN = "[unknown]"
 
 # The signature Pulumi puts on secret values in state and in `pulumi preview --json`.
-SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d"
-SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
+SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d"  # nosec B105
+SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"  # nosec B105
 # The value Pulumi uses for outputs unknown during preview.
 UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 
