@@ -109,6 +109,7 @@ def cold_start(quick: bool) -> dict[str, Any]:
         samples.append(float(proc.stdout.strip().splitlines()[-1]))
     return {
         "runs": len(samples),
+        "min_ms": round(min(samples) * 1000, 1),
         "median_ms": round(statistics.median(samples) * 1000, 1),
         "max_ms": round(max(samples) * 1000, 1),
     }
