@@ -11,7 +11,7 @@ from collections.abc import Sequence
 COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("preview", "infra.preview.command", "offline preview of a stack, with the policy pack"),
     ("review", "infra.review.cli", "security review of the diff between two plans"),
-    ("audit", "infra.audit.command", "check a deployed account against the platform's baseline"),
+    ("audit", "infra.audit.cli", "check a deployed account against the platform's baseline"),
     ("redteam", "infra.redteam", "send attack and benign prompts to a deployed filter endpoint"),
 )
 FILTER_COMMANDS: tuple[tuple[str, str, str], ...] = (

@@ -185,3 +185,16 @@ def test_malformed_stack_file(tmp_path: Path) -> None:
     program = make_program(tmp_path, "import pulumi\n", "config: [unclosed\n")
     done = cli("preview", "--program", str(program), "--stack", "test", "--no-policy")
     assert done.returncode == 2 and "Pulumi.test.yaml: not valid YAML at line" in done.stderr
+
+
+@pytest.mark.parametrize(
+    "command", [["preview"], ["review"], ["audit"], ["redteam"], ["filter", "evaluate"], ["filter", "serve"]]
+)
+def test_every_command_has_help(command: list[str]) -> None:
+    done = cli(*command, "--help")
+    assert done.returncode == 0 and "usage: genai-platform" in done.stdout, done.stderr
+
+
+def test_unknown_command_is_a_usage_error() -> None:
+    done = cli("deploy")
+    assert done.returncode == 2 and "invalid choice: 'deploy'" in done.stderr
