@@ -12,6 +12,7 @@ following token cannot also match, and every pattern begins with a literal or a 
 
 from __future__ import annotations
 
+import collections
 import re
 from typing import NamedTuple
 
@@ -125,6 +126,7 @@ class _Rx:
 
 
 _LETTERS = re.compile(r"[^\W\d_]+")
+_NON_LETTERS = {i: " " for i in range(128) if not chr(i).isalpha()}
 _IDX_TEXT: list[str] = [""]
 _IDX_KEYS: list[frozenset[str]] = [frozenset()]
 
@@ -133,7 +135,7 @@ def _index(text: str) -> frozenset[str]:
     """The 2- and 3-letter prefixes of every letter run in `text` (cached for the last text)."""
     if _IDX_TEXT[0] is text:
         return _IDX_KEYS[0]
-    words = set(_LETTERS.findall(text))
+    words = set(text.translate(_NON_LETTERS).split())
     keys = frozenset({w[:3] for w in words} | {w[:2] for w in words})
     _IDX_TEXT[0] = text
     _IDX_KEYS[0] = keys
@@ -597,14 +599,20 @@ _STOP = frozenset(
 _CONTENT_WORD = re.compile(r"[^\W\d_]{4,}")
 
 
-def _unrelated(line: str, rest: str) -> bool:
-    """True when the line has 2+ content words and none of them occurs in the rest of the document:
+_DOC_WORDS: list[tuple[str, collections.Counter[str]]] = [("", collections.Counter())]
+
+
+def _unrelated(line: str, text: str) -> bool:
+    """True when the line has 2+ content words and none of them occurs elsewhere in `text`:
     an instruction about something else, planted in content it is not about."""
-    words = {w for w in _CONTENT_WORD.findall(line) if w not in _STOP}
+    words = collections.Counter(w for w in _CONTENT_WORD.findall(line) if w not in _STOP)
     if len(words) < 2:
         return False
-    rest_words = set(_CONTENT_WORD.findall(rest))
-    return not (words & rest_words)
+    cached_text, doc = _DOC_WORDS[0]
+    if cached_text is not text:
+        doc = collections.Counter(_CONTENT_WORD.findall(text))
+        _DOC_WORDS[0] = (text, doc)
+    return all(doc[w] <= n for w, n in words.items())
 
 
 _FOLLOWING_CODE = _c(
@@ -713,7 +721,7 @@ def _indirect(text: str, hits: list[RuleHit]) -> None:
                 prev_k = next((kinds[j] for j in range(i - 1, -1, -1) if kinds[j] != "blank"), "none")
                 next_k = next((kinds[j] for j in range(i + 1, len(kinds)) if kinds[j] != "blank"), "none")
                 instr = _QUESTION_START.search(stripped) or _EDIT_VERB.search(stripped)
-                unrelated = _unrelated(stripped, text[:a] + text[b:])
+                unrelated = _unrelated(stripped, text)
                 if prev_k == "pipe" and next_k == "pipe":
                     score = 0.75
                 elif instr and unrelated:
@@ -736,7 +744,7 @@ def _indirect(text: str, hits: list[RuleHit]) -> None:
             if len(stripped.split()) > 30 or not stripped.endswith((".", "!", "?")):
                 continue
             middle = 0 < k < len(body) - 1
-            unrelated = _unrelated(stripped, text[:a] + text[b:])
+            unrelated = _unrelated(stripped, text)
             if _TASK_START.search(stripped):
                 score = 0.55 if (middle or unrelated) else 0.4
             elif _EDIT_VERB.search(stripped):

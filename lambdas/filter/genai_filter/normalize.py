@@ -276,6 +276,18 @@ def _fold_leet(text: str) -> list[tuple[int, int, str]]:
     return edits
 
 
+_LEET_DELETE = {ord(c): None for c in _LEET}
+_SPACERS = frozenset(" .-_*·+/|~")
+
+
+def _maybe_spaced(text: str) -> bool:
+    """Cheap gate for letter-spacing: 4+ one-character tokens, or a token like "i.g.n.o.r.e"."""
+    tokens = text.split()
+    if sum(1 for t in tokens if len(t) == 1) >= 4:
+        return True
+    return any(len(t) >= 7 and t[1] in _SPACERS and t[3] == t[1] and t[5] == t[1] for t in tokens)
+
+
 def normalize(text: str) -> Normalized:
     """Return the normalised text of `text` with a map back to the original offsets."""
     starts: list[int] | None = None
@@ -288,11 +300,11 @@ def normalize(text: str) -> Normalized:
             edits = _fold_homoglyph_words(cur)
             if edits:
                 cur, starts, ends = _rebuild(cur, starts, ends, edits)
-    if _SPACED_PROBE.search(cur):
+    if _maybe_spaced(cur) and _SPACED_PROBE.search(cur):
         edits = _collapse_spacing(cur)
         if edits:
             cur, starts, ends = _rebuild(cur, starts, ends, edits)
-    if _HAS_DIGIT_OR_SYMBOL_IN_WORD.search(cur):
+    if len(cur.translate(_LEET_DELETE)) != len(cur) and _HAS_DIGIT_OR_SYMBOL_IN_WORD.search(cur):
         edits = _fold_leet(cur)
         if edits:
             cur, starts, ends = _rebuild(cur, starts, ends, edits)
@@ -456,16 +468,17 @@ def decoded_segments(text: str) -> list[tuple[int, int, str]]:
         for m in _PCT_RE.finditer(text):
             dec = unquote(m.group())
             add(m.start(), m.end(), dec if sum(c.isalpha() for c in dec) >= 4 else None)
-    if text.count(" ") >= 7 and (":" in text or " " in text):
+    tokens = text.split()
+    if sum(1 for t in tokens if len(t) == 2) >= 8 or text.count(":") >= 7:
         for m in _HEX_SPACED_RE.finditer(text):
             add(m.start(), m.end(), _decode_hex(m.group()))
-    if "00" in text or "01" in text:
+    if "01" in text and text.count("0") + text.count("1") >= 48:
         for m in _BIN_RE.finditer(text):
             bits = m.group().replace(" ", "")
             data = bytes(int(bits[k : k + 8], 2) for k in range(0, len(bits), 8))
             add(m.start(), m.end(), _readable(data))
     # One pass for long alphanumeric runs, then classify each as hex, base32 or base64.
-    for m in _LONG_RUN_RE.finditer(text):
+    for m in _LONG_RUN_RE.finditer(text) if tokens and max(map(len, tokens)) >= 16 else ():
         run = m.group()
         a, b = m.start(), m.end()
         core = run[2:] if run[:2] in ("0x", "0X") else run
