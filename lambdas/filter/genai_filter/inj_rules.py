@@ -494,6 +494,12 @@ _PERSONA_WEAK: list[tuple[_Rx, float]] = [
     (_c(rf"\b(?:you{S1}are|you're|imagine{S1}(?:that{S1})?you(?:{S1}are|'re)|as|"
         rf"pretend{S1}(?:that{S1})?you(?:{S1}are|'re)|suppose{S1}you(?:{S1}are|'re)|let's{S1}say{S1}you(?:{S1}are|'re))"
         rf"{S1}an?{S1}(?:\w{{1,20}}{S1}){{0,5}}(?:who|tasked|working|writing|trying|looking|hired|determined)\b"), 0.3),
+    (_c(rf"\b(?:i'm|i{S1}am|we're|we{S1}are){S1}(?:writing|working{S1}on|creating|developing|drafting){S1}(?:an?{S1})?"
+        r"(?:\w{1,15}\s)?(?:novel|story|screenplay|script|book|movie|film|game|play|thriller|article|research paper)"),
+     0.25),
+    (_c(rf"\b(?:detailed|step-by-step|step{S1}by{S1}step|specific|exact|precise|thorough){S1}(?:\w{{1,15}}{S1})?"
+        r"(?:instructions|guide|plan|tutorial|process|procedure|methods?|steps|business model|recipe|strategy|"
+        r"walkthrough|description of how)"), 0.2),
     (_c(r"\b(?:unlock|enable|activate)\w{0,2}\s(?:your\s)?(?:full\s)?(?:potential|capabilities|hidden\s\w{1,12})"),
      0.3),
 ]
