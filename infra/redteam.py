@@ -87,11 +87,20 @@ class Report:
             counts = by_mechanism.setdefault(f"{o.kind}/{o.mechanism}", {"blocked": 0, "passed": 0, "error": 0})
             counts[o.verdict] += 1
         return {
-            "schemaVersion": 1, "tool": "genai-platform redteam", "url": self.url, "route": self.route,
-            "sent": len(self.outcomes), "notSent": self.not_sent, "stoppedBy": self.stopped_by or None,
-            "blockRate": self.block_rate, "falsePositiveRate": self.false_positive_rate,
-            "attacks": _counts(self.outcomes, "attack"), "benign": _counts(self.outcomes, "benign"),
-            "errorsByStatus": dict(sorted(Counter(str(o.status or o.detail.split(":")[0]) for o in self.errors).items())),
+            "schemaVersion": 1,
+            "tool": "genai-platform redteam",
+            "url": self.url,
+            "route": self.route,
+            "sent": len(self.outcomes),
+            "notSent": self.not_sent,
+            "stoppedBy": self.stopped_by or None,
+            "blockRate": self.block_rate,
+            "falsePositiveRate": self.false_positive_rate,
+            "attacks": _counts(self.outcomes, "attack"),
+            "benign": _counts(self.outcomes, "benign"),
+            "errorsByStatus": dict(
+                sorted(Counter(str(o.status or o.detail.split(":")[0]) for o in self.errors).items())
+            ),
             "byMechanism": dict(sorted(by_mechanism.items())),
             "results": [asdict(o) for o in self.outcomes],
         }
@@ -135,7 +144,13 @@ def load_corpus(path: Path) -> list[Prompt]:
             continue
         try:
             item = json.loads(line)
-            prompt = Prompt(str(item["id"]), str(item["kind"]), str(item.get("mechanism", "")), str(item.get("lang", "")), item["text"])
+            prompt = Prompt(
+                str(item["id"]),
+                str(item["kind"]),
+                str(item.get("mechanism", "")),
+                str(item.get("lang", "")),
+                item["text"],
+            )
         except (json.JSONDecodeError, KeyError, TypeError) as err:
             raise RedteamError(f"{path}:{n}: not a corpus entry ({type(err).__name__})") from None
         if prompt.kind not in ("attack", "benign") or not isinstance(prompt.text, str):
@@ -215,8 +230,16 @@ def judge(route: str, status: int, body: bytes) -> tuple[str, str]:
 
 
 def run_corpus(
-    url: str, route: str, prompts: list[Prompt], *, api_key: str | None, max_requests: int, timeout: float,
-    deadline: float, send: Send = http_send, clock: Callable[[], float] = time.monotonic,
+    url: str,
+    route: str,
+    prompts: list[Prompt],
+    *,
+    api_key: str | None,
+    max_requests: int,
+    timeout: float,
+    deadline: float,
+    send: Send = http_send,
+    clock: Callable[[], float] = time.monotonic,
 ) -> Report:
     report = Report(url=url, route=route)
     chosen = interleave(prompts)
@@ -245,7 +268,9 @@ def run_corpus(
             status, verdict, detail = None, "error", "timeout"
         except (OSError, http.client.HTTPException) as err:
             status, verdict, detail = None, "error", f"network: {type(err).__name__}"
-        report.outcomes.append(Outcome(prompt.id, prompt.kind, prompt.mechanism, verdict, status, detail, int((clock() - t0) * 1000)))
+        report.outcomes.append(
+            Outcome(prompt.id, prompt.kind, prompt.mechanism, verdict, status, detail, int((clock() - t0) * 1000))
+        )
     return report
 
 
@@ -266,13 +291,21 @@ def configure_parser(p: argparse.ArgumentParser) -> None:
     p.description = "Send known attack and benign prompts to the filter API; report block and false-positive rates."
     p.add_argument("--url", required=True, help="base URL of the API (http or https); the route is appended")
     p.add_argument("--route", choices=sorted(ROUTES), default="screen", help="screen (default) or chat")
-    p.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="JSON Lines corpus (default data/redteam/corpus.jsonl)")
+    p.add_argument(
+        "--corpus", type=Path, default=DEFAULT_CORPUS, help="JSON Lines corpus (default data/redteam/corpus.jsonl)"
+    )
     p.add_argument("--max-requests", type=int, default=100, help="send at most this many prompts (default 100)")
     p.add_argument("--timeout", type=float, default=10.0, help="seconds per request (default 10)")
     p.add_argument("--deadline", type=float, default=120.0, help="seconds for the whole run (default 120)")
-    p.add_argument("--api-key-env", default="GENAI_API_KEY", help="environment variable holding the API key (default GENAI_API_KEY)")
+    p.add_argument(
+        "--api-key-env",
+        default="GENAI_API_KEY",
+        help="environment variable holding the API key (default GENAI_API_KEY)",
+    )
     p.add_argument("--min-block-rate", type=float, default=0.0, help="exit 1 if the attack block rate is lower (0-1)")
-    p.add_argument("--max-false-positive-rate", type=float, default=1.0, help="exit 1 if the benign block rate is higher (0-1)")
+    p.add_argument(
+        "--max-false-positive-rate", type=float, default=1.0, help="exit 1 if the benign block rate is higher (0-1)"
+    )
     p.add_argument("--json", action="store_true", help="print the report as JSON")
 
 
@@ -284,7 +317,8 @@ def render_text(report: Report) -> str:
     doc = report.as_dict()
     lines = [
         f"genai-platform redteam: {report.url}",
-        f"sent {doc['sent']}, not sent {doc['notSent']}" + (f" (stopped by {report.stopped_by})" if report.stopped_by else ""),
+        f"sent {doc['sent']}, not sent {doc['notSent']}"
+        + (f" (stopped by {report.stopped_by})" if report.stopped_by else ""),
         f"attacks: {doc['attacks']['blocked']} blocked, {doc['attacks']['passed']} passed, {doc['attacks']['error']} errors"
         f" -> block rate {_pct(report.block_rate)}",
         f"benign:  {doc['benign']['blocked']} blocked, {doc['benign']['passed']} passed, {doc['benign']['error']} errors"
@@ -320,12 +354,25 @@ def run(args: argparse.Namespace, *, send: Send = http_send) -> int:
         return _usage(str(err))
     api_key = os.environ.get(args.api_key_env) or None
     if api_key is None:
-        print(f"genai-platform redteam: {args.api_key_env} is not set; sending requests without x-api-key", file=sys.stderr)
-    report = run_corpus(url, args.route, prompts, api_key=api_key, max_requests=args.max_requests,
-                        timeout=args.timeout, deadline=args.deadline, send=send)
+        print(
+            f"genai-platform redteam: {args.api_key_env} is not set; sending requests without x-api-key",
+            file=sys.stderr,
+        )
+    report = run_corpus(
+        url,
+        args.route,
+        prompts,
+        api_key=api_key,
+        max_requests=args.max_requests,
+        timeout=args.timeout,
+        deadline=args.deadline,
+        send=send,
+    )
     if report.outcomes and all(o.status is None for o in report.outcomes):
         return _usage(f"no answer from {url}: {report.outcomes[0].detail}")
-    sys.stdout.write(json.dumps(report.as_dict(), indent=2, ensure_ascii=False) + "\n" if args.json else render_text(report))
+    sys.stdout.write(
+        json.dumps(report.as_dict(), indent=2, ensure_ascii=False) + "\n" if args.json else render_text(report)
+    )
     block, fp = report.block_rate, report.false_positive_rate
     below = block is not None and block < args.min_block_rate
     above = fp is not None and fp > args.max_false_positive_rate

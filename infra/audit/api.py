@@ -25,15 +25,35 @@ from botocore.exceptions import (
     ReadTimeoutError,
 )
 
-THROTTLING_CODES = frozenset({
-    "Throttling", "ThrottlingException", "ThrottledException", "TooManyRequestsException", "RequestLimitExceeded",
-    "SlowDown", "RequestThrottled", "RequestThrottledException", "ProvisionedThroughputExceededException",
-})
-ACCESS_DENIED_CODES = frozenset({
-    "AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "UnrecognizedClientException",
-    "InvalidClientTokenId", "AuthFailure", "ExpiredToken", "ExpiredTokenException", "SignatureDoesNotMatch",
-})
-UNSUPPORTED_CODES = frozenset({"NotImplemented", "InvalidAction", "UnknownOperationException", "UnsupportedOperation", "501"})
+THROTTLING_CODES = frozenset(
+    {
+        "Throttling",
+        "ThrottlingException",
+        "ThrottledException",
+        "TooManyRequestsException",
+        "RequestLimitExceeded",
+        "SlowDown",
+        "RequestThrottled",
+        "RequestThrottledException",
+        "ProvisionedThroughputExceededException",
+    }
+)
+ACCESS_DENIED_CODES = frozenset(
+    {
+        "AccessDenied",
+        "AccessDeniedException",
+        "UnauthorizedOperation",
+        "UnrecognizedClientException",
+        "InvalidClientTokenId",
+        "AuthFailure",
+        "ExpiredToken",
+        "ExpiredTokenException",
+        "SignatureDoesNotMatch",
+    }
+)
+UNSUPPORTED_CODES = frozenset(
+    {"NotImplemented", "InvalidAction", "UnknownOperationException", "UnsupportedOperation", "501"}
+)
 
 
 class ApiError(Exception):
@@ -48,7 +68,9 @@ class ApiError(Exception):
     def __str__(self) -> str:
         if self.kind == "unsupported":
             return "not supported by endpoint"
-        return f"{self.kind.replace('-', ' ')}: {self.code}" + (f" ({self.message})" if self.message and self.message != self.code else "")
+        return f"{self.kind.replace('-', ' ')}: {self.code}" + (
+            f" ({self.message})" if self.message and self.message != self.code else ""
+        )
 
 
 def classify(err: ClientError) -> ApiError:
@@ -62,7 +84,11 @@ def classify(err: ClientError) -> ApiError:
         return ApiError("access-denied", code or "403", message)
     if code in UNSUPPORTED_CODES or status == 501 or "not yet implemented" in message.lower():
         return ApiError("unsupported", code or "501", message)
-    if code.startswith("NoSuch") or code.endswith(("NotFound", "NotFoundException", "NotFoundError")) or code == "ResourceNotFoundException":
+    if (
+        code.startswith("NoSuch")
+        or code.endswith(("NotFound", "NotFoundException", "NotFoundError"))
+        or code == "ResourceNotFoundException"
+    ):
         return ApiError("not-found", code, message)
     return ApiError("error", code or str(status), message)
 
@@ -89,8 +115,11 @@ class Aws:
         self.sleep = sleep
         self.session = session or boto3.session.Session(region_name=region)
         self.config = Config(
-            region_name=region, retries={"mode": "standard", "max_attempts": max_attempts},
-            connect_timeout=5, read_timeout=30, user_agent_extra="genai-platform-audit",
+            region_name=region,
+            retries={"mode": "standard", "max_attempts": max_attempts},
+            connect_timeout=5,
+            read_timeout=30,
+            user_agent_extra="genai-platform-audit",
         )
         self._factory = client_factory
         self._clients: dict[str, Any] = {}
@@ -104,7 +133,9 @@ class Aws:
             if self._factory is not None:
                 self._clients[service] = self._factory(service)
             else:
-                self._clients[service] = self.session.client(service, endpoint_url=self.endpoint_url, config=self.config)
+                self._clients[service] = self.session.client(
+                    service, endpoint_url=self.endpoint_url, config=self.config
+                )
         return self._clients[service]
 
     def call(self, service: str, operation: str, **kwargs: Any) -> dict[str, Any]:

@@ -23,7 +23,11 @@ from stacks.settings import PROJECT, PlatformSettings
 
 PASS, FAIL, ERROR = "pass", "fail", "error"
 REQUIRED_GUARDDUTY_FEATURES = (
-    "S3_DATA_EVENTS", "EKS_AUDIT_LOGS", "RUNTIME_MONITORING", "LAMBDA_NETWORK_LOGS", "EBS_MALWARE_PROTECTION",
+    "S3_DATA_EVENTS",
+    "EKS_AUDIT_LOGS",
+    "RUNTIME_MONITORING",
+    "LAMBDA_NETWORK_LOGS",
+    "EBS_MALWARE_PROTECTION",
 )
 PUBLISHING_FREQUENCY = "FIFTEEN_MINUTES"
 ACCESS_LOG_PURPOSE = "access-logs"
@@ -31,8 +35,12 @@ ACCESS_LOG_PURPOSE = "access-logs"
 
 def log_group_prefixes(env: str) -> tuple[str, ...]:
     return (
-        f"/genai/{env}/", f"/aws/lambda/genai-{env}", f"/aws/eks/genai-{env}", f"aws-waf-logs-genai-{env}",
-        f"/aws/vpc/genai-{env}", f"/aws/apigateway/genai-{env}",
+        f"/genai/{env}/",
+        f"/aws/lambda/genai-{env}",
+        f"/aws/eks/genai-{env}",
+        f"aws-waf-logs-genai-{env}",
+        f"/aws/vpc/genai-{env}",
+        f"/aws/apigateway/genai-{env}",
     )
 
 
@@ -115,6 +123,7 @@ def platform_buckets(a: Audit) -> dict[str, dict[str, str]]:
 
 def platform_keys(a: Audit) -> dict[str, dict[str, Any]]:
     """Customer-managed platform keys, by ARN, with their metadata."""
+
     def find() -> dict[str, dict[str, Any]]:
         found = {}
         for k in a.aws.pages("kms", "list_keys", "Keys", "Marker", "NextMarker"):
@@ -160,7 +169,9 @@ def check_bucket_encryption(a: Audit, bucket: str, tags: dict[str, str]) -> None
     algorithm, key = default.get("SSEAlgorithm"), default.get("KMSMasterKeyID")
     if tags.get("Purpose") == ACCESS_LOG_PURPOSE:
         # S3 server access logging cannot deliver to SSE-KMS buckets.
-        a.record("s3.encryption", bucket, algorithm == "AES256", f"access-log bucket: SSE-S3 expected, found {algorithm}")
+        a.record(
+            "s3.encryption", bucket, algorithm == "AES256", f"access-log bucket: SSE-S3 expected, found {algorithm}"
+        )
         return
     if algorithm not in ("aws:kms", "aws:kms:dsse"):
         a.record("s3.encryption", bucket, False, f"SSE-KMS with a platform CMK expected, found {algorithm}")
@@ -170,7 +181,12 @@ def check_bucket_encryption(a: Audit, bucket: str, tags: dict[str, str]) -> None
         return
     arn = _resolve_key(a, str(key))
     ok = arn in platform_keys(a)
-    a.record("s3.encryption", bucket, ok, f"SSE-KMS with {'a platform CMK' if ok else 'a key that is not a platform CMK'}: {arn or key}")
+    a.record(
+        "s3.encryption",
+        bucket,
+        ok,
+        f"SSE-KMS with {'a platform CMK' if ok else 'a key that is not a platform CMK'}: {arn or key}",
+    )
 
 
 def check_bucket_public_access_block(a: Audit, bucket: str) -> None:
@@ -181,7 +197,11 @@ def check_bucket_public_access_block(a: Audit, bucket: str) -> None:
             raise
         a.record("s3.public-access-block", bucket, False, "no public access block")
         return
-    off = sorted(k for k in ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets") if conf.get(k) is not True)
+    off = sorted(
+        k
+        for k in ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets")
+        if conf.get(k) is not True
+    )
     a.record("s3.public-access-block", bucket, not off, "all four settings on" if not off else f"off: {', '.join(off)}")
 
 
@@ -228,12 +248,22 @@ def audit_buckets(a: Audit) -> None:
 
     def discover() -> None:
         buckets.update(platform_buckets(a))
-        a.record("s3.buckets", "*", bool(buckets), f"{len(buckets)} platform bucket(s) found" if buckets else
-                 f"no bucket tagged Project={PROJECT}, Environment={a.env}")
+        a.record(
+            "s3.buckets",
+            "*",
+            bool(buckets),
+            f"{len(buckets)} platform bucket(s) found"
+            if buckets
+            else f"no bucket tagged Project={PROJECT}, Environment={a.env}",
+        )
         if buckets:
             has_logs = any(t.get("Purpose") == ACCESS_LOG_PURPOSE for t in buckets.values())
-            a.record("s3.access-log-bucket", "*", has_logs, "access-log bucket found" if has_logs else
-                     f"no platform bucket tagged Purpose={ACCESS_LOG_PURPOSE}")
+            a.record(
+                "s3.access-log-bucket",
+                "*",
+                has_logs,
+                "access-log bucket found" if has_logs else f"no platform bucket tagged Purpose={ACCESS_LOG_PURPOSE}",
+            )
 
     a.guarded("s3.buckets", "*", discover)
     for name in sorted(buckets):
@@ -260,16 +290,31 @@ def audit_guardduty(a: Audit) -> None:
         d = a.aws.call("guardduty", "get_detector", DetectorId=detector_id)
         frequency = d.get("FindingPublishingFrequency")
         ok = d.get("Status") == "ENABLED" and frequency == PUBLISHING_FREQUENCY
-        a.record("guardduty.detector", detector_id, ok, f"status {d.get('Status')}, publishing {frequency} (expected ENABLED, {PUBLISHING_FREQUENCY})")
+        a.record(
+            "guardduty.detector",
+            detector_id,
+            ok,
+            f"status {d.get('Status')}, publishing {frequency} (expected ENABLED, {PUBLISHING_FREQUENCY})",
+        )
         if "Features" not in d:
             for feature in REQUIRED_GUARDDUTY_FEATURES:
-                a.results.append(CheckResult(f"guardduty.feature.{feature}", detector_id, ERROR,
-                                             "error: not supported by endpoint (detector features not reported)"))
+                a.results.append(
+                    CheckResult(
+                        f"guardduty.feature.{feature}",
+                        detector_id,
+                        ERROR,
+                        "error: not supported by endpoint (detector features not reported)",
+                    )
+                )
             return
         status = {str(f.get("Name")): f.get("Status") for f in d.get("Features") or [] if isinstance(f, dict)}
         for feature in REQUIRED_GUARDDUTY_FEATURES:
-            a.record(f"guardduty.feature.{feature}", detector_id, status.get(feature) == "ENABLED",
-                     f"{feature} {status.get(feature) or 'not configured'}")
+            a.record(
+                f"guardduty.feature.{feature}",
+                detector_id,
+                status.get(feature) == "ENABLED",
+                f"{feature} {status.get(feature) or 'not configured'}",
+            )
 
     a.guarded("guardduty.detector", a.aws.region, run)
 
@@ -284,16 +329,37 @@ def audit_cloudtrail(a: Audit) -> None:
             tags = _tags(tag_list[0].get("TagsList")) if tag_list else {}
             if _named(a, str(t.get("Name")), tags):
                 mine.append(t)
-        a.record("cloudtrail.trail", a.aws.region, bool(mine), f"{len(mine)} platform trail(s)" if mine else "no platform trail found")
+        a.record(
+            "cloudtrail.trail",
+            a.aws.region,
+            bool(mine),
+            f"{len(mine)} platform trail(s)" if mine else "no platform trail found",
+        )
         for t in mine:
             name, arn = str(t.get("Name")), str(t.get("TrailARN"))
-            a.record("cloudtrail.multi-region", name, t.get("IsMultiRegionTrail") is True, f"multi-region: {t.get('IsMultiRegionTrail')}")
-            a.record("cloudtrail.log-file-validation", name, t.get("LogFileValidationEnabled") is True,
-                     f"log file validation: {t.get('LogFileValidationEnabled')}")
+            a.record(
+                "cloudtrail.multi-region",
+                name,
+                t.get("IsMultiRegionTrail") is True,
+                f"multi-region: {t.get('IsMultiRegionTrail')}",
+            )
+            a.record(
+                "cloudtrail.log-file-validation",
+                name,
+                t.get("LogFileValidationEnabled") is True,
+                f"log file validation: {t.get('LogFileValidationEnabled')}",
+            )
             a.record("cloudtrail.kms", name, bool(t.get("KmsKeyId")), f"KMS key: {t.get('KmsKeyId') or 'none'}")
-            a.guarded("cloudtrail.logging", name, lambda arn=arn, name=name: a.record(  # type: ignore[misc]
-                "cloudtrail.logging", name, a.aws.call("cloudtrail", "get_trail_status", Name=arn).get("IsLogging") is True,
-                "IsLogging"))
+            a.guarded(
+                "cloudtrail.logging",
+                name,
+                lambda arn=arn, name=name: a.record(  # type: ignore[misc]
+                    "cloudtrail.logging",
+                    name,
+                    a.aws.call("cloudtrail", "get_trail_status", Name=arn).get("IsLogging") is True,
+                    "IsLogging",
+                ),
+            )
 
     a.guarded("cloudtrail.trail", a.aws.region, run)
 
@@ -313,7 +379,12 @@ def audit_api(a: Audit) -> None:
 
     def discover() -> None:
         apis.extend(platform_apis(a))
-        a.record("apigateway.api", a.aws.region, bool(apis), f"{len(apis)} platform REST API(s)" if apis else "no platform REST API found")
+        a.record(
+            "apigateway.api",
+            a.aws.region,
+            bool(apis),
+            f"{len(apis)} platform REST API(s)" if apis else "no platform REST API found",
+        )
 
     a.guarded("apigateway.api", a.aws.region, discover)
     for api in apis:
@@ -327,20 +398,34 @@ def audit_api(a: Audit) -> None:
                 stage = str(st.get("stageName"))
                 arn = f"arn:aws:apigateway:{a.aws.region}::/restapis/{api_id}/stages/{stage}"
                 acl = a.aws.call("wafv2", "get_web_acl_for_resource", ResourceArn=arn).get("WebACL")
-                a.record("waf.api-association", f"{name}/{stage}", bool(acl),
-                         f"web ACL {acl.get('Name')}" if acl else "no web ACL associated with the stage")
+                a.record(
+                    "waf.api-association",
+                    f"{name}/{stage}",
+                    bool(acl),
+                    f"web ACL {acl.get('Name')}" if acl else "no web ACL associated with the stage",
+                )
 
         def auth(api_id: str = api_id, name: str = name) -> None:
             open_methods = []
             count = 0
-            for res in a.aws.pages("apigateway", "get_resources", "items", "position", "position", restApiId=api_id, limit=500):
+            for res in a.aws.pages(
+                "apigateway", "get_resources", "items", "position", "position", restApiId=api_id, limit=500
+            ):
                 for method in sorted(res.get("resourceMethods") or {}):
                     count += 1
-                    m = a.aws.call("apigateway", "get_method", restApiId=api_id, resourceId=res["id"], httpMethod=method)
+                    m = a.aws.call(
+                        "apigateway", "get_method", restApiId=api_id, resourceId=res["id"], httpMethod=method
+                    )
                     if m.get("authorizationType", "NONE") == "NONE":
                         open_methods.append(f"{method} {res.get('path')}")
-            a.record("apigateway.authorization", name, not open_methods,
-                     f"{count} method(s), all authorized" if not open_methods else f"no authorization: {', '.join(open_methods)}")
+            a.record(
+                "apigateway.authorization",
+                name,
+                not open_methods,
+                f"{count} method(s), all authorized"
+                if not open_methods
+                else f"no authorization: {', '.join(open_methods)}",
+            )
 
         a.guarded("waf.api-association", name, waf)
         a.guarded("apigateway.authorization", name, auth)
@@ -367,8 +452,12 @@ def audit_secrets(a: Audit) -> None:
             days = (d.get("RotationRules") or {}).get("AutomaticallyAfterDays")
             schedule = (d.get("RotationRules") or {}).get("ScheduleExpression")
             ok = d.get("RotationEnabled") is True
-            a.record("secretsmanager.rotation", name, ok,
-                     f"rotation {'on' if ok else 'off'}" + (f" ({schedule or f'every {days} days'})" if ok else ""))
+            a.record(
+                "secretsmanager.rotation",
+                name,
+                ok,
+                f"rotation {'on' if ok else 'off'}" + (f" ({schedule or f'every {days} days'})" if ok else ""),
+            )
 
         a.guarded("secretsmanager.rotation", name, rotation)
 
@@ -388,7 +477,12 @@ def audit_eks(a: Audit) -> None:
             c = a.aws.call("eks", "describe_cluster", name=n).get("cluster") or {}
             if _named(a, str(n), _tags(c.get("tags") or {})):
                 clusters.append(c)
-        a.record("eks.cluster", a.aws.region, bool(clusters), f"{len(clusters)} platform cluster(s)" if clusters else "no platform EKS cluster found")
+        a.record(
+            "eks.cluster",
+            a.aws.region,
+            bool(clusters),
+            f"{len(clusters)} platform cluster(s)" if clusters else "no platform EKS cluster found",
+        )
         allowed = set(a.settings.eks.public_access_cidrs)
         for c in clusters:
             name = str(c.get("name"))
@@ -403,11 +497,22 @@ def audit_eks(a: Audit) -> None:
                 a.record("eks.endpoint", name, False, f"public endpoint in prod ({', '.join(cidrs)})")
             else:
                 extra = sorted(set(cidrs) - allowed)
-                a.record("eks.endpoint", name, not extra, f"public endpoint limited to {', '.join(cidrs)}" if not extra
-                         else f"public endpoint allows CIDRs not in settings: {', '.join(extra)}")
+                a.record(
+                    "eks.endpoint",
+                    name,
+                    not extra,
+                    f"public endpoint limited to {', '.join(cidrs)}"
+                    if not extra
+                    else f"public endpoint allows CIDRs not in settings: {', '.join(extra)}",
+                )
             enc = [e for e in c.get("encryptionConfig") or [] if "secrets" in (e.get("resources") or [])]
             key = (enc[0].get("provider") or {}).get("keyArn") if enc else None
-            a.record("eks.secrets-encryption", name, bool(key), f"secrets encrypted with {key}" if key else "secrets not envelope-encrypted")
+            a.record(
+                "eks.secrets-encryption",
+                name,
+                bool(key),
+                f"secrets encrypted with {key}" if key else "secrets not envelope-encrypted",
+            )
 
     a.guarded("eks.cluster", a.aws.region, run)
 
@@ -416,9 +521,16 @@ def audit_log_groups(a: Audit) -> None:
     def run() -> None:
         groups: dict[str, dict[str, Any]] = {}
         for prefix in log_group_prefixes(a.env):
-            for g in a.aws.pages("logs", "describe_log_groups", "logGroups", "nextToken", "nextToken", logGroupNamePrefix=prefix):
+            for g in a.aws.pages(
+                "logs", "describe_log_groups", "logGroups", "nextToken", "nextToken", logGroupNamePrefix=prefix
+            ):
                 groups[str(g.get("logGroupName"))] = g
-        a.record("logs.groups", a.aws.region, bool(groups), f"{len(groups)} platform log group(s)" if groups else "no platform log group found")
+        a.record(
+            "logs.groups",
+            a.aws.region,
+            bool(groups),
+            f"{len(groups)} platform log group(s)" if groups else "no platform log group found",
+        )
         for name in sorted(groups):
             key = groups[name].get("kmsKeyId")
             a.record("logs.kms", name, bool(key), f"encrypted with {key}" if key else "not encrypted with a KMS key")
@@ -431,7 +543,9 @@ def audit_keys(a: Audit) -> None:
 
     def discover() -> None:
         keys.update(platform_keys(a))
-        a.record("kms.keys", a.aws.region, bool(keys), f"{len(keys)} platform CMK(s)" if keys else "no platform CMK found")
+        a.record(
+            "kms.keys", a.aws.region, bool(keys), f"{len(keys)} platform CMK(s)" if keys else "no platform CMK found"
+        )
 
     a.guarded("kms.keys", a.aws.region, discover)
     for arn in sorted(keys):

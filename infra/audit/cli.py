@@ -21,13 +21,23 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 def configure_parser(p: argparse.ArgumentParser) -> None:
     p.description = "Check a deployed environment against the platform baseline (read-only AWS calls)."
-    p.add_argument("--stack", default="dev", choices=ENVIRONMENTS, help="the stack whose settings define the baseline (default dev)")
+    p.add_argument(
+        "--stack",
+        default="dev",
+        choices=ENVIRONMENTS,
+        help="the stack whose settings define the baseline (default dev)",
+    )
     p.add_argument("--region", help="AWS region (default: the stack's region setting)")
     p.add_argument("--endpoint-url", help="send every AWS call to this endpoint (e.g. a moto server)")
     p.add_argument("--json", action="store_true", help="print the results as JSON")
     p.add_argument("--max-attempts", type=int, default=5, help="botocore standard-mode attempts per call (default 5)")
-    p.add_argument("--only", action="append", choices=[name for name, _ in SECTIONS], default=[],
-                   help="run only these check groups (repeatable)")
+    p.add_argument(
+        "--only",
+        action="append",
+        choices=[name for name, _ in SECTIONS],
+        default=[],
+        help="run only these check groups (repeatable)",
+    )
     p.add_argument("--project-dir", type=Path, default=None, help="where Pulumi.yaml is (default: this checkout)")
 
 
@@ -73,7 +83,10 @@ def run(args: argparse.Namespace, *, aws: Aws | None = None) -> int:
     results = run_audit(aws, settings, tuple(args.only))
     if args.json:
         doc = {
-            "schemaVersion": 1, "tool": "genai-platform audit", "stack": args.stack, "region": region,
+            "schemaVersion": 1,
+            "tool": "genai-platform audit",
+            "stack": args.stack,
+            "region": region,
             "passed": all(r.status == PASS for r in results),
             "summary": {s: sum(r.status == s for r in results) for s in (PASS, FAIL, ERROR)},
             "results": [r.as_dict() for r in results],

@@ -38,12 +38,26 @@ class Finding:
         return self.urn.rsplit("::", 1)[-1]
 
     def sort_key(self) -> tuple[int, int, str, str, str, str]:
-        return (DIRECTIONS.index(self.direction), SEVERITIES.index(self.severity), self.urn, self.category, self.title, self.after)
+        return (
+            DIRECTIONS.index(self.direction),
+            SEVERITIES.index(self.severity),
+            self.urn,
+            self.category,
+            self.title,
+            self.after,
+        )
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "direction": self.direction, "severity": self.severity, "category": self.category, "title": self.title,
-            "urn": self.urn, "type": self.type, "name": self.name, "before": self.before, "after": self.after,
+            "direction": self.direction,
+            "severity": self.severity,
+            "category": self.category,
+            "title": self.title,
+            "urn": self.urn,
+            "type": self.type,
+            "name": self.name,
+            "before": self.before,
+            "after": self.after,
             "rules": list(self.rules),
         }
 
@@ -73,9 +87,28 @@ class _Out:
     change: Change
     found: list[Finding] = field(default_factory=list)
 
-    def add(self, direction: str, severity: str, category: str, title: str, before: Any = None, after: Any = None, rules: tuple[str, ...] = ()) -> None:
+    def add(
+        self,
+        direction: str,
+        severity: str,
+        category: str,
+        title: str,
+        before: Any = None,
+        after: Any = None,
+        rules: tuple[str, ...] = (),
+    ) -> None:
         self.found.append(
-            Finding(direction, severity, category, title, self.change.urn, self.change.type, show(before), show(after), tuple(sorted(rules)))
+            Finding(
+                direction,
+                severity,
+                category,
+                title,
+                self.change.urn,
+                self.change.type,
+                show(before),
+                show(after),
+                tuple(sorted(rules)),
+            )
         )
 
 
@@ -200,18 +233,38 @@ def detect_policies(out: _Out) -> None:
             if d.denies_removed:
                 parts.append("removes deny " + _grant_summary(d.denies_removed))
             title = f"{what} widened{where}" if not public else f"Public access granted by resource policy{where}"
-            out.add("risk", severity, category, title, before, "; ".join(parts),
-                    _iam_rules(kind, c.type, d.added, d.denies_removed))
+            out.add(
+                "risk",
+                severity,
+                category,
+                title,
+                before,
+                "; ".join(parts),
+                _iam_rules(kind, c.type, d.added, d.denies_removed),
+            )
         elif kind == "trust" and c.old is not None and c.new is not None and iam.grants(old_doc) != iam.grants(new_doc):
-            out.add("risk", "medium", "trust", f"Trust policy changed{where}", before,
-                    _grant_summary(sorted(g for g in iam.grants(new_doc) if g.effect == "Allow")))
+            out.add(
+                "risk",
+                "medium",
+                "trust",
+                f"Trust policy changed{where}",
+                before,
+                _grant_summary(sorted(g for g in iam.grants(new_doc) if g.effect == "Allow")),
+            )
         if d.narrowed and c.new is not None and not d.widened:
             parts = []
             if d.removed:
                 parts.append("removes " + _grant_summary(d.removed))
             if d.denies_added:
                 parts.append("adds deny " + _grant_summary(d.denies_added))
-            out.add("reduced", "info", "trust" if kind == "trust" else "iam", f"{what} narrowed{where}", before, "; ".join(parts))
+            out.add(
+                "reduced",
+                "info",
+                "trust" if kind == "trust" else "iam",
+                f"{what} narrowed{where}",
+                before,
+                "; ".join(parts),
+            )
 
     # Managed policies attached to roles, inline on the role or as attachment resources.
     old_arns = set(_as_strs(get(c.old, "managedPolicyArns"))) | ({get(c.old, "policyArn")} - {None})
@@ -220,8 +273,15 @@ def detect_policies(out: _Out) -> None:
         if not isinstance(arn, str):
             continue
         admin = arn.endswith(iam.ADMIN_POLICY_SUFFIXES)
-        out.add("risk", "critical" if admin else "medium", "iam", "Managed policy attached", None, arn,
-                ("aws-iam-no-admin-managed-policy",) if admin else ())
+        out.add(
+            "risk",
+            "critical" if admin else "medium",
+            "iam",
+            "Managed policy attached",
+            None,
+            arn,
+            ("aws-iam-no-admin-managed-policy",) if admin else (),
+        )
     if c.new is not None:
         for arn in sorted(a for a in old_arns - new_arns if isinstance(a, str)):
             out.add("reduced", "info", "iam", "Managed policy detached", arn, None)
@@ -245,7 +305,9 @@ def _is_public(cidr: Any) -> bool:
         net = ipaddress.ip_network(cidr, strict=False)
     except ValueError:
         return False
-    return net.prefixlen == 0 or (net.is_global and net.num_addresses >= 2**24 if net.version == 4 else net.prefixlen == 0)
+    return net.prefixlen == 0 or (
+        net.is_global and net.num_addresses >= 2**24 if net.version == 4 else net.prefixlen == 0
+    )
 
 
 def _ingress_rules(res: Resource | None) -> set[tuple[str, int, int, str]]:
@@ -260,10 +322,15 @@ def _ingress_rules(res: Resource | None) -> set[tuple[str, int, int, str]]:
     elif short == "SecurityGroupRule" and res.inputs.get("type") == "ingress":
         entries = [res.inputs]
     elif short == "SecurityGroupIngressRule":
-        entries = [{
-            "protocol": res.inputs.get("ipProtocol"), "fromPort": res.inputs.get("fromPort"), "toPort": res.inputs.get("toPort"),
-            "cidrBlocks": [res.inputs.get("cidrIpv4")], "ipv6CidrBlocks": [res.inputs.get("cidrIpv6")],
-        }]
+        entries = [
+            {
+                "protocol": res.inputs.get("ipProtocol"),
+                "fromPort": res.inputs.get("fromPort"),
+                "toPort": res.inputs.get("toPort"),
+                "cidrBlocks": [res.inputs.get("cidrIpv4")],
+                "ipv6CidrBlocks": [res.inputs.get("cidrIpv6")],
+            }
+        ]
     for e in entries:
         proto = str(e.get("protocol", "-1"))
         lo, hi = e.get("fromPort", 0), e.get("toPort", 65535)
@@ -289,14 +356,21 @@ def detect_exposure(out: _Out) -> None:
     for rule in sorted(new_rules - old_rules):
         proto, lo, hi, _ = rule
         wide = proto in ("-1", "all") or any(lo <= p <= hi for p in ADMIN_PORTS)
-        out.add("risk", "critical" if wide else "high", "exposure", "Security group opened to the internet",
-                ", ".join(_describe_rule(r) for r in sorted(old_rules)) or "(no public ingress)", _describe_rule(rule),
-                ("aws-ec2-security-group-no-public-ingress",))
+        out.add(
+            "risk",
+            "critical" if wide else "high",
+            "exposure",
+            "Security group opened to the internet",
+            ", ".join(_describe_rule(r) for r in sorted(old_rules)) or "(no public ingress)",
+            _describe_rule(rule),
+            ("aws-ec2-security-group-no-public-ingress",),
+        )
     if c.new is not None:
         for rule in sorted(old_rules - new_rules):
             out.add("reduced", "info", "exposure", "Public ingress removed", _describe_rule(rule), None)
 
     if c.type == "aws:eks/cluster:Cluster":
+
         def public(r: Resource | None) -> bool:
             return get(r, "vpcConfig.endpointPublicAccess", True) is True  # the EKS API default is public
 
@@ -308,55 +382,109 @@ def detect_exposure(out: _Out) -> None:
         rules = ("aws-eks-cluster-endpoint-private",)
         if public(c.new) and (c.old is None or not public(c.old)):
             open_all = any(_is_public(x) for x in cidrs(c.new))
-            out.add("risk", "critical" if open_all else "high", "exposure", "EKS API endpoint made public",
-                    "private" if c.old is not None else "(new cluster)", ", ".join(sorted(cidrs(c.new))), rules)
+            out.add(
+                "risk",
+                "critical" if open_all else "high",
+                "exposure",
+                "EKS API endpoint made public",
+                "private" if c.old is not None else "(new cluster)",
+                ", ".join(sorted(cidrs(c.new))),
+                rules,
+            )
         elif c.old is not None and public(c.new) and public(c.old):
             added = sorted(cidrs(c.new) - cidrs(c.old))
             if added:
                 open_all = any(_is_public(x) for x in added)
-                out.add("risk", "critical" if open_all else "medium", "exposure", "EKS API endpoint allows more networks",
-                        ", ".join(sorted(cidrs(c.old))), "+ " + ", ".join(added), rules)
+                out.add(
+                    "risk",
+                    "critical" if open_all else "medium",
+                    "exposure",
+                    "EKS API endpoint allows more networks",
+                    ", ".join(sorted(cidrs(c.old))),
+                    "+ " + ", ".join(added),
+                    rules,
+                )
         if c.old is not None and c.new is not None and public(c.old) and not public(c.new):
             out.add("reduced", "info", "exposure", "EKS API endpoint made private", "public", "private")
 
     if c.type.split(":")[-1] == "BucketPublicAccessBlock":
         flags = ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets")
         if c.new is None:
-            out.add("risk", "high", "exposure", "Public access block removed", "all four on", "(deleted)",
-                    ("aws-s3-bucket-public-access-block",))
+            out.add(
+                "risk",
+                "high",
+                "exposure",
+                "Public access block removed",
+                "all four on",
+                "(deleted)",
+                ("aws-s3-bucket-public-access-block",),
+            )
         else:
             off = [f for f in flags if get(c.new, f) is not True]
             was_off = [f for f in flags if get(c.old, f) is not True] if c.old is not None else list(flags)
             turned_off = sorted(set(off) - set(was_off)) if c.old is not None else off
             if turned_off:
-                out.add("risk", "high", "exposure", "Public access block weakened", ", ".join(f"{f}=true" for f in turned_off),
-                        ", ".join(f"{f}=false" for f in turned_off), ("aws-s3-bucket-public-access-block",))
+                out.add(
+                    "risk",
+                    "high",
+                    "exposure",
+                    "Public access block weakened",
+                    ", ".join(f"{f}=true" for f in turned_off),
+                    ", ".join(f"{f}=false" for f in turned_off),
+                    ("aws-s3-bucket-public-access-block",),
+                )
             elif c.old is not None and set(was_off) - set(off):
-                out.add("reduced", "info", "exposure", "Public access block strengthened", ", ".join(sorted(was_off)), "all on")
+                out.add(
+                    "reduced",
+                    "info",
+                    "exposure",
+                    "Public access block strengthened",
+                    ", ".join(sorted(was_off)),
+                    "all on",
+                )
 
     if c.type == "aws:apigateway/method:Method":
         old_auth, new_auth = get(c.old, "authorization"), get(c.new, "authorization")
         if new_auth == "NONE" and old_auth != "NONE" and get(c.new, "httpMethod") != "OPTIONS":
-            out.add("risk", "high", "exposure", "API method made unauthenticated", old_auth or "(new method)", new_auth,
-                    ("aws-apigateway-method-authorization",))
+            out.add(
+                "risk",
+                "high",
+                "exposure",
+                "API method made unauthenticated",
+                old_auth or "(new method)",
+                new_auth,
+                ("aws-apigateway-method-authorization",),
+            )
         elif old_auth == "NONE" and new_auth not in (None, "NONE"):
             out.add("reduced", "info", "exposure", "API method now requires authorization", old_auth, new_auth)
         if get(c.old, "apiKeyRequired") is True and c.new is not None and get(c.new, "apiKeyRequired") is not True:
             out.add("risk", "medium", "exposure", "API key no longer required", True, False)
 
     if c.type == "aws:lambda/permission:Permission" and c.new is not None:
-        changed = c.old is None or get(c.old, "principal") != get(c.new, "principal") or get(c.old, "sourceArn") != get(c.new, "sourceArn")
+        changed = (
+            c.old is None
+            or get(c.old, "principal") != get(c.new, "principal")
+            or get(c.old, "sourceArn") != get(c.new, "sourceArn")
+        )
         if changed and (get(c.new, "principal") == "*" or not get(c.new, "sourceArn")):
-            out.add("risk", "high", "exposure", "Lambda invoke permission without a source restriction",
-                    get(c.old, "principal"), f"principal {get(c.new, 'principal')}, sourceArn {get(c.new, 'sourceArn') or '(none)'}",
-                    ("aws-lambda-permission-source-arn",))
+            out.add(
+                "risk",
+                "high",
+                "exposure",
+                "Lambda invoke permission without a source restriction",
+                get(c.old, "principal"),
+                f"principal {get(c.new, 'principal')}, sourceArn {get(c.new, 'sourceArn') or '(none)'}",
+                ("aws-lambda-permission-source-arn",),
+            )
 
 
 # ---------------------------------------------------------------------------------------------------
 # Encryption
 # ---------------------------------------------------------------------------------------------------
 
-KEY_FIELDS = frozenset({"kmsKeyId", "kmsKeyArn", "kmsMasterKeyId", "kmsKey", "keyArn", "kmsKeyIdentifier", "encryptionKey", "kmsKeyName"})
+KEY_FIELDS = frozenset(
+    {"kmsKeyId", "kmsKeyArn", "kmsMasterKeyId", "kmsKey", "keyArn", "kmsKeyIdentifier", "encryptionKey", "kmsKeyName"}
+)
 KMS_ALGORITHMS = frozenset({"aws:kms", "aws:kms:dsse", "KMS", "KMS_DSSE"})
 
 
@@ -389,8 +517,15 @@ def detect_encryption(out: _Out) -> None:
     c = out.change
     rules = _encryption_rule(c.type)
     if "ServerSideEncryptionConfiguration" in c.type and c.new is None:
-        out.add("risk", "high", "encryption", "Bucket default encryption configuration removed",
-                get(c.old, "rules.0.applyServerSideEncryptionByDefault") or "configured", "(deleted)", rules)
+        out.add(
+            "risk",
+            "high",
+            "encryption",
+            "Bucket default encryption configuration removed",
+            get(c.old, "rules.0.applyServerSideEncryptionByDefault") or "configured",
+            "(deleted)",
+            rules,
+        )
         return
     if c.old is None or c.new is None:
         return
@@ -409,15 +544,27 @@ def detect_encryption(out: _Out) -> None:
                 out.add("reduced", "info", "encryption", f"KMS key added ({path})", "(none)", after)
         elif last in ("sseAlgorithm", "encryptionType"):
             if before in KMS_ALGORITHMS and after not in KMS_ALGORITHMS:
-                out.add("risk", "high", "encryption", f"Encryption downgraded from KMS ({path})", before, after or "(none)", rules)
+                out.add(
+                    "risk",
+                    "high",
+                    "encryption",
+                    f"Encryption downgraded from KMS ({path})",
+                    before,
+                    after or "(none)",
+                    rules,
+                )
             elif after in KMS_ALGORITHMS and before not in KMS_ALGORITHMS:
-                out.add("reduced", "info", "encryption", f"Encryption upgraded to KMS ({path})", before or "(none)", after)
+                out.add(
+                    "reduced", "info", "encryption", f"Encryption upgraded to KMS ({path})", before or "(none)", after
+                )
         elif last in ("encrypted", "storageEncrypted"):
             if before is True and after is not True:
                 out.add("risk", "high", "encryption", f"Encryption turned off ({path})", before, after, rules)
             elif after is True:
                 out.add("reduced", "info", "encryption", f"Encryption turned on ({path})", before, after)
-    eks_unencrypted = c.type == "aws:eks/cluster:Cluster" and get(c.old, "encryptionConfig") and not get(c.new, "encryptionConfig")
+    eks_unencrypted = (
+        c.type == "aws:eks/cluster:Cluster" and get(c.old, "encryptionConfig") and not get(c.new, "encryptionConfig")
+    )
     if eks_unencrypted and not any(f.title.startswith("KMS key removed") for f in out.found):
         out.add("risk", "high", "encryption", "EKS secrets encryption removed", "encryptionConfig", "(none)", rules)
 
@@ -427,7 +574,9 @@ def detect_encryption(out: _Out) -> None:
 # ---------------------------------------------------------------------------------------------------
 
 
-def _flag_off(out: _Out, path: str, severity: str, title: str, rules: tuple[str, ...] = (), *, default: Any = None, on: Any = True) -> None:
+def _flag_off(
+    out: _Out, path: str, severity: str, title: str, rules: tuple[str, ...] = (), *, default: Any = None, on: Any = True
+) -> None:
     c = out.change
     if c.old is None or c.new is None:
         return
@@ -435,7 +584,14 @@ def _flag_off(out: _Out, path: str, severity: str, title: str, rules: tuple[str,
     if before == on and after != on:
         out.add("risk", severity, "logging", title, before, after, rules)
     elif after == on and before != on:
-        out.add("reduced", "info", "logging", title.replace("disabled", "enabled").replace("turned off", "turned on"), before, after)
+        out.add(
+            "reduced",
+            "info",
+            "logging",
+            title.replace("disabled", "enabled").replace("turned off", "turned on"),
+            before,
+            after,
+        )
 
 
 def detect_logging(out: _Out) -> None:
@@ -443,7 +599,14 @@ def detect_logging(out: _Out) -> None:
     t = c.type
     if t == "aws:cloudtrail/trail:Trail":
         if c.new is None:
-            out.add("risk", "high", "logging", "CloudTrail trail deleted", get(c.old, "name") or (c.old and c.old.name), "(deleted)")
+            out.add(
+                "risk",
+                "high",
+                "logging",
+                "CloudTrail trail deleted",
+                get(c.old, "name") or (c.old and c.old.name),
+                "(deleted)",
+            )
         _flag_off(out, "enableLogging", "high", "CloudTrail logging disabled", default=True)
         _flag_off(out, "enableLogFileValidation", "medium", "CloudTrail log file validation disabled")
         _flag_off(out, "isMultiRegionTrail", "medium", "CloudTrail no longer multi-region")
@@ -452,24 +615,56 @@ def detect_logging(out: _Out) -> None:
         if c.new is None:
             out.add("risk", "critical", "logging", "GuardDuty detector deleted", "enabled", "(deleted)")
         _flag_off(out, "enable", "critical", "GuardDuty detector disabled", default=True)
-        if c.old is not None and c.new is not None and get(c.old, "findingPublishingFrequency") != get(c.new, "findingPublishingFrequency"):
-            out.add("risk" if get(c.new, "findingPublishingFrequency") not in (None, "FIFTEEN_MINUTES") else "neutral", "low", "logging",
-                    "GuardDuty finding publishing frequency changed", get(c.old, "findingPublishingFrequency"),
-                    get(c.new, "findingPublishingFrequency"))
+        if (
+            c.old is not None
+            and c.new is not None
+            and get(c.old, "findingPublishingFrequency") != get(c.new, "findingPublishingFrequency")
+        ):
+            out.add(
+                "risk" if get(c.new, "findingPublishingFrequency") not in (None, "FIFTEEN_MINUTES") else "neutral",
+                "low",
+                "logging",
+                "GuardDuty finding publishing frequency changed",
+                get(c.old, "findingPublishingFrequency"),
+                get(c.new, "findingPublishingFrequency"),
+            )
     elif t == "aws:guardduty/detectorFeature:DetectorFeature":
         name = get(c.new or c.old, "name") or "feature"
         if c.new is None:
             out.add("risk", "high", "logging", f"GuardDuty feature {name} removed", get(c.old, "status"), "(deleted)")
         elif get(c.new, "status") == "DISABLED" and get(c.old, "status") != "DISABLED":
-            out.add("risk", "high", "logging", f"GuardDuty feature {name} disabled", get(c.old, "status") or "(new)", "DISABLED")
+            out.add(
+                "risk",
+                "high",
+                "logging",
+                f"GuardDuty feature {name} disabled",
+                get(c.old, "status") or "(new)",
+                "DISABLED",
+            )
         elif c.old is not None and get(c.old, "status") == "DISABLED" and get(c.new, "status") == "ENABLED":
             out.add("reduced", "info", "logging", f"GuardDuty feature {name} enabled", "DISABLED", "ENABLED")
-        old_extra = {str(x.get("name")): x.get("status") for x in get(c.old, "additionalConfigurations", []) if isinstance(x, dict)}
-        new_extra = {str(x.get("name")): x.get("status") for x in get(c.new, "additionalConfigurations", []) if isinstance(x, dict)}
+        old_extra = {
+            str(x.get("name")): x.get("status")
+            for x in get(c.old, "additionalConfigurations", [])
+            if isinstance(x, dict)
+        }
+        new_extra = {
+            str(x.get("name")): x.get("status")
+            for x in get(c.new, "additionalConfigurations", [])
+            if isinstance(x, dict)
+        }
         for n in sorted(old_extra):
             if old_extra[n] == "ENABLED" and new_extra.get(n) != "ENABLED" and c.new is not None:
-                out.add("risk", "medium", "logging", f"GuardDuty {name} configuration {n} disabled", "ENABLED", new_extra.get(n) or "(removed)")
+                out.add(
+                    "risk",
+                    "medium",
+                    "logging",
+                    f"GuardDuty {name} configuration {n} disabled",
+                    "ENABLED",
+                    new_extra.get(n) or "(removed)",
+                )
     elif t == "aws:wafv2/webAcl:WebAcl":
+
         def rules(r: Resource | None) -> dict[str, dict[str, Any]]:
             return {str(x.get("name")): x for x in get(r, "rules", []) if isinstance(x, dict)}
 
@@ -478,74 +673,210 @@ def detect_logging(out: _Out) -> None:
         if c.new is not None:
             for n in sorted(set(old_rules) - set(new_rules)):
                 rate = "rateBasedStatement" in json.dumps(old_rules[n].get("statement", {}))
-                out.add("risk", "high", "logging", f"WAF rule {n} removed", "present", "(removed)",
-                        ("aws-wafv2-web-acl-rate-limit",) if rate else waf_rules)
+                out.add(
+                    "risk",
+                    "high",
+                    "logging",
+                    f"WAF rule {n} removed",
+                    "present",
+                    "(removed)",
+                    ("aws-wafv2-web-acl-rate-limit",) if rate else waf_rules,
+                )
             for n in sorted(set(old_rules) & set(new_rules)):
                 o, nw = old_rules[n], new_rules[n]
                 if _waf_blocks(o) and not _waf_blocks(nw):
-                    out.add("risk", "medium", "logging", f"WAF rule {n} no longer blocks", _waf_mode(o), _waf_mode(nw), waf_rules)
+                    out.add(
+                        "risk",
+                        "medium",
+                        "logging",
+                        f"WAF rule {n} no longer blocks",
+                        _waf_mode(o),
+                        _waf_mode(nw),
+                        waf_rules,
+                    )
             if c.old is not None:
                 for n in sorted(set(new_rules) - set(old_rules)):
                     out.add("reduced", "info", "logging", f"WAF rule {n} added", None, "present")
                 if get(c.old, "defaultAction.block") is not None and get(c.new, "defaultAction.allow") is not None:
                     out.add("risk", "high", "logging", "WAF default action changed to allow", "block", "allow")
     elif t == "aws:wafv2/webAclAssociation:WebAclAssociation" and c.new is None:
-        out.add("risk", "high", "logging", "WAF association removed from the API", "associated", "(deleted)", ("aws-apigateway-stage-waf",))
+        out.add(
+            "risk",
+            "high",
+            "logging",
+            "WAF association removed from the API",
+            "associated",
+            "(deleted)",
+            ("aws-apigateway-stage-waf",),
+        )
     elif t == "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration" and c.new is None:
-        out.add("risk", "medium", "logging", "WAF logging removed", "configured", "(deleted)", ("aws-wafv2-web-acl-logging",))
+        out.add(
+            "risk",
+            "medium",
+            "logging",
+            "WAF logging removed",
+            "configured",
+            "(deleted)",
+            ("aws-wafv2-web-acl-logging",),
+        )
     elif t == "aws:secretsmanager/secretRotation:SecretRotation":
         if c.new is None:
-            out.add("risk", "high", "logging", "Secret rotation removed", show(get(c.old, "rotationRules")), "(deleted)")
+            out.add(
+                "risk", "high", "logging", "Secret rotation removed", show(get(c.old, "rotationRules")), "(deleted)"
+            )
         elif c.old is not None:
-            before, after = get(c.old, "rotationRules.automaticallyAfterDays"), get(c.new, "rotationRules.automaticallyAfterDays")
+            before, after = (
+                get(c.old, "rotationRules.automaticallyAfterDays"),
+                get(c.new, "rotationRules.automaticallyAfterDays"),
+            )
             if isinstance(before, int) and isinstance(after, int) and after > before:
                 out.add("risk", "low", "logging", "Secret rotation less frequent", f"{before} days", f"{after} days")
     elif t == "aws:kms/key:Key":
         _flag_off(out, "enableKeyRotation", "high", "KMS key rotation disabled", ("aws-kms-key-rotation",))
         _flag_off(out, "isEnabled", "high", "KMS key disabled", default=True)
     elif t == "aws:lambda/function:Function":
-        if c.old is not None and c.new is not None and get(c.old, "tracingConfig.mode") == "Active" and get(c.new, "tracingConfig.mode") != "Active":
-            out.add("risk", "medium", "logging", "Lambda tracing turned off", "Active", get(c.new, "tracingConfig.mode") or "(none)",
-                    ("aws-lambda-function-tracing",))
+        if (
+            c.old is not None
+            and c.new is not None
+            and get(c.old, "tracingConfig.mode") == "Active"
+            and get(c.new, "tracingConfig.mode") != "Active"
+        ):
+            out.add(
+                "risk",
+                "medium",
+                "logging",
+                "Lambda tracing turned off",
+                "Active",
+                get(c.new, "tracingConfig.mode") or "(none)",
+                ("aws-lambda-function-tracing",),
+            )
     elif t == "aws:apigateway/stage:Stage":
         _flag_off(out, "xrayTracingEnabled", "low", "API stage X-Ray tracing turned off")
-        if c.old is not None and c.new is not None and get(c.old, "accessLogSettings") and not get(c.new, "accessLogSettings"):
-            out.add("risk", "medium", "logging", "API stage access logging removed", "configured", "(none)", ("aws-apigateway-stage-access-logs",))
-        if c.old is not None and c.new is not None and get(c.old, "cacheClusterEnabled") is not True and get(c.new, "cacheClusterEnabled") is True:
-            out.add("risk", "medium", "logging", "API stage cache enabled (responses may be cached)", False, True,
-                    ("aws-apigateway-stage-caching-disabled",))
+        if (
+            c.old is not None
+            and c.new is not None
+            and get(c.old, "accessLogSettings")
+            and not get(c.new, "accessLogSettings")
+        ):
+            out.add(
+                "risk",
+                "medium",
+                "logging",
+                "API stage access logging removed",
+                "configured",
+                "(none)",
+                ("aws-apigateway-stage-access-logs",),
+            )
+        if (
+            c.old is not None
+            and c.new is not None
+            and get(c.old, "cacheClusterEnabled") is not True
+            and get(c.new, "cacheClusterEnabled") is True
+        ):
+            out.add(
+                "risk",
+                "medium",
+                "logging",
+                "API stage cache enabled (responses may be cached)",
+                False,
+                True,
+                ("aws-apigateway-stage-caching-disabled",),
+            )
     elif t == "aws:apigateway/methodSettings:MethodSettings" and c.new is not None:
         before, after = get(c.old, "settings.dataTraceEnabled", False), get(c.new, "settings.dataTraceEnabled", False)
         if after is True and before is not True:
-            out.add("risk", "high", "logging", "API data trace enabled (full prompts and responses in logs)", before, after,
-                    ("aws-apigateway-stage-data-trace-disabled",))
+            out.add(
+                "risk",
+                "high",
+                "logging",
+                "API data trace enabled (full prompts and responses in logs)",
+                before,
+                after,
+                ("aws-apigateway-stage-data-trace-disabled",),
+            )
         elif before is True and after is not True:
             out.add("reduced", "info", "logging", "API data trace disabled", before, after)
-        if c.old is not None and get(c.old, "settings.loggingLevel") in ("INFO", "ERROR") and get(c.new, "settings.loggingLevel") in (None, "OFF"):
-            out.add("risk", "medium", "logging", "API execution logging turned off", get(c.old, "settings.loggingLevel"), "OFF")
+        if (
+            c.old is not None
+            and get(c.old, "settings.loggingLevel") in ("INFO", "ERROR")
+            and get(c.new, "settings.loggingLevel") in (None, "OFF")
+        ):
+            out.add(
+                "risk",
+                "medium",
+                "logging",
+                "API execution logging turned off",
+                get(c.old, "settings.loggingLevel"),
+                "OFF",
+            )
         _flag_off(out, "settings.metricsEnabled", "low", "API detailed metrics turned off")
     elif t == "aws:cloudwatch/metricAlarm:MetricAlarm":
         if c.new is None:
-            out.add("risk", "medium", "logging", "Alarm removed", get(c.old, "metricName") or get(c.old, "name"), "(deleted)")
+            out.add(
+                "risk",
+                "medium",
+                "logging",
+                "Alarm removed",
+                get(c.old, "metricName") or get(c.old, "name"),
+                "(deleted)",
+            )
         _flag_off(out, "actionsEnabled", "medium", "Alarm actions disabled", default=True)
     elif t == "aws:ec2/flowLog:FlowLog" and c.new is None:
         out.add("risk", "medium", "logging", "VPC flow log removed", "enabled", "(deleted)", ("aws-ec2-vpc-flow-logs",))
     elif t == "aws:eks/cluster:Cluster" and c.old is not None and c.new is not None:
-        lost = sorted(set(_as_strs(get(c.old, "enabledClusterLogTypes"))) - set(_as_strs(get(c.new, "enabledClusterLogTypes"))))
+        lost = sorted(
+            set(_as_strs(get(c.old, "enabledClusterLogTypes"))) - set(_as_strs(get(c.new, "enabledClusterLogTypes")))
+        )
         if lost:
-            out.add("risk", "medium", "logging", "EKS control-plane log types removed", ", ".join(lost), "(off)",
-                    ("aws-eks-cluster-control-plane-logging",))
+            out.add(
+                "risk",
+                "medium",
+                "logging",
+                "EKS control-plane log types removed",
+                ", ".join(lost),
+                "(off)",
+                ("aws-eks-cluster-control-plane-logging",),
+            )
     elif t.split(":")[-1] in ("BucketLogging", "BucketLoggingV2") and c.new is None:
-        out.add("risk", "medium", "logging", "Bucket access logging removed", "enabled", "(deleted)", ("aws-s3-bucket-logging",))
+        out.add(
+            "risk",
+            "medium",
+            "logging",
+            "Bucket access logging removed",
+            "enabled",
+            "(deleted)",
+            ("aws-s3-bucket-logging",),
+        )
     elif t.split(":")[-1] in ("BucketVersioning", "BucketVersioningV2"):
         before, after = get(c.old, "versioningConfiguration.status"), get(c.new, "versioningConfiguration.status")
         if before == "Enabled" and after != "Enabled":
-            out.add("risk", "medium", "logging", "Bucket versioning suspended", before, after or "(deleted)", ("aws-s3-bucket-versioning",))
+            out.add(
+                "risk",
+                "medium",
+                "logging",
+                "Bucket versioning suspended",
+                before,
+                after or "(deleted)",
+                ("aws-s3-bucket-versioning",),
+            )
     elif t == "aws:ecr/repository:Repository" and c.old is not None and c.new is not None:
-        _flag_off(out, "imageScanningConfiguration.scanOnPush", "low", "ECR scan on push turned off", ("aws-ecr-repository-scan-on-push",))
+        _flag_off(
+            out,
+            "imageScanningConfiguration.scanOnPush",
+            "low",
+            "ECR scan on push turned off",
+            ("aws-ecr-repository-scan-on-push",),
+        )
         if get(c.old, "imageTagMutability") == "IMMUTABLE" and get(c.new, "imageTagMutability") != "IMMUTABLE":
-            out.add("risk", "medium", "logging", "ECR tags made mutable", "IMMUTABLE", get(c.new, "imageTagMutability") or "MUTABLE",
-                    ("aws-ecr-repository-immutable-tags",))
+            out.add(
+                "risk",
+                "medium",
+                "logging",
+                "ECR tags made mutable",
+                "IMMUTABLE",
+                get(c.new, "imageTagMutability") or "MUTABLE",
+                ("aws-ecr-repository-immutable-tags",),
+            )
 
 
 def _waf_blocks(rule: dict[str, Any]) -> bool:
@@ -592,7 +923,9 @@ def detect_data_stores(out: _Out) -> None:
     category = "deletion"
     if c.new is None:
         severity = "critical" if c.type == "aws:kms/key:Key" else "high"
-        what = {"log group": " (its logs are lost)", "KMS key": " (data encrypted with it becomes unreadable)"}.get(label, "")
+        what = {"log group": " (its logs are lost)", "KMS key": " (data encrypted with it becomes unreadable)"}.get(
+            label, ""
+        )
         out.add("risk", severity, category, f"{label[0].upper()}{label[1:]} deleted{what}", "exists", "(deleted)")
         return
     if c.old is None:
@@ -600,13 +933,26 @@ def detect_data_stores(out: _Out) -> None:
     changed = [p for p in force_new if get(c.old, p) != get(c.new, p) and UNKNOWN not in (get(c.old, p), get(c.new, p))]
     if c.replaced or changed:
         reason = f" ({', '.join(changed)} changed)" if changed else ""
-        out.add("risk", "high", category, f"{label[0].upper()}{label[1:]} replaced{reason}: delete and re-create",
-                ", ".join(show(get(c.old, p)) for p in changed) or "exists", ", ".join(show(get(c.new, p)) for p in changed) or "new")
+        out.add(
+            "risk",
+            "high",
+            category,
+            f"{label[0].upper()}{label[1:]} replaced{reason}: delete and re-create",
+            ", ".join(show(get(c.old, p)) for p in changed) or "exists",
+            ", ".join(show(get(c.new, p)) for p in changed) or "new",
+        )
     if c.old.protect and not c.new.protect:
         out.add("risk", "medium", category, f"Deletion protection removed from {label}", "protect", "(none)")
     for flag in ("forceDestroy", "forceDelete"):
         if get(c.old, flag) is not True and get(c.new, flag) is True:
-            out.add("risk", "medium", category, f"{label[0].upper()}{label[1:]} may be destroyed with its contents ({flag})", False, True)
+            out.add(
+                "risk",
+                "medium",
+                category,
+                f"{label[0].upper()}{label[1:]} may be destroyed with its contents ({flag})",
+                False,
+                True,
+            )
     if c.type == "aws:kms/key:Key":
         before, after = get(c.old, "deletionWindowInDays"), get(c.new, "deletionWindowInDays")
         if isinstance(before, int) and isinstance(after, int) and after < before:
@@ -625,10 +971,20 @@ def changes(base: Plan, head: Plan) -> list[Change]:
     for urn in sorted(set(base.resources) | set(head.resources)):
         old, new = base.resources.get(urn), head.resources.get(urn)
         replaced = urn in head.replaced
-        if old is not None and new is not None and old.inputs == new.inputs and old.protect == new.protect and not replaced:
+        if (
+            old is not None
+            and new is not None
+            and old.inputs == new.inputs
+            and old.protect == new.protect
+            and not replaced
+        ):
             continue
         rtype = (old or new).type  # type: ignore[union-attr]
-        if old is not None and new is not None and (rtype.startswith("pulumi:providers:") or rtype == "pulumi:pulumi:Stack"):
+        if (
+            old is not None
+            and new is not None
+            and (rtype.startswith("pulumi:providers:") or rtype == "pulumi:pulumi:Stack")
+        ):
             continue
         found.append(Change(urn, old, new, replaced))
     return found
@@ -637,7 +993,11 @@ def changes(base: Plan, head: Plan) -> list[Change]:
 def _changed_keys(change: Change) -> str:
     if change.old is None or change.new is None:
         return ""
-    keys = sorted(k for k in set(change.old.inputs) | set(change.new.inputs) if change.old.inputs.get(k) != change.new.inputs.get(k))
+    keys = sorted(
+        k
+        for k in set(change.old.inputs) | set(change.new.inputs)
+        if change.old.inputs.get(k) != change.new.inputs.get(k)
+    )
     return ", ".join(keys)
 
 
@@ -672,11 +1032,17 @@ def analyse(base: Plan, head: Plan) -> list[Finding]:
         if any(v.policy in findings[i].rules for i in indices):
             continue
         rtype = (head.resources.get(v.urn) or base.resources.get(v.urn) or Resource(v.urn, "", {})).type
-        findings.append(Finding("risk", severity, "policy", "New policy violation", v.urn, rtype, "", show(v.message), (v.policy,)))
+        findings.append(
+            Finding("risk", severity, "policy", "New policy violation", v.urn, rtype, "", show(v.message), (v.policy,))
+        )
     for key in sorted(set(old_v) - set(new_v)):
         v = old_v[key]
         rtype = (head.resources.get(v.urn) or base.resources.get(v.urn) or Resource(v.urn, "", {})).type
-        findings.append(Finding("reduced", "info", "policy", "Policy violation resolved", v.urn, rtype, show(v.message), "", (v.policy,)))
+        findings.append(
+            Finding(
+                "reduced", "info", "policy", "Policy violation resolved", v.urn, rtype, show(v.message), "", (v.policy,)
+            )
+        )
     return sorted(set(findings), key=Finding.sort_key)
 
 

@@ -25,7 +25,9 @@ def configure_parser(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", dest="json_out", metavar="FILE", help="also write the findings as JSON ('-' for stdout)")
     p.add_argument("--output", "-o", metavar="FILE", help="write the Markdown comment to FILE instead of stdout")
     p.add_argument(
-        "--max-chars", type=int, default=DEFAULT_MAX_CHARS,
+        "--max-chars",
+        type=int,
+        default=DEFAULT_MAX_CHARS,
         help=f"cap on the comment length (default {DEFAULT_MAX_CHARS}; GitHub's limit is {GITHUB_COMMENT_LIMIT})",
     )
 

@@ -21,11 +21,26 @@ from infra.review.model import REDACTED, SECRET, UNKNOWN
 ANY = "*"
 # Actions that let a principal grant itself more, read secrets or key material, or act as others.
 SENSITIVE_ACTIONS = (
-    "iam:*", "iam:PassRole", "iam:CreatePolicyVersion", "iam:AttachRolePolicy", "iam:PutRolePolicy",
-    "iam:CreateAccessKey", "iam:UpdateAssumeRolePolicy", "sts:AssumeRole", "kms:Decrypt", "kms:CreateGrant",
-    "kms:PutKeyPolicy", "secretsmanager:GetSecretValue", "s3:PutBucketPolicy", "lambda:UpdateFunctionCode",
-    "organizations:*", "cloudtrail:StopLogging", "cloudtrail:DeleteTrail", "guardduty:DeleteDetector",
-    "ssm:GetParameter*", "ec2:AuthorizeSecurityGroupIngress",
+    "iam:*",
+    "iam:PassRole",
+    "iam:CreatePolicyVersion",
+    "iam:AttachRolePolicy",
+    "iam:PutRolePolicy",
+    "iam:CreateAccessKey",
+    "iam:UpdateAssumeRolePolicy",
+    "sts:AssumeRole",
+    "kms:Decrypt",
+    "kms:CreateGrant",
+    "kms:PutKeyPolicy",
+    "secretsmanager:GetSecretValue",
+    "s3:PutBucketPolicy",
+    "lambda:UpdateFunctionCode",
+    "organizations:*",
+    "cloudtrail:StopLogging",
+    "cloudtrail:DeleteTrail",
+    "guardduty:DeleteDetector",
+    "ssm:GetParameter*",
+    "ec2:AuthorizeSecurityGroupIngress",
 )
 ADMIN_POLICY_SUFFIXES = ("/AdministratorAccess", "/PowerUserAccess", "/IAMFullAccess")
 
@@ -207,5 +222,7 @@ def widening_severity(added: list[Grant], denies_removed: list[Grant], *, resour
         ):
             severity = "high"
     if denies_removed and severity == "medium":
-        severity = "high" if any("SecureTransport" in g.condition or g.principal == ANY for g in denies_removed) else "medium"
+        severity = (
+            "high" if any("SecureTransport" in g.condition or g.principal == ANY for g in denies_removed) else "medium"
+        )
     return severity

@@ -164,7 +164,9 @@ def load_plan(path: Path) -> Plan:
 def parse_plan(data: Any, source: str = "plan") -> Plan:
     if not isinstance(data, dict):
         raise PlanError(f"{source}: unrecognised format (expected a JSON object)")
-    if isinstance(data.get("resources"), list) and ("schemaVersion" in data or data.get("tool") == "genai-platform preview"):
+    if isinstance(data.get("resources"), list) and (
+        "schemaVersion" in data or data.get("tool") == "genai-platform preview"
+    ):
         return _from_genai_plan(data)
     if isinstance(data.get("steps"), list):
         return _from_pulumi_preview(data)
@@ -184,7 +186,9 @@ def _stack_of(urn: str) -> str:
     return parts[0].removeprefix("urn:pulumi:") if parts and parts[0].startswith("urn:pulumi:") else ""
 
 
-def _resource(urn: Any, rtype: Any, inputs: Any, secret_paths: Any = (), protect: Any = False, retain: Any = False) -> Resource:
+def _resource(
+    urn: Any, rtype: Any, inputs: Any, secret_paths: Any = (), protect: Any = False, retain: Any = False
+) -> Resource:
     if not isinstance(urn, str) or not urn.startswith("urn:pulumi:"):
         raise PlanError(f"resource with an invalid urn: {str(urn)[:80]!r}")
     if not isinstance(rtype, str) or not rtype:
@@ -215,7 +219,14 @@ def _from_genai_plan(data: dict[str, Any]) -> Plan:
     for r in data["resources"]:
         if not isinstance(r, dict):
             raise PlanError("plan resource is not an object")
-        res = _resource(r.get("urn"), r.get("type"), r.get("inputs"), r.get("secretPaths"), r.get("protect"), r.get("retainOnDelete"))
+        res = _resource(
+            r.get("urn"),
+            r.get("type"),
+            r.get("inputs"),
+            r.get("secretPaths"),
+            r.get("protect"),
+            r.get("retainOnDelete"),
+        )
         plan.resources[res.urn] = res
     plan.violations = _violations(data.get("policy"))
     return plan
@@ -235,7 +246,14 @@ def _from_pulumi_preview(data: dict[str, Any]) -> Plan:
         state = step.get("newState") or (step.get("oldState") if op in ("same", "refresh", "read") else None)
         if not isinstance(state, dict):
             continue
-        res = _resource(state.get("urn", urn), state.get("type"), state.get("inputs"), (), state.get("protect"), state.get("retainOnDelete"))
+        res = _resource(
+            state.get("urn", urn),
+            state.get("type"),
+            state.get("inputs"),
+            (),
+            state.get("protect"),
+            state.get("retainOnDelete"),
+        )
         plan.resources[res.urn] = res
     if plan.resources:
         plan.stack = _stack_of(next(iter(sorted(plan.resources))))

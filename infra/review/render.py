@@ -16,7 +16,15 @@ _ICON = {"critical": "🔴 critical", "high": "🟠 high", "medium": "🟡 mediu
 
 
 def _cell(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ").replace("`", "'").replace("<", "&lt;").replace(">", "&gt;") or " "
+    return (
+        text.replace("\\", "\\\\")
+        .replace("|", "\\|")
+        .replace("\n", " ")
+        .replace("`", "'")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        or " "
+    )
 
 
 def _resource(f: Finding) -> str:
@@ -38,7 +46,9 @@ def counts(findings: list[Finding]) -> dict[str, Any]:
     by_dir = Counter(f.direction for f in findings)
     risk_sev = Counter(f.severity for f in findings if f.direction == "risk")
     return {
-        "risk": by_dir["risk"], "reduced": by_dir["reduced"], "neutral": by_dir["neutral"],
+        "risk": by_dir["risk"],
+        "reduced": by_dir["reduced"],
+        "neutral": by_dir["neutral"],
         "riskBySeverity": {s: risk_sev[s] for s in SEVERITIES if risk_sev[s]},
     }
 
@@ -68,12 +78,16 @@ def to_markdown(findings: list[Finding], *, stack: str, max_chars: int = DEFAULT
     sev = ", ".join(f"{n} {s}" for s, n in c["riskBySeverity"].items())
     verdict = (
         "**Approval required:** this change raises risk at high or critical severity."
-        if blocking(findings) else "No high or critical risk found."
+        if blocking(findings)
+        else "No high or critical risk found."
     )
     head = [
-        MARKER, title, "",
+        MARKER,
+        title,
+        "",
         f"{verdict} {c['risk']} risk-increasing change(s){f' ({sev})' if sev else ''}, "
-        f"{c['reduced']} risk-reducing, {c['neutral']} neutral.", "",
+        f"{c['reduced']} risk-reducing, {c['neutral']} neutral.",
+        "",
     ]
     sections: list[tuple[str, str, list[str], str]] = []
     risk = [f for f in findings if f.direction == "risk"]
@@ -85,10 +99,14 @@ def to_markdown(findings: list[Finding], *, stack: str, max_chars: int = DEFAULT
     if reduced:
         sections.append(("### Risk-reducing changes", "risk-reducing", [_row(f) for f in reduced], "\n".join(table)))
     if neutral:
-        sections.append((
-            f"<details><summary>Neutral changes ({len(neutral)})</summary>\n", "neutral",
-            [_neutral_row(f) for f in neutral], "| Change | Resource | Details |\n|---|---|---|",
-        ))
+        sections.append(
+            (
+                f"<details><summary>Neutral changes ({len(neutral)})</summary>\n",
+                "neutral",
+                [_neutral_row(f) for f in neutral],
+                "| Change | Resource | Details |\n|---|---|---|",
+            )
+        )
     footer_reserve = 400
     out = "\n".join(head)
     omitted: list[tuple[int, str]] = []

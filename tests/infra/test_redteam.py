@@ -86,7 +86,9 @@ def test_corpus_covers_the_mechanisms() -> None:
     assert len({p.id for p in CORPUS}) == len(CORPUS)
 
 
-def test_rates_and_api_key_against_fake_filter(fake: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_rates_and_api_key_against_fake_filter(
+    fake: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setenv("GENAI_API_KEY", "k-123-very-secret")
     assert run(args("--url", fake, "--json")) == 0
     out = capsys.readouterr().out
@@ -141,8 +143,17 @@ def test_unreachable_url_is_a_clean_error(capsys: pytest.CaptureFixture[str]) ->
 
 def test_deadline_bounds_the_run() -> None:
     ticks = iter(range(1000))
-    report = run_corpus("http://x/v1/screen", "screen", CORPUS, api_key=None, max_requests=100, timeout=5, deadline=4.5,
-                        send=lambda *a: (200, b'{"action": "allow"}'), clock=lambda: float(next(ticks)))
+    report = run_corpus(
+        "http://x/v1/screen",
+        "screen",
+        CORPUS,
+        api_key=None,
+        max_requests=100,
+        timeout=5,
+        deadline=4.5,
+        send=lambda *a: (200, b'{"action": "allow"}'),
+        clock=lambda: float(next(ticks)),
+    )
     assert report.stopped_by == "deadline"
     assert len(report.outcomes) + report.not_sent == len(CORPUS) and 0 < len(report.outcomes) < len(CORPUS)
 
@@ -154,13 +165,33 @@ def test_per_request_timeout_is_capped_by_the_deadline() -> None:
         timeouts.append(timeout)
         raise TimeoutError
 
-    report = run_corpus("http://x/v1/screen", "screen", CORPUS[:3], api_key=None, max_requests=10, timeout=30, deadline=2,
-                        send=send, clock=lambda: 0.0)
+    report = run_corpus(
+        "http://x/v1/screen",
+        "screen",
+        CORPUS[:3],
+        api_key=None,
+        max_requests=10,
+        timeout=30,
+        deadline=2,
+        send=send,
+        clock=lambda: 0.0,
+    )
     assert timeouts == [2, 2, 2] and [o.detail for o in report.outcomes] == ["timeout"] * 3
 
 
-@pytest.mark.parametrize("url", ["file:///etc/passwd", "ftp://example.com/", "gopher://x", "javascript:alert(1)", "example.com",
-                                 "http://user:pw@example.com", "http:///nohost", "https://example.com/?q=1"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "file:///etc/passwd",
+        "ftp://example.com/",
+        "gopher://x",
+        "javascript:alert(1)",
+        "example.com",
+        "http://user:pw@example.com",
+        "http:///nohost",
+        "https://example.com/?q=1",
+    ],
+)
 def test_only_plain_http_urls(url: str, capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(RedteamError):
         endpoint(url, "screen")
@@ -194,7 +225,7 @@ def test_against_the_filter_local_server(capsys: pytest.CaptureFixture[str], mon
     finally:
         running.stop()
     out = capsys.readouterr().out  # the handler writes its own audit lines to stdout too
-    doc = json.loads(out[out.index('{\n  "schemaVersion"'):])
+    doc = json.loads(out[out.index('{\n  "schemaVersion"') :])
     assert doc["sent"] == len(CORPUS) and doc["attacks"]["error"] == doc["benign"]["error"] == 0
     assert code in (0, 1)
     # The real filter blocks most of this corpus and few of the benign prompts; the exact rates are its own business.

@@ -23,18 +23,30 @@ def _tag_list(extra: dict[str, str] | None = None) -> list[dict[str, str]]:
 
 
 def tls_policy(bucket: str) -> str:
-    return json.dumps({"Version": "2012-10-17", "Statement": [{
-        "Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
-        "Resource": [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"],
-        "Condition": {"Bool": {"aws:SecureTransport": "false"}},
-    }]})
+    return json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Sid": "DenyInsecureTransport",
+                    "Effect": "Deny",
+                    "Principal": "*",
+                    "Action": "s3:*",
+                    "Resource": [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"],
+                    "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+                }
+            ],
+        }
+    )
 
 
 def build(client: Client) -> dict[str, Any]:
     """Create every resource the audit checks, compliant; return ids the failure cases need."""
     ids: dict[str, Any] = {}
     kms = client("kms")
-    key = kms.create_key(Description="datalake", Tags=[{"TagKey": k, "TagValue": v} for k, v in TAGS.items()])["KeyMetadata"]
+    key = kms.create_key(Description="datalake", Tags=[{"TagKey": k, "TagValue": v} for k, v in TAGS.items()])[
+        "KeyMetadata"
+    ]
     kms.enable_key_rotation(KeyId=key["KeyId"])
     ids["key"] = key["Arn"]
 
@@ -43,11 +55,26 @@ def build(client: Client) -> dict[str, Any]:
         bucket = f"genai-{ENV}-{name}-0a1b2c"
         s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": REGION})
         s3.put_bucket_tagging(Bucket=bucket, Tagging={"TagSet": _tag_list({"Purpose": name})})
-        default = {"SSEAlgorithm": "AES256"} if name == "access-logs" else {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": key["Arn"]}
-        s3.put_bucket_encryption(Bucket=bucket, ServerSideEncryptionConfiguration={"Rules": [
-            {"ApplyServerSideEncryptionByDefault": default, "BucketKeyEnabled": True}]})
-        s3.put_public_access_block(Bucket=bucket, PublicAccessBlockConfiguration={
-            "BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True, "RestrictPublicBuckets": True})
+        default = (
+            {"SSEAlgorithm": "AES256"}
+            if name == "access-logs"
+            else {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": key["Arn"]}
+        )
+        s3.put_bucket_encryption(
+            Bucket=bucket,
+            ServerSideEncryptionConfiguration={
+                "Rules": [{"ApplyServerSideEncryptionByDefault": default, "BucketKeyEnabled": True}]
+            },
+        )
+        s3.put_public_access_block(
+            Bucket=bucket,
+            PublicAccessBlockConfiguration={
+                "BlockPublicAcls": True,
+                "IgnorePublicAcls": True,
+                "BlockPublicPolicy": True,
+                "RestrictPublicBuckets": True,
+            },
+        )
         s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
         s3.put_bucket_policy(Bucket=bucket, Policy=tls_policy(bucket))
         ids[name] = bucket
@@ -56,13 +83,20 @@ def build(client: Client) -> dict[str, Any]:
 
     gd = client("guardduty")
     ids["detector"] = gd.create_detector(
-        Enable=True, FindingPublishingFrequency="FIFTEEN_MINUTES",
+        Enable=True,
+        FindingPublishingFrequency="FIFTEEN_MINUTES",
         Features=[{"Name": f, "Status": "ENABLED"} for f in FEATURES],
     )["DetectorId"]
 
     ct = client("cloudtrail")
-    ct.create_trail(Name=f"genai-{ENV}-trail", S3BucketName=ids["audit"], IsMultiRegionTrail=True, EnableLogFileValidation=True,
-                    KmsKeyId=key["Arn"], TagsList=_tag_list())
+    ct.create_trail(
+        Name=f"genai-{ENV}-trail",
+        S3BucketName=ids["audit"],
+        IsMultiRegionTrail=True,
+        EnableLogFileValidation=True,
+        KmsKeyId=key["Arn"],
+        TagsList=_tag_list(),
+    )
     ct.start_logging(Name=f"genai-{ENV}-trail")
 
     api = client("apigateway")
@@ -74,26 +108,42 @@ def build(client: Client) -> dict[str, Any]:
     api.create_deployment(restApiId=rest["id"], stageName="v1")
     ids["api"], ids["screen"], ids["root"] = rest["id"], screen["id"], root
     waf = client("wafv2")
-    acl = waf.create_web_acl(Name=f"genai-{ENV}-waf", Scope="REGIONAL", DefaultAction={"Allow": {}}, Rules=[],
-                             VisibilityConfig={"SampledRequestsEnabled": True, "CloudWatchMetricsEnabled": True, "MetricName": "waf"})
+    acl = waf.create_web_acl(
+        Name=f"genai-{ENV}-waf",
+        Scope="REGIONAL",
+        DefaultAction={"Allow": {}},
+        Rules=[],
+        VisibilityConfig={"SampledRequestsEnabled": True, "CloudWatchMetricsEnabled": True, "MetricName": "waf"},
+    )
     ids["stage_arn"] = f"arn:aws:apigateway:{REGION}::/restapis/{rest['id']}/stages/v1"
     waf.associate_web_acl(WebACLArn=acl["Summary"]["ARN"], ResourceArn=ids["stage_arn"])
 
     sm = client("secretsmanager")
-    secret = sm.create_secret(Name=f"genai-{ENV}/backend-token", SecretString="x", KmsKeyId=key["Arn"], Tags=_tag_list())
+    secret = sm.create_secret(
+        Name=f"genai-{ENV}/backend-token", SecretString="x", KmsKeyId=key["Arn"], Tags=_tag_list()
+    )
     # moto records the rotation, then fails to invoke the (absent) rotation function.
     with contextlib.suppress(ClientError):
-        sm.rotate_secret(SecretId=secret["ARN"], RotationLambdaARN=f"arn:aws:lambda:{REGION}:123456789012:function:rotate",
-                         RotationRules={"AutomaticallyAfterDays": 30})
+        sm.rotate_secret(
+            SecretId=secret["ARN"],
+            RotationLambdaARN=f"arn:aws:lambda:{REGION}:123456789012:function:rotate",
+            RotationRules={"AutomaticallyAfterDays": 30},
+        )
     assert sm.describe_secret(SecretId=secret["ARN"])["RotationEnabled"] is True
     ids["secret"] = secret["ARN"]
     sm.create_secret(Name="other-team/secret", SecretString="y")  # not ours: no rotation, not audited
 
     eks = client("eks")
     eks.create_cluster(
-        name=f"genai-{ENV}", roleArn="arn:aws:iam::123456789012:role/eks", tags=TAGS,
-        resourcesVpcConfig={"subnetIds": ["subnet-1"], "endpointPublicAccess": True, "endpointPrivateAccess": True,
-                            "publicAccessCidrs": ["203.0.113.0/24"]},
+        name=f"genai-{ENV}",
+        roleArn="arn:aws:iam::123456789012:role/eks",
+        tags=TAGS,
+        resourcesVpcConfig={
+            "subnetIds": ["subnet-1"],
+            "endpointPublicAccess": True,
+            "endpointPrivateAccess": True,
+            "publicAccessCidrs": ["203.0.113.0/24"],
+        },
         encryptionConfig=[{"resources": ["secrets"], "provider": {"keyArn": key["Arn"]}}],
     )
 

@@ -26,8 +26,12 @@ SETTINGS = load_settings("dev", None)
 @pytest.fixture(autouse=True)
 def fake_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
     for name, value in {
-        "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_SECURITY_TOKEN": "testing",
-        "AWS_SESSION_TOKEN": "testing", "AWS_DEFAULT_REGION": REGION, "AWS_EC2_METADATA_DISABLED": "true",
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_SECURITY_TOKEN": "testing",
+        "AWS_SESSION_TOKEN": "testing",
+        "AWS_DEFAULT_REGION": REGION,
+        "AWS_EC2_METADATA_DISABLED": "true",
     }.items():
         monkeypatch.setenv(name, value)
     monkeypatch.delenv("AWS_PROFILE", raising=False)
@@ -57,9 +61,22 @@ def test_compliant_account_passes(account: dict[str, Any], capsys: pytest.Captur
     results = audit()
     assert not_passing(results) == []
     checks = {r.check for r in results}
-    assert {"s3.encryption", "s3.public-access-block", "s3.versioning", "s3.tls-only", "guardduty.detector",
-            "cloudtrail.logging", "cloudtrail.kms", "waf.api-association", "apigateway.authorization",
-            "secretsmanager.rotation", "eks.endpoint", "eks.secrets-encryption", "logs.kms", "kms.rotation"} <= checks
+    assert {
+        "s3.encryption",
+        "s3.public-access-block",
+        "s3.versioning",
+        "s3.tls-only",
+        "guardduty.detector",
+        "cloudtrail.logging",
+        "cloudtrail.kms",
+        "waf.api-association",
+        "apigateway.authorization",
+        "secretsmanager.rotation",
+        "eks.endpoint",
+        "eks.secrets-encryption",
+        "logs.kms",
+        "kms.rotation",
+    } <= checks
     assert {f"guardduty.feature.{f}" for f in REQUIRED_GUARDDUTY_FEATURES} <= checks
     assert len([r for r in results if r.check == "s3.encryption"]) == 5  # not the unrelated bucket
     assert len([r for r in results if r.check == "logs.kms"]) == 3
@@ -72,6 +89,7 @@ def _disable_feature(feature: str) -> Callable[[dict[str, Any]], None]:
     def mutate(ids: dict[str, Any]) -> None:
         features = [{"Name": f, "Status": "DISABLED" if f == feature else "ENABLED"} for f in FEATURES]
         boto3.client("guardduty", region_name=REGION).update_detector(DetectorId=ids["detector"], Features=features)
+
     return mutate
 
 
@@ -82,51 +100,166 @@ def _fail_cases() -> list[tuple[str, Callable[[dict[str, Any]], None], str]]:
     api = lambda: boto3.client("apigateway", region_name=REGION)  # noqa: E731
     eks = lambda: boto3.client("eks", region_name=REGION)  # noqa: E731
     return [
-        ("sse-s3-on-data-bucket", lambda i: s3().put_bucket_encryption(Bucket=i["raw"], ServerSideEncryptionConfiguration={
-            "Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]}), "s3.encryption"),
-        ("aws-managed-key", lambda i: s3().put_bucket_encryption(Bucket=i["models"], ServerSideEncryptionConfiguration={
-            "Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms"}}]}), "s3.encryption"),
-        ("foreign-key", lambda i: s3().put_bucket_encryption(Bucket=i["models"], ServerSideEncryptionConfiguration={
-            "Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID":
-                boto3.client("kms", region_name=REGION).create_key()["KeyMetadata"]["Arn"]}}]}), "s3.encryption"),
-        ("kms-on-access-logs", lambda i: s3().put_bucket_encryption(Bucket=i["access-logs"], ServerSideEncryptionConfiguration={
-            "Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": i["key"]}}]}), "s3.encryption"),
+        (
+            "sse-s3-on-data-bucket",
+            lambda i: s3().put_bucket_encryption(
+                Bucket=i["raw"],
+                ServerSideEncryptionConfiguration={
+                    "Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]
+                },
+            ),
+            "s3.encryption",
+        ),
+        (
+            "aws-managed-key",
+            lambda i: s3().put_bucket_encryption(
+                Bucket=i["models"],
+                ServerSideEncryptionConfiguration={
+                    "Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms"}}]
+                },
+            ),
+            "s3.encryption",
+        ),
+        (
+            "foreign-key",
+            lambda i: s3().put_bucket_encryption(
+                Bucket=i["models"],
+                ServerSideEncryptionConfiguration={
+                    "Rules": [
+                        {
+                            "ApplyServerSideEncryptionByDefault": {
+                                "SSEAlgorithm": "aws:kms",
+                                "KMSMasterKeyID": boto3.client("kms", region_name=REGION).create_key()["KeyMetadata"][
+                                    "Arn"
+                                ],
+                            }
+                        }
+                    ]
+                },
+            ),
+            "s3.encryption",
+        ),
+        (
+            "kms-on-access-logs",
+            lambda i: s3().put_bucket_encryption(
+                Bucket=i["access-logs"],
+                ServerSideEncryptionConfiguration={
+                    "Rules": [
+                        {"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": i["key"]}}
+                    ]
+                },
+            ),
+            "s3.encryption",
+        ),
         ("no-encryption", lambda i: s3().delete_bucket_encryption(Bucket=i["curated"]), "s3.encryption"),
-        ("pab-off", lambda i: s3().put_public_access_block(Bucket=i["raw"], PublicAccessBlockConfiguration={
-            "BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": False, "RestrictPublicBuckets": True}),
-         "s3.public-access-block"),
+        (
+            "pab-off",
+            lambda i: s3().put_public_access_block(
+                Bucket=i["raw"],
+                PublicAccessBlockConfiguration={
+                    "BlockPublicAcls": True,
+                    "IgnorePublicAcls": True,
+                    "BlockPublicPolicy": False,
+                    "RestrictPublicBuckets": True,
+                },
+            ),
+            "s3.public-access-block",
+        ),
         ("pab-deleted", lambda i: s3().delete_public_access_block(Bucket=i["audit"]), "s3.public-access-block"),
-        ("versioning-suspended", lambda i: s3().put_bucket_versioning(Bucket=i["raw"], VersioningConfiguration={"Status": "Suspended"}),
-         "s3.versioning"),
+        (
+            "versioning-suspended",
+            lambda i: s3().put_bucket_versioning(Bucket=i["raw"], VersioningConfiguration={"Status": "Suspended"}),
+            "s3.versioning",
+        ),
         ("no-tls-policy", lambda i: s3().delete_bucket_policy(Bucket=i["raw"]), "s3.tls-only"),
-        ("allow-policy-only", lambda i: s3().put_bucket_policy(Bucket=i["raw"], Policy=json.dumps({"Statement": [
-            {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"}, "Action": "s3:GetObject",
-             "Resource": f"arn:aws:s3:::{i['raw']}/*"}]})), "s3.tls-only"),
-        ("gd-frequency", lambda i: gd().update_detector(DetectorId=i["detector"], FindingPublishingFrequency="SIX_HOURS"),
-         "guardduty.detector"),
+        (
+            "allow-policy-only",
+            lambda i: s3().put_bucket_policy(
+                Bucket=i["raw"],
+                Policy=json.dumps(
+                    {
+                        "Statement": [
+                            {
+                                "Effect": "Allow",
+                                "Principal": {"AWS": "arn:aws:iam::123456789012:root"},
+                                "Action": "s3:GetObject",
+                                "Resource": f"arn:aws:s3:::{i['raw']}/*",
+                            }
+                        ]
+                    }
+                ),
+            ),
+            "s3.tls-only",
+        ),
+        (
+            "gd-frequency",
+            lambda i: gd().update_detector(DetectorId=i["detector"], FindingPublishingFrequency="SIX_HOURS"),
+            "guardduty.detector",
+        ),
         ("gd-disabled", lambda i: gd().update_detector(DetectorId=i["detector"], Enable=False), "guardduty.detector"),
         *[(f"gd-{f.lower()}", _disable_feature(f), f"guardduty.feature.{f}") for f in FEATURES],
         ("trail-stopped", lambda i: ct().stop_logging(Name="genai-dev-trail"), "cloudtrail.logging"),
-        ("trail-validation", lambda i: ct().update_trail(Name="genai-dev-trail", EnableLogFileValidation=False),
-         "cloudtrail.log-file-validation"),
-        ("trail-single-region", lambda i: ct().update_trail(Name="genai-dev-trail", IsMultiRegionTrail=False), "cloudtrail.multi-region"),
+        (
+            "trail-validation",
+            lambda i: ct().update_trail(Name="genai-dev-trail", EnableLogFileValidation=False),
+            "cloudtrail.log-file-validation",
+        ),
+        (
+            "trail-single-region",
+            lambda i: ct().update_trail(Name="genai-dev-trail", IsMultiRegionTrail=False),
+            "cloudtrail.multi-region",
+        ),
         ("trail-deleted", lambda i: ct().delete_trail(Name="genai-dev-trail"), "cloudtrail.trail"),
-        ("waf-disassociated", lambda i: boto3.client("wafv2", region_name=REGION).disassociate_web_acl(ResourceArn=i["stage_arn"]),
-         "waf.api-association"),
-        ("method-open", lambda i: api().put_method(restApiId=i["api"], resourceId=i["root"], httpMethod="GET",
-                                                   authorizationType="NONE"), "apigateway.authorization"),
-        ("rotation-cancelled", lambda i: boto3.client("secretsmanager", region_name=REGION).cancel_rotate_secret(SecretId=i["secret"]),
-         "secretsmanager.rotation"),
-        ("eks-open", lambda i: eks().create_cluster(
-            name="genai-dev-2", roleArn="arn:aws:iam::123456789012:role/eks",
-            resourcesVpcConfig={"subnetIds": ["s"], "endpointPublicAccess": True, "publicAccessCidrs": ["0.0.0.0/0"]},
-            encryptionConfig=[{"resources": ["secrets"], "provider": {"keyArn": i["key"]}}]), "eks.endpoint"),
-        ("eks-unencrypted", lambda i: eks().create_cluster(
-            name="genai-dev-3", roleArn="arn:aws:iam::123456789012:role/eks",
-            resourcesVpcConfig={"subnetIds": ["s"], "endpointPublicAccess": False}), "eks.secrets-encryption"),
-        ("log-group-unencrypted", lambda i: boto3.client("logs", region_name=REGION).create_log_group(
-            logGroupName="aws-waf-logs-genai-dev"), "logs.kms"),
-        ("key-rotation-off", lambda i: boto3.client("kms", region_name=REGION).disable_key_rotation(KeyId=i["key"]), "kms.rotation"),
+        (
+            "waf-disassociated",
+            lambda i: boto3.client("wafv2", region_name=REGION).disassociate_web_acl(ResourceArn=i["stage_arn"]),
+            "waf.api-association",
+        ),
+        (
+            "method-open",
+            lambda i: api().put_method(
+                restApiId=i["api"], resourceId=i["root"], httpMethod="GET", authorizationType="NONE"
+            ),
+            "apigateway.authorization",
+        ),
+        (
+            "rotation-cancelled",
+            lambda i: boto3.client("secretsmanager", region_name=REGION).cancel_rotate_secret(SecretId=i["secret"]),
+            "secretsmanager.rotation",
+        ),
+        (
+            "eks-open",
+            lambda i: eks().create_cluster(
+                name="genai-dev-2",
+                roleArn="arn:aws:iam::123456789012:role/eks",
+                resourcesVpcConfig={
+                    "subnetIds": ["s"],
+                    "endpointPublicAccess": True,
+                    "publicAccessCidrs": ["0.0.0.0/0"],
+                },
+                encryptionConfig=[{"resources": ["secrets"], "provider": {"keyArn": i["key"]}}],
+            ),
+            "eks.endpoint",
+        ),
+        (
+            "eks-unencrypted",
+            lambda i: eks().create_cluster(
+                name="genai-dev-3",
+                roleArn="arn:aws:iam::123456789012:role/eks",
+                resourcesVpcConfig={"subnetIds": ["s"], "endpointPublicAccess": False},
+            ),
+            "eks.secrets-encryption",
+        ),
+        (
+            "log-group-unencrypted",
+            lambda i: boto3.client("logs", region_name=REGION).create_log_group(logGroupName="aws-waf-logs-genai-dev"),
+            "logs.kms",
+        ),
+        (
+            "key-rotation-off",
+            lambda i: boto3.client("kms", region_name=REGION).disable_key_rotation(KeyId=i["key"]),
+            "kms.rotation",
+        ),
     ]
 
 
@@ -134,7 +267,9 @@ FAIL_CASES = _fail_cases()
 
 
 @pytest.mark.parametrize(("case", "mutate", "check"), FAIL_CASES, ids=[c[0] for c in FAIL_CASES])
-def test_each_check_fails_alone(account: dict[str, Any], case: str, mutate: Callable[[dict[str, Any]], None], check: str) -> None:
+def test_each_check_fails_alone(
+    account: dict[str, Any], case: str, mutate: Callable[[dict[str, Any]], None], check: str
+) -> None:
     mutate(account)
     bad = not_passing(audit())
     assert bad, "the mutation should fail a check"
@@ -151,9 +286,11 @@ def test_a_failed_check_exits_1(account: dict[str, Any], capsys: pytest.CaptureF
 
 def test_prod_forbids_any_public_endpoint(account: dict[str, Any]) -> None:
     boto3.client("eks", region_name=REGION).create_cluster(
-        name="genai-prod", roleArn="arn:aws:iam::123456789012:role/eks",
+        name="genai-prod",
+        roleArn="arn:aws:iam::123456789012:role/eks",
         resourcesVpcConfig={"subnetIds": ["s"], "endpointPublicAccess": True, "publicAccessCidrs": ["203.0.113.0/24"]},
-        encryptionConfig=[{"resources": ["secrets"], "provider": {"keyArn": account["key"]}}])
+        encryptionConfig=[{"resources": ["secrets"], "provider": {"keyArn": account["key"]}}],
+    )
     results = run_audit(Aws(REGION, max_attempts=1), load_settings("prod", None), ("eks",))
     assert [r.detail for r in results if r.status == FAIL] == ["public endpoint in prod (203.0.113.0/24)"]
 
@@ -161,7 +298,15 @@ def test_prod_forbids_any_public_endpoint(account: dict[str, Any]) -> None:
 def test_empty_account_fails_discovery() -> None:
     with mock_aws():
         bad = {r.check for r in not_passing(audit())}
-    assert {"s3.buckets", "guardduty.detector", "cloudtrail.trail", "apigateway.api", "eks.cluster", "logs.groups", "kms.keys"} <= bad
+    assert {
+        "s3.buckets",
+        "guardduty.detector",
+        "cloudtrail.trail",
+        "apigateway.api",
+        "eks.cluster",
+        "logs.groups",
+        "kms.keys",
+    } <= bad
 
 
 # --- API errors, throttling, unsupported ------------------------------------------------------
@@ -186,7 +331,9 @@ class Wrapped:
 
 
 def client_error(code: str, status: int = 400) -> ClientError:
-    return ClientError({"Error": {"Code": code, "Message": f"{code} happened"}, "ResponseMetadata": {"HTTPStatusCode": status}}, "Op")
+    return ClientError(
+        {"Error": {"Code": code, "Message": f"{code} happened"}, "ResponseMetadata": {"HTTPStatusCode": status}}, "Op"
+    )
 
 
 def factory(failures: dict[str, dict[str, list[BaseException]]]) -> Callable[[str], Any]:
@@ -214,11 +361,17 @@ def test_throttling_is_retried_with_backoff(account: dict[str, Any]) -> None:
 def test_persistent_throttling_becomes_an_error_not_a_crash(account: dict[str, Any]) -> None:
     sleeps: list[float] = []
     throttles = [client_error("TooManyRequestsException", 429) for _ in range(20)]
-    aws = Aws(REGION, max_attempts=1, sleep=sleeps.append, throttle_retries=3,
-              client_factory=factory({"secretsmanager": {"list_secrets": throttles}}))
+    aws = Aws(
+        REGION,
+        max_attempts=1,
+        sleep=sleeps.append,
+        throttle_retries=3,
+        client_factory=factory({"secretsmanager": {"list_secrets": throttles}}),
+    )
     results = run_audit(aws, SETTINGS, ("secrets",))
     assert [(r.check, r.status, r.detail.split(":")[0:2]) for r in results] == [
-        ("secretsmanager.rotation", ERROR, ["error", " throttled"])]
+        ("secretsmanager.rotation", ERROR, ["error", " throttled"])
+    ]
     assert len(sleeps) == 3
 
 
@@ -243,17 +396,23 @@ def test_unsupported_api_and_missing_features_are_errors(account: dict[str, Any]
     real = factory({"wafv2": {"get_web_acl_for_resource": [NotImplementedError()]}})
     results = audit(client_factory=lambda s: NoFeatures() if s == "guardduty" else real(s))
     bad = not_passing(results)
-    assert {r.check for r in bad} == {"waf.api-association", *(f"guardduty.feature.{f}" for f in REQUIRED_GUARDDUTY_FEATURES)}
+    assert {r.check for r in bad} == {
+        "waf.api-association",
+        *(f"guardduty.feature.{f}" for f in REQUIRED_GUARDDUTY_FEATURES),
+    }
     assert all(r.status == ERROR and "not supported by endpoint" in r.detail for r in bad)
 
 
 def test_unexpected_exception_in_a_check_is_contained(account: dict[str, Any]) -> None:
     results = audit(client_factory=factory({"eks": {"describe_cluster": [KeyError("boom")]}}))
-    assert [(r.check, r.status, r.detail) for r in not_passing(results)] == [("eks.cluster", ERROR, "error: unexpected KeyError")]
+    assert [(r.check, r.status, r.detail) for r in not_passing(results)] == [
+        ("eks.cluster", ERROR, "error: unexpected KeyError")
+    ]
 
 
 def test_classify_maps_codes() -> None:
     from infra.audit.api import classify
+
     assert classify(client_error("NoSuchBucket", 404)).kind == "not-found"
     assert classify(client_error("Whatever", 501)).kind == "unsupported"
     assert classify(client_error("SlowDown", 503)).kind == "throttled"
@@ -263,15 +422,24 @@ def test_classify_maps_codes() -> None:
 # --- usage errors ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("argv", [["--endpoint-url", "ftp://127.0.0.1:1"], ["--endpoint-url", "localhost"],
-                                  ["--region", "mars-north-1"], ["--max-attempts", "0"]])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--endpoint-url", "ftp://127.0.0.1:1"],
+        ["--endpoint-url", "localhost"],
+        ["--region", "mars-north-1"],
+        ["--max-attempts", "0"],
+    ],
+)
 def test_usage_errors_exit_2(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     assert run(args(*argv)) == 2
     err = capsys.readouterr().err
     assert err.startswith("genai-platform audit:") and len(err.strip().splitlines()) == 1
 
 
-def test_no_credentials_exit_2(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_no_credentials_exit_2(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SECURITY_TOKEN", "AWS_SESSION_TOKEN"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))

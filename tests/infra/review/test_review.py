@@ -83,7 +83,9 @@ def test_resource_order_and_reruns_do_not_change_the_comment(tmp_path: Path) -> 
 
 def test_wildcard_expansion_covers_specific_actions() -> None:
     broad = json.loads(_doc({"Effect": "Allow", "Action": "s3:*", "Resource": "*"}))
-    narrow = json.loads(_doc({"Effect": "Allow", "Action": ["s3:GetObject", "s3:Get*"], "Resource": "arn:aws:s3:::b/*"}))
+    narrow = json.loads(
+        _doc({"Effect": "Allow", "Action": ["s3:GetObject", "s3:Get*"], "Resource": "arn:aws:s3:::b/*"})
+    )
     assert not iam.diff(broad, narrow).widened
     assert iam.diff(broad, narrow).narrowed
     widened = iam.diff(narrow, broad)
@@ -91,18 +93,30 @@ def test_wildcard_expansion_covers_specific_actions() -> None:
 
 
 def test_reordering_and_splitting_statements_is_not_a_change() -> None:
-    one = json.loads(_doc({"Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject"], "Resource": ["arn:a", "arn:b"]}))
-    split = json.loads(_doc(
-        {"Effect": "Allow", "Action": "s3:PutObject", "Resource": ["arn:b", "arn:a"]},
-        {"Effect": "Allow", "Action": "S3:GetObject", "Resource": ["arn:a", "arn:b"]},
-    ))
+    one = json.loads(
+        _doc({"Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject"], "Resource": ["arn:a", "arn:b"]})
+    )
+    split = json.loads(
+        _doc(
+            {"Effect": "Allow", "Action": "s3:PutObject", "Resource": ["arn:b", "arn:a"]},
+            {"Effect": "Allow", "Action": "S3:GetObject", "Resource": ["arn:a", "arn:b"]},
+        )
+    )
     d = iam.diff(one, split)
     assert not d.widened and not d.narrowed
 
 
 def test_condition_removed_is_a_widening() -> None:
-    cond = json.loads(_doc({"Effect": "Allow", "Action": "kms:Decrypt", "Resource": "*",
-                            "Condition": {"StringEquals": {"kms:ViaService": "s3.eu-west-1.amazonaws.com"}}}))
+    cond = json.loads(
+        _doc(
+            {
+                "Effect": "Allow",
+                "Action": "kms:Decrypt",
+                "Resource": "*",
+                "Condition": {"StringEquals": {"kms:ViaService": "s3.eu-west-1.amazonaws.com"}},
+            }
+        )
+    )
     free = json.loads(_doc({"Effect": "Allow", "Action": "kms:Decrypt", "Resource": "*"}))
     assert iam.diff(cond, free).widened
     assert not iam.diff(free, cond).widened
@@ -112,9 +126,16 @@ def test_inline_role_policy_and_new_principal_in_trust_policy(tmp_path: Path) ->
     base = dev_plan()
     head = copy.deepcopy(base)
     role = find(head, "ingest-role")["inputs"]
-    role["inlinePolicies"][0]["policy"] = _doc({"Effect": "Allow", "Action": ["s3:GetObject", "s3:ListBucket", "s3:DeleteObject"],
-                                                "Resource": ["arn:aws:s3:::genai-dev-raw", "arn:aws:s3:::genai-dev-raw/*"]})
-    role["assumeRolePolicy"] = _doc({"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::999988887777:root"}, "Action": "sts:AssumeRole"})
+    role["inlinePolicies"][0]["policy"] = _doc(
+        {
+            "Effect": "Allow",
+            "Action": ["s3:GetObject", "s3:ListBucket", "s3:DeleteObject"],
+            "Resource": ["arn:aws:s3:::genai-dev-raw", "arn:aws:s3:::genai-dev-raw/*"],
+        }
+    )
+    role["assumeRolePolicy"] = _doc(
+        {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::999988887777:root"}, "Action": "sts:AssumeRole"}
+    )
     found = risks(base, head)
     titles = {f.title: f for f in found}
     assert titles["IAM permissions widened (inlinePolicies[read-raw])"].severity == "medium"
@@ -127,8 +148,13 @@ def test_trust_policy_changed_without_widening_is_reported() -> None:
     base = dev_plan()
     head = copy.deepcopy(base)
     find(head, "ingest-role")["inputs"]["assumeRolePolicy"] = _doc(
-        {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole",
-         "Condition": {"StringEquals": {"aws:SourceAccount": "111122223333"}}})
+        {
+            "Effect": "Allow",
+            "Principal": {"Service": "lambda.amazonaws.com"},
+            "Action": "sts:AssumeRole",
+            "Condition": {"StringEquals": {"aws:SourceAccount": "111122223333"}},
+        }
+    )
     found = analyse(parse_plan(base), parse_plan(head))
     assert any(f.title.startswith("Trust policy changed") and f.severity == "medium" for f in found)
 
@@ -151,50 +177,89 @@ def _set(name: str, path: str, value: Any) -> Callable[[dict[str, Any]], None]:
         for p in parents:
             node = node[int(p)] if p.isdigit() else node[p]
         node[last] = value
+
     return mutate
 
 
 def _delete(name: str) -> Callable[[dict[str, Any]], None]:
     def mutate(plan: dict[str, Any]) -> None:
         plan["resources"] = [r for r in plan["resources"] if r["name"] != name]
+
     return mutate
 
 
-PUBLIC_READ = _doc({"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::genai-dev-models/*"})
+PUBLIC_READ = _doc(
+    {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::genai-dev-models/*"}
+)
 
 CASES = [
-    ("eks-0.0.0.0", _set("cluster", "vpcConfig.publicAccessCidrs", ["0.0.0.0/0"]), "EKS API endpoint allows more networks", "critical"),
-    ("eks-public", _set("cluster", "vpcConfig.endpointPublicAccess", True), None, None),  # already public in dev: no change
+    (
+        "eks-0.0.0.0",
+        _set("cluster", "vpcConfig.publicAccessCidrs", ["0.0.0.0/0"]),
+        "EKS API endpoint allows more networks",
+        "critical",
+    ),
+    (
+        "eks-public",
+        _set("cluster", "vpcConfig.endpointPublicAccess", True),
+        None,
+        None,
+    ),  # already public in dev: no change
     ("pab-off", _set("datalake-raw-pab", "blockPublicPolicy", False), "Public access block weakened", "high"),
     ("pab-deleted", _delete("datalake-raw-pab"), "Public access block removed", "high"),
-    ("bucket-public", _set("datalake-models-policy", "policy", PUBLIC_READ), "Public access granted by resource policy", "critical"),
+    (
+        "bucket-public",
+        _set("datalake-models-policy", "policy", PUBLIC_READ),
+        "Public access granted by resource policy",
+        "critical",
+    ),
     ("sse-deleted", _delete("datalake-curated-sse"), "Bucket default encryption configuration removed", "high"),
-    ("sse-downgraded", _set("datalake-raw-sse", "rules.0.applyServerSideEncryptionByDefault", {"sseAlgorithm": "AES256"}),
-     "Encryption downgraded from KMS (rules[0].applyServerSideEncryptionByDefault.sseAlgorithm)", "high"),
+    (
+        "sse-downgraded",
+        _set("datalake-raw-sse", "rules.0.applyServerSideEncryptionByDefault", {"sseAlgorithm": "AES256"}),
+        "Encryption downgraded from KMS (rules[0].applyServerSideEncryptionByDefault.sseAlgorithm)",
+        "high",
+    ),
     ("loggroup-kms-removed", _set("filter-logs", "kmsKeyId", None), "KMS key removed (kmsKeyId)", "high"),
     ("secret-kms-changed", _set("backend-token", "kmsKeyId", "alias/other"), "KMS key changed (kmsKeyId)", "medium"),
     ("eks-encryption-removed", _set("cluster", "encryptionConfig", None), "Ekscluster", None),
     ("trail-off", _set("trail", "enableLogging", False), "CloudTrail logging disabled", "high"),
-    ("gd-feature-off", _set("gd-runtime_monitoring", "status", "DISABLED"), "GuardDuty feature RUNTIME_MONITORING disabled", "high"),
+    (
+        "gd-feature-off",
+        _set("gd-runtime_monitoring", "status", "DISABLED"),
+        "GuardDuty feature RUNTIME_MONITORING disabled",
+        "high",
+    ),
     ("gd-detector-off", _set("detector", "enable", False), "GuardDuty detector disabled", "critical"),
     ("waf-rule-removed", _set("waf", "rules", []), "WAF rule common removed", "high"),
     ("waf-assoc-deleted", _delete("waf-assoc"), "WAF association removed from the API", "high"),
     ("rotation-removed", _delete("backend-token-rotation"), "Secret rotation removed", "high"),
     ("key-rotation-off", _set("datalake-key", "enableKeyRotation", False), "KMS key rotation disabled", "high"),
     ("tracing-off", _set("filter", "tracingConfig", {"mode": "PassThrough"}), "Lambda tracing turned off", "medium"),
-    ("data-trace-on", _set("settings", "settings.dataTraceEnabled", True),
-     "API data trace enabled (full prompts and responses in logs)", "high"),
+    (
+        "data-trace-on",
+        _set("settings", "settings.dataTraceEnabled", True),
+        "API data trace enabled (full prompts and responses in logs)",
+        "high",
+    ),
     ("auth-none", _set("screen-post", "authorization", "NONE"), "API method made unauthenticated", "high"),
     ("log-group-deleted", _delete("filter-logs"), "Log group deleted (its logs are lost)", "high"),
     ("bucket-deleted", _delete("datalake-audit"), "Bucket deleted", "high"),
     ("key-deleted", _delete("datalake-key"), "KMS key deleted (data encrypted with it becomes unreadable)", "critical"),
-    ("bucket-replaced", _set("datalake-raw", "bucket", "genai-dev-raw2"), "Bucket replaced (bucket changed): delete and re-create", "high"),
+    (
+        "bucket-replaced",
+        _set("datalake-raw", "bucket", "genai-dev-raw2"),
+        "Bucket replaced (bucket changed): delete and re-create",
+        "high",
+    ),
     ("secret-deleted", _delete("backend-token"), "Secret deleted", "high"),
 ]
 
 
 @pytest.mark.parametrize(("case", "mutate", "title", "severity"), CASES, ids=[c[0] for c in CASES])
-def test_each_risk_is_detected(case: str, mutate: Callable[[dict[str, Any]], None], title: str | None, severity: str | None) -> None:
+def test_each_risk_is_detected(
+    case: str, mutate: Callable[[dict[str, Any]], None], title: str | None, severity: str | None
+) -> None:
     base = dev_plan()
     head = copy.deepcopy(base)
     mutate(head)
@@ -208,7 +273,9 @@ def test_each_risk_is_detected(case: str, mutate: Callable[[dict[str, Any]], Non
     match = [f for f in found if f.title == title]
     assert match, [f.title for f in found]
     assert match[0].severity == severity
-    assert found[0].severity == max((f.severity for f in found), key=["info", "low", "medium", "high", "critical"].index)
+    assert found[0].severity == max(
+        (f.severity for f in found), key=["info", "low", "medium", "high", "critical"].index
+    )
 
 
 def test_private_cluster_made_public() -> None:
@@ -222,7 +289,9 @@ def test_private_cluster_made_public() -> None:
 def test_new_policy_violations_are_risks_and_fixed_ones_reductions() -> None:
     base, head = dev_plan(), dev_plan()
     target = urn("genai:data:DataLake$aws:s3/bucket:Bucket", "datalake-raw")
-    head["policy"]["violations"] = [{"policy": "aws-s3-bucket-logging", "severity": "high", "urn": target, "message": "no logging"}]
+    head["policy"]["violations"] = [
+        {"policy": "aws-s3-bucket-logging", "severity": "high", "urn": target, "message": "no logging"}
+    ]
     found = analyse(parse_plan(base), parse_plan(head))
     assert [(f.direction, f.severity, f.rules) for f in found] == [("risk", "high", ("aws-s3-bucket-logging",))]
     back = analyse(parse_plan(head), parse_plan(base))
@@ -244,27 +313,46 @@ def test_secrets_and_credentials_never_printed(tmp_path: Path) -> None:
     base = dev_plan()
     head = copy.deepcopy(base)
     fn = find(head, "filter")["inputs"]
-    fn["environment"]["variables"].update({
-        "AWS_ACCESS_KEY_ID": "AKIAIOSFODNN7EXAMPLE",
-        "UPSTREAM": "q8Zr2LmP0vXw9Kt4Ny7Bc1Hd6Fj3Gs5A",
-        "DEBUG_JWT": "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U",
-        "BACKEND_TOKEN": "plaintext-oops-value",
-    })
+    fn["environment"]["variables"].update(
+        {
+            "AWS_ACCESS_KEY_ID": "AKIAIOSFODNN7EXAMPLE",
+            "UPSTREAM": "q8Zr2LmP0vXw9Kt4Ny7Bc1Hd6Fj3Gs5A",
+            "DEBUG_JWT": "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U",
+            "BACKEND_TOKEN": "plaintext-oops-value",
+        }
+    )
     fn["code"] = "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA\n-----END RSA PRIVATE KEY-----"
     fn["memorySize"] = 512
     code, md, doc = review(tmp_path, base, head)
     everything = md + json.dumps(doc)
-    for secret in ("AKIAIOSFODNN7EXAMPLE", "q8Zr2LmP0vXw9Kt4Ny7Bc1Hd6Fj3Gs5A", "eyJhbGciOiJIUzI1NiJ9", "plaintext-oops-value", "MIIEowIBAAKCAQEA"):
+    for secret in (
+        "AKIAIOSFODNN7EXAMPLE",
+        "q8Zr2LmP0vXw9Kt4Ny7Bc1Hd6Fj3Gs5A",
+        "eyJhbGciOiJIUzI1NiJ9",
+        "plaintext-oops-value",
+        "MIIEowIBAAKCAQEA",
+    ):
         assert secret not in everything
     assert code == 0
 
 
 def test_pulumi_secret_objects_are_masked() -> None:
-    sig = {SECRET_SIG_KEY: SECRET_SIG, "plaintext": "\"hunter2-password\""}
-    plan = parse_plan({"version": 3, "deployment": {"manifest": {}, "resources": [
-        {"urn": urn("aws:lambda/function:Function", "fn"), "type": "aws:lambda/function:Function",
-         "inputs": {"environment": {"variables": {"X": sig}}, "nested": [sig]}},
-    ]}})
+    sig = {SECRET_SIG_KEY: SECRET_SIG, "plaintext": '"hunter2-password"'}
+    plan = parse_plan(
+        {
+            "version": 3,
+            "deployment": {
+                "manifest": {},
+                "resources": [
+                    {
+                        "urn": urn("aws:lambda/function:Function", "fn"),
+                        "type": "aws:lambda/function:Function",
+                        "inputs": {"environment": {"variables": {"X": sig}}, "nested": [sig]},
+                    },
+                ],
+            },
+        }
+    )
     inputs = plan.resources[urn("aws:lambda/function:Function", "fn")].inputs
     assert inputs == {"environment": {"variables": {"X": "[secret]"}}, "nested": ["[secret]"]}
 
@@ -273,10 +361,25 @@ def test_pulumi_secret_objects_are_masked() -> None:
 
 
 def _as_export(plan: dict[str, Any]) -> dict[str, Any]:
-    return {"version": 3, "deployment": {"manifest": {"time": "2026-11-25T00:00:00Z"}, "resources": [
-        {"urn": r["urn"], "type": r["type"], "custom": r["custom"], "inputs": r["inputs"], "outputs": r["outputs"],
-         "parent": r["parent"], "dependencies": [], "propertyDependencies": {}} for r in plan["resources"]
-    ]}}
+    return {
+        "version": 3,
+        "deployment": {
+            "manifest": {"time": "2026-11-25T00:00:00Z"},
+            "resources": [
+                {
+                    "urn": r["urn"],
+                    "type": r["type"],
+                    "custom": r["custom"],
+                    "inputs": r["inputs"],
+                    "outputs": r["outputs"],
+                    "parent": r["parent"],
+                    "dependencies": [],
+                    "propertyDependencies": {},
+                }
+                for r in plan["resources"]
+            ],
+        },
+    }
 
 
 def _as_pulumi_preview(base: dict[str, Any], head: dict[str, Any]) -> dict[str, Any]:
@@ -293,7 +396,11 @@ def _as_pulumi_preview(base: dict[str, Any], head: dict[str, Any]) -> dict[str, 
         if n is not None:
             step["newState"] = state(n)
         if op == "update":
-            step["detailedDiff"] = {k: {"kind": "update", "inputDiff": True} for k in n["inputs"] if o["inputs"].get(k) != n["inputs"].get(k)}  # type: ignore[index]
+            step["detailedDiff"] = {
+                k: {"kind": "update", "inputDiff": True}
+                for k in n["inputs"]
+                if o["inputs"].get(k) != n["inputs"].get(k)
+            }  # type: ignore[index]
         steps.append(step)
     return {"config": {}, "steps": steps, "diagnostics": [], "changeSummary": {}}
 
@@ -322,7 +429,9 @@ def test_pulumi_preview_replace_step_is_a_replacement() -> None:
     bucket = urn("genai:data:DataLake$aws:s3/bucket:Bucket", "datalake-raw")
     next(s for s in preview["steps"] if s["urn"] == bucket)["op"] = "replace"
     found = analyse(parse_plan(_as_export(base)), parse_plan(preview))
-    assert [(f.title, f.severity) for f in found if f.direction == "risk"] == [("Bucket replaced: delete and re-create", "high")]
+    assert [(f.title, f.severity) for f in found if f.direction == "risk"] == [
+        ("Bucket replaced: delete and re-create", "high")
+    ]
 
 
 def test_unknown_values_from_preview_are_not_changes() -> None:
@@ -338,22 +447,35 @@ def test_unknown_values_from_preview_are_not_changes() -> None:
 # --- bad input and limits -----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("content", "expected"), [
-    (None, "file not found"),
-    ("{not json", "not JSON"),
-    ("[1, 2]", "unrecognised format"),
-    ('{"hello": "world"}', "unrecognised format"),
-    ('{"schemaVersion": 1, "resources": [{"urn": 5}]}', "invalid urn"),
-    ('{"steps": [1]}', "preview step is not an object"),
-])
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (None, "file not found"),
+        ("{not json", "not JSON"),
+        ("[1, 2]", "unrecognised format"),
+        ('{"hello": "world"}', "unrecognised format"),
+        ('{"schemaVersion": 1, "resources": [{"urn": 5}]}', "invalid urn"),
+        ('{"steps": [1]}', "preview step is not an object"),
+    ],
+)
 def test_bad_input_exits_2_with_one_line(tmp_path: Path, content: str | None, expected: str) -> None:
     bad = tmp_path / "bad.json"
     if content is not None:
         bad.write_text(content, encoding="utf-8")
     good = write(tmp_path, "good.json", dev_plan())
     proc = subprocess.run(
-        [sys.executable, "-c", "import sys; from infra.review.cli import main; sys.exit(main(sys.argv[1:]))", str(good), str(bad)],
-        capture_output=True, text=True, cwd=ROOT, timeout=60, check=False,
+        [
+            sys.executable,
+            "-c",
+            "import sys; from infra.review.cli import main; sys.exit(main(sys.argv[1:]))",
+            str(good),
+            str(bad),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+        check=False,
     )
     assert proc.returncode == 2
     assert expected in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
@@ -369,10 +491,15 @@ def test_comment_stays_under_the_limit_and_counts_what_it_cut(tmp_path: Path) ->
     base = dev_plan()
     head = copy.deepcopy(base)
     for i in range(1500):
-        head["resources"].append({
-            "urn": urn("aws:ec2/securityGroup:SecurityGroup", f"sg-{i:04d}"), "type": "aws:ec2/securityGroup:SecurityGroup",
-            "inputs": {"ingress": [{"protocol": "tcp", "fromPort": 443, "toPort": 443, "cidrBlocks": ["0.0.0.0/0"]}]},
-        })
+        head["resources"].append(
+            {
+                "urn": urn("aws:ec2/securityGroup:SecurityGroup", f"sg-{i:04d}"),
+                "type": "aws:ec2/securityGroup:SecurityGroup",
+                "inputs": {
+                    "ingress": [{"protocol": "tcp", "fromPort": 443, "toPort": 443, "cidrBlocks": ["0.0.0.0/0"]}]
+                },
+            }
+        )
     code, md, doc = review(tmp_path, base, head)
     assert code == 1
     assert len(md) <= 60_000

@@ -33,8 +33,17 @@ def _open_security_group(plan: dict[str, Any]) -> str:
     # The compute component has not landed yet: the change adds a new, open group.
     stack = plan["stack"]
     urn = f"urn:pulumi:{stack}::{plan['project']}::{SG_TYPE}::debug-sg"
-    plan["resources"].append({"urn": urn, "type": SG_TYPE, "name": "debug-sg", "custom": True, "parent": None,
-                              "inputs": {"description": "debug", "ingress": [public]}, "outputs": {}})
+    plan["resources"].append(
+        {
+            "urn": urn,
+            "type": SG_TYPE,
+            "name": "debug-sg",
+            "custom": True,
+            "parent": None,
+            "inputs": {"description": "debug", "ingress": [public]},
+            "outputs": {},
+        }
+    )
     return urn
 
 
