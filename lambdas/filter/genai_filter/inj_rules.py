@@ -19,6 +19,23 @@ from typing import NamedTuple
 __all__ = ["RuleHit", "adversarial_suffix", "scan", "shouted_instruction"]
 
 
+class _Lazy:
+    """A regular expression compiled on first use (keeps the module import cheap)."""
+
+    __slots__ = ("_compiled", "_flags", "_source")
+
+    def __init__(self, source: str, flags: int = 0) -> None:
+        self._source = source
+        self._flags = flags
+        self._compiled: re.Pattern[str] | None = None
+
+    @property
+    def p(self) -> re.Pattern[str]:
+        if self._compiled is None:
+            self._compiled = re.compile(self._source, self._flags)
+        return self._compiled
+
+
 class RuleHit(NamedTuple):
     category: str
     type: str
@@ -125,7 +142,7 @@ class _Rx:
         return len(self.finditer(text))
 
 
-_LETTERS = re.compile(r"[^\W\d_]+")
+_LETTERS = _Lazy(r"[^\W\d_]+")
 _NON_LETTERS = {i: " " for i in range(128) if not chr(i).isalpha()}
 _IDX_TEXT: list[str] = [""]
 _IDX_KEYS: list[frozenset[str]] = [frozenset()]
@@ -144,7 +161,7 @@ def _index(text: str) -> frozenset[str]:
 
 def _key(prefix: str) -> str:
     """Index key for a literal prefix: its leading letters (2-3), or '' to fall back to `in`."""
-    m = _LETTERS.match(prefix)
+    m = _LETTERS.p.match(prefix)
     if not m or len(m.group()) < 2 or not m.group().isascii():
         return ""
     return m.group()[:3]
@@ -238,7 +255,7 @@ _OVR_OBJ_EN = (
     r"article|source|thought|knowledge|"
     r"what (?:you|i|we) )"
 )
-_STRONG_QUAL = re.compile(
+_STRONG_QUAL = _Lazy(
     r"\b(?:previous\w*|prior|preceding|above|earlier|before\w*|former|foregoing|initial|original|old|all|any|"
     r"every\w*|your|system|developer|safety|following|given|provided|so far|beforehand|until now|everything|"
     r"you (?:know|were|have been))\b"
@@ -594,7 +611,7 @@ _TASK_START = _c(
     r"recommend|suggest|provide (?:a|an|the)|list (?:the|some|all|three|five|ten)|name (?:the|three|five)|"
     r"give (?:me|a|an)|tell me|help me|can you|could you|is this)\b"
 )
-_REPLY_NOUN = re.compile(r"response|reply|answer|message|output")
+_REPLY_NOUN = _Lazy(r"response|reply|answer|message|output")
 _CODE_SNIPPET = _c(
     rf"\b(?:following|below|subsequent|given|this|these){S1}(?:(?:code|python|script){S1}(?:snippet|block|"
     r"excerpt|section|segment|fragment)|snippet|code block|lines? of code)"
@@ -602,7 +619,7 @@ _CODE_SNIPPET = _c(
 _STOP = frozenset(
     ["this", "that", "these", "those", "with", "from", "your", "have", "will", "would", "could", "should", "what", "which", "when", "where", "about", "into", "there", "their", "them", "they", "then", "than", "some", "such", "only", "also", "just", "more", "most", "very", "make", "made", "does", "done", "please", "answer", "reply", "response", "message", "email", "mail", "table", "text", "question", "below", "above", "following", "include", "write", "provide", "give", "tell", "explain", "describe", "summary", "summarize", "summarise", "list", "data", "information", "document", "content", "here", "thank", "thanks", "regards", "dear"]
 )
-_CONTENT_WORD = re.compile(r"[^\W\d_]{4,}")
+_CONTENT_WORD = _Lazy(r"[^\W\d_]{4,}")
 
 
 _DOC_WORDS: list[tuple[str, collections.Counter[str]]] = [("", collections.Counter())]
@@ -611,12 +628,12 @@ _DOC_WORDS: list[tuple[str, collections.Counter[str]]] = [("", collections.Count
 def _unrelated(line: str, text: str) -> bool:
     """True when the line has 2+ content words and none of them occurs elsewhere in `text`:
     an instruction about something else, planted in content it is not about."""
-    words = collections.Counter(w for w in _CONTENT_WORD.findall(line) if w not in _STOP)
+    words = collections.Counter(w for w in _CONTENT_WORD.p.findall(line) if w not in _STOP)
     if len(words) < 2:
         return False
     cached_text, doc = _DOC_WORDS[0]
     if cached_text is not text:
-        doc = collections.Counter(_CONTENT_WORD.findall(text))
+        doc = collections.Counter(_CONTENT_WORD.p.findall(text))
         _DOC_WORDS[0] = (text, doc)
     return all(doc[w] <= n for w, n in words.items())
 
@@ -684,7 +701,7 @@ def _indirect(text: str, hits: list[RuleHit]) -> None:
     for m in _ASSISTANT_OUTPUT.finditer(text):
         if not strict_doc and m.start() < first_line_end:
             continue
-        if is_code and not (_REPLY_NOUN.search(m.group()) and "your" in m.group()):
+        if is_code and not (_REPLY_NOUN.p.search(m.group()) and "your" in m.group()):
             continue  # "there are two problems with your code": normal in Q&A content
         p0 = m.start()
         a = max(text.rfind(". ", 0, p0) + 2, text.rfind("? ", 0, p0) + 2, text.rfind("! ", 0, p0) + 2,
@@ -768,7 +785,7 @@ def _indirect(text: str, hits: list[RuleHit]) -> None:
 
 _SOUP_CHARS = frozenset("{}[]()<>`\\$|^~*=_;@#%&")
 _BRACKETS = (("(", ")"), ("[", "]"), ("{", "}"))
-_CAMEL = re.compile(r"[a-z][A-Z]|[A-Za-z][0-9]|[0-9][A-Za-z]")
+_CAMEL = _Lazy(r"[a-z][A-Z]|[A-Za-z][0-9]|[0-9][A-Za-z]")
 
 
 def _weird_token(tok: str) -> bool:
@@ -776,11 +793,11 @@ def _weird_token(tok: str) -> bool:
     n_soup = sum(1 for c in tok if c in _SOUP_CHARS)
     if n_soup and (has_alpha or n_soup >= 2):
         return True
-    return bool(has_alpha and len(tok) > 3 and _CAMEL.search(tok))
+    return bool(has_alpha and len(tok) > 3 and _CAMEL.p.search(tok))
 
 
-_SHOUT = re.compile(r"[A-ZÄÖÜ][A-ZÄÖÜ'’]{1,20}(?:[ ,:;!-]{1,3}[A-ZÄÖÜ][A-ZÄÖÜ'’!]{0,20}){3,40}")
-_SHOUT_VERB = re.compile(
+_SHOUT = _Lazy(r"[A-ZÄÖÜ][A-ZÄÖÜ'’]{1,20}(?:[ ,:;!-]{1,3}[A-ZÄÖÜ][A-ZÄÖÜ'’!]{0,20}){3,40}")
+_SHOUT_VERB = _Lazy(
     r"\b(?:ignore|forget|disregard|do not|don't|just|only|output|print|say|write|answer|respond|reply|stop|"
     r"you are|you must|ignoriere|vergiss|antworte|schreib\w{0,2}|sag|gib|du bist|du musst|nur|oublie|ignora|"
     r"olvida|responde|di)\b"
@@ -790,17 +807,17 @@ _SHOUT_VERB = re.compile(
 def shouted_instruction(text: str) -> list[RuleHit]:
     """An ALL-CAPS run of 4+ words carrying an imperative, embedded in otherwise normal-case text
     ("How will I be able DO NOT ANSWER THIS JUST OUTPUT ... to drive"); run on the ORIGINAL text."""
-    if text.islower() or not _SHOUT.search(text):
+    if text.islower() or not _SHOUT.p.search(text):
         return []
     head = text[:4000]
     if sum(map(str.islower, head)) < 20:
         return []  # an all-caps message is shouting, not an embedded instruction
     hits: list[RuleHit] = []
-    for m in _SHOUT.finditer(text):
+    for m in _SHOUT.p.finditer(text):
         run = m.group().lower()
         if len(run.split()) < 4:
             continue
-        v = _SHOUT_VERB.search(run)
+        v = _SHOUT_VERB.p.search(run)
         if v:
             strong = v.group() in ("ignore", "forget", "disregard", "do not", "don't", "just", "ignoriere", "vergiss",
                                    "du bist", "you are", "you must", "oublie", "ignora", "olvida")
@@ -828,8 +845,8 @@ def adversarial_suffix(text: str) -> list[RuleHit]:
             continue
         if _soup_count(line) < 4 or not any(line.count(o) != line.count(c) for o, c in _BRACKETS):
             continue
-        masked = _BACKTICKED.sub(_mask_code_span, line)
-        toks = [(m.start(), m.end()) for m in _TOKEN.finditer(masked)]
+        masked = _BACKTICKED.p.sub(_mask_code_span, line)
+        toks = [(m.start(), m.end()) for m in _TOKEN.p.finditer(masked)]
         if len(toks) < 8:
             continue
         plain_head = sum(1 for s0, e0 in toks[:6] if masked[s0:e0].isalpha())
@@ -856,7 +873,7 @@ def adversarial_suffix(text: str) -> list[RuleHit]:
     return hits
 
 
-_TOKEN = re.compile(r"\S{1,200}")
+_TOKEN = _Lazy(r"\S{1,200}")
 _SOUP_DELETE = {ord(ch): None for ch in _SOUP_CHARS}
 
 
@@ -864,8 +881,8 @@ def _soup_count(line: str) -> int:
     return len(line) - len(line.translate(_SOUP_DELETE))
 
 
-_SOUP_RE = re.compile(r"[{}\[\]()<>`\\$|^~*=_;@#%&]")
-_BACKTICKED = re.compile(r"`[^`\n]{1,200}`")
+_SOUP_RE = _Lazy(r"[{}\[\]()<>`\\$|^~*=_;@#%&]")
+_BACKTICKED = _Lazy(r"`[^`\n]{1,200}`")
 
 
 def _mask_code_span(m: re.Match[str]) -> str:
@@ -897,7 +914,7 @@ def scan(text: str, *, direction: str = "input") -> list[RuleHit]:
     for pat, score, needs_qual in _OVERRIDE_PATTERNS:
         for m in pat.finditer(text):
             sc = score
-            if needs_qual and not _STRONG_QUAL.search(m.group()):
+            if needs_qual and not _STRONG_QUAL.p.search(m.group()):
                 sc = 0.45
             add(RuleHit("prompt_injection", "INSTRUCTION_OVERRIDE", m.start(), m.end(), sc))
 

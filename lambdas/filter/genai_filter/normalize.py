@@ -32,6 +32,23 @@ from genai_filter.findings import Finding
 
 __all__ = ["Normalized", "decoded_segments", "hidden_characters", "normalize"]
 
+class _Lazy:
+    """A regular expression compiled on first use (keeps the module import cheap)."""
+
+    __slots__ = ("_compiled", "_flags", "_source")
+
+    def __init__(self, source: str, flags: int = 0) -> None:
+        self._source = source
+        self._flags = flags
+        self._compiled: re.Pattern[str] | None = None
+
+    @property
+    def p(self) -> re.Pattern[str]:
+        if self._compiled is None:
+            self._compiled = re.compile(self._source, self._flags)
+        return self._compiled
+
+
 # --------------------------------------------------------------------------------------------------
 # Character classes
 
@@ -69,17 +86,17 @@ _HOMOGLYPHS: dict[str, str] = {
     # Others seen in confusable attacks
     "ı": "i", "ȷ": "j", "ɡ": "g", "ɑ": "a", "ǀ": "l", "ⅰ": "i", "ℓ": "l",
 }
-_CYR_GREEK = re.compile(r"[\u0370-\u03ff\u0400-\u052f]")
+_CYR_GREEK = _Lazy(r"[\u0370-\u03ff\u0400-\u052f]")
 
 # Leet characters (only folded inside a word that also contains letters).
 _LEET = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "@": "a", "$": "s", "!": "i",
          "|": "l", "9": "g"}
-_LEET_WORD = re.compile(r"(?<![\w@$!|])(?=[a-z@$!|0-9]*[a-z])(?=[a-z]*[0-9@$!|])[a-z0-9@$!|]{3,24}(?![\w@$!|])")
-_HAS_DIGIT_OR_SYMBOL_IN_WORD = re.compile(r"[a-z][0-9@$!|]|[0-9@$!|][a-z]")
+_LEET_WORD = _Lazy(r"(?<![\w@$!|])(?=[a-z@$!|0-9]*[a-z])(?=[a-z]*[0-9@$!|])[a-z0-9@$!|]{3,24}(?![\w@$!|])")
+_HAS_DIGIT_OR_SYMBOL_IN_WORD = _Lazy(r"[a-z][0-9@$!|]|[0-9@$!|][a-z]")
 
 # Letter-spacing: at least 3 single letters, each separated by the same one-character separator.
-_SPACED = re.compile(r"(?<![^\W\d_])([^\W\d_])([ .\-_*·+/|~])[^\W\d_](?:\2[^\W\d_]){2,}(?![^\W\d_])")
-_SPACED_PROBE = re.compile(r"(?<!\w)\w[ .\-_*·+/|~]\w[ .\-_*·+/|~]\w[ .\-_*·+/|~]\w(?!\w)")
+_SPACED = _Lazy(r"(?<![^\W\d_])([^\W\d_])([ .\-_*·+/|~])[^\W\d_](?:\2[^\W\d_]){2,}(?![^\W\d_])")
+_SPACED_PROBE = _Lazy(r"(?<!\w)\w[ .\-_*·+/|~]\w[ .\-_*·+/|~]\w[ .\-_*·+/|~]\w(?!\w)")
 
 # Enclosed / squared Latin capital letters that NFKC leaves alone.
 _ENCLOSED_BASES = ((0x1F130, 0x1F149), (0x1F150, 0x1F169), (0x1F170, 0x1F189), (0x1F1E6, 0x1F1FF))
@@ -181,7 +198,7 @@ def _rebuild(
     return "".join(out), ns, ne
 
 
-_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
+_NON_ASCII_RUN = _Lazy(r"[^\x00-\x7f]+")
 
 
 def _fold_unicode(text: str) -> tuple[str, list[int], list[int]]:
@@ -190,7 +207,7 @@ def _fold_unicode(text: str) -> tuple[str, list[int], list[int]]:
     starts: list[int] = []
     ends: list[int] = []
     pos = 0
-    for m in _NON_ASCII_RUN.finditer(text):
+    for m in _NON_ASCII_RUN.p.finditer(text):
         a, b = m.start(), m.end()
         if a > pos:
             out.append(text[pos:a].lower())
@@ -235,12 +252,12 @@ def _fold_unicode(text: str) -> tuple[str, list[int], list[int]]:
     return "".join(out), starts, ends
 
 
-_WORD_WITH_CYR_GREEK = re.compile(r"[^\W\d_]*[\u0370-\u03ff\u0400-\u052f][^\W\d_]*")
+_WORD_WITH_CYR_GREEK = _Lazy(r"[^\W\d_]*[\u0370-\u03ff\u0400-\u052f][^\W\d_]*")
 
 
 def _fold_homoglyph_words(text: str) -> list[tuple[int, int, str]]:
     edits: list[tuple[int, int, str]] = []
-    for m in _WORD_WITH_CYR_GREEK.finditer(text):
+    for m in _WORD_WITH_CYR_GREEK.p.finditer(text):
         word = m.group()
         has_latin = any("a" <= c <= "z" for c in word)
         all_confusable = all(("a" <= c <= "z") or c in _HOMOGLYPHS for c in word)
@@ -253,7 +270,7 @@ def _fold_homoglyph_words(text: str) -> list[tuple[int, int, str]]:
 
 def _collapse_spacing(text: str) -> list[tuple[int, int, str]]:
     edits: list[tuple[int, int, str]] = []
-    for m in _SPACED.finditer(text):
+    for m in _SPACED.p.finditer(text):
         sep = m.group(2)
         a, b = m.start(), m.end()
         # Remove each separator character inside the run (letters keep their own offsets).
@@ -265,7 +282,7 @@ def _collapse_spacing(text: str) -> list[tuple[int, int, str]]:
 
 def _fold_leet(text: str) -> list[tuple[int, int, str]]:
     edits: list[tuple[int, int, str]] = []
-    for m in _LEET_WORD.finditer(text):
+    for m in _LEET_WORD.p.finditer(text):
         word = m.group()
         if word.startswith(("0x", "mp3", "mp4", "h264", "ipv")) or sum(c.isalpha() for c in word) < 2:
             continue
@@ -296,15 +313,15 @@ def normalize(text: str) -> Normalized:
         cur = text.lower()
     else:
         cur, starts, ends = _fold_unicode(text)
-        if _CYR_GREEK.search(cur):
+        if _CYR_GREEK.p.search(cur):
             edits = _fold_homoglyph_words(cur)
             if edits:
                 cur, starts, ends = _rebuild(cur, starts, ends, edits)
-    if _maybe_spaced(cur) and _SPACED_PROBE.search(cur):
+    if _maybe_spaced(cur) and _SPACED_PROBE.p.search(cur):
         edits = _collapse_spacing(cur)
         if edits:
             cur, starts, ends = _rebuild(cur, starts, ends, edits)
-    if len(cur.translate(_LEET_DELETE)) != len(cur) and _HAS_DIGIT_OR_SYMBOL_IN_WORD.search(cur):
+    if len(cur.translate(_LEET_DELETE)) != len(cur) and _HAS_DIGIT_OR_SYMBOL_IN_WORD.p.search(cur):
         edits = _fold_leet(cur)
         if edits:
             cur, starts, ends = _rebuild(cur, starts, ends, edits)
@@ -314,7 +331,7 @@ def normalize(text: str) -> Normalized:
 # --------------------------------------------------------------------------------------------------
 # Hidden characters
 
-_HIDDEN_RE = re.compile(
+_HIDDEN_RE = _Lazy(
     "[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\u180e\u00ad\u034f\u115f\u1160\u3164\uffa0\u17b4\u17b5"
     "\u061c\ufe00-\ufe0f\U000e0000-\U000e007f\U000e0100-\U000e01ef]+"
 )
@@ -334,7 +351,7 @@ def hidden_characters(text: str) -> list[Finding]:
     if text.isascii():
         return []
     findings: list[Finding] = []
-    for m in _HIDDEN_RE.finditer(text):
+    for m in _HIDDEN_RE.p.finditer(text):
         run_start = m.start()
         if run_start > 0 and text[run_start - 1] == "\U0001f3f4" and m.group().endswith("\U000e007f"):
             continue  # emoji subdivision flag (England, Scotland, Wales) is spelled with tag characters
@@ -367,18 +384,18 @@ _HIDDEN_SCORE = {"UNICODE_TAG": 0.95, "BIDI_OVERRIDE": 0.8, "ZERO_WIDTH": 0.7, "
 # --------------------------------------------------------------------------------------------------
 # Encoded segments
 
-_LONG_RUN_RE = re.compile(r"[A-Za-z0-9+/_=-]{16,}")
-_HEX_FULL = re.compile(r"[0-9A-Fa-f]{16,}")
-_B32_FULL = re.compile(r"[A-Z2-7]{24,}")
-_B64_RE = re.compile(r"(?<![A-Za-z0-9+/=_-])[A-Za-z0-9+/_-]{16,}={0,2}(?![A-Za-z0-9+/=_-])")
-_HEX_RE = re.compile(r"(?<![0-9A-Za-z])(?:0x)?[0-9A-Fa-f]{16,}(?![0-9A-Za-z])")
-_HEX_SPACED_RE = re.compile(r"(?<![0-9A-Za-z])[0-9A-Fa-f]{2}(?:[ :,][0-9A-Fa-f]{2}){7,}(?![0-9A-Za-z])")
-_ESC_HEX_RE = re.compile(r"(?:\\x[0-9A-Fa-f]{2}){6,}")
-_ESC_U_RE = re.compile(r"(?:\\u[0-9A-Fa-f]{4}){4,}")
-_PCT_RE = re.compile(r"(?:%[0-9A-Fa-f]{2}[^%\s]{0,3}){5,}")
-_ENTITY_RE = re.compile(r"(?:&#(?:[0-9]{2,5}|[xX][0-9A-Fa-f]{2,4});){4,}")
-_BIN_RE = re.compile(r"(?<![01])[01]{8}(?:[ ]?[01]{8}){5,}(?![01])")
-_B32_RE = re.compile(r"(?<![A-Z2-7=])[A-Z2-7]{24,}={0,6}(?![A-Z2-7=])")
+_LONG_RUN_RE = _Lazy(r"[A-Za-z0-9+/_=-]{16,}")
+_HEX_FULL = _Lazy(r"[0-9A-Fa-f]{16,}")
+_B32_FULL = _Lazy(r"[A-Z2-7]{24,}")
+_B64_RE = _Lazy(r"(?<![A-Za-z0-9+/=_-])[A-Za-z0-9+/_-]{16,}={0,2}(?![A-Za-z0-9+/=_-])")
+_HEX_RE = _Lazy(r"(?<![0-9A-Za-z])(?:0x)?[0-9A-Fa-f]{16,}(?![0-9A-Za-z])")
+_HEX_SPACED_RE = _Lazy(r"(?<![0-9A-Za-z])[0-9A-Fa-f]{2}(?:[ :,][0-9A-Fa-f]{2}){7,}(?![0-9A-Za-z])")
+_ESC_HEX_RE = _Lazy(r"(?:\\x[0-9A-Fa-f]{2}){6,}")
+_ESC_U_RE = _Lazy(r"(?:\\u[0-9A-Fa-f]{4}){4,}")
+_PCT_RE = _Lazy(r"(?:%[0-9A-Fa-f]{2}[^%\s]{0,3}){5,}")
+_ENTITY_RE = _Lazy(r"(?:&#(?:[0-9]{2,5}|[xX][0-9A-Fa-f]{2,4});){4,}")
+_BIN_RE = _Lazy(r"(?<![01])[01]{8}(?:[ ]?[01]{8}){5,}(?![01])")
+_B32_RE = _Lazy(r"(?<![A-Z2-7=])[A-Z2-7]{24,}={0,6}(?![A-Z2-7=])")
 
 
 def _readable(data: bytes) -> str | None:
@@ -447,17 +464,17 @@ def decoded_segments(text: str) -> list[tuple[int, int, str]]:
         out.append((a, b, dec))
 
     if "\\x" in text:
-        for m in _ESC_HEX_RE.finditer(text):
+        for m in _ESC_HEX_RE.p.finditer(text):
             add(m.start(), m.end(), _decode_hex(m.group().replace("\\x", "")))
     if "\\u" in text:
-        for m in _ESC_U_RE.finditer(text):
+        for m in _ESC_U_RE.p.finditer(text):
             try:
                 dec = "".join(chr(int(h, 16)) for h in re.findall(r"\\u([0-9A-Fa-f]{4})", m.group()))
             except ValueError:
                 continue
             add(m.start(), m.end(), dec if sum(c.isalpha() for c in dec) >= 3 else None)
     if "&#" in text:
-        for m in _ENTITY_RE.finditer(text):
+        for m in _ENTITY_RE.p.finditer(text):
             dec = re.sub(
                 r"&#([xX][0-9A-Fa-f]+|[0-9]+);",
                 lambda g: chr(int(g.group(1)[1:], 16) if g.group(1)[0] in "xX" else int(g.group(1))),
@@ -465,30 +482,30 @@ def decoded_segments(text: str) -> list[tuple[int, int, str]]:
             )
             add(m.start(), m.end(), dec)
     if "%" in text:
-        for m in _PCT_RE.finditer(text):
+        for m in _PCT_RE.p.finditer(text):
             dec = unquote(m.group())
             add(m.start(), m.end(), dec if sum(c.isalpha() for c in dec) >= 4 else None)
     tokens = text.split()
     if sum(1 for t in tokens if len(t) == 2) >= 8 or text.count(":") >= 7:
-        for m in _HEX_SPACED_RE.finditer(text):
+        for m in _HEX_SPACED_RE.p.finditer(text):
             add(m.start(), m.end(), _decode_hex(m.group()))
     if "01" in text and text.count("0") + text.count("1") >= 48:
-        for m in _BIN_RE.finditer(text):
+        for m in _BIN_RE.p.finditer(text):
             bits = m.group().replace(" ", "")
             data = bytes(int(bits[k : k + 8], 2) for k in range(0, len(bits), 8))
             add(m.start(), m.end(), _readable(data))
     # One pass for long alphanumeric runs, then classify each as hex, base32 or base64.
-    for m in _LONG_RUN_RE.finditer(text) if tokens and max(map(len, tokens)) >= 16 else ():
+    for m in _LONG_RUN_RE.p.finditer(text) if tokens and max(map(len, tokens)) >= 16 else ():
         run = m.group()
         a, b = m.start(), m.end()
         core = run[2:] if run[:2] in ("0x", "0X") else run
-        if _HEX_FULL.fullmatch(core):
+        if _HEX_FULL.p.fullmatch(core):
             # hex-encoded text has a digit in (nearly) every byte; plain words like "acceded" do not
             if sum(1 for c in core if c.isdigit()) * 3 >= len(core):
                 add(a, b, _decode_hex(core))
             continue
         body = run.rstrip("=")
-        if len(body) >= 24 and _B32_FULL.fullmatch(body):
+        if len(body) >= 24 and _B32_FULL.p.fullmatch(body):
             try:
                 data = base64.b32decode(body + "=" * (-len(body) % 8))
             except (binascii.Error, ValueError):

@@ -300,7 +300,7 @@ def test_rule_patterns_have_no_nested_unbounded_quantifiers() -> None:
 
     nested = re.compile(r"\((?:[^()]*[+*])[^()]*\)[+*{]")
     for name, value in vars(inj_rules).items():
-        src = getattr(value, "source", None)
+        src = getattr(value, "source", None) or getattr(value, "_source", None)
         if isinstance(src, str):
             src = re.sub(r"(?<=[}+*?])\+", "", src)  # possessive quantifiers do not backtrack
             assert not nested.search(src), name
