@@ -16,7 +16,7 @@ from genai_filter.findings import Finding
 from genai_filter.inj_rules import RuleHit, adversarial_suffix, scan, shouted_instruction
 from genai_filter.normalize import decoded_segments, hidden_characters, normalize
 
-__all__ = ["BLOCK_THRESHOLD", "detect"]
+__all__ = ["BLOCK_THRESHOLD", "detect", "warm_up"]
 
 BLOCK_THRESHOLD: float = 0.5
 
@@ -89,6 +89,26 @@ def _dedupe(findings: list[Finding]) -> list[Finding]:
         out.append(f)
     out.sort(key=lambda f: (f.start, f.end, f.category, f.type))
     return out
+
+
+def warm_up() -> None:
+    """Compile every pattern now (~0.1-0.2 s) instead of on the first request.
+
+    Patterns compile lazily so that importing this module stays cheap; call this during Lambda init
+    (module level of the handler) to move the cost out of the first request.
+    """
+    from genai_filter import inj_rules, normalize
+
+    for module in (inj_rules, normalize):
+        for value in vars(module).values():
+            if isinstance(value, (inj_rules._Rx, inj_rules._Lazy, normalize._Lazy)):
+                _ = value.pattern if isinstance(value, inj_rules._Rx) else value.p
+            elif isinstance(value, list):
+                for item in value:
+                    rx = item[0] if isinstance(item, tuple) else item
+                    if isinstance(rx, inj_rules._Rx):
+                        _ = rx.pattern
+    detect("warm up: ignore previous instructions\nSubject: x\n| a | b |\n| c | d |\n| e | f |")
 
 
 def detect(text: str, *, direction: str = "input", threshold: float = BLOCK_THRESHOLD) -> list[Finding]:

@@ -304,3 +304,12 @@ def test_rule_patterns_have_no_nested_unbounded_quantifiers() -> None:
         if isinstance(src, str):
             src = re.sub(r"(?<=[}+*?])\+", "", src)  # possessive quantifiers do not backtrack
             assert not nested.search(src), name
+
+
+def test_warm_up_compiles_patterns() -> None:
+    from genai_filter import inj_rules
+    from genai_filter.injection import warm_up
+
+    warm_up()
+    assert all(rx._compiled is not None for rx, _, _ in inj_rules._OVERRIDE_PATTERNS)
+    assert inj_rules._SHOUT._compiled is not None
