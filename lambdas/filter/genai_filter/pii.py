@@ -107,7 +107,15 @@ def _ssns(text: str) -> Iterator[Finding]:
 
 # ---------------------------------------------------------------- payment cards
 _CARD = re.compile(r"\d(?<![\w+\-.]\d)(?:[ \-]?\d){11,18}(?![\d])(?!-\d|\.\d)")
-_CARD_CONTEXT = re.compile(r"\b(?:card|credit|debit|visa|mastercard|amex|cc|pan)\b", re.IGNORECASE)
+_CARD_CONTEXT = re.compile(
+    r"\b(?:cards?|credit|debit|visa|mastercard|amex|cc|pan|diners|jcb|maestro|discover|payment)\b", re.IGNORECASE
+)
+# identifiers that share the shape of a card or phone number (EAN-13 passes Luhn one time in ten)
+_NOT_PII_BEFORE = re.compile(
+    r"\b(?:isbn(?:-1[03])?|ean(?:-13)?|upc|gtin|barcode|imei|tracking|order|invoice|serial|sku)\b[^\n\d]{0,12}$",
+    re.IGNORECASE,
+)
+_COUNTRY_CODE_BEFORE = re.compile(r"\+\d{1,3}[ \-]?$")
 _CARD_GROUPS = re.compile(r"\d{4}([ \-])\d{4}\1\d{4}\1\d{1,7}(?:\1\d{1,4})?|\d{4}([ \-])\d{6}\2\d{4,5}")
 
 
@@ -129,7 +137,12 @@ def _cards(text: str) -> Iterator[Finding]:
         digits = raw.replace(" ", "").replace("-", "")
         if not 12 <= len(digits) <= 19:
             continue
-        if digits[0] not in "123456" and not _CARD_CONTEXT.search(text, max(0, m.start() - 40), m.start()):
+        before = text[max(0, m.start() - 40) : m.start()]
+        if _NOT_PII_BEFORE.search(before) or _COUNTRY_CODE_BEFORE.search(before):
+            continue
+        # 15 and 16 digits (Amex, Visa, Mastercard, ...) stand alone; other lengths collide with other
+        # identifiers too often and need a card word nearby
+        if (digits[0] not in "123456" or len(digits) not in (15, 16)) and not _CARD_CONTEXT.search(before):
             continue
         if len(set(digits)) < 2:
             continue
@@ -224,7 +237,7 @@ def _ips(text: str) -> Iterator[Finding]:
 
 # ---------------------------------------------------------------- phone numbers
 _PHONE = re.compile(
-    r"[+(\d](?<![\w+/\-.:][+(\d])[\d ().\-]{4,29}\d(?:[ ]?(?:x|ext\.?|#)[ ]?\d{1,6})?(?![A-Za-z0-9])(?![.\-]\d)"
+    r"[+(\d](?<![\w+/\-.:][+(\d])[\d ().\-/+]{4,29}\d(?:[ ]?(?:x|ext\.?|#)[ ]?\d{1,6})?(?![A-Za-z0-9])(?![.\-/]\d)"
 )
 _NANP = re.compile(r"(?:(?:\+?1|001)[ .\-]?)?(?:\(\d{3}\)[ ]?|\d{3}([ .\-]))\d{3}[ .\-]\d{4}")
 _EXT = re.compile(r"[ ]?(?:x|ext\.?|#)[ ]?\d{1,6}$")
@@ -235,7 +248,8 @@ _DATE_LIKE = re.compile(
 _PHONE_BEFORE = re.compile(
     r"\b(?:phone|phones|ph|tel|tele|telephone|telefon|telefono|téléphone|mobile|mob|cell|cellphone|handy|"
     r"fax|desk|landline|call|calls|called|calling|ring|dial|text|sms|whatsapp|signal|contact|reach|"
-    r"answering|messages to|registered|hotline|helpline|extension)\b[^\n]{0,24}\n?[^\n\d]{0,6}$",
+    r"answering|messages to|registered|hotline|helpline|extension|(?:my|your|our|his|her|their) number)\b"
+    r"[^\n]{0,24}\n?[^\n\d]{0,6}$",
     re.IGNORECASE,
 )
 _PHONE_AFTER = re.compile(r"^[ \-–(]{0,3}(?:office|fax|mobile|cell|home|work|desk|phone|tel)\b", re.IGNORECASE)
@@ -248,15 +262,17 @@ def _phone_shape(cand: str) -> tuple[bool, bool]:
     digits = sum(ch.isdigit() for ch in core)
     if core.count("(") != core.count(")") or core.count("(") > 1:
         return False, False
-    if "(" in core and not re.search(r"\(\d{1,4}\)", core):
+    if "+" in core[2:] or core.count("/") > 1:  # a plus only leads ("+41", "(+358)"); one slash at most
         return False, False
-    plus = core.startswith("+")
+    if "(" in core and not re.search(r"\(\+?\d{1,5}\)", core):
+        return False, False
+    plus = core.startswith(("+", "(+"))
     if not (8 if plus else 7) <= digits <= 15:
         return False, False
     if _DATE_LIKE.search(core):
         return False, False
-    groups = [g for g in re.split(r"[ ().\-]+", core.lstrip("+")) if g]
-    if len(groups) > 6:
+    groups = [g for g in re.split(r"[ ().\-/+]+", core) if g]
+    if len(groups) > 8:
         return False, False
     strong = plus or has_ext or bool(_NANP.fullmatch(core))
     return True, strong
@@ -270,10 +286,12 @@ def _phones(text: str) -> Iterator[Finding]:
         plausible, strong = _phone_shape(cand)
         if not plausible:
             continue
+        before = text[max(0, start - 40) : start]
+        if _NOT_PII_BEFORE.search(before):
+            continue
         if strong:
             yield Finding(CATEGORY, "PHONE_NUMBER", start, m.end(), 0.85)
             continue
-        before = text[max(0, start - 40) : start]
         after = text[m.end() : m.end() + 14]
         if _PHONE_BEFORE.search(before) or _PHONE_AFTER.search(after):
             yield Finding(CATEGORY, "PHONE_NUMBER", start, m.end(), 0.75)

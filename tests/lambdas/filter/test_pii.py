@@ -49,6 +49,12 @@ def test_email_non_matches(text: str) -> None:
         ("Mobile: 0341 8387176", "0341 8387176"),
         ("Fax: 9498777106", "9498777106"),
         ("phone (0490 75 40 81)", "0490 75 40 81"),
+        ("Phone: (+358) 091390996", "(+358) 091390996"),
+        ("Call me at +33 (0)3 63 01 66 13 tomorrow.", "+33 (0)3 63 01 66 13"),
+        ("My number is 070-8609-1390.", "070-8609-1390"),
+        ("contact: 0732/16372651", "0732/16372651"),
+        ("You can reach me on (02199) 35181 any time.", "(02199) 35181"),
+        ("Call me at +43 535075291703 tomorrow.", "+43 535075291703"),
     ],
 )
 def test_phone_formats(text: str, value: str) -> None:
@@ -64,6 +70,9 @@ def test_phone_formats(text: str, value: str) -> None:
         "ISBN 978 3 16 148410 0",
         "room 12 34 56",
         "version 10.2.33.4.1",
+        "a large phone. ISBN 978-0-9726522-6-1",
+        "my order number 12345678",
+        "dates 12/05/2021 and 2021/2022",
     ],
 )
 def test_phone_non_matches(text: str) -> None:
@@ -99,6 +108,18 @@ def test_valid_cards(card: str) -> None:
 @pytest.mark.parametrize("card", ["4111111111111112", "4111 1111 1111 1112", "1234567890123", "0000000000000000"])
 def test_bad_luhn_rejected(card: str) -> None:
     assert "CREDIT_CARD" not in [t for t, _ in types(f"card {card}")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ean 6297641318395",  # EAN-13 that happens to pass Luhn
+        "ISBN 9780306406157",
+        "reference 6297641318395",  # 13 digits need a card word
+    ],
+)
+def test_card_lookalikes_rejected(text: str) -> None:
+    assert "CREDIT_CARD" not in [t for t, _ in types(text)]
 
 
 def test_card_inside_longer_token_rejected() -> None:
