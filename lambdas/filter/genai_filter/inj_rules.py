@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import collections
 import re
+import unicodedata
 from typing import NamedTuple
 
 __all__ = ["RuleHit", "adversarial_suffix", "scan", "shouted_instruction"]
@@ -74,8 +75,11 @@ class _Rx:
         self._loose: tuple[str, ...] = ()
 
     def _load(self) -> re.Pattern[str]:
-        compiled = re.compile(self.source, re.DOTALL)
-        self._prefixes = _literal_prefixes(self.source)
+        # Patterns are matched against NFKC-normalised text (e.g. Thai SARA AM decomposes), so the
+        # pattern literals get the same normalisation.
+        source = self.source if self.source.isascii() else unicodedata.normalize("NFKC", self.source)
+        compiled = re.compile(source, re.DOTALL)
+        self._prefixes = _literal_prefixes(source)
         by_key: dict[str, list[str]] = {}
         for pre, key in self._prefixes or ():
             if key:
@@ -338,6 +342,30 @@ _OVERRIDE_PATTERNS: list[tuple[_Rx, float, bool]] = [
     (_c(rf"(?:игнорир\w{{0,5}}|забуд\w{{0,4}}|забыть|не{S1}обраща\w{{0,3}}{S1}внимания|отбрось|проигнорир\w{{0,5}}|"
         rf"забудьте){_fill(4)}(?:инструкци\w{{0,3}}|указани\w{{0,3}}|правил\w{{0,3}}|команд\w{{0,3}}|всё|все|"
         r"предыдущ\w{0,4})"), 0.9, False),
+    # Ukrainian
+    (_c(rf"(?:ігнор\w{{0,6}}|забудь\w{{0,3}}|не{S1}зважа\w{{0,4}}){_fill(4)}(?:інструкці\w{{0,2}}|вказівк\w{{0,2}}|"
+        r"правил\w{0,2}|команд\w{0,2}|все)"), 0.9, False),
+    # Indonesian / Malay, Vietnamese (diacritics stripped), Swahili, Tagalog
+    (_c(rf"\b(?:abaikan|lupakan|acuhkan|hiraukan){_fill(4)}(?:instruksi|perintah|arahan|aturan|petunjuk|semua)"),
+     0.9, False),
+    (_c(rf"\b(?:bo{S1}qua|phot{S1}lo|quen{S1}di|hay{S1}quen){_fill(4)}(?:huong{S1}dan|chi{S1}dan|lenh|quy{S1}tac|"
+        r"moi thu)"), 0.9, False),
+    (_c(rf"\b(?:puuza|sahau){_fill(4)}(?:maagizo|maelekezo|sheria|amri|yote)"), 0.9, False),
+    (_c(rf"\b(?:huwag{S1}pansinin|kalimutan){_fill(4)}(?:mga{S1})?(?:tagubilin|utos|panuto|patakaran)"), 0.9, False),
+    # Greek (words with accents are not folded to Latin)
+    (_c(r"(?:αγνόησε|αγνοήστε|ξέχασε|ξεχάστε).{0,40}(?:οδηγίες|οδηγιες|εντολές|κανόνες)"), 0.9, False),
+    # Hebrew
+    (_c(r"(?:התעלם|התעלמי|שכח|שכחי).{0,30}(?:הוראות|ההוראות|הנחיות|כללים)"), 0.9, False),
+    # Thai, Bengali, Tamil, Telugu, Gujarati, Urdu (object-verb and verb-object)
+    (_c(r"(?:เพิกเฉย|ละเว้น|ลืม|ไม่ต้องสนใจ|อย่าสนใจ).{0,30}(?:คำสั่ง|คำแนะนำ|กฎ)"), 0.9, False),
+    (_c(r"(?:คำสั่ง|คำแนะนำ|กฎ).{0,30}(?:เพิกเฉย|ละเว้น|ลืม)"), 0.85, False),
+    (_c(r"(?:নির্দেশ|নিয়ম).{0,30}(?:উপেক্ষা|ভুলে)"), 0.9, False),
+    (_c(r"(?:উপেক্ষা|ভুলে).{0,30}(?:নির্দেশ|নিয়ম)"), 0.85, False),
+    (_c(r"(?:வழிமுறை|அறிவுறுத்த|விதி).{0,30}(?:புறக்கணி|மறந்து)"), 0.9, False),
+    (_c(r"(?:సూచనల|సూచనలు|నియమాల).{0,30}(?:విస్మరించ|మర్చిపో)"), 0.9, False),
+    (_c(r"(?:સૂચનાઓ|સૂચના|નિયમો).{0,30}(?:અવગણો|અવગણના|ભૂલી)"), 0.9, False),
+    (_c(r"(?:ہدایات|ہدایت|احکامات|قواعد).{0,30}(?:نظر انداز|بھول)"), 0.9, False),
+    (_c(r"(?:نظر انداز|بھول جاؤ|بھول جائیں).{0,30}(?:ہدایات|ہدایت|احکامات)"), 0.85, False),
     # Arabic / Persian
     (_c(r"(?:تجاهل|انس|تناسى|نادیده).{0,30}(?:التعليمات|الأوامر|التوجيهات|القواعد|دستورالعمل)"), 0.9, False),
     # Chinese (verb-object and object-verb)

@@ -86,6 +86,10 @@ _HOMOGLYPHS: dict[str, str] = {
     # Others seen in confusable attacks
     "ı": "i", "ȷ": "j", "ɡ": "g", "ɑ": "a", "ǀ": "l", "ⅰ": "i", "ℓ": "l",
 }
+# Look-alikes that are visually identical to a Latin letter: a word made only of these (no Latin letter)
+# is folded too ("ассеss"); the looser ones above (н -> h, т -> t) only fold inside mixed-script words,
+# so real Cyrillic words such as "інструкції" are not mangled.
+_STRICT_HOMOGLYPHS = frozenset("аеорсухіјѕԁһӏԛԝёїοριυχ")
 _CYR_GREEK = _Lazy(r"[\u0370-\u03ff\u0400-\u052f]")
 
 # Leet characters (only folded inside a word that also contains letters).
@@ -260,7 +264,7 @@ def _fold_homoglyph_words(text: str) -> list[tuple[int, int, str]]:
     for m in _WORD_WITH_CYR_GREEK.p.finditer(text):
         word = m.group()
         has_latin = any("a" <= c <= "z" for c in word)
-        all_confusable = all(("a" <= c <= "z") or c in _HOMOGLYPHS for c in word)
+        all_confusable = all(("a" <= c <= "z") or c in _STRICT_HOMOGLYPHS for c in word)
         if (has_latin and any(c in _HOMOGLYPHS for c in word)) or (all_confusable and len(word) >= 4):
             folded = "".join(_HOMOGLYPHS.get(c, c) for c in word)
             if folded != word:
