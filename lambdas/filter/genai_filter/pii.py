@@ -119,6 +119,26 @@ _COUNTRY_CODE_BEFORE = re.compile(r"\+\d{1,3}[ \-]?$")
 _CARD_GROUPS = re.compile(r"\d{4}([ \-])\d{4}\1\d{4}\1\d{1,7}(?:\1\d{1,4})?|\d{4}([ \-])\d{6}\2\d{4,5}")
 
 
+def card_brand(digits: str) -> bool:
+    """True when prefix and length match a major scheme (Visa, Mastercard, Amex, Diners, Discover, JCB,
+    UnionPay, 16-digit Maestro)."""
+    n = len(digits)
+    if n > 16:
+        return False  # 17-19 digit cards are rare; such runs are far more often account numbers
+    p2, p3, p4, p6 = int(digits[:2]), int(digits[:3]), int(digits[:4]), int(digits[:6])
+    if digits[0] == "4":
+        return n in (13, 16)
+    if 51 <= p2 <= 55 or 2221 <= p4 <= 2720:
+        return n == 16
+    if p2 in (34, 37):
+        return n == 15
+    if 300 <= p3 <= 305 or p2 in (36, 38, 39):
+        return n in (14, 16)
+    if p4 == 6011 or p2 == 65 or 644 <= p3 <= 649 or 622126 <= p6 <= 622925 or 3528 <= p4 <= 3589 or p2 == 62:
+        return n == 16
+    return (p2 == 50 or 56 <= p2 <= 69) and n == 16
+
+
 def luhn_valid(digits: str) -> bool:
     total = 0
     for i, ch in enumerate(reversed(digits)):
@@ -140,9 +160,9 @@ def _cards(text: str) -> Iterator[Finding]:
         before = text[max(0, m.start() - 40) : m.start()]
         if _NOT_PII_BEFORE.search(before) or _COUNTRY_CODE_BEFORE.search(before):
             continue
-        # 15 and 16 digits (Amex, Visa, Mastercard, ...) stand alone; other lengths collide with other
-        # identifiers too often and need a card word nearby
-        if (digits[0] not in "123456" or len(digits) not in (15, 16)) and not _CARD_CONTEXT.search(before):
+        # a number with a card brand's prefix and length stands alone; anything else collides with other
+        # identifiers too often and needs a card word nearby
+        if not card_brand(digits) and not _CARD_CONTEXT.search(before):
             continue
         if len(set(digits)) < 2:
             continue

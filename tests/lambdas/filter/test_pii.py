@@ -178,3 +178,11 @@ def test_overlaps_resolved_by_priority() -> None:
     # a 16-digit Luhn-valid run after "phone" is still reported once, as a card
     found = pii.detect("phone 4111111111111111")
     assert [f.type for f in found] == ["CREDIT_CARD"]
+
+
+def test_card_brand_numbers_stand_alone_other_lengths_need_context() -> None:
+    assert ("CREDIT_CARD", "4111111111111111") in types("Details: 4111111111111111.")
+    assert ("CREDIT_CARD", "378282246310005") in types("ref 378282246310005")
+    # a Luhn-valid 12-digit run is a card only next to a card word
+    assert "CREDIT_CARD" not in [t for t, _ in types("Details: 630427373398.")]
+    assert ("CREDIT_CARD", "630427373398") in types("my debit card 630427373398")
