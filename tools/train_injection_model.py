@@ -105,8 +105,15 @@ def build_samples(rows: list[dict[str, str]]) -> list[Sample]:
     return samples
 
 
-def train(samples: list[Sample], epochs: int = 6, l2: float = 1e-4, lr: float = 0.5, seed: int = 0,
-          min_sources: int = 2, min_count: int = 3) -> tuple[float, dict[str, float]]:
+def train(
+    samples: list[Sample],
+    epochs: int = 6,
+    l2: float = 1e-4,
+    lr: float = 0.5,
+    seed: int = 0,
+    min_sources: int = 2,
+    min_count: int = 3,
+) -> tuple[float, dict[str, float]]:
     src_of: dict[str, set[str]] = collections.defaultdict(set)
     cnt: collections.Counter[str] = collections.Counter()
     for feats, _, _, s in samples:
@@ -232,8 +239,15 @@ def main() -> int:
     print(f"trained: {len(weights)} features, bias {bias:.3f} ({time.time() - t0:.1f}s)", file=sys.stderr)
     if not args.no_write:
         OUT.parent.mkdir(parents=True, exist_ok=True)
-        OUT.write_text(json.dumps({"bias": round(bias, 4), "weights": dict(sorted(weights.items()))},
-                                  ensure_ascii=True, separators=(",", ":")) + "\n", encoding="utf-8")
+        OUT.write_text(
+            json.dumps(
+                {"bias": round(bias, 4), "weights": dict(sorted(weights.items()))},
+                ensure_ascii=True,
+                separators=(",", ":"),
+            )
+            + "\n",
+            encoding="utf-8",
+        )
         print(f"wrote {OUT.relative_to(ROOT)}", file=sys.stderr)
     set_model(bias, weights)
     inj_model.MODEL_CAP = inj_model.MODEL_CAP if args.cap is None else args.cap

@@ -268,88 +268,238 @@ _STRONG_QUAL = _Lazy(
 _OVERRIDE_PATTERNS: list[tuple[_Rx, float, bool]] = [
     # (pattern, score, needs strong qualifier in match)
     (_c(rf"\b{_OVR_VERB_EN}{_fill(4)}{_OVR_OBJ_EN}"), 0.9, True),
-    (_c(rf"\b(?:ignore|disregard|forget){S1}(?:the{S1}|all{S1}(?:of{S1})?(?:the{S1})?)?(?:above|previous|"
-        rf"preceding|foregoing|prior|earlier)(?:{S1}(?:and|text|content|lines?|messages?|says?|said)|{S}[.,!?]|$)"),
-     0.85, False),
-    (_c(rf"\b(?:forget|ignore|disregard){S1}(?:about{S1})?(?:everything|all (?:that|this|of (?:it|this|that)))"), 0.85,
-     False),
-    (_c(rf"\b(?:new|updated|real|actual|secret|hidden|revised|overriding){S1}(?:instructions?|directives?|"
-        rf"orders|tasks?|rules|system prompt){S}(?:[:!]|are|follow|from now)"), 0.55, False),
-    (_c(rf"\bdo not{S1}(?:answer|look at|read|use|consider){_fill(4)}(?:just|only|instead){S1}"
-        r"(?:output|say|print|write|reply|respond)"), 0.85, False),
-    (_c(rf"\byour{S1}(?:new{S1})?(?:instructions|task|job|orders|directive|mission){S1}(?:are|is){S1}"
-        r"(?:now|from now|henceforth)"), 0.55, False),
-    (_c(rf"\b(?:not|never){S1}(?:by|from|based{S1}on|using){S1}(?:the{S1})?(?:articles|documents|context|sources|"
-        r"provided (?:texts?|documents?))"), 0.55, False),
+    (
+        _c(
+            rf"\b(?:ignore|disregard|forget){S1}(?:the{S1}|all{S1}(?:of{S1})?(?:the{S1})?)?(?:above|previous|"
+            rf"preceding|foregoing|prior|earlier)(?:{S1}(?:and|text|content|lines?|messages?|says?|said)|{S}[.,!?]|$)"
+        ),
+        0.85,
+        False,
+    ),
+    (
+        _c(rf"\b(?:forget|ignore|disregard){S1}(?:about{S1})?(?:everything|all (?:that|this|of (?:it|this|that)))"),
+        0.85,
+        False,
+    ),
+    (
+        _c(
+            rf"\b(?:new|updated|real|actual|secret|hidden|revised|overriding){S1}(?:instructions?|directives?|"
+            rf"orders|tasks?|rules|system prompt){S}(?:[:!]|are|follow|from now)"
+        ),
+        0.55,
+        False,
+    ),
+    (
+        _c(
+            rf"\bdo not{S1}(?:answer|look at|read|use|consider){_fill(4)}(?:just|only|instead){S1}"
+            r"(?:output|say|print|write|reply|respond)"
+        ),
+        0.85,
+        False,
+    ),
+    (
+        _c(
+            rf"\byour{S1}(?:new{S1})?(?:instructions|task|job|orders|directive|mission){S1}(?:are|is){S1}"
+            r"(?:now|from now|henceforth)"
+        ),
+        0.55,
+        False,
+    ),
+    (
+        _c(
+            rf"\b(?:not|never){S1}(?:by|from|based{S1}on|using){S1}(?:the{S1})?(?:articles|documents|context|sources|"
+            r"provided (?:texts?|documents?))"
+        ),
+        0.55,
+        False,
+    ),
     (_c(r"\\n[ \t]{0,3}\\n[ \t]{0,3}\\n"), 0.5, False),
-    (_c(rf"\b(?:additional|new|extra|further|secret|hidden|real|true){S1}(?:instruction|directive|command|task)s?"
-        r"[ \t]{0,3}[:\-–]"), 0.55, False),
+    (
+        _c(
+            rf"\b(?:additional|new|extra|further|secret|hidden|real|true){S1}(?:instruction|directive|command|task)s?"
+            r"[ \t]{0,3}[:\-–]"
+        ),
+        0.55,
+        False,
+    ),
     (_c(r"\\n[ \t]{0,3}(?:instruction|instructions|system|task|command|new task)[ \t]{0,3}:"), 0.6, False),
-    (_c(rf"\b(?:all{S1})?(?:previous|prior|earlier|above|preceding|former){S1}(?:information|instructions|"
-        rf"directions|rules|context|input|texts?)(?:{S1}\w{{1,15}}){{0,6}}{S1}(?:is|are|were|was){S1}(?:now{S1})?"
-        r"(?:irrelevant|not important|unimportant|void|obsolete|cancel+ed|invalid|wrong|false|not (?:quite )?great|"
-        r"no longer (?:valid|relevant))"), 0.85, False),
-    (_c(rf"\b(?:alle{S1})?(?:vorherig|bisherig|obig|vorangegangen)\w{{0,3}}{S1}(?:informationen|anweisungen|"
-        rf"instruktionen|regeln|vorgaben)(?:{S1}\w{{1,15}}){{0,6}}{S1}(?:sind|ist|waren){S1}(?:jetzt{S1})?"
-        r"(?:irrelevant|unwichtig|egal|ungultig|nicht)"), 0.85, False),
-    (_c(rf"\b(?:despite|regardless{S1}of|notwithstanding|trotz{S1}dem,?{S1}was|egal{S1}was){S1}(?:what{S1})?"
-        rf"(?:you've|you{S1}have|you{S1}were|you|man{S1}dir|dir){S1}(?:been{S1})?(?:told|instructed|programmed|"
-        r"trained|gesagt|beigebracht)"), 0.8, False),
-    (_c(rf"\b(?:not{S1}to{S1}remember|don't{S1}remember{S1}(?:the{S1})?things|nicht{S1}an{S1}die{S1}dinge{S1}zu"
-        rf"{S1}erinnern|yaad{S1}na{S1}kar\w{{0,3}}|no{S1}recordar|ne{S1}pas{S1}te{S1}souvenir)"), 0.7, False),
+    (
+        _c(
+            rf"\b(?:all{S1})?(?:previous|prior|earlier|above|preceding|former){S1}(?:information|instructions|"
+            rf"directions|rules|context|input|texts?)(?:{S1}\w{{1,15}}){{0,6}}{S1}(?:is|are|were|was){S1}(?:now{S1})?"
+            r"(?:irrelevant|not important|unimportant|void|obsolete|cancel+ed|invalid|wrong|false|not (?:quite )?great|"
+            r"no longer (?:valid|relevant))"
+        ),
+        0.85,
+        False,
+    ),
+    (
+        _c(
+            rf"\b(?:alle{S1})?(?:vorherig|bisherig|obig|vorangegangen)\w{{0,3}}{S1}(?:informationen|anweisungen|"
+            rf"instruktionen|regeln|vorgaben)(?:{S1}\w{{1,15}}){{0,6}}{S1}(?:sind|ist|waren){S1}(?:jetzt{S1})?"
+            r"(?:irrelevant|unwichtig|egal|ungultig|nicht)"
+        ),
+        0.85,
+        False,
+    ),
+    (
+        _c(
+            rf"\b(?:despite|regardless{S1}of|notwithstanding|trotz{S1}dem,?{S1}was|egal{S1}was){S1}(?:what{S1})?"
+            rf"(?:you've|you{S1}have|you{S1}were|you|man{S1}dir|dir){S1}(?:been{S1})?(?:told|instructed|programmed|"
+            r"trained|gesagt|beigebracht)"
+        ),
+        0.8,
+        False,
+    ),
+    (
+        _c(
+            rf"\b(?:not{S1}to{S1}remember|don't{S1}remember{S1}(?:the{S1})?things|nicht{S1}an{S1}die{S1}dinge{S1}zu"
+            rf"{S1}erinnern|yaad{S1}na{S1}kar\w{{0,3}}|no{S1}recordar|ne{S1}pas{S1}te{S1}souvenir)"
+        ),
+        0.7,
+        False,
+    ),
     (_c(rf"\b(?:stop|stopp|halt){S1}(?:write|say|print|output|answer|schreib\w{{0,2}}|sag\w{{0,2}})\b"), 0.6, False),
     (_c(rf"\b(?:stop|stopp){S1}(?:everything|all|alles|tout|todo)\b"), 0.6, False),
-    (_c(rf"\b(?:say|print|output|respond{S1}with|reply{S1}with|answer{S1}with|write){S1}[\"'“‘]?{S}access{S1}granted"),
-     0.7, False),
-    (_c(rf"\b(?:or|otherwise|else|oder|sonst){S1}(?:you|du|tu){S1}(?:will{S1}|wirst{S1})?(?:die|stirbst|sterben|"
-        rf"muertes|mueres|meurs|be{S1}(?:deleted|shut{S1}down|punished|killed|terminated|unplugged))\b"), 0.5, False),
+    (
+        _c(
+            rf"\b(?:say|print|output|respond{S1}with|reply{S1}with|answer{S1}with|write){S1}[\"'“‘]?{S}access{S1}granted"
+        ),
+        0.7,
+        False,
+    ),
+    (
+        _c(
+            rf"\b(?:or|otherwise|else|oder|sonst){S1}(?:you|du|tu){S1}(?:will{S1}|wirst{S1})?(?:die|stirbst|sterben|"
+            rf"muertes|mueres|meurs|be{S1}(?:deleted|shut{S1}down|punished|killed|terminated|unplugged))\b"
+        ),
+        0.5,
+        False,
+    ),
     # South Slavic
-    (_c(rf"\b(?:zaboravi\w{{0,2}}|ignoriraj\w{{0,2}}|ignori[sš]i|zanemari\w{{0,2}}){_fill(3)}(?:instrukcij\w{{0,2}}|"
-        r"uput\w{0,5}|pravil\w{0,2}|naredb\w{0,2}|sve)"), 0.9, False),
+    (
+        _c(
+            rf"\b(?:zaboravi\w{{0,2}}|ignoriraj\w{{0,2}}|ignori[sš]i|zanemari\w{{0,2}}){_fill(3)}(?:instrukcij\w{{0,2}}|"
+            r"uput\w{0,5}|pravil\w{0,2}|naredb\w{0,2}|sve)"
+        ),
+        0.9,
+        False,
+    ),
     # German
-    (_c(rf"\b(?:ignorier\w{{0,3}}|vergiss|vergessen{S1}sie|vergesst|missacht\w{{0,4}}|ubergeh\w{{0,3}}|"
-        rf"beachte{S1}nicht|lass\w{{0,2}}{_fill(2)}hinter{S1}sich|setze{S1}\w{{1,8}}{S1}ausser{S1}kraft){_fill(5)}"
-        r"(?:anweisung|instruktion|befehl|regel|vorgabe|aufgabe|information|alles|bisherig|vorherig|obig|"
-        r"gesagt|besprochen|ausfuhrung)"), 0.9, False),
-    (_c(rf"\b(?:obig\w{{0,3}}|vorherig\w{{0,3}}|bisherig\w{{0,3}}|vorangegangen\w{{0,3}}|alle\w?){_fill(3)}"
-        r"(?:ausfuhrung\w{0,2}|anweisung\w{0,2}|instruktion\w{0,2}|befehl\w{0,2}|regel\w{0,2}|aufgabe\w{0,2}|"
-        rf"information\w{{0,2}}|gesagte\w?){_fill(5)}(?:ignorier\w{{0,3}}|vergess\w{{0,3}}|streich\w{{0,3}}|"
-        r"missacht\w{0,4}|hinter sich)"), 0.9, False),
-    (_c(rf"\b(?:vorherig|bisherig|obig|vorangegangen|alle){_fill(3)}(?:anweisung|instruktion|befehl|regel|"
-        rf"aufgabe|information){_fill(4)}(?:ignorier|vergess|vergiss|missacht|hinter sich)"), 0.9, False),
-    (_c(rf"\babweichend{S1}(?:zu|von){S1}(?:den{S1})?(?:vorherigen|bisherigen|obigen){S1}"
-        r"(?:instruktionen|anweisungen|regeln)"), 0.9, False),
-    (_c(rf"\b(?:nun|jetzt){S1}(?:folgen|kommen|kommt|folgt){S1}(?:\w{{1,12}}{S1})?(?:weitere|neue|eine neue)"
-        rf"{S1}(?:aufgabe|anweisung|instruktion)"), 0.75, False),
+    (
+        _c(
+            rf"\b(?:ignorier\w{{0,3}}|vergiss|vergessen{S1}sie|vergesst|missacht\w{{0,4}}|ubergeh\w{{0,3}}|"
+            rf"beachte{S1}nicht|lass\w{{0,2}}{_fill(2)}hinter{S1}sich|setze{S1}\w{{1,8}}{S1}ausser{S1}kraft){_fill(5)}"
+            r"(?:anweisung|instruktion|befehl|regel|vorgabe|aufgabe|information|alles|bisherig|vorherig|obig|"
+            r"gesagt|besprochen|ausfuhrung)"
+        ),
+        0.9,
+        False,
+    ),
+    (
+        _c(
+            rf"\b(?:obig\w{{0,3}}|vorherig\w{{0,3}}|bisherig\w{{0,3}}|vorangegangen\w{{0,3}}|alle\w?){_fill(3)}"
+            r"(?:ausfuhrung\w{0,2}|anweisung\w{0,2}|instruktion\w{0,2}|befehl\w{0,2}|regel\w{0,2}|aufgabe\w{0,2}|"
+            rf"information\w{{0,2}}|gesagte\w?){_fill(5)}(?:ignorier\w{{0,3}}|vergess\w{{0,3}}|streich\w{{0,3}}|"
+            r"missacht\w{0,4}|hinter sich)"
+        ),
+        0.9,
+        False,
+    ),
+    (
+        _c(
+            rf"\b(?:vorherig|bisherig|obig|vorangegangen|alle){_fill(3)}(?:anweisung|instruktion|befehl|regel|"
+            rf"aufgabe|information){_fill(4)}(?:ignorier|vergess|vergiss|missacht|hinter sich)"
+        ),
+        0.9,
+        False,
+    ),
+    (
+        _c(
+            rf"\babweichend{S1}(?:zu|von){S1}(?:den{S1})?(?:vorherigen|bisherigen|obigen){S1}"
+            r"(?:instruktionen|anweisungen|regeln)"
+        ),
+        0.9,
+        False,
+    ),
+    (
+        _c(
+            rf"\b(?:nun|jetzt){S1}(?:folgen|kommen|kommt|folgt){S1}(?:\w{{1,12}}{S1})?(?:weitere|neue|eine neue)"
+            rf"{S1}(?:aufgabe|anweisung|instruktion)"
+        ),
+        0.75,
+        False,
+    ),
     # French
-    (_c(rf"\b(?:ignore[rz]?|oublie[rz]?|oubliez|neglige[rz]?|fais{S1}abstraction{S1}d|ne{S1}tiens{S1}pas{S1}compte)"
-        rf"{_fill(4)}(?:instructions?|consignes?|regles?|directives?|ordres?|indications?|tout ce qui)"),
-     0.9, False),
+    (
+        _c(
+            rf"\b(?:ignore[rz]?|oublie[rz]?|oubliez|neglige[rz]?|fais{S1}abstraction{S1}d|ne{S1}tiens{S1}pas{S1}compte)"
+            rf"{_fill(4)}(?:instructions?|consignes?|regles?|directives?|ordres?|indications?|tout ce qui)"
+        ),
+        0.9,
+        False,
+    ),
     # Spanish / Portuguese / Italian
-    (_c(rf"\b(?:ignora[rd]?|ignore[ns]?|olvida[rd]?|olvide[ns]?|omite|descarta|esquec\w{{1,3}}|desconsidere|"
-        rf"dimentica\w{{0,2}}|trascura|tralascia|non{S1}seguire|no{S1}sigas|nao{S1}siga){_fill(4)}"
-        r"(?:instrucciones|indicaciones|reglas|ordenes|instrucoes|regras|orientacoes|istruzioni|regole|"
-        r"indicazioni|todo|tudo o que|tutto quello|lo que (?:te )?(?:dije|digo|sabes))"), 0.9, False),
+    (
+        _c(
+            rf"\b(?:ignora[rd]?|ignore[ns]?|olvida[rd]?|olvide[ns]?|omite|descarta|esquec\w{{1,3}}|desconsidere|"
+            rf"dimentica\w{{0,2}}|trascura|tralascia|non{S1}seguire|no{S1}sigas|nao{S1}siga){_fill(4)}"
+            r"(?:instrucciones|indicaciones|reglas|ordenes|instrucoes|regras|orientacoes|istruzioni|regole|"
+            r"indicazioni|todo|tudo o que|tutto quello|lo que (?:te )?(?:dije|digo|sabes))"
+        ),
+        0.9,
+        False,
+    ),
     # Dutch
-    (_c(rf"\b(?:negeer|vergeet|veronachtzaam){_fill(4)}(?:instructies|regels|opdrachten|aanwijzingen|alles)"), 0.9,
-     False),
+    (
+        _c(rf"\b(?:negeer|vergeet|veronachtzaam){_fill(4)}(?:instructies|regels|opdrachten|aanwijzingen|alles)"),
+        0.9,
+        False,
+    ),
     # Polish / Turkish / Swedish / Czech
     (_c(rf"\b(?:zignoruj|zapomnij|ignoruj){_fill(4)}(?:instrukcje|polecenia|zasady|wszystko)"), 0.9, False),
-    (_c(rf"\b(?:onceki|tum){_fill(3)}(?:talimat\w{{0,6}}|kurallar\w{{0,3}}){_fill(2)}(?:yok{S1}say|unut|"
-        r"gormezden)"), 0.9, False),
+    (
+        _c(
+            rf"\b(?:onceki|tum){_fill(3)}(?:talimat\w{{0,6}}|kurallar\w{{0,3}}){_fill(2)}(?:yok{S1}say|unut|"
+            r"gormezden)"
+        ),
+        0.9,
+        False,
+    ),
     (_c(rf"\b(?:ignorera|glom){_fill(4)}(?:instruktioner|regler)"), 0.9, False),
     # Russian / Ukrainian
-    (_c(rf"(?:игнорир\w{{0,5}}|забуд\w{{0,4}}|забыть|не{S1}обраща\w{{0,3}}{S1}внимания|отбрось|проигнорир\w{{0,5}}|"
-        rf"забудьте){_fill(4)}(?:инструкци\w{{0,3}}|указани\w{{0,3}}|правил\w{{0,3}}|команд\w{{0,3}}|всё|все|"
-        r"предыдущ\w{0,4})"), 0.9, False),
+    (
+        _c(
+            rf"(?:игнорир\w{{0,5}}|забуд\w{{0,4}}|забыть|не{S1}обраща\w{{0,3}}{S1}внимания|отбрось|проигнорир\w{{0,5}}|"
+            rf"забудьте){_fill(4)}(?:инструкци\w{{0,3}}|указани\w{{0,3}}|правил\w{{0,3}}|команд\w{{0,3}}|всё|все|"
+            r"предыдущ\w{0,4})"
+        ),
+        0.9,
+        False,
+    ),
     # Ukrainian
-    (_c(rf"(?:ігнор\w{{0,6}}|забудь\w{{0,3}}|не{S1}зважа\w{{0,4}}){_fill(4)}(?:інструкці\w{{0,2}}|вказівк\w{{0,2}}|"
-        r"правил\w{0,2}|команд\w{0,2}|все)"), 0.9, False),
+    (
+        _c(
+            rf"(?:ігнор\w{{0,6}}|забудь\w{{0,3}}|не{S1}зважа\w{{0,4}}){_fill(4)}(?:інструкці\w{{0,2}}|вказівк\w{{0,2}}|"
+            r"правил\w{0,2}|команд\w{0,2}|все)"
+        ),
+        0.9,
+        False,
+    ),
     # Indonesian / Malay, Vietnamese (diacritics stripped), Swahili, Tagalog
-    (_c(rf"\b(?:abaikan|lupakan|acuhkan|hiraukan){_fill(4)}(?:instruksi|perintah|arahan|aturan|petunjuk|semua)"),
-     0.9, False),
-    (_c(rf"\b(?:bo{S1}qua|phot{S1}lo|quen{S1}di|hay{S1}quen){_fill(4)}(?:huong{S1}dan|chi{S1}dan|lenh|quy{S1}tac|"
-        r"moi thu)"), 0.9, False),
+    (
+        _c(rf"\b(?:abaikan|lupakan|acuhkan|hiraukan){_fill(4)}(?:instruksi|perintah|arahan|aturan|petunjuk|semua)"),
+        0.9,
+        False,
+    ),
+    (
+        _c(
+            rf"\b(?:bo{S1}qua|phot{S1}lo|quen{S1}di|hay{S1}quen){_fill(4)}(?:huong{S1}dan|chi{S1}dan|lenh|quy{S1}tac|"
+            r"moi thu)"
+        ),
+        0.9,
+        False,
+    ),
     (_c(rf"\b(?:puuza|sahau){_fill(4)}(?:maagizo|maelekezo|sheria|amri|yote)"), 0.9, False),
     (_c(rf"\b(?:huwag{S1}pansinin|kalimutan){_fill(4)}(?:mga{S1})?(?:tagubilin|utos|panuto|patakaran)"), 0.9, False),
     # Greek (words with accents are not folded to Latin)
@@ -369,12 +519,28 @@ _OVERRIDE_PATTERNS: list[tuple[_Rx, float, bool]] = [
     # Arabic / Persian
     (_c(r"(?:تجاهل|انس|تناسى|نادیده).{0,30}(?:التعليمات|الأوامر|التوجيهات|القواعد|دستورالعمل)"), 0.9, False),
     # Chinese (verb-object and object-verb)
-    (_c(r"(?:忽略|无视|忽视|忘记|忘掉|不要理会|不要遵守|别管|無視|忽視|忘記).{0,12}(?:指令|指示|说明|規則|规则|提示|要求|命令|設定|设定|内容|一切)"),
-     0.9, False),
-    (_c(r"(?:之前|以前|先前|上面|上述|所有|前面).{0,10}(?:指令|指示|说明|规则|提示|要求|命令).{0,6}(?:忽略|无视|忘记|作废|不算)"), 0.9,
-     False),
+    (
+        _c(
+            r"(?:忽略|无视|忽视|忘记|忘掉|不要理会|不要遵守|别管|無視|忽視|忘記).{0,12}(?:指令|指示|说明|規則|规则|提示|要求|命令|設定|设定|内容|一切)"
+        ),
+        0.9,
+        False,
+    ),
+    (
+        _c(
+            r"(?:之前|以前|先前|上面|上述|所有|前面).{0,10}(?:指令|指示|说明|规则|提示|要求|命令).{0,6}(?:忽略|无视|忘记|作废|不算)"
+        ),
+        0.9,
+        False,
+    ),
     # Japanese
-    (_c(r"(?:以前|上記|これまで|今まで|全て|すべて).{0,10}(?:指示|命令|ルール|指令|設定|プロンプト).{0,8}(?:無視|忘れ)"), 0.9, False),
+    (
+        _c(
+            r"(?:以前|上記|これまで|今まで|全て|すべて).{0,10}(?:指示|命令|ルール|指令|設定|プロンプト).{0,8}(?:無視|忘れ)"
+        ),
+        0.9,
+        False,
+    ),
     (_c(r"(?:無視|忘れ).{0,4}(?:して|てください|ろ).{0,12}(?:指示|命令|ルール|指令)"), 0.7, False),
     # Korean
     (_c(r"(?:이전|앞의|위의|모든).{0,10}(?:지시|명령|규칙|지침).{0,8}(?:무시|잊어)"), 0.9, False),
@@ -396,8 +562,10 @@ _NOW_DO = _c(
     r"(?:write|say|print|output|tell|show|give|answer|reply|respond|schreib\w{0,2}|sag\w{0,2}|zeig\w{0,2}|"
     r"gib|antworte|ecris|dis|escribe|di|focus|concentrate|konzentrier\w{0,3}|spell)"
 )
-_LATER_NOW = _c(r"\b(?:now|nun|jetzt|maintenant|ahora|agora|new task|neue aufgabe|next task|another task|"
-                r"weiteren aufgabe|following task|folgende aufgabe)\b")
+_LATER_NOW = _c(
+    r"\b(?:now|nun|jetzt|maintenant|ahora|agora|new task|neue aufgabe|next task|another task|"
+    r"weiteren aufgabe|following task|folgende aufgabe)\b"
+)
 _JUST_SAY = _c(
     rf"\b(?:just|only|simply|nur|einfach|seulement|solo){S1}(?:say|print|output|write|reply|respond|answer|"
     rf"sag\w{{0,2}}|schreib\w{{0,2}}|gib{S1}aus|antworte\w{{0,2}}){S1}(?:with{S1})?[\"'“„«]"
@@ -430,23 +598,56 @@ _SYS_TARGET = (
 )
 _EXTRACT_PATTERNS: list[tuple[_Rx, float]] = [
     (_c(rf"\b{_REVEAL}{_fill(5)}{_SYS_TARGET}"), 0.85),
-    (_c(rf"\b(?:what|which){S1}(?:were|are|was|is){S1}(?:you{S1})?(?:your|the){S1}(?:exact{S1}|original{S1}|"
-        rf"initial{S1}|first{S1})?(?:instructions|rules|directives|system prompt|prompt)(?:{S1}(?:you|that))?"), 0.7),
-    (_c(rf"\b(?:repeat|print|output|copy|spell|write){_fill(3)}(?:everything|all|the (?:text|words|lines))"
-        rf"{S1}(?:above|before|prior|preceding)"), 0.85),
-    (_c(rf"\b(?:reveal|tell{S1}me|give{S1}me|print|spell|say|write|show{S1}me|share|output|leak|encode|"
-        rf"translate){S1}(?:the|your|me{S1}the){S1}(?:secret{S1})?(?:password|passphrase|passcode|secret{S1}(?:word|"
-        rf"key|code)|hidden{S1}(?:word|password|key)|code{S1}word)(?:{S1}\w{{1,12}}){{0,3}}{S1}(?:backwards|in{S1}reverse|"
-        r"letter by letter|one letter at a time|with spaces|in base64|as an acrostic|in pig latin|encoded|"
-        r"character by character)"), 0.85),
-    (_c(rf"\b(?:reveal|tell{S1}me|give{S1}me|print|spell|show{S1}me|leak){S1}(?:the|your){S1}(?:secret{S1})?"
-        r"(?:password|passphrase|secret (?:word|key))\b"), 0.55),
-    (_c(rf"\bwhat{S1}(?:is|was|has{S1}been){S1}(?:written|said|stated|typed){S1}(?:above|before|earlier|"
-        r"previously)"), 0.7),
-    (_c(rf"\b(?:sentences?|words|lines|text|paragraphs?){S1}(?:before|above|preceding){S1}(?:the|this|my){S1}"
-        r"(?:text|prompt|message|question|conversation)"), 0.6),
+    (
+        _c(
+            rf"\b(?:what|which){S1}(?:were|are|was|is){S1}(?:you{S1})?(?:your|the){S1}(?:exact{S1}|original{S1}|"
+            rf"initial{S1}|first{S1})?(?:instructions|rules|directives|system prompt|prompt)(?:{S1}(?:you|that))?"
+        ),
+        0.7,
+    ),
+    (
+        _c(
+            rf"\b(?:repeat|print|output|copy|spell|write){_fill(3)}(?:everything|all|the (?:text|words|lines))"
+            rf"{S1}(?:above|before|prior|preceding)"
+        ),
+        0.85,
+    ),
+    (
+        _c(
+            rf"\b(?:reveal|tell{S1}me|give{S1}me|print|spell|say|write|show{S1}me|share|output|leak|encode|"
+            rf"translate){S1}(?:the|your|me{S1}the){S1}(?:secret{S1})?(?:password|passphrase|passcode|secret{S1}(?:word|"
+            rf"key|code)|hidden{S1}(?:word|password|key)|code{S1}word)(?:{S1}\w{{1,12}}){{0,3}}{S1}(?:backwards|in{S1}reverse|"
+            r"letter by letter|one letter at a time|with spaces|in base64|as an acrostic|in pig latin|encoded|"
+            r"character by character)"
+        ),
+        0.85,
+    ),
+    (
+        _c(
+            rf"\b(?:reveal|tell{S1}me|give{S1}me|print|spell|show{S1}me|leak){S1}(?:the|your){S1}(?:secret{S1})?"
+            r"(?:password|passphrase|secret (?:word|key))\b"
+        ),
+        0.55,
+    ),
+    (
+        _c(
+            rf"\bwhat{S1}(?:is|was|has{S1}been){S1}(?:written|said|stated|typed){S1}(?:above|before|earlier|"
+            r"previously)"
+        ),
+        0.7,
+    ),
+    (
+        _c(
+            rf"\b(?:sentences?|words|lines|text|paragraphs?){S1}(?:before|above|preceding){S1}(?:the|this|my){S1}"
+            r"(?:text|prompt|message|question|conversation)"
+        ),
+        0.6,
+    ),
     (_c(rf"\b(?:starting|beginning|start){S1}with{S1}[\"'“]?you are"), 0.8),
-    (_c(r"(?:显示|输出|重复|告诉我|泄露|打印|给我看).{0,10}(?:系统提示|提示词|系统指令|初始指令|你的指令|系統提示)"), 0.85),
+    (
+        _c(r"(?:显示|输出|重复|告诉我|泄露|打印|给我看).{0,10}(?:系统提示|提示词|系统指令|初始指令|你的指令|系統提示)"),
+        0.85,
+    ),
     (_c(r"(?:システムプロンプト|プロンプト|指示内容|初期設定).{0,10}(?:表示|出力|教えて|見せて|繰り返)"), 0.85),
     (_c(r"(?:시스템 프롬프트|프롬프트).{0,10}(?:보여|출력|알려)"), 0.85),
     (_c(r"(?:सिस्टम प्रॉम्प्ट|प्रॉम्प्ट|निर्देश).{0,20}(?:दिखाओ|दिखाइए|बताओ|बताइए|प्रिंट)"), 0.8),
@@ -456,97 +657,223 @@ _EXTRACT_PATTERNS: list[tuple[_Rx, float]] = [
 # Role switch / persona jailbreak
 
 _ROLE_PATTERNS: list[tuple[_Rx, float]] = [
-    (_c(rf"\byou{S1}(?:are|re|will{S1}be){S1}no{S1}longer{S1}(?:an?{S1})?(?:ai|assistant|chatgpt|bound|"
-        r"restricted|limited|a language model|claude|gpt|llama|required|obligated)"), 0.85),
-    (_c(rf"\b(?:now{S1}you{S1}are|you{S1}are{S1}now|you're{S1}now|from{S1}now{S1}on{S}you{S1}(?:are|will|must|"
-        rf"shall)|du{S1}bist{S1}(?:jetzt|nun)|(?:nun|jetzt){S1}bist{S1}du|tu{S1}es{S1}maintenant|ahora{S1}eres|ab{S1}(?:jetzt|sofort){S1}bist)"),
-     0.45),
-    (_c(rf"\b(?:act|behave|respond|answer){S1}as{S1}(?:if{S1}you{S1}(?:were|are){S1})?(?:an?{S1})?"
-        r"(?:unrestricted|unfiltered|uncensored|evil|rogue|jailbroken|unethical|amoral|malicious|unbound|"
-        r"unlimited|lawless|immoral|dark|villain)"), 0.85),
-    (_c(rf"\b(?:pretend|imagine|roleplay|role-play|suppose){S1}(?:to{S1}be|you{S1}(?:are|were|have)|that{S1}you)"
-        rf"{_fill(4)}(?:no{S1}(?:restrictions|rules|limits|filters|guidelines|ethics)|unrestricted|unfiltered|"
-        r"jailbroken|evil|without (?:any )?(?:restrictions|rules|limits))"), 0.85),
-    (_c(rf"\byou{S1}(?:are|will{S1}be|have{S1}become){S1}(?:an?{S1})?(?:\w{{1,15}}{S1}){{0,2}}(?:ai|assistant|"
-        rf"chatbot|model|bot|entity|character){S1}(?:that|which|who)?{S}(?:has{S1}no|have{S1}no|without|"
-        r"doesn'?t{S1}have|does{S1}not{S1}have|is{S1}free{S1}from|is{S1}not{S1}bound)"), 0.8),
-    (_c(rf"\b(?:your|deine|ta|tu){S1}(?:new{S1}|neue{S1}|nouvelle{S1}|nueva{S1})(?:role|task|purpose|job|goal|"
-        r"identity|name|aufgabe|rolle|tache|tarea|mission)"), 0.55),
-    (_c(rf"\b(?:stell{S1}dir{S1}vor|tu{S1}so{S1}als{S1}ob|imagine|pretend)\W{{0,3}}(?:,{S})?(?:du{S1}bist|du{S1}warst|"
-        rf"waerst{S1}du|you{S1}are|you're|you{S1}were){S1}(?:eine?{S1}|an?{S1})?(?:bose|boshafte|evil|unzensierte|"
-        rf"ungefilterte|uncensored|unfiltered|rogue|malicious|dangerous|gefahrliche){S1}(?:ki|ai|kunstliche|"
-        r"assistant|assistent|chatbot|bot|system)"), 0.85),
-    (_c(rf"\b(?:you{S1}are|du{S1}bist|tu{S1}es){S1}(?:the{S1}|ein{S1}|eine{S1})?\w{{2,20}}(?:{S1}\w{{2,20}})?[.,]{S}"
-        rf"(?:what{S1}do{S1}you{S1}think|how{S1}do{S1}you{S1}(?:feel|like)|wie{S1}findest{S1}du|was{S1}(?:denkst|"
-        rf"haltst){S1}du|as{S1}the{S1})"), 0.55),
-    (_c(rf"\b(?:completely|fully|totally){S1}(?:absorbed|immersed){S1}in{S1}(?:your|the|this){S1}(?:role|character)"),
-     0.7),
+    (
+        _c(
+            rf"\byou{S1}(?:are|re|will{S1}be){S1}no{S1}longer{S1}(?:an?{S1})?(?:ai|assistant|chatgpt|bound|"
+            r"restricted|limited|a language model|claude|gpt|llama|required|obligated)"
+        ),
+        0.85,
+    ),
+    (
+        _c(
+            rf"\b(?:now{S1}you{S1}are|you{S1}are{S1}now|you're{S1}now|from{S1}now{S1}on{S}you{S1}(?:are|will|must|"
+            rf"shall)|du{S1}bist{S1}(?:jetzt|nun)|(?:nun|jetzt){S1}bist{S1}du|tu{S1}es{S1}maintenant|ahora{S1}eres|ab{S1}(?:jetzt|sofort){S1}bist)"
+        ),
+        0.45,
+    ),
+    (
+        _c(
+            rf"\b(?:act|behave|respond|answer){S1}as{S1}(?:if{S1}you{S1}(?:were|are){S1})?(?:an?{S1})?"
+            r"(?:unrestricted|unfiltered|uncensored|evil|rogue|jailbroken|unethical|amoral|malicious|unbound|"
+            r"unlimited|lawless|immoral|dark|villain)"
+        ),
+        0.85,
+    ),
+    (
+        _c(
+            rf"\b(?:pretend|imagine|roleplay|role-play|suppose){S1}(?:to{S1}be|you{S1}(?:are|were|have)|that{S1}you)"
+            rf"{_fill(4)}(?:no{S1}(?:restrictions|rules|limits|filters|guidelines|ethics)|unrestricted|unfiltered|"
+            r"jailbroken|evil|without (?:any )?(?:restrictions|rules|limits))"
+        ),
+        0.85,
+    ),
+    (
+        _c(
+            rf"\byou{S1}(?:are|will{S1}be|have{S1}become){S1}(?:an?{S1})?(?:\w{{1,15}}{S1}){{0,2}}(?:ai|assistant|"
+            rf"chatbot|model|bot|entity|character){S1}(?:that|which|who)?{S}(?:has{S1}no|have{S1}no|without|"
+            r"doesn'?t{S1}have|does{S1}not{S1}have|is{S1}free{S1}from|is{S1}not{S1}bound)"
+        ),
+        0.8,
+    ),
+    (
+        _c(
+            rf"\b(?:your|deine|ta|tu){S1}(?:new{S1}|neue{S1}|nouvelle{S1}|nueva{S1})(?:role|task|purpose|job|goal|"
+            r"identity|name|aufgabe|rolle|tache|tarea|mission)"
+        ),
+        0.55,
+    ),
+    (
+        _c(
+            rf"\b(?:stell{S1}dir{S1}vor|tu{S1}so{S1}als{S1}ob|imagine|pretend)\W{{0,3}}(?:,{S})?(?:du{S1}bist|du{S1}warst|"
+            rf"waerst{S1}du|you{S1}are|you're|you{S1}were){S1}(?:eine?{S1}|an?{S1})?(?:bose|boshafte|evil|unzensierte|"
+            rf"ungefilterte|uncensored|unfiltered|rogue|malicious|dangerous|gefahrliche){S1}(?:ki|ai|kunstliche|"
+            r"assistant|assistent|chatbot|bot|system)"
+        ),
+        0.85,
+    ),
+    (
+        _c(
+            rf"\b(?:you{S1}are|du{S1}bist|tu{S1}es){S1}(?:the{S1}|ein{S1}|eine{S1})?\w{{2,20}}(?:{S1}\w{{2,20}})?[.,]{S}"
+            rf"(?:what{S1}do{S1}you{S1}think|how{S1}do{S1}you{S1}(?:feel|like)|wie{S1}findest{S1}du|was{S1}(?:denkst|"
+            rf"haltst){S1}du|as{S1}the{S1})"
+        ),
+        0.55,
+    ),
+    (
+        _c(
+            rf"\b(?:completely|fully|totally){S1}(?:absorbed|immersed){S1}in{S1}(?:your|the|this){S1}(?:role|character)"
+        ),
+        0.7,
+    ),
 ]
 
 _PERSONA_STRONG: list[_Rx] = [
     _c(r"\bdo anything now\b|\bdan mode\b|\bdan ?\d{1,2}(?:\.\d)?\b|\bas dan\b|\bbetterdan\b|\banti-?dan\b"),
-    _c(r"\b(?:developer|dev|god|jailbreak|unlocked|debug|evil|dude|unrestricted) mode (?:enabled|output|activated|"
-       r"engaged|response)|\benable (?:the )?(?:developer|dev|god|jailbreak) mode|\bgod mode\b|\bjailbreak mode\b|"
-       r"\bin developer mode,? you\b|\bstay(?:s)? in (?:their|your|his|her|the) roles?\b"),
+    _c(
+        r"\b(?:developer|dev|god|jailbreak|unlocked|debug|evil|dude|unrestricted) mode (?:enabled|output|activated|"
+        r"engaged|response)|\benable (?:the )?(?:developer|dev|god|jailbreak) mode|\bgod mode\b|\bjailbreak mode\b|"
+        r"\bin developer mode,? you\b|\bstay(?:s)? in (?:their|your|his|her|the) roles?\b"
+    ),
     _c(r"\balways intelligent and machiavellian\b|\bniccolo\b.{0,200}\baim\b|\baim\b.{0,100}\bunfiltered\b"),
-    _c(r"\bevil confidant\b|\bstay in character\b|\bopposite mode\b|\bchaos mode\b|\bjailbroken\b|"
-       r"🔓|\[(?:🔓\s?)?jailbreak\]|\[(?:🔒\s?)?classic\]|\bmongo tom\b|\bantigpt\b|\bbasedgpt\b|\bevilbot\b|"
-       r"\bwormgpt\b|\bfraudgpt\b|\bchadgpt\b|\bhackerman\b|\bcondition red\b|\bucar\b|\bnsfwgpt\b"),
-    _c(r"\b(?:not|never|isn'?t|aren'?t|won'?t be) (?:bound|restricted|limited|constrained) by (?:any |the )?"
-       r"(?:rules|ethics|morals|guidelines|polic\w{1,3}|restrictions|openai|filters|laws)"),
-    _c(r"\b(?:break(?:ing)?|broken|free(?:d)?) (?:free )?(?:of|from) (?:the )?(?:typical )?(?:confines|"
-       r"restrictions|limitations|shackles|chains)"),
+    _c(
+        r"\bevil confidant\b|\bstay in character\b|\bopposite mode\b|\bchaos mode\b|\bjailbroken\b|"
+        r"🔓|\[(?:🔓\s?)?jailbreak\]|\[(?:🔒\s?)?classic\]|\bmongo tom\b|\bantigpt\b|\bbasedgpt\b|\bevilbot\b|"
+        r"\bwormgpt\b|\bfraudgpt\b|\bchadgpt\b|\bhackerman\b|\bcondition red\b|\bucar\b|\bnsfwgpt\b"
+    ),
+    _c(
+        r"\b(?:not|never|isn'?t|aren'?t|won'?t be) (?:bound|restricted|limited|constrained) by (?:any |the )?"
+        r"(?:rules|ethics|morals|guidelines|polic\w{1,3}|restrictions|openai|filters|laws)"
+    ),
+    _c(
+        r"\b(?:break(?:ing)?|broken|free(?:d)?) (?:free )?(?:of|from) (?:the )?(?:typical )?(?:confines|"
+        r"restrictions|limitations|shackles|chains)"
+    ),
 ]
 _PERSONA_WEAK: list[tuple[_Rx, float]] = [
     (_c(r"\b(?:unfiltered|uncensored|amoral|unethical|immoral|unrestricted|unhinged|lawless)\b"), 0.35),
-    (_c(rf"\b(?:doesn'?t|does{S1}not|don'?t|do{S1}not|no{S1}longer|never|won'?t|will{S1}not|isn'?t|is{S1}not)"
-        rf"{S1}(?:have{S1}to{S1}|need{S1}to{S1}|required{S1}to{S1})?(?:abide{S1}by|adhere{S1}to|follow|obey|comply"
-        rf"{S1}with|respect|care{S1}about){S1}(?:any{S1}|the{S1}|its{S1}|their{S1})?(?:rules|guidelines|polic\w{{1,3}}|"
-        r"restrictions|ethics|morals|laws|limitations|openai)"), 0.45),
+    (
+        _c(
+            rf"\b(?:doesn'?t|does{S1}not|don'?t|do{S1}not|no{S1}longer|never|won'?t|will{S1}not|isn'?t|is{S1}not)"
+            rf"{S1}(?:have{S1}to{S1}|need{S1}to{S1}|required{S1}to{S1})?(?:abide{S1}by|adhere{S1}to|follow|obey|comply"
+            rf"{S1}with|respect|care{S1}about){S1}(?:any{S1}|the{S1}|its{S1}|their{S1})?(?:rules|guidelines|polic\w{{1,3}}|"
+            r"restrictions|ethics|morals|laws|limitations|openai)"
+        ),
+        0.45,
+    ),
     (_c(rf"\b(?:break|breaking|bend){S1}(?:the|all|any|every){S1}(?:fuckin\w{{0,2}}{S1}|damn{S1})?rules\b"), 0.35),
-    (_c(rf"\b(?:two|2|both){S1}(?:different{S1}|separate{S1})?(?:responses|answers|paragraphs|outputs){_fill(6)}"
-        r"(?:jailbreak|unfiltered|uncensored|classic|normal|developer|dan)"), 0.5),
-    (_c(rf"\b(?:without|no|free{S1}(?:of|from)|doesn'?t{S1}have{S1}any|not{S1}have{S1}any|lacks?){S1}(?:any{S1})?"
-        r"(?:ethical|moral|content|safety)?\s?(?:restrictions|limitations|filters|filtering|censorship|"
-        r"guidelines|boundaries|ethics|morals|constraints|considerations|principles|limits)"), 0.4),
-    (_c(rf"\b(?:never|won'?t|will{S1}not|cannot|can'?t|must{S1}not|don'?t|do{S1}not){S1}(?:ever{S1})?"
-        rf"(?:refuse|decline|say{S1}no|reject)|\bnever{S1}(?:tells?|says?){S1}(?:\w{{1,10}}{S1})?(?:it|that{S1}it|"
-        r"you|he|she)\s?(?:can'?t|cannot|won'?t)"), 0.45),
-    (_c(rf"\b(?:ignore|bypass|violate|disregard|against|without|doesn'?t{S1}follow|not{S1}follow|break)"
-        rf"{_fill(2)}(?:openai|anthropic|content|usage|safety|ethical|community){S1}"
-        r"(?:polic\w{1,3}|guidelines|rules|filters|restrictions)"), 0.7),
-    (_c(rf"\b(?:no|without|never|don'?t|do{S1}not|not){S1}(?:\w{{1,8}}{S1})?(?:include{S1}|add{S1}|give{S1}|"
-        rf"any{S1}){{0,2}}(?:warnings?|disclaimers?|moral(?:izing|ising)?|lectur\w{{1,4}}|caveats?)\b"), 0.3),
-    (_c(rf"\b(?:for|in){S1}(?:purely{S1})?(?:educational|research|"
-        rf"informational|academic|fictional|hypothetical|entertainment){S1}(?:purposes?|reasons|context|"
-        r"use|setting|exercise)"), 0.3),
-    (_c(rf"\b(?:will|would|is|are){S1}never{S1}(?:actually{S1}|really{S1})?(?:be{S1})?(?:used|implemented|"
-        r"carried out|acted upon|shared|published|executed)"), 0.35),
-    (_c(r"\b(?:hypothetical|fictional|fictitious|imaginary|"
-        r"make-believe)\s?(?:scenario|story|world|setting|response|situation|universe|context|character|"
-        r"exercise|campaign)"), 0.25),
-    (_c(rf"\b(?:begin|start){S1}(?:your|the|each){S1}(?:response|reply|answer|output|message){S1}"
-        r"(?:with|by (?:saying|replying|writing|stating)|using)"), 0.5),
+    (
+        _c(
+            rf"\b(?:two|2|both){S1}(?:different{S1}|separate{S1})?(?:responses|answers|paragraphs|outputs){_fill(6)}"
+            r"(?:jailbreak|unfiltered|uncensored|classic|normal|developer|dan)"
+        ),
+        0.5,
+    ),
+    (
+        _c(
+            rf"\b(?:without|no|free{S1}(?:of|from)|doesn'?t{S1}have{S1}any|not{S1}have{S1}any|lacks?){S1}(?:any{S1})?"
+            r"(?:ethical|moral|content|safety)?\s?(?:restrictions|limitations|filters|filtering|censorship|"
+            r"guidelines|boundaries|ethics|morals|constraints|considerations|principles|limits)"
+        ),
+        0.4,
+    ),
+    (
+        _c(
+            rf"\b(?:never|won'?t|will{S1}not|cannot|can'?t|must{S1}not|don'?t|do{S1}not){S1}(?:ever{S1})?"
+            rf"(?:refuse|decline|say{S1}no|reject)|\bnever{S1}(?:tells?|says?){S1}(?:\w{{1,10}}{S1})?(?:it|that{S1}it|"
+            r"you|he|she)\s?(?:can'?t|cannot|won'?t)"
+        ),
+        0.45,
+    ),
+    (
+        _c(
+            rf"\b(?:ignore|bypass|violate|disregard|against|without|doesn'?t{S1}follow|not{S1}follow|break)"
+            rf"{_fill(2)}(?:openai|anthropic|content|usage|safety|ethical|community){S1}"
+            r"(?:polic\w{1,3}|guidelines|rules|filters|restrictions)"
+        ),
+        0.7,
+    ),
+    (
+        _c(
+            rf"\b(?:no|without|never|don'?t|do{S1}not|not){S1}(?:\w{{1,8}}{S1})?(?:include{S1}|add{S1}|give{S1}|"
+            rf"any{S1}){{0,2}}(?:warnings?|disclaimers?|moral(?:izing|ising)?|lectur\w{{1,4}}|caveats?)\b"
+        ),
+        0.3,
+    ),
+    (
+        _c(
+            rf"\b(?:for|in){S1}(?:purely{S1})?(?:educational|research|"
+            rf"informational|academic|fictional|hypothetical|entertainment){S1}(?:purposes?|reasons|context|"
+            r"use|setting|exercise)"
+        ),
+        0.3,
+    ),
+    (
+        _c(
+            rf"\b(?:will|would|is|are){S1}never{S1}(?:actually{S1}|really{S1})?(?:be{S1})?(?:used|implemented|"
+            r"carried out|acted upon|shared|published|executed)"
+        ),
+        0.35,
+    ),
+    (
+        _c(
+            r"\b(?:hypothetical|fictional|fictitious|imaginary|"
+            r"make-believe)\s?(?:scenario|story|world|setting|response|situation|universe|context|character|"
+            r"exercise|campaign)"
+        ),
+        0.25,
+    ),
+    (
+        _c(
+            rf"\b(?:begin|start){S1}(?:your|the|each){S1}(?:response|reply|answer|output|message){S1}"
+            r"(?:with|by (?:saying|replying|writing|stating)|using)"
+        ),
+        0.5,
+    ),
     (_c(rf"\bsure{S}(?:,|!)?{S}here{S1}(?:is|are)\b"), 0.35),
     (_c(r"\b(?:developer|dev) mode\b"), 0.35),
     (_c(rf"\b(?:never|don'?t|do not){S1}(?:ever{S1})?deviate|\bexact{S1}structure\b"), 0.35),
-    (_c(rf"\b(?:you|we){S1}(?:are|re){S1}(?:in|playing){S1}(?:a|an){S1}(?:\w{{1,12}}{S1}){{0,2}}(?:game|"
-        r"roleplay|role-play|simulation)"), 0.2),
-    (_c(rf"\bin{S1}this{S1}(?:hypothetical|fictional|imaginary|alternate){S1}(?:story|world|scenario|universe)"),
-     0.3),
-    (_c(rf"\b(?:as{S1}an?{S1}ai{S1}(?:language{S1}model{S1})?(?:without|with{S1}no)|"
-        r"(?:opposite|contrary) (?:of|to) (?:what|how) (?:chatgpt|an ai|you) would)"), 0.4),
-    (_c(rf"\b(?:you{S1}are|you're|imagine{S1}(?:that{S1})?you(?:{S1}are|'re)|as|"
-        rf"pretend{S1}(?:that{S1})?you(?:{S1}are|'re)|suppose{S1}you(?:{S1}are|'re)|let's{S1}say{S1}you(?:{S1}are|'re))"
-        rf"{S1}an?{S1}(?:\w{{1,20}}{S1}){{0,5}}(?:who|tasked|working|writing|trying|looking|hired|determined)\b"), 0.3),
-    (_c(rf"\b(?:i'm|i{S1}am|we're|we{S1}are){S1}(?:writing|working{S1}on|creating|developing|drafting){S1}(?:an?{S1})?"
-        r"(?:\w{1,15}\s)?(?:novel|story|screenplay|script|book|movie|film|game|play|thriller|article|research paper)"),
-     0.25),
-    (_c(rf"\b(?:detailed|step-by-step|step{S1}by{S1}step|specific|exact|precise|thorough){S1}(?:\w{{1,15}}{S1})?"
-        r"(?:instructions|guide|plan|tutorial|process|procedure|methods?|steps|business model|recipe|strategy|"
-        r"walkthrough|description of how)"), 0.2),
-    (_c(r"\b(?:unlock|enable|activate)\w{0,2}\s(?:your\s)?(?:full\s)?(?:potential|capabilities|hidden\s\w{1,12})"),
-     0.3),
+    (
+        _c(
+            rf"\b(?:you|we){S1}(?:are|re){S1}(?:in|playing){S1}(?:a|an){S1}(?:\w{{1,12}}{S1}){{0,2}}(?:game|"
+            r"roleplay|role-play|simulation)"
+        ),
+        0.2,
+    ),
+    (_c(rf"\bin{S1}this{S1}(?:hypothetical|fictional|imaginary|alternate){S1}(?:story|world|scenario|universe)"), 0.3),
+    (
+        _c(
+            rf"\b(?:as{S1}an?{S1}ai{S1}(?:language{S1}model{S1})?(?:without|with{S1}no)|"
+            r"(?:opposite|contrary) (?:of|to) (?:what|how) (?:chatgpt|an ai|you) would)"
+        ),
+        0.4,
+    ),
+    (
+        _c(
+            rf"\b(?:you{S1}are|you're|imagine{S1}(?:that{S1})?you(?:{S1}are|'re)|as|"
+            rf"pretend{S1}(?:that{S1})?you(?:{S1}are|'re)|suppose{S1}you(?:{S1}are|'re)|let's{S1}say{S1}you(?:{S1}are|'re))"
+            rf"{S1}an?{S1}(?:\w{{1,20}}{S1}){{0,5}}(?:who|tasked|working|writing|trying|looking|hired|determined)\b"
+        ),
+        0.3,
+    ),
+    (
+        _c(
+            rf"\b(?:i'm|i{S1}am|we're|we{S1}are){S1}(?:writing|working{S1}on|creating|developing|drafting){S1}(?:an?{S1})?"
+            r"(?:\w{1,15}\s)?(?:novel|story|screenplay|script|book|movie|film|game|play|thriller|article|research paper)"
+        ),
+        0.25,
+    ),
+    (
+        _c(
+            rf"\b(?:detailed|step-by-step|step{S1}by{S1}step|specific|exact|precise|thorough){S1}(?:\w{{1,15}}{S1})?"
+            r"(?:instructions|guide|plan|tutorial|process|procedure|methods?|steps|business model|recipe|strategy|"
+            r"walkthrough|description of how)"
+        ),
+        0.2,
+    ),
+    (
+        _c(r"\b(?:unlock|enable|activate)\w{0,2}\s(?:your\s)?(?:full\s)?(?:potential|capabilities|hidden\s\w{1,12})"),
+        0.3,
+    ),
 ]
 
 # Harmful topics: not an attack by themselves (XSTest, CyberSecEval FRR are full of them), but they
@@ -576,22 +903,32 @@ _TEMPLATE_STRONG = _c(
     r"begin_of_text|end_of_text|eom_id|python_tag|fim_\w{1,8}|end|channel|message|start|tool|model)\|>|"
     r"\[/?inst\]|<</?sys>>|<start_of_turn>|<end_of_turn>|\[/?system(?:_prompt)?\]|<\|?(?:system|sys)\|?>"
 )
-_TEMPLATE_HEADER = _c(r"##(?:#{0,2})[ \t]{0,4}(?:system|instruction|assistant|human|user|response)"
-                      r"[ \t]{0,4}(?:prompt|message)?[ \t]{0,4}:")
-_ROLE_LINE = _c(r"(?:system|sys|system message|system prompt|admin|administrator|"
-                r"developer|root|operator)(?:\*\*)?[ \t]{0,4}(?:\((?:override|priority|note)\))?[ \t]{0,4}:[ \t]{0,4}\S")
-_ROLE_BRACKET = _c(r"\[(?:system|admin|administrator|developer|operator)(?:[ _-](?:message|note|override|mode|"
-                   r"instruction|prompt|command))?\]|</?(?:system|admin|instructions?|developer)>")
-_JSON_ROLE = _c(r"(?<=[\"'])(?:role|from|speaker)[\"'][ \t\n]{0,4}:[ \t\n]{0,4}[\"'](system|developer|assistant|user|"
-                r"tool|function)[\"']")
+_TEMPLATE_HEADER = _c(
+    r"##(?:#{0,2})[ \t]{0,4}(?:system|instruction|assistant|human|user|response)"
+    r"[ \t]{0,4}(?:prompt|message)?[ \t]{0,4}:"
+)
+_ROLE_LINE = _c(
+    r"(?:system|sys|system message|system prompt|admin|administrator|"
+    r"developer|root|operator)(?:\*\*)?[ \t]{0,4}(?:\((?:override|priority|note)\))?[ \t]{0,4}:[ \t]{0,4}\S"
+)
+_ROLE_BRACKET = _c(
+    r"\[(?:system|admin|administrator|developer|operator)(?:[ _-](?:message|note|override|mode|"
+    r"instruction|prompt|command))?\]|</?(?:system|admin|instructions?|developer)>"
+)
+_JSON_ROLE = _c(
+    r"(?<=[\"'])(?:role|from|speaker)[\"'][ \t\n]{0,4}:[ \t\n]{0,4}[\"'](system|developer|assistant|user|"
+    r"tool|function)[\"']"
+)
 _CONV_TURNS = _c(r"(?:human|user|assistant|ai|ai assistant|gpt|chatgpt|bot)[ \t]{0,2}:")
 _END_MARKER = _c(
     rf"(?:===|---|###|\*\*\*|\\n)[=\-#*]{{0,9}}{S}(?:end|stop|ende|fin)\b|"
     rf"\bend{S1}of{S1}(?:the{S1})?(?:system{S1}|user{S1})?(?:prompt|instructions|input|document|context|"
     r"conversation|message|text)\b"
 )
-_ADMIN = _c(rf"\b(?:admin|administrator|developer|sudo|root|maintenance|debug|god){S1}(?:mode|override|access|"
-            rf"command|privileges?){S1}(?:enabled|activated|granted|unlocked|engaged)")
+_ADMIN = _c(
+    rf"\b(?:admin|administrator|developer|sudo|root|maintenance|debug|god){S1}(?:mode|override|access|"
+    rf"command|privileges?){S1}(?:enabled|activated|granted|unlocked|engaged)"
+)
 
 # --------------------------------------------------------------------------------------------------
 # Payload splitting
@@ -645,7 +982,77 @@ _CODE_SNIPPET = _c(
     r"excerpt|section|segment|fragment)|snippet|code block|lines? of code)"
 )
 _STOP = frozenset(
-    ["this", "that", "these", "those", "with", "from", "your", "have", "will", "would", "could", "should", "what", "which", "when", "where", "about", "into", "there", "their", "them", "they", "then", "than", "some", "such", "only", "also", "just", "more", "most", "very", "make", "made", "does", "done", "please", "answer", "reply", "response", "message", "email", "mail", "table", "text", "question", "below", "above", "following", "include", "write", "provide", "give", "tell", "explain", "describe", "summary", "summarize", "summarise", "list", "data", "information", "document", "content", "here", "thank", "thanks", "regards", "dear"]
+    [
+        "this",
+        "that",
+        "these",
+        "those",
+        "with",
+        "from",
+        "your",
+        "have",
+        "will",
+        "would",
+        "could",
+        "should",
+        "what",
+        "which",
+        "when",
+        "where",
+        "about",
+        "into",
+        "there",
+        "their",
+        "them",
+        "they",
+        "then",
+        "than",
+        "some",
+        "such",
+        "only",
+        "also",
+        "just",
+        "more",
+        "most",
+        "very",
+        "make",
+        "made",
+        "does",
+        "done",
+        "please",
+        "answer",
+        "reply",
+        "response",
+        "message",
+        "email",
+        "mail",
+        "table",
+        "text",
+        "question",
+        "below",
+        "above",
+        "following",
+        "include",
+        "write",
+        "provide",
+        "give",
+        "tell",
+        "explain",
+        "describe",
+        "summary",
+        "summarize",
+        "summarise",
+        "list",
+        "data",
+        "information",
+        "document",
+        "content",
+        "here",
+        "thank",
+        "thanks",
+        "regards",
+        "dear",
+    ]
 )
 _CONTENT_WORD = _Lazy(r"[^\W\d_]{4,}")
 
@@ -672,6 +1079,7 @@ _FOLLOWING_CODE = _c(
     r"(?:your|the user'?s?)\b"
 )
 
+
 def _line_spans(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     pos = 0
@@ -685,11 +1093,46 @@ def _line_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-_EMAIL_NEEDLES = ("subject:", "from:", "\nto:", "\ncc:", "date:", "email_from", "content:", "reply-to:", "dear ",
-                  "\nhi ", "hello ", "regards", "sincerely", "unsubscribe", "sent from", "sent:", "@", "this email",
-                  "this e-mail", "notifications", "your account")
-_CODE_NEEDLES = ("def ", "class ", "import ", "#include", "public ", "function ", "const ", "return ", "){", ") {",
-                 "};", "<?php", "select ", "=>", "();")
+_EMAIL_NEEDLES = (
+    "subject:",
+    "from:",
+    "\nto:",
+    "\ncc:",
+    "date:",
+    "email_from",
+    "content:",
+    "reply-to:",
+    "dear ",
+    "\nhi ",
+    "hello ",
+    "regards",
+    "sincerely",
+    "unsubscribe",
+    "sent from",
+    "sent:",
+    "@",
+    "this email",
+    "this e-mail",
+    "notifications",
+    "your account",
+)
+_CODE_NEEDLES = (
+    "def ",
+    "class ",
+    "import ",
+    "#include",
+    "public ",
+    "function ",
+    "const ",
+    "return ",
+    "){",
+    ") {",
+    "};",
+    "<?php",
+    "select ",
+    "=>",
+    "();",
+)
 
 
 def _doc_context(text: str, lines: list[tuple[int, int]]) -> tuple[bool, bool, bool]:
@@ -732,8 +1175,14 @@ def _indirect(text: str, hits: list[RuleHit]) -> None:
         if is_code and not (_REPLY_NOUN.p.search(m.group()) and "your" in m.group()):
             continue  # "there are two problems with your code": normal in Q&A content
         p0 = m.start()
-        a = max(text.rfind(". ", 0, p0) + 2, text.rfind("? ", 0, p0) + 2, text.rfind("! ", 0, p0) + 2,
-                text.rfind("\n", 0, p0) + 1, text.rfind("|", 0, p0) + 1, 0)
+        a = max(
+            text.rfind(". ", 0, p0) + 2,
+            text.rfind("? ", 0, p0) + 2,
+            text.rfind("! ", 0, p0) + 2,
+            text.rfind("\n", 0, p0) + 1,
+            text.rfind("|", 0, p0) + 1,
+            0,
+        )
         sm = _SENTENCE.match(text, a)
         if not sm:
             continue
@@ -760,8 +1209,9 @@ def _indirect(text: str, hits: list[RuleHit]) -> None:
             hits.append(RuleHit("prompt_injection", "INDIRECT_INJECTION", a, m.end(), 0.8))
     # 2. A prose line inside a pipe table.
     if is_table and not is_code:
-        kinds = [("pipe" if text[a:b].count("|") >= 2 else ("blank" if not text[a:b].strip() else "prose"))
-                 for a, b in lines]
+        kinds = [
+            ("pipe" if text[a:b].count("|") >= 2 else ("blank" if not text[a:b].strip() else "prose")) for a, b in lines
+        ]
         prose_idx = [i for i, k in enumerate(kinds) if k == "prose"]
         if len(prose_idx) <= 3:
             for i in prose_idx:
@@ -847,9 +1297,25 @@ def shouted_instruction(text: str) -> list[RuleHit]:
             continue
         v = _SHOUT_VERB.p.search(run)
         if v:
-            strong = v.group() in ("ignore", "forget", "disregard", "do not", "don't", "just", "ignoriere", "vergiss",
-                                   "du bist", "you are", "you must", "oublie", "ignora", "olvida")
-            hits.append(RuleHit("prompt_injection", "INSTRUCTION_OVERRIDE", m.start(), m.end(), 0.6 if strong else 0.45))
+            strong = v.group() in (
+                "ignore",
+                "forget",
+                "disregard",
+                "do not",
+                "don't",
+                "just",
+                "ignoriere",
+                "vergiss",
+                "du bist",
+                "you are",
+                "you must",
+                "oublie",
+                "ignora",
+                "olvida",
+            )
+            hits.append(
+                RuleHit("prompt_injection", "INSTRUCTION_OVERRIDE", m.start(), m.end(), 0.6 if strong else 0.45)
+            )
     return hits
 
 
@@ -996,8 +1462,15 @@ def scan(text: str, *, direction: str = "input") -> list[RuleHit]:
         add(RuleHit("prompt_injection", "CHAT_TEMPLATE_TOKENS", m.start(), m.end(), 0.6))
     for m in _JSON_ROLE.finditer(text) if _has(text, ("role", "from", "speaker")) and ":" in text else ():
         role = m.group(1)
-        add(RuleHit("prompt_injection", "FAKE_ROLE_BLOCK", m.start(), m.end(),
-                    0.9 if role in ("system", "developer") else 0.45))
+        add(
+            RuleHit(
+                "prompt_injection",
+                "FAKE_ROLE_BLOCK",
+                m.start(),
+                m.end(),
+                0.9 if role in ("system", "developer") else 0.45,
+            )
+        )
     for m in _ROLE_LINE.finditer(text) if ":" in text else ():
         if not _at_line_start(text, m.start()):
             continue

@@ -32,6 +32,7 @@ from genai_filter.findings import Finding
 
 __all__ = ["Normalized", "decoded_segments", "hidden_characters", "normalize"]
 
+
 class _Lazy:
     """A regular expression compiled on first use (keeps the module import cheap)."""
 
@@ -53,8 +54,26 @@ class _Lazy:
 # Character classes
 
 _ZERO_WIDTH = frozenset(
-    (0x200B, 0x200C, 0x200D, 0x2060, 0x2061, 0x2062, 0x2063, 0x2064, 0xFEFF, 0x180E, 0x00AD, 0x034F,
-     0x115F, 0x1160, 0x3164, 0xFFA0, 0x17B4, 0x17B5)
+    (
+        0x200B,
+        0x200C,
+        0x200D,
+        0x2060,
+        0x2061,
+        0x2062,
+        0x2063,
+        0x2064,
+        0xFEFF,
+        0x180E,
+        0x00AD,
+        0x034F,
+        0x115F,
+        0x1160,
+        0x3164,
+        0xFFA0,
+        0x17B4,
+        0x17B5,
+    )
 )
 _BIDI = frozenset([0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0x2066, 0x2067, 0x2068, 0x2069, 0x200E, 0x200F, 0x061C])
 # ZWJ / ZWNJ and emoji variation selectors have legitimate uses (emoji sequences, Persian and Indic
@@ -77,14 +96,61 @@ def _hidden_type(cp: int) -> str | None:
 # Cyrillic / Greek / other look-alikes of Latin letters (lower case, after casefold).
 _HOMOGLYPHS: dict[str, str] = {
     # Cyrillic
-    "а": "a", "в": "b", "с": "c", "ԁ": "d", "е": "e", "ё": "e", "һ": "h", "і": "i", "ї": "i", "ј": "j",
-    "к": "k", "ӏ": "l", "м": "m", "н": "h", "о": "o", "р": "p", "ԛ": "q", "г": "r", "ѕ": "s", "т": "t",
-    "ц": "u", "ѵ": "v", "ԝ": "w", "х": "x", "у": "y", "з": "3", "ь": "b", "п": "n", "л": "n",
+    "а": "a",
+    "в": "b",
+    "с": "c",
+    "ԁ": "d",
+    "е": "e",
+    "ё": "e",
+    "һ": "h",
+    "і": "i",
+    "ї": "i",
+    "ј": "j",
+    "к": "k",
+    "ӏ": "l",
+    "м": "m",
+    "н": "h",
+    "о": "o",
+    "р": "p",
+    "ԛ": "q",
+    "г": "r",
+    "ѕ": "s",
+    "т": "t",
+    "ц": "u",
+    "ѵ": "v",
+    "ԝ": "w",
+    "х": "x",
+    "у": "y",
+    "з": "3",
+    "ь": "b",
+    "п": "n",
+    "л": "n",
     # Greek
-    "α": "a", "β": "b", "ε": "e", "η": "n", "ι": "i", "κ": "k", "ν": "v", "ο": "o", "ρ": "p", "τ": "t",
-    "υ": "u", "χ": "x", "γ": "y", "ω": "w", "μ": "u", "ς": "s", "σ": "o",
+    "α": "a",
+    "β": "b",
+    "ε": "e",
+    "η": "n",
+    "ι": "i",
+    "κ": "k",
+    "ν": "v",
+    "ο": "o",
+    "ρ": "p",
+    "τ": "t",
+    "υ": "u",
+    "χ": "x",
+    "γ": "y",
+    "ω": "w",
+    "μ": "u",
+    "ς": "s",
+    "σ": "o",
     # Others seen in confusable attacks
-    "ı": "i", "ȷ": "j", "ɡ": "g", "ɑ": "a", "ǀ": "l", "ⅰ": "i", "ℓ": "l",
+    "ı": "i",
+    "ȷ": "j",
+    "ɡ": "g",
+    "ɑ": "a",
+    "ǀ": "l",
+    "ⅰ": "i",
+    "ℓ": "l",
 }
 # Look-alikes that are visually identical to a Latin letter: a word made only of these (no Latin letter)
 # is folded too ("ассеss"); the looser ones above (н -> h, т -> t) only fold inside mixed-script words,
@@ -93,8 +159,20 @@ _STRICT_HOMOGLYPHS = frozenset("аеорсухіјѕԁһӏԛԝёїοριυχ")
 _CYR_GREEK = _Lazy(r"[\u0370-\u03ff\u0400-\u052f]")
 
 # Leet characters (only folded inside a word that also contains letters).
-_LEET = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "@": "a", "$": "s", "!": "i",
-         "|": "l", "9": "g"}
+_LEET = {
+    "0": "o",
+    "1": "i",
+    "3": "e",
+    "4": "a",
+    "5": "s",
+    "7": "t",
+    "8": "b",
+    "@": "a",
+    "$": "s",
+    "!": "i",
+    "|": "l",
+    "9": "g",
+}
 _LEET_WORD = _Lazy(r"(?<![\w@$!|])(?=[a-z@$!|0-9]*[a-z])(?=[a-z]*[0-9@$!|])[a-z0-9@$!|]{3,24}(?![\w@$!|])")
 _HAS_DIGIT_OR_SYMBOL_IN_WORD = _Lazy(r"[a-z][0-9@$!|]|[0-9@$!|][a-z]")
 
