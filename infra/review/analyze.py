@@ -156,6 +156,7 @@ def flatten(value: Any, prefix: str = "") -> Iterator[tuple[str, Any]]:
 # ---------------------------------------------------------------------------------------------------
 
 IDENTITY_POLICY_TYPES = ("Policy", "RolePolicy", "UserPolicy", "GroupPolicy")
+NEW_TITLES = {"trust": "trust policy", "identity": "IAM permissions", "resource": "resource policy"}
 
 
 def _documents(res: Resource | None) -> dict[str, tuple[str, dict[str, Any] | None]]:
@@ -223,8 +224,8 @@ def detect_policies(out: _Out) -> None:
         where = f" ({label})" if label != "policy" else ""
         before = _grant_summary(sorted(g for g in iam.grants(old_doc) if g.effect == "Allow")) or "(none)"
         if d.widened:
-            resource_policy = kind != "identity"
-            severity = iam.widening_severity(d.added, d.denies_removed, resource_policy=resource_policy)
+            created = c.old is None
+            severity = iam.widening_severity(d.added, d.denies_removed, kind=kind, created=created)
             public = any(g.principal == iam.ANY and not g.condition for g in d.added) and kind == "resource"
             category = "exposure" if public else ("trust" if kind == "trust" else "iam")
             parts = []
@@ -232,7 +233,9 @@ def detect_policies(out: _Out) -> None:
                 parts.append("adds " + _grant_summary(d.added))
             if d.denies_removed:
                 parts.append("removes deny " + _grant_summary(d.denies_removed))
-            title = f"{what} widened{where}" if not public else f"Public access granted by resource policy{where}"
+            title = f"{what} widened{where}" if not created else f"New {NEW_TITLES[kind]}{where}"
+            if public:
+                title = f"Public access granted by resource policy{where}"
             out.add(
                 "risk",
                 severity,

@@ -205,24 +205,41 @@ def summarise(items: Iterable[Grant]) -> tuple[list[str], list[str], list[str]]:
     return actions, resources, principals
 
 
-def widening_severity(added: list[Grant], denies_removed: list[Grant], *, resource_policy: bool) -> str:
-    """critical: anyone, or everything; high: wildcards, sensitive actions, new principals; else medium."""
+def _service_wide(action: str) -> bool:
+    return action == ANY or action.endswith(":*") or action.split(":", 1)[-1].startswith("*")
+
+
+def widening_severity(added: list[Grant], denies_removed: list[Grant], *, kind: str, created: bool = False) -> str:
+    """How much a widening matters.
+
+    Identity policies: critical for ``*`` on ``*`` or NotAction; high for service-wide wildcards,
+    ``Resource: "*"`` or sensitive actions on wildcard resources; else medium. Resource and trust policies (where
+    ``Resource: "*"`` means "this resource"): critical for an anonymous principal; high for a
+    conditional anonymous principal, NotPrincipal, or a new AWS principal (an account, role or
+    user) trusted by a role or admitted to an existing resource; else medium. A policy on a resource
+    created by the change rates low unless it is high or critical.
+    """
+    rank = ("low", "medium", "high", "critical")
     severity = "medium"
     for g in added:
-        public = g.principal == ANY and not g.condition
-        if (g.action == ANY and g.resource == ANY and not g.condition) or (public and resource_policy):
-            return "critical"
-        if (
-            g.negated
-            or is_sensitive_action(g.action)
-            or g.resource == ANY
-            or "*" in g.action.split(":", 1)[-1][:1]
-            or (g.principal and resource_policy)
-            or g.principal == ANY
-        ):
-            severity = "high"
-    if denies_removed and severity == "medium":
-        severity = (
-            "high" if any("SecureTransport" in g.condition or g.principal == ANY for g in denies_removed) else "medium"
-        )
+        if kind == "identity":
+            if (g.action == ANY and g.resource == ANY and not g.condition) or "NotAction" in g.negated:
+                return "critical"
+            sensitive = is_sensitive_action(g.action) and "*" in g.resource
+            if _service_wide(g.action) or g.resource == ANY or sensitive or g.negated:
+                severity = "high"
+        else:
+            if g.principal == ANY and not g.condition:
+                return "critical"
+            aws_principal = g.principal.startswith("AWS:") or g.principal == ANY
+            if (
+                g.principal == ANY
+                or "NotPrincipal" in g.negated
+                or (aws_principal and (kind == "trust" or not created))
+            ):
+                severity = "high"
+    if any("SecureTransport" in g.condition or g.principal == ANY for g in denies_removed):
+        severity = max(severity, "high", key=rank.index)
+    if created and severity == "medium":
+        severity = "low"
     return severity
