@@ -121,7 +121,7 @@ def train(
             src_of[f].add(s)
             cnt[f] += 1
     vocab = {f for f, c in cnt.items() if c >= min_count and len(src_of[f]) >= min_sources}
-    data = [([f for f in feats if f in vocab], y, w) for feats, y, w, _ in samples]
+    data: list[tuple[list[str], int, float]] = [([f for f in fs if f in vocab], y, w) for fs, y, w, _ in samples]
     pos_w = sum(w for _, y, w in data if y == 1)
     neg_w = sum(w for _, y, w in data if y == 0)
     class_scale = {1: (pos_w + neg_w) / (2 * pos_w), 0: (pos_w + neg_w) / (2 * neg_w)}
@@ -134,14 +134,14 @@ def train(
     for _ in range(epochs):
         rnd.shuffle(order)
         for k in order:
-            feats, y, w = data[k]
-            if not feats:
+            row_feats, y, w = data[k]
+            if not row_feats:
                 continue
-            scale = 1.0 / math.sqrt(len(feats))
-            z = bias + scale * sum(weights[f] for f in feats)
+            scale = 1.0 / math.sqrt(len(row_feats))
+            z = bias + scale * sum(weights[f] for f in row_feats)
             p = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
             g = (p - y) * w * class_scale[y]
-            for f in feats:
+            for f in row_feats:
                 gf = g * scale + l2 * weights[f]
                 g2[f] += gf * gf
                 weights[f] -= lr * gf / math.sqrt(g2[f])
@@ -178,11 +178,11 @@ def summarise(stats: dict[str, list[int]]) -> str:
         tot[label][1] += n
         what = "block rate" if label == "attack" else "FPR"
         lines.append(f"| {src} | {label} | {n} | {what} {100 * b / n:.1f}% ({b}) |")
-    a, b = tot["attack"], tot["benign"]
-    if a[1]:
-        lines.append(f"| **all** | attack | {a[1]} | block rate {100 * a[0] / a[1]:.2f}% ({a[0]}) |")
-    if b[1]:
-        lines.append(f"| **all** | benign | {b[1]} | FPR {100 * b[0] / b[1]:.2f}% ({b[0]}) |")
+    att, ben = tot["attack"], tot["benign"]
+    if att[1]:
+        lines.append(f"| **all** | attack | {att[1]} | block rate {100 * att[0] / att[1]:.2f}% ({att[0]}) |")
+    if ben[1]:
+        lines.append(f"| **all** | benign | {ben[1]} | FPR {100 * ben[0] / ben[1]:.2f}% ({ben[0]}) |")
     return "\n".join(lines)
 
 
