@@ -516,3 +516,56 @@ def test_json_to_stdout(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     assert main([str(b), str(h), "--json", "-"]) == 1
     doc = json.loads(capsys.readouterr().out)
     assert doc["summary"]["riskBySeverity"] == {"high": 2}
+
+
+def test_resource_policy_grading() -> None:
+    base = dev_plan()
+    key_policy = json.loads(find(base, "datalake-key")["inputs"]["policy"])
+
+    def with_statement(stmt: dict[str, Any]) -> dict[str, Any]:
+        head = copy.deepcopy(base)
+        doc = copy.deepcopy(key_policy)
+        doc["Statement"].append(stmt)
+        find(head, "datalake-key")["inputs"]["policy"] = json.dumps(doc)
+        return head
+
+    service = with_statement(
+        {"Effect": "Allow", "Principal": {"Service": "logs.amazonaws.com"}, "Action": "kms:Decrypt", "Resource": "*"}
+    )
+    other_account = with_statement(
+        {
+            "Effect": "Allow",
+            "Principal": {"AWS": "arn:aws:iam::999988887777:root"},
+            "Action": "kms:Decrypt",
+            "Resource": "*",
+        }
+    )
+    assert [(f.title, f.severity) for f in risks(base, service)] == [("Resource policy widened", "medium")]
+    assert [(f.title, f.severity) for f in risks(base, other_account)] == [("Resource policy widened", "high")]
+
+
+def test_new_resources_policies_are_rated_low_unless_broad() -> None:
+    base = dev_plan()
+    head = copy.deepcopy(base)
+    head["resources"].append(
+        {
+            "urn": urn("aws:iam/policy:Policy", "reader"),
+            "type": "aws:iam/policy:Policy",
+            "inputs": {
+                "policy": _doc(
+                    {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::genai-dev-raw/*"}
+                )
+            },
+        }
+    )
+    head["resources"].append(
+        {
+            "urn": urn("aws:iam/policy:Policy", "admin"),
+            "type": "aws:iam/policy:Policy",
+            "inputs": {"policy": _doc({"Effect": "Allow", "Action": "*", "Resource": "*"})},
+        }
+    )
+    found = {f.name: (f.title, f.severity, f.rules) for f in risks(base, head)}
+    assert found["reader"] == ("New IAM permissions", "low", ())
+    assert found["admin"][:2] == ("New IAM permissions", "critical")
+    assert "aws-iam-no-inline-admin" in found["admin"][2]
