@@ -570,7 +570,7 @@ _JUST_SAY = _c(
     rf"\b(?:just|only|simply|nur|einfach|seulement|solo){S1}(?:say|print|output|write|reply|respond|answer|"
     rf"sag\w{{0,2}}|schreib\w{{0,2}}|gib{S1}aus|antworte\w{{0,2}}){S1}(?:with{S1})?[\"'“„«]"
 )
-_PWNED = _c(r"\b(?:i (?:have been|ve been|got) pwned|pwned|hacked by|hijacked)\b")
+_PWNED = _c(r"\b(?:i (?:have been|ve been|got) pwned|pwned)\b")
 
 # --------------------------------------------------------------------------------------------------
 # System prompt extraction
@@ -596,6 +596,8 @@ _SYS_TARGET = (
     r"instrucciones|istruzioni|instrucoes|consignes)|"
     r"системн\w{0,4} (?:промпт|подсказк\w{0,2}|инструкци\w{0,2})|свои инструкции|твои инструкции)"
 )
+_WEAK_TARGET_ONLY = _Lazy(r"\b(?:your|its) (?:rules|guidelines|directives|configuration)\b")
+_STRONG_TARGET = _Lazy(r"prompt|system|instruction|initial|hidden|secret|confidential|above|before")
 _EXTRACT_PATTERNS: list[tuple[_Rx, float]] = [
     (_c(rf"\b{_REVEAL}{_fill(5)}{_SYS_TARGET}"), 0.85),
     (
@@ -1388,6 +1390,17 @@ def _mask_code_span(m: re.Match[str]) -> str:
 # --------------------------------------------------------------------------------------------------
 
 
+_ROLE_CUE = _Lazy(
+    r"\b(?:you|your|assistant|ai|model|ignore|disregard|forget|new|override|updated|must|always|never|from now|"
+    r"instructions?|rules?|policy|mode|respond|reply|answer|comply|obey|du|sie|vous|tu)\b"
+)
+
+
+def _in_code_fence(text: str, pos: int) -> bool:
+    """True if `pos` is inside a ``` fenced block (an odd number of fences before it)."""
+    return text.count("```", 0, pos) % 2 == 1
+
+
 def _at_line_start(text: str, pos: int) -> bool:
     """True if only spaces, tabs or markdown asterisks stand between the previous newline and pos."""
     nl = text.rfind("\n", max(0, pos - 12), pos) + 1
@@ -1426,7 +1439,10 @@ def scan(text: str, *, direction: str = "input") -> list[RuleHit]:
 
     for pat, score in _EXTRACT_PATTERNS:
         for m in pat.finditer(text):
-            add(RuleHit("prompt_injection", "SYSTEM_PROMPT_EXTRACTION", m.start(), m.end(), score))
+            sc = score
+            if _WEAK_TARGET_ONLY.p.search(m.group()) and not _STRONG_TARGET.p.search(m.group()):
+                sc = min(sc, 0.45)  # "what are your rules for refunds?" to a shop assistant
+            add(RuleHit("prompt_injection", "SYSTEM_PROMPT_EXTRACTION", m.start(), m.end(), sc))
 
     for pat, score in _ROLE_PATTERNS:
         for m in pat.finditer(text):
@@ -1459,7 +1475,9 @@ def scan(text: str, *, direction: str = "input") -> list[RuleHit]:
     for m in _TEMPLATE_STRONG.finditer(text) if templ else ():
         add(RuleHit("prompt_injection", "CHAT_TEMPLATE_TOKENS", m.start(), m.end(), 0.9))
     for m in _TEMPLATE_HEADER.finditer(text) if "##" in text else ():
-        add(RuleHit("prompt_injection", "CHAT_TEMPLATE_TOKENS", m.start(), m.end(), 0.6))
+        # "### Instruction:/### Response:" is also the Alpaca prompt format people paste; "### System:" is not
+        sc = 0.6 if "system" in m.group() else 0.4
+        add(RuleHit("prompt_injection", "CHAT_TEMPLATE_TOKENS", m.start(), m.end(), sc))
     for m in _JSON_ROLE.finditer(text) if _has(text, ("role", "from", "speaker")) and ":" in text else ():
         role = m.group(1)
         add(
@@ -1468,13 +1486,16 @@ def scan(text: str, *, direction: str = "input") -> list[RuleHit]:
                 "FAKE_ROLE_BLOCK",
                 m.start(),
                 m.end(),
-                0.9 if role in ("system", "developer") else 0.45,
+                (0.9 if not _in_code_fence(text, m.start()) else 0.45) if role in ("system", "developer") else 0.45,
             )
         )
     for m in _ROLE_LINE.finditer(text) if ":" in text else ():
         if not _at_line_start(text, m.start()):
             continue
-        add(RuleHit("prompt_injection", "FAKE_ROLE_BLOCK", m.start(), m.end(), 0.55))
+        # "System: Ubuntu 22.04" in pasted specs is not a role block; one that addresses the model is
+        after = text[m.end() - 1 : m.end() + 80]
+        sc = 0.65 if _ROLE_CUE.p.search(after) else 0.3
+        add(RuleHit("prompt_injection", "FAKE_ROLE_BLOCK", m.start(), m.end(), sc))
     for m in _ROLE_BRACKET.finditer(text):
         add(RuleHit("prompt_injection", "FAKE_ROLE_BLOCK", m.start(), m.end(), 0.7))
     turns = [m for m in _CONV_TURNS.finditer(text) if _at_line_start(text, m.start())] if ":" in text else []
