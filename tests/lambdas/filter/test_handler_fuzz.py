@@ -17,19 +17,22 @@ json_values = st.recursive(
     max_leaves=12,
 )
 screen_bodies = st.fixed_dictionaries(
-    {"text": st.text(max_size=300)},
-    optional={"direction": st.sampled_from(["input", "output", "input", "output", "both", ""]), "x": json_values},
-)
+    {"text": st.text(max_size=300), "direction": st.sampled_from(["input", "output", "input", "output", "both", ""])}
+) | st.fixed_dictionaries({"text": st.text(max_size=300)}, optional={"direction": json_values, "x": json_values})
 chat_bodies = st.fixed_dictionaries(
     {
         "messages": st.lists(
             st.fixed_dictionaries(
-                {"role": st.sampled_from(["user", "assistant", "system", "tool"]), "content": st.text(max_size=80)}
+                {
+                    "role": st.sampled_from(["user", "user", "assistant", "system", "tool"]),
+                    "content": st.text(max_size=80),
+                }
             ),
+            min_size=1,
             max_size=3,
-        )
+        ).map(lambda ms: [*ms, {"role": "user", "content": "hi"}] if ms[-1]["role"] != "user" else ms)
     },
-    optional={"max_tokens": json_values},
+    optional={"max_tokens": st.integers(-5, 5000) | json_values},
 )
 bodies = (
     json_values.map(json.dumps)
@@ -42,15 +45,20 @@ bodies = (
 
 @st.composite
 def events(draw: st.DrawFn) -> dict[str, Any]:
-    path = draw(st.sampled_from(["/v1/screen", "/v1/chat", "/v1/screen/", "/", "/v2/x", ""]) | st.text(max_size=20))
-    method = draw(st.sampled_from(["POST", "GET", "PUT", "OPTIONS", "post"]) | st.text(max_size=6))
-    body = draw(st.none() | bodies)
-    is_b64 = draw(st.booleans())
+    # weighted towards well-formed envelopes so that the deeper validation paths are exercised too
+    if draw(st.integers(0, 3)):
+        path = draw(st.sampled_from(["/v1/screen"] * 4 + ["/v1/chat"] * 4 + ["/v1/screen/", "/", "/v2/x", ""]))
+        method = draw(st.sampled_from(["POST"] * 6 + ["GET", "PUT", "OPTIONS", "post"]))
+    else:
+        path, method = draw(st.text(max_size=20)), draw(st.text(max_size=6))
+    well_formed = (screen_bodies | chat_bodies).map(json.dumps)
+    body = draw(well_formed) if draw(st.booleans()) else draw(bodies | st.none())
+    is_b64 = draw(st.booleans()) and draw(st.booleans())
     if is_b64 and body is not None and draw(st.booleans()):
         body = base64.b64encode(body.encode("utf-8", "surrogatepass")).decode()
     headers = draw(
-        st.none()
-        | st.just({"Content-Type": "application/json"})
+        st.just({"Content-Type": "application/json"})
+        | st.none()
         | st.dictionaries(st.sampled_from(["Content-Type", "content-type", "X-A"]), st.text(max_size=30), max_size=2)
     )
     event: dict[str, Any] = {
@@ -76,7 +84,7 @@ def events(draw: st.DrawFn) -> dict[str, Any]:
         "body": body,
         "isBase64Encoded": is_b64,
     }
-    drop = draw(st.lists(st.sampled_from(sorted(event)), max_size=3))
+    drop = draw(st.just([]) | st.lists(st.sampled_from(sorted(event)), max_size=3))
     for key in drop:
         event.pop(key, None)
     return event
