@@ -1,6 +1,7 @@
 """genai-platform policy pack. Started by the engine as ``python -m pulumi.policy <engine> <pack dir>``
 with the pack dir as cwd; runpy puts the pack dir on sys.path, so ``rules`` resolves to ./rules."""
 
+import gc
 import os
 import sys
 
@@ -8,6 +9,10 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from pulumi_policy import EnforcementLevel, PolicyPack
 from rules import all_policies
+
+# The SDK re-deserializes every resource for every stack policy; with the default thresholds the
+# cyclic GC rescans those short-lived graphs over and over (≈30 % of AnalyzeStack on 5,000 resources).
+gc.set_threshold(100_000, 20, 100)
 
 PolicyPack(
     name="genai-platform",

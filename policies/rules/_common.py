@@ -238,6 +238,11 @@ def parse_document(document: Any) -> list[Statement] | None:
     return statements
 
 
+def public_statements(document: Any) -> list[Statement]:
+    """Allow statements open to the principal '*' without any Condition."""
+    return [st for st in parse_document(document) or [] if st.allows and "*" in st.principals and not st.has_condition]
+
+
 def action_matches(pattern: str, action: str) -> bool:
     """Whether an IAM action pattern (which may contain wildcards) grants ``action``."""
     return fnmatch.fnmatchcase(action.lower(), pattern.lower())

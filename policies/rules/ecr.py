@@ -6,9 +6,10 @@ from collections.abc import Iterator
 
 from pulumi_policy import Policy
 
-from ._common import HIGH, MEDIUM, OWASP_LLM, Meta, Res, as_list, dig, resource_rule
+from ._common import CRITICAL, HIGH, MEDIUM, OWASP_LLM, Meta, Res, as_list, dig, public_statements, resource_rule
 
 REPOSITORY = "aws:ecr/repository:Repository"
+REPOSITORY_POLICY = "aws:ecr/repositoryPolicy:RepositoryPolicy"
 
 
 def _scan(res: Res) -> Iterator[str]:
@@ -27,6 +28,11 @@ def _kms(res: Res) -> Iterator[str]:
         yield f"Repository '{res.name}' is not encrypted with KMS."
 
 
+def _public(res: Res) -> Iterator[str]:
+    for _ in public_statements(res.props.get("policy")):
+        yield f"Repository policy '{res.name}' allows the principal '*' without a condition."
+
+
 def policies() -> list[Policy]:
     return [
         resource_rule(Meta("aws-ecr-repository-scan-on-push", "ECR repositories scan images on push.", MEDIUM,
@@ -39,4 +45,8 @@ def policies() -> list[Policy]:
                            (f"{OWASP_LLM}:LLM03",),
                            "Set encryptionConfigurations=[{encryptionType:'KMS', kmsKey:<CMK arn>}]."),
                       [REPOSITORY], _kms),
+        resource_rule(Meta("aws-ecr-repository-policy-no-public", "ECR repository policies are not open to everyone.",
+                           CRITICAL, (f"{OWASP_LLM}:LLM03",),
+                           "Grant pull/push to named roles or accounts; never Principal '*' without conditions."),
+                      [REPOSITORY_POLICY], _public),
     ]

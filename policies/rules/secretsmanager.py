@@ -6,10 +6,23 @@ from collections.abc import Iterator
 
 from pulumi_policy import Policy
 
-from ._common import HIGH, MEDIUM, OWASP_LLM, Meta, Res, Stack, dig, resource_rule, stack_rule
+from ._common import (
+    CRITICAL,
+    HIGH,
+    MEDIUM,
+    OWASP_LLM,
+    Meta,
+    Res,
+    Stack,
+    dig,
+    public_statements,
+    resource_rule,
+    stack_rule,
+)
 
 SECRET = "aws:secretsmanager/secret:Secret"
 ROTATION = "aws:secretsmanager/secretRotation:SecretRotation"
+SECRET_POLICY = "aws:secretsmanager/secretPolicy:SecretPolicy"
 
 
 def _cmk(res: Res) -> Iterator[str]:
@@ -33,6 +46,11 @@ def _rotation(stack: Stack) -> Iterator[tuple[str | None, str]]:
                 yield secret.urn, f"Secret '{secret.name}' rotation has no rotationRules schedule."
 
 
+def _public(res: Res) -> Iterator[str]:
+    for _ in public_statements(res.props.get("policy")):
+        yield f"Secret policy '{res.name}' allows the principal '*' without a condition."
+
+
 def policies() -> list[Policy]:
     return [
         resource_rule(Meta("aws-secretsmanager-secret-cmk", "Secrets are encrypted with a customer-managed key.",
@@ -44,4 +62,8 @@ def policies() -> list[Policy]:
                         "and rotationRules.automaticallyAfterDays <= maxRotationDays.",
                         {"maxRotationDays": {"type": "number", "default": 90}}),
                    _rotation),
+        resource_rule(Meta("aws-secretsmanager-secret-policy-no-public",
+                           "Secret resource policies are not open to everyone.", CRITICAL, (f"{OWASP_LLM}:LLM02",),
+                           "Name the principals that may read the secret; never Principal '*' without conditions."),
+                      [SECRET, SECRET_POLICY], _public),
     ]

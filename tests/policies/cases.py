@@ -254,6 +254,16 @@ CASES: list[Case] = [
     Case("aws-logs-log-group-retention", "never expires",
          del_input("aws:cloudwatch/logGroup:LogGroup", None, ("retentionInDays",))),
     Case("aws-sns-topic-kms", "no KMS", del_input("aws:sns/topic:Topic", None, ("kmsMasterKeyId",))),
+    Case("aws-sns-topic-policy-no-public", "anyone may publish",
+         set_input("aws:sns/topicPolicy:TopicPolicy", None, ("policy",), doc(
+             {"Effect": "Allow", "Principal": "*", "Action": "sns:Publish", "Resource": "arn:topic"}))),
+    Case("aws-secretsmanager-secret-policy-no-public", "anyone may read the secret",
+         set_input("aws:secretsmanager/secretPolicy:SecretPolicy", None, ("policy",), doc(
+             {"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "secretsmanager:GetSecretValue",
+              "Resource": "*"}))),
+    Case("aws-ecr-repository-policy-no-public", "anyone may pull",
+         set_input("aws:ecr/repositoryPolicy:RepositoryPolicy", None, ("policy",), doc(
+             {"Effect": "Allow", "Principal": "*", "Action": ["ecr:BatchGetImage"]}))),
     # Kubernetes
     Case("k8s-namespace-pod-security-enforce", "privileged level",
          set_input("kubernetes:core/v1:Namespace", "inference-ns",

@@ -106,11 +106,13 @@ def compliant_resources() -> list[Resource]:
                        "Action": "kms:*", "Resource": "*"})})
     r.append(key)
     r += _bucket("data", "confidential", kms=True)
+    r += _bucket("models", "internal", kms=True)
     r += _bucket("logs", None, kms=False)
-    logs_urn, data_urn = urn("aws:s3/bucket:Bucket", "logs"), urn("aws:s3/bucket:Bucket", "data")
-    r.append(resource("aws:s3/bucketLogging:BucketLogging", "data-logging",
-                      {"bucket": "data", "targetBucket": "logs", "targetPrefix": "data/"},
-                      {"bucket": [data_urn], "targetBucket": [logs_urn]}))
+    logs_urn = urn("aws:s3/bucket:Bucket", "logs")
+    for name in ("data", "models"):
+        r.append(resource("aws:s3/bucketLogging:BucketLogging", f"{name}-logging",
+                          {"bucket": name, "targetBucket": "logs", "targetPrefix": f"{name}/"},
+                          {"bucket": [urn("aws:s3/bucket:Bucket", name)], "targetBucket": [logs_urn]}))
     # IAM
     trust = doc({"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"})
     read = doc({"Effect": "Allow", "Action": ["s3:GetObject"], "Resource": "arn:aws:s3:::data/*"})
@@ -245,6 +247,15 @@ def compliant_resources() -> list[Resource]:
     r.append(resource("aws:cloudwatch/logGroup:LogGroup", "api-logs", {"kmsKeyId": KEY_ARN,
                                                                        "retentionInDays": 365.0}))
     r.append(resource("aws:sns/topic:Topic", "alarms", {"kmsMasterKeyId": KEY_ARN}))
+    r.append(resource("aws:sns/topicPolicy:TopicPolicy", "alarms-policy", {"arn": "arn:topic", "policy": doc(
+        {"Effect": "Allow", "Principal": {"Service": "events.amazonaws.com"}, "Action": "sns:Publish",
+         "Resource": "arn:topic", "Condition": {"StringEquals": {"aws:SourceAccount": ACCOUNT}}})}))
+    r.append(resource("aws:secretsmanager/secretPolicy:SecretPolicy", "api-key-policy", {"secretArn": "arn:secret",
+        "policy": doc({"Effect": "Deny", "Principal": "*", "Action": "secretsmanager:GetSecretValue",
+                       "Resource": "*", "Condition": {"StringNotEquals": {"aws:PrincipalArn": ROLE_ARN}}})}))
+    r.append(resource("aws:ecr/repositoryPolicy:RepositoryPolicy", "inference-repo-policy", {
+        "repository": "inference", "policy": doc({"Effect": "Allow", "Principal": {"AWS": ROLE_ARN},
+                                                  "Action": ["ecr:BatchGetImage"]})}))
     # Kubernetes
     r.append(resource("kubernetes:core/v1:Namespace", "inference-ns", {"metadata": {
         "name": "inference", "labels": {"pod-security.kubernetes.io/enforce": "restricted"}}}))

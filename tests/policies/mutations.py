@@ -271,6 +271,13 @@ ROWS: list[Row] = [
     Row(LG, "7-day retention", put("retentionInDays", value=7)),
     Row(LG, "never-expiring log group", remove("retentionInDays")),
     Row("aws:sns/topic:Topic", "topic without KMS", remove("kmsMasterKeyId")),
+    Row("aws:sns/topicPolicy:TopicPolicy", "anyone may publish",
+        add_statement("policy", {"Effect": "Allow", "Principal": "*", "Action": "sns:Publish", "Resource": "*"})),
+    Row("aws:secretsmanager/secretPolicy:SecretPolicy", "anyone may read the secret",
+        add_statement("policy", {"Effect": "Allow", "Principal": {"AWS": "*"},
+                                 "Action": "secretsmanager:GetSecretValue", "Resource": "*"})),
+    Row("aws:ecr/repositoryPolicy:RepositoryPolicy", "anyone may pull",
+        add_statement("policy", {"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage"})),
     # Kubernetes
     Row(NS, "namespace enforces privileged", put("metadata", "labels", "pod-security.kubernetes.io/enforce",
                                                  value="privileged")),
