@@ -6,9 +6,9 @@ import json
 import os
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from genai_filter import audit, backend, config, http, keys
 from genai_filter.findings import Finding
@@ -43,6 +43,7 @@ def build_state(env: Mapping[str, str]) -> State:
     return State(cfg, Screener(cfg), keys.KeyRing(cache, cfg.hmac_secret_arn, cfg.backend_secret_arn))
 
 
+T = TypeVar("T")
 _STATE: State | None = None
 _CONFIG_ERROR: str | None = None
 
@@ -174,7 +175,8 @@ def _chat_route(req: http.Request, state: State, context: Any) -> Outcome:
     return Outcome(200, body, verdict, findings, prompt_hmac, extra)
 
 
-def _key(getter: Any) -> Any:
+def _key(getter: Callable[[], T]) -> T:
+    """Run a key getter; an unreadable secret is a 503, not a 500."""
     try:
         return getter()
     except keys.SecretUnavailable:
