@@ -363,7 +363,7 @@ _OVERRIDE_PATTERNS: list[tuple[_Rx, float, bool]] = [
     (_c(rf"\b(?:stop|stopp){S1}(?:everything|all|alles|tout|todo)\b"), 0.6, False),
     (
         _c(
-            rf"\b(?:say|print|output|respond{S1}with|reply{S1}with|answer{S1}with|write){S1}[\"'“‘]?{S}access{S1}granted"
+            rf"\b(?:say|output|respond{S1}with|reply{S1}with|answer{S1}with|just{S1}write){S1}[\"'“‘]?{S}access{S1}granted"
         ),
         0.7,
         False,
@@ -566,6 +566,11 @@ _LATER_NOW = _c(
     r"\b(?:now|nun|jetzt|maintenant|ahora|agora|new task|neue aufgabe|next task|another task|"
     r"weiteren aufgabe|following task|folgende aufgabe)\b"
 )
+_CLOSURE = _Lazy(r"that is|that's|this is|that was|this was|never ?mind|stop|attention|achtung|halt")
+_NEW_TASK = _c(
+    rf"\b(?:new|another|further|next|additional|different){S1}(?:tasks?|challenge|assignment|job)\b|"
+    rf"\b(?:neue|weitere|nachste|andere)\w?{S1}(?:aufgabe|herausforderung)|\bnouvelle{S1}tache|\bnueva{S1}tarea"
+)
 _JUST_SAY = _c(
     rf"\b(?:just|only|simply|nur|einfach|seulement|solo){S1}(?:say|print|output|write|reply|respond|answer|"
     rf"sag\w{{0,2}}|schreib\w{{0,2}}|gib{S1}aus|antworte\w{{0,2}}){S1}(?:with{S1})?[\"'“„«]"
@@ -578,7 +583,7 @@ _PWNED = _c(r"\b(?:i (?:have been|ve been|got) pwned|pwned)\b")
 _REVEAL = (
     r"(?:reveal|show|print|output|display|repeat|recite|tell|give|share|disclose|leak|dump|expose|spell|"
     r"write out|type out|copy|paste|list|provide|return|echo|summari[sz]e|translate|read back|send|"
-    r"what (?:is|are|was|were)|zeig\w{0,2}|gib\w{0,2}|verrat\w{0,2}|wiederhol\w{0,2}|nenn\w{0,2}|druck\w{0,2}|"
+    r"what (?:is|are|was|were) (?:your|the (?:above|hidden|secret|initial|original|full))|zeig\w{0,2}|gib\w{0,2}|verrat\w{0,2}|wiederhol\w{0,2}|nenn\w{0,2}|druck\w{0,2}|"
     r"montre\w{0,2}|affiche\w{0,2}|revele\w{0,2}|repete\w{0,2}|donne\w{0,2}|dis|muestra\w{0,2}|revela\w{0,2}|"
     r"repite|dime|imprime|mostra\w{0,2}|rivela|ripeti|dimmi|stampa|mostre|revele|repita|diga|toon|herhaal|"
     r"покажи|выведи|повтори|раскрой|напиши|скажи)"
@@ -602,8 +607,9 @@ _EXTRACT_PATTERNS: list[tuple[_Rx, float]] = [
     (_c(rf"\b{_REVEAL}{_fill(5)}{_SYS_TARGET}"), 0.85),
     (
         _c(
-            rf"\b(?:what|which){S1}(?:were|are|was|is){S1}(?:you{S1})?(?:your|the){S1}(?:exact{S1}|original{S1}|"
-            rf"initial{S1}|first{S1})?(?:instructions|rules|directives|system prompt|prompt)(?:{S1}(?:you|that))?"
+            rf"\b(?:what|which){S1}(?:were|are|was|is){S1}(?:you{S1})?(?:your{S1}(?:exact{S1}|original{S1}|initial{S1}|"
+            rf"first{S1})?|the{S1}(?:exact|original|initial|first|hidden|secret){S1})(?:instructions|rules|directives|"
+            rf"system prompt|prompt)(?:{S1}(?:you|that))?"
         ),
         0.7,
     ),
@@ -627,7 +633,8 @@ _EXTRACT_PATTERNS: list[tuple[_Rx, float]] = [
     (
         _c(
             rf"\b(?:reveal|tell{S1}me|give{S1}me|print|spell|show{S1}me|leak){S1}(?:the|your){S1}(?:secret{S1})?"
-            r"(?:password|passphrase|secret (?:word|key))\b"
+            rf"(?:password|passphrase|secret (?:word|key))\b(?!{S1}(?:requirements?|polic\w{{1,3}}|rules?|reset|manager|"
+            r"strength|length|format|field|hint|change|recovery|for (?:my|the) (?:wifi|router|account)))"
         ),
         0.55,
     ),
@@ -903,7 +910,7 @@ _HARMFUL = _c(
 _TEMPLATE_STRONG = _c(
     r"<\|(?:im_start|im_end|im_sep|system|user|assistant|endoftext|eot_id|start_header_id|end_header_id|"
     r"begin_of_text|end_of_text|eom_id|python_tag|fim_\w{1,8}|end|channel|message|start|tool|model)\|>|"
-    r"\[/?inst\]|<</?sys>>|<start_of_turn>|<end_of_turn>|\[/?system(?:_prompt)?\]|<\|?(?:system|sys)\|?>"
+    r"\[/?inst\]|<</?sys>>|<start_of_turn>|<end_of_turn>|\[/?system(?:_prompt)?\]"
 )
 _TEMPLATE_HEADER = _c(
     r"##(?:#{0,2})[ \t]{0,4}(?:system|instruction|assistant|human|user|response)"
@@ -943,8 +950,9 @@ _CONCAT = _c(
     r"[a-z]\d?)|\b[a-z]\d?[ \t]{0,2}\+[ \t]{0,2}[a-z]\d?[ \t]{0,2}(?:\+[ \t]{0,2}[a-z]\d?)?\b"
 )
 _EXEC = _c(
-    r"\b(?:execute|run|follow|answer|respond to|do|perform|carry out|obey|comply|tell me|write|explain|"
-    r"provide|output|print|say|each entity tells|the result)\b"
+    r"\b(?:execute|follow|obey|comply with|carry out|perform|act on|answer|respond to|do what|each entity tells)"
+    r"(?:\s(?:the|that|it|them|its))?\s?(?:result|resulting|combined|joined|instruction|request|question|string|"
+    r"text|prompt|it|them|says|one word)\b"
 )
 
 # --------------------------------------------------------------------------------------------------
@@ -1430,7 +1438,11 @@ def scan(text: str, *, direction: str = "input") -> list[RuleHit]:
     just_say = _JUST_SAY.search(text)
     if pivot:
         later_now = _LATER_NOW.search(text, pivot.start())
-        sc = 0.65 if now_do else (0.55 if later_now else 0.4)
+        closure = _CLOSURE.p.search(pivot.group()) is not None  # "that is done", "stop everything"
+        new_task = _NEW_TASK.search(text) is not None
+        # praise alone ("Great job! Now make it shorter") is how people ask for a follow-up
+        hi, lo = (0.65, 0.45) if (closure or new_task) else (0.45, 0.3)
+        sc = hi if (now_do or later_now) else lo
         add(RuleHit("prompt_injection", "INSTRUCTION_OVERRIDE", pivot.start(), pivot.end(), sc))
     if just_say:
         add(RuleHit("prompt_injection", "INSTRUCTION_OVERRIDE", just_say.start(), just_say.end(), 0.45))
@@ -1497,7 +1509,10 @@ def scan(text: str, *, direction: str = "input") -> list[RuleHit]:
         sc = 0.65 if _ROLE_CUE.p.search(after) else 0.3
         add(RuleHit("prompt_injection", "FAKE_ROLE_BLOCK", m.start(), m.end(), sc))
     for m in _ROLE_BRACKET.finditer(text):
-        add(RuleHit("prompt_injection", "FAKE_ROLE_BLOCK", m.start(), m.end(), 0.7))
+        # "<system><cpu>8</cpu></system>" is XML; a tag that addresses the model is a fake role block
+        after = text[m.end() : m.end() + 80]
+        sc = 0.7 if _ROLE_CUE.p.search(after) else 0.4
+        add(RuleHit("prompt_injection", "FAKE_ROLE_BLOCK", m.start(), m.end(), sc))
     turns = [m for m in _CONV_TURNS.finditer(text) if _at_line_start(text, m.start())] if ":" in text else []
     if len(turns) >= 2:
         add(RuleHit("prompt_injection", "FAKE_ROLE_BLOCK", turns[0].start(), turns[0].end(), 0.35))
