@@ -21,6 +21,9 @@ PSS_VERSION = "latest"
 DEVICE_PLUGIN_NAMESPACE = "nvidia-device-plugin"
 DNS_PORT = 53
 HTTPS_PORT = 443
+# The EKS Pod Identity agent serves credentials on the node's link-local address (hostNetwork).
+POD_IDENTITY_AGENT_CIDR = "169.254.170.23/32"
+POD_IDENTITY_AGENT_PORT = 80
 
 
 def pss_labels(level: str) -> dict[str, str]:
@@ -49,6 +52,8 @@ class WorkloadNamespaceArgs:
     pod_security_level: str = "restricted"
     """`privileged` only for the device plugin's namespace, which needs host access."""
     allow_dns: bool = True
+    allow_pod_identity_agent: bool = False
+    """Egress to the EKS Pod Identity agent, for namespaces whose service accounts have an association."""
     https_egress_cidrs: pulumi.Input[Sequence[str]] = ()
     """Egress on TCP 443: the VPC CIDR (interface endpoints) and the S3 gateway endpoint's ranges."""
     ingress_allows: Sequence[IngressAllow] = ()
@@ -63,7 +68,8 @@ class WorkloadNamespace(pulumi.ComponentResource):
     """A namespace labelled for Pod Security Standards (enforce, audit and warn at one level), with:
 
     - a default-deny NetworkPolicy for ingress and egress, then explicit allows only: DNS to
-      kube-system, HTTPS to the given CIDRs, and the listed ingress ports from the listed CIDRs;
+      kube-system, the Pod Identity agent (when asked), HTTPS to the given CIDRs, and the listed
+      ingress ports from the listed CIDRs;
     - a ResourceQuota (CPU, memory, pods and `requests.nvidia.com/gpu`) and a LimitRange, so every
       container gets requests and limits even when its manifest forgets them.
     """
@@ -109,6 +115,20 @@ class WorkloadNamespace(pulumi.ComponentResource):
                                 }
                             ],
                             "ports": [{"protocol": "UDP", "port": DNS_PORT}, {"protocol": "TCP", "port": DNS_PORT}],
+                        }
+                    ],
+                },
+            )
+        if args.allow_pod_identity_agent:
+            policy(
+                "allow-pod-identity-agent",
+                {
+                    "pod_selector": {},
+                    "policy_types": ["Egress"],
+                    "egress": [
+                        {
+                            "to": [{"ip_block": {"cidr": POD_IDENTITY_AGENT_CIDR}}],
+                            "ports": [{"protocol": "TCP", "port": POD_IDENTITY_AGENT_PORT}],
                         }
                     ],
                 },

@@ -165,6 +165,7 @@ def build_compute(ctx: PlatformContext, data: DataPlane) -> ComputePlane:
             f"{ctx.prefix}-ns-{ns}",
             WorkloadNamespaceArgs(
                 namespace=ns,
+                allow_pod_identity_agent=True,
                 https_egress_cidrs=aws_https,
                 ingress_allows=(
                     [

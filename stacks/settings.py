@@ -827,6 +827,13 @@ def _build(environment: str, r: _Reader) -> PlatformSettings:
     if is_prod and not filter_settings.code_signing:
         r.fail("filter.codeSigning", False, "prod deploys only signed code")
 
+    if kubernetes.inference_replicas > kubernetes.gpu_quota.get("inference", 0):
+        r.fail(
+            "kubernetes.inferenceReplicas",
+            kubernetes.inference_replicas,
+            f"each replica needs one GPU; must not exceed kubernetes.gpuQuota.inference ({kubernetes.gpu_quota.get('inference', 0)})",
+        )
+
     emails = r.string_list("monitoring.alarmEmails", _email)
     if is_prod and not emails:
         r.fail("monitoring.alarmEmails", [], "prod needs at least one alarm email address")

@@ -122,6 +122,12 @@ def test_https_egress_to_vpc_endpoints_and_s3_only(plan: Plan, ns: str) -> None:
     assert "0.0.0.0/0" not in cidrs
 
 
+@pytest.mark.parametrize("ns", WORKLOAD_NAMESPACES)
+def test_pod_identity_agent_reachable(plan: Plan, ns: str) -> None:
+    (rule,) = network_policy(plan, ns, "allow-pod-identity-agent")["egress"]
+    assert rule == {"ports": [{"port": 80, "protocol": "TCP"}], "to": [{"ipBlock": {"cidr": "169.254.170.23/32"}}]}
+
+
 def test_device_plugin_namespace_has_no_allows(plan: Plan) -> None:
     policies = [
         p for p in resources(plan, NETWORK_POLICY) if p["inputs"]["metadata"]["namespace"] == DEVICE_PLUGIN_NAMESPACE

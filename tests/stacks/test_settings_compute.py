@@ -177,3 +177,10 @@ def test_namespace_memory_quota_positive() -> None:
 def test_device_plugin_image_must_be_pinned_by_digest() -> None:
     found = problems({"genai-platform:kubernetes": {"devicePluginImage": "nvcr.io/nvidia/k8s-device-plugin:v0.17.1"}})
     assert_names(found, "kubernetes.devicePluginImage")
+
+
+def test_inference_replicas_within_gpu_quota() -> None:
+    found = problems(
+        {"genai-platform:kubernetes": {"inferenceReplicas": 3, "gpuQuota": {"training": 2, "inference": 2}}}
+    )
+    assert_names(found, "kubernetes.inferenceReplicas")
