@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from infra.review.analyze import analyse, blocking
-from infra.review.model import PlanError, load_plan
+from infra.review.model import PlanError, load_plan, overlay
 from infra.review.render import DEFAULT_MAX_CHARS, GITHUB_COMMENT_LIMIT, to_json, to_markdown
 
 
@@ -49,6 +49,7 @@ def run(args: argparse.Namespace) -> int:
     except PlanError as err:
         print(f"genai-platform review: {err}", file=sys.stderr)
         return 2
+    head = overlay(base, head)
     findings = analyse(base, head)
     stack = head.stack or base.stack
     markdown = to_markdown(findings, stack=stack, max_chars=args.max_chars)

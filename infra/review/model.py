@@ -67,6 +67,25 @@ class Plan:
     violations: list[Violation] = field(default_factory=list)
     # URNs the engine reported as replaced (only `pulumi preview --json` says so).
     replaced: set[str] = field(default_factory=set)
+    # `pulumi preview --json` lists only the steps it shows (no `same` steps by default): it is a
+    # change set to apply to the state it was computed from, not a whole stack.
+    partial: bool = False
+    deleted: set[str] = field(default_factory=set)
+
+
+def overlay(base: Plan, head: Plan) -> Plan:
+    """HEAD as a whole stack: a partial HEAD (a pulumi preview) applied on top of BASE."""
+    if not head.partial:
+        return head
+    resources = {urn: res for urn, res in base.resources.items() if urn not in head.deleted}
+    resources.update(head.resources)
+    return Plan(
+        format=head.format,
+        stack=head.stack or base.stack,
+        resources=resources,
+        violations=head.violations,
+        replaced=set(head.replaced),
+    )
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -233,7 +252,7 @@ def _from_genai_plan(data: dict[str, Any]) -> Plan:
 
 
 def _from_pulumi_preview(data: dict[str, Any]) -> Plan:
-    plan = Plan(format="pulumi-preview", stack="")
+    plan = Plan(format="pulumi-preview", stack="", partial=True)
     for step in data["steps"]:
         if not isinstance(step, dict):
             raise PlanError("preview step is not an object")
@@ -242,6 +261,8 @@ def _from_pulumi_preview(data: dict[str, Any]) -> Plan:
         if op in REPLACE_OPS and isinstance(urn, str):
             plan.replaced.add(urn)
         if op in DELETE_OPS:
+            if op in ("delete", "discard", "read-discard") and isinstance(urn, str):
+                plan.deleted.add(urn)
             continue
         state = step.get("newState") or (step.get("oldState") if op in ("same", "refresh", "read") else None)
         if not isinstance(state, dict):

@@ -14,7 +14,7 @@ import pytest
 from infra.review import iam
 from infra.review.analyze import Finding, analyse
 from infra.review.cli import main
-from infra.review.model import SECRET_SIG, SECRET_SIG_KEY, PlanError, load_plan, parse_plan
+from infra.review.model import SECRET_SIG, SECRET_SIG_KEY, PlanError, load_plan, overlay, parse_plan
 from infra.review.render import to_markdown
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -382,7 +382,8 @@ def _as_export(plan: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _as_pulumi_preview(base: dict[str, Any], head: dict[str, Any]) -> dict[str, Any]:
+def _as_pulumi_preview(base: dict[str, Any], head: dict[str, Any], *, sames: bool = False) -> dict[str, Any]:
+    """Like `pulumi preview --json`: without `--show-sames`, unchanged resources have no step."""
     old = {r["urn"]: r for r in base["resources"]}
     new = {r["urn"]: r for r in head["resources"]}
     steps = []
@@ -390,6 +391,8 @@ def _as_pulumi_preview(base: dict[str, Any], head: dict[str, Any]) -> dict[str, 
         o, n = old.get(u), new.get(u)
         state = lambda r: {"urn": r["urn"], "type": r["type"], "custom": True, "inputs": r["inputs"], "outputs": {}}  # noqa: E731
         op = "create" if o is None else "delete" if n is None else ("same" if o["inputs"] == n["inputs"] else "update")
+        if op == "same" and not sames:
+            continue
         step: dict[str, Any] = {"op": op, "urn": u, "provider": ""}
         if o is not None:
             step["oldState"] = state(o)
@@ -421,14 +424,30 @@ def test_pulumi_preview_json(tmp_path: Path) -> None:
     assert {f["name"] for f in doc["risk"][:2]} == {"training-curated-read", "inference-sg"}
     code, md, _ = review(tmp_path, _as_export(base), _as_pulumi_preview(base, base))
     assert code == 0 and "nothing to review" in md
+    code, _, doc = review(tmp_path, _as_export(base), _as_pulumi_preview(base, head, sames=True))
+    assert code == 1 and len(doc["risk"]) == 2 and doc["neutral"] == []
+
+
+def test_pulumi_preview_delete_step_deletes() -> None:
+    base = dev_plan()
+    head = copy.deepcopy(base)
+    head["resources"] = [r for r in head["resources"] if r["name"] != "datalake-key"]
+    preview = _as_pulumi_preview(base, head)
+    assert [s["op"] for s in preview["steps"]] == ["delete"]
+    found = analyse(parse_plan(_as_export(base)), overlay(parse_plan(_as_export(base)), parse_plan(preview)))
+    assert [(f.title, f.severity) for f in found] == [
+        ("KMS key deleted (data encrypted with it becomes unreadable)", "critical")
+    ]
 
 
 def test_pulumi_preview_replace_step_is_a_replacement() -> None:
     base = dev_plan()
-    preview = _as_pulumi_preview(base, base)
+    preview = _as_pulumi_preview(base, base, sames=True)
     bucket = urn("genai:data:DataLake$aws:s3/bucket:Bucket", "datalake-raw")
-    next(s for s in preview["steps"] if s["urn"] == bucket)["op"] = "replace"
-    found = analyse(parse_plan(_as_export(base)), parse_plan(preview))
+    preview["steps"] = [s for s in preview["steps"] if s["urn"] == bucket]
+    preview["steps"][0]["op"] = "replace"
+    state = parse_plan(_as_export(base))
+    found = analyse(state, overlay(state, parse_plan(preview)))
     assert [(f.title, f.severity) for f in found if f.direction == "risk"] == [
         ("Bucket replaced: delete and re-create", "high")
     ]
@@ -436,11 +455,13 @@ def test_pulumi_preview_replace_step_is_a_replacement() -> None:
 
 def test_unknown_values_from_preview_are_not_changes() -> None:
     base = dev_plan()
-    preview = _as_pulumi_preview(base, base)
+    preview = _as_pulumi_preview(base, base, sames=True)
     for s in preview["steps"]:
         if s["urn"].endswith("::filter-logs"):
+            s["op"] = "update"
             s["newState"]["inputs"] = {**s["newState"]["inputs"], "kmsKeyId": "04da6b54-80e4-46f7-96ec-b56ff0331ba9"}
-    found = analyse(parse_plan(_as_export(base)), parse_plan(preview))
+    state = parse_plan(_as_export(base))
+    found = analyse(state, overlay(state, parse_plan(preview)))
     assert [f.direction for f in found] == ["neutral"]
 
 
