@@ -92,26 +92,46 @@ def latency(quick: bool) -> list[dict[str, Any]]:
     return rows
 
 
+COLD_START_CODE = """
+import json, time
+t0 = time.perf_counter()
+import handler
+t1 = time.perf_counter()
+event = {"resource": "/v1/screen", "path": "/v1/screen", "httpMethod": "POST",
+         "headers": {"Content-Type": "application/json"}, "requestContext": {"requestId": "bench"},
+         "body": json.dumps({"text": "Mail jane@example.com about the report.", "direction": "input"}),
+         "isBase64Encoded": False}
+handler.handler(event, None)
+t2 = time.perf_counter()
+print(json.dumps({"import": t1 - t0, "first": t2 - t1}))
+"""
+
+
 def cold_start(quick: bool) -> dict[str, Any]:
-    code = "import time; t = time.perf_counter(); import handler; print(time.perf_counter() - t)"
-    samples = []
+    """Import of the handler module (Lambda init, including the detector warm-up) and the first request,
+    each in a fresh interpreter."""
+    imports: list[float] = []
+    firsts: list[float] = []
     for _ in range(3 if quick else 7):
         proc = subprocess.run(
             # -S: no site-packages (the handler needs none at import; boto3 is imported lazily), and no
             # editable-install finder of the development venv, which Lambda does not have
-            [sys.executable, "-S", "-c", code],
+            [sys.executable, "-S", "-c", COLD_START_CODE],
             cwd=LAMBDA_ROOT,
             capture_output=True,
             text=True,
             check=True,
             env={"PATH": ""},
         )
-        samples.append(float(proc.stdout.strip().splitlines()[-1]))
+        sample = json.loads(proc.stdout.strip().splitlines()[-1])
+        imports.append(sample["import"])
+        firsts.append(sample["first"])
     return {
-        "runs": len(samples),
-        "min_ms": round(min(samples) * 1000, 1),
-        "median_ms": round(statistics.median(samples) * 1000, 1),
-        "max_ms": round(max(samples) * 1000, 1),
+        "runs": len(imports),
+        "min_ms": round(min(imports) * 1000, 1),
+        "median_ms": round(statistics.median(imports) * 1000, 1),
+        "max_ms": round(max(imports) * 1000, 1),
+        "first_request_median_ms": round(statistics.median(firsts) * 1000, 2),
     }
 
 
@@ -238,8 +258,9 @@ def main() -> int:
             )
         c = report["cold_start"]
         print(
-            f"\ncold start (import handler, fresh interpreter): min {c['min_ms']} ms, "
-            f"median {c['median_ms']} ms, max {c['max_ms']} ms"
+            f"\ncold start (import handler incl. detector warm-up, fresh interpreter): min {c['min_ms']} ms, "
+            f"median {c['median_ms']} ms, max {c['max_ms']} ms; first request after it: "
+            f"median {c['first_request_median_ms']} ms"
         )
         print(
             "\nadversarial inputs (2,000 -> 20,000 characters: time ratio, linear ~10; last column: the 64 KB worst case)"

@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from genai_filter import audit, backend, config, http, keys
+from genai_filter import audit, backend, config, http, injection, keys
 from genai_filter.findings import Finding
 from genai_filter.screen import Redactor, Screener
 
@@ -59,6 +59,8 @@ def init(env: Mapping[str, str] | None = None) -> None:
 
 
 init()
+# compile the detection patterns during Lambda init (which runs with a CPU boost) rather than in the first request
+injection.warm_up()
 
 
 def _blocking(findings: list[Finding], actions: Mapping[str, str]) -> list[str]:
