@@ -76,3 +76,21 @@ def test_run_reports_bind_failure(capsys: pytest.CaptureFixture[str], server: se
     host, port = server.server.server_address[:2]
     assert serve.run(argparse.Namespace(host=str(host), port=int(port))) == 2
     assert "cannot listen" in capsys.readouterr().err
+
+
+def test_bad_content_length_and_head(server: serve.RunningServer) -> None:
+    import http.client
+
+    conn = http.client.HTTPConnection("127.0.0.1", server.server.server_address[1], timeout=10)
+    conn.putrequest("POST", "/v1/screen")
+    conn.putheader("Content-Type", "application/json")
+    conn.putheader("Content-Length", str(serve.MAX_REQUEST_BYTES + 1))
+    conn.endheaders()
+    response = conn.getresponse()
+    assert response.status == 413
+    assert json.loads(response.read())["error"]["code"] == "bad_content_length"
+    conn.close()
+    conn = http.client.HTTPConnection("127.0.0.1", server.server.server_address[1], timeout=10)
+    conn.request("HEAD", "/v1/screen")
+    assert conn.getresponse().status == 405
+    conn.close()
