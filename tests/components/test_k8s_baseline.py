@@ -272,27 +272,16 @@ def test_inference_service_internal_nlb_for_lambda_subnets(plan: Plan) -> None:
 # --- the policy pack -----------------------------------------------------------------------------------
 
 COMPUTE_TYPES = ("aws:ec2/", "aws:eks/", "aws:ecr/", "kubernetes:", "aws:vpc/")
-DEVICE_PLUGIN_EXEMPTION = {
-    "k8s-namespace-pod-security-enforce": {
-        "exemptNamespaces": ["kube-system", "kube-public", "kube-node-lease", DEVICE_PLUGIN_NAMESPACE]
-    },
-    "k8s-pod-run-as-non-root": {
-        "exemptions": [
-            {
-                "urnPattern": "*NvidiaDevicePlugin$kubernetes:apps/v1:DaemonSet::*",
-                "reason": "The NVIDIA device plugin creates its socket in the root-owned kubelet directory.",
-                "expires": "2099-12-31",
-            }
-        ]
-    },
-}
+PLATFORM_POLICY_CONFIG = ROOT / "policies" / "config" / "platform.json"
 
 
 @pytest.mark.slow
-def test_policy_pack_passes_compute_with_only_the_device_plugin_exemption(prod_plan: Plan) -> None:
+def test_policy_pack_passes_compute_with_the_platform_config(prod_plan: Plan) -> None:
+    """The platform config exempts only the device plugin (docs/compute.md explains why)."""
     from infra.policy.runner import evaluate_plan
 
-    result = evaluate_plan(prod_plan, ROOT / "policies", policy_config=DEVICE_PLUGIN_EXEMPTION)
+    config = json.loads(PLATFORM_POLICY_CONFIG.read_text(encoding="utf-8"))
+    result = evaluate_plan(prod_plan, ROOT / "policies", policy_config=config)
     by_urn = {r["urn"]: r for r in prod_plan["resources"]}
     ours = [
         v for v in result["violations"] if v.get("urn") in by_urn and by_urn[v["urn"]]["type"].startswith(COMPUTE_TYPES)
