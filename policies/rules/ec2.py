@@ -8,7 +8,6 @@ from pulumi_policy import Policy, PolicyResource
 
 from ._common import (
     CIS_AWS,
-    CIS_EKS,
     CRITICAL,
     HIGH,
     MEDIUM,
@@ -125,7 +124,7 @@ def _region(res: Res) -> Iterator[str]:
 def policies() -> list[Policy]:
     return [
         resource_rule(Meta("aws-ec2-launch-template-imdsv2", "Launch templates and instances require IMDSv2.", HIGH,
-                           (f"{CIS_AWS}:5.6", f"{CIS_EKS}:3.1"),
+                           (f"{CIS_AWS}:5.6",),
                            "Set metadataOptions.httpTokens='required' (and httpPutResponseHopLimit=2 for pods)."),
                       [LAUNCH_TEMPLATE, INSTANCE], _imdsv2),
         resource_rule(Meta("aws-ec2-launch-template-ebs-encrypted", "Launch template volumes are encrypted.", HIGH,
@@ -137,7 +136,7 @@ def policies() -> list[Policy]:
                       [INSTANCE], _instance_volumes),
         stack_rule(Meta("aws-ec2-security-group-no-public-ingress",
                         "No ingress from 0.0.0.0/0 or ::/0, except TCP 443 on an internet-facing load balancer's "
-                        "security group.", CRITICAL, (f"{CIS_AWS}:5.2", f"{CIS_AWS}:5.3"),
+                        "security group.", CRITICAL, (f"{CIS_AWS}:5.3", f"{CIS_AWS}:5.4"),
                         "Restrict the source to the VPC CIDR or a security group; only an internet-facing "
                         "LoadBalancer's own security group may accept 0.0.0.0/0 on TCP 443."),
                    _open_ingress),
@@ -145,7 +144,7 @@ def policies() -> list[Policy]:
                         "Add an aws.ec2.FlowLog with vpcId set to the VPC and trafficType 'ALL'."),
                    _flow_logs),
         resource_rule(Meta("aws-ec2-default-security-group-closed", "The default security group has no rules.",
-                           HIGH, (f"{CIS_AWS}:5.4",),
+                           HIGH, (f"{CIS_AWS}:5.5",),
                            "Adopt the default security group with aws.ec2.DefaultSecurityGroup and no "
                            "ingress/egress."),
                       [DEFAULT_SG], _default_sg),

@@ -114,7 +114,7 @@ def policies() -> list[Policy]:
                            "Add taints=[{key:'nvidia.com/gpu', value:'true', effect:'NO_SCHEDULE'}]."),
                       [NODE_GROUP], _gpu_taint),
         resource_rule(Meta("aws-eks-nodegroup-no-ssh", "Node groups do not enable SSH access.", HIGH,
-                           (f"{CIS_EKS}:3.1",), "Remove remoteAccess; use SSM Session Manager if needed."),
+                           (), "Remove remoteAccess; use SSM Session Manager if needed."),
                       [NODE_GROUP], _no_ssh),
         resource_rule(Meta("aws-eks-nodegroup-gpu-family-allowed",
                            "GPU node groups use allowed instance families.", MEDIUM, (f"{OWASP_LLM}:LLM10",),

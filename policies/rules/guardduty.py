@@ -45,11 +45,11 @@ def _features(stack: Stack) -> Iterator[tuple[str | None, str]]:
 def policies() -> list[Policy]:
     return [
         stack_rule(Meta("aws-guardduty-detector-enabled", "The stack has an enabled GuardDuty detector.", HIGH,
-                        ("CIS-AWS-Foundations-3.0:4.16", f"{OWASP_LLM}:LLM10"),
+                        (f"{OWASP_LLM}:LLM10",),
                         "Add an aws.guardduty.Detector with enable=True."),
                    _detector),
         stack_rule(Meta("aws-guardduty-detector-features", "GuardDuty detectors enable the required features.",
-                        HIGH, ("CIS-AWS-Foundations-3.0:4.16",),
+                        HIGH, (f"{OWASP_LLM}:LLM10",),
                         "Add an aws.guardduty.DetectorFeature (status 'ENABLED') per required feature; for "
                         "RUNTIME_MONITORING add the EKS_ADDON_MANAGEMENT additional configuration and do not also "
                         "set EKS_RUNTIME_MONITORING.",

@@ -31,7 +31,7 @@ def policies() -> list[Policy]:
                       [KEY], _rotation),
         resource_rule(Meta("aws-kms-key-policy-no-public-admin",
                            "KMS key policies never grant kms:* to the principal '*'.", CRITICAL,
-                           (f"{CIS_AWS}:1.16", f"{OWASP_LLM}:LLM02"),
+                           (f"{OWASP_LLM}:LLM02",),
                            "Grant kms:* only to the account root or named admin roles; give services the "
                            "specific actions they need."),
                       [KEY, KEY_POLICY], _open_policy),

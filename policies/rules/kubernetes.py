@@ -176,7 +176,7 @@ def policies() -> list[Policy]:
                            "Set securityContext.runAsNonRoot=true (pod or container) and a non-zero runAsUser."),
                       WORKLOADS, _non_root),
         resource_rule(Meta("k8s-pod-no-privileged", "Pods are not privileged and share no host namespaces.",
-                           CRITICAL, (f"{CIS_EKS}:4.2.1", f"{CIS_EKS}:4.2.2"),
+                           CRITICAL, (f"{CIS_EKS}:4.2.1", f"{CIS_EKS}:4.2.2", f"{CIS_EKS}:4.2.3", f"{CIS_EKS}:4.2.4"),
                            "Remove privileged, hostNetwork/hostPID/hostIPC and added admin capabilities."),
                       WORKLOADS, _privileged),
         resource_rule(Meta("k8s-pod-no-privilege-escalation", "Containers disallow privilege escalation.", HIGH,
