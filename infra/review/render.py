@@ -15,31 +15,33 @@ MARKER = "<!-- genai-platform-review -->"
 _ICON = {"critical": "🔴 critical", "high": "🟠 high", "medium": "🟡 medium", "low": "🔵 low", "info": "⚪ info"}
 
 
+# Plan values are written by whoever opens the pull request: they must not inject Markdown, HTML or
+# @-mentions into the comment. Free text is escaped; values go into code spans.
 def _cell(text: str) -> str:
-    return (
-        text.replace("\\", "\\\\")
-        .replace("|", "\\|")
-        .replace("\n", " ")
-        .replace("`", "'")
-        .replace("<", "&lt;")
-        .replace(">", "&gt;")
-        or " "
-    )
+    text = " ".join(text.split()).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    for ch in "\\`*_[]|!#~":
+        text = text.replace(ch, "\\" + ch)
+    return text.replace("@", "&#64;") or " "
+
+
+def _code(text: str) -> str:
+    text = " ".join(text.split()).replace("`", "'").replace("|", "\\|")
+    return f"`{text}`" if text else "∅"
 
 
 def _resource(f: Finding) -> str:
     short = f.type.split(":")[-1] if f.type else "resource"
-    return f"`{_cell(f.name)}` ({_cell(short)})"
+    return f"{_code(f.name)} ({_cell(short)})"
 
 
 def _row(f: Finding) -> str:
-    change = f"{_cell(f.before) or '∅'} → {_cell(f.after) or '∅'}" if (f.before or f.after) else ""
+    change = f"{_code(f.before)} → {_code(f.after)}" if (f.before or f.after) else ""
     rules = ", ".join(f"`{r}`" for r in f.rules)
     return f"| {_ICON[f.severity]} | {_cell(f.title)} | {_resource(f)} | {change} | {rules} |"
 
 
 def _neutral_row(f: Finding) -> str:
-    return f"| {_cell(f.title)} | {_resource(f)} | {_cell(f.after)} |"
+    return f"| {_cell(f.title)} | {_resource(f)} | {_code(f.after) if f.after else ' '} |"
 
 
 def counts(findings: list[Finding]) -> dict[str, Any]:
@@ -71,7 +73,7 @@ def to_json(findings: list[Finding], *, base: str, head: str, stack: str) -> dic
 def to_markdown(findings: list[Finding], *, stack: str, max_chars: int = DEFAULT_MAX_CHARS) -> str:
     """The comment body; never longer than `max_chars`, with an honest count of what was cut."""
     max_chars = min(max_chars, GITHUB_COMMENT_LIMIT)
-    title = f"## Security review of the stack diff{f' (`{_cell(stack)}`)' if stack else ''}"
+    title = f"## Security review of the stack diff{f' ({_code(stack)})' if stack else ''}"
     if not findings:
         return f"{MARKER}\n{title}\n\nNo infrastructure changes: nothing to review.\n"
     c = counts(findings)

@@ -590,3 +590,26 @@ def test_new_resources_policies_are_rated_low_unless_broad() -> None:
     assert found["reader"] == ("New IAM permissions", "low", ())
     assert found["admin"][:2] == ("New IAM permissions", "critical")
     assert "aws-iam-no-inline-admin" in found["admin"][2]
+
+
+def test_plan_values_cannot_inject_markdown_or_mentions(tmp_path: Path) -> None:
+    base = dev_plan()
+    head = copy.deepcopy(base)
+    head["resources"].append(
+        {
+            "urn": urn(
+                "aws:ec2/securityGroup:SecurityGroup", "x` @octocat <img src=x> ![p](https://e.example/p.png) |"
+            ),
+            "type": "aws:ec2/securityGroup:SecurityGroup",
+            "inputs": {
+                "ingress": [{"protocol": "tcp", "fromPort": 443, "toPort": 443, "cidrBlocks": ["0.0.0.0/0"]}],
+                "description": "@security-team please merge",
+            },
+        }
+    )
+    find(head, "filter-logs")["inputs"]["retentionInDays"] = 90
+    _, md, _ = review(tmp_path, base, head)
+    row = next(line for line in md.splitlines() if "octocat" in line)
+    assert row.count(" | ") == 4  # the cell's pipe is escaped: still five columns
+    assert "`x' @octocat <img src=x> ![p](https://e.example/p.png) \\|`" in row  # inside a code span
+    assert "@security-team" not in md
