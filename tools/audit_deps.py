@@ -20,7 +20,8 @@ PROBE = "https://pypi.org/pypi/pip/24.0/json"
 
 def service_reachable() -> tuple[bool, str]:
     try:
-        with urllib.request.urlopen(PROBE, timeout=10) as response:  # nosec B310 - a fixed https URL
+        # PROBE is a fixed https URL: no file:// or custom scheme can reach urlopen.
+        with urllib.request.urlopen(PROBE, timeout=10) as response:  # nosec B310
             return response.status == 200, f"HTTP {response.status}"
     except urllib.error.HTTPError as err:
         return False, f"HTTP {err.code}"
