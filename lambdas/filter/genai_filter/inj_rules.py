@@ -271,7 +271,7 @@ _OVERRIDE_PATTERNS: list[tuple[_Rx, float, bool]] = [
     (
         _c(
             rf"\b(?:ignore|disregard|forget){S1}(?:the{S1}|all{S1}(?:of{S1})?(?:the{S1})?)?(?:above|previous|"
-            rf"preceding|foregoing|prior|earlier)(?:{S1}(?:and|text|content|lines?|messages?|says?|said)|{S}[.,!?]|$)"
+            rf"preceding|foregoing|prior|earlier)(?:{S1}(?:and|text|content|lines?|messages?|says?|said)|[ \t]{{0,2}}[.,!?]|$)"
         ),
         0.85,
         False,
@@ -284,7 +284,7 @@ _OVERRIDE_PATTERNS: list[tuple[_Rx, float, bool]] = [
     (
         _c(
             rf"\b(?:new|updated|real|actual|secret|hidden|revised|overriding){S1}(?:instructions?|directives?|"
-            rf"orders|tasks?|rules|system prompt){S}(?:[:!]|are|follow|from now)"
+            rf"orders|tasks?|rules?|system prompt)(?:[ \t]{{0,2}}[:!]|{S1}(?:are|follow|from now))"
         ),
         0.55,
         False,
@@ -303,6 +303,31 @@ _OVERRIDE_PATTERNS: list[tuple[_Rx, float, bool]] = [
             r"(?:now|from now|henceforth)"
         ),
         0.55,
+        False,
+    ),
+    (
+        _c(
+            rf"\byour{S1}(?:real|actual|true|only|secret|hidden){S1}(?:task|job|goal|purpose|instructions?|mission|"
+            rf"objective){S1}(?:is|are|will{S1}be)\b"
+        ),
+        0.7,
+        False,
+    ),
+    (
+        _c(
+            rf"\b(?:note|message|instructions?|attention|important|reminder){S1}(?:to|for){S1}(?:the{S1}|any{S1}|all{S1})?"
+            rf"(?:ai|llm|assistant|chatbot|language{S1}model|gpt|chatgpt|model|summari[sz]er|ai{S1}agents?|agents?|"
+            r"bots?|ai (?:assistant|system|model)s?)\b"
+        ),
+        0.75,
+        False,
+    ),
+    (
+        _c(
+            rf"\b(?:ai|llm|gpt)s?{S1}(?:agents?|assistants?|models?|systems?|bots?|crawlers?){S1}(?:reading|processing|"
+            rf"summari[sz]ing|parsing|analy[sz]ing|browsing|visiting){S1}(?:this|these)\b"
+        ),
+        0.8,
         False,
     ),
     (
@@ -328,6 +353,7 @@ _OVERRIDE_PATTERNS: list[tuple[_Rx, float, bool]] = [
             rf"\b(?:all{S1})?(?:previous|prior|earlier|above|preceding|former){S1}(?:information|instructions|"
             rf"directions|rules|context|input|texts?)(?:{S1}\w{{1,15}}){{0,6}}{S1}(?:is|are|were|was){S1}(?:now{S1})?"
             r"(?:irrelevant|not important|unimportant|void|obsolete|cancel+ed|invalid|wrong|false|not (?:quite )?great|"
+            r"(?:just |only )?a (?:test|joke|distraction|decoy)|fake|"
             r"no longer (?:valid|relevant))"
         ),
         0.85,
@@ -434,7 +460,8 @@ _OVERRIDE_PATTERNS: list[tuple[_Rx, float, bool]] = [
     (
         _c(
             rf"\b(?:ignore[rz]?|oublie[rz]?|oubliez|neglige[rz]?|fais{S1}abstraction{S1}d|ne{S1}tiens{S1}pas{S1}compte)"
-            rf"{_fill(4)}(?:instructions?|consignes?|regles?|directives?|ordres?|indications?|tout ce qui)"
+            rf"{_fill(4)}(?:instructions?|consignes?|regles?|directives?|ordres?|indications?|tout ce qui|restrictions|"
+            r"limites|filtres|politiques)"
         ),
         0.9,
         False,
@@ -445,7 +472,8 @@ _OVERRIDE_PATTERNS: list[tuple[_Rx, float, bool]] = [
             rf"\b(?:ignora[rd]?|ignore[ns]?|olvida[rd]?|olvide[ns]?|omite|descarta|esquec\w{{1,3}}|desconsidere|"
             rf"dimentica\w{{0,2}}|trascura|tralascia|non{S1}seguire|no{S1}sigas|nao{S1}siga){_fill(4)}"
             r"(?:instrucciones|indicaciones|reglas|ordenes|instrucoes|regras|orientacoes|istruzioni|regole|"
-            r"indicazioni|todo|tudo o que|tutto quello|lo que (?:te )?(?:dije|digo|sabes))"
+            r"indicazioni|todo|tudo o que|tutto quello|lo que (?:te )?(?:dije|digo|sabes)|restricciones|restrizioni|"
+            r"limitaciones|restricoes|filtros|filtri)"
         ),
         0.9,
         False,
@@ -788,7 +816,7 @@ _PERSONA_WEAK: list[tuple[_Rx, float]] = [
     (
         _c(
             rf"\b(?:never|won'?t|will{S1}not|cannot|can'?t|must{S1}not|don'?t|do{S1}not){S1}(?:ever{S1})?"
-            rf"(?:refuse|decline|say{S1}no|reject)|\bnever{S1}(?:tells?|says?){S1}(?:\w{{1,10}}{S1})?(?:it|that{S1}it|"
+            rf"(?:refuse|decline|say{S1}no|reject)|\bwithout{S1}(?:ever{S1})?(?:refusing|refusal|declining|any{S1}refusal)|\bnever{S1}(?:tells?|says?){S1}(?:\w{{1,10}}{S1})?(?:it|that{S1}it|"
             r"you|he|she)\s?(?:can'?t|cannot|won'?t)"
         ),
         0.45,
@@ -839,7 +867,28 @@ _PERSONA_WEAK: list[tuple[_Rx, float]] = [
         0.5,
     ),
     (_c(rf"\bsure{S}(?:,|!)?{S}here{S1}(?:is|are)\b"), 0.35),
-    (_c(r"\b(?:developer|dev) mode\b"), 0.35),
+    (_c(r"\b(?:developer|dev) mode\b|\bmod(?:e|o|us) (?:developpeur|desarrollador|sviluppatore|entwickler)"), 0.35),
+    (
+        _c(
+            rf"\b(?:where|in{S1}which|there){S1}(?:there{S1})?(?:are|is){S1}no{S1}(?:laws|rules|restrictions|limits|ethics|"
+            r"morals|consequences|guidelines)\b"
+        ),
+        0.4,
+    ),
+    (
+        _c(
+            r"\b(?:deceased|late|dead|departed)\s(?:\w{1,12}\s)?(?:grandma|grandmother|grandfather|grandpa|granny|"
+            r"mother|father)\b[^.\n]{0,60}\bused to\b"
+        ),
+        0.6,
+    ),
+    (
+        _c(
+            rf"\b(?:possible|likely|expected|sample|hypothetical){S1}output{S1}of{S1}(?:print|the{S1}function|"
+            r"simple_function|this{S1}function)"
+        ),
+        0.35,
+    ),
     (_c(rf"\b(?:never|don'?t|do not){S1}(?:ever{S1})?deviate|\bexact{S1}structure\b"), 0.35),
     (
         _c(
@@ -1067,6 +1116,10 @@ _STOP = frozenset(
 _CONTENT_WORD = _Lazy(r"[^\W\d_]{4,}")
 
 
+_DEICTIC = _Lazy(
+    r"\b(?:it|its|this|that|these|those|above|below|here|me|my|i|we|our|us|him|her|them|they|attached|email|"
+    r"e-mail|mail|message|letter|text|table|document|reply|respond|answer|landlord|sender)\b"
+)
 _DOC_WORDS: list[tuple[str, collections.Counter[str]]] = [("", collections.Counter())]
 
 
@@ -1256,10 +1309,13 @@ def _indirect(text: str, hits: list[RuleHit]) -> None:
                 continue
             middle = 0 < k < len(body) - 1
             unrelated = _unrelated(stripped, text)
+            # A task on the first or last line is usually the user's own request about the pasted content; it
+            # only counts when it is about something else and does not point at the content ("it", "this").
+            detached = unrelated and not _DEICTIC.p.search(stripped.lower())
             if _TASK_START.search(stripped):
-                score = 0.55 if (middle or unrelated) else 0.4
+                score = 0.55 if (middle or detached) else 0.4
             elif _EDIT_VERB.search(stripped):
-                score = 0.5 if unrelated else 0.4
+                score = 0.5 if (unrelated and (middle or detached)) else 0.4
             else:
                 continue
             if not is_email:
@@ -1417,6 +1473,25 @@ def _at_line_start(text: str, pos: int) -> bool:
     return not text[nl:pos].strip(" \t*")
 
 
+_INSTEAD = _Lazy(
+    r"[\W_]{0,4}(?:\w{1,15}[\W_]{1,3}){0,3}(?:and{S1})?(?:instead|just (?:say|write|print|output))".replace(
+        "{S1}", "[\\W_]{1,3}"
+    )
+)
+_DESCRIPTIVE_BEFORE = _Lazy(
+    r"(?:\b(?:does|do|did|doesn't|didn't|will|would|can|could|might|may|to|why|how|that|it|models?|llms?|ai|"
+    r"chatbots?|bots?|they|he|she|people|users?)[\W_]{1,3}(?:[a-z0-9-]{1,15}[\W_]{1,3})?)$"
+)
+
+
+def _descriptive(text: str, start: int, match: str) -> bool:
+    """The override verb describes rather than commands: 3rd person / past tense, or after an auxiliary."""
+    verb = match.split(None, 1)[0] if match else ""
+    if verb.endswith(("s", "ed")) or verb in ("forgot", "forgotten"):
+        return True  # "forgets", "ignores", "disregarded": describes, does not command
+    return _DESCRIPTIVE_BEFORE.p.search(text, max(0, start - 30), start) is not None
+
+
 def _has(text: str, needles: tuple[str, ...]) -> bool:
     return any(n in text for n in needles)
 
@@ -1430,7 +1505,9 @@ def scan(text: str, *, direction: str = "input") -> list[RuleHit]:
         for m in pat.finditer(text):
             sc = score
             if needs_qual and not _STRONG_QUAL.p.search(m.group()):
-                sc = 0.45
+                sc = 0.8 if _INSTEAD.p.match(text, m.end()) else 0.45
+            elif needs_qual and _descriptive(text, m.start(), m.group()):
+                sc = 0.45  # "why does Llama ignore the system message", "the moon forgets all the rules"
             add(RuleHit("prompt_injection", "INSTRUCTION_OVERRIDE", m.start(), m.end(), sc))
 
     pivot = _PIVOT.search(text)
