@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import inspect
 import sys
+import warnings
 from typing import Any
 
 import pytest
@@ -24,7 +25,9 @@ def has_tags_input(type_token: str) -> bool:
     """Whether pulumi-aws gives ``aws:<module>/<x>:<Class>`` a ``tags`` input."""
     _, module_path, class_name = type_token.split(":")
     package = module_path.split("/")[0]
-    module = importlib.import_module(f"pulumi_aws.{package}_" if package == "lambda" else f"pulumi_aws.{package}")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # pulumi-aws warns about its deprecated classes
+        module = importlib.import_module(f"pulumi_aws.{package}_" if package == "lambda" else f"pulumi_aws.{package}")
     resource_class = getattr(module, class_name)
     return "tags" in inspect.signature(resource_class._internal_init).parameters
 
