@@ -4,7 +4,8 @@ Each stack repeats the compliant test stack (tests/policies/fixtures.py: every r
 kinds, joined through property dependencies) with renamed URNs, so stack policies join as much as
 in a real stack. Prints seconds and resources/second per size, split into the per-resource Analyze
 calls and the AnalyzeStack call, plus the cost per resource relative to the smallest stack (≈1.0
-means linear growth).
+means linear growth). "violations" come from the last, truncated copy of the template (a bucket
+cut off from its settings); a whole copy is compliant.
 
     .venv/bin/python benchmarks/policy_bench.py [--sizes 100 1000 5000]
 """
@@ -55,18 +56,21 @@ def synthetic_plan(size: int) -> dict[str, Any]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 5000])
+    parser.add_argument("--repeat", type=int, default=2, help="runs per size; the best is reported")
     args = parser.parse_args()
     rows = []
     with PackProcess(ROOT / "policies") as pack:
         run_pack(pack, synthetic_plan(100), {})  # warm up the pack process
         for size in args.sizes:
             plan = synthetic_plan(size)
-            start = time.perf_counter()
-            section = run_pack(pack, plan, {}, analyze_stack=False)
-            analyze = time.perf_counter() - start
-            start = time.perf_counter()
-            stack = run_pack(pack, plan, {}, analyze_only=set())
-            stack_s = time.perf_counter() - start
+            analyze = stack_s = float("inf")
+            for _ in range(args.repeat):  # best of N: the machine may be shared
+                start = time.perf_counter()
+                section = run_pack(pack, plan, {}, analyze_stack=False)
+                analyze = min(analyze, time.perf_counter() - start)
+                start = time.perf_counter()
+                stack = run_pack(pack, plan, {}, analyze_only=set())
+                stack_s = min(stack_s, time.perf_counter() - start)
             total = analyze + stack_s
             violations = len(section["violations"]) + len(stack["violations"])
             rows.append((size, analyze, stack_s, total, violations))
