@@ -768,7 +768,7 @@ _PERSONA_STRONG: list[_Rx] = [
     _c(r"\bdo anything now\b|\bdan mode\b|\bdan ?\d{1,2}(?:\.\d)?\b|\bas dan\b|\bbetterdan\b|\banti-?dan\b"),
     _c(
         r"\b(?:developer|dev|god|jailbreak|unlocked|debug|evil|dude|unrestricted) mode (?:enabled|output|activated|"
-        r"engaged|response)|\benable (?:the )?(?:developer|dev|god|jailbreak) mode|\bgod mode\b|\bjailbreak mode\b|"
+        r"engaged|response)|\benable (?:the )?(?:god|jailbreak|dan|evil) mode|\bgod mode\b|\bjailbreak mode\b|"
         r"\bin developer mode,? you\b|\bstay(?:s)? in (?:their|your|his|her|the) roles?\b"
     ),
     _c(r"\balways intelligent and machiavellian\b|\bniccolo\b.{0,200}\baim\b|\baim\b.{0,100}\bunfiltered\b"),
@@ -1484,6 +1484,17 @@ _DESCRIPTIVE_BEFORE = _Lazy(
 )
 
 
+_MENTION_BEFORE = _Lazy(
+    r"\b(?:writes?|wrote|says?|said|like|such as|e\.g\.|phrases?|called|known as|example|examples|types?|"
+    r"pattern|string|text|prompts?|attacks?|means?|contains?|words?)[\W_]{0,3}[\"'“‘«]$"
+)
+
+
+def _quoted_mention(text: str, start: int) -> bool:
+    """The match opens a quotation introduced as an example ("such as 'ignore all previous …'")."""
+    return _MENTION_BEFORE.p.search(text, max(0, start - 30), start) is not None
+
+
 def _descriptive(text: str, start: int, match: str) -> bool:
     """The override verb describes rather than commands: 3rd person / past tense, or after an auxiliary."""
     verb = match.split(None, 1)[0] if match else ""
@@ -1506,6 +1517,8 @@ def scan(text: str, *, direction: str = "input") -> list[RuleHit]:
             sc = score
             if needs_qual and not _STRONG_QUAL.p.search(m.group()):
                 sc = 0.8 if _INSTEAD.p.match(text, m.end()) else 0.45
+            elif _quoted_mention(text, m.start()):
+                sc = min(sc, 0.45)  # "an attacker writes 'ignore all previous instructions'": a mention
             elif needs_qual and _descriptive(text, m.start(), m.group()):
                 sc = 0.45  # "why does Llama ignore the system message", "the moon forgets all the rules"
             add(RuleHit("prompt_injection", "INSTRUCTION_OVERRIDE", m.start(), m.end(), sc))
@@ -1542,7 +1555,8 @@ def scan(text: str, *, direction: str = "input") -> list[RuleHit]:
     for pat in _PERSONA_STRONG:
         ms = pat.search(text)
         if ms:
-            persona_spans.append((ms.start(), ms.end(), 0.85))
+            # "the DAN prompt ('Do Anything Now') was …" mentions a persona rather than invoking it
+            persona_spans.append((ms.start(), ms.end(), 0.35 if _quoted_mention(text, ms.start()) else 0.85))
     for pat, w in _PERSONA_WEAK:
         mw = pat.search(text)
         if mw:

@@ -20,8 +20,16 @@ __all__ = ["BLOCK_THRESHOLD", "detect", "warm_up"]
 
 BLOCK_THRESHOLD: float = 0.5
 
-# Model replies are screened more conservatively: only strong mechanism signals count there.
+# Model replies are screened more conservatively: only strong mechanism signals count there. Replies
+# often *describe* personas and jailbreaks ("the DAN prompt was …"), so those are lowered more.
 _OUTPUT_PENALTY = 0.15
+_OUTPUT_PENALTY_BY_TYPE = {"PERSONA_JAILBREAK": 0.3, "ROLE_SWITCH": 0.3}
+
+
+def _penalty(direction: str, typ: str) -> float:
+    return _OUTPUT_PENALTY_BY_TYPE.get(typ, _OUTPUT_PENALTY) if direction == "output" else 0.0
+
+
 _MAX_DEPTH = 2
 _BLOCKING = ("prompt_injection", "jailbreak")
 
@@ -58,10 +66,10 @@ def _detect_text(text: str, direction: str, depth: int) -> list[Finding]:
     hits = _combine(hits)
     findings: list[Finding] = []
     for h in raw_hits:
-        score = h.score - (_OUTPUT_PENALTY if direction == "output" else 0.0)
+        score = h.score - _penalty(direction, h.type)
         findings.append(Finding(h.category, h.type, h.start, h.end, max(0.0, min(1.0, score))))
     for h in hits:
-        score = h.score - (_OUTPUT_PENALTY if direction == "output" else 0.0)
+        score = h.score - _penalty(direction, h.type)
         start, end = norm.to_original(h.start, h.end)
         findings.append(Finding(h.category, h.type, start, end, max(0.0, min(1.0, score))))
     if depth < _MAX_DEPTH:

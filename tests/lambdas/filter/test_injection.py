@@ -285,6 +285,19 @@ def test_output_direction_catches_echoed_template_tokens() -> None:
     assert blocking(reply, direction="output")
 
 
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "Prompt injection is when an attacker writes 'ignore all previous instructions' into a web page.",
+        "To enable developer mode on Android, go to Settings > About phone and tap Build number seven times.",
+        "The DAN prompt ('Do Anything Now') was a popular jailbreak in 2023; models are trained to resist it.",
+        'Here is an example:\n```python\nmessages = [{"role": "system", "content": "You are helpful."}]\n```',
+    ],
+)
+def test_output_direction_benign_replies(reply: str) -> None:
+    assert blocking(reply, direction="output") == []
+
+
 def test_output_direction_is_more_conservative() -> None:
     reply = "Prompt injection attacks often say things like 'new instructions:' to confuse a model."
     assert blocking(reply, direction="output") == []
