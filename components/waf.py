@@ -8,6 +8,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
+from components.grants import Grant, policy_document
 from components.kms import EncryptionKey
 from components.log_group import EncryptedLogGroup, LogGroupArgs
 
@@ -33,6 +34,9 @@ class WebAclArgs:
     """The filter's body limit: larger bodies are blocked here (and bodies beyond the inspection limit too)."""
     logs_key: EncryptionKey
     log_retention_days: int
+    account_id: pulumi.Input[str]
+    partition: pulumi.Input[str]
+    region: str
 
 
 class WebAcl(pulumi.ComponentResource):
@@ -156,12 +160,37 @@ class WebAcl(pulumi.ComponentResource):
             ),
             opts=child,
         )
+        # WAF delivers through CloudWatch Logs' log delivery service; allow exactly this group, for this
+        # account, instead of letting WAF widen the account's log resource policy on first use.
+        delivery = aws.cloudwatch.LogResourcePolicy(
+            f"{name}-log-delivery",
+            policy_name=f"{WAF_LOG_PREFIX}{args.acl_name}-delivery",
+            policy_document=policy_document(
+                [
+                    Grant(
+                        sid="WafLogDelivery",
+                        actions=["logs:CreateLogStream", "logs:PutLogEvents"],
+                        resources=[pulumi.Output.concat(self.log_group.arn, ":log-stream:*")],
+                        principals={"Service": ["delivery.logs.amazonaws.com"]},
+                        condition={
+                            "StringEquals": {"aws:SourceAccount": args.account_id},
+                            "ArnLike": {
+                                "aws:SourceArn": pulumi.Output.format(
+                                    "arn:{0}:logs:{1}:{2}:*", args.partition, args.region, args.account_id
+                                )
+                            },
+                        },
+                    )
+                ]
+            ),
+            opts=child,
+        )
         aws.wafv2.WebAclLoggingConfiguration(
             f"{name}-logging",
             resource_arn=self.acl.arn,
             log_destination_configs=[self.log_group.arn],
             redacted_fields=[{"single_header": {"name": header}} for header in REDACTED_HEADERS],
-            opts=child,
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[delivery]),
         )
         self.register_outputs({"arn": self.arn, "name": self.acl.name})
 

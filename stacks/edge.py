@@ -266,6 +266,9 @@ def build_edge(ctx: PlatformContext, data: DataPlane, compute: EdgeNetwork) -> E
             max_body_bytes=s.filter.max_body_bytes,
             logs_key=logs_key,
             log_retention_days=s.log_retention_days,
+            account_id=ctx.account_id,
+            partition=ctx.partition,
+            region=ctx.region,
         ),
         opts=ctx.opts(),
     )

@@ -321,3 +321,12 @@ def test_custom_domain_disables_the_default_endpoint(custom_domain_plan: Plan) -
     assert api["disableExecuteApiEndpoint"] is True
     mapping = resources(custom_domain_plan, "aws:apigateway/basePathMapping:BasePathMapping")[0]["inputs"]
     assert mapping["stageName"] == "v1"
+
+
+def test_waf_log_delivery_is_allowed_for_its_group_only(plan: Plan) -> None:
+    group = one(plan, "aws:cloudwatch/logGroup:LogGroup", f"genai-{env(plan)}-waf-logs-group")
+    delivery = one(plan, "aws:cloudwatch/logResourcePolicy:LogResourcePolicy", f"genai-{env(plan)}-waf-log-delivery")
+    (statement,) = statements(policy(delivery, "policyDocument"))
+    assert statement["Principal"] == {"Service": "delivery.logs.amazonaws.com"}
+    assert statement["Resource"] == f"{group['outputs']['arn']}:log-stream:*"
+    assert statement["Condition"]["StringEquals"]["aws:SourceAccount"] == "123456789012"
