@@ -110,6 +110,10 @@ class PackProcess:
             raise PolicyPackError(f"policy pack {self.pack_dir} failed to start ({status}): {detail}")
         return int(line)
 
+    @property
+    def pid(self) -> int | None:
+        return self._proc.pid if self._proc is not None else None
+
     def call(self, method: str, request: Any) -> Any:
         try:
             return getattr(self.stub, method)(request, timeout=RPC_TIMEOUT_S)
