@@ -30,7 +30,7 @@ SCREEN_SCHEMA: dict[str, Any] = {
         "text": {"type": "string"},
         "direction": {"type": "string", "enum": ["input", "output"]},
     },
-    "required": ["text"],
+    "required": ["text", "direction"],
     "additionalProperties": False,
 }
 CHAT_SCHEMA: dict[str, Any] = {

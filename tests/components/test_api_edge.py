@@ -121,6 +121,7 @@ def test_screen_schema_matches_the_filter_contract(plan: Plan) -> None:
         one(plan, "aws:apigateway/model:Model", f"genai-{env(plan)}-api-screen-model")["inputs"]["schema"]
     )
     assert schema["properties"]["direction"]["enum"] == ["input", "output"]
+    assert schema["required"] == ["text", "direction"]
     assert schema["properties"]["text"]["type"] == "string"
     assert schema["additionalProperties"] is False
 
