@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -728,12 +729,11 @@ def detect_logging(out: _Out) -> None:
                 "risk", "high", "logging", "Secret rotation removed", show(get(c.old, "rotationRules")), "(deleted)"
             )
         elif c.old is not None:
-            before, after = (
-                get(c.old, "rotationRules.automaticallyAfterDays"),
-                get(c.new, "rotationRules.automaticallyAfterDays"),
-            )
-            if isinstance(before, int) and isinstance(after, int) and after > before:
-                out.add("risk", "low", "logging", "Secret rotation less frequent", f"{before} days", f"{after} days")
+            before, after = _rotation_days(c.old), _rotation_days(c.new)
+            if before is not None and after is not None and after > before:
+                out.add(
+                    "risk", "low", "logging", "Secret rotation less frequent", f"{before:g} days", f"{after:g} days"
+                )
     elif t == "aws:kms/key:Key":
         _flag_off(out, "enableKeyRotation", "high", "KMS key rotation disabled", ("aws-kms-key-rotation",))
         _flag_off(out, "isEnabled", "high", "KMS key disabled", default=True)
@@ -880,6 +880,17 @@ def detect_logging(out: _Out) -> None:
                 get(c.new, "imageTagMutability") or "MUTABLE",
                 ("aws-ecr-repository-immutable-tags",),
             )
+
+
+def _rotation_days(res: Resource | None) -> float | None:
+    """Days between rotations from `automaticallyAfterDays` or a `rate(N days|hours)` schedule."""
+    days = get(res, "rotationRules.automaticallyAfterDays")
+    if isinstance(days, int | float) and not isinstance(days, bool):
+        return float(days)
+    match = re.fullmatch(r"rate\((\d+) (day|days|hour|hours)\)", str(get(res, "rotationRules.scheduleExpression", "")))
+    if match:
+        return int(match.group(1)) / (24 if match.group(2).startswith("hour") else 1)
+    return None
 
 
 def _waf_blocks(rule: dict[str, Any]) -> bool:

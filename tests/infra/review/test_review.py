@@ -613,3 +613,13 @@ def test_plan_values_cannot_inject_markdown_or_mentions(tmp_path: Path) -> None:
     assert row.count(" | ") == 4  # the cell's pipe is escaped: still five columns
     assert "`x' @octocat <img src=x> ![p](https://e.example/p.png) \\|`" in row  # inside a code span
     assert "@security-team" not in md
+
+
+def test_rotation_schedule_made_less_frequent() -> None:
+    base = dev_plan()
+    find(base, "backend-token-rotation")["inputs"]["rotationRules"] = {"scheduleExpression": "rate(30 days)"}
+    head = copy.deepcopy(base)
+    find(head, "backend-token-rotation")["inputs"]["rotationRules"] = {"scheduleExpression": "rate(90 days)"}
+    assert [(f.title, f.severity, f.before, f.after) for f in risks(base, head)] == [
+        ("Secret rotation less frequent", "low", "30 days", "90 days")
+    ]
