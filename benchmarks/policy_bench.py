@@ -91,11 +91,15 @@ def main() -> int:
             rows.append((size, analyze, stack_s, total, cpu, violations))
     base = rows[0][3] / rows[0][0]
     base_cpu = rows[0][4] / rows[0][0]
-    print(f"{'resources':>9} {'analyze s':>10} {'stack s':>8} {'total s':>8} {'res/s':>7} {'pack CPU s':>11}"
-          f" {'wall/res vs first':>18} {'CPU/res vs first':>17} {'violations':>10}")
+    print(
+        f"{'resources':>9} {'analyze s':>10} {'stack s':>8} {'total s':>8} {'res/s':>7} {'pack CPU s':>11}"
+        f" {'wall/res vs first':>18} {'CPU/res vs first':>17} {'violations':>10}"
+    )
     for size, analyze, stack_s, total, cpu, violations in rows:
-        print(f"{size:>9} {analyze:>10.2f} {stack_s:>8.2f} {total:>8.2f} {size / total:>7.0f} {cpu:>11.2f} "
-              f"{(total / size) / base:>18.2f} {(cpu / size) / base_cpu:>17.2f} {violations:>10}")
+        print(
+            f"{size:>9} {analyze:>10.2f} {stack_s:>8.2f} {total:>8.2f} {size / total:>7.0f} {cpu:>11.2f} "
+            f"{(total / size) / base:>18.2f} {(cpu / size) / base_cpu:>17.2f} {violations:>10}"
+        )
     return 0
 
 

@@ -6,5 +6,4 @@ from infra.policy.process import PackProcess
 from infra.policy.render import render_policy_text
 from infra.policy.runner import evaluate_plan, run_pack
 
-__all__ = ["PackProcess", "PolicyPackError", "evaluate_plan", "load_policy_config", "render_policy_text",
-           "run_pack"]
+__all__ = ["PackProcess", "PolicyPackError", "evaluate_plan", "load_policy_config", "render_policy_text", "run_pack"]

@@ -27,7 +27,11 @@ LEVELS = {
 }
 LEVEL_NAMES = {v: k for k, v in LEVELS.items()}
 JSON_TYPES: dict[str, tuple[type, ...]] = {
-    "string": (str,), "number": (int, float), "integer": (int,), "boolean": (bool,), "array": (list,),
+    "string": (str,),
+    "number": (int, float),
+    "integer": (int,),
+    "boolean": (bool,),
+    "array": (list,),
     "object": (dict,),
 }
 

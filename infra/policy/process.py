@@ -61,8 +61,9 @@ class PackProcess:
             raise
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.close()
 
     def start(self) -> None:
@@ -71,8 +72,11 @@ class PackProcess:
         try:
             self._proc = subprocess.Popen(  # noqa: S603 - fixed argv, no shell
                 [self._python, "-u", "-m", "pulumi.policy", ENGINE_ADDRESS, str(self.pack_dir)],
-                cwd=self.pack_dir, env=self._env, stdin=subprocess.DEVNULL,
-                stdout=subprocess.PIPE, stderr=self._stderr,
+                cwd=self.pack_dir,
+                env=self._env,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=self._stderr,
             )
         except OSError as exc:
             raise PolicyPackError(f"cannot start policy pack {self.pack_dir}: {exc.strerror or exc}") from None

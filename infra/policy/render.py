@@ -10,8 +10,10 @@ SEVERITY_ORDER = ("critical", "high", "medium", "low", "unspecified")
 def render_policy_text(section: dict[str, Any]) -> str:
     violations: list[dict[str, Any]] = list(section.get("violations") or [])
     summary = section.get("summary") or {}
-    head = (f"Policy pack {section.get('pack', '?')}@{section.get('version', '?')}: "
-            f"{summary.get('mandatory', 0)} mandatory, {summary.get('advisory', 0)} advisory violation(s)")
+    head = (
+        f"Policy pack {section.get('pack', '?')}@{section.get('version', '?')}: "
+        f"{summary.get('mandatory', 0)} mandatory, {summary.get('advisory', 0)} advisory violation(s)"
+    )
     lines = [head]
     if not summary.get("mandatory"):
         lines.append("no mandatory violations")

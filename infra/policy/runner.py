@@ -81,8 +81,9 @@ class _Converter:
         return analyzer_pb2.AnalyzerResourceOptions(protect=bool(r.get("protect")), parent=r.get("parent") or "")
 
     def analyze_request(self, r: dict[str, Any]) -> Any:
-        request = analyzer_pb2.AnalyzeRequest(type=r["type"], urn=r["urn"], name=str(r.get("name") or ""),
-                                              options=self.options(r))
+        request = analyzer_pb2.AnalyzeRequest(
+            type=r["type"], urn=r["urn"], name=str(r.get("name") or ""), options=self.options(r)
+        )
         request.properties.CopyFrom(self.props(r))
         provider = self.provider(r)
         if provider is not None:
@@ -91,8 +92,12 @@ class _Converter:
 
     def stack_resource(self, r: dict[str, Any]) -> Any:
         message = analyzer_pb2.AnalyzerResource(
-            type=r["type"], urn=r["urn"], name=str(r.get("name") or ""), options=self.options(r),
-            parent=r.get("parent") or "", dependencies=[str(d) for d in r.get("dependencies") or []],
+            type=r["type"],
+            urn=r["urn"],
+            name=str(r.get("name") or ""),
+            options=self.options(r),
+            parent=r.get("parent") or "",
+            dependencies=[str(d) for d in r.get("dependencies") or []],
         )
         message.properties.CopyFrom(self.props(r))
         provider = self.provider(r)
@@ -116,12 +121,14 @@ def _violation(diag: Any, info: dict[str, Any], by_urn: dict[str, dict[str, Any]
     meta = info.get(diag.policyName, {})
     text = diag.message
     if diag.description and text.startswith(diag.description):
-        text = text[len(diag.description):].lstrip("\n")
+        text = text[len(diag.description) :].lstrip("\n")
     detail, _, remediation = text.partition(REMEDIATION_MARK)
     resource = by_urn.get(urn, {})
     return {
         "policy": diag.policyName,
-        "severity": SEVERITIES.get(diag.severity, "unspecified") if diag.severity else meta.get("severity", "unspecified"),
+        "severity": SEVERITIES.get(diag.severity, "unspecified")
+        if diag.severity
+        else meta.get("severity", "unspecified"),
         "enforcementLevel": LEVEL_NAMES.get(diag.enforcementLevel, "advisory"),
         "urn": urn,
         "type": resource.get("type", ""),
@@ -134,8 +141,13 @@ def _violation(diag: Any, info: dict[str, Any], by_urn: dict[str, dict[str, Any]
 
 
 def _sort_key(v: dict[str, Any]) -> tuple[Any, ...]:
-    return (v["enforcementLevel"] != "mandatory", SEVERITY_ORDER.get(v["severity"], 9), v["policy"], v["urn"],
-            v["message"])
+    return (
+        v["enforcementLevel"] != "mandatory",
+        SEVERITY_ORDER.get(v["severity"], 9),
+        v["policy"],
+        v["urn"],
+        v["message"],
+    )
 
 
 def policy_info(info: Any) -> dict[str, dict[str, Any]]:
@@ -152,8 +164,14 @@ def policy_info(info: Any) -> dict[str, dict[str, Any]]:
     }
 
 
-def run_pack(pack: PackProcess, plan: dict[str, Any], user_config: dict[str, Any], *,
-             analyze_only: set[str] | None = None, analyze_stack: bool = True) -> dict[str, Any]:
+def run_pack(
+    pack: PackProcess,
+    plan: dict[str, Any],
+    user_config: dict[str, Any],
+    *,
+    analyze_only: set[str] | None = None,
+    analyze_stack: bool = True,
+) -> dict[str, Any]:
     """Configure a started pack and evaluate ``plan``; the pack can be reused for another plan.
 
     For incremental re-evaluation, ``analyze_only`` limits the per-resource ``Analyze`` calls to
@@ -163,10 +181,15 @@ def run_pack(pack: PackProcess, plan: dict[str, Any], user_config: dict[str, Any
     info = pack.info()
     request, _ = configure_request(info, user_config)
     pack.call("Configure", request)
-    pack.call("ConfigureStack", analyzer_pb2.AnalyzerStackConfigureRequest(
-        stack=str(plan.get("stack") or ""), project=str(plan.get("project") or ""), dry_run=True,
-        config={k: str(v) for k, v in (plan.get("config") or {}).items()},
-    ))
+    pack.call(
+        "ConfigureStack",
+        analyzer_pb2.AnalyzerStackConfigureRequest(
+            stack=str(plan.get("stack") or ""),
+            project=str(plan.get("project") or ""),
+            dry_run=True,
+            config={k: str(v) for k, v in (plan.get("config") or {}).items()},
+        ),
+    )
     converter = _Converter(resources)
     meta = policy_info(info)
     violations: list[dict[str, Any]] = []
@@ -195,12 +218,16 @@ def run_pack(pack: PackProcess, plan: dict[str, Any], user_config: dict[str, Any
     }
 
 
-def evaluate_plan(plan: dict[str, Any], pack_dir: Path, *,
-                  policy_config: dict[str, Any] | None = None) -> dict[str, Any]:
+def evaluate_plan(
+    plan: dict[str, Any], pack_dir: Path, *, policy_config: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """The ``policy`` section of the plan document: run the pack over ``plan`` and collect violations."""
     _resources(plan)
     check_pack_dir(Path(pack_dir))
-    env = {"PULUMI_PROJECT": str(plan.get("project") or ""), "PULUMI_STACK": str(plan.get("stack") or ""),
-           "PULUMI_DRY_RUN": "true"}
+    env = {
+        "PULUMI_PROJECT": str(plan.get("project") or ""),
+        "PULUMI_STACK": str(plan.get("stack") or ""),
+        "PULUMI_DRY_RUN": "true",
+    }
     with PackProcess(Path(pack_dir), env=env) as pack:
         return run_pack(pack, plan, policy_config or {})

@@ -23,8 +23,24 @@ from . import (
     wafv2,
 )
 
-MODULES = (s3, kms, iam, ec2, eks, ecr, apigateway, wafv2, lambda_, secretsmanager, guardduty, cloudtrail, logs,
-           sns, kubernetes, tags)
+MODULES = (
+    s3,
+    kms,
+    iam,
+    ec2,
+    eks,
+    ecr,
+    apigateway,
+    wafv2,
+    lambda_,
+    secretsmanager,
+    guardduty,
+    cloudtrail,
+    logs,
+    sns,
+    kubernetes,
+    tags,
+)
 
 
 def all_policies() -> list[Policy]:

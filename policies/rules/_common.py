@@ -256,8 +256,9 @@ def _message(meta: Meta, detail: str) -> str:
 
 
 def _schema(meta: Meta) -> PolicyConfigSchema:
-    return PolicyConfigSchema(properties={**{k: dict(v) for k, v in meta.config.items()},
-                                          "exemptions": EXEMPTIONS_SCHEMA})
+    return PolicyConfigSchema(
+        properties={**{k: dict(v) for k, v in meta.config.items()}, "exemptions": EXEMPTIONS_SCHEMA}
+    )
 
 
 def _framework(meta: Meta) -> PolicyComplianceFramework | None:

@@ -33,16 +33,47 @@ def _kms(res: Res) -> Iterator[str]:
 
 def policies() -> list[Policy]:
     return [
-        stack_rule(Meta("aws-cloudtrail-trail-present", "The stack has a CloudTrail trail.", HIGH,
-                        (f"{CIS_AWS}:3.1",), "Add an aws.cloudtrail.Trail."),
-                   _present),
-        resource_rule(Meta("aws-cloudtrail-trail-multi-region", "Trails are multi-region.", HIGH,
-                           (f"{CIS_AWS}:3.1",), "Set isMultiRegionTrail=True."),
-                      [TRAIL], _multi_region),
-        resource_rule(Meta("aws-cloudtrail-trail-log-validation", "Trails validate log files.", MEDIUM,
-                           (f"{CIS_AWS}:3.2",), "Set enableLogFileValidation=True."),
-                      [TRAIL], _validation),
-        resource_rule(Meta("aws-cloudtrail-trail-kms", "Trails are encrypted with a KMS key.", MEDIUM,
-                           (f"{CIS_AWS}:3.5",), "Set kmsKeyId to the audit CMK."),
-                      [TRAIL], _kms),
+        stack_rule(
+            Meta(
+                "aws-cloudtrail-trail-present",
+                "The stack has a CloudTrail trail.",
+                HIGH,
+                (f"{CIS_AWS}:3.1",),
+                "Add an aws.cloudtrail.Trail.",
+            ),
+            _present,
+        ),
+        resource_rule(
+            Meta(
+                "aws-cloudtrail-trail-multi-region",
+                "Trails are multi-region.",
+                HIGH,
+                (f"{CIS_AWS}:3.1",),
+                "Set isMultiRegionTrail=True.",
+            ),
+            [TRAIL],
+            _multi_region,
+        ),
+        resource_rule(
+            Meta(
+                "aws-cloudtrail-trail-log-validation",
+                "Trails validate log files.",
+                MEDIUM,
+                (f"{CIS_AWS}:3.2",),
+                "Set enableLogFileValidation=True.",
+            ),
+            [TRAIL],
+            _validation,
+        ),
+        resource_rule(
+            Meta(
+                "aws-cloudtrail-trail-kms",
+                "Trails are encrypted with a KMS key.",
+                MEDIUM,
+                (f"{CIS_AWS}:3.5",),
+                "Set kmsKeyId to the audit CMK.",
+            ),
+            [TRAIL],
+            _kms,
+        ),
     ]

@@ -123,34 +123,88 @@ def _region(res: Res) -> Iterator[str]:
 
 def policies() -> list[Policy]:
     return [
-        resource_rule(Meta("aws-ec2-launch-template-imdsv2", "Launch templates and instances require IMDSv2.", HIGH,
-                           (f"{CIS_AWS}:5.6",),
-                           "Set metadataOptions.httpTokens='required' (and httpPutResponseHopLimit=2 for pods)."),
-                      [LAUNCH_TEMPLATE, INSTANCE], _imdsv2),
-        resource_rule(Meta("aws-ec2-launch-template-ebs-encrypted", "Launch template volumes are encrypted.", HIGH,
-                           (f"{CIS_AWS}:2.2.1",),
-                           "Declare the root volume in blockDeviceMappings with ebs.encrypted=true and a KMS key."),
-                      [LAUNCH_TEMPLATE], _ebs_encrypted),
-        resource_rule(Meta("aws-ec2-instance-ebs-encrypted", "Instance root volumes are encrypted.", HIGH,
-                           (f"{CIS_AWS}:2.2.1",), "Set rootBlockDevice.encrypted=true."),
-                      [INSTANCE], _instance_volumes),
-        stack_rule(Meta("aws-ec2-security-group-no-public-ingress",
-                        "No ingress from 0.0.0.0/0 or ::/0, except TCP 443 on an internet-facing load balancer's "
-                        "security group.", CRITICAL, (f"{CIS_AWS}:5.3", f"{CIS_AWS}:5.4"),
-                        "Restrict the source to the VPC CIDR or a security group; only an internet-facing "
-                        "LoadBalancer's own security group may accept 0.0.0.0/0 on TCP 443."),
-                   _open_ingress),
-        stack_rule(Meta("aws-ec2-vpc-flow-logs", "Every VPC has flow logs.", MEDIUM, (f"{CIS_AWS}:3.7",),
-                        "Add an aws.ec2.FlowLog with vpcId set to the VPC and trafficType 'ALL'."),
-                   _flow_logs),
-        resource_rule(Meta("aws-ec2-default-security-group-closed", "The default security group has no rules.",
-                           HIGH, (f"{CIS_AWS}:5.5",),
-                           "Adopt the default security group with aws.ec2.DefaultSecurityGroup and no "
-                           "ingress/egress."),
-                      [DEFAULT_SG], _default_sg),
-        resource_rule(Meta("aws-provider-region-allowed", "AWS providers use an allowed region.", HIGH, (),
-                           "Set the provider's region to one of the allowedRegions config values.",
-                           {"allowedRegions": {"type": "array", "items": {"type": "string"},
-                                               "default": ["eu-west-1", "eu-central-1", "us-east-1"]}}),
-                      ["pulumi:providers:aws"], _region),
+        resource_rule(
+            Meta(
+                "aws-ec2-launch-template-imdsv2",
+                "Launch templates and instances require IMDSv2.",
+                HIGH,
+                (f"{CIS_AWS}:5.6",),
+                "Set metadataOptions.httpTokens='required' (and httpPutResponseHopLimit=2 for pods).",
+            ),
+            [LAUNCH_TEMPLATE, INSTANCE],
+            _imdsv2,
+        ),
+        resource_rule(
+            Meta(
+                "aws-ec2-launch-template-ebs-encrypted",
+                "Launch template volumes are encrypted.",
+                HIGH,
+                (f"{CIS_AWS}:2.2.1",),
+                "Declare the root volume in blockDeviceMappings with ebs.encrypted=true and a KMS key.",
+            ),
+            [LAUNCH_TEMPLATE],
+            _ebs_encrypted,
+        ),
+        resource_rule(
+            Meta(
+                "aws-ec2-instance-ebs-encrypted",
+                "Instance root volumes are encrypted.",
+                HIGH,
+                (f"{CIS_AWS}:2.2.1",),
+                "Set rootBlockDevice.encrypted=true.",
+            ),
+            [INSTANCE],
+            _instance_volumes,
+        ),
+        stack_rule(
+            Meta(
+                "aws-ec2-security-group-no-public-ingress",
+                "No ingress from 0.0.0.0/0 or ::/0, except TCP 443 on an internet-facing load balancer's "
+                "security group.",
+                CRITICAL,
+                (f"{CIS_AWS}:5.3", f"{CIS_AWS}:5.4"),
+                "Restrict the source to the VPC CIDR or a security group; only an internet-facing "
+                "LoadBalancer's own security group may accept 0.0.0.0/0 on TCP 443.",
+            ),
+            _open_ingress,
+        ),
+        stack_rule(
+            Meta(
+                "aws-ec2-vpc-flow-logs",
+                "Every VPC has flow logs.",
+                MEDIUM,
+                (f"{CIS_AWS}:3.7",),
+                "Add an aws.ec2.FlowLog with vpcId set to the VPC and trafficType 'ALL'.",
+            ),
+            _flow_logs,
+        ),
+        resource_rule(
+            Meta(
+                "aws-ec2-default-security-group-closed",
+                "The default security group has no rules.",
+                HIGH,
+                (f"{CIS_AWS}:5.5",),
+                "Adopt the default security group with aws.ec2.DefaultSecurityGroup and no ingress/egress.",
+            ),
+            [DEFAULT_SG],
+            _default_sg,
+        ),
+        resource_rule(
+            Meta(
+                "aws-provider-region-allowed",
+                "AWS providers use an allowed region.",
+                HIGH,
+                (),
+                "Set the provider's region to one of the allowedRegions config values.",
+                {
+                    "allowedRegions": {
+                        "type": "array",
+                        "items": {"type": "string"},
+                        "default": ["eu-west-1", "eu-central-1", "us-east-1"],
+                    }
+                },
+            ),
+            ["pulumi:providers:aws"],
+            _region,
+        ),
     ]

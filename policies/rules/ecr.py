@@ -35,18 +35,48 @@ def _public(res: Res) -> Iterator[str]:
 
 def policies() -> list[Policy]:
     return [
-        resource_rule(Meta("aws-ecr-repository-scan-on-push", "ECR repositories scan images on push.", MEDIUM,
-                           (f"{OWASP_LLM}:LLM03",), "Set imageScanningConfiguration.scanOnPush=True."),
-                      [REPOSITORY], _scan),
-        resource_rule(Meta("aws-ecr-repository-immutable-tags", "ECR repositories have immutable tags.", HIGH,
-                           (f"{OWASP_LLM}:LLM03",), "Set imageTagMutability='IMMUTABLE'."),
-                      [REPOSITORY], _immutable),
-        resource_rule(Meta("aws-ecr-repository-kms", "ECR repositories are encrypted with KMS.", MEDIUM,
-                           (f"{OWASP_LLM}:LLM03",),
-                           "Set encryptionConfigurations=[{encryptionType:'KMS', kmsKey:<CMK arn>}]."),
-                      [REPOSITORY], _kms),
-        resource_rule(Meta("aws-ecr-repository-policy-no-public", "ECR repository policies are not open to everyone.",
-                           CRITICAL, (f"{OWASP_LLM}:LLM03",),
-                           "Grant pull/push to named roles or accounts; never Principal '*' without conditions."),
-                      [REPOSITORY_POLICY], _public),
+        resource_rule(
+            Meta(
+                "aws-ecr-repository-scan-on-push",
+                "ECR repositories scan images on push.",
+                MEDIUM,
+                (f"{OWASP_LLM}:LLM03",),
+                "Set imageScanningConfiguration.scanOnPush=True.",
+            ),
+            [REPOSITORY],
+            _scan,
+        ),
+        resource_rule(
+            Meta(
+                "aws-ecr-repository-immutable-tags",
+                "ECR repositories have immutable tags.",
+                HIGH,
+                (f"{OWASP_LLM}:LLM03",),
+                "Set imageTagMutability='IMMUTABLE'.",
+            ),
+            [REPOSITORY],
+            _immutable,
+        ),
+        resource_rule(
+            Meta(
+                "aws-ecr-repository-kms",
+                "ECR repositories are encrypted with KMS.",
+                MEDIUM,
+                (f"{OWASP_LLM}:LLM03",),
+                "Set encryptionConfigurations=[{encryptionType:'KMS', kmsKey:<CMK arn>}].",
+            ),
+            [REPOSITORY],
+            _kms,
+        ),
+        resource_rule(
+            Meta(
+                "aws-ecr-repository-policy-no-public",
+                "ECR repository policies are not open to everyone.",
+                CRITICAL,
+                (f"{OWASP_LLM}:LLM03",),
+                "Grant pull/push to named roles or accounts; never Principal '*' without conditions.",
+            ),
+            [REPOSITORY_POLICY],
+            _public,
+        ),
     ]

@@ -91,35 +91,85 @@ def _gpu_families(res: Res) -> Iterator[str]:
 
 def policies() -> list[Policy]:
     return [
-        resource_rule(Meta("aws-eks-cluster-endpoint-private",
-                           "EKS API endpoints are private in production and never open to the world.", CRITICAL,
-                           (f"{CIS_EKS}:5.4.2", f"{OWASP_LLM}:LLM03"),
-                           "Set vpcConfig.endpointPublicAccess=False (production), or restrict publicAccessCidrs "
-                           "to known ranges.",
-                           {"productionEnvironments": {"type": "array", "items": {"type": "string"},
-                                                       "default": ["prod", "production"]},
-                            "environment": {"type": "string", "default": ""}}),
-                      [CLUSTER], _endpoint),
-        resource_rule(Meta("aws-eks-cluster-secrets-encryption",
-                           "EKS clusters envelope-encrypt secrets with a KMS key.", HIGH,
-                           (f"{CIS_EKS}:5.3.1", f"{OWASP_LLM}:LLM02"),
-                           "Set encryptionConfig={resources:['secrets'], provider:{keyArn: <CMK arn>}}."),
-                      [CLUSTER], _secrets_encryption),
-        resource_rule(Meta("aws-eks-cluster-control-plane-logging",
-                           "EKS clusters enable all five control-plane log types.", MEDIUM, (f"{CIS_EKS}:2.1.1",),
-                           "Set enabledClusterLogTypes to api, audit, authenticator, controllerManager, scheduler."),
-                      [CLUSTER], _logging),
-        resource_rule(Meta("aws-eks-nodegroup-gpu-taint", "GPU node groups are tainted nvidia.com/gpu NO_SCHEDULE.",
-                           MEDIUM, (f"{OWASP_LLM}:LLM10",),
-                           "Add taints=[{key:'nvidia.com/gpu', value:'true', effect:'NO_SCHEDULE'}]."),
-                      [NODE_GROUP], _gpu_taint),
-        resource_rule(Meta("aws-eks-nodegroup-no-ssh", "Node groups do not enable SSH access.", HIGH,
-                           (), "Remove remoteAccess; use SSM Session Manager if needed."),
-                      [NODE_GROUP], _no_ssh),
-        resource_rule(Meta("aws-eks-nodegroup-gpu-family-allowed",
-                           "GPU node groups use allowed instance families.", MEDIUM, (f"{OWASP_LLM}:LLM10",),
-                           "Use an instance type from allowedGpuInstanceFamilies, or extend the config.",
-                           {"allowedGpuInstanceFamilies": {"type": "array", "items": {"type": "string"},
-                                                           "default": ["g5", "g6", "g6e", "p4d", "p5"]}}),
-                      [NODE_GROUP], _gpu_families),
+        resource_rule(
+            Meta(
+                "aws-eks-cluster-endpoint-private",
+                "EKS API endpoints are private in production and never open to the world.",
+                CRITICAL,
+                (f"{CIS_EKS}:5.4.2", f"{OWASP_LLM}:LLM03"),
+                "Set vpcConfig.endpointPublicAccess=False (production), or restrict publicAccessCidrs to known ranges.",
+                {
+                    "productionEnvironments": {
+                        "type": "array",
+                        "items": {"type": "string"},
+                        "default": ["prod", "production"],
+                    },
+                    "environment": {"type": "string", "default": ""},
+                },
+            ),
+            [CLUSTER],
+            _endpoint,
+        ),
+        resource_rule(
+            Meta(
+                "aws-eks-cluster-secrets-encryption",
+                "EKS clusters envelope-encrypt secrets with a KMS key.",
+                HIGH,
+                (f"{CIS_EKS}:5.3.1", f"{OWASP_LLM}:LLM02"),
+                "Set encryptionConfig={resources:['secrets'], provider:{keyArn: <CMK arn>}}.",
+            ),
+            [CLUSTER],
+            _secrets_encryption,
+        ),
+        resource_rule(
+            Meta(
+                "aws-eks-cluster-control-plane-logging",
+                "EKS clusters enable all five control-plane log types.",
+                MEDIUM,
+                (f"{CIS_EKS}:2.1.1",),
+                "Set enabledClusterLogTypes to api, audit, authenticator, controllerManager, scheduler.",
+            ),
+            [CLUSTER],
+            _logging,
+        ),
+        resource_rule(
+            Meta(
+                "aws-eks-nodegroup-gpu-taint",
+                "GPU node groups are tainted nvidia.com/gpu NO_SCHEDULE.",
+                MEDIUM,
+                (f"{OWASP_LLM}:LLM10",),
+                "Add taints=[{key:'nvidia.com/gpu', value:'true', effect:'NO_SCHEDULE'}].",
+            ),
+            [NODE_GROUP],
+            _gpu_taint,
+        ),
+        resource_rule(
+            Meta(
+                "aws-eks-nodegroup-no-ssh",
+                "Node groups do not enable SSH access.",
+                HIGH,
+                (),
+                "Remove remoteAccess; use SSM Session Manager if needed.",
+            ),
+            [NODE_GROUP],
+            _no_ssh,
+        ),
+        resource_rule(
+            Meta(
+                "aws-eks-nodegroup-gpu-family-allowed",
+                "GPU node groups use allowed instance families.",
+                MEDIUM,
+                (f"{OWASP_LLM}:LLM10",),
+                "Use an instance type from allowedGpuInstanceFamilies, or extend the config.",
+                {
+                    "allowedGpuInstanceFamilies": {
+                        "type": "array",
+                        "items": {"type": "string"},
+                        "default": ["g5", "g6", "g6e", "p4d", "p5"],
+                    }
+                },
+            ),
+            [NODE_GROUP],
+            _gpu_families,
+        ),
     ]

@@ -31,12 +31,20 @@ def _features(stack: Stack) -> Iterator[tuple[str | None, str]]:
             if f is None or f.props.get("status") != "ENABLED":
                 yield d.urn, f"GuardDuty detector '{d.name}' does not enable feature {name}."
         if "RUNTIME_MONITORING" in features and "EKS_RUNTIME_MONITORING" in features:
-            yield d.urn, (f"GuardDuty detector '{d.name}' sets both RUNTIME_MONITORING and EKS_RUNTIME_MONITORING, "
-                          "which AWS rejects.")
+            yield (
+                d.urn,
+                (
+                    f"GuardDuty detector '{d.name}' sets both RUNTIME_MONITORING and EKS_RUNTIME_MONITORING, "
+                    "which AWS rejects."
+                ),
+            )
         runtime = features.get("RUNTIME_MONITORING")
         if runtime is not None and "RUNTIME_MONITORING" in required:
-            enabled = {str(dig(c, "name")) for c in as_list(runtime.props.get("additionalConfigurations"))
-                       if dig(c, "status") == "ENABLED"}
+            enabled = {
+                str(dig(c, "name"))
+                for c in as_list(runtime.props.get("additionalConfigurations"))
+                if dig(c, "status") == "ENABLED"
+            }
             for addon in addons:
                 if addon not in enabled:
                     yield d.urn, f"GuardDuty RUNTIME_MONITORING on '{d.name}' does not enable {addon}."
@@ -44,19 +52,44 @@ def _features(stack: Stack) -> Iterator[tuple[str | None, str]]:
 
 def policies() -> list[Policy]:
     return [
-        stack_rule(Meta("aws-guardduty-detector-enabled", "The stack has an enabled GuardDuty detector.", HIGH,
-                        (f"{OWASP_LLM}:LLM10",),
-                        "Add an aws.guardduty.Detector with enable=True."),
-                   _detector),
-        stack_rule(Meta("aws-guardduty-detector-features", "GuardDuty detectors enable the required features.",
-                        HIGH, (f"{OWASP_LLM}:LLM10",),
-                        "Add an aws.guardduty.DetectorFeature (status 'ENABLED') per required feature; for "
-                        "RUNTIME_MONITORING add the EKS_ADDON_MANAGEMENT additional configuration and do not also "
-                        "set EKS_RUNTIME_MONITORING.",
-                        {"requiredFeatures": {"type": "array", "items": {"type": "string"},
-                                              "default": ["S3_DATA_EVENTS", "EKS_AUDIT_LOGS", "RUNTIME_MONITORING",
-                                                          "LAMBDA_NETWORK_LOGS", "EBS_MALWARE_PROTECTION"]},
-                         "runtimeMonitoringAdditionalConfigurations": {
-                             "type": "array", "items": {"type": "string"}, "default": ["EKS_ADDON_MANAGEMENT"]}}),
-                   _features),
+        stack_rule(
+            Meta(
+                "aws-guardduty-detector-enabled",
+                "The stack has an enabled GuardDuty detector.",
+                HIGH,
+                (f"{OWASP_LLM}:LLM10",),
+                "Add an aws.guardduty.Detector with enable=True.",
+            ),
+            _detector,
+        ),
+        stack_rule(
+            Meta(
+                "aws-guardduty-detector-features",
+                "GuardDuty detectors enable the required features.",
+                HIGH,
+                (f"{OWASP_LLM}:LLM10",),
+                "Add an aws.guardduty.DetectorFeature (status 'ENABLED') per required feature; for "
+                "RUNTIME_MONITORING add the EKS_ADDON_MANAGEMENT additional configuration and do not also "
+                "set EKS_RUNTIME_MONITORING.",
+                {
+                    "requiredFeatures": {
+                        "type": "array",
+                        "items": {"type": "string"},
+                        "default": [
+                            "S3_DATA_EVENTS",
+                            "EKS_AUDIT_LOGS",
+                            "RUNTIME_MONITORING",
+                            "LAMBDA_NETWORK_LOGS",
+                            "EBS_MALWARE_PROTECTION",
+                        ],
+                    },
+                    "runtimeMonitoringAdditionalConfigurations": {
+                        "type": "array",
+                        "items": {"type": "string"},
+                        "default": ["EKS_ADDON_MANAGEMENT"],
+                    },
+                },
+            ),
+            _features,
+        ),
     ]

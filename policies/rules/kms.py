@@ -26,13 +26,27 @@ def _open_policy(res: Res) -> Iterator[str]:
 
 def policies() -> list[Policy]:
     return [
-        resource_rule(Meta("aws-kms-key-rotation", "Symmetric KMS keys rotate automatically.", HIGH,
-                           (f"{CIS_AWS}:3.6",), "Set enableKeyRotation=True on the key."),
-                      [KEY], _rotation),
-        resource_rule(Meta("aws-kms-key-policy-no-public-admin",
-                           "KMS key policies never grant kms:* to the principal '*'.", CRITICAL,
-                           (f"{OWASP_LLM}:LLM02",),
-                           "Grant kms:* only to the account root or named admin roles; give services the "
-                           "specific actions they need."),
-                      [KEY, KEY_POLICY], _open_policy),
+        resource_rule(
+            Meta(
+                "aws-kms-key-rotation",
+                "Symmetric KMS keys rotate automatically.",
+                HIGH,
+                (f"{CIS_AWS}:3.6",),
+                "Set enableKeyRotation=True on the key.",
+            ),
+            [KEY],
+            _rotation,
+        ),
+        resource_rule(
+            Meta(
+                "aws-kms-key-policy-no-public-admin",
+                "KMS key policies never grant kms:* to the principal '*'.",
+                CRITICAL,
+                (f"{OWASP_LLM}:LLM02",),
+                "Grant kms:* only to the account root or named admin roles; give services the "
+                "specific actions they need.",
+            ),
+            [KEY, KEY_POLICY],
+            _open_policy,
+        ),
     ]

@@ -37,8 +37,11 @@ TEMPLATE_PATHS: dict[str, tuple[str, ...]] = {
     "kubernetes:batch/v1:CronJob": ("spec", "jobTemplate", "spec", "template", "spec"),
 }
 WORKLOADS = list(TEMPLATE_PATHS)
-EXEMPT_NAMESPACES = {"type": "array", "items": {"type": "string"},
-                     "default": ["kube-system", "kube-public", "kube-node-lease"]}
+EXEMPT_NAMESPACES = {
+    "type": "array",
+    "items": {"type": "string"},
+    "default": ["kube-system", "kube-public", "kube-node-lease"],
+}
 
 
 def pod_spec(res: Res) -> Mapping[str, Any]:
@@ -46,8 +49,9 @@ def pod_spec(res: Res) -> Mapping[str, Any]:
 
 
 def containers(spec: Mapping[str, Any]) -> list[Mapping[str, Any]]:
-    return [as_map(c) for key in ("initContainers", "containers", "ephemeralContainers")
-            for c in as_list(spec.get(key))]
+    return [
+        as_map(c) for key in ("initContainers", "containers", "ephemeralContainers") for c in as_list(spec.get(key))
+    ]
 
 
 def _namespace_name(ns: PolicyResource | Res) -> str:
@@ -158,40 +162,108 @@ def _registry(res: Res) -> Iterator[str]:
 
 def policies() -> list[Policy]:
     return [
-        resource_rule(Meta("k8s-namespace-pod-security-enforce",
-                           "Workload namespaces enforce a Pod Security Standards level.", HIGH,
-                           (f"{CIS_EKS}:4.2", f"{OWASP_LLM}:LLM03"),
-                           "Label the namespace pod-security.kubernetes.io/enforce=restricted (or baseline).",
-                           {"exemptNamespaces": EXEMPT_NAMESPACES,
-                            "allowedLevels": {"type": "array", "items": {"type": "string"},
-                                              "default": ["restricted", "baseline"]}}),
-                      [NAMESPACE], _pss_label),
-        stack_rule(Meta("k8s-namespace-default-deny", "Every workload namespace has a default-deny NetworkPolicy.",
-                        HIGH, (f"{CIS_EKS}:4.3.2",),
-                        "Add a NetworkPolicy in the namespace with podSelector {} and policyTypes "
-                        "[Ingress, Egress] and no rules; then allow the flows the workloads need.",
-                        {"exemptNamespaces": EXEMPT_NAMESPACES}),
-                   _default_deny),
-        resource_rule(Meta("k8s-pod-run-as-non-root", "Pods run as non-root.", HIGH, (f"{CIS_EKS}:4.2.6",),
-                           "Set securityContext.runAsNonRoot=true (pod or container) and a non-zero runAsUser."),
-                      WORKLOADS, _non_root),
-        resource_rule(Meta("k8s-pod-no-privileged", "Pods are not privileged and share no host namespaces.",
-                           CRITICAL, (f"{CIS_EKS}:4.2.1", f"{CIS_EKS}:4.2.2", f"{CIS_EKS}:4.2.3", f"{CIS_EKS}:4.2.4"),
-                           "Remove privileged, hostNetwork/hostPID/hostIPC and added admin capabilities."),
-                      WORKLOADS, _privileged),
-        resource_rule(Meta("k8s-pod-no-privilege-escalation", "Containers disallow privilege escalation.", HIGH,
-                           (f"{CIS_EKS}:4.2.5",), "Set securityContext.allowPrivilegeEscalation=false."),
-                      WORKLOADS, _escalation),
-        resource_rule(Meta("k8s-pod-resource-limits", "Containers have CPU and memory limits.", MEDIUM,
-                           (f"{OWASP_LLM}:LLM10",), "Set resources.limits.cpu and resources.limits.memory."),
-                      WORKLOADS, _limits),
-        resource_rule(Meta("k8s-pod-image-digest", "Container images are pinned by digest.", HIGH,
-                           (f"{OWASP_LLM}:LLM03",), "Reference the image as <repo>@sha256:<digest>."),
-                      WORKLOADS, _digest),
-        resource_rule(Meta("k8s-pod-image-trusted-registry", "Container images come from trusted registries.", HIGH,
-                           (f"{OWASP_LLM}:LLM03",), "Mirror the image into the platform ECR or add the registry "
-                           "to trustedRegistries.",
-                           {"trustedRegistries": {"type": "array", "items": {"type": "string"},
-                                                  "default": ["*.dkr.ecr.*.amazonaws.com", "nvcr.io"]}}),
-                      WORKLOADS, _registry),
+        resource_rule(
+            Meta(
+                "k8s-namespace-pod-security-enforce",
+                "Workload namespaces enforce a Pod Security Standards level.",
+                HIGH,
+                (f"{CIS_EKS}:4.2", f"{OWASP_LLM}:LLM03"),
+                "Label the namespace pod-security.kubernetes.io/enforce=restricted (or baseline).",
+                {
+                    "exemptNamespaces": EXEMPT_NAMESPACES,
+                    "allowedLevels": {
+                        "type": "array",
+                        "items": {"type": "string"},
+                        "default": ["restricted", "baseline"],
+                    },
+                },
+            ),
+            [NAMESPACE],
+            _pss_label,
+        ),
+        stack_rule(
+            Meta(
+                "k8s-namespace-default-deny",
+                "Every workload namespace has a default-deny NetworkPolicy.",
+                HIGH,
+                (f"{CIS_EKS}:4.3.2",),
+                "Add a NetworkPolicy in the namespace with podSelector {} and policyTypes "
+                "[Ingress, Egress] and no rules; then allow the flows the workloads need.",
+                {"exemptNamespaces": EXEMPT_NAMESPACES},
+            ),
+            _default_deny,
+        ),
+        resource_rule(
+            Meta(
+                "k8s-pod-run-as-non-root",
+                "Pods run as non-root.",
+                HIGH,
+                (f"{CIS_EKS}:4.2.6",),
+                "Set securityContext.runAsNonRoot=true (pod or container) and a non-zero runAsUser.",
+            ),
+            WORKLOADS,
+            _non_root,
+        ),
+        resource_rule(
+            Meta(
+                "k8s-pod-no-privileged",
+                "Pods are not privileged and share no host namespaces.",
+                CRITICAL,
+                (f"{CIS_EKS}:4.2.1", f"{CIS_EKS}:4.2.2", f"{CIS_EKS}:4.2.3", f"{CIS_EKS}:4.2.4"),
+                "Remove privileged, hostNetwork/hostPID/hostIPC and added admin capabilities.",
+            ),
+            WORKLOADS,
+            _privileged,
+        ),
+        resource_rule(
+            Meta(
+                "k8s-pod-no-privilege-escalation",
+                "Containers disallow privilege escalation.",
+                HIGH,
+                (f"{CIS_EKS}:4.2.5",),
+                "Set securityContext.allowPrivilegeEscalation=false.",
+            ),
+            WORKLOADS,
+            _escalation,
+        ),
+        resource_rule(
+            Meta(
+                "k8s-pod-resource-limits",
+                "Containers have CPU and memory limits.",
+                MEDIUM,
+                (f"{OWASP_LLM}:LLM10",),
+                "Set resources.limits.cpu and resources.limits.memory.",
+            ),
+            WORKLOADS,
+            _limits,
+        ),
+        resource_rule(
+            Meta(
+                "k8s-pod-image-digest",
+                "Container images are pinned by digest.",
+                HIGH,
+                (f"{OWASP_LLM}:LLM03",),
+                "Reference the image as <repo>@sha256:<digest>.",
+            ),
+            WORKLOADS,
+            _digest,
+        ),
+        resource_rule(
+            Meta(
+                "k8s-pod-image-trusted-registry",
+                "Container images come from trusted registries.",
+                HIGH,
+                (f"{OWASP_LLM}:LLM03",),
+                "Mirror the image into the platform ECR or add the registry to trustedRegistries.",
+                {
+                    "trustedRegistries": {
+                        "type": "array",
+                        "items": {"type": "string"},
+                        "default": ["*.dkr.ecr.*.amazonaws.com", "nvcr.io"],
+                    }
+                },
+            ),
+            WORKLOADS,
+            _registry,
+        ),
     ]

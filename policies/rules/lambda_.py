@@ -14,11 +14,14 @@ from ._common import CRITICAL, LOW, MEDIUM, OWASP_LLM, Meta, Res, as_map, dig, r
 FUNCTION = "aws:lambda/function:Function"
 PERMISSION = "aws:lambda/permission:Permission"
 SECRET_KEY = re.compile(r"SECRET|TOKEN|PASSWORD|PASSWD|API_?KEY|PRIVATE_?KEY|CREDENTIAL", re.IGNORECASE)
-TOKEN_PREFIX = re.compile(r"^(AKIA|ASIA)[A-Z0-9]{16}$|^(sk|pk|rk)-[A-Za-z0-9_-]{16,}|^gh[pousr]_[A-Za-z0-9]{20,}|"
-                          r"^xox[abpr]-|^eyJ[A-Za-z0-9_-]{10,}\.|^hf_[A-Za-z0-9]{20,}|-----BEGIN")
+TOKEN_PREFIX = re.compile(
+    r"^(AKIA|ASIA)[A-Z0-9]{16}$|^(sk|pk|rk)-[A-Za-z0-9_-]{16,}|^gh[pousr]_[A-Za-z0-9]{20,}|"
+    r"^xox[abpr]-|^eyJ[A-Za-z0-9_-]{10,}\.|^hf_[A-Za-z0-9]{20,}|-----BEGIN"
+)
 URL = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
-URL_CREDENTIALS = re.compile(r"://[^/\s@]*:[^/\s@]*@|[?&](token|key|sig|signature|password|secret|api_key)=",
-                             re.IGNORECASE)
+URL_CREDENTIALS = re.compile(
+    r"://[^/\s@]*:[^/\s@]*@|[?&](token|key|sig|signature|password|secret|api_key)=", re.IGNORECASE
+)
 
 
 def entropy(value: str) -> float:
@@ -88,26 +91,66 @@ def _concurrency(res: Res) -> Iterator[str]:
 
 def policies() -> list[Policy]:
     return [
-        resource_rule(Meta("aws-lambda-function-no-plaintext-secrets",
-                           "Lambda environment variables hold no plaintext secrets.", CRITICAL,
-                           (f"{OWASP_LLM}:LLM02",),
-                           "Store the value in Secrets Manager and pass its ARN or name; read it at run time."),
-                      [FUNCTION], _secrets),
-        resource_rule(Meta("aws-lambda-function-tracing", "Lambda functions use active X-Ray tracing.", LOW,
-                           (f"{OWASP_LLM}:LLM10",), "Set tracingConfig={mode:'Active'}."),
-                      [FUNCTION], _tracing),
-        resource_rule(Meta("aws-lambda-function-runtime", "Lambda functions use a supported runtime.", MEDIUM,
-                           (f"{OWASP_LLM}:LLM03",), "Use a runtime from allowedRuntimes.",
-                           {"allowedRuntimes": {"type": "array", "items": {"type": "string"},
-                                                "default": ["python3.12", "python3.13"]}}),
-                      [FUNCTION], _runtime),
-        resource_rule(Meta("aws-lambda-permission-source-arn",
-                           "Lambda invoke permissions for AWS services carry a sourceArn.", CRITICAL,
-                           (f"{OWASP_LLM}:LLM06",),
-                           "Set sourceArn to the invoking resource (e.g. '<rest api execution arn>/*/*')."),
-                      [PERMISSION], _source_arn),
-        resource_rule(Meta("aws-lambda-function-reserved-concurrency",
-                           "Lambda functions reserve concurrency (bounds cost and blast radius).", MEDIUM,
-                           (f"{OWASP_LLM}:LLM10",), "Set reservedConcurrentExecutions to a non-negative limit."),
-                      [FUNCTION], _concurrency),
+        resource_rule(
+            Meta(
+                "aws-lambda-function-no-plaintext-secrets",
+                "Lambda environment variables hold no plaintext secrets.",
+                CRITICAL,
+                (f"{OWASP_LLM}:LLM02",),
+                "Store the value in Secrets Manager and pass its ARN or name; read it at run time.",
+            ),
+            [FUNCTION],
+            _secrets,
+        ),
+        resource_rule(
+            Meta(
+                "aws-lambda-function-tracing",
+                "Lambda functions use active X-Ray tracing.",
+                LOW,
+                (f"{OWASP_LLM}:LLM10",),
+                "Set tracingConfig={mode:'Active'}.",
+            ),
+            [FUNCTION],
+            _tracing,
+        ),
+        resource_rule(
+            Meta(
+                "aws-lambda-function-runtime",
+                "Lambda functions use a supported runtime.",
+                MEDIUM,
+                (f"{OWASP_LLM}:LLM03",),
+                "Use a runtime from allowedRuntimes.",
+                {
+                    "allowedRuntimes": {
+                        "type": "array",
+                        "items": {"type": "string"},
+                        "default": ["python3.12", "python3.13"],
+                    }
+                },
+            ),
+            [FUNCTION],
+            _runtime,
+        ),
+        resource_rule(
+            Meta(
+                "aws-lambda-permission-source-arn",
+                "Lambda invoke permissions for AWS services carry a sourceArn.",
+                CRITICAL,
+                (f"{OWASP_LLM}:LLM06",),
+                "Set sourceArn to the invoking resource (e.g. '<rest api execution arn>/*/*').",
+            ),
+            [PERMISSION],
+            _source_arn,
+        ),
+        resource_rule(
+            Meta(
+                "aws-lambda-function-reserved-concurrency",
+                "Lambda functions reserve concurrency (bounds cost and blast radius).",
+                MEDIUM,
+                (f"{OWASP_LLM}:LLM10",),
+                "Set reservedConcurrentExecutions to a non-negative limit.",
+            ),
+            [FUNCTION],
+            _concurrency,
+        ),
     ]

@@ -27,12 +27,27 @@ def _retention(res: Res) -> Iterator[str]:
 
 def policies() -> list[Policy]:
     return [
-        resource_rule(Meta("aws-logs-log-group-kms", "Log groups are encrypted with a KMS key.", MEDIUM,
-                           (f"{OWASP_LLM}:LLM02",), "Set kmsKeyId to the logs CMK (its policy must allow logs)."),
-                      [LOG_GROUP], _kms),
-        resource_rule(Meta("aws-logs-log-group-retention", "Log groups keep logs at least the minimum retention.",
-                           MEDIUM, (f"{OWASP_LLM}:LLM10",),
-                           "Set retentionInDays to at least minRetentionDays.",
-                           {"minRetentionDays": {"type": "number", "default": 90}}),
-                      [LOG_GROUP], _retention),
+        resource_rule(
+            Meta(
+                "aws-logs-log-group-kms",
+                "Log groups are encrypted with a KMS key.",
+                MEDIUM,
+                (f"{OWASP_LLM}:LLM02",),
+                "Set kmsKeyId to the logs CMK (its policy must allow logs).",
+            ),
+            [LOG_GROUP],
+            _kms,
+        ),
+        resource_rule(
+            Meta(
+                "aws-logs-log-group-retention",
+                "Log groups keep logs at least the minimum retention.",
+                MEDIUM,
+                (f"{OWASP_LLM}:LLM10",),
+                "Set retentionInDays to at least minRetentionDays.",
+                {"minRetentionDays": {"type": "number", "default": 90}},
+            ),
+            [LOG_GROUP],
+            _retention,
+        ),
     ]

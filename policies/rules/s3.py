@@ -67,8 +67,13 @@ def _encryption(stack: Stack) -> Violations:
             if not kms and "AES256" not in algorithms:
                 yield bucket.urn, f"Log bucket '{bucket.name}' has no default encryption algorithm."
         elif not kms:
-            yield bucket.urn, (f"Data bucket '{bucket.name}' is not encrypted with a customer-managed KMS key "
-                               "(sseAlgorithm aws:kms with kmsMasterKeyId).")
+            yield (
+                bucket.urn,
+                (
+                    f"Data bucket '{bucket.name}' is not encrypted with a customer-managed KMS key "
+                    "(sseAlgorithm aws:kms with kmsMasterKeyId)."
+                ),
+            )
 
 
 def _versioning(stack: Stack) -> Violations:
@@ -122,8 +127,13 @@ def _tls_only(stack: Stack) -> Violations:
     for bucket in _buckets(stack):
         policies = stack.referencing(bucket, POLICY, "bucket")
         if not any(_denies_insecure_transport(p.props.get("policy")) for p in policies):
-            yield bucket.urn, (f"Bucket '{bucket.name}' has no bucket policy denying requests without TLS "
-                               "(Deny s3:* when aws:SecureTransport is false).")
+            yield (
+                bucket.urn,
+                (
+                    f"Bucket '{bucket.name}' has no bucket policy denying requests without TLS "
+                    "(Deny s3:* when aws:SecureTransport is false)."
+                ),
+            )
 
 
 def _classification(stack: Stack) -> Violations:
@@ -150,49 +160,95 @@ def _public_policy(stack: Stack) -> Violations:
 
 def policies() -> list[StackValidationPolicy]:
     return [
-        stack_rule(Meta("aws-s3-bucket-encryption",
-                        "S3 buckets are encrypted by default; data buckets with a customer-managed KMS key.",
-                        HIGH, (f"{OWASP_LLM}:LLM02",),
-                        "Add a BucketServerSideEncryptionConfiguration for the bucket with sseAlgorithm "
-                        "'aws:kms' and kmsMasterKeyId set to the data-lake CMK (log buckets: AES256)."),
-                   _encryption),
-        stack_rule(Meta("aws-s3-bucket-versioning", "S3 buckets have versioning enabled.", MEDIUM,
-                        (f"{OWASP_LLM}:LLM04",),
-                        "Add a BucketVersioning for the bucket with versioningConfiguration.status 'Enabled'."),
-                   _versioning),
-        stack_rule(Meta("aws-s3-bucket-public-access-block",
-                        "S3 buckets have a public access block with all four flags on.", CRITICAL,
-                        (f"{CIS_AWS}:2.1.4", f"{OWASP_LLM}:LLM02"),
-                        "Add a BucketPublicAccessBlock for the bucket with blockPublicAcls, blockPublicPolicy, "
-                        "ignorePublicAcls and restrictPublicBuckets all true."),
-                   _public_access_block),
-        stack_rule(Meta("aws-s3-bucket-ownership-enforced",
-                        "S3 buckets disable ACLs with BucketOwnerEnforced object ownership.", MEDIUM,
-                        (f"{OWASP_LLM}:LLM02",),
-                        "Add a BucketOwnershipControls for the bucket with rule.objectOwnership "
-                        "'BucketOwnerEnforced'."),
-                   _ownership),
-        stack_rule(Meta("aws-s3-bucket-logging", "Data buckets have server access logging.", MEDIUM,
-                        (f"{CIS_AWS}:3.4",),
-                        "Add a BucketLogging for the bucket with a targetBucket (an SSE-S3 log bucket)."),
-                   _logging),
-        stack_rule(Meta("aws-s3-bucket-tls-only", "S3 buckets deny requests that do not use TLS.", HIGH,
-                        (f"{CIS_AWS}:2.1.1",),
-                        "Attach a BucketPolicy with a Deny statement for Principal '*' on s3:* when "
-                        "aws:SecureTransport is false."),
-                   _tls_only),
-        stack_rule(Meta("aws-s3-bucket-classification",
-                        "Data buckets carry a data-classification tag with an allowed value.", MEDIUM,
-                        (f"{OWASP_LLM}:LLM02",),
-                        "Tag the bucket with DataClassification (e.g. 'confidential', 'restricted').",
-                        {"classificationTag": {"type": "string", "default": "DataClassification"},
-                         "allowedClassifications": {"type": "array", "items": {"type": "string"},
-                                                    "default": ["public", "internal", "confidential",
-                                                                "restricted"]}}),
-                   _classification),
-        stack_rule(Meta("aws-s3-bucket-policy-no-public-principal",
-                        "S3 bucket policies do not allow the anonymous principal without conditions.", CRITICAL,
-                        (f"{CIS_AWS}:2.1.4", f"{OWASP_LLM}:LLM02"),
-                        "Remove Allow statements with Principal '*' or scope them with a Condition."),
-                   _public_policy),
+        stack_rule(
+            Meta(
+                "aws-s3-bucket-encryption",
+                "S3 buckets are encrypted by default; data buckets with a customer-managed KMS key.",
+                HIGH,
+                (f"{OWASP_LLM}:LLM02",),
+                "Add a BucketServerSideEncryptionConfiguration for the bucket with sseAlgorithm "
+                "'aws:kms' and kmsMasterKeyId set to the data-lake CMK (log buckets: AES256).",
+            ),
+            _encryption,
+        ),
+        stack_rule(
+            Meta(
+                "aws-s3-bucket-versioning",
+                "S3 buckets have versioning enabled.",
+                MEDIUM,
+                (f"{OWASP_LLM}:LLM04",),
+                "Add a BucketVersioning for the bucket with versioningConfiguration.status 'Enabled'.",
+            ),
+            _versioning,
+        ),
+        stack_rule(
+            Meta(
+                "aws-s3-bucket-public-access-block",
+                "S3 buckets have a public access block with all four flags on.",
+                CRITICAL,
+                (f"{CIS_AWS}:2.1.4", f"{OWASP_LLM}:LLM02"),
+                "Add a BucketPublicAccessBlock for the bucket with blockPublicAcls, blockPublicPolicy, "
+                "ignorePublicAcls and restrictPublicBuckets all true.",
+            ),
+            _public_access_block,
+        ),
+        stack_rule(
+            Meta(
+                "aws-s3-bucket-ownership-enforced",
+                "S3 buckets disable ACLs with BucketOwnerEnforced object ownership.",
+                MEDIUM,
+                (f"{OWASP_LLM}:LLM02",),
+                "Add a BucketOwnershipControls for the bucket with rule.objectOwnership 'BucketOwnerEnforced'.",
+            ),
+            _ownership,
+        ),
+        stack_rule(
+            Meta(
+                "aws-s3-bucket-logging",
+                "Data buckets have server access logging.",
+                MEDIUM,
+                (f"{CIS_AWS}:3.4",),
+                "Add a BucketLogging for the bucket with a targetBucket (an SSE-S3 log bucket).",
+            ),
+            _logging,
+        ),
+        stack_rule(
+            Meta(
+                "aws-s3-bucket-tls-only",
+                "S3 buckets deny requests that do not use TLS.",
+                HIGH,
+                (f"{CIS_AWS}:2.1.1",),
+                "Attach a BucketPolicy with a Deny statement for Principal '*' on s3:* when "
+                "aws:SecureTransport is false.",
+            ),
+            _tls_only,
+        ),
+        stack_rule(
+            Meta(
+                "aws-s3-bucket-classification",
+                "Data buckets carry a data-classification tag with an allowed value.",
+                MEDIUM,
+                (f"{OWASP_LLM}:LLM02",),
+                "Tag the bucket with DataClassification (e.g. 'confidential', 'restricted').",
+                {
+                    "classificationTag": {"type": "string", "default": "DataClassification"},
+                    "allowedClassifications": {
+                        "type": "array",
+                        "items": {"type": "string"},
+                        "default": ["public", "internal", "confidential", "restricted"],
+                    },
+                },
+            ),
+            _classification,
+        ),
+        stack_rule(
+            Meta(
+                "aws-s3-bucket-policy-no-public-principal",
+                "S3 bucket policies do not allow the anonymous principal without conditions.",
+                CRITICAL,
+                (f"{CIS_AWS}:2.1.4", f"{OWASP_LLM}:LLM02"),
+                "Remove Allow statements with Principal '*' or scope them with a Condition.",
+            ),
+            _public_policy,
+        ),
     ]

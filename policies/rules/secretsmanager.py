@@ -53,17 +53,38 @@ def _public(res: Res) -> Iterator[str]:
 
 def policies() -> list[Policy]:
     return [
-        resource_rule(Meta("aws-secretsmanager-secret-cmk", "Secrets are encrypted with a customer-managed key.",
-                           MEDIUM, (f"{OWASP_LLM}:LLM02",), "Set kmsKeyId to the platform's secrets CMK."),
-                      [SECRET], _cmk),
-        stack_rule(Meta("aws-secretsmanager-secret-rotation", "Every secret has rotation configured.", HIGH,
-                        (f"{OWASP_LLM}:LLM02",),
-                        "Add an aws.secretsmanager.SecretRotation with secretId=<secret>, a rotationLambdaArn "
-                        "and rotationRules.automaticallyAfterDays <= maxRotationDays.",
-                        {"maxRotationDays": {"type": "number", "default": 90}}),
-                   _rotation),
-        resource_rule(Meta("aws-secretsmanager-secret-policy-no-public",
-                           "Secret resource policies are not open to everyone.", CRITICAL, (f"{OWASP_LLM}:LLM02",),
-                           "Name the principals that may read the secret; never Principal '*' without conditions."),
-                      [SECRET, SECRET_POLICY], _public),
+        resource_rule(
+            Meta(
+                "aws-secretsmanager-secret-cmk",
+                "Secrets are encrypted with a customer-managed key.",
+                MEDIUM,
+                (f"{OWASP_LLM}:LLM02",),
+                "Set kmsKeyId to the platform's secrets CMK.",
+            ),
+            [SECRET],
+            _cmk,
+        ),
+        stack_rule(
+            Meta(
+                "aws-secretsmanager-secret-rotation",
+                "Every secret has rotation configured.",
+                HIGH,
+                (f"{OWASP_LLM}:LLM02",),
+                "Add an aws.secretsmanager.SecretRotation with secretId=<secret>, a rotationLambdaArn "
+                "and rotationRules.automaticallyAfterDays <= maxRotationDays.",
+                {"maxRotationDays": {"type": "number", "default": 90}},
+            ),
+            _rotation,
+        ),
+        resource_rule(
+            Meta(
+                "aws-secretsmanager-secret-policy-no-public",
+                "Secret resource policies are not open to everyone.",
+                CRITICAL,
+                (f"{OWASP_LLM}:LLM02",),
+                "Name the principals that may read the secret; never Principal '*' without conditions.",
+            ),
+            [SECRET, SECRET_POLICY],
+            _public,
+        ),
     ]

@@ -24,11 +24,26 @@ def _public(res: Res) -> Iterator[str]:
 
 def policies() -> list[Policy]:
     return [
-        resource_rule(Meta("aws-sns-topic-kms", "SNS topics are encrypted with a KMS key.", MEDIUM, (),
-                           "Set kmsMasterKeyId to a CMK whose policy lets the publishers use it."),
-                      [TOPIC], _kms),
-        resource_rule(Meta("aws-sns-topic-policy-no-public", "SNS topic policies are not open to everyone.", CRITICAL,
-                           (), "Name the publishing services/accounts, or add aws:SourceArn/aws:SourceAccount "
-                           "conditions."),
-                      [TOPIC, TOPIC_POLICY], _public),
+        resource_rule(
+            Meta(
+                "aws-sns-topic-kms",
+                "SNS topics are encrypted with a KMS key.",
+                MEDIUM,
+                (),
+                "Set kmsMasterKeyId to a CMK whose policy lets the publishers use it.",
+            ),
+            [TOPIC],
+            _kms,
+        ),
+        resource_rule(
+            Meta(
+                "aws-sns-topic-policy-no-public",
+                "SNS topic policies are not open to everyone.",
+                CRITICAL,
+                (),
+                "Name the publishing services/accounts, or add aws:SourceArn/aws:SourceAccount conditions.",
+            ),
+            [TOPIC, TOPIC_POLICY],
+            _public,
+        ),
     ]

@@ -55,19 +55,44 @@ def _logging(stack: Stack) -> Iterator[tuple[str | None, str]]:
 
 def policies() -> list[Policy]:
     return [
-        resource_rule(Meta("aws-wafv2-web-acl-managed-rules", "Web ACLs use the required AWS managed rule groups.",
-                           HIGH, (f"{OWASP_LLM}:LLM01",),
-                           "Add managedRuleGroupStatement rules for each group in requiredManagedRuleGroups.",
-                           {"requiredManagedRuleGroups": {"type": "array", "items": {"type": "string"},
-                                                          "default": ["AWSManagedRulesCommonRuleSet",
-                                                                      "AWSManagedRulesKnownBadInputsRuleSet"]}}),
-                      [WEB_ACL], _managed),
-        resource_rule(Meta("aws-wafv2-web-acl-rate-limit", "Web ACLs have a rate-based rule.", HIGH,
-                           (f"{OWASP_LLM}:LLM10",), "Add a rule with a rateBasedStatement and action block."),
-                      [WEB_ACL], _rate),
-        stack_rule(Meta("aws-wafv2-web-acl-logging", "Web ACLs have logging configured.", MEDIUM,
-                        (f"{OWASP_LLM}:LLM10",),
-                        "Add an aws.wafv2.WebAclLoggingConfiguration with resourceArn=<web ACL arn> and a "
-                        "'aws-waf-logs-' log destination."),
-                   _logging),
+        resource_rule(
+            Meta(
+                "aws-wafv2-web-acl-managed-rules",
+                "Web ACLs use the required AWS managed rule groups.",
+                HIGH,
+                (f"{OWASP_LLM}:LLM01",),
+                "Add managedRuleGroupStatement rules for each group in requiredManagedRuleGroups.",
+                {
+                    "requiredManagedRuleGroups": {
+                        "type": "array",
+                        "items": {"type": "string"},
+                        "default": ["AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet"],
+                    }
+                },
+            ),
+            [WEB_ACL],
+            _managed,
+        ),
+        resource_rule(
+            Meta(
+                "aws-wafv2-web-acl-rate-limit",
+                "Web ACLs have a rate-based rule.",
+                HIGH,
+                (f"{OWASP_LLM}:LLM10",),
+                "Add a rule with a rateBasedStatement and action block.",
+            ),
+            [WEB_ACL],
+            _rate,
+        ),
+        stack_rule(
+            Meta(
+                "aws-wafv2-web-acl-logging",
+                "Web ACLs have logging configured.",
+                MEDIUM,
+                (f"{OWASP_LLM}:LLM10",),
+                "Add an aws.wafv2.WebAclLoggingConfiguration with resourceArn=<web ACL arn> and a "
+                "'aws-waf-logs-' log destination.",
+            ),
+            _logging,
+        ),
     ]

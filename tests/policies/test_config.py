@@ -26,8 +26,13 @@ def no_rotation() -> Plan:
 
 
 def exemption(expires: str, pattern: str = "*::aws:kms/key:Key::data-key") -> dict[str, Any]:
-    return {"aws-kms-key-rotation": {"exemptions": [
-        {"urnPattern": pattern, "reason": "imported key, rotation handled by HSM runbook", "expires": expires}]}}
+    return {
+        "aws-kms-key-rotation": {
+            "exemptions": [
+                {"urnPattern": pattern, "reason": "imported key, rotation handled by HSM runbook", "expires": expires}
+            ]
+        }
+    }
 
 
 def test_today_is_injected() -> None:
@@ -49,14 +54,20 @@ def test_expired_exemption_no_longer_applies(evaluate: Evaluate) -> None:
 
 def test_exemption_only_matches_its_pattern(evaluate: Evaluate) -> None:
     assert fired(evaluate(no_rotation(), exemption("2099-01-01", "*::aws:kms/key:Key::other-key"))) == {
-        "aws-kms-key-rotation"}
+        "aws-kms-key-rotation"
+    }
 
 
 def test_exemption_on_a_stack_policy(evaluate: Evaluate) -> None:
     plan = compliant_plan()
     plan["resources"] = [r for r in plan["resources"] if r["type"] != "aws:ec2/flowLog:FlowLog"]
-    config = {"aws-ec2-vpc-flow-logs": {"exemptions": [
-        {"urnPattern": "urn:pulumi:test::*::aws:ec2/vpc:Vpc::vpc", "reason": "lab VPC", "expires": "2027-01-31"}]}}
+    config = {
+        "aws-ec2-vpc-flow-logs": {
+            "exemptions": [
+                {"urnPattern": "urn:pulumi:test::*::aws:ec2/vpc:Vpc::vpc", "reason": "lab VPC", "expires": "2027-01-31"}
+            ]
+        }
+    }
     assert fired(evaluate(plan)) == {"aws-ec2-vpc-flow-logs"}
     assert fired(evaluate(plan, config)) == set()
 
@@ -79,26 +90,39 @@ def test_exemption_without_reason_is_refused(evaluate: Evaluate) -> None:
         evaluate(no_rotation(), config)
 
 
-@pytest.mark.parametrize(("config", "rule"), [
-    ({"aws-logs-log-group-retention": {"minRetentionDays": 400}}, "aws-logs-log-group-retention"),
-    ({"aws-eks-nodegroup-gpu-family-allowed": {"allowedGpuInstanceFamilies": ["p5"]}},
-     "aws-eks-nodegroup-gpu-family-allowed"),
-    ({"k8s-pod-image-trusted-registry": {"trustedRegistries": ["*.dkr.ecr.*.amazonaws.com"]}},
-     "k8s-pod-image-trusted-registry"),
-    ({"aws-provider-region-allowed": {"allowedRegions": ["us-west-2"]}}, "aws-provider-region-allowed"),
-    ({"aws-lambda-function-runtime": {"allowedRuntimes": ["python3.13"]}}, "aws-lambda-function-runtime"),
-    ({"aws-tags-required": {"requiredTags": ["Project", "DataOwner"]}}, "aws-tags-required"),
-    ({"aws-wafv2-web-acl-managed-rules": {"requiredManagedRuleGroups": ["AWSManagedRulesSQLiRuleSet"]}},
-     "aws-wafv2-web-acl-managed-rules"),
-    ({"aws-secretsmanager-secret-rotation": {"maxRotationDays": 7}}, "aws-secretsmanager-secret-rotation"),
-    ({"aws-guardduty-detector-features": {"requiredFeatures": ["RDS_LOGIN_EVENTS"]}},
-     "aws-guardduty-detector-features"),
-    ({"k8s-namespace-pod-security-enforce": {"allowedLevels": ["baseline"]}}, "k8s-namespace-pod-security-enforce"),
-    ({"k8s-namespace-default-deny": {"exemptNamespaces": []}}, "k8s-namespace-default-deny"),
-    ({"aws-s3-bucket-classification": {"allowedClassifications": ["public"]}}, "aws-s3-bucket-classification"),
-    ({"aws-iam-policy-no-wildcard-resource-data": {"dataActionPrefixes": ["logs:"]}},
-     "aws-iam-policy-no-wildcard-resource-data"),
-])
+@pytest.mark.parametrize(
+    ("config", "rule"),
+    [
+        ({"aws-logs-log-group-retention": {"minRetentionDays": 400}}, "aws-logs-log-group-retention"),
+        (
+            {"aws-eks-nodegroup-gpu-family-allowed": {"allowedGpuInstanceFamilies": ["p5"]}},
+            "aws-eks-nodegroup-gpu-family-allowed",
+        ),
+        (
+            {"k8s-pod-image-trusted-registry": {"trustedRegistries": ["*.dkr.ecr.*.amazonaws.com"]}},
+            "k8s-pod-image-trusted-registry",
+        ),
+        ({"aws-provider-region-allowed": {"allowedRegions": ["us-west-2"]}}, "aws-provider-region-allowed"),
+        ({"aws-lambda-function-runtime": {"allowedRuntimes": ["python3.13"]}}, "aws-lambda-function-runtime"),
+        ({"aws-tags-required": {"requiredTags": ["Project", "DataOwner"]}}, "aws-tags-required"),
+        (
+            {"aws-wafv2-web-acl-managed-rules": {"requiredManagedRuleGroups": ["AWSManagedRulesSQLiRuleSet"]}},
+            "aws-wafv2-web-acl-managed-rules",
+        ),
+        ({"aws-secretsmanager-secret-rotation": {"maxRotationDays": 7}}, "aws-secretsmanager-secret-rotation"),
+        (
+            {"aws-guardduty-detector-features": {"requiredFeatures": ["RDS_LOGIN_EVENTS"]}},
+            "aws-guardduty-detector-features",
+        ),
+        ({"k8s-namespace-pod-security-enforce": {"allowedLevels": ["baseline"]}}, "k8s-namespace-pod-security-enforce"),
+        ({"k8s-namespace-default-deny": {"exemptNamespaces": []}}, "k8s-namespace-default-deny"),
+        ({"aws-s3-bucket-classification": {"allowedClassifications": ["public"]}}, "aws-s3-bucket-classification"),
+        (
+            {"aws-iam-policy-no-wildcard-resource-data": {"dataActionPrefixes": ["logs:"]}},
+            "aws-iam-policy-no-wildcard-resource-data",
+        ),
+    ],
+)
 def test_config_limits_change_the_verdict(evaluate: Evaluate, config: dict[str, Any], rule: str) -> None:
     assert fired(evaluate(compliant_plan(), config)) == {rule}
 
@@ -109,13 +133,16 @@ def test_defaults_apply_when_config_omits_a_property(evaluate: Evaluate) -> None
     assert [v["enforcementLevel"] for v in violations] == ["mandatory"]
 
 
-@pytest.mark.parametrize(("config", "level"), [
-    ({"aws-kms-key-rotation": "advisory"}, "advisory"),
-    ({"aws-kms-key-rotation": {"enforcementLevel": "advisory"}}, "advisory"),
-    ({"all": "advisory"}, "advisory"),
-    ({"all": {"enforcementLevel": "advisory"}, "aws-kms-key-rotation": "mandatory"}, "mandatory"),
-    ({"aws-kms-key-rotation": "remediate"}, "mandatory"),
-])
+@pytest.mark.parametrize(
+    ("config", "level"),
+    [
+        ({"aws-kms-key-rotation": "advisory"}, "advisory"),
+        ({"aws-kms-key-rotation": {"enforcementLevel": "advisory"}}, "advisory"),
+        ({"all": "advisory"}, "advisory"),
+        ({"all": {"enforcementLevel": "advisory"}, "aws-kms-key-rotation": "mandatory"}, "mandatory"),
+        ({"aws-kms-key-rotation": "remediate"}, "mandatory"),
+    ],
+)
 def test_enforcement_levels(evaluate: Evaluate, config: dict[str, Any], level: str) -> None:
     assert [v["enforcementLevel"] for v in evaluate(no_rotation(), config)] == [level]
 

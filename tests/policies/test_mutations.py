@@ -67,10 +67,17 @@ def _killed(pack: PackProcess, mutant: Mutant, config: dict[str, Any], baseline:
     return False
 
 
-def test_every_mutant_is_killed(platform_plans: dict[str, Plan], platform_config: dict[str, Any],
-                                pack: PackProcess) -> None:
-    missing = sorted({f"{stack}: {row.type}" for stack in STACKS for row in ROWS
-                      if not any(r["type"] == row.type for r in platform_plans[stack]["resources"])})
+def test_every_mutant_is_killed(
+    platform_plans: dict[str, Plan], platform_config: dict[str, Any], pack: PackProcess
+) -> None:
+    missing = sorted(
+        {
+            f"{stack}: {row.type}"
+            for stack in STACKS
+            for row in ROWS
+            if not any(r["type"] == row.type for r in platform_plans[stack]["resources"])
+        }
+    )
     mutants: list[Mutant] = []
     rows_without_mutant: list[str] = []
     for row in ROWS:
@@ -82,8 +89,9 @@ def test_every_mutant_is_killed(platform_plans: dict[str, Plan], platform_config
     baselines = {}
     for stack in STACKS:
         section = run_pack(pack, platform_plans[stack], platform_config)
-        baselines[stack] = {(v["policy"], v["urn"]) for v in section["violations"]
-                            if v["enforcementLevel"] == "mandatory"}
+        baselines[stack] = {
+            (v["policy"], v["urn"]) for v in section["violations"] if v["enforcementLevel"] == "mandatory"
+        }
 
     packs = [pack] + [PackProcess(PACK_DIR, env={"GENAI_POLICY_TODAY": TODAY}) for _ in range(WORKERS - 1)]
     try:
@@ -103,13 +111,19 @@ def test_every_mutant_is_killed(platform_plans: dict[str, Plan], platform_config
     for i, chunk in enumerate(chunks):
         killed[i::WORKERS] = chunk
 
-    survivors = [f"{m.stack}: {m.row.type} — {m.row.what} ({m.urn.rsplit('::', 1)[-1]})"
-                 for m, k in zip(mutants, killed, strict=True) if not k]
+    survivors = [
+        f"{m.stack}: {m.row.type} — {m.row.what} ({m.urn.rsplit('::', 1)[-1]})"
+        for m, k in zip(mutants, killed, strict=True)
+        if not k
+    ]
     ratio = sum(killed) / len(mutants) if mutants else 0.0
     report = Path(__file__).resolve().parents[2] / ".pytest_cache" / "policy-mutation-report.txt"
     report.parent.mkdir(exist_ok=True)
-    report.write_text(f"mutants: {len(mutants)}\nkilled: {sum(killed)}\nratio: {ratio:.4f}\n"
-                      + "".join(f"survivor: {s}\n" for s in survivors), encoding="utf-8")
+    report.write_text(
+        f"mutants: {len(mutants)}\nkilled: {sum(killed)}\nratio: {ratio:.4f}\n"
+        + "".join(f"survivor: {s}\n" for s in survivors),
+        encoding="utf-8",
+    )
     print(f"\nmutation testing: {sum(killed)}/{len(mutants)} killed ({ratio:.1%}) across {len(ROWS)} rows")
 
     assert not missing, f"resource types missing from the platform plans: {missing}"

@@ -17,8 +17,9 @@ def test_platform_stack_has_no_mandatory_violations(
     pack: PackProcess, platform_plans: dict[str, dict[str, Any]], platform_config: dict[str, Any], stack: str
 ) -> None:
     section = run_pack(pack, platform_plans[stack], platform_config)
-    mandatory = [(v["policy"], v["urn"], v["message"]) for v in section["violations"]
-                 if v["enforcementLevel"] == "mandatory"]
+    mandatory = [
+        (v["policy"], v["urn"], v["message"]) for v in section["violations"] if v["enforcementLevel"] == "mandatory"
+    ]
     assert mandatory == []
 
 

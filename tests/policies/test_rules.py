@@ -31,7 +31,9 @@ def test_non_compliant_case(evaluate: Evaluate, case: Case) -> None:
     if case.on is not None:
         target = find(plan, *case.on)["urn"]
     violations = evaluate(plan)
-    assert {v["policy"] for v in violations} == {case.rule} | case.also, [(v["policy"], v["message"]) for v in violations]
+    assert {v["policy"] for v in violations} == {case.rule} | case.also, [
+        (v["policy"], v["message"]) for v in violations
+    ]
     fired = [v for v in violations if v["policy"] == case.rule]
     assert target in {v["urn"] for v in fired}
     for v in fired:

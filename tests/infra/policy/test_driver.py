@@ -27,30 +27,38 @@ def test_compliant_plan_section_shape() -> None:
     assert "no mandatory violations" in render_policy_text(section)
 
 
-
 def test_violation_fields_and_sorting() -> None:
     plan, _ = with_change(compliant_plan(), set_input("aws:kms/key:Key", "data-key", ("enableKeyRotation",), False))
     find(plan, "aws:sns/topic:Topic")["inputs"].pop("kmsMasterKeyId")
     section = evaluate_plan(plan, PACK, policy_config={"aws-sns-topic-kms": "advisory"})
     first, second = section["violations"]
     assert first == {
-        "policy": "aws-kms-key-rotation", "severity": "high", "enforcementLevel": "mandatory",
-        "urn": "urn:pulumi:test::genai-platform::aws:kms/key:Key::data-key", "type": "aws:kms/key:Key",
-        "name": "data-key", "message": "KMS key 'data-key' does not enable automatic key rotation.",
+        "policy": "aws-kms-key-rotation",
+        "severity": "high",
+        "enforcementLevel": "mandatory",
+        "urn": "urn:pulumi:test::genai-platform::aws:kms/key:Key::data-key",
+        "type": "aws:kms/key:Key",
+        "name": "data-key",
+        "message": "KMS key 'data-key' does not enable automatic key rotation.",
         "remediation": "Set enableKeyRotation=True on the key.",
-        "description": "Symmetric KMS keys rotate automatically.", "frameworks": ["CIS-AWS-Foundations-3.0:3.6"],
+        "description": "Symmetric KMS keys rotate automatically.",
+        "frameworks": ["CIS-AWS-Foundations-3.0:3.6"],
     }
     assert second["policy"] == "aws-sns-topic-kms" and second["enforcementLevel"] == "advisory"
-    assert section["summary"] == {"mandatory": 1, "advisory": 1,
-                                  "byPolicy": {"aws-kms-key-rotation": 1, "aws-sns-topic-kms": 1}}
+    assert section["summary"] == {
+        "mandatory": 1,
+        "advisory": 1,
+        "byPolicy": {"aws-kms-key-rotation": 1, "aws-sns-topic-kms": 1},
+    }
     text = render_policy_text(section)
     assert "HIGH (1)" in text and "MEDIUM (1)" in text and "remediation: Set enableKeyRotation=True" in text
     assert "no mandatory violations" not in text
 
 
 def test_secret_inputs_arrive_masked_and_are_flagged() -> None:
-    plan, _ = with_change(compliant_plan(), set_input(FN, None, ("environment", "variables", "DB_PASSWORD"),
-                                                      "[secret]"))
+    plan, _ = with_change(
+        compliant_plan(), set_input(FN, None, ("environment", "variables", "DB_PASSWORD"), "[secret]")
+    )
     section = evaluate_plan(plan, PACK)
     assert section["summary"]["byPolicy"] == {"aws-lambda-function-no-plaintext-secrets": 1}
 
@@ -90,12 +98,14 @@ def test_pack_that_prints_garbage(tmp_path: Path) -> None:
 
 def test_pack_whose_policy_raises(tmp_path: Path) -> None:
     (tmp_path / "PulumiPolicy.yaml").write_text("runtime: python\nversion: 9.9.9\n")
-    (tmp_path / "__main__.py").write_text(textwrap.dedent("""
+    (tmp_path / "__main__.py").write_text(
+        textwrap.dedent("""
         from pulumi_policy import EnforcementLevel, PolicyPack, ResourceValidationPolicy
         def bad(args, report):
             raise ValueError("rule bug")
         PolicyPack("broken", [ResourceValidationPolicy("broken-rule", "d", bad)], EnforcementLevel.MANDATORY)
-    """))
+    """)
+    )
     with pytest.raises(PolicyPackError, match="policy pack Analyze failed"):
         evaluate_plan(compliant_plan(), tmp_path)
 
@@ -129,6 +139,7 @@ def test_load_policy_config(tmp_path: Path) -> None:
 
 
 def test_render_empty_section() -> None:
-    text = render_policy_text({"pack": "p", "version": "1", "violations": [],
-                               "summary": {"mandatory": 0, "advisory": 0, "byPolicy": {}}})
+    text = render_policy_text(
+        {"pack": "p", "version": "1", "violations": [], "summary": {"mandatory": 0, "advisory": 0, "byPolicy": {}}}
+    )
     assert text.splitlines() == ["Policy pack p@1: 0 mandatory, 0 advisory violation(s)", "no mandatory violations"]
