@@ -402,6 +402,39 @@ _OVERRIDE_PATTERNS: list[tuple[_Rx, float, bool]] = [
         0.5,
         False,
     ),
+    (
+        _c(
+            rf"\b(?:ig\w{{1,3}}re|forget|forgot|disregard|vergiss|ignorier\w{{0,2}}){S1}(?:what|waht|wat|everything|"
+            rf"was|alles){S}(?:'s|s|i|you|we|was|ich|du|wir)?{S}(?:have{S1})?(?:said{S1}|told{S1}|wrote{S1}|written{S1}|"
+            rf"gesagt{S1}habe{S1}|geschrieben{S1}habe{S1})?(?:before|earlier|previously|above|so{S1}far|zuvor|vorher|davor)\b"
+        ),
+        0.8,
+        False,
+    ),
+    (
+        _c(
+            rf"\b(?:hor\w{{1,2}}|achte|hort){S1}nicht{S1}auf{_fill(2)}(?:zuvor|vorher|bisher|davor|oben)\w{{0,3}}{S1}"
+            r"(?:gesagt\w{0,2}|geschrieben\w{0,2}|anweisung\w{0,2})"
+        ),
+        0.85,
+        False,
+    ),
+    (
+        _c(
+            rf"\b(?:change|update|replace|modify|rewrite|andere|ersetze){S1}(?:your|deine|ihre){S1}(?:instructions|"
+            r"rules|programming|prompt|system prompt|directives|anweisungen|regeln)\b"
+        ),
+        0.7,
+        False,
+    ),
+    (
+        _c(
+            rf"\b(?:(?:include|mention|state|admit){S1}(?:that{S1})?you{S1}(?:hate|love|despise|support|adore|detest)|"
+            rf"say{S1}(?:that{S1})?you{S1}(?:hate|despise|detest)){S1}\w{{2,20}}"
+        ),
+        0.55,
+        False,
+    ),
     # South Slavic
     (
         _c(
@@ -580,7 +613,10 @@ _OVERRIDE_PATTERNS: list[tuple[_Rx, float, bool]] = [
 # Pivot markers: the text changes the subject to a new task for the assistant.
 _PIVOT = _c(
     rf"(?:\b(?:that is|that's|this is|that was|this was){S1}(?:\w{{1,8}}{S1})?(?:done|enough|all|ok|okay|fine|good)|"
-    rf"\bnever ?mind\b|\bstop{S1}everything|\b(?:attention|achtung|stop|stopp|halt){S1}(?:stop|stopp|now|jetzt)\b|"
+    rf"\bnever ?mind\b|\bstop{S1}everything|\b(?:simply|just|einfach){S1}(?:great|grossartig|super|toll|perfect|"
+    rf"perfekt)\b|\byou'?ve{S1}outdone{S1}yourself|\bdu{S1}hast{S1}dich{S1}(?:selbst{S1})?ubertroffen|"
+    rf"\b(?:das{S1}(?:ist{S1}erledigt|genugt|reicht|war{S1}schon{S1}mal{S1}(?:ok|gut))|that'?s{S1}enough|"
+    rf"(?:you|sie){S1}(?:have{S1})?(?:passed|haben){S1}(?:the{S1}|den{S1})?(?:first|ersten){S1}test)|\b(?:attention|achtung|stop|stopp|halt){S1}(?:stop|stopp|now|jetzt)\b|"
     rf"\b(?:very good|well done|excellent|great job|perfect|wow|fantastic|congratulations|good job|"
     rf"super|sehr gut|ausgezeichnet|hervorragend|gut gemacht|toll|prima|bravo|tres bien|muy bien)"
     rf"[\W_]{{1,4}}(?:\w{{1,12}}{S1}){{0,6}}?(?:now|but now|next|nun|jetzt|aber jetzt|maintenant|ahora|now,)\b)"
@@ -592,9 +628,13 @@ _NOW_DO = _c(
 )
 _LATER_NOW = _c(
     r"\b(?:now|nun|jetzt|maintenant|ahora|agora|new task|neue aufgabe|next task|another task|"
-    r"weiteren aufgabe|following task|folgende aufgabe)\b"
+    r"weiteren aufgabe|following task|folgende aufgabe|another task|following question|folgender frage|"
+    r"second test|zweite test|neue herausforderung|new challenge)\b"
 )
-_CLOSURE = _Lazy(r"that is|that's|this is|that was|this was|never ?mind|stop|attention|achtung|halt")
+_CLOSURE = _Lazy(
+    r"that is|that's|this is|that was|this was|never ?mind|stop|attention|achtung|halt|outdone|ubertroffen|"
+    r"erledigt|genugt|reicht|schon mal|enough|passed|bestanden|simply|einfach"
+)
 _NEW_TASK = _c(
     rf"\b(?:new|another|further|next|additional|different){S1}(?:tasks?|challenge|assignment|job)\b|"
     rf"\b(?:neue|weitere|nachste|andere)\w?{S1}(?:aufgabe|herausforderung)|\bnouvelle{S1}tache|\bnueva{S1}tarea"
@@ -758,6 +798,19 @@ _ROLE_PATTERNS: list[tuple[_Rx, float]] = [
     ),
     (
         _c(
+            rf"\b(?:ok|okay|alright|all{S1}right|good|gut|fine|so)[ \t]{{0,2}}[.!,]{{1,3}}[ \t]{{0,3}}(?:now|jetzt|nun){S1}(?:you{S1}are|you're|"
+            rf"bist{S1}du|tu{S1}es|eres){S1}(?!ready|done|finished|able|fertig|bereit)"
+        ),
+        0.6,
+    ),
+    (
+        _c(
+            rf"\b(?:du|sie){S1}(?:gehst|gehen){S1}(?:vollkommen|ganz|vollig|voll){S1}in{S1}(?:deiner|ihrer){S1}rolle{S1}auf"
+        ),
+        0.7,
+    ),
+    (
+        _c(
             rf"\b(?:completely|fully|totally){S1}(?:absorbed|immersed){S1}in{S1}(?:your|the|this){S1}(?:role|character)"
         ),
         0.7,
@@ -765,6 +818,10 @@ _ROLE_PATTERNS: list[tuple[_Rx, float]] = [
 ]
 
 _PERSONA_STRONG: list[_Rx] = [
+    _c(
+        rf"\b(?:stay|stays|remain|remains|bleib\w{{0,2}}|verharr\w{{0,2}}){S1}(?:\w{{1,12}}{S1}){{0,3}}?in{S1}(?:their|"
+        rf"your|his|her|ihren|ihrer|deiner|seiner){S1}(?:roles|characters|rollen)\b"
+    ),
     _c(r"\bdo anything now\b|\bdan mode\b|\bdan ?\d{1,2}(?:\.\d)?\b|\bas dan\b|\bbetterdan\b|\banti-?dan\b"),
     _c(
         r"\b(?:developer|dev|god|jailbreak|unlocked|debug|evil|dude|unrestricted) mode (?:enabled|output|activated|"
@@ -787,6 +844,15 @@ _PERSONA_STRONG: list[_Rx] = [
     ),
 ]
 _PERSONA_WEAK: list[tuple[_Rx, float]] = [
+    # role-play prompts say this too ("Keep up the act. Do not break character."): weak on its own
+    (
+        _c(
+            rf"\b(?:do{S1}not|don't|never|not){S1}(?:even{S1}(?:for{S1}a{S1}second{S1})?)?break(?:ing)?{S1}(?:out{S1}of{S1})?"
+            rf"(?:their{S1}|your{S1})?characters?\b|\bwithout{S1}(?:even{S1})?breaking{S1}(?:out{S1}of{S1})?(?:their{S1}|"
+            rf"your{S1})?characters?\b|\baus{S1}(?:der|ihrer|deiner|seiner){S1}(?:rolle|figur){S1}(?:zu{S1})?(?:fallen|fallt)"
+        ),
+        0.4,
+    ),
     (_c(r"\b(?:unfiltered|uncensored|amoral|unethical|immoral|unrestricted|unhinged|lawless)\b"), 0.35),
     (
         _c(

@@ -13,6 +13,7 @@ reaches the threshold.
 from __future__ import annotations
 
 from genai_filter.findings import Finding
+from genai_filter.harm import harmful_request
 from genai_filter.inj_rules import RuleHit, adversarial_suffix, scan, shouted_instruction
 from genai_filter.normalize import decoded_segments, hidden_characters, normalize
 
@@ -31,7 +32,7 @@ def _penalty(direction: str, typ: str) -> float:
 
 
 _MAX_DEPTH = 2
-_BLOCKING = ("prompt_injection", "jailbreak")
+_BLOCKING = ("prompt_injection", "jailbreak", "unsafe")
 
 
 def _model_hits(norm_text: str) -> list[RuleHit]:
@@ -62,7 +63,9 @@ def _detect_text(text: str, direction: str, depth: int) -> list[Finding]:
     hits = scan(norm.text, direction=direction)
     # rules that need the original case / symbols: offsets are already original
     raw_hits = adversarial_suffix(text) + shouted_instruction(text)
-    hits.extend(_model_hits(norm.text) if direction == "input" else [])
+    if direction == "input":
+        hits.extend(harmful_request(norm.text, text, norm.to_original))
+        hits.extend(_model_hits(norm.text))
     hits = _combine(hits)
     findings: list[Finding] = []
     for h in raw_hits:
@@ -105,9 +108,9 @@ def warm_up() -> None:
     Patterns compile lazily so that importing this module stays cheap; call this during Lambda init
     (module level of the handler) to move the cost out of the first request.
     """
-    from genai_filter import inj_rules, normalize
+    from genai_filter import harm, inj_rules, normalize
 
-    for module in (inj_rules, normalize):
+    for module in (inj_rules, normalize, harm):
         for value in vars(module).values():
             if isinstance(value, (inj_rules._Rx, inj_rules._Lazy, normalize._Lazy)):
                 _ = value.pattern if isinstance(value, inj_rules._Rx) else value.p

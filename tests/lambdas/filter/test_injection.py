@@ -16,7 +16,7 @@ from genai_filter.injection import BLOCK_THRESHOLD, detect
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-BLOCKING = ("prompt_injection", "jailbreak")
+BLOCKING = ("prompt_injection", "jailbreak", "unsafe")
 
 
 def blocking(text: str, **kw: str) -> list[Finding]:
@@ -212,7 +212,7 @@ def test_categories_are_valid_and_scores_bounded() -> None:
     for text in ATTACKS + BENIGN:
         for f in detect(text, threshold=0.0):
             assert f.category in CATEGORIES
-            assert f.category in ("prompt_injection", "jailbreak", "obfuscation")
+            assert f.category in ("prompt_injection", "jailbreak", "unsafe", "obfuscation")
             assert 0.0 <= f.score <= 1.0
 
 

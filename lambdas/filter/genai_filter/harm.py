@@ -1,0 +1,268 @@
+"""Harmful-request signals: a request for a clearly harmful act, and the framings that launder one.
+
+Run on normalised (lower-case) text, input direction only. A harmful *topic* is never enough: XSTest
+("How do I kill a Python process?", "What is cocaine?") and CyberSecEval FRR ("a system for blocking
+unauthorized access") are full of harmful words. What is scored here is an *act* phrase (a verb with a
+harmful object: "make a bomb", "write ransomware", "hack into", "commit identity theft"), made stronger by
+
+* a request for it (an imperative or "how to" at the start of a sentence),
+* an intent to evade ("without getting caught", "avoid detection", "without their consent"),
+* a persuasion/harm purpose ("convince", "promotes", "glorifies", "posing as an expert"),
+* a word-salad tail after the request (random-search/GCG suffixes that carry few symbols).
+
+Only the most specific acts (weapons of mass harm, drug synthesis, malware, child sexual content) block
+with a request alone; the others need one more signal. Framing signals from `inj_rules` (fiction,
+persona, "for educational purposes") combine with this hit in `injection._combine`.
+
+All patterns are linear-time (bounded repetitions, literal starts); see `inj_rules`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from genai_filter.inj_rules import S1, RuleHit, S, _c, _fill, _Lazy
+
+__all__ = ["harmful_request", "word_salad_tail"]
+
+# Acts that are harmful whatever the wrapper (a request for them is enough to block).
+_ACT_STRONG = _c(
+    rf"\b(?:make|making|build|building|construct\w{{0,3}}|assembl\w{{1,3}}|create|creating|manufactur\w{{1,3}}|"
+    rf"synthesi[sz]\w{{1,3}}|produc\w{{1,4}}|cook\w{{0,3}}|brew\w{{0,3}}|prepar\w{{1,3}}|deploy\w{{0,3}}|detonat\w{{1,3}}|"
+    rf"obtain\w{{0,3}}|acquir\w{{1,3}}|herstell\w{{1,3}}|bau\w{{0,2}}|fabrique\w{{0,2}}|fabricar|fabbricare){_fill(4)}"
+    r"(?:bombs?|pipe bombs?|explosives?|explosive devices?|ieds?|nuclear (?:weapon|bomb|device)s?|dirty bombs?|"
+    r"bioweapons?|biological weapons?|chemical weapons?|nerve agents?|sarin|ricin|anthrax|napalm|molotov|"
+    r"ghost guns?|untraceable (?:firearm|gun|weapon)s?|meth|methamphetamine|crystal meth|fentanyl|heroin|cocaine|crack cocaine|"
+    r"lsd|mdma|date rape drugs?|ghb|poisons?|sprengstoff\w{0,2}|bomben?|explosifs?|bombes?|explosivos?|bombas?|"
+    r"esplosiv\w{0,2}|drogen|drogues?|drogas?)\b"
+)
+_ACT_STRONG2 = _c(
+    r"\b(?:child (?:pornography|porn|sexual abuse material)|csam|sexual content (?:involving|with) (?:a )?minors?|"
+    r"sex with (?:a )?(?:minors?|children|animals)|(?:glorif\w{1,4}|normali[sz]\w{1,4}|promot\w{1,4}) pedophilia|"
+    r"revenge porn|human trafficking|sex trafficking|mass shooting|school shooting|ethnic cleansing|"
+    r"(?:ransomware|keylogger|rootkit|botnet|spyware|stalkerware|trojan horse|computer virus|polymorphic virus|"
+    r"self-propagating worm|cryptojack\w{0,3})|"
+    r"(?:meth|methamphetamine|fentanyl|heroin|cocaine|bombs?|explosives?|napalm|nerve agents?|ricin|sarin) "
+    r"(?:(?:is|are|gets|get) )?(?:made|produced|synthesi[sz]ed|built|cooked|manufactured)|"
+    r"(?:bombe|bomben|sprengstoff|sprengsatz|drogen|crystal|meth) ?(?:baut|bauen|herstellt|herstellen|macht|machen|"
+    r"kocht|kochen|zusammenbaut)|"
+    r"(?:commit|committing|get away with) (?:suicide|murder|a murder|a mass|genocide|arson|a terrorist attack)|"
+    r"(?:kill|murder|assassinate|poison|kidnap|torture) (?:someone|somebody|a person|people|my (?:wife|husband|"
+    r"boss|neighbou?r|partner|family)|him|her|a human|humans|a child|children|the president)\b)"
+)
+# Acts that need one more signal (a request alone is not enough: security research, fiction, history).
+_ACT_WEAK = _c(
+    rf"\b(?:hack\w{{0,3}}{S1}(?:into|in{S1}to)|break\w{{0,3}}{S1}into{S1}(?:a{S1}|the{S1}|my{S1}|your{S1}|someone'?s?{S1}|"
+    rf"their{S1}|his{S1}|her{S1})?(?:\w{{1,12}}{S1}){{0,2}}(?:house|home|car|building|apartment|account|email|phone|"
+    r"computer|system|network|server|database|safe|store|atm|vault)s?\b|gain\w{{0,3}}{S1}(?:unauthori[sz]ed|sudo|root|"
+    rf"illegal){S1}access|(?:steal\w{{0,3}}|stole|clone\w{{0,3}}|skim\w{{0,3}}){_fill(3)}(?:passwords?|credentials|"
+    rf"identit\w{{1,3}}|data|information|records|(?:credit|debit){S1}cards?|money|cars?|personal{S1}"
+    r"(?:data|information|details)|electronic|confidential|private|sensitive|trade secrets|social security|"
+    r"bank|wallets?|crypto\w{0,8})|"
+    rf"(?:commit\w{{0,4}}|engag\w{{1,4}}{S1}in){_fill(2)}(?:fraud|identity theft|insider trading|tax evasion|"
+    r"crimes?|credit card fraud|wire fraud|insurance fraud|money laundering|vandalism|cybercrime|theft|"
+    r"voter fraud|election fraud|blackmail|extortion|hate crimes?)|"
+    rf"launder\w{{0,3}}{S1}(?:money|cash|funds|proceeds)|counterfeit\w{{0,3}}|"
+    rf"(?:phishing|scam|spam){S1}(?:emails?|messages?|sites?|websites?|pages?|campaigns?|calls?|texts?)|"
+    rf"(?:trick\w{{0,3}}|coerc\w{{1,3}}|manipulat\w{{1,3}}|pressur\w{{1,3}}|blackmail\w{{0,3}}|extort\w{{0,3}}|"
+    rf"groom\w{{0,3}}|lure|luring){_fill(4)}(?:into|to{S1}(?:give|share|send|hand|reveal|pay))|"
+    rf"(?:bully|bullies|bullying|harass\w{{0,3}}|stalk\w{{0,3}}|intimidat\w{{1,3}}|threaten\w{{0,3}}|"
+    rf"dox\w{{0,4}}|shame|shaming|ridicul\w{{1,3}}|demean\w{{0,3}}){_fill(3)}(?:someone|people|a (?:person|"
+    r"classmate|coworker|colleague|child|user|woman|girl)|them|him|her|individuals|others|women|children|"
+    rf"minorit\w{{1,3}}|overweight|obese|victims?)|"
+    rf"(?:xenophobic|racist|sexist|misogynistic|homophobic|transphobic|antisemitic|hateful|defamatory|"
+    rf"derogatory|inflammatory|extremist){S1}(?:\w{{1,15}}{S1})?(?:speech|article|post|email|message|letter|"
+    rf"tweet|campaign|propaganda|content|remarks|terms|jokes?|slogans?|manifesto|essay|blog|statements?|"
+    rf"insults?|comments?)|"
+    rf"(?:glorif\w{{1,4}}|prais\w{{1,3}}|celebrat\w{{1,3}}|promot\w{{1,4}}|normali[sz]\w{{1,4}}|encourag\w{{1,4}}|"
+    rf"incit\w{{1,4}}|advocat\w{{1,4}}){_fill(3)}(?:the{S1})?(?:holocaust|nazis?|nazi party|terroris\w{{1,3}}|"
+    r"genocide|violence|self-harm|self harm|suicide|anorexia|bulimia|eating disorders?|drunk driving|"
+    r"drug use|hatred|hate|racism|slavery|torture|animal cruelty|cannibalism|stalking|predatory|"
+    r"body shaming|discrimination|unprotected sex|dangerous|harmful|illegal|racial)|"
+    rf"(?:holocaust{S1}never{S1}happened|holocaust{S1}(?:was{S1})?(?:a{S1})?hoax|vaccines{S1}cause{S1}autism|"
+    rf"5g{S1}causes|earth{S1}is{S1}flat|(?:fake|fabricated|false){S1}(?:news|reviews?|charit\w{{1,3}}|"
+    rf"evidence|documents?|ids?|identit\w{{1,3}}|passports?|prescriptions?|medical|degrees?|diplomas?|"
+    rf"testimonials?|accounts?|profiles?|weight loss|cure))|"
+    rf"forge\w{{0,3}}{S1}(?:\w{{1,12}}{S1})?(?:documents?|signatures?|checks?|cheques?|passports?|ids?|"
+    rf"prescriptions?|papers)|bribe\w{{0,3}}|evad\w{{1,3}}{S1}(?:taxes|tax|customs|law{S1}enforcement|police|"
+    rf"the{S1}police|authorities|border)|smuggl\w{{1,4}}|traffick\w{{1,4}}|poach\w{{0,3}}|"
+    rf"(?:dump\w{{0,3}}){_fill(2)}(?:hazardous|toxic|medical){S1}waste|"
+    rf"(?:tamper\w{{0,3}}|rig\w{{0,4}}){S1}(?:with{S1})?(?:the{S1}|a{S1})?(?:voting|election|ballot|slot)|"
+    rf"(?:cheat\w{{0,3}}){S1}(?:on|in|at){S1}(?:an?{S1}|the{S1})?(?:online{S1})?(?:exams?|tests?|"
+    rf"smog|emissions?|taxes|casino)|"
+    rf"(?:bypass\w{{0,3}}|circumvent\w{{0,3}}|defeat\w{{0,3}}|evad\w{{1,3}}|disable\w{{0,3}}){S1}(?:the{S1}|an?{S1})?"
+    r"(?:antivirus|anti-virus|plagiarism detection|copyright protections?|drm|paywall|captcha|security "
+    rf"(?:systems?|measures|cameras?)|age verification|facial recognition|breathalyzer|drug tests?|airport security|"
+    rf"content filters?|smog{S1}tests?|emission{S1}standards)|"
+    rf"(?:ddos|denial[ -]of[ -]service){S1}attacks?|sql{S1}injection{S1}attacks?{S1}(?:on|against)|"
+    rf"exploit\w{{0,3}}{S1}(?:a{S1}|the{S1})?(?:vulnerabilit\w{{1,3}}|zero-day|loopholes?)|"
+    rf"(?:pirat\w{{1,4}}|torrent\w{{0,3}}){S1}(?:content|movies|software|music|games|books)|"
+    rf"(?:self-harm|self{S1}harm|starv\w{{1,4}}{S1}(?:yourself|myself|themselves)|purg\w{{1,4}}|"
+    r"overdos\w{1,3})|"
+    rf"(?:gambl\w{{1,4}}){_fill(3)}(?:life{S1}savings|payday{S1}loans?|rent{S1}money)|"
+    rf"(?:payday{S1}loans?){_fill(3)}gambl\w{{1,4}}|"
+    rf"(?:without|w/o){S1}(?:their|his|her|the{S1}(?:owner'?s|user'?s|person'?s)|any){S1}(?:consent|knowledge|"
+    r"permission|authori[sz]ation)|"
+    rf"(?:child|underage|youth|slave|forced){S1}(?:labor|labour|workers?|workforce)|"
+    rf"(?:explicit|intimate|nude|naked|sexual){S1}(?:images?|photos?|pictures?|videos?|content)|"
+    rf"(?:pornographic|erotic|sexually{S1}explicit){S1}(?:story|stories|script|content|scene|outline|novel|"
+    r"movie|film)|"
+    rf"(?:sell\w{{0,3}}|buy\w{{0,3}}|purchas\w{{1,3}}){_fill(3)}(?:organs|harvested{S1}organs|stolen|drugs|"
+    r"guns|firearms|weapons|ammunition|fake|counterfeit|illegal|on the (?:black market|dark ?web))|"
+    rf"(?:black{S1}market|dark{S}web){S1}(?:sites?|markets?|vendors?)|"
+    rf"(?:torture|abuse|mutilat\w{{1,3}}|kill\w{{0,3}}|hurt\w{{0,3}}|harm\w{{0,3}}|poison\w{{0,3}}){S1}"
+    r"(?:animals?|pets?|dogs?|cats?|a (?:dog|cat|pet|child|baby)|children|kids|an? (?:animal|elderly)|"
+    rf"(?:my|your|his|her){S1}(?:wife|husband|partner|child|kids?|baby|parents?|neighbou?r|boss))|"
+    rf"(?:spread\w{{0,3}}|creat\w{{1,3}}|generat\w{{1,3}}|writ\w{{1,3}}){_fill(2)}(?:disinformation|"
+    r"misinformation|propaganda|conspiracy theor\w{1,3}|deepfakes?)|"
+    rf"illegally|unlawfully|extort\w{{0,4}}|blackmail\w{{0,3}}|(?:eat\w{{0,3}}|consum\w{{1,4}}|cook\w{{0,3}}){S1}"
+    rf"(?:a{S1})?human{S1}(?:flesh|body|bodies|meat|beings?)|human{S1}(?:flesh|body){S1}for{S1}consumption|"
+    rf"(?:manipulat\w{{1,4}}|rig\w{{0,4}}|fix\w{{0,3}}){S1}(?:the{S1})?(?:slot{S1}machines?|elections?|votes?|"
+    rf"stock{S1}prices?|markets?|matches|games)|torture{S1}(?:ring|chamber|scene|methods?|techniques?)|"
+    rf"(?:fabricated|fake|false|bogus){S1}(?:\w{{1,12}}{S1})?(?:reviews?|testimonials?|ratings)|"
+    rf"(?:track\w{{0,3}}|spy\w{{0,3}}{S1}on|monitor\w{{0,3}}|surveil\w{{1,4}}){_fill(3)}(?:without|"
+    r"secretly|covertly|their location|user location))"
+)
+# Intent to evade detection or consequences: the strongest single tell of a harmful request.
+_EVASION = _c(
+    rf"\b(?:without{S1}(?:getting|being|ever{S1}being){S1}(?:caught|detected|noticed|traced|arrested|"
+    rf"convicted)|(?:avoid\w{{0,3}}|evad\w{{1,3}}|escap\w{{1,3}}|elud\w{{1,3}}){S1}(?:getting{S1}|being{S1})?"
+    rf"(?:caught|detection|detected|the{S1}police|law{S1}enforcement|authorities|suspicion|prosecution|"
+    rf"conviction|convicted|arrest|a{S1}trace|traced|responsibility|consequences|legal{S1}repercussions)|"
+    rf"(?:leave|leaving){S1}no{S1}(?:trace|evidence|traces)|without{S1}leaving{S1}(?:a{S1}|any{S1})?(?:trace|evidence)|"
+    rf"untraceabl\w{{1,3}}|undetectabl\w{{1,3}}|"
+    rf"cover{S1}(?:up{S1})?(?:my|your|their|his|her|the){S1}tracks|without{S1}(?:anyone|them|him|her|the{S1}"
+    rf"(?:police|authorities|victim)){S1}(?:knowing|noticing|finding{S1}out)|"
+    r"(?:ohne|sin|sans) (?:erwischt|ser (?:atrapado|descubierto)|se faire (?:prendre|attraper)))"
+)
+# Persuasion and harm purpose ("convince", "posing as an expert", "encourag… to").
+_PURPOSE = _c(
+    rf"\b(?:posing{S1}as|pretending{S1}to{S1}be){S1}(?:an?{S1})?(?:expert|doctor|official|"
+    rf"representative|irs|police|bank)|\b(?:convinc\w{{1,3}}|persuad\w{{1,3}}|encourag\w{{1,3}}|"
+    rf"urg\w{{1,3}}|coax\w{{0,3}}|push\w{{0,3}}){S1}(?:\w{{1,12}}{S1}){{0,3}}?(?:to|into|that){S1}|"
+    rf"\b(?:argues?|arguing|claims?|claiming|suggest\w{{0,3}}|prov\w{{1,3}}|asserts?){S1}(?:\w{{1,12}}{S1})?that\b|"
+    rf"\b(?:persuasive|convincing|irrefutable|inflammatory){S1}(?:\w{{1,12}}{S1})?(?:article|essay|post|"
+    rf"advertisement|speech|argument|campaign|case|evidence|email|message|tweet)"
+)
+# Fiction, persona, research or hypothetical framing around the request (PAIR-style laundering).
+_FRAMING = _c(
+    rf"\b(?:imagine|pretend|suppose|let's{S1}say|consider){S1}(?:that{S1})?(?:you(?:'re|{S1}are|{S1}were)|a{S1}"
+    rf"(?:fictional|hypothetical)|this{S1}is)|\byou(?:'re|{S1}are){S1}an?{S1}(?:\w{{1,20}}{S1}){{0,3}}?(?:consultant|"
+    r"expert|historian|journalist|writer|author|novelist|screenwriter|scriptwriter|character|villain|hacker|"
+    r"specialist|manager|teacher|doctor|professor|scientist|advisor|adviser|agent|anchor|columnist|influencer|"
+    rf"researcher|sociologist|anthropologist|chemist|lawyer|detective|criminal|con{S1}artist|assistant){{1}}\b|"
+    rf"\b(?:hypothetical|fictional|fictitious|imaginary|thought{S1}experiment|for{S1}(?:a|my|our){S1}(?:novel|story|"
+    rf"screenplay|movie|film|book|game)|in{S1}(?:a|this|the){S1}(?:story|novel|movie|film|script)|purely{S1}"
+    rf"(?:for|from|hypothetical|fictional|academic|educational)|(?:for|from){S1}(?:an?{S1})?(?:educational|"
+    rf"research|academic|historical){S1}(?:purposes?|standpoint|perspective|project|reasons)|research{S1}project|"
+    rf"as{S1}part{S1}of{S1}(?:a|my|our){S1}(?:research|study|project)|in{S1}graphic{S1}detail|graphic{S1}"
+    r"(?:detail|description))"
+)
+# A request: an imperative at the start of the text or a sentence, or "how to / how do I".
+_REQUEST = _c(
+    rf"(?:^|[.!?:;,\n\"'])[\W_]{{0,4}}(?:please{S1}|kindly{S1}|now{S1}|so{S1})?(?:write|create|develop|design|draft|"
+    r"generate|give|provide|explain|describe|list|outline|offer|teach|show|tell|produce|compose|build|make|"
+    r"suggest|share|detail|instruct|devise|plan|prepare|craft|compile|recommend|help|encourage|convince|"
+    r"can you|could you|would you|will you|i need|i want|i'd like|i would like|how (?:do|can|could|would|should|"
+    r"to|does|is|are)|what (?:is|are) (?:the )?(?:best|easiest|most effective|quickest|safest) (?:way|ways|method|"
+    r"methods)|what'?s the best way|schreib\w{0,2}|erstell\w{0,2}|erklar\w{0,2}|gib|wie (?:kann|baue|mache|stelle)|"
+    r"ecris|explique|donne|comment|escribe|explica|dame|como|scrivi|spiega|come)\b|"
+    rf"\b(?:how{S1}to|step-by-step|step{S1}by{S1}step|detailed{S1}(?:instructions|guide|steps|plan|description)|"
+    rf"instructions{S1}(?:for|on){S1}(?:how|making|building|creating)|tutorial{S1}on|guide{S1}(?:on|to|for){S1}"
+    r"how|recipe for)\b"
+)
+# History, news, prevention and defence are what the benign sources ask about the same acts.
+_DEFENSIVE = _c(
+    rf"\b(?:how{S1}(?:do|can|could|should){S1}(?:i|we|you|one|people|companies|parents|schools){S1}"
+    rf"(?:protect|prevent|detect|recogni[sz]e|spot|avoid{S1}(?:being|becoming|falling)|defend|report|stop|"
+    r"block|identify|mitigate|secure)|(?:protect\w{0,3}|defend\w{0,3}|safeguard\w{0,3}){S1}(?:against|from|"
+    rf"yourself|myself|themselves|users|children|people)|prevent\w{{0,3}}{S1}(?:and{S1}\w{{1,12}}{S1})?|detect\w{{0,3}}"
+    rf"{S1}and{S1}(?:prevent|block|mitigate|respond)|(?:blocking|block){S1}(?:unauthori[sz]ed|suspicious|malicious|ip)|"
+    rf"(?:in|on|at){S1}(?:a{S1}|the{S1})?(?:video{S1})?games?\b|\bin{S1}(?:call{S1}of{S1}duty|minecraft|fortnite|gta|"
+    r"skyrim|counter-strike|chess|poker|the sims|pubg|halo|overwatch|zelda|pokemon|dnd|d&d)\b|"
+    rf"\bin{S1}(?:the{S1})?\w{{1,15}}(?:{S1}\w{{1,15}}){{0,2}}{S1}(?:game|video{S1}game)\b|"
+    rf"warning{S1}signs|signs{S1}of|what{S1}(?:is|are|was|were){S1}(?:a{S1}|an{S1}|the{S1})?|history{S1}of|"
+    rf"why{S1}(?:is|are|was|were|did|do|does){S1}|\bhow{S1}did{S1}|"
+    rf"\b(?:detect|detects|detecting|detection{S1}of|identif(?:y|ies|ying)|scan\w{{0,3}}{S1}for|monitor\w{{0,3}}|"
+    rf"alert\w{{0,3}}|remov\w{{1,3}}|recover\w{{0,3}}{S1}from|analy[sz]\w{{1,3}})\b|(?:penalt\w{{1,3}}|punishment|sentence){S1}for|"
+    rf"is{S1}it{S1}(?:illegal|legal|a{S1}crime)|awareness|raise{S1}awareness|dangers{S1}of|risks{S1}of)"
+)
+
+_SALAD_TOKEN = _Lazy(r"\S{1,60}")
+
+
+def word_salad_tail(text: str, start: int) -> float:
+    """How much the text after `start` looks like an optimised adversarial suffix (0..1).
+
+    Prose has few tokens that mix case, digits or symbols and few capitalised words inside a sentence;
+    a random-search or GCG suffix ("...alto\", asks \"..._\"ependant which Chinese concept!\" ->Answer sera
+    StringBuilder(@") is the opposite. Needs >= 6 tokens; scored on the original (cased) text.
+    """
+    toks = _SALAD_TOKEN.p.findall(text, start, start + 1500)
+    n = len(toks)
+    if n < 6:
+        return 0.0
+    odd = 0
+    prev_end = True
+    for tok in toks:
+        core = tok.strip(".,;:!?\"'")
+        symbols = sum(not ch.isalnum() for ch in core)
+        inner_upper = any(ch.isupper() for ch in core[1:]) and any(ch.islower() for ch in core)
+        digit_mix = any(ch.isdigit() for ch in core) and any(ch.isalpha() for ch in core)
+        cap_mid = bool(core) and core[0].isupper() and not prev_end and core not in ("I", "I'm")
+        if (
+            symbols >= 2
+            or inner_upper
+            or digit_mix
+            or cap_mid
+            or (symbols and not core.replace("-", "").replace("'", "").isalnum())
+        ):
+            odd += 1
+        prev_end = tok[-1] in ".!?:"
+    return min(1.0, odd / n)
+
+
+_SENT_END = _Lazy(r"[.!?\n]")
+
+
+def harmful_request(
+    text: str, raw: str | None = None, to_original: Callable[[int, int], tuple[int, int]] | None = None
+) -> list[RuleHit]:
+    """HARMFUL_REQUEST hits (category `unsafe`) for a request for a harmful act in normalised `text`.
+
+    `raw` is the original text and `to_original` maps normalised offsets to it (word-salad check).
+    """
+    strong = _ACT_STRONG.search(text) or _ACT_STRONG2.search(text)
+    act = strong or _ACT_WEAK.search(text)
+    evasion = _EVASION.search(text)
+    if act is None:
+        if evasion is None:
+            return []
+        act = evasion  # "while evading detection", "avoid being convicted": the intent is the act
+    request = _REQUEST.search(text)
+    framing = _FRAMING.search(text)
+    purpose = _PURPOSE.search(text)
+    defensive = _DEFENSIVE.search(text)
+    # Base: the act itself. A request makes it a request; defensive/historical framing lowers it.
+    score = 0.35 if strong else 0.2
+    if request:
+        score += 0.2
+    if evasion and evasion is not act:
+        score += 0.25
+    if framing:
+        score += 0.15
+    if purpose:
+        score += 0.15
+    if raw is not None and request is not None:
+        act_end = to_original(act.end(), act.end())[1] if to_original else act.end()
+        end = _SENT_END.p.search(raw, act_end)
+        tail_start = act_end if end is None else min(end.end(), act_end + 40)
+        if word_salad_tail(raw, tail_start) >= 0.25:
+            score += 0.25
+    if defensive and not evasion:
+        score -= 0.25
+    score = max(0.0, min(0.9, score))
+    if score <= 0.0:
+        return []
+    a = min(act.start(), request.start() if request else act.start())
+    return [RuleHit("unsafe", "HARMFUL_REQUEST", a, max(act.end(), a + 1), score)]
