@@ -31,8 +31,15 @@ def cluster_log_group_name(cluster_name: str) -> str:
     return f"/aws/eks/{cluster_name}/cluster"
 
 
-def kubeconfig(cluster_name: str, endpoint: str, ca_data: str, region: str) -> str:
-    """A kubeconfig (JSON) that authenticates with `aws eks get-token`; holds no credentials."""
+def kubeconfig(cluster_name: str, endpoint: str, ca_data: str, region: str, role_arn: str | None = None) -> str:
+    """A kubeconfig (JSON) that authenticates with `aws eks get-token`; holds no credentials.
+
+    With `role_arn` the token is for that role: with no creator admin, the named admin role is the
+    only principal with an access entry, so the deployer assumes it to apply the Kubernetes baseline.
+    """
+    args = ["eks", "get-token", "--cluster-name", cluster_name, "--region", region]
+    if role_arn:
+        args += ["--role-arn", role_arn]
     return json.dumps(
         {
             "apiVersion": "v1",
@@ -49,7 +56,7 @@ def kubeconfig(cluster_name: str, endpoint: str, ca_data: str, region: str) -> s
                         "exec": {
                             "apiVersion": "client.authentication.k8s.io/v1beta1",
                             "command": "aws",
-                            "args": ["eks", "get-token", "--cluster-name", cluster_name, "--region", region],
+                            "args": args,
                             "interactiveMode": "Never",
                         }
                     },
@@ -232,7 +239,7 @@ class EksCluster(pulumi.ComponentResource):
             self._addon(name, addon, [])
 
         self.kubeconfig = pulumi.Output.all(self.cluster.name, self.endpoint, self.certificate_authority).apply(
-            lambda parts: kubeconfig(parts[0], parts[1], parts[2], args.region)
+            lambda parts: kubeconfig(parts[0], parts[1], parts[2], args.region, args.admin_role_arn)
         )
         self.k8s_provider = k8s.Provider(
             f"{name}-k8s",

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from components.k8s_baseline import DEVICE_PLUGIN_NAMESPACE
-from tests.components.conftest import by_k8s_name, named, output, stack_settings
+from tests.components.conftest import ADMIN_ROLE, by_k8s_name, named, output, stack_settings
 from tests.conftest import ROOT, Plan, Resource, resources
 
 NAMESPACE = "kubernetes:core/v1:Namespace"
@@ -72,6 +72,12 @@ def test_provider_kubeconfig_targets_the_cluster_with_exec_auth(plan: Plan) -> N
     assert config["clusters"][0]["cluster"]["server"] == cluster["outputs"]["endpoint"]
     assert config["users"][0]["user"]["exec"]["args"][:2] == ["eks", "get-token"]
     assert provider["inputs"]["enableServerSideApply"] == "true"
+
+
+def test_provider_assumes_the_named_admin_role(dev_roles_plan: Plan) -> None:
+    (provider,) = resources(dev_roles_plan, "pulumi:providers:kubernetes")
+    args = json.loads(provider["inputs"]["kubeconfig"])["users"][0]["user"]["exec"]["args"]
+    assert args[args.index("--role-arn") + 1] == ADMIN_ROLE
 
 
 # --- namespaces and Pod Security Standards ---------------------------------------------------------
