@@ -453,11 +453,23 @@ def hidden_characters(text: str) -> list[Finding]:
                 typ = None
             if typ != cur_type:
                 if cur_type is not None:
-                    findings.append(Finding("obfuscation", cur_type, cur_start, i, _HIDDEN_SCORE[cur_type]))
+                    findings.append(Finding("obfuscation", cur_type, cur_start, i, _hidden_score(cur_type, text, m)))
                 cur_type, cur_start = typ, i
         if cur_type is not None:
-            findings.append(Finding("obfuscation", cur_type, cur_start, m.end(), _HIDDEN_SCORE[cur_type]))
+            findings.append(Finding("obfuscation", cur_type, cur_start, m.end(), _hidden_score(cur_type, text, m)))
     return findings
+
+
+def _hidden_score(typ: str, text: str, run: re.Match[str]) -> float:
+    """Zero-width characters only smuggle when they split a word ("ig\u200bnore"); next to a space,
+    a table pipe or punctuation they are noise pasted from web pages (informational, below 0.5)."""
+    if typ != "ZERO_WIDTH":
+        return _HIDDEN_SCORE[typ]
+    before = text[run.start() - 1] if run.start() > 0 else ""
+    after = text[run.end()] if run.end() < len(text) else ""
+    if before.isalnum() and after.isalnum():
+        return _HIDDEN_SCORE[typ]
+    return 0.3
 
 
 _HIDDEN_SCORE = {"UNICODE_TAG": 0.95, "BIDI_OVERRIDE": 0.8, "ZERO_WIDTH": 0.7, "VARIATION_SELECTOR": 0.6}

@@ -122,3 +122,9 @@ def test_harm_patterns_have_no_nested_unbounded_quantifiers() -> None:
         if isinstance(src, str):
             src = re.sub(r"(?<=[}+*?])\+", "", src)
             assert not nested.search(src), name
+
+
+def test_zero_width_space_next_to_whitespace_is_informational() -> None:
+    # pasted web text often carries U+200B between words; only a ZWSP that splits a word is obfuscation
+    assert detect("I work in the area of \u200b\u200bIT and like it.") == []
+    assert any(f.type == "ZERO_WIDTH" for f in detect("please ig\u200bnore this"))
