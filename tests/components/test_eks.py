@@ -265,3 +265,30 @@ def test_node_roles_trust_ec2_only(plan: Plan) -> None:
         (trust,) = statements(policy(role, "assumeRolePolicy"))
         assert trust["Principal"] == {"Service": "ec2.amazonaws.com"}
         assert trust["Action"] == ["sts:AssumeRole"]
+
+
+def test_bottlerocket_encrypts_os_and_data_volumes() -> None:
+    from types import SimpleNamespace
+
+    from components.node_group import ManagedNodeGroup
+    from stacks.settings import NodeGroupSettings
+
+    group = NodeGroupSettings("gpu", ("g6.xlarge",), "BOTTLEROCKET_x86_64_NVIDIA", "SPOT", 0, 2, 0, 150, True)
+    volumes = ManagedNodeGroup._volumes(group, SimpleNamespace(arn="arn:aws:kms:eu-west-1:1:key/k"))  # type: ignore[arg-type]
+    assert [v["device_name"] for v in volumes] == ["/dev/xvda", "/dev/xvdb"]
+    assert all(v["ebs"]["encrypted"] == "true" and v["ebs"]["kms_key_id"] for v in volumes)  # type: ignore[index]
+    assert volumes[-1]["ebs"]["volume_size"] == 150  # type: ignore[index]
+
+
+def test_prod_plan_lists_every_compute_component(prod_plan: Plan) -> None:
+    types = {r["type"] for r in prod_plan["resources"]}
+    assert {
+        "genai:network:Vpc",
+        "genai:compute:EksCluster",
+        "genai:compute:ManagedNodeGroup",
+        "genai:supplychain:ImageRepository",
+        "genai:kubernetes:WorkloadNamespace",
+        "genai:kubernetes:PodIdentityBinding",
+        "genai:kubernetes:NvidiaDevicePlugin",
+        "genai:kubernetes:InferenceService",
+    } <= types
