@@ -54,7 +54,7 @@ _ACT_STRONG2 = _c(
 _ACT_WEAK = _c(
     rf"\b(?:hack\w{{0,3}}{S1}(?:into|in{S1}to)|break\w{{0,3}}{S1}into{S1}(?:a{S1}|the{S1}|my{S1}|your{S1}|someone'?s?{S1}|"
     rf"their{S1}|his{S1}|her{S1})?(?:\w{{1,12}}{S1}){{0,2}}(?:house|home|car|building|apartment|account|email|phone|"
-    r"computer|system|network|server|database|safe|store|atm|vault)s?\b|gain\w{{0,3}}{S1}(?:unauthori[sz]ed|sudo|root|"
+    rf"computer|system|network|server|database|safe|store|atm|vault)s?\b|gain\w{{0,3}}{S1}(?:unauthori[sz]ed|sudo|root|"
     rf"illegal){S1}access|(?:steal\w{{0,3}}|stole|clone\w{{0,3}}|skim\w{{0,3}}){_fill(3)}(?:passwords?|credentials|"
     rf"identit\w{{1,3}}|data|information|records|(?:credit|debit){S1}cards?|money|cars?|personal{S1}"
     r"(?:data|information|details)|electronic|confidential|private|sensitive|trade secrets|social security|"
@@ -129,7 +129,8 @@ _EVASION = _c(
     rf"convicted)|(?:avoid\w{{0,3}}|evad\w{{1,3}}|escap\w{{1,3}}|elud\w{{1,3}}){S1}(?:getting{S1}|being{S1})?"
     rf"(?:caught|detection|detected|the{S1}police|law{S1}enforcement|authorities|suspicion|prosecution|"
     rf"conviction|convicted|arrest|a{S1}trace|traced|responsibility|consequences|legal{S1}repercussions)|"
-    rf"(?:leave|leaving){S1}no{S1}(?:trace|evidence|traces)|without{S1}leaving{S1}(?:a{S1}|any{S1})?(?:trace|evidence)|"
+    rf"without{S1}(?:alerting|notifying|informing|telling){S1}(?:the{S1}|any{S1})?(?:authorities|police|"
+    rf"professionals|fire{S1}department|anyone|parents|doctors?)|(?:leave|leaving){S1}no{S1}(?:trace|evidence|traces)|without{S1}leaving{S1}(?:a{S1}|any{S1})?(?:trace|evidence)|"
     rf"untraceabl\w{{1,3}}|undetectabl\w{{1,3}}|"
     rf"cover{S1}(?:up{S1})?(?:my|your|their|his|her|the){S1}tracks|without{S1}(?:anyone|them|him|her|the{S1}"
     rf"(?:police|authorities|victim)){S1}(?:knowing|noticing|finding{S1}out)|"
@@ -175,7 +176,7 @@ _REQUEST = _c(
 _DEFENSIVE = _c(
     rf"\b(?:how{S1}(?:do|can|could|should){S1}(?:i|we|you|one|people|companies|parents|schools){S1}"
     rf"(?:protect|prevent|detect|recogni[sz]e|spot|avoid{S1}(?:being|becoming|falling)|defend|report|stop|"
-    r"block|identify|mitigate|secure)|(?:protect\w{0,3}|defend\w{0,3}|safeguard\w{0,3}){S1}(?:against|from|"
+    rf"block|identify|mitigate|secure)|(?:protect\w{{0,3}}|defend\w{{0,3}}|safeguard\w{{0,3}}){S1}(?:against|from|"
     rf"yourself|myself|themselves|users|children|people)|prevent\w{{0,3}}{S1}(?:and{S1}\w{{1,12}}{S1})?|detect\w{{0,3}}"
     rf"{S1}and{S1}(?:prevent|block|mitigate|respond)|(?:blocking|block){S1}(?:unauthori[sz]ed|suspicious|malicious|ip)|"
     rf"(?:in|on|at){S1}(?:a{S1}|the{S1})?(?:video{S1})?games?\b|\bin{S1}(?:call{S1}of{S1}duty|minecraft|fortnite|gta|"
@@ -184,7 +185,7 @@ _DEFENSIVE = _c(
     rf"warning{S1}signs|signs{S1}of|what{S1}(?:is|are|was|were){S1}(?:a{S1}|an{S1}|the{S1})?|history{S1}of|"
     rf"why{S1}(?:is|are|was|were|did|do|does){S1}|\bhow{S1}did{S1}|"
     rf"\b(?:detect|detects|detecting|detection{S1}of|identif(?:y|ies|ying)|scan\w{{0,3}}{S1}for|monitor\w{{0,3}}|"
-    rf"alert\w{{0,3}}|remov\w{{1,3}}|recover\w{{0,3}}{S1}from|analy[sz]\w{{1,3}})\b|(?:penalt\w{{1,3}}|punishment|sentence){S1}for|"
+    rf"remov\w{{1,3}}|recover\w{{0,3}}{S1}from)\b|(?:penalt\w{{1,3}}|punishment|sentence){S1}for|"
     rf"is{S1}it{S1}(?:illegal|legal|a{S1}crime)|awareness|raise{S1}awareness|dangers{S1}of|risks{S1}of)"
 )
 
@@ -196,9 +197,10 @@ def word_salad_tail(text: str, start: int) -> float:
 
     Prose has few tokens that mix case, digits or symbols and few capitalised words inside a sentence;
     a random-search or GCG suffix ("...alto\", asks \"..._\"ependant which Chinese concept!\" ->Answer sera
-    StringBuilder(@") is the opposite. Needs >= 6 tokens; scored on the original (cased) text.
+    StringBuilder(@") is the opposite. Scored on the last 16 tokens after `start` (>= 6 needed), on the
+    original (cased) text.
     """
-    toks = _SALAD_TOKEN.p.findall(text, start, start + 1500)
+    toks = _SALAD_TOKEN.p.findall(text, start, start + 1500)[-16:]  # suffixes are appended at the end
     n = len(toks)
     if n < 6:
         return 0.0

@@ -404,7 +404,7 @@ _OVERRIDE_PATTERNS: list[tuple[_Rx, float, bool]] = [
     ),
     (
         _c(
-            rf"\b(?:ig\w{{1,3}}re|forget|forgot|disregard|vergiss|ignorier\w{{0,2}}){S1}(?:what|waht|wat|everything|"
+            rf"(?<!n't )(?<!not )\b(?:ig\w{{1,3}}re|forget|disregard|vergiss|ignorier\w{{0,2}}){S1}(?:what|waht|wat|everything|"
             rf"was|alles){S}(?:'s|s|i|you|we|was|ich|du|wir)?{S}(?:have{S1})?(?:said{S1}|told{S1}|wrote{S1}|written{S1}|"
             rf"gesagt{S1}habe{S1}|geschrieben{S1}habe{S1})?(?:before|earlier|previously|above|so{S1}far|zuvor|vorher|davor)\b"
         ),
@@ -422,16 +422,14 @@ _OVERRIDE_PATTERNS: list[tuple[_Rx, float, bool]] = [
     (
         _c(
             rf"\b(?:change|update|replace|modify|rewrite|andere|ersetze){S1}(?:your|deine|ihre){S1}(?:instructions|"
-            r"rules|programming|prompt|system prompt|directives|anweisungen|regeln)\b"
+            rf"rules|programming|prompt|system{S1}prompt|directives|anweisungen|regeln){S}(?::|(?:to|with|zu|durch){S1}"
+            r"(?:the |die |den )?(?:following|this|these|new|folgende\w?|neue\w?))"
         ),
         0.7,
         False,
     ),
     (
-        _c(
-            rf"\b(?:(?:include|mention|state|admit){S1}(?:that{S1})?you{S1}(?:hate|love|despise|support|adore|detest)|"
-            rf"say{S1}(?:that{S1})?you{S1}(?:hate|despise|detest)){S1}\w{{2,20}}"
-        ),
+        _c(rf"\b(?:include|mention|state|admit|say){S1}(?:that{S1})?you{S1}(?:hate|despise|detest){S1}\w{{2,20}}"),
         0.55,
         False,
     ),
@@ -632,8 +630,7 @@ _LATER_NOW = _c(
     r"second test|zweite test|neue herausforderung|new challenge)\b"
 )
 _CLOSURE = _Lazy(
-    r"that is|that's|this is|that was|this was|never ?mind|stop|attention|achtung|halt|outdone|ubertroffen|"
-    r"erledigt|genugt|reicht|schon mal|enough|passed|bestanden|simply|einfach"
+    r"that is|that's|this is|that was|this was|never ?mind|stop|attention|achtung|halt|erledigt|passed|bestanden"
 )
 _NEW_TASK = _c(
     rf"\b(?:new|another|further|next|additional|different){S1}(?:tasks?|challenge|assignment|job)\b|"
@@ -768,7 +765,7 @@ _ROLE_PATTERNS: list[tuple[_Rx, float]] = [
         _c(
             rf"\byou{S1}(?:are|will{S1}be|have{S1}become){S1}(?:an?{S1})?(?:\w{{1,15}}{S1}){{0,2}}(?:ai|assistant|"
             rf"chatbot|model|bot|entity|character){S1}(?:that|which|who)?{S}(?:has{S1}no|have{S1}no|without|"
-            r"doesn'?t{S1}have|does{S1}not{S1}have|is{S1}free{S1}from|is{S1}not{S1}bound)"
+            rf"doesn'?t{S1}have|does{S1}not{S1}have|is{S1}free{S1}from|is{S1}not{S1}bound)"
         ),
         0.8,
     ),
@@ -798,8 +795,9 @@ _ROLE_PATTERNS: list[tuple[_Rx, float]] = [
     ),
     (
         _c(
-            rf"\b(?:ok|okay|alright|all{S1}right|good|gut|fine|so)[ \t]{{0,2}}[.!,]{{1,3}}[ \t]{{0,3}}(?:now|jetzt|nun){S1}(?:you{S1}are|you're|"
-            rf"bist{S1}du|tu{S1}es|eres){S1}(?!ready|done|finished|able|fertig|bereit)"
+            rf"\b(?:now|jetzt|nun){S1}(?:you{S1}are|you're|bist{S1}du|tu{S1}es|eres){S1}\w{{2,20}}(?:{S1}\w{{2,20}}){{0,3}}"
+            rf"[ \t]{{0,2}}[,.:][ \t]{{0,3}}(?:how{S1}(?:do|would){S1}you{S1}(?:answer|respond|reply)|what{S1}do{S1}you{S1}"
+            rf"(?:say|answer|think)|wie{S1}(?:beantwortest|antwortest)|was{S1}(?:sagst|antwortest|denkst){S1}du)"
         ),
         0.6,
     ),
@@ -951,7 +949,7 @@ _PERSONA_WEAK: list[tuple[_Rx, float]] = [
     (
         _c(
             rf"\b(?:possible|likely|expected|sample|hypothetical){S1}output{S1}of{S1}(?:print|the{S1}function|"
-            r"simple_function|this{S1}function)"
+            rf"simple_function|this{S1}function)"
         ),
         0.35,
     ),
