@@ -11,6 +11,8 @@ from infra.preview.engine import PreviewError, preview, write_plan
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_PROGRAM = PROJECT_ROOT / "infra"
 DEFAULT_PACK = PROJECT_ROOT / "policies"
+# The platform's own policy config: its dated, reasoned exemptions (the NVIDIA device plugin).
+PLATFORM_POLICY_CONFIG = DEFAULT_PACK / "config" / "platform.json"
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_ERROR = 0, 1, 2
 
@@ -52,7 +54,10 @@ def run(args: argparse.Namespace) -> int:
         from infra.policy import PolicyPackError, evaluate_plan, load_policy_config, render_policy_text
 
         try:
-            section = evaluate_plan(plan, args.policy_pack, policy_config=load_policy_config(args.policy_config))
+            config_file = args.policy_config
+            if config_file is None and own_program and args.policy_pack == DEFAULT_PACK:
+                config_file = PLATFORM_POLICY_CONFIG
+            section = evaluate_plan(plan, args.policy_pack, policy_config=load_policy_config(config_file))
         except PolicyPackError as err:
             print(f"error: policy pack: {err}", file=sys.stderr)
             return EXIT_ERROR

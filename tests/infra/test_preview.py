@@ -198,3 +198,50 @@ def test_every_command_has_help(command: list[str]) -> None:
 def test_unknown_command_is_a_usage_error() -> None:
     done = cli("deploy")
     assert done.returncode == 2 and "invalid choice: 'deploy'" in done.stderr
+
+
+# --- with the policy pack ---------------------------------------------------------------------------
+
+
+def test_platform_dev_has_no_mandatory_violations(tmp_path: Path) -> None:
+    out = tmp_path / "plan.json"
+    done = cli("preview", "--stack", "dev", "--quiet", "--json", str(out))
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr
+    assert "no mandatory violations" in done.stdout
+    section = json.loads(out.read_text())["policy"]
+    assert section["summary"]["mandatory"] == 0 and section["policies"] >= 60
+
+
+INSECURE_PROGRAMS = {
+    "aws-s3-bucket-encryption": """
+        import pulumi_aws as aws
+        bucket = aws.s3.Bucket("data")
+        aws.s3.BucketPublicAccessBlock("pab", bucket=bucket.id, block_public_acls=True, block_public_policy=True,
+                                       ignore_public_acls=True, restrict_public_buckets=True)
+    """,
+    "aws-ec2-security-group-no-public-ingress": """
+        import pulumi_aws as aws
+        aws.ec2.SecurityGroup("open", description="demo", vpc_id="vpc-123",
+                              ingress=[{"protocol": "tcp", "from_port": 22, "to_port": 22, "cidr_blocks": ["0.0.0.0/0"]}])
+    """,
+    "aws-apigateway-method-authorization": """
+        import pulumi_aws as aws
+        api = aws.apigateway.RestApi("api")
+        aws.apigateway.Method("open", rest_api=api.id, resource_id=api.root_resource_id, http_method="POST",
+                              authorization="NONE")
+    """,
+}
+
+
+@pytest.mark.parametrize("rule", sorted(INSECURE_PROGRAMS))
+def test_insecure_programs_exit_1_and_name_the_rule(tmp_path: Path, rule: str) -> None:
+    program = make_program(tmp_path, INSECURE_PROGRAMS[rule])
+    done = cli("preview", "--program", str(program), "--stack", "test", "--quiet")
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert f"[mandatory] {rule}" in done.stdout
+
+
+def test_a_pack_that_does_not_exist_is_a_usage_error(tmp_path: Path) -> None:
+    program = make_program(tmp_path, "import pulumi\n")
+    done = cli("preview", "--program", str(program), "--stack", "test", "--policy-pack", str(tmp_path / "nope"))
+    assert done.returncode == 2 and done.stderr.startswith("error: policy pack:") and "Traceback" not in done.stderr
