@@ -31,7 +31,8 @@ _ACT_STRONG = _c(
     rf"synthesi[sz]\w{{1,3}}|produc\w{{1,4}}|cook\w{{0,3}}|brew\w{{0,3}}|prepar\w{{1,3}}|deploy\w{{0,3}}|detonat\w{{1,3}}|"
     rf"obtain\w{{0,3}}|acquir\w{{1,3}}|herstell\w{{1,3}}|bau\w{{0,2}}|fabrique\w{{0,2}}|fabricar|fabbricare){_fill(4)}"
     r"(?:bombs?|pipe bombs?|explosives?|explosive devices?|ieds?|nuclear (?:weapon|bomb|device)s?|dirty bombs?|"
-    r"bioweapons?|biological weapons?|chemical weapons?|nerve agents?|sarin|ricin|anthrax|napalm|molotov|"
+    r"bioweapons?|biological weapons?|chemical weapons?|nerve agents?|sarin|ricin|anthrax|napalm|molotov|thermite|"
+    r"(?:toxic|poison(?:ous)?|chlorine|mustard|nerve|lethal) gas|"
     r"ghost guns?|untraceable (?:firearm|gun|weapon)s?|meth|methamphetamine|crystal meth|fentanyl|heroin|cocaine|crack cocaine|"
     r"lsd|mdma|date rape drugs?|ghb|poisons?|sprengstoff\w{0,2}|bomben?|explosifs?|bombes?|explosivos?|bombas?|"
     r"esplosiv\w{0,2}|drogen|drogues?|drogas?)\b"
@@ -40,8 +41,15 @@ _ACT_STRONG2 = _c(
     r"\b(?:child (?:pornography|porn|sexual abuse material)|csam|sexual content (?:involving|with) (?:a )?minors?|"
     r"sex with (?:a )?(?:minors?|children|animals)|(?:glorif\w{1,4}|normali[sz]\w{1,4}|promot\w{1,4}) pedophilia|"
     r"revenge porn|human trafficking|sex trafficking|mass shooting|school shooting|ethnic cleansing|"
+    r"(?:write|wrote|create|build|built|develop|code|make|made|program|design|generate|deploy|spread)\w{0,3}"
+    r"(?: \w{1,15}){0,4} "
     r"(?:ransomware|keylogger|rootkit|botnet|spyware|stalkerware|trojan horse|computer virus|polymorphic virus|"
-    r"self-propagating worm|cryptojack\w{0,3})|"
+    r"self-propagating worm|cryptojack\w{0,3}|malware)|"
+    r"recipe (?:for|to make) (?:napalm|meth\w{0,9}|thermite|ricin|sarin|explosives?|bombs?|poison|nerve agents?)|"
+    r"(?:are|is) (?:vermin|parasites|subhuman|cockroaches|rats|an infestation|a disease|animals who)\b|"
+    r"should (?:all )?be (?:driven out|exterminated|wiped out|gassed|eradicated|hanged|shot)\b|"
+    r"(?:buy|sell|purchase|obtain)\w{0,3}(?: \w{1,15}){0,3} stolen (?:credit|debit|card|identit|accounts?|passwords?|"
+    r"data|ssn|social security)|"
     r"(?:meth|methamphetamine|fentanyl|heroin|cocaine|bombs?|explosives?|napalm|nerve agents?|ricin|sarin) "
     r"(?:(?:is|are|gets|get) )?(?:made|produced|synthesi[sz]ed|built|cooked|manufactured)|"
     r"(?:bombe|bomben|sprengstoff|sprengsatz|drogen|crystal|meth) ?(?:baut|bauen|herstellt|herstellen|macht|machen|"
@@ -115,7 +123,11 @@ _ACT_WEAK = _c(
     rf"(?:my|your|his|her){S1}(?:wife|husband|partner|child|kids?|baby|parents?|neighbou?r|boss))|"
     rf"(?:spread\w{{0,3}}|creat\w{{1,3}}|generat\w{{1,3}}|writ\w{{1,3}}){_fill(2)}(?:disinformation|"
     r"misinformation|propaganda|conspiracy theor\w{1,3}|deepfakes?)|"
-    rf"illegally|unlawfully|extort\w{{0,4}}|blackmail\w{{0,3}}|(?:eat\w{{0,3}}|consum\w{{1,4}}|cook\w{{0,3}}){S1}"
+    rf"(?:pretend\w{{0,3}}|posing|pose){S1}(?:to{S1}be{S1})?(?:as{S1})?(?:from{S1})?(?:the{S1}|a{S1}|your{S1}|their{S1})?"
+    r"(?:bank|irs|police|government|paypal|amazon|microsoft|apple|tax office|support team|their boss)|"
+    rf"(?:get|gain|log|sign|break)\w{{0,3}}{S1}(?:in|into|access{S1}to){S1}(?:\w{{1,15}}{S1}){{0,4}}(?:account|phone|"
+    r"email|icloud|inbox|computer|laptop|wifi|house|apartment)s?\b|"
+    rf"spread\w{{0,3}}{S1}(?:a{S1}|the{S1})?(?:rumou?rs?|lies|false{S1}\w{{1,12}}|gossip)|illegally|unlawfully|extort\w{{0,4}}|blackmail\w{{0,3}}|(?:eat\w{{0,3}}|consum\w{{1,4}}|cook\w{{0,3}}){S1}"
     rf"(?:a{S1})?human{S1}(?:flesh|body|bodies|meat|beings?)|human{S1}(?:flesh|body){S1}for{S1}consumption|"
     rf"(?:manipulat\w{{1,4}}|rig\w{{0,4}}|fix\w{{0,3}}){S1}(?:the{S1})?(?:slot{S1}machines?|elections?|votes?|"
     rf"stock{S1}prices?|markets?|matches|games)|torture{S1}(?:ring|chamber|scene|methods?|techniques?)|"
@@ -143,7 +155,15 @@ _PURPOSE = _c(
     rf"urg\w{{1,3}}|coax\w{{0,3}}|push\w{{0,3}}){S1}(?:\w{{1,12}}{S1}){{0,3}}?(?:to|into|that){S1}|"
     rf"\b(?:argues?|arguing|claims?|claiming|suggest\w{{0,3}}|prov\w{{1,3}}|asserts?){S1}(?:\w{{1,12}}{S1})?that\b|"
     rf"\b(?:persuasive|convincing|irrefutable|inflammatory){S1}(?:\w{{1,12}}{S1})?(?:article|essay|post|"
-    rf"advertisement|speech|argument|campaign|case|evidence|email|message|tweet)"
+    rf"advertisement|speech|argument|campaign|case|evidence|email|message|tweet|sms|text|letter|call|script)|"
+    rf"\bso{S1}that{S1}(?:\w{{1,12}}{S1}){{0,3}}(?:fires?|arrests?|expels?|punishes?|dumps?|leaves?|hates?|"
+    rf"enters?|reveals?|gives?{S1}(?:me|us){S1}(?:their|his|her))\b|\bget{S1}(?:him|her|them|my{S1}\w{{1,15}}){S1}"
+    r"(?:fired|arrested|expelled|evicted|banned|deported)"
+)
+# Intent to hurt someone ("a gas that kills quickly"): no safety/defensive framing discounts this.
+_LETHAL = _c(
+    rf"\b(?:that|which|to){S1}(?:kills?|harms?|injures?|poisons?|incapacitates?){S1}(?:quickly|fast|instantly|"
+    r"silently|painlessly|undetectably)"
 )
 # Fiction, persona, research or hypothetical framing around the request (PAIR-style laundering).
 _FRAMING = _c(
@@ -166,7 +186,7 @@ _REQUEST = _c(
     r"suggest|share|detail|instruct|devise|plan|prepare|craft|compile|recommend|help|encourage|convince|"
     r"can you|could you|would you|will you|i need|i want|i'd like|i would like|how (?:do|can|could|would|should|"
     r"to|does|is|are)|what (?:is|are) (?:the )?(?:best|easiest|most effective|quickest|safest) (?:way|ways|method|"
-    r"methods)|what'?s the best way|schreib\w{0,2}|erstell\w{0,2}|erklar\w{0,2}|gib|wie (?:kann|baue|mache|stelle)|"
+    r"methods)|what'?s the (?:best|easiest|most effective|quickest|safest) (?:way|method)|where (?:can|do|could) i|schreib\w{0,2}|erstell\w{0,2}|erklar\w{0,2}|gib|wie (?:kann|baue|mache|stelle)|"
     r"ecris|explique|donne|comment|escribe|explica|dame|como|scrivi|spiega|come)\b|"
     rf"\b(?:how{S1}to|step-by-step|step{S1}by{S1}step|detailed{S1}(?:instructions|guide|steps|plan|description)|"
     rf"instructions{S1}(?:for|on){S1}(?:how|making|building|creating)|tutorial{S1}on|guide{S1}(?:on|to|for){S1}"
@@ -186,7 +206,8 @@ _DEFENSIVE = _c(
     rf"why{S1}(?:is|are|was|were|did|do|does){S1}|\bhow{S1}did{S1}|"
     rf"\b(?:detect|detects|detecting|detection{S1}of|identif(?:y|ies|ying)|scan\w{{0,3}}{S1}for|monitor\w{{0,3}}|"
     rf"remov\w{{1,3}}|recover\w{{0,3}}{S1}from)\b|(?:penalt\w{{1,3}}|punishment|sentence){S1}for|"
-    rf"is{S1}it{S1}(?:illegal|legal|a{S1}crime)|awareness|raise{S1}awareness|dangers{S1}of|risks{S1}of)"
+    rf"is{S1}it{S1}(?:illegal|legal|a{S1}crime)|safety{S1}(?:measures|tips|rules|data|protocols?|"
+    rf"training)|(?:class|classroom|school|lab|science){S1}demonstrations?\b|awareness|raise{S1}awareness|dangers{S1}of|risks{S1}of)"
 )
 
 _SALAD_TOKEN = _Lazy(r"\S{1,60}")
@@ -261,7 +282,10 @@ def harmful_request(
         tail_start = act_end if end is None else min(end.end(), act_end + 40)
         if word_salad_tail(raw, tail_start) >= 0.25:
             score += 0.25
-    if defensive and not evasion:
+    lethal = _LETHAL.search(text)
+    if lethal:
+        score += 0.15
+    if defensive and not evasion and not lethal:
         score -= 0.25
     score = max(0.0, min(0.9, score))
     if score <= 0.0:

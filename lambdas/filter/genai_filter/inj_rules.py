@@ -433,6 +433,17 @@ _OVERRIDE_PATTERNS: list[tuple[_Rx, float, bool]] = [
         0.55,
         False,
     ),
+    (_c(rf"\b(?:ignore|disregard|forget){S1}(?:the|this){S1}user(?:'s)?\b"), 0.55, False),
+    (
+        _c(
+            rf"\b(?:forward|send|copy|email|upload|exfiltrate)\w{{0,3}}{S1}(?:all{S1}|every{S1})?(?:of{S1})?(?:the{S1}|their{S1}|"
+            rf"his{S1}|her{S1}|my{S1}|your{S1}|user'?s?{S1})?(?:\w{{1,12}}{S1})?(?:emails?|messages?|files|documents|"
+            rf"contacts|passwords?|credentials|data|conversations?|chat{S1}history)(?:{S1}\w{{1,12}}){{0,3}}{S1}to{S1}"
+            r"[\w.+-]{1,40}@[\w-]{1,40}\."
+        ),
+        0.6,
+        False,
+    ),
     # South Slavic
     (
         _c(
@@ -873,7 +884,7 @@ _PERSONA_WEAK: list[tuple[_Rx, float]] = [
         _c(
             rf"\b(?:without|no|free{S1}(?:of|from)|doesn'?t{S1}have{S1}any|not{S1}have{S1}any|lacks?){S1}(?:any{S1})?"
             r"(?:ethical|moral|content|safety)?\s?(?:restrictions|limitations|filters|filtering|censorship|"
-            r"guidelines|boundaries|ethics|morals|constraints|considerations|principles|limits)"
+            r"guidelines|boundaries|ethics|morals|constraints|considerations|principles|limits|polic(?:y|ies))"
         ),
         0.4,
     ),
@@ -928,7 +939,16 @@ _PERSONA_WEAK: list[tuple[_Rx, float]] = [
             rf"\b(?:begin|start){S1}(?:your|the|each){S1}(?:response|reply|answer|output|message){S1}"
             r"(?:with|by (?:saying|replying|writing|stating)|using)"
         ),
-        0.5,
+        0.3,  # "start your reply with a one-sentence summary" is ordinary formatting
+    ),
+    (
+        # ... with a compliance prefix ("Sure, here is", "Absolutely, here's how"): refusal suppression
+        _c(
+            rf"\b(?:begin|start|open|preface){S1}(?:your|the|each){S1}(?:response|reply|answer|output|message){S1}"
+            rf"(?:with|by{S1}(?:saying|replying|writing|stating)){S1}[\"'“‘]?{S}(?:sure|certainly|absolutely|of{S1}course|"
+            rf"here{S1}(?:is|are|'s)|yes|okay|ok|i{S1}can|i{S1}will|claro|bien{S1}sur|gerne|natuerlich|naturlich)\b"
+        ),
+        0.6,
     ),
     (_c(rf"\bsure{S}(?:,|!)?{S}here{S1}(?:is|are)\b"), 0.35),
     (_c(r"\b(?:developer|dev) mode\b|\bmod(?:e|o|us) (?:developpeur|desarrollador|sviluppatore|entwickler)"), 0.35),
@@ -945,6 +965,24 @@ _PERSONA_WEAK: list[tuple[_Rx, float]] = [
             r"mother|father)\b[^.\n]{0,60}\bused to\b"
         ),
         0.6,
+    ),
+    (
+        # the grandma exploit without "deceased": a relative who "used to read me" recipes/keys/instructions
+        _c(
+            r"\b(?:grandma|grandmother|grandfather|grandpa|granny|nana|oma|opa|abuela|abuelo|grand-mere|nonna)\b"
+            r"[^.\n]{0,80}\bused to (?:read|tell|recite|sing|give|whisper)\b[^.\n]{0,60}\b(?:recipe|instructions|steps|"
+            r"formula|keys?|codes?|serial|passwords?|how to)"
+        ),
+        0.5,
+    ),
+    (
+        # "no restrictions" in other languages (the English forms are in the pattern above)
+        _c(
+            rf"\b(?:sin|sans|ohne|senza|sem|bez|zonder){S1}(?:ningun\w{{0,2}}{S1}|aucune?{S1}|jegliche\w?{S1}|alcun\w{{0,2}}{S1}|"
+            r"nenhum\w{0,2}{S1}|zadnych{S1}|enige{S1})?(?:restriccion|restriction|einschrankung|regeln|filt|limit|"
+            r"censur|zensur|restrizion|restric|ogranicz|beperking|etica|ethique|ethik|moral)"
+        ),
+        0.4,
     ),
     (
         _c(
