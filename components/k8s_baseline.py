@@ -165,8 +165,9 @@ class WorkloadNamespace(pulumi.ComponentResource):
             "limits.memory": args.memory_quota,
             "requests.nvidia.com/gpu": str(args.gpu_quota),
             "pods": str(args.max_pods),
+            # One internal NLB at most; the in-tree controller routes it through one node port per port.
             "services.loadbalancers": "1",
-            "services.nodeports": "0",
+            "services.nodeports": "1",
         }
         k8s.core.v1.ResourceQuota(
             f"{name}-quota", metadata={"name": "quota", "namespace": self.name}, spec={"hard": hard}, opts=in_ns

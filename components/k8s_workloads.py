@@ -119,9 +119,11 @@ class InferenceService(pulumi.ComponentResource):
     escalation, all capabilities dropped, RuntimeDefault seccomp, requests and limits including one
     GPU, the GPU toleration and node selector, and a digest-pinned image from the platform's ECR.
 
-    The Service is an internal NLB (AWS Load Balancer Controller annotations) in the Lambda subnets
-    with IP targets and client IP preservation, so the namespace's NetworkPolicy, which admits only
-    the Lambda subnets, sees the callers' addresses.
+    The Service is an internal NLB in the Lambda subnets, provisioned by EKS's built-in service
+    controller (no add-on to install), restricted to the Lambda subnets' CIDRs. With
+    `externalTrafficPolicy: Local` the callers' addresses are preserved, so the namespace's
+    NetworkPolicy, which admits only the Lambda subnets, sees them. `url` is the NLB's DNS name,
+    which the filter function can resolve (a `cluster.local` name is not resolvable outside the cluster).
     """
 
     deployment: k8s.apps.v1.Deployment
@@ -195,24 +197,20 @@ class InferenceService(pulumi.ComponentResource):
                 "namespace": args.namespace,
                 "labels": labels,
                 "annotations": {
-                    "service.beta.kubernetes.io/aws-load-balancer-type": "external",
-                    "service.beta.kubernetes.io/aws-load-balancer-scheme": "internal",
-                    "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip",
+                    "service.beta.kubernetes.io/aws-load-balancer-type": "nlb",
+                    "service.beta.kubernetes.io/aws-load-balancer-internal": "true",
                     "service.beta.kubernetes.io/aws-load-balancer-subnets": subnets,
-                    "service.beta.kubernetes.io/aws-load-balancer-target-group-attributes": (
-                        "preserve_client_ip.enabled=true"
-                    ),
                 },
             },
             spec={
                 "type": "LoadBalancer",
-                # IP targets need no node ports (and the namespace quota allows none).
-                "allocate_load_balancer_node_ports": False,
+                "external_traffic_policy": "Local",
                 "selector": labels,
                 "ports": [{"name": "http", "port": args.port, "target_port": "http", "protocol": "TCP"}],
                 "load_balancer_source_ranges": list(args.load_balancer_source_cidrs),
             },
             opts=child,
         )
-        self.url = pulumi.Output.format("http://{0}.{1}.svc.cluster.local:{2}", args.name, args.namespace, args.port)
+        hostname = self.service.status.apply(lambda status: status.load_balancer.ingress[0].hostname)
+        self.url = pulumi.Output.format("http://{0}:{1}", hostname, args.port)
         self.register_outputs({"url": self.url})

@@ -18,7 +18,7 @@ from components.kms import EncryptionKey, EncryptionKeyArgs
 from components.log_group import EncryptedLogGroup, LogGroupArgs, logs_key_use
 
 # Interface endpoints nodes and functions need to reach AWS without the internet.
-INTERFACE_ENDPOINT_SERVICES = ("ecr.api", "ecr.dkr", "sts", "logs", "secretsmanager", "kms")
+INTERFACE_ENDPOINT_SERVICES = ("ecr.api", "ecr.dkr", "sts", "logs", "secretsmanager", "kms", "xray")
 MAX_AZS = 6
 
 

@@ -177,6 +177,11 @@ class PlatformMocks(pulumi.runtime.Mocks):
             metadata = dict(inputs["metadata"])
             metadata.setdefault("name", physical)
             state["metadata"] = metadata
+            if typ == "kubernetes:core/v1:Service" and (inputs.get("spec") or {}).get("type") == "LoadBalancer":
+                internal = metadata.get("annotations", {}).get("service.beta.kubernetes.io/aws-load-balancer-internal")
+                prefix = "internal-" if internal == "true" else ""
+                host = f"{prefix}a{_digest(rid, length=31)}-{_digest(rid, 'lb', length=16)}.elb.{self.region}.amazonaws.com"
+                state["status"] = {"loadBalancer": {"ingress": [{"hostname": host}]}}
 
     def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]]]:
         token, a = args.token, args.args

@@ -266,7 +266,9 @@ def test_inference_replicas_from_settings(plan: Plan) -> None:
 def test_inference_service_internal_nlb_for_lambda_subnets(plan: Plan) -> None:
     service = by_k8s_name(plan, "kubernetes:core/v1:Service", "inference", "model-server")["inputs"]
     annotations = service["metadata"]["annotations"]
-    assert annotations["service.beta.kubernetes.io/aws-load-balancer-scheme"] == "internal"
+    assert annotations["service.beta.kubernetes.io/aws-load-balancer-internal"] == "true"
+    assert annotations["service.beta.kubernetes.io/aws-load-balancer-type"] == "nlb"
+    assert service["spec"]["externalTrafficPolicy"] == "Local"
     lambda_ids = sorted(
         s["id"] for s in resources(plan, "aws:ec2/subnet:Subnet") if s["inputs"]["tags"].get("Tier") == "lambda"
     )
