@@ -211,6 +211,12 @@ class InferenceService(pulumi.ComponentResource):
             },
             opts=child,
         )
-        hostname = self.service.status.apply(lambda status: status.load_balancer.ingress[0].hostname)
+        hostname = self.service.status.apply(_load_balancer_hostname)
         self.url = pulumi.Output.format("http://{0}:{1}", hostname, args.port)
         self.register_outputs({"url": self.url})
+
+
+def _load_balancer_hostname(status: k8s.core.v1.outputs.ServiceStatus | None) -> str | None:
+    """The NLB's DNS name, once Kubernetes reports it (the provider waits for it on create)."""
+    ingress = status.load_balancer.ingress if status and status.load_balancer else None
+    return ingress[0].hostname if ingress else None
