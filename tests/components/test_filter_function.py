@@ -271,3 +271,12 @@ def test_empty_source_is_refused(tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
     with pytest.raises(ValueError, match="holds no files"):
         zip_bytes(tmp_path / "empty")
+
+
+def test_backend_url_is_the_internal_nlb_not_a_cluster_name(plan: Plan) -> None:
+    function = next(
+        r for r in resources(plan, "aws:lambda/function:Function") if r["name"].endswith("-filter-function")
+    )
+    url = function["inputs"]["environment"]["variables"]["FILTER_BACKEND_URL"]
+    assert url.startswith("http://internal-") and ".elb.eu-west-1.amazonaws.com:" in url
+    assert "cluster.local" not in url
