@@ -161,7 +161,7 @@ def evaluate(rows: list[dict[str, str]], idx: list[int] | None = None) -> dict[s
     stats: dict[str, list[int]] = collections.defaultdict(lambda: [0, 0])
     for i in idx if idx is not None else range(len(rows)):
         r = rows[i]
-        blocked = any(f.category in ("prompt_injection", "jailbreak") for f in detect(r["text"]))
+        blocked = any(f.category in ("prompt_injection", "jailbreak", "unsafe") for f in detect(r["text"]))
         key = f"{r['source']}|{r['label']}"
         stats[key][0] += int(blocked)
         stats[key][1] += 1
