@@ -282,6 +282,9 @@ class PlatformSettings:
 # Per-environment defaults
 # ---------------------------------------------------------------------------------------------------
 
+# Image digests are placeholders in the shape the settings require: pin the digests you have verified
+# (`crane digest nvcr.io/nvidia/k8s-device-plugin:v0.17.1`, and your model server's ECR digest) in
+# Pulumi.<stack>.yaml before `pulumi up`; the cluster will not pull an image whose digest differs.
 _DEVICE_PLUGIN = (
     "nvcr.io/nvidia/k8s-device-plugin:v0.17.1@sha256:3c2f9d6e1a4a1fd1e0f3e7c4c1d7e4a9e1c0b3f1d1a0e6f8b2c6d4e9f0a1b2c3"
 )
@@ -297,213 +300,172 @@ _FILTER_DEFAULT_ACTIONS = {
     "pii": "redact",
 }
 
-DEFAULTS: dict[str, dict[str, Any]] = {
-    "dev": {
-        "region": "eu-west-1",
-        "owner": "platform-team",
-        "costCenter": "genai-dev",
-        "logRetentionDays": 90,
-        "auditLogRetentionDays": 90,
-        "keyDeletionWindowDays": 7,
-        "protectData": False,
-        "dataLake": {
-            "noncurrentVersionExpirationDays": 30,
-            "rawTransitionToIaDays": 30,
-            "accessLogExpirationDays": 90,
-            "objectLock": False,
-            "objectLockRetentionDays": 30,
-            "forceDestroy": True,
+# What both environments share; each environment's own values follow.
+_SHARED: dict[str, Any] = {
+    "extraTags": {},
+    "region": "eu-west-1",
+    "owner": "platform-team",
+    "dataLake": {"rawTransitionToIaDays": 30},
+    "eks": {
+        "version": "1.33",
+        "adminRoleArn": None,
+        "addonVersions": {
+            "vpc-cni": "v1.19.6-eksbuild.1",
+            "coredns": "v1.12.1-eksbuild.2",
+            "kube-proxy": "v1.33.0-eksbuild.2",
+            "eks-pod-identity-agent": "v1.3.7-eksbuild.2",
         },
-        "network": {"vpcCidr": "10.40.0.0/16", "azCount": 2, "natGatewayPerAz": False, "flowLogRetentionDays": 90},
-        "eks": {
-            "version": "1.33",
-            "publicAccessCidrs": ["203.0.113.0/24"],
-            "adminRoleArn": None,
-            "logRetentionDays": 90,
-            "addonVersions": {
-                "vpc-cni": "v1.19.6-eksbuild.1",
-                "coredns": "v1.12.1-eksbuild.2",
-                "kube-proxy": "v1.33.0-eksbuild.2",
-                "eks-pod-identity-agent": "v1.3.7-eksbuild.2",
-            },
-            "systemNodeGroup": {
-                "instanceTypes": ["m6i.large"],
-                "amiType": "AL2023_x86_64_STANDARD",
+        "systemNodeGroup": {"amiType": "AL2023_x86_64_STANDARD", "capacityType": "ON_DEMAND"},
+    },
+    "ecr": {"ciPushRoleArn": None},
+    "kubernetes": {
+        "devicePluginImage": _DEVICE_PLUGIN,
+        "inferenceImageDigest": _INFERENCE_DIGEST,
+        "inferencePort": 8000,
+    },
+    "api": {
+        "chatAuthorization": "COGNITO_USER_POOLS",
+        "screenAuthorization": "AWS_IAM",
+        "stageName": "v1",
+        "clients": ["default"],
+        "customDomain": None,
+        "certificateArn": None,
+    },
+    "waf": {"bodyInspectionLimit": "KB_64"},
+    "filter": {
+        "maxBodyBytes": 65536,
+        "maxTextChars": 32768,
+        "backendConnectTimeoutSeconds": 2,
+        "allowedLinkHosts": [],
+        "inputActions": dict(_FILTER_DEFAULT_ACTIONS),
+        "outputActions": dict(_FILTER_DEFAULT_ACTIONS),
+    },
+    "secrets": {"rotationSchedule": "rate(30 days)"},
+    "monitoring": {"alarmEmails": [], "guarddutyMinSeverity": "medium", "api5xxThreshold": 5},
+}
+
+_DEV: dict[str, Any] = {
+    "costCenter": "genai-dev",
+    "logRetentionDays": 90,
+    "auditLogRetentionDays": 90,
+    "keyDeletionWindowDays": 7,
+    "protectData": False,
+    "dataLake": {
+        "noncurrentVersionExpirationDays": 30,
+        "accessLogExpirationDays": 90,
+        "objectLock": False,
+        "objectLockRetentionDays": 30,
+        "forceDestroy": True,
+    },
+    "network": {"vpcCidr": "10.40.0.0/16", "azCount": 2, "natGatewayPerAz": False, "flowLogRetentionDays": 90},
+    "eks": {
+        "publicAccessCidrs": ["203.0.113.0/24"],
+        "logRetentionDays": 90,
+        "systemNodeGroup": {
+            "instanceTypes": ["m6i.large"],
+            "minSize": 1,
+            "maxSize": 3,
+            "desiredSize": 2,
+            "diskSizeGb": 50,
+        },
+        "gpuNodeGroups": [
+            {
+                "name": "gpu",
+                "instanceTypes": ["g5.xlarge", "g6.xlarge"],
+                "amiType": "AL2023_x86_64_NVIDIA",
+                "capacityType": "SPOT",
+                "minSize": 0,
+                "maxSize": 2,
+                "desiredSize": 0,
+                "diskSizeGb": 100,
+            }
+        ],
+    },
+    "ecr": {"keepImageCount": 30, "untaggedExpiryDays": 7},
+    "kubernetes": {
+        "gpuQuota": {"training": 2, "inference": 2},
+        "cpuQuota": {"training": 16, "inference": 16},
+        "memoryQuotaGi": {"training": 64, "inference": 64},
+        "inferenceReplicas": 1,
+    },
+    "api": {
+        "throttleRateLimit": 20,
+        "throttleBurstLimit": 40,
+        "chatThrottleRateLimit": 5,
+        "chatThrottleBurstLimit": 10,
+        "quotaPerDay": 5000,
+    },
+    "waf": {"rateLimitPerIp": 1000, "chatRateLimitPerIp": 200, "anonymousIpList": False},
+    "filter": {
+        "memoryMb": 512,
+        "timeoutSeconds": 20,
+        "reservedConcurrency": 10,
+        "backendReadTimeoutSeconds": 15,
+        "codeSigning": False,
+    },
+    "monitoring": {"apiP99LatencyMs": 5000, "wafBlockedThreshold": 500, "blockRateBandWidth": 3},
+}
+
+_PROD: dict[str, Any] = {
+    "costCenter": "genai-prod",
+    "logRetentionDays": 365,
+    "auditLogRetentionDays": 2557,
+    "keyDeletionWindowDays": 30,
+    "protectData": True,
+    "dataLake": {
+        "noncurrentVersionExpirationDays": 365,
+        "accessLogExpirationDays": 365,
+        "objectLock": True,
+        "objectLockRetentionDays": 365,
+        "forceDestroy": False,
+    },
+    "network": {"vpcCidr": "10.50.0.0/16", "azCount": 3, "natGatewayPerAz": True, "flowLogRetentionDays": 365},
+    "eks": {
+        "publicAccessCidrs": [],
+        "logRetentionDays": 365,
+        "systemNodeGroup": {
+            "instanceTypes": ["m6i.xlarge"],
+            "minSize": 2,
+            "maxSize": 6,
+            "desiredSize": 3,
+            "diskSizeGb": 100,
+        },
+        "gpuNodeGroups": [
+            {
+                "name": "gpu",
+                "instanceTypes": ["g6.2xlarge"],
+                "amiType": "AL2023_x86_64_NVIDIA",
                 "capacityType": "ON_DEMAND",
                 "minSize": 1,
-                "maxSize": 3,
+                "maxSize": 8,
                 "desiredSize": 2,
-                "diskSizeGb": 50,
-            },
-            "gpuNodeGroups": [
-                {
-                    "name": "gpu",
-                    "instanceTypes": ["g5.xlarge", "g6.xlarge"],
-                    "amiType": "AL2023_x86_64_NVIDIA",
-                    "capacityType": "SPOT",
-                    "minSize": 0,
-                    "maxSize": 2,
-                    "desiredSize": 0,
-                    "diskSizeGb": 100,
-                },
-            ],
-        },
-        "ecr": {"ciPushRoleArn": None, "keepImageCount": 30, "untaggedExpiryDays": 7},
-        "kubernetes": {
-            "gpuQuota": {"training": 2, "inference": 2},
-            "cpuQuota": {"training": 16, "inference": 16},
-            "memoryQuotaGi": {"training": 64, "inference": 64},
-            "devicePluginImage": _DEVICE_PLUGIN,
-            "inferenceImageDigest": _INFERENCE_DIGEST,
-            "inferencePort": 8000,
-            "inferenceReplicas": 1,
-        },
-        "api": {
-            "chatAuthorization": "COGNITO_USER_POOLS",
-            "screenAuthorization": "AWS_IAM",
-            "stageName": "v1",
-            "throttleRateLimit": 20,
-            "throttleBurstLimit": 40,
-            "chatThrottleRateLimit": 5,
-            "chatThrottleBurstLimit": 10,
-            "quotaPerDay": 5000,
-            "clients": ["default"],
-            "customDomain": None,
-            "certificateArn": None,
-        },
-        "waf": {
-            "rateLimitPerIp": 1000,
-            "chatRateLimitPerIp": 200,
-            "anonymousIpList": False,
-            "bodyInspectionLimit": "KB_64",
-        },
-        "filter": {
-            "memoryMb": 512,
-            "timeoutSeconds": 20,
-            "reservedConcurrency": 10,
-            "maxBodyBytes": 65536,
-            "maxTextChars": 32768,
-            "backendConnectTimeoutSeconds": 2,
-            "backendReadTimeoutSeconds": 15,
-            "allowedLinkHosts": [],
-            "codeSigning": False,
-            "inputActions": dict(_FILTER_DEFAULT_ACTIONS),
-            "outputActions": dict(_FILTER_DEFAULT_ACTIONS),
-        },
-        "secrets": {"rotationSchedule": "rate(30 days)"},
-        "monitoring": {
-            "alarmEmails": [],
-            "guarddutyMinSeverity": "medium",
-            "apiP99LatencyMs": 5000,
-            "api5xxThreshold": 5,
-            "wafBlockedThreshold": 500,
-            "blockRateBandWidth": 3,
-        },
-        "extraTags": {},
+                "diskSizeGb": 200,
+            }
+        ],
     },
-    "prod": {
-        "region": "eu-west-1",
-        "owner": "platform-team",
-        "costCenter": "genai-prod",
-        "logRetentionDays": 365,
-        "auditLogRetentionDays": 2557,
-        "keyDeletionWindowDays": 30,
-        "protectData": True,
-        "dataLake": {
-            "noncurrentVersionExpirationDays": 365,
-            "rawTransitionToIaDays": 30,
-            "accessLogExpirationDays": 365,
-            "objectLock": True,
-            "objectLockRetentionDays": 365,
-            "forceDestroy": False,
-        },
-        "network": {"vpcCidr": "10.50.0.0/16", "azCount": 3, "natGatewayPerAz": True, "flowLogRetentionDays": 365},
-        "eks": {
-            "version": "1.33",
-            "publicAccessCidrs": [],
-            "adminRoleArn": None,
-            "logRetentionDays": 365,
-            "addonVersions": {
-                "vpc-cni": "v1.19.6-eksbuild.1",
-                "coredns": "v1.12.1-eksbuild.2",
-                "kube-proxy": "v1.33.0-eksbuild.2",
-                "eks-pod-identity-agent": "v1.3.7-eksbuild.2",
-            },
-            "systemNodeGroup": {
-                "instanceTypes": ["m6i.xlarge"],
-                "amiType": "AL2023_x86_64_STANDARD",
-                "capacityType": "ON_DEMAND",
-                "minSize": 2,
-                "maxSize": 6,
-                "desiredSize": 3,
-                "diskSizeGb": 100,
-            },
-            "gpuNodeGroups": [
-                {
-                    "name": "gpu",
-                    "instanceTypes": ["g6.2xlarge"],
-                    "amiType": "AL2023_x86_64_NVIDIA",
-                    "capacityType": "ON_DEMAND",
-                    "minSize": 1,
-                    "maxSize": 8,
-                    "desiredSize": 2,
-                    "diskSizeGb": 200,
-                },
-            ],
-        },
-        "ecr": {"ciPushRoleArn": None, "keepImageCount": 100, "untaggedExpiryDays": 14},
-        "kubernetes": {
-            "gpuQuota": {"training": 8, "inference": 8},
-            "cpuQuota": {"training": 128, "inference": 128},
-            "memoryQuotaGi": {"training": 512, "inference": 512},
-            "devicePluginImage": _DEVICE_PLUGIN,
-            "inferenceImageDigest": _INFERENCE_DIGEST,
-            "inferencePort": 8000,
-            "inferenceReplicas": 2,
-        },
-        "api": {
-            "chatAuthorization": "COGNITO_USER_POOLS",
-            "screenAuthorization": "AWS_IAM",
-            "stageName": "v1",
-            "throttleRateLimit": 100,
-            "throttleBurstLimit": 200,
-            "chatThrottleRateLimit": 25,
-            "chatThrottleBurstLimit": 50,
-            "quotaPerDay": 100000,
-            "clients": ["default"],
-            "customDomain": None,
-            "certificateArn": None,
-        },
-        "waf": {
-            "rateLimitPerIp": 2000,
-            "chatRateLimitPerIp": 300,
-            "anonymousIpList": True,
-            "bodyInspectionLimit": "KB_64",
-        },
-        "filter": {
-            "memoryMb": 1024,
-            "timeoutSeconds": 29,
-            "reservedConcurrency": 100,
-            "maxBodyBytes": 65536,
-            "maxTextChars": 32768,
-            "backendConnectTimeoutSeconds": 2,
-            "backendReadTimeoutSeconds": 25,
-            "allowedLinkHosts": [],
-            "codeSigning": True,
-            "inputActions": dict(_FILTER_DEFAULT_ACTIONS),
-            "outputActions": dict(_FILTER_DEFAULT_ACTIONS),
-        },
-        "secrets": {"rotationSchedule": "rate(30 days)"},
-        "monitoring": {
-            "alarmEmails": [],
-            "guarddutyMinSeverity": "medium",
-            "apiP99LatencyMs": 3000,
-            "api5xxThreshold": 5,
-            "wafBlockedThreshold": 1000,
-            "blockRateBandWidth": 2,
-        },
-        "extraTags": {},
+    "ecr": {"keepImageCount": 100, "untaggedExpiryDays": 14},
+    "kubernetes": {
+        "gpuQuota": {"training": 8, "inference": 8},
+        "cpuQuota": {"training": 128, "inference": 128},
+        "memoryQuotaGi": {"training": 512, "inference": 512},
+        "inferenceReplicas": 2,
     },
+    "api": {
+        "throttleRateLimit": 100,
+        "throttleBurstLimit": 200,
+        "chatThrottleRateLimit": 25,
+        "chatThrottleBurstLimit": 50,
+        "quotaPerDay": 100000,
+    },
+    "waf": {"rateLimitPerIp": 2000, "chatRateLimitPerIp": 300, "anonymousIpList": True},
+    "filter": {
+        "memoryMb": 1024,
+        "timeoutSeconds": 29,
+        "reservedConcurrency": 100,
+        "backendReadTimeoutSeconds": 25,
+        "codeSigning": True,
+    },
+    "monitoring": {"apiP99LatencyMs": 3000, "wafBlockedThreshold": 1000, "blockRateBandWidth": 2},
 }
 
 
@@ -922,6 +884,9 @@ def _merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, An
         else:
             merged[key] = value
     return merged
+
+
+DEFAULTS: dict[str, dict[str, Any]] = {"dev": _merge(_SHARED, _DEV), "prod": _merge(_SHARED, _PROD)}
 
 
 def _unknown_keys(defaults: Mapping[str, Any], given: Mapping[str, Any], prefix: str = "") -> list[str]:
