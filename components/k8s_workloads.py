@@ -180,7 +180,8 @@ class InferenceService(pulumi.ComponentResource):
                                     "requests": {"cpu": args.cpu, "memory": args.memory, GPU_RESOURCE: "1"},
                                     "limits": {"cpu": args.cpu_limit, "memory": args.memory_limit, GPU_RESOURCE: "1"},
                                 },
-                                "volume_mounts": [{"name": "tmp", "mount_path": "/tmp"}],  # noqa: S108 (an emptyDir mount)
+                                # A path inside the container, backed by the pod's own emptyDir: not a shared temp dir.
+                                "volume_mounts": [{"name": "tmp", "mount_path": "/tmp"}],  # noqa: S108  # nosec B108
                             }
                         ],
                         "volumes": [{"name": "tmp", "empty_dir": {"size_limit": "1Gi"}}],
