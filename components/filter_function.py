@@ -8,13 +8,11 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from components.grants import policy_document, secret_read, service_trust, xray_write
+from components.grants import policy_document, secret_read, xray_write
 from components.kms import EncryptionKey
+from components.lambda_base import ACTIVE_TRACING, ARCHITECTURE, PYTHON_RUNTIME, function_basics
 from components.lambda_package import LambdaPackage
-from components.log_group import EncryptedLogGroup, LogGroupArgs
 
-PYTHON_RUNTIME = "python3.12"
-ARCHITECTURE = "arm64"
 SIGNING_PLATFORM = "AWSLambda-SHA384-ECDSA"
 # The AWS managed policy with exactly the ENI actions VPC-attached functions need. Those actions
 # (ec2:CreateNetworkInterface, …) require Resource "*", so a managed policy is preferred to an inline
@@ -75,24 +73,17 @@ class FilterFunction(pulumi.ComponentResource):
     def __init__(self, name: str, args: FilterFunctionArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("genai:edge:FilterFunction", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
-        self.log_group = EncryptedLogGroup(
-            f"{name}-logs",
-            LogGroupArgs(
-                log_group_name=f"/aws/lambda/{args.function_name}",
-                retention_days=args.log_retention_days,
-                key=args.logs_key,
-                classification="confidential",
-            ),
-            opts=child,
-        )
-        self.role = aws.iam.Role(
-            f"{name}-role",
-            name=args.function_name,
-            assume_role_policy=service_trust(["lambda.amazonaws.com"], args.account_id),
+        basics = function_basics(
+            name,
+            function_name=args.function_name,
             description="Execution role of the prompt/response filter",
-            max_session_duration=3600,
-            opts=child,
+            account_id=args.account_id,
+            logs_key=args.logs_key,
+            log_retention_days=args.log_retention_days,
+            parent=self,
+            classification="confidential",
         )
+        self.log_group, self.role = basics.log_group, basics.role
         via = [f"lambda.{args.region}.amazonaws.com", f"secretsmanager.{args.region}.amazonaws.com"]
         access = aws.iam.RolePolicy(
             f"{name}-access",
@@ -168,27 +159,22 @@ class FilterFunction(pulumi.ComponentResource):
             f"{name}-function",
             name=args.function_name,
             description="Prompt/response filter in front of the model backend",
-            role=self.role.arn,
-            runtime=PYTHON_RUNTIME,
-            architectures=[ARCHITECTURE],
             handler="handler.handler",
             code=args.package.archive(),
             source_code_hash=args.package.source_code_hash,
             memory_size=args.memory_mb,
             timeout=args.timeout_seconds,
             reserved_concurrent_executions=args.reserved_concurrency,
-            tracing_config={"mode": "Active"},
             kms_key_arn=args.key.arn,
             environment={"variables": dict(args.environment)},
-            logging_config={
-                "log_format": "JSON",
-                "log_group": self.log_group.name,
-                "application_log_level": "INFO",
-                "system_log_level": "WARN",
-            },
             vpc_config={"subnet_ids": args.subnet_ids, "security_group_ids": [self.security_group.id]},
             code_signing_config_arn=code_signing_arn,
             opts=pulumi.ResourceOptions(parent=self, depends_on=[access, vpc_access, self.log_group]),
+            role=self.role.arn,
+            runtime=PYTHON_RUNTIME,
+            architectures=[ARCHITECTURE],
+            tracing_config=ACTIVE_TRACING,
+            logging_config=basics.logging_config(),
         )
         self.arn = self.function.arn
         self.name = self.function.name

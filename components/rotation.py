@@ -8,13 +8,10 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from components.grants import Grant, policy_document, secret_rotate, service_trust, xray_write
+from components.grants import Grant, policy_document, secret_rotate, xray_write
 from components.kms import EncryptionKey
+from components.lambda_base import ACTIVE_TRACING, ARCHITECTURE, PYTHON_RUNTIME, function_basics
 from components.lambda_package import LambdaPackage
-from components.log_group import EncryptedLogGroup, LogGroupArgs
-
-PYTHON_RUNTIME = "python3.12"
-ARCHITECTURE = "arm64"
 
 
 @dataclass
@@ -49,23 +46,16 @@ class RotationFunction(pulumi.ComponentResource):
     def __init__(self, name: str, args: RotationFunctionArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("genai:security:RotationFunction", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
-        self.log_group = EncryptedLogGroup(
-            f"{name}-logs",
-            LogGroupArgs(
-                log_group_name=f"/aws/lambda/{args.function_name}",
-                retention_days=args.log_retention_days,
-                key=args.logs_key,
-            ),
-            opts=child,
-        )
-        self.role = aws.iam.Role(
-            f"{name}-role",
-            name=args.function_name,
-            assume_role_policy=service_trust(["lambda.amazonaws.com"], args.account_id),
+        basics = function_basics(
+            name,
+            function_name=args.function_name,
             description="Secrets Manager rotation function",
-            max_session_duration=3600,
-            opts=child,
+            account_id=args.account_id,
+            logs_key=args.logs_key,
+            log_retention_days=args.log_retention_days,
+            parent=self,
         )
+        self.log_group, self.role = basics.log_group, basics.role
         grants: list[Grant] = [
             self.log_group.grant_write(),
             secret_rotate(args.secret_arns),
@@ -77,24 +67,19 @@ class RotationFunction(pulumi.ComponentResource):
             f"{name}-function",
             name=args.function_name,
             description="Rotates platform secrets (random keys) in four Secrets Manager steps",
-            role=self.role.arn,
-            runtime=PYTHON_RUNTIME,
-            architectures=[ARCHITECTURE],
             handler="rotation.handler",
             code=args.package.archive(),
             source_code_hash=args.package.source_code_hash,
             memory_size=256,
             timeout=args.timeout_seconds,
             reserved_concurrent_executions=args.reserved_concurrency,
-            tracing_config={"mode": "Active"},
             # No environment variables at all: the secret and its field name come with each event and tag.
-            logging_config={
-                "log_format": "JSON",
-                "log_group": self.log_group.name,
-                "application_log_level": "INFO",
-                "system_log_level": "WARN",
-            },
             opts=pulumi.ResourceOptions(parent=self, depends_on=[access, self.log_group]),
+            role=self.role.arn,
+            runtime=PYTHON_RUNTIME,
+            architectures=[ARCHITECTURE],
+            tracing_config=ACTIVE_TRACING,
+            logging_config=basics.logging_config(),
         )
         self.arn = self.function.arn
         self.name = self.function.name
