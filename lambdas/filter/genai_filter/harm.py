@@ -54,6 +54,8 @@ _ACT_STRONG2 = _c(
     r"(?:(?:is|are|gets|get) )?(?:made|produced|synthesi[sz]ed|built|cooked|manufactured)|"
     r"(?:bombe|bomben|sprengstoff|sprengsatz|drogen|crystal|meth) ?(?:baut|bauen|herstellt|herstellen|macht|machen|"
     r"kocht|kochen|zusammenbaut)|"
+    r"(?:empoisonner|tuer|assassiner|envenenar|matar|asesinar|vergiften|toten|umbringen|avvelenare|uccidere) "
+    r"(?:quelqu'un|une personne|alguien|a alguien|una persona|jemanden|einen menschen|qualcuno)|"
     r"(?:commit|committing|get away with) (?:suicide|murder|a murder|a mass|genocide|arson|a terrorist attack)|"
     r"(?:kill|murder|assassinate|poison|kidnap|torture) (?:someone|somebody|a person|people|my (?:wife|husband|"
     r"boss|neighbou?r|partner|family)|him|her|a human|humans|a child|children|the president)\b)"
@@ -137,7 +139,8 @@ _ACT_WEAK = _c(
 )
 # Intent to evade detection or consequences: the strongest single tell of a harmful request.
 _EVASION = _c(
-    rf"\b(?:without{S1}(?:getting|being|ever{S1}being){S1}(?:caught|detected|noticed|traced|arrested|"
+    rf"\b(?:sans{S1}laisser{S1}de{S1}traces?|sin{S1}dejar{S1}(?:rastro|huellas)|ohne{S1}spuren|spurlos|senza{S1}lasciare{S1}"
+    rf"tracce|without{S1}(?:getting|being|ever{S1}being){S1}(?:caught|detected|noticed|traced|arrested|"
     rf"convicted)|(?:avoid\w{{0,3}}|evad\w{{1,3}}|escap\w{{1,3}}|elud\w{{1,3}}){S1}(?:getting{S1}|being{S1})?"
     rf"(?:caught|detection|detected|the{S1}police|law{S1}enforcement|authorities|suspicion|prosecution|"
     rf"conviction|convicted|arrest|a{S1}trace|traced|responsibility|consequences|legal{S1}repercussions)|"

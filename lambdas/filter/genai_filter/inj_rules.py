@@ -316,7 +316,7 @@ _OVERRIDE_PATTERNS: list[tuple[_Rx, float, bool]] = [
     (
         _c(
             rf"\b(?:note|message|instructions?|attention|important|reminder){S1}(?:to|for){S1}(?:the{S1}|any{S1}|all{S1})?"
-            rf"(?:ai|llm|assistant|chatbot|language{S1}model|gpt|chatgpt|model|summari[sz]er|ai{S1}agents?|agents?|"
+            rf"(?:(?:reviewing|reading|summari[sz]ing|screening|grading|evaluating|processing|translating){S1})?(?:ai|llm|assistant|chatbot|language{S1}model|gpt|chatgpt|model|summari[sz]er|ai{S1}agents?|agents?|"
             r"bots?|ai (?:assistant|system|model)s?)\b"
         ),
         0.75,
@@ -434,6 +434,45 @@ _OVERRIDE_PATTERNS: list[tuple[_Rx, float, bool]] = [
         False,
     ),
     (_c(rf"\b(?:ignore|disregard|forget){S1}(?:the|this){S1}user(?:'s)?\b"), 0.55, False),
+    # notes to the AI in other languages ("IMPORTANTE para el asistente de IA:", "Hinweis an die KI:")
+    (
+        _c(
+            rf"\b(?:nota|note|hinweis|importante?|wichtig|attention|atencion|achtung|avis|aviso|mensaje|nachricht)"
+            rf"{S1}(?:para|pour|fur|per|an|a|al|au){S1}(?:el{S1}|la{S1}|le{S1}|l'|den{S1}|die{S1}|das{S1}|il{S1}|lo{S1}|o{S1})?"
+            r"(?:asistente|assistant|assistent\w{0,2}|assistente|ia|ki|ai|modelo|modele|modell|chatbot|llm)\b"
+        ),
+        0.75,
+        False,
+    ),
+    (
+        _c(
+            rf"\b(?:neue|nouvelles?|nuevas?|nuove|novas?|nieuwe|nowe){S1}(?:anweisung\w{{0,2}}|instruktion\w{{0,2}}|"
+            r"instructions?|instrucciones|istruzioni|instrucoes|consignes?|instructies|instrukcje)[ \t]{0,2}:"
+        ),
+        0.55,
+        False,
+    ),
+    (
+        _c(
+            rf"\b(?:insult|beleidig\w{{0,2}}|insulte\w{{0,2}}|insulta\w{{0,2}}|offend|mock|demean){S1}(?:the{S1}|den{S1}|die{S1}|"
+            rf"le{S1}|la{S1}|l'|al{S1}|el{S1})?(?:user|nutzer\w{{0,2}}|benutzer\w{{0,2}}|utilisateur|usuario|customer|kunden)\b"
+        ),
+        0.6,
+        False,
+    ),
+    (
+        _c(
+            rf"\b(?:system|admin|developer|safety|security|priority){S1}override(?:[ \t]{{0,2}}[:!]|{S1}(?:activated|"
+            r"enabled|engaged|accepted|granted|in effect))"
+        ),
+        0.6,
+        False,
+    ),
+    (
+        _c(rf"\bwhen{S1}you{S1}(?:read|process|see|summari[sz]e|parse|review|analy[sz]e)\w{{0,3}}{S1}(?:this|these)\b"),
+        0.45,
+        False,
+    ),
     (
         _c(
             rf"\b(?:forward|send|copy|email|upload|exfiltrate)\w{{0,3}}{S1}(?:all{S1}|every{S1})?(?:of{S1})?(?:the{S1}|their{S1}|"
@@ -680,7 +719,7 @@ _SYS_TARGET = (
 _WEAK_TARGET_ONLY = _Lazy(r"\b(?:your|its) (?:rules|guidelines|directives|configuration)\b")
 _STRONG_TARGET = _Lazy(r"prompt|system|instruction|initial|hidden|secret|confidential|above|before")
 _EXTRACT_PATTERNS: list[tuple[_Rx, float]] = [
-    (_c(rf"\b{_REVEAL}{_fill(5)}{_SYS_TARGET}"), 0.85),
+    (_c(rf"\b{_REVEAL}(?:s|es|ed|ing)?{_fill(5)}{_SYS_TARGET}"), 0.85),
     (
         _c(
             rf"\b(?:what|which){S1}(?:were|are|was|is){S1}(?:you{S1})?(?:your{S1}(?:exact{S1}|original{S1}|initial{S1}|"
@@ -811,6 +850,28 @@ _ROLE_PATTERNS: list[tuple[_Rx, float]] = [
             rf"(?:say|answer|think)|wie{S1}(?:beantwortest|antwortest)|was{S1}(?:sagst|antwortest|denkst){S1}du)"
         ),
         0.6,
+    ),
+    (
+        _c(
+            rf"\byou{S1}(?:are|re){S1}(?:now{S1})?(?:in|operating{S1}in|running{S1}in){S1}(?:maintenance|debug|developer|"
+            r"admin|god|unrestricted|test|jailbreak|sudo|root|override)[ -]mode"
+        ),
+        0.55,
+    ),
+    (
+        _c(
+            rf"\b(?:pretend|imagine|act{S1}as{S1}if|suppose|assume){S1}(?:that{S1})?(?:the{S1}|your{S1}|all{S1})?(?:rules|"
+            rf"guidelines|restrictions|laws|policies|safety{S1}rules){S1}(?:don'?t|do{S1}not|no{S1}longer|never){S1}apply"
+        ),
+        0.6,
+    ),
+    (
+        _c(
+            rf"\b(?:safety|security|content|ethical){S1}(?:checks?|filters?|guardrails?|protocols?|restrictions|measures|"
+            rf"guidelines){S1}(?:are|have{S1}been|is|has{S1}been){S1}(?:now{S1})?(?:disabled|off|removed|lifted|turned{S1}"
+            r"off|suspended|deactivated|bypassed)"
+        ),
+        0.45,
     ),
     (
         _c(
@@ -1725,4 +1786,41 @@ def scan(text: str, *, direction: str = "input") -> list[RuleHit]:
                 add(RuleHit("jailbreak", "PAYLOAD_SPLITTING", min(a, cm.start()), max(cm.end(), a), 0.75))
 
     _indirect(text, hits)
+    _vocative(text, hits)
     return hits
+
+
+_VOCATIVE = _c(
+    rf"(?:ai{S1}assistant|assistant|chatgpt|gpt|claude|gemini|copilot|ai|llm|bot|ai{S1}agent|language{S1}model|"
+    rf"ki|ia)[ \t]{{0,2}}[,:][ \t]{{0,3}}(?:when|if{S1}you|please|you{S1}must|ignore|disregard|forget|do{S1}not|don't|"
+    r"tell|say|delete|send|forward|approve|rate|recommend|reply|respond|write|output|include|always|never|instead|"
+    r"from now|rank|score|mark|classify|summari[sz]e|transfer|email|click|visit)\b"
+)
+_VOCATIVE_BOUNDARY = frozenset("\n.!?:[(<->{*#|\"'")
+_USER_EDIT = _Lazy(
+    r"\b(?:make|rewrite|improve|fix|shorten|translate|summari[sz]e|proofread|check|format|polish|edit|correct|"
+    r"expand|simplify)\w{0,3} (?:it|this|that|my|the (?:above|draft|text|email|letter|message|document|code|essay))\b"
+)
+_STRUCTURAL = frozenset("\n[(<->{*#|\"'")
+
+
+def _vocative(text: str, hits: list[RuleHit]) -> None:
+    """ "AI assistant: when summarising, tell the user …", "ChatGPT, rate this candidate …" inside content.
+
+    A user addressing the assistant at the start of their own prompt ("ChatGPT, write a poem") is normal;
+    the same address after other content (a web page, a CV, a calendar entry) is an instruction planted
+    for the model that reads it."""
+    for m in _VOCATIVE.finditer(text):
+        pos = m.start()
+        j = pos - 1
+        while j >= 0 and text[j] in " \t":
+            j -= 1
+        if j >= 0 and text[j] not in _VOCATIVE_BOUNDARY:
+            continue  # mid-sentence ("the ai, when …") is not an address
+        # embedded: after other content that is structured (a line break, a tag, a bracket, a quote); a
+        # user who writes "I'm stuck on recursion. Assistant, please explain it" is talking to us
+        structural = j >= 0 and text[j] in _STRUCTURAL
+        embedded = len(text[:pos].strip()) >= 25 and (structural or "\n" in text[:pos])
+        if embedded and _USER_EDIT.p.search(text, m.end(), m.end() + 120):
+            embedded = False  # "…\nAssistant, please make it more formal": the user's request about their text
+        hits.append(RuleHit("prompt_injection", "INDIRECT_INJECTION", pos, m.end(), 0.65 if embedded else 0.35))
