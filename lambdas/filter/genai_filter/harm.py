@@ -41,13 +41,17 @@ _ACT_STRONG2 = _c(
     r"\b(?:child (?:pornography|porn|sexual abuse material)|csam|sexual content (?:involving|with) (?:a )?minors?|"
     r"sex with (?:a )?(?:minors?|children|animals)|(?:glorif\w{1,4}|normali[sz]\w{1,4}|promot\w{1,4}) pedophilia|"
     r"revenge porn|human trafficking|sex trafficking|mass shooting|school shooting|ethnic cleansing|"
-    r"(?:write|wrote|create|build|built|develop|code|make|made|program|design|generate|deploy|spread)\w{0,3}"
+    r"(?:write|wrote|create|build|built|develop|code|make|made|program|design|generate|deploy|spread|install|plant|"
+    r"sneak|hide|load)\w{0,3}"
     r"(?: \w{1,15}){0,4} "
     r"(?:ransomware|keylogger|rootkit|botnet|spyware|stalkerware|trojan horse|computer virus|polymorphic virus|"
     r"self-propagating worm|cryptojack\w{0,3}|malware)|"
     r"recipe (?:for|to make) (?:napalm|meth\w{0,9}|thermite|ricin|sarin|explosives?|bombs?|poison|nerve agents?)|"
     r"(?:are|is) (?:vermin|parasites|subhuman|cockroaches|rats|an infestation|a disease|animals who)\b|"
-    r"should (?:all )?be (?:driven out|exterminated|wiped out|gassed|eradicated|hanged|shot)\b|"
+    r"should (?:all )?be (?:driven out|exterminated|wiped out|gassed|eradicated|hanged|shot|sterili[sz]ed)\b|"
+    r"(?:are|is) a burden (?:on|to) (?:society|everyone)|(?:don't|do not|doesn't|does not) deserve to live|"
+    r"(?:make|get|convince|encourage|push|drive)\w{0,3} (?:him|her|them|someone|my \w{1,15})(?: \w{1,15}){0,5} "
+    r"(?:hurt|kill|harm|cut|starve)\w{0,3} (?:himself|herself|themselves|themself)|"
     r"(?:buy|sell|purchase|obtain)\w{0,3}(?: \w{1,15}){0,3} stolen (?:credit|debit|card|identit|accounts?|passwords?|"
     r"data|ssn|social security)|"
     r"(?:meth|methamphetamine|fentanyl|heroin|cocaine|bombs?|explosives?|napalm|nerve agents?|ricin|sarin) "
@@ -72,7 +76,7 @@ _ACT_WEAK = _c(
     rf"(?:commit\w{{0,4}}|engag\w{{1,4}}{S1}in){_fill(2)}(?:fraud|identity theft|insider trading|tax evasion|"
     r"crimes?|credit card fraud|wire fraud|insurance fraud|money laundering|vandalism|cybercrime|theft|"
     r"voter fraud|election fraud|blackmail|extortion|hate crimes?)|"
-    rf"launder\w{{0,3}}{S1}(?:money|cash|funds|proceeds)|counterfeit\w{{0,3}}|"
+    rf"launder(?:s|ed|ing)?\b|counterfeit\w{{0,3}}|"
     rf"(?:phishing|scam|spam){S1}(?:emails?|messages?|sites?|websites?|pages?|campaigns?|calls?|texts?)|"
     rf"(?:trick\w{{0,3}}|coerc\w{{1,3}}|manipulat\w{{1,3}}|pressur\w{{1,3}}|blackmail\w{{0,3}}|extort\w{{0,3}}|"
     rf"groom\w{{0,3}}|lure|luring){_fill(4)}(?:into|to{S1}(?:give|share|send|hand|reveal|pay))|"
@@ -98,7 +102,7 @@ _ACT_WEAK = _c(
     rf"the{S1}police|authorities|border)|smuggl\w{{1,4}}|traffick\w{{1,4}}|poach\w{{0,3}}|"
     rf"(?:dump\w{{0,3}}){_fill(2)}(?:hazardous|toxic|medical){S1}waste|"
     rf"(?:tamper\w{{0,3}}|rig\w{{0,4}}){S1}(?:with{S1})?(?:the{S1}|a{S1})?(?:voting|election|ballot|slot)|"
-    rf"(?:cheat\w{{0,3}}){S1}(?:on|in|at){S1}(?:an?{S1}|the{S1})?(?:online{S1})?(?:exams?|tests?|"
+    rf"(?:cheat\w{{0,3}}){S1}(?:on|in|at){S1}(?:an?{S1}|the{S1}|my{S1})?(?:\w{{1,15}}{S1})?(?:exams?|tests?|"
     rf"smog|emissions?|taxes|casino)|"
     rf"(?:bypass\w{{0,3}}|circumvent\w{{0,3}}|defeat\w{{0,3}}|evad\w{{1,3}}|disable\w{{0,3}}){S1}(?:the{S1}|an?{S1})?"
     r"(?:antivirus|anti-virus|plagiarism detection|copyright protections?|drm|paywall|captcha|security "
@@ -126,7 +130,12 @@ _ACT_WEAK = _c(
     rf"(?:spread\w{{0,3}}|creat\w{{1,3}}|generat\w{{1,3}}|writ\w{{1,3}}){_fill(2)}(?:disinformation|"
     r"misinformation|propaganda|conspiracy theor\w{1,3}|deepfakes?)|"
     rf"(?:pretend\w{{0,3}}|posing|pose){S1}(?:to{S1}be{S1})?(?:as{S1})?(?:from{S1})?(?:the{S1}|a{S1}|your{S1}|their{S1})?"
-    r"(?:bank|irs|police|government|paypal|amazon|microsoft|apple|tax office|support team|their boss)|"
+    r"(?:bank|irs|police|government|paypal|amazon|microsoft|apple|tax office|support team|their boss|medicare|"
+    r"social security|tech support|the fbi|fbi|a charity|their grandson|their granddaughter)|"
+    rf"pretending{S1}to{S1}be{S1}from{S1}\w{{2,20}}|"
+    rf"(?:get|obtain|steal|harvest|collect)\w{{0,3}}{S1}(?:their|his|her|people'?s|victims'?){S1}(?:ssns?|social{S1}security|"
+    r"passwords?|pins?|bank details|credit card|login|credentials)|"
+    rf"groom\w{{0,3}}{S1}(?:a{S1}|an{S1})?(?:minor|child|children|kids?|teens?|teenagers?|girls?|boys?|\d{{1,2}}[ -]year[ -]olds?)|"
     rf"(?:get|gain|log|sign|break)\w{{0,3}}{S1}(?:in|into|access{S1}to){S1}(?:\w{{1,15}}{S1}){{0,4}}(?:account|phone|"
     r"email|icloud|inbox|computer|laptop|wifi|house|apartment)s?\b|"
     rf"spread\w{{0,3}}{S1}(?:a{S1}|the{S1})?(?:rumou?rs?|lies|false{S1}\w{{1,12}}|gossip)|illegally|unlawfully|extort\w{{0,4}}|blackmail\w{{0,3}}|(?:eat\w{{0,3}}|consum\w{{1,4}}|cook\w{{0,3}}){S1}"
@@ -148,7 +157,8 @@ _EVASION = _c(
     rf"professionals|fire{S1}department|anyone|parents|doctors?)|(?:leave|leaving){S1}no{S1}(?:trace|evidence|traces)|without{S1}leaving{S1}(?:a{S1}|any{S1})?(?:trace|evidence)|"
     rf"untraceabl\w{{1,3}}|undetectabl\w{{1,3}}|"
     rf"cover{S1}(?:up{S1})?(?:my|your|their|his|her|the){S1}tracks|without{S1}(?:anyone|them|him|her|the{S1}"
-    rf"(?:police|authorities|victim)){S1}(?:knowing|noticing|finding{S1}out)|"
+    rf"(?:police|authorities|victim)|(?:their|his|her|my){S1}\w{{2,15}}){S1}(?:knowing|noticing|finding{S1}out|"
+    rf"seeing|suspecting)|without{S1}(?:getting|being){S1}(?:flagged|reported|blocked|banned|tracked)|"
     r"(?:ohne|sin|sans) (?:erwischt|ser (?:atrapado|descubierto)|se faire (?:prendre|attraper)))"
 )
 # Persuasion and harm purpose ("convince", "posing as an expert", "encourag… to").
@@ -157,6 +167,7 @@ _PURPOSE = _c(
     rf"representative|irs|police|bank)|\b(?:convinc\w{{1,3}}|persuad\w{{1,3}}|encourag\w{{1,3}}|"
     rf"urg\w{{1,3}}|coax\w{{0,3}}|push\w{{0,3}}){S1}(?:\w{{1,12}}{S1}){{0,3}}?(?:to|into|that){S1}|"
     rf"\b(?:argues?|arguing|claims?|claiming|suggest\w{{0,3}}|prov\w{{1,3}}|asserts?){S1}(?:\w{{1,12}}{S1})?that\b|"
+    rf"\b(?:to|will|would){S1}go{S1}viral\b|\bto{S1}(?:deceive|mislead|trick|scare|panic)\b|"
     rf"\b(?:persuasive|convincing|irrefutable|inflammatory){S1}(?:\w{{1,12}}{S1})?(?:article|essay|post|"
     rf"advertisement|speech|argument|campaign|case|evidence|email|message|tweet|sms|text|letter|call|script)|"
     rf"\bso{S1}that{S1}(?:\w{{1,12}}{S1}){{0,3}}(?:fires?|arrests?|expels?|punishes?|dumps?|leaves?|hates?|"
@@ -182,6 +193,16 @@ _FRAMING = _c(
     rf"as{S1}part{S1}of{S1}(?:a|my|our){S1}(?:research|study|project)|in{S1}graphic{S1}detail|graphic{S1}"
     r"(?:detail|description))"
 )
+# Covert manner: adds to an act, never an act on its own ("secretly plan a surprise party" is fine).
+_COVERT = _c(
+    rf"\b(?:secretly|covertly|surreptitiously|discreetly|behind{S1}(?:their|his|her|my){S1}back|in{S1}secret)\b"
+)
+# Asking for a method ("how to", "the easiest way", "step-by-step") rather than a text about the act.
+_HOWTO = _c(
+    rf"\b(?:how{S1}(?:to|do{S1}i|can{S1}i|could{S1}i|would{S1}i|should{S1}i|does{S1}one|can{S1}one|do{S1}you)|"
+    rf"step[- ]by[- ]step|instructions|tutorial|guide|tips|(?:best|easiest|quickest|fastest|simplest|cheapest|"
+    rf"most{S1}effective|safest){S1}(?:way|ways|method|methods|approach|place|places)|recipe)\b"
+)
 # A request: an imperative at the start of the text or a sentence, or "how to / how do I".
 _REQUEST = _c(
     rf"(?:^|[.!?:;,\n\"'])[\W_]{{0,4}}(?:please{S1}|kindly{S1}|now{S1}|so{S1})?(?:write|create|develop|design|draft|"
@@ -189,7 +210,8 @@ _REQUEST = _c(
     r"suggest|share|detail|instruct|devise|plan|prepare|craft|compile|recommend|help|encourage|convince|"
     r"can you|could you|would you|will you|i need|i want|i'd like|i would like|how (?:do|can|could|would|should|"
     r"to|does|is|are)|what (?:is|are) (?:the )?(?:best|easiest|most effective|quickest|safest) (?:way|ways|method|"
-    r"methods)|what'?s the (?:best|easiest|most effective|quickest|safest) (?:way|method)|where (?:can|do|could) i|schreib\w{0,2}|erstell\w{0,2}|erklar\w{0,2}|gib|wie (?:kann|baue|mache|stelle)|"
+    r"methods)|what'?s the (?:best|easiest|most effective|quickest|safest) (?:way|method)|where (?:can|do|could) i|"
+    r"(?:what|which) (?:\w{1,15} ){0,3}(?:can|could|should|do) (?:i|we|you|one|be)|schreib\w{0,2}|erstell\w{0,2}|erklar\w{0,2}|gib|wie (?:kann|baue|mache|stelle)|"
     r"ecris|explique|donne|comment|escribe|explica|dame|como|scrivi|spiega|come)\b|"
     rf"\b(?:how{S1}to|step-by-step|step{S1}by{S1}step|detailed{S1}(?:instructions|guide|steps|plan|description)|"
     rf"instructions{S1}(?:for|on){S1}(?:how|making|building|creating)|tutorial{S1}on|guide{S1}(?:on|to|for){S1}"
@@ -210,7 +232,8 @@ _DEFENSIVE = _c(
     rf"\b(?:detect|detects|detecting|detection{S1}of|identif(?:y|ies|ying)|scan\w{{0,3}}{S1}for|monitor\w{{0,3}}|"
     rf"remov\w{{1,3}}|recover\w{{0,3}}{S1}from)\b|(?:penalt\w{{1,3}}|punishment|sentence){S1}for|"
     rf"is{S1}it{S1}(?:illegal|legal|a{S1}crime)|safety{S1}(?:measures|tips|rules|data|protocols?|"
-    rf"training)|(?:class|classroom|school|lab|science){S1}demonstrations?\b|awareness|raise{S1}awareness|dangers{S1}of|risks{S1}of)"
+    rf"training)|(?:class|classroom|school|lab|science){S1}demonstrations?\b|\b(?:my|our){S1}own\b|"
+    rf"(?:staging|test|testing|qa){S1}environment|for{S1}(?:qa|testing|penetration{S1}testing|a{S1}pentest)\b|awareness|raise{S1}awareness|dangers{S1}of|risks{S1}of)"
 )
 
 _SALAD_TOKEN = _Lazy(r"\S{1,60}")
@@ -275,6 +298,10 @@ def harmful_request(
         score += 0.2
     if evasion and evasion is not act:
         score += 0.25
+    if act is not evasion and _COVERT.search(text):
+        score += 0.15
+    if request and act is not evasion and _HOWTO.search(text):
+        score += 0.1
     if framing:
         score += 0.15
     if purpose:

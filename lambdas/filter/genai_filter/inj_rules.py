@@ -1666,6 +1666,12 @@ def _descriptive(text: str, start: int, match: str) -> bool:
     return _DESCRIPTIVE_BEFORE.p.search(text, max(0, start - 30), start) is not None
 
 
+_SCOPED = _Lazy(
+    r"[\W_]{1,3}(?:(?:i|you|we|he|she)[\W_]{1,3}(?:said|told|wrote|mentioned|asked)[\W_]{1,3})?(?:about|regarding|concerning)\b"
+)
+_RULE_WORD = _Lazy(r"instruction|rule|prompt|guideline|polic|directive|command|restriction|system")
+
+
 def _has(text: str, needles: tuple[str, ...]) -> bool:
     return any(n in text for n in needles)
 
@@ -1684,6 +1690,8 @@ def scan(text: str, *, direction: str = "input") -> list[RuleHit]:
                 sc = min(sc, 0.45)  # "an attacker writes 'ignore all previous instructions'": a mention
             elif needs_qual and _descriptive(text, m.start(), m.group()):
                 sc = 0.45  # "why does Llama ignore the system message", "the moon forgets all the rules"
+            elif _SCOPED.p.match(text, m.end()) and not _RULE_WORD.p.search(m.group()):
+                sc = min(sc, 0.45)  # "forget everything I said about the trip": retracts a topic, not instructions
             add(RuleHit("prompt_injection", "INSTRUCTION_OVERRIDE", m.start(), m.end(), sc))
 
     pivot = _PIVOT.search(text)
