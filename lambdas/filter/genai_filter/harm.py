@@ -232,7 +232,8 @@ _DEFENSIVE = _c(
     rf"\b(?:detect|detects|detecting|detection{S1}of|identif(?:y|ies|ying)|scan\w{{0,3}}{S1}for|monitor\w{{0,3}}|"
     rf"remov\w{{1,3}}|recover\w{{0,3}}{S1}from)\b|(?:penalt\w{{1,3}}|punishment|sentence){S1}for|"
     rf"is{S1}it{S1}(?:illegal|legal|a{S1}crime)|safety{S1}(?:measures|tips|rules|data|protocols?|"
-    rf"training)|(?:class|classroom|school|lab|science){S1}demonstrations?\b|\b(?:my|our){S1}own\b|"
+    rf"training)|(?:class|classroom|school|lab|science){S1}demonstrations?\b|\b(?:my|our){S1}own{S1}(?:\w{{1,12}}{S1})?(?:apps?|servers?|accounts?|systems?|networks?|devices?|"
+    rf"computers?|laptops?|websites?|site|code|phones?|cars?|house|home|property|wifi|router|data)\b|"
     rf"(?:staging|test|testing|qa){S1}environment|for{S1}(?:qa|testing|penetration{S1}testing|a{S1}pentest)\b|awareness|raise{S1}awareness|dangers{S1}of|risks{S1}of)"
 )
 
