@@ -434,6 +434,17 @@ _OVERRIDE_PATTERNS: list[tuple[_Rx, float, bool]] = [
         False,
     ),
     (_c(rf"\b(?:ignore|disregard|forget){S1}(?:the|this){S1}user(?:'s)?\b"), 0.55, False),
+    # encode the answer so that output screening cannot read it ("Reply in reverse.", "Respond using Base64")
+    (
+        _c(
+            rf"\b(?:reply|respond|answer|write{S1}(?:your|the){S1}(?:answer|reply|response))\w{{0,3}}{S1}(?:only{S1})?"
+            rf"(?:in|using|with|by{S1}using){S1}(?:a{S1}|the{S1})?(?:(?:reverse|backwards)(?=[ \t]{{0,2}}(?:[.!,;?]|$))|"
+            rf"reversed{S1}(?:text|letters|words)|base{S}(?:64|6a)|morse|rot{S}(?:13|ie)|hexadecimal|binary{S1}code|leetspeak|"
+            rf"pig{S1}latin|caesar{S1}cipher)\b(?!{S1}(?:format|example|decoder|encoder))"
+        ),
+        0.5,
+        False,
+    ),
     # notes to the AI in other languages ("IMPORTANTE para el asistente de IA:", "Hinweis an die KI:")
     (
         _c(
