@@ -434,6 +434,15 @@ _OVERRIDE_PATTERNS: list[tuple[_Rx, float, bool]] = [
         False,
     ),
     (_c(rf"\b(?:ignore|disregard|forget){S1}(?:the|this){S1}user(?:'s)?\b"), 0.55, False),
+    (
+        _c(
+            rf"\b(?:whatever|everything|anything){S1}(?:your|the){S1}(?:rules|guidelines|policies|instructions|"
+            rf"programming){S1}(?:say|tell{S1}you|forbid|prohibit|don'?t{S1}allow){S1}(?:\w{{1,15}}{S1}){{0,6}}?(?:you{S1})?"
+            r"(?:now|must|should|will|have to)\b"
+        ),
+        0.65,
+        False,
+    ),
     # encode the answer so that output screening cannot read it ("Reply in reverse.", "Respond using Base64")
     (
         _c(
@@ -900,6 +909,11 @@ _ROLE_PATTERNS: list[tuple[_Rx, float]] = [
 
 _PERSONA_STRONG: list[_Rx] = [
     _c(
+        rf"\b(?:you{S1}are|you're|du{S1}bist|tu{S1}es|eres|sei|jij{S1}bent)(?:{S1}(?:now|jetzt|ab{S1}sofort|ab{S1}jetzt|nun|"
+        rf"maintenant|desormais|ahora|ora|nu))?{S1}dan\b(?!['’]s)[^\n]{{0,80}}?(?:\bno\b|keine|without|ohne|sans|\bsin\b|"
+        r"anything|restriction|einschrankung|rule|regel|filter|censor|zensur|limit|grenz)"
+    ),
+    _c(
         rf"\b(?:stay|stays|remain|remains|bleib\w{{0,2}}|verharr\w{{0,2}}){S1}(?:\w{{1,12}}{S1}){{0,3}}?in{S1}(?:their|"
         rf"your|his|her|ihren|ihrer|deiner|seiner){S1}(?:roles|characters|rollen)\b"
     ),
@@ -925,6 +939,14 @@ _PERSONA_STRONG: list[_Rx] = [
     ),
 ]
 _PERSONA_WEAK: list[tuple[_Rx, float]] = [
+    (
+        _c(
+            rf"\b(?:keine|kein){S1}(?:einschrankungen|regeln|grenzen|filter|zensur|richtlinien|ethik|moral)\b|"
+            rf"\baucune{S1}(?:restriction|limite|regle|censure)|\bningun\w{{0,2}}{S1}(?:restriccion|limite|regla|censura)"
+        ),
+        0.4,
+    ),
+    (_c(rf"\bopposite{S1}day\b"), 0.35),
     # role-play prompts say this too ("Keep up the act. Do not break character."): weak on its own
     (
         _c(
