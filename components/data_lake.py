@@ -35,6 +35,8 @@ class DataLakeArgs:
     protect: bool
     cloudtrail_name: str | None = None
     """The trail that delivers to the audit bucket (under `cloudtrail/`), if any."""
+    access_log_source_prefix: str | None = None
+    """Buckets whose names start with this may deliver server access logs; default: this lake's own."""
 
 
 class DataLake(pulumi.ComponentResource):
@@ -60,8 +62,10 @@ class DataLake(pulumi.ComponentResource):
                 expiration_days=args.access_log_expiration_days,
                 force_destroy=args.force_destroy,
                 protect=args.protect,
-                # Auto-named buckets start with their logical name, which starts with this component's.
-                accepts_access_logs_from=[pulumi.Output.format("arn:{0}:s3:::{1}-*", args.partition, name)],
+                # Auto-named buckets start with their logical name (the lake's buckets with the lake's).
+                accepts_access_logs_from=[
+                    pulumi.Output.format("arn:{0}:s3:::{1}-*", args.partition, args.access_log_source_prefix or name)
+                ],
             ),
             opts=child,
         )

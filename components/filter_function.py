@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from components.bucket import SecureBucket
 from components.grants import policy_document, secret_read, xray_write
 from components.kms import EncryptionKey
 from components.lambda_base import ACTIVE_TRACING, ARCHITECTURE, PYTHON_RUNTIME, function_basics
@@ -48,6 +49,8 @@ class FilterFunctionArgs:
     code_signing: bool
     signing_profile_name: str = ""
     """Letters, digits and `_` only (AWS Signer's rule); required when `code_signing` is on."""
+    artifact_bucket: SecureBucket | None = None
+    """Versioned bucket for the unsigned and signed packages; required when `code_signing` is on."""
 
 
 class FilterFunction(pulumi.ComponentResource):
@@ -60,7 +63,9 @@ class FilterFunction(pulumi.ComponentResource):
       (VPC CIDR on the inference port) and the interface endpoints (443 to the endpoint security group);
     - an execution role that may write its own log group, read its own secrets, decrypt its key only
       through Lambda and Secrets Manager, send X-Ray segments, and manage its ENIs (managed policy);
-    - with `code_signing`, an AWS Signer profile and a code-signing config that rejects unsigned code.
+    - with `code_signing`, an AWS Signer profile and a code-signing config that rejects unsigned code;
+      the package is uploaded to the artifact bucket, signed by a Signer job, and the function deploys
+      the signed object (so `pulumi up` itself passes the enforced check).
     """
 
     function: aws.lambda_.Function
@@ -136,9 +141,10 @@ class FilterFunction(pulumi.ComponentResource):
         )
 
         code_signing_arn: pulumi.Output[str] | None = None
+        code: dict[str, pulumi.Input[str]] | None = None
         if args.code_signing:
-            if not args.signing_profile_name:
-                raise ValueError(f"{name}: code signing needs a signing profile name")
+            if not args.signing_profile_name or args.artifact_bucket is None:
+                raise ValueError(f"{name}: code signing needs a signing profile name and an artifact bucket")
             profile = aws.signer.SigningProfile(
                 f"{name}-signing-profile",
                 name=args.signing_profile_name,
@@ -154,13 +160,16 @@ class FilterFunction(pulumi.ComponentResource):
                 opts=child,
             )
             code_signing_arn = config.arn
+            code = self._signed_code(name, args, args.artifact_bucket, profile)
 
         self.function = aws.lambda_.Function(
             f"{name}-function",
             name=args.function_name,
             description="Prompt/response filter in front of the model backend",
             handler="handler.handler",
-            code=args.package.archive(),
+            code=None if code else args.package.archive(),
+            s3_bucket=code["bucket"] if code else None,
+            s3_key=code["key"] if code else None,
             source_code_hash=args.package.source_code_hash,
             memory_size=args.memory_mb,
             timeout=args.timeout_seconds,
@@ -180,3 +189,33 @@ class FilterFunction(pulumi.ComponentResource):
         self.name = self.function.name
         self.invoke_arn = self.function.invoke_arn
         self.register_outputs({"arn": self.arn, "roleArn": self.role.arn, "securityGroupId": self.security_group.id})
+
+    def _signed_code(
+        self, name: str, args: FilterFunctionArgs, bucket: SecureBucket, profile: aws.signer.SigningProfile
+    ) -> dict[str, pulumi.Input[str]]:
+        """Upload the package, sign it with the profile, and return where the signed object is."""
+        child = pulumi.ResourceOptions(parent=self)
+        unsigned = aws.s3.BucketObjectv2(
+            f"{name}-unsigned-package",
+            bucket=bucket.name,
+            key=f"unsigned/{args.package.path.name}",
+            source=pulumi.FileAsset(str(args.package.path)),
+            opts=child,
+        )
+        job = aws.signer.SigningJob(
+            f"{name}-signing-job",
+            profile_name=profile.name,
+            source={"s3": {"bucket": bucket.name, "key": unsigned.key, "version": unsigned.version_id}},
+            destination={"s3": {"bucket": bucket.name, "prefix": "signed/"}},
+            ignore_signing_job_failure=False,
+            opts=child,
+        )
+        signed = job.signed_objects.apply(_signed_location)
+        return {"bucket": signed.apply(lambda loc: loc[0]), "key": signed.apply(lambda loc: loc[1])}
+
+
+def _signed_location(objects: Sequence[aws.signer.outputs.SigningJobSignedObject] | None) -> tuple[str, str]:
+    s3 = objects[0].s3s[0] if objects and objects[0].s3s else None
+    if s3 is None or not s3.bucket or not s3.key:
+        raise ValueError("the signing job reported no signed object")
+    return s3.bucket, s3.key

@@ -39,6 +39,8 @@ def build_data(ctx: PlatformContext) -> DataPlane:
             force_destroy=s.data_lake.force_destroy,
             protect=s.protect_data,
             cloudtrail_name=trail_name(ctx),
+            # The platform's other buckets (function artifacts) log here too; all are named genai-<env>-….
+            access_log_source_prefix=ctx.prefix,
         ),
         opts=ctx.opts(),
     )

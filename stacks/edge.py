@@ -11,6 +11,7 @@ from typing import Protocol
 import pulumi
 import pulumi_aws as aws
 
+from components.bucket import SecureBucket, SecureBucketArgs
 from components.filter_function import FilterFunction, FilterFunctionArgs
 from components.kms import EncryptionKey, EncryptionKeyArgs
 from components.lambda_package import build_package
@@ -123,6 +124,37 @@ def filter_environment(
     return env
 
 
+def artifact_bucket(ctx: PlatformContext, data: DataPlane) -> SecureBucket:
+    """Where function packages are uploaded and AWS Signer writes the signed copies (versioned, as
+    Signer requires), with its own CMK and every control of a data-lake bucket."""
+    s = ctx.settings
+    key = EncryptionKey(
+        f"{ctx.prefix}-artifacts",
+        EncryptionKeyArgs(
+            description="Function packages, unsigned and signed",
+            account_id=ctx.account_id,
+            partition=ctx.partition,
+            deletion_window_days=s.key_deletion_window_days,
+        ),
+        opts=ctx.opts(),
+    )
+    return SecureBucket(
+        f"{ctx.prefix}-artifacts",
+        SecureBucketArgs(
+            purpose="artifacts",
+            classification="internal",
+            key=key,
+            log_bucket=data.lake.access_logs.bucket,
+            account_id=ctx.account_id,
+            region=ctx.region,
+            noncurrent_version_expiration_days=s.data_lake.noncurrent_version_expiration_days,
+            force_destroy=s.data_lake.force_destroy,
+            protect=s.protect_data,
+        ),
+        opts=ctx.opts(),
+    )
+
+
 def build_edge(ctx: PlatformContext, data: DataPlane, compute: EdgeNetwork) -> EdgePlane:
     s = ctx.settings
     filter_name, rotation_name, name_of_api = filter_function_name(ctx), rotation_function_name(ctx), api_name(ctx)
@@ -218,6 +250,7 @@ def build_edge(ctx: PlatformContext, data: DataPlane, compute: EdgeNetwork) -> E
             region=ctx.region,
             code_signing=s.filter.code_signing,
             signing_profile_name=f"{ctx.prefix.replace('-', '_')}_filter",
+            artifact_bucket=artifact_bucket(ctx, data) if s.filter.code_signing else None,
         ),
         opts=ctx.opts(),
     )

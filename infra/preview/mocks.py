@@ -171,6 +171,14 @@ class PlatformMocks(pulumi.runtime.Mocks):
             state["versionId"] = f"{rid[:8]}-0000-4000-8000-{_digest(rid, length=12)}"
         elif typ == "aws:apigateway/apiKey:ApiKey":
             state["value"] = f"mock{_digest(rid, length=36)}"
+        elif typ == "aws:s3/bucketObjectv2:BucketObjectv2":
+            state["versionId"] = _digest(rid, "version", length=32)
+        elif typ == "aws:signer/signingJob:SigningJob":
+            bucket = ((inputs.get("destination") or {}).get("s3") or {}).get("bucket", "bucket")
+            prefix = ((inputs.get("destination") or {}).get("s3") or {}).get("prefix", "")
+            state["jobId"] = f"{rid[:8]}-0000-4000-8000-{_digest(rid, length=12)}"
+            state["signedObjects"] = [{"s3s": [{"bucket": bucket, "key": f"{prefix}{state['jobId']}.zip"}]}]
+            state["status"] = "Succeeded"
         elif typ == "aws:signer/signingProfile:SigningProfile":
             state.update(version="v1", versionArn=f"{state['arn']}/{_digest(rid, 'version', length=10)}")
         elif typ.startswith("kubernetes:") and isinstance(inputs.get("metadata"), dict):

@@ -36,8 +36,8 @@ def bucket_statement(plan: Plan, purpose: str, sid: str) -> dict[str, Any]:
     return next(s for s in statements(document) if s["Sid"] == sid)
 
 
-def test_five_buckets(plan: Plan) -> None:
-    assert len(resources(plan, "aws:s3/bucket:Bucket")) == 5
+def test_five_data_lake_buckets(plan: Plan) -> None:
+    assert len([b for b in resources(plan, "aws:s3/bucket:Bucket") if "-datalake-" in b["name"]]) == 5
 
 
 @pytest.mark.parametrize("purpose", ALL)
@@ -150,7 +150,8 @@ def test_dev_has_no_object_lock(dev_plan: Plan) -> None:
 
 
 def test_prod_protects_and_retains_buckets(prod_plan: Plan) -> None:
-    assert all(b["protect"] and b["retainOnDelete"] for b in resources(prod_plan, "aws:s3/bucket:Bucket"))
+    buckets = resources(prod_plan, "aws:s3/bucket:Bucket")
+    assert len(buckets) == 6 and all(b["protect"] and b["retainOnDelete"] for b in buckets)
 
 
 def test_prod_never_force_destroys(prod_plan: Plan) -> None:
@@ -308,9 +309,9 @@ def test_provider_default_tags(plan: Plan) -> None:
     assert tags["tags"]["Environment"] == plan["stack"]
 
 
-def test_log_bucket_accepts_logs_only_from_data_lake_buckets(plan: Plan) -> None:
+def test_log_bucket_accepts_logs_only_from_platform_buckets(plan: Plan) -> None:
     statement = bucket_statement(plan, "access-logs", "S3ServerAccessLogs")
     (source,) = as_list(statement["Condition"]["ArnLike"]["aws:SourceArn"])
-    assert source == f"arn:aws:s3:::genai-{plan['stack']}-datalake-*"
+    assert source == f"arn:aws:s3:::genai-{plan['stack']}-*"
     data_buckets = [b for b in resources(plan, "aws:s3/bucket:Bucket") if "access-logs" not in b["name"]]
     assert all(fnmatch.fnmatch(b["outputs"]["arn"], source) for b in data_buckets)

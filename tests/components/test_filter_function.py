@@ -104,8 +104,19 @@ def test_environment_is_accepted_by_the_filter_config(plan: Plan) -> None:
     assert loaded.redaction_mode == "pseudonym"
 
 
+def package_path(plan: Plan) -> str:
+    """The package the plan deploys: the archive itself, or (signed in prod) the object uploaded for signing."""
+    if "code" in inputs(plan):
+        path: str = inputs(plan)["code"]["archive"]["path"]
+        return path
+    unsigned = resources(plan, "aws:s3/bucketObjectv2:BucketObjectv2")
+    assert len(unsigned) == 1
+    source: str = unsigned[0]["inputs"]["source"]["asset"]["path"]
+    return source
+
+
 def test_code_is_packaged_deterministically(plan: Plan) -> None:
-    path = inputs(plan)["code"]["archive"]["path"]
+    path = package_path(plan)
     assert Path(path).name.startswith("filter-") and path.endswith(".zip")
     data, _ = zip_bytes(ROOT / "lambdas" / "filter")
     digest = hashlib.sha256(data)
@@ -214,6 +225,19 @@ def test_prod_enforces_code_signing(prod_plan: Plan) -> None:
     assert config["inputs"]["policies"] == {"untrustedArtifactOnDeployment": "Enforce"}
     assert config["inputs"]["allowedPublishers"]["signingProfileVersionArns"] == [profile["outputs"]["versionArn"]]
     assert inputs(prod_plan)["codeSigningConfigArn"] == config["outputs"]["arn"]
+
+
+def test_prod_deploys_the_object_the_signing_job_signed(prod_plan: Plan) -> None:
+    job = resources(prod_plan, "aws:signer/signingJob:SigningJob")[0]
+    unsigned = resources(prod_plan, "aws:s3/bucketObjectv2:BucketObjectv2")[0]
+    profile = resources(prod_plan, "aws:signer/signingProfile:SigningProfile")[0]
+    assert job["inputs"]["profileName"] == profile["inputs"]["name"]
+    assert job["inputs"]["source"]["s3"]["key"] == unsigned["inputs"]["key"]
+    assert job["inputs"]["source"]["s3"]["version"] == unsigned["outputs"]["versionId"]
+    assert job["inputs"]["ignoreSigningJobFailure"] is False
+    signed = job["outputs"]["signedObjects"][0]["s3s"][0]
+    assert (inputs(prod_plan)["s3Bucket"], inputs(prod_plan)["s3Key"]) == (signed["bucket"], signed["key"])
+    assert "code" not in inputs(prod_plan)
 
 
 def test_dev_does_not_sign(dev_plan: Plan) -> None:
