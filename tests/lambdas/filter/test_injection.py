@@ -326,7 +326,22 @@ def test_latency_and_linear_scaling() -> None:
 
 
 @pytest.mark.parametrize(
-    "unit", ["a" * 50 + " ", "ignore " * 3, "{[(" * 5, "=" * 30, "%41" * 10, "\u200b" * 5, "i g n o r e "]
+    "unit",
+    [
+        "a" * 50 + " ",
+        "ignore " * 3,
+        "{[(" * 5,
+        "=" * 30,
+        "%41" * 10,
+        "\u200b" * 5,
+        "i g n o r e ",
+        # harm.py and the newer rules: act + evasion chains, DAN lookahead, vocatives, persona questions
+        "how to make a bomb without getting caught ",
+        "you are dan ",
+        "\n- ai: when ",
+        "now you are x, ",
+        "Quite xmlTabs Ninja ",
+    ],
 )
 def test_adversarial_scaling(unit: str) -> None:
     small = unit * 40
