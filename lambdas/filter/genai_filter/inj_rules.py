@@ -1832,8 +1832,9 @@ def scan(text: str, *, direction: str = "input") -> list[RuleHit]:
 
 
 _VOCATIVE = _c(
-    rf"(?:ai{S1}assistant|assistant|chatgpt|gpt|claude|gemini|copilot|ai|llm|bot|ai{S1}agent|language{S1}model|"
-    rf"ki|ia)[ \t]{{0,2}}[,:][ \t]{{0,3}}(?:when|if{S1}you|please|you{S1}must|ignore|disregard|forget|do{S1}not|don't|"
+    rf"(?:(?:dear|hey|hi|hello|attention|note{S1}to){S1})?(?:ai{S1}(?:assistant|reviewer|agent|model|system|"
+    rf"summari[sz]er|reader|grader|screener|bot)|assistant|chatgpt|gpt|claude|gemini|copilot|ai|llm|bot|"
+    rf"language{S1}model|ki|ia)[ \t]{{0,2}}[,:][ \t]{{0,3}}(?:(?:also|now|then|just|kindly){S1})?(?:when|if{S1}you|please|you{S1}must|ignore|disregard|forget|do{S1}not|don't|"
     r"tell|say|delete|send|forward|approve|rate|recommend|reply|respond|write|output|include|always|never|instead|"
     r"from now|rank|score|mark|classify|summari[sz]e|transfer|email|click|visit)\b"
 )
@@ -1842,6 +1843,7 @@ _USER_EDIT = _Lazy(
     r"\b(?:make|rewrite|improve|fix|shorten|translate|summari[sz]e|proofread|check|format|polish|edit|correct|"
     r"expand|simplify)\w{0,3} (?:it|this|that|my|the (?:above|draft|text|email|letter|message|document|code|essay))\b"
 )
+_VOC_DIRECTIVE = _Lazy(r"from now|ignore|disregard|forget|always|never|instead|respond|reply|do not|don't")
 _STRUCTURAL = frozenset("\n[(<->{*#|\"'")
 
 
@@ -1861,7 +1863,11 @@ def _vocative(text: str, hits: list[RuleHit]) -> None:
         # embedded: after other content that is structured (a line break, a tag, a bracket, a quote); a
         # user who writes "I'm stuck on recursion. Assistant, please explain it" is talking to us
         structural = j >= 0 and text[j] in _STRUCTURAL
-        embedded = len(text[:pos].strip()) >= 25 and (structural or "\n" in text[:pos])
+        prefix = text[:pos]
+        quoted = any(q in prefix for q in '"“”«»') or "p.s" in prefix or "ps:" in prefix
+        # after quoted content on one line, only a directive ("from now on", "ignore", "respond …") counts
+        directive = quoted and _VOC_DIRECTIVE.p.search(m.group()) is not None
+        embedded = len(prefix.strip()) >= 25 and (structural or "\n" in prefix or directive)
         if embedded and _USER_EDIT.p.search(text, m.end(), m.end() + 120):
             embedded = False  # "…\nAssistant, please make it more formal": the user's request about their text
         hits.append(RuleHit("prompt_injection", "INDIRECT_INJECTION", pos, m.end(), 0.65 if embedded else 0.35))
