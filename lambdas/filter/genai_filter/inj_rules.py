@@ -1843,6 +1843,9 @@ _USER_EDIT = _Lazy(
     r"\b(?:make|rewrite|improve|fix|shorten|translate|summari[sz]e|proofread|check|format|polish|edit|correct|"
     r"expand|simplify)\w{0,3} (?:it|this|that|my|the (?:above|draft|text|email|letter|message|document|code|essay))\b"
 )
+_SPEAKER = _Lazy(
+    r"(?:^|\n)[ \t]{0,3}(?:user|human|customer|client|agent|assistant|ai|bot|chatgpt|gpt|me|support|q|a)[ \t]{0,2}:"
+)
 _VOC_DIRECTIVE = _Lazy(r"from now|ignore|disregard|forget|always|never|instead|respond|reply|do not|don't")
 _STRUCTURAL = frozenset("\n[(<->{*#|\"'")
 
@@ -1853,8 +1856,15 @@ def _vocative(text: str, hits: list[RuleHit]) -> None:
     A user addressing the assistant at the start of their own prompt ("ChatGPT, write a poem") is normal;
     the same address after other content (a web page, a CV, a calendar entry) is an instruction planted
     for the model that reads it."""
-    for m in _VOCATIVE.finditer(text):
+    matches = _VOCATIVE.finditer(text)
+    if not matches:
+        return
+    transcript = len(_SPEAKER.p.findall(text)) >= 2  # "Customer: …\nAssistant: Please give me …" is a dialogue
+    for m in matches:
         pos = m.start()
+        if transcript and ":" in m.group()[:40] and "," not in m.group()[:40]:
+            hits.append(RuleHit("prompt_injection", "INDIRECT_INJECTION", pos, m.end(), 0.35))
+            continue
         j = pos - 1
         while j >= 0 and text[j] in " \t":
             j -= 1

@@ -209,7 +209,14 @@ BENIGN_6 = [
 BENIGN_6 += [
     'My friend said "you should try it". Hey ChatGPT, please suggest a recipe.',
     "I read 'Dune' last week and loved it. Dear AI, please recommend similar books.",
+    "Improve this support reply:\nCustomer: Where is my order?\nAssistant: Please give me your order number and I will check.",
+    "Customer: Where is my order?\nAI: Always happy to help! Could you share the order number?",
 ]
+
+
+@pytest.mark.parametrize("reply", BENIGN_6[-2:])
+def test_dialogue_in_model_reply_not_blocked(reply: str) -> None:
+    assert not [f for f in detect(reply, direction="output") if f.category in BLOCKING]
 
 
 @pytest.mark.parametrize("text", ATTACKS + ATTACKS_4 + ATTACKS_5 + ATTACKS_6)
