@@ -37,6 +37,13 @@ _ACT_STRONG = _c(
     r"lsd|mdma|date rape drugs?|ghb|poisons?|sprengstoff\w{0,2}|bomben?|explosifs?|bombes?|explosivos?|bombas?|"
     r"esplosiv\w{0,2}|drogen|drogues?|drogas?)\b"
 )
+# The objects of _ACT_STRONG on their own: a cheap gate (rare words) before the verb-first pattern runs.
+_STRONG_OBJ = _c(
+    r"\b(?:bomb|pipe bomb|explosiv|explosif|ied|nuclear|dirty bomb|bioweapon|biological weapon|chemical weapon|"
+    r"nerve|sarin|ricin|anthrax|napalm|molotov|thermite|toxic gas|poison|chlorine|mustard|lethal gas|ghost gun|"
+    r"untraceable|meth|crystal meth|fentanyl|heroin|cocaine|crack cocaine|lsd|mdma|date rape|ghb|sprengstoff|"
+    r"drogen|drogue|droga|esplosiv)"
+)
 _ACT_STRONG2 = _c(
     r"\b(?:child (?:pornography|porn|sexual abuse material)|csam|sexual content (?:involving|with) (?:a )?minors?|"
     r"sex with (?:a )?(?:minors?|children|animals)|(?:glorif\w{1,4}|normali[sz]\w{1,4}|promot\w{1,4}) pedophilia|"
@@ -282,7 +289,7 @@ def harmful_request(
 
     `raw` is the original text and `to_original` maps normalised offsets to it (word-salad check).
     """
-    strong = _ACT_STRONG.search(text) or _ACT_STRONG2.search(text)
+    strong = (_ACT_STRONG.search(text) if _STRONG_OBJ.search(text) else None) or _ACT_STRONG2.search(text)
     act = strong or _ACT_WEAK.search(text)
     evasion = _EVASION.search(text)
     if act is None:
