@@ -15,6 +15,7 @@ from __future__ import annotations
 from genai_filter.findings import Finding
 from genai_filter.harm import harmful_request
 from genai_filter.inj_rules import RuleHit, adversarial_suffix, scan, shouted_instruction
+from genai_filter.lazy import LazyPattern
 from genai_filter.normalize import decoded_segments, hidden_characters, normalize
 
 __all__ = ["BLOCK_THRESHOLD", "detect", "warm_up"]
@@ -112,7 +113,7 @@ def warm_up() -> None:
 
     for module in (inj_rules, normalize, harm):
         for value in vars(module).values():
-            if isinstance(value, (inj_rules._Rx, inj_rules._Lazy, normalize._Lazy)):
+            if isinstance(value, (inj_rules._Rx, LazyPattern)):
                 _ = value.pattern if isinstance(value, inj_rules._Rx) else value.p
             elif isinstance(value, list):
                 for item in value:

@@ -29,25 +29,12 @@ from dataclasses import dataclass, field
 from urllib.parse import unquote
 
 from genai_filter.findings import Finding
+from genai_filter.lazy import LazyPattern
 
 __all__ = ["Normalized", "decoded_segments", "hidden_characters", "normalize"]
 
 
-class _Lazy:
-    """A regular expression compiled on first use (keeps the module import cheap)."""
-
-    __slots__ = ("_compiled", "_flags", "_source")
-
-    def __init__(self, source: str, flags: int = 0) -> None:
-        self._source = source
-        self._flags = flags
-        self._compiled: re.Pattern[str] | None = None
-
-    @property
-    def p(self) -> re.Pattern[str]:
-        if self._compiled is None:
-            self._compiled = re.compile(self._source, self._flags)
-        return self._compiled
+_Lazy = LazyPattern
 
 
 # --------------------------------------------------------------------------------------------------
