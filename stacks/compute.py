@@ -18,7 +18,6 @@ from components.k8s_baseline import (
     WorkloadNamespaceArgs,
 )
 from components.k8s_workloads import DevicePluginArgs, InferenceService, InferenceServiceArgs, NvidiaDevicePlugin
-from components.kms import EncryptionKey, EncryptionKeyArgs
 from components.network import Vpc, VpcArgs
 from components.node_group import ManagedNodeGroup, ManagedNodeGroupArgs, node_volume_key
 from stacks.context import PlatformContext
@@ -129,16 +128,7 @@ def build_compute(ctx: PlatformContext, data: DataPlane) -> ComputePlane:
     cluster.install_late_addons([ng.node_group for ng in node_groups.values()])
     node_role_arns = {group: ng.role_arn for group, ng in node_groups.items()}
 
-    registry_key = EncryptionKey(
-        f"{ctx.prefix}-ecr",
-        EncryptionKeyArgs(
-            description="ECR repositories (training and inference images)",
-            account_id=ctx.account_id,
-            partition=ctx.partition,
-            deletion_window_days=s.key_deletion_window_days,
-        ),
-        opts=ctx.opts(),
-    )
+    registry_key = ctx.encryption_key("ecr", "ECR repositories (training and inference images)")
     repositories = {
         purpose: ImageRepository(
             f"{ctx.prefix}-ecr-{purpose}",

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pulumi
 import pulumi_aws as aws
 
+from components.kms import EncryptionKey, EncryptionKeyArgs, ServiceUse
 from stacks.settings import PlatformSettings
 
 
@@ -29,6 +31,20 @@ class PlatformContext:
     def opts(self) -> pulumi.ResourceOptions:
         """Options for a top-level component: the explicit, tag-defaulting provider."""
         return pulumi.ResourceOptions(provider=self.provider)
+
+    def encryption_key(self, name: str, description: str, services: Sequence[ServiceUse] = ()) -> EncryptionKey:
+        """A top-level CMK `genai-<env>-<name>` with the environment's deletion window."""
+        return EncryptionKey(
+            f"{self.prefix}-{name}",
+            EncryptionKeyArgs(
+                description=description,
+                account_id=self.account_id,
+                partition=self.partition,
+                deletion_window_days=self.settings.key_deletion_window_days,
+                services=services,
+            ),
+            opts=self.opts(),
+        )
 
     def service(self, name: str) -> str:
         """The regional endpoint name of an AWS service, as kms:ViaService expects it."""

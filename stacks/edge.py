@@ -13,7 +13,7 @@ import pulumi_aws as aws
 
 from components.bucket import SecureBucket, SecureBucketArgs
 from components.filter_function import FilterFunction, FilterFunctionArgs
-from components.kms import EncryptionKey, EncryptionKeyArgs
+from components.kms import EncryptionKey
 from components.lambda_package import build_package
 from components.log_group import logs_key_use
 from components.monitoring import FILTER_NAMESPACE
@@ -128,16 +128,7 @@ def artifact_bucket(ctx: PlatformContext, data: DataPlane) -> SecureBucket:
     """Where function packages are uploaded and AWS Signer writes the signed copies (versioned, as
     Signer requires), with its own CMK and every control of a data-lake bucket."""
     s = ctx.settings
-    key = EncryptionKey(
-        f"{ctx.prefix}-artifacts",
-        EncryptionKeyArgs(
-            description="Function packages, unsigned and signed",
-            account_id=ctx.account_id,
-            partition=ctx.partition,
-            deletion_window_days=s.key_deletion_window_days,
-        ),
-        opts=ctx.opts(),
-    )
+    key = ctx.encryption_key("artifacts", "Function packages, unsigned and signed")
     return SecureBucket(
         f"{ctx.prefix}-artifacts",
         SecureBucketArgs(
@@ -158,29 +149,14 @@ def artifact_bucket(ctx: PlatformContext, data: DataPlane) -> SecureBucket:
 def build_edge(ctx: PlatformContext, data: DataPlane, compute: EdgeNetwork) -> EdgePlane:
     s = ctx.settings
     filter_name, rotation_name, name_of_api = filter_function_name(ctx), rotation_function_name(ctx), api_name(ctx)
-    logs_key = EncryptionKey(
-        f"{ctx.prefix}-edge-logs",
-        EncryptionKeyArgs(
-            description="Edge log groups (filter, rotation, API access, WAF)",
-            account_id=ctx.account_id,
-            partition=ctx.partition,
-            deletion_window_days=s.key_deletion_window_days,
-            services=[
-                logs_key_use(ctx.region, ctx.partition, ctx.account_id, group) for group in edge_log_group_names(ctx)
-            ],
-        ),
-        opts=ctx.opts(),
+    logs_key = ctx.encryption_key(
+        "edge-logs",
+        "Edge log groups (filter, rotation, API access, WAF)",
+        services=[
+            logs_key_use(ctx.region, ctx.partition, ctx.account_id, group) for group in edge_log_group_names(ctx)
+        ],
     )
-    secrets_key = EncryptionKey(
-        f"{ctx.prefix}-edge-secrets",
-        EncryptionKeyArgs(
-            description="Filter secrets and the edge functions' environment variables",
-            account_id=ctx.account_id,
-            partition=ctx.partition,
-            deletion_window_days=s.key_deletion_window_days,
-        ),
-        opts=ctx.opts(),
-    )
+    secrets_key = ctx.encryption_key("edge-secrets", "Filter secrets and the edge functions' environment variables")
 
     secret_names = {purpose: f"{ctx.prefix}/{suffix}" for purpose, (suffix, _) in SECRETS.items()}
     rotation = RotationFunction(

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from components.cloudtrail import AuditTrail, AuditTrailArgs
 from components.guardduty import ThreatDetection, ThreatDetectionArgs
-from components.kms import EncryptionKey, EncryptionKeyArgs
+from components.kms import EncryptionKey
 from components.log_group import logs_key_use
 from components.monitoring import AlertTopic, AlertTopicArgs, EdgeAlarms, EdgeAlarmsArgs, publisher_key_uses
 from stacks.context import PlatformContext
@@ -33,19 +33,13 @@ class OperationsPlane:
 
 def build_operations(ctx: PlatformContext, data: DataPlane, edge: EdgePlane) -> OperationsPlane:
     s = ctx.settings
-    key = EncryptionKey(
-        f"{ctx.prefix}-operations",
-        EncryptionKeyArgs(
-            description="Alert topic and the CloudTrail log group",
-            account_id=ctx.account_id,
-            partition=ctx.partition,
-            deletion_window_days=s.key_deletion_window_days,
-            services=[
-                logs_key_use(ctx.region, ctx.partition, ctx.account_id, cloudtrail_log_group_name(ctx)),
-                *publisher_key_uses(),
-            ],
-        ),
-        opts=ctx.opts(),
+    key = ctx.encryption_key(
+        "operations",
+        "Alert topic and the CloudTrail log group",
+        services=[
+            logs_key_use(ctx.region, ctx.partition, ctx.account_id, cloudtrail_log_group_name(ctx)),
+            *publisher_key_uses(),
+        ],
     )
     topic = AlertTopic(
         f"{ctx.prefix}-alerts",
