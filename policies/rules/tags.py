@@ -51,6 +51,7 @@ TAGGABLE_TYPES = frozenset(
         "aws:lambda/function:Function",
         "aws:lb/loadBalancer:LoadBalancer",
         "aws:s3/bucket:Bucket",
+        "aws:s3/bucketObjectv2:BucketObjectv2",
         "aws:secretsmanager/secret:Secret",
         "aws:signer/signingProfile:SigningProfile",
         "aws:sns/topic:Topic",
