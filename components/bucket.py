@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
-from components.grants import Grant, policy_document
+from components.grants import Condition, Grant, policy_document
 from components.kms import EncryptionKey
 
 CLASSIFICATION_TAG = "data_classification"
@@ -158,55 +158,44 @@ class SecureBucket(pulumi.ComponentResource):
     def _policy(self, args: SecureBucketArgs) -> list[Grant]:
         everything = [self.arn, pulumi.Output.concat(self.arn, "/*")]
         objects = [pulumi.Output.concat(self.arn, "/*")]
-        anyone = {"AWS": ["*"]}
+
+        def deny(sid: str, actions: list[str], resources: list[pulumi.Output[str]], condition: Condition) -> Grant:
+            return Grant(
+                sid=sid,
+                effect="Deny",
+                actions=actions,
+                resources=resources,
+                principals={"AWS": ["*"]},
+                condition=condition,
+            )
+
         statements = [
-            Grant(
-                sid="DenyInsecureTransport",
-                effect="Deny",
-                actions=["s3:*"],
-                resources=everything,
-                principals=anyone,
-                condition={"Bool": {"aws:SecureTransport": "false"}},
-            ),
-            Grant(
-                sid="DenyOutdatedTls",
-                effect="Deny",
-                actions=["s3:*"],
-                resources=everything,
-                principals=anyone,
-                condition={"NumericLessThan": {"s3:TlsVersion": "1.2"}},
-            ),
+            deny("DenyInsecureTransport", ["s3:*"], everything, {"Bool": {"aws:SecureTransport": "false"}}),
+            deny("DenyOutdatedTls", ["s3:*"], everything, {"NumericLessThan": {"s3:TlsVersion": "1.2"}}),
         ]
+        put = ["s3:PutObject"]
         if args.key is not None:
             statements += [
-                Grant(
-                    sid="DenyOtherEncryption",
-                    effect="Deny",
-                    actions=["s3:PutObject"],
-                    resources=objects,
-                    principals=anyone,
-                    condition={"StringNotEqualsIfExists": {"s3:x-amz-server-side-encryption": "aws:kms"}},
+                deny(
+                    "DenyOtherEncryption",
+                    put,
+                    objects,
+                    {"StringNotEqualsIfExists": {"s3:x-amz-server-side-encryption": "aws:kms"}},
                 ),
-                Grant(
-                    sid="DenyOtherKmsKey",
-                    effect="Deny",
-                    actions=["s3:PutObject"],
-                    resources=objects,
-                    principals=anyone,
-                    condition={
-                        "StringNotEqualsIfExists": {"s3:x-amz-server-side-encryption-aws-kms-key-id": args.key.arn}
-                    },
+                deny(
+                    "DenyOtherKmsKey",
+                    put,
+                    objects,
+                    {"StringNotEqualsIfExists": {"s3:x-amz-server-side-encryption-aws-kms-key-id": args.key.arn}},
                 ),
             ]
         else:
             statements.append(
-                Grant(
-                    sid="DenyKmsOnLogBucket",
-                    effect="Deny",
-                    actions=["s3:PutObject"],
-                    resources=objects,
-                    principals=anyone,
-                    condition={"StringNotEqualsIfExists": {"s3:x-amz-server-side-encryption": "AES256"}},
+                deny(
+                    "DenyKmsOnLogBucket",
+                    put,
+                    objects,
+                    {"StringNotEqualsIfExists": {"s3:x-amz-server-side-encryption": "AES256"}},
                 )
             )
         if args.accepts_access_logs_from:
