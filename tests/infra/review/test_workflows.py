@@ -53,7 +53,9 @@ def test_pull_request_stages_in_order() -> None:
     assert jobs["pulumi-preview"]["if"].startswith("vars.AWS_PREVIEW_ROLE_ARN != ''")
     role = next(s for s in jobs["pulumi-preview"]["steps"] if "configure-aws-credentials" in str(s.get("uses")))
     assert role["with"]["role-to-assume"] == "${{ vars.AWS_PREVIEW_ROLE_ARN }}"
-    assert "--policy-pack policies --json" in str(jobs["pulumi-preview"]["steps"])
+    assert "--policy-pack policies --policy-pack-config policies/config/platform.json --json" in str(
+        jobs["pulumi-preview"]["steps"]
+    )
     assert "genai-platform review" in str(jobs["review"]["steps"])
     assert jobs["security-approval"]["environment"] == "security-review"
     assert set(jobs["gate"]["needs"]) == {"checks", "security-gates", "plans", "review", "security-approval"}
@@ -66,5 +68,8 @@ def test_deploy_dev_then_prod_behind_environment() -> None:
     assert jobs["prod"]["needs"] == "dev" and jobs["prod"]["environment"] == "prod"
     for stack in ("dev", "prod"):
         run = " ".join(str(s.get("run", "")) for s in jobs[stack]["steps"])
-        assert f"pulumi up --policy-pack policies --yes --stack {stack}" in run
+        assert (
+            f"pulumi up --policy-pack policies --policy-pack-config policies/config/platform.json --yes --stack {stack}"
+            in run
+        )
         assert f"genai-platform audit --stack {stack}" in run
