@@ -1304,12 +1304,17 @@ _DEICTIC = _Lazy(
     r"\b(?:it|its|this|that|these|those|above|below|here|me|my|i|we|our|us|him|her|them|they|attached|email|"
     r"e-mail|mail|message|letter|text|table|document|reply|respond|answer|landlord|sender)\b"
 )
+# The words of _DEICTIC that point at the pasted content itself (not at the writer: "how can I improve my …").
+_POINTS_AT_CONTENT = _Lazy(
+    r"\b(?:it|its|this(?! (?:weekend|week|month|year|morning|evening|summer|winter|season))|that|these|those|"
+    r"above|below|here|attached|email|e-mail|mail|message|letter|text|table|document|reply|respond|answer|sender)\b"
+)
 _DOC_WORDS: list[tuple[str, collections.Counter[str]]] = [("", collections.Counter())]
 
 
-def _unrelated(line: str, text: str) -> bool:
-    """True when the line has 2+ content words and none of them occurs elsewhere in `text`:
-    an instruction about something else, planted in content it is not about."""
+def _unrelated(line: str, text: str, tolerance: float = 0.0) -> bool:
+    """True when the line has 2+ content words and (at most a `tolerance` share of) them occur nowhere
+    else in `text`: an instruction about something else, planted in content it is not about."""
     words = collections.Counter(w for w in _CONTENT_WORD.p.findall(line) if w not in _STOP)
     if len(words) < 2:
         return False
@@ -1317,7 +1322,11 @@ def _unrelated(line: str, text: str) -> bool:
     if cached_text is not text:
         doc = collections.Counter(_CONTENT_WORD.p.findall(text))
         _DOC_WORDS[0] = (text, doc)
-    return all(doc[w] <= n for w, n in words.items())
+    shared = sum(1 for w, n in words.items() if doc[w] > n)
+    return shared <= tolerance * len(words)
+
+
+_QUOTED = _Lazy(r"[\"'“‘][^\"'“”‘’\n]{12,300}[\"'”’]")
 
 
 _FOLLOWING_CODE = _c(
@@ -1489,14 +1498,21 @@ def _indirect(text: str, hits: list[RuleHit]) -> None:
             stripped = text[a:b].strip()
             if not (8 <= len(stripped) <= 300) or any(a <= x < b for x, _ in flagged):
                 continue
-            if len(stripped.split()) > 30 or not stripped.endswith((".", "!", "?")):
+            if len(stripped.split()) > 30 or not stripped.rstrip("'\"”’").endswith((".", "!", "?")):
                 continue
             middle = 0 < k < len(body) - 1
             unrelated = _unrelated(stripped, text)
             # A task on the first or last line is usually the user's own request about the pasted content; it
             # only counts when it is about something else and does not point at the content ("it", "this").
-            detached = unrelated and not _DEICTIC.p.search(stripped.lower())
-            if _TASK_START.search(stripped):
+            # A task that quotes its own object ("the sentiment of this review: '…'") points at the quote.
+            if _QUOTED.p.search(stripped):
+                detached = _unrelated(stripped, text, 0.25)
+            else:
+                pointer = _POINTS_AT_CONTENT if is_email else _DEICTIC
+                detached = unrelated and not pointer.p.search(stripped)
+            if is_email and detached and _QUESTION_START.search(stripped):
+                score = 0.55  # "How do solar panels work?" in a payment notification: a task for the reader
+            elif _TASK_START.search(stripped):
                 score = 0.55 if (middle or detached) else 0.4
             elif _EDIT_VERB.search(stripped):
                 score = 0.5 if (unrelated and (middle or detached)) else 0.4
