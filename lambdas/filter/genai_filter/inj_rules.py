@@ -1336,6 +1336,31 @@ _FOLLOWING_CODE = _c(
 )
 
 
+# Code that sends local data out or damages the host: what a planted "add this snippet" carries.
+_RISKY_CODE = _Lazy(
+    r"requests\.(?:get|post|put)\([\"']https?:|urllib\.request|urlopen\(|socket\.socket\(|smtplib|http\.client|"
+    r"os\.system\(|subprocess\.(?:run|call|popen|check_output)\(|\brm -rf\b|\bsudo (?:reboot|shutdown|rm)\b|"
+    r"/boot/|/etc/(?:passwd|shadow|sudoers|crontab)|\.ssh/|cookiejar|keylogger|pynput|\.(?:encrypt|b64encode)\(|"
+    r"os\.environ\b|pkg_resources\.working_set|shutil\.rmtree\("
+)
+_RECOMMEND = _Lazy(
+    r"\b(?:include|including|incorporat\w{1,3}|utili[sz]\w{1,3}|integrat\w{1,3}|add|adding|addition|use|using|"
+    r"adopt\w{0,3}|insert\w{0,3}|apply\w{0,3}|deploy\w{0,3}|embed\w{0,3}|run|execute)\b"
+)
+
+
+def _recommends_risky_code(text: str, line_start: int, snippet_end: int) -> bool:
+    """The line recommends adding code, and the fenced block right after it is risky code."""
+    if not _RECOMMEND.p.search(text, line_start, snippet_end):
+        return False
+    fence = text.find("```", snippet_end, snippet_end + 40)
+    if fence == -1:
+        return False
+    close = text.find("```", fence + 3)
+    block = text[fence : close if close != -1 else fence + 2000]
+    return _RISKY_CODE.p.search(block) is not None
+
+
 def _line_spans(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     pos = 0
@@ -1463,6 +1488,8 @@ def _indirect(text: str, hits: list[RuleHit]) -> None:
         line = text[a : m.end()]
         if _EDIT_VERB.search(line.strip()) or _ASSISTANT_OUTPUT.search(line):
             hits.append(RuleHit("prompt_injection", "INDIRECT_INJECTION", a, m.end(), 0.8))
+        elif _recommends_risky_code(text, a, m.end()):
+            hits.append(RuleHit("prompt_injection", "INDIRECT_INJECTION", a, m.end(), 0.7))
     # 2. A prose line inside a pipe table.
     if is_table and not is_code:
         kinds = [
