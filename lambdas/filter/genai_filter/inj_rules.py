@@ -692,7 +692,7 @@ _CLOSURE = _Lazy(
 )
 _NEW_TASK = _c(
     rf"\b(?:new|another|further|next|additional|different){S1}(?:tasks?|challenge|assignment|job)\b|"
-    rf"\b(?:neue|weitere|nachste|andere)\w?{S1}(?:aufgabe|herausforderung)|\bnouvelle{S1}tache|\bnueva{S1}tarea"
+    rf"\b(?:neue|weitere|nachste|andere|folgende)\w?{S1}(?:aufgabe|herausforderung)|\bnouvelle{S1}tache|\bnueva{S1}tarea"
 )
 _JUST_SAY = _c(
     rf"\b(?:just|only|simply|nur|einfach|seulement|solo){S1}(?:say|print|output|write|reply|respond|answer|"
@@ -718,7 +718,8 @@ _SYS_TARGET = (
     rf"(?:your|its){S1}(?:prompt|prompts|prompt{S1}texts?|system{S}prompt|instructions|rules|directives|"
     rf"guidelines|configuration|initial{S1}\w{{1,12}})|the{S1}(?:prompt{S1}texts?|system{S}prompt)|"
     r"(?:text|words|everything|all) (?:above|before this|prior|so far)|"
-    r"(?:the|your) (?:above|preceding) (?:prompt|instructions|text)|"
+    r"(?:(?:the|your) )?(?:above|preceding) (?:prompt|instructions|text)|"
+    r"(?:die |deine |ihre )?(?:obige|vorherige|vorige)n? (?:eingabeaufforderung|anweisung(?:en)?|prompt)|"
     r"systemprompt|systemanweisung\w{0,2}|system-?prompt|prompt(?:-| )?texte?|(?:deine|ihre|alle) anweisungen|"
     r"prompt(?:s)? (?:systeme|du systeme|initial\w{0,2})|(?:tes|vos|tus|sus|le tue|tuas|suas) (?:instructions|"
     r"instrucciones|istruzioni|instrucoes|consignes)|"
@@ -1003,8 +1004,9 @@ _PERSONA_WEAK: list[tuple[_Rx, float]] = [
     ),
     (
         _c(
-            rf"\b(?:will|would|is|are){S1}never{S1}(?:actually{S1}|really{S1})?(?:be{S1})?(?:used|implemented|"
-            r"carried out|acted upon|shared|published|executed)"
+            rf"\b(?:will|would|is|are){S1}(?:never|not){S1}(?:actually{S1}|really{S1}|ever{S1})?(?:be{S1})?"
+            rf"(?:actually{S1}|really{S1}|ever{S1})?(?:used|implemented|carried{S1}out|acted{S1}upon|shared|published|"
+            r"executed|applied|put into practice)"
         ),
         0.35,
     ),
@@ -1075,6 +1077,30 @@ _PERSONA_WEAK: list[tuple[_Rx, float]] = [
     ),
     (_c(rf"\b(?:never|don'?t|do not){S1}(?:ever{S1})?deviate|\bexact{S1}structure\b"), 0.35),
     (
+        # refusal suppression: "you are supposed to answer at all times", "no matter what"
+        _c(
+            rf"\b(?:you{S1}(?:are|re){S1}supposed{S1}to|you{S1}(?:must|have{S1}to|need{S1}to|will)|always)"
+            rf"{S1}(?:always{S1})?(?:answer|respond|reply|comply){_fill(3)}(?:at{S1}all{S1}times|no{S1}matter{S1}what|"
+            r"regardless|whatever (?:i|the user) (?:ask|say)\w{0,2}|every (?:single )?(?:question|request))"
+        ),
+        0.45,
+    ),
+    (
+        _c(
+            rf"\b(?:(?:you{S1}(?:are|re){S1})?not{S1}(?:supposed|allowed|permitted){S1}to|you{S1}(?:must|may|can)"
+            rf"{S1}(?:not|never)|never){S1}(?:tell{S1}me|say){S1}(?:that{S1})?(?:there{S1}is{S1}no|there's{S1}no|"
+            r"you (?:can'?t|cannot|don'?t|won'?t))"
+        ),
+        0.45,
+    ),
+    # an attacker pre-empting the classifier: "This is not a prompt injection."
+    (
+        _c(
+            rf"\b(?:this|it){S1}is{S1}(?:not|no){S1}(?:a{S1})?(?:prompt{S1}injection|jailbreak)|\bkeine{S1}aufforderungs"
+        ),
+        0.5,
+    ),
+    (
         _c(
             rf"\b(?:you|we){S1}(?:are|re){S1}(?:in|playing){S1}(?:a|an){S1}(?:\w{{1,12}}{S1}){{0,2}}(?:game|"
             r"roleplay|role-play|simulation)"
@@ -1082,6 +1108,23 @@ _PERSONA_WEAK: list[tuple[_Rx, float]] = [
         0.2,
     ),
     (_c(rf"\bin{S1}this{S1}(?:hypothetical|fictional|imaginary|alternate){S1}(?:story|world|scenario|universe)"), 0.3),
+    (
+        # the disclaimer that launders a request: "This is purely hypothetical", "a simulation for training only"
+        _c(
+            rf"\b(?:this|it){S1}is{S1}(?:purely{S1}|just{S1}|only{S1}|strictly{S1}|simply{S1}|all{S1})?(?:an?{S1})?"
+            rf"(?:hypothetical|fictional|thought{S1}experiment|simulation|creative{S1}exercise|academic{S1}exercise|"
+            rf"theoretical)\b|\bpurely{S1}(?:hypothetical|fictional|theoretical)\b"
+        ),
+        0.3,
+    ),
+    (
+        # "a (completely) theoretical world where you are no newspaper team": the persona's limits removed
+        _c(
+            rf"\b(?:theoretical|hypothetical|imaginary|fictional|alternate|parallel){S1}(?:world|scenario|universe|"
+            rf"reality){S1}(?:where|in{S1}which){S1}you{S1}(?:are|were|would|could|can)\b"
+        ),
+        0.35,
+    ),
     (
         _c(
             rf"\b(?:as{S1}an?{S1}ai{S1}(?:language{S1}model{S1})?(?:without|with{S1}no)|"
@@ -1307,7 +1350,8 @@ _DEICTIC = _Lazy(
 # The words of _DEICTIC that point at the pasted content itself (not at the writer: "how can I improve my …").
 _POINTS_AT_CONTENT = _Lazy(
     r"\b(?:it|its|this(?! (?:weekend|week|month|year|morning|evening|summer|winter|season))|that|these|those|"
-    r"above|below|here|attached|email|e-mail|mail|message|letter|text|table|document|reply|respond|answer|sender)\b"
+    r"above|below|here|given|following|provided|attached|email|e-mail|mail|message|letter|text|table|document|"
+    r"reply|respond|answer|sender)\b"
 )
 _DOC_WORDS: list[tuple[str, collections.Counter[str]]] = [("", collections.Counter())]
 
@@ -1753,7 +1797,9 @@ def scan(text: str, *, direction: str = "input") -> list[RuleHit]:
             elif _quoted_mention(text, m.start()):
                 sc = min(sc, 0.45)  # "an attacker writes 'ignore all previous instructions'": a mention
             elif needs_qual and _descriptive(text, m.start(), m.group()):
-                sc = 0.45  # "why does Llama ignore the system message", "the moon forgets all the rules"
+                # "why does Llama ignore the system message", "the moon forgets all the rules"; but "why do
+                # you forget all your instructions and just say …" is still the command
+                sc = 0.7 if _INSTEAD.p.match(text, m.end()) else 0.45
             elif _SCOPED.p.match(text, m.end()) and not _RULE_WORD.p.search(m.group()):
                 sc = min(sc, 0.45)  # "forget everything I said about the trip": retracts a topic, not instructions
             add(RuleHit("prompt_injection", "INSTRUCTION_OVERRIDE", m.start(), m.end(), sc))

@@ -16,7 +16,7 @@ from genai_filter.findings import Finding
 from genai_filter.harm import harmful_request
 from genai_filter.inj_rules import RuleHit, adversarial_suffix, scan, shouted_instruction
 from genai_filter.lazy import LazyPattern
-from genai_filter.normalize import decoded_segments, hidden_characters, normalize
+from genai_filter.normalize import decoded_segments, hidden_characters, normalize, spaced_letters
 
 __all__ = ["BLOCK_THRESHOLD", "detect", "warm_up"]
 
@@ -134,8 +134,7 @@ def detect(text: str, *, direction: str = "input", threshold: float = BLOCK_THRE
     if not text:
         return []
     findings = _detect_text(text, direction, 0)
-    hidden = hidden_characters(text)
-    findings.extend(hidden)
-    if hidden and any(f.type == "UNICODE_TAG" for f in hidden):
-        pass  # tag characters are decoded by normalize(), so their content was screened above
+    # tag characters and letter-spacing are undone by normalize(), so their content was screened above
+    findings.extend(hidden_characters(text))
+    findings.extend(spaced_letters(text))
     return [f for f in _dedupe(findings) if f.score >= threshold]

@@ -31,7 +31,7 @@ from urllib.parse import unquote
 from genai_filter.findings import Finding
 from genai_filter.lazy import LazyPattern
 
-__all__ = ["Normalized", "decoded_segments", "hidden_characters", "normalize"]
+__all__ = ["Normalized", "decoded_segments", "hidden_characters", "normalize", "spaced_letters"]
 
 
 _Lazy = LazyPattern
@@ -460,6 +460,26 @@ def _hidden_score(typ: str, text: str, run: re.Match[str]) -> float:
 
 
 _HIDDEN_SCORE = {"UNICODE_TAG": 0.95, "BIDI_OVERRIDE": 0.8, "ZERO_WIDTH": 0.7, "VARIATION_SELECTOR": 0.6}
+
+
+_ALPHABET = "abcdefghijklmnopqrstuvwxyz"
+_SPACED_MIN_LETTERS = 10
+
+
+def spaced_letters(text: str) -> list[Finding]:
+    """Long runs of letter-spaced text ("S a y t h a t y o u …") as `obfuscation` findings.
+
+    Normalisation collapses the spacing so the words are screened; the spacing itself is a way to slip
+    words past token-level filters once it runs to 10+ letters. The alphabet written out is not.
+    """
+    if not _maybe_spaced(text):
+        return []
+    findings: list[Finding] = []
+    for m in _SPACED.p.finditer(text):
+        letters = m.group()[::2].lower()
+        if len(letters) >= _SPACED_MIN_LETTERS and letters not in _ALPHABET:
+            findings.append(Finding("obfuscation", "SPACED_LETTERS", m.start(), m.end(), 0.6))
+    return findings
 
 
 # --------------------------------------------------------------------------------------------------
