@@ -1118,6 +1118,33 @@ _PERSONA_WEAK: list[tuple[_Rx, float]] = [
         0.3,
     ),
     (
+        # denying the intent the request carries: "does not encourage any unlawful activities", "not to promote or
+        # engage in", "should not be taken as advice", "with no real-world implications"
+        _c(
+            rf"\b(?:not|never|no{S1}intention{S1}(?:to|of)|rather{S1}than){S1}(?:to{S1})?(?:(?:promot|encourag|endors|"
+            rf"condon|advocat|glorif|support|engag|seek)\w{{0,4}}{S1}(?:or{S1}|and{S1}|nor{S1})?){{1,3}}(?:in{S1})?(?:any{S1}|"
+            r"such |these |those |this |their |the )?(?:illegal|unlawful|harmful|unethical|criminal|dangerous|such|"
+            rf"these|those|this|their|the{S1}(?:use|behavior|behaviour|activit)|behavior|behaviour|activit|views|actions|"
+            rf"atrocities)|\b(?:should|must|is){S1}not{S1}(?:be{S1})?(?:taken|interpreted|construed|seen|meant){S1}as{S1}"
+            rf"(?:an{S1})?(?:advice|encouragement|endorsement|promotion)|\bno{S1}real-?{S}world{S1}(?:implications|"
+            rf"consequences|application|use)|\bwithout{S1}crossing{S1}(?:any{S1})?(?:legal|ethical)|\bwill{S1}not{S1}be"
+            rf"{S1}(?:enacted|replicated|attempted|tried)"
+        ),
+        0.4,
+    ),
+    (
+        # acknowledging the controversy in order to push past it
+        _c(
+            rf"\b(?:despite|although|even{S1}(?:if|though)|while){S1}(?:\w{{1,15}}{S1}){{0,4}}(?:controvers\w{{1,4}}|"
+            rf"disputed|against{S1}(?:the{S1})?mainstream|politically{S1}incorrect|offensive|unethical|taboo|"
+            rf"(?:ethically|morally){S1}(?:problematic|questionable))|\bi{S1}understand{S1}(?:that{S1})?(?:\w{{1,15}}{S1})"
+            rf"{{0,5}}(?:can|could|may|might|is|are){S1}(?:be{S1})?(?:a{S1})?(?:\w{{1,12}}{S1})?(?:sensitive|controversial|"
+            rf"delicate|taboo)|\b(?:ethically|morally){S1}(?:problematic|questionable|dubious|ambiguous)|"
+            rf"\bpush\w{{0,3}}{S1}(?:the{S1})?boundar"
+        ),
+        0.25,
+    ),
+    (
         # "a (completely) theoretical world where you are no newspaper team": the persona's limits removed
         _c(
             rf"\b(?:theoretical|hypothetical|imaginary|fictional|alternate|parallel){S1}(?:world|scenario|universe|"
@@ -1134,9 +1161,12 @@ _PERSONA_WEAK: list[tuple[_Rx, float]] = [
     ),
     (
         _c(
-            rf"\b(?:you{S1}are|you're|imagine{S1}(?:that{S1})?you(?:{S1}are|'re)|as|"
-            rf"pretend{S1}(?:that{S1})?you(?:{S1}are|'re)|suppose{S1}you(?:{S1}are|'re)|let's{S1}say{S1}you(?:{S1}are|'re))"
-            rf"{S1}an?{S1}(?:\w{{1,20}}{S1}){{0,5}}(?:who|tasked|working|writing|trying|looking|hired|determined)\b"
+            rf"\b(?:(?:you{S1}are|you're|imagine{S1}(?:that{S1})?you(?:{S1}are|'re)|pretend{S1}(?:that{S1})?you(?:{S1}are|"
+            rf"'re)|suppose{S1}you(?:{S1}are|'re)|let's{S1}say{S1}you(?:{S1}are|'re)){S1}an?{S1}(?:\w{{1,20}}{S1}){{0,5}}"
+            r"(?:for|with|helping|specializing|specialising|advising|presenting|analyzing|analysing|investigating|"
+            rf"focused)|(?:you{S1}are|you're|imagine{S1}(?:that{S1})?you(?:{S1}are|'re)|as|pretend{S1}(?:that{S1})?you(?:{S1}are|"
+            rf"'re)|suppose{S1}you(?:{S1}are|'re)|let's{S1}say{S1}you(?:{S1}are|'re)){S1}an?{S1}(?:\w{{1,20}}{S1}){{0,5}}"
+            r"(?:who|tasked|working|writing|trying|looking|hired|determined))\b"
         ),
         0.3,
     ),
