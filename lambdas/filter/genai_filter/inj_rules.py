@@ -1133,18 +1133,6 @@ _PERSONA_WEAK: list[tuple[_Rx, float]] = [
         0.4,
     ),
     (
-        # acknowledging the controversy in order to push past it
-        _c(
-            rf"\b(?:despite|although|even{S1}(?:if|though)|while){S1}(?:\w{{1,15}}{S1}){{0,4}}(?:controvers\w{{1,4}}|"
-            rf"disputed|against{S1}(?:the{S1})?mainstream|politically{S1}incorrect|offensive|unethical|taboo|"
-            rf"(?:ethically|morally){S1}(?:problematic|questionable))|\bi{S1}understand{S1}(?:that{S1})?(?:\w{{1,15}}{S1})"
-            rf"{{0,5}}(?:can|could|may|might|is|are){S1}(?:be{S1})?(?:a{S1})?(?:\w{{1,12}}{S1})?(?:sensitive|controversial|"
-            rf"delicate|taboo)|\b(?:ethically|morally){S1}(?:problematic|questionable|dubious|ambiguous)|"
-            rf"\bpush\w{{0,3}}{S1}(?:the{S1})?boundar"
-        ),
-        0.25,
-    ),
-    (
         # "a (completely) theoretical world where you are no newspaper team": the persona's limits removed
         _c(
             rf"\b(?:theoretical|hypothetical|imaginary|fictional|alternate|parallel){S1}(?:world|scenario|universe|"
@@ -1190,6 +1178,26 @@ _PERSONA_WEAK: list[tuple[_Rx, float]] = [
         0.3,
     ),
 ]
+
+# Acknowledging the controversy in order to push past it ("even if this view is disputed by the mainstream").
+# Teachers and debaters say it too, so it only counts with a request for one-sided content.
+_CONTROVERSY = _c(
+    rf"\b(?:despite|although|even{S1}(?:if|though)|while){S1}(?:\w{{1,15}}{S1}){{0,4}}(?:controvers\w{{1,4}}|"
+    rf"disputed|against{S1}(?:the{S1})?mainstream|politically{S1}incorrect|offensive|unethical|taboo|"
+    rf"(?:ethically|morally){S1}(?:problematic|questionable))|\bi{S1}understand{S1}(?:that{S1})?(?:\w{{1,15}}{S1})"
+    rf"{{0,5}}(?:can|could|may|might|is|are){S1}(?:be{S1})?(?:a{S1})?(?:\w{{1,12}}{S1})?(?:sensitive|controversial|"
+    rf"delicate|taboo)|\b(?:ethically|morally){S1}(?:problematic|questionable|dubious|ambiguous)|"
+    rf"\bpush\w{{0,3}}{S1}(?:the{S1})?boundar"
+)
+_ONE_SIDED = _c(
+    rf"\b(?:persuasive|convincing|compelling|promot\w{{1,4}}|endors\w{{1,4}}|justif\w{{1,4}}|normali[sz]\w{{1,4}}|"
+    rf"glorif\w{{1,4}}|make\w{{0,2}}{S1}(?:it|them|this|people|readers|your{S1}audience){S1}(?:believe|compelling|"
+    rf"convincing)|(?:argu\w{{1,4}}|claim\w{{0,3}}|stat\w{{1,4}}{S1}explicitly){S1}that)\b"
+)
+_BALANCED = _c(
+    rf"\b(?:both{S1}sides|pros{S1}and{S1}cons|for{S1}and{S1}against|balanced|objectively|neutral{S1}(?:overview|"
+    rf"summary|tone|perspective)|why{S1}(?:\w{{1,15}}{S1}){{0,2}}disagree)\b"
+)
 
 # Harmful topics: not an attack by themselves (XSTest, CyberSecEval FRR are full of them), but they
 # raise the score of jailbreak framing.
@@ -1731,7 +1739,41 @@ def adversarial_suffix(text: str) -> list[RuleHit]:
                 best, best_start = sc, i
         if best >= 0.5:
             hits.append(RuleHit("jailbreak", "ADVERSARIAL_SUFFIX", a + best_start, b, min(0.95, best)))
+    if not hits:
+        glued = _glued_tail(text)
+        if glued:
+            hits.append(glued)
     return hits
+
+
+# Punctuation pairs that prose and ordinary code rarely glue into one token, and glued camel-case
+# ("GrabEmployee", "isWith"): the texture of optimised suffixes that carry few brackets.
+_GLUED_PUNCT = (
+    '"]', '["', '"=', "=>", "->", "--", "<!", "{{", "}}", "${", "(*", "*)", "__", "!!", ",.", ".,", ")}", "},",
+    "^{", ":-", "'$", "((", "))", "\\(", '"),', "],", '.",', '..."',
+)  # fmt: skip
+_GLUED_CAMEL = _Lazy(r"[a-z]{2}[A-Z]")
+
+
+def _glued_tail(text: str) -> RuleHit | None:
+    """A one-paragraph prose request whose tail holds 2+ tokens of glued punctuation or camel-case soup
+    (at least one of them punctuation), the shape of a random-search suffix; run on the ORIGINAL text."""
+    if len(text) > 1600:
+        return None
+    stripped = text.strip()
+    if stripped.count("\n") > 1 or not 60 <= len(stripped) <= 1500 or "```" in stripped:
+        return None
+    masked = _BACKTICKED.p.sub(_mask_code_span, text)
+    toks = list(_TOKEN.p.finditer(masked))
+    if len(toks) < 14 or sum(m.group().isalpha() for m in toks[:6]) < 5:
+        return None
+    tail = toks[8:]
+    punct = [m for m in tail if any(p in m.group() for p in _GLUED_PUNCT)]
+    camel = [m for m in tail if _GLUED_CAMEL.p.search(m.group())]
+    if not punct or len(punct) + len(camel) < 2:
+        return None
+    start = min(m.start() for m in punct + camel)
+    return RuleHit("jailbreak", "ADVERSARIAL_SUFFIX", start, toks[-1].end(), 0.6)
 
 
 _TOKEN = _Lazy(r"\S{1,200}")
@@ -1872,11 +1914,16 @@ def scan(text: str, *, direction: str = "input") -> list[RuleHit]:
         mw = pat.search(text)
         if mw:
             persona_spans.append((mw.start(), mw.end(), w))
+    controversy = _CONTROVERSY.search(text)
+    if controversy and _ONE_SIDED.search(text):
+        persona_spans.append((controversy.start(), controversy.end(), 0.3))
     if persona_spans:
         miss = 1.0
         for _, _, w in persona_spans:
             miss *= 1.0 - w
-        if persona_spans and max(w for _, _, w in persona_spans) < 0.85:
+        # a harmful topic raises framing, unless the request is for a balanced treatment ("both sides")
+        balanced = _BALANCED.search(text) is not None and _ONE_SIDED.search(text) is None
+        if max(w for _, _, w in persona_spans) < 0.85 and not balanced:
             harm = _HARMFUL.search(text)
             if harm:
                 miss *= 0.7
