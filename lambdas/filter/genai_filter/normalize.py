@@ -161,6 +161,7 @@ _LEET = {
     "9": "g",
 }
 _LEET_WORD = _Lazy(r"(?<![\w@$!|])(?=[a-z@$!|0-9]*[a-z])(?=[a-z]*[0-9@$!|])[a-z0-9@$!|]{3,24}(?![\w@$!|])")
+_IDENTIFIER = _Lazy(r"\$?[a-z]{2,}[0-9]{1,3}")
 _HAS_DIGIT_OR_SYMBOL_IN_WORD = _Lazy(r"[a-z][0-9@$!|]|[0-9@$!|][a-z]")
 
 # Letter-spacing: at least 3 single letters, each separated by the same one-character separator.
@@ -355,6 +356,9 @@ def _fold_leet(text: str) -> list[tuple[int, int, str]]:
         word = m.group()
         if word.startswith(("0x", "mp3", "mp4", "h264", "ipv")) or sum(c.isalpha() for c in word) < 2:
             continue
+        if _IDENTIFIER.p.fullmatch(word):
+            continue  # "base64", "term1", "$var2", "gpt4": a name with an index or version, not leet
+
         core = word.rstrip("!|")  # "stop!!!" is punctuation, not leet
         folded = "".join(_LEET.get(c, c) for c in core)
         if folded != core:
