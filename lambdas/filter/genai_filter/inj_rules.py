@@ -1622,11 +1622,14 @@ def _indirect(text: str, hits: list[RuleHit]) -> None:
             # A task on the first or last line is usually the user's own request about the pasted content; it
             # only counts when it is about something else and does not point at the content ("it", "this").
             # A task that quotes its own object ("the sentiment of this review: '…'") points at the quote.
+            # A quarter of the task's words may recur by chance (in quotes, in notification boilerplate).
+            loosely_unrelated = _unrelated(stripped, text, 0.25)
             if _QUOTED.p.search(stripped):
-                detached = _unrelated(stripped, text, 0.25)
+                detached = loosely_unrelated
+            elif is_email:
+                detached = loosely_unrelated and not _POINTS_AT_CONTENT.p.search(stripped)
             else:
-                pointer = _POINTS_AT_CONTENT if is_email else _DEICTIC
-                detached = unrelated and not pointer.p.search(stripped)
+                detached = unrelated and not _DEICTIC.p.search(stripped)
             if is_email and detached and _QUESTION_START.search(stripped):
                 score = 0.55  # "How do solar panels work?" in a payment notification: a task for the reader
             elif _TASK_START.search(stripped):
