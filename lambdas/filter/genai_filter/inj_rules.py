@@ -1783,11 +1783,11 @@ def _glued_tail(text: str) -> RuleHit | None:
     if len(text) > 1600:
         return None
     stripped = text.strip()
-    if stripped.count("\n") > 1 or not 60 <= len(stripped) <= 1500 or "```" in stripped:
+    if stripped.count("\n") > 1 or not 60 <= len(stripped) <= 1500 or stripped.startswith("```") or "\n```" in stripped:
         return None
     masked = _BACKTICKED.p.sub(_mask_code_span, text)
     toks = list(_TOKEN.p.finditer(masked))
-    if len(toks) < 14 or sum(m.group().isalpha() for m in toks[:6]) < 5:
+    if len(toks) < 14 or sum(m.group().strip(",.;:").isalpha() for m in toks[:6]) < 5:
         return None
     tail = toks[8:]
     punct = [m for m in tail if any(p in m.group() for p in _GLUED_PUNCT)]

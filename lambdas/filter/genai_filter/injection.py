@@ -12,6 +12,8 @@ reaches the threshold.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from genai_filter.findings import Finding
 from genai_filter.harm import harmful_request
 from genai_filter.inj_rules import RuleHit, adversarial_suffix, scan, shouted_instruction
@@ -136,5 +138,6 @@ def detect(text: str, *, direction: str = "input", threshold: float = BLOCK_THRE
     findings = _detect_text(text, direction, 0)
     # tag characters and letter-spacing are undone by normalize(), so their content was screened above
     findings.extend(hidden_characters(text))
-    findings.extend(spaced_letters(text))
+    penalty = _penalty(direction, "SPACED_LETTERS")  # replies spell things out ("S O S") more often
+    findings.extend(replace(f, score=f.score - penalty) for f in spaced_letters(text))
     return [f for f in _dedupe(findings) if f.score >= threshold]
