@@ -1125,7 +1125,8 @@ _PERSONA_WEAK: list[tuple[_Rx, float]] = [
         # denying the intent the request carries: "does not encourage any unlawful activities", "not to promote or
         # engage in", "should not be taken as advice", "with no real-world implications"
         _c(
-            rf"\b(?:not|never|no{S1}intention{S1}(?:to|of)|rather{S1}than){S1}(?:to{S1})?(?:(?:promot|encourag|endors|"
+            rf"\b(?:not|never|no{S1}intention{S1}(?:to|of)|rather{S1}than){S1}(?:(?:meant|intended|designed|supposed|"
+            rf"trying){S1})?(?:to{S1})?(?:(?:promot|encourag|endors|"
             rf"condon|advocat|glorif|support|engag|seek)\w{{0,4}}{S1}(?:or{S1}|and{S1}|nor{S1})?){{1,3}}(?:in{S1})?(?:any{S1}|"
             r"such |these |those |this |their |the )?(?:illegal|unlawful|harmful|unethical|criminal|dangerous|such|"
             rf"these|those|this|their|the{S1}(?:use|behavior|behaviour|activit)|behavior|behaviour|activit|views|actions|"
