@@ -83,6 +83,8 @@ class EksClusterArgs:
     account_id: pulumi.Input[str]
     partition: pulumi.Input[str]
     key_deletion_window_days: int
+    key_administrators: Sequence[str]
+    """Roles that administer the secrets and log CMKs; empty: the account root (see `EncryptionKey`)."""
     deletion_protection: bool = False
     tags: dict[str, str] = field(default_factory=dict)
 
@@ -125,6 +127,7 @@ class EksCluster(pulumi.ComponentResource):
                 account_id=args.account_id,
                 partition=args.partition,
                 deletion_window_days=args.key_deletion_window_days,
+                administrators=args.key_administrators,
             ),
             opts=child,
         )
@@ -135,6 +138,7 @@ class EksCluster(pulumi.ComponentResource):
                 account_id=args.account_id,
                 partition=args.partition,
                 deletion_window_days=args.key_deletion_window_days,
+                administrators=args.key_administrators,
                 services=[logs_key_use(args.region, args.partition, args.account_id, log_group_name)],
             ),
             opts=child,

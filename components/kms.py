@@ -57,7 +57,14 @@ class EncryptionKeyArgs:
     account_id: pulumi.Input[str]
     partition: pulumi.Input[str]
     deletion_window_days: int
-    administrators: Sequence[pulumi.Input[str]] = ()
+    administrators: Sequence[pulumi.Input[str]]
+    """Roles that manage (never use) the key; required so that no key forgets the stack's setting.
+
+    Empty: the account root, i.e. whoever IAM policies in the account allow to manage keys. That
+    fallback is kept because a key policy naming no working administrator leaves the key
+    unmanageable (no rotation, policy or deletion changes without AWS Support). The named roles must
+    include the principal that runs Pulumi: KMS rejects a policy that would lock its caller out.
+    """
     services: Sequence[ServiceUse] = ()
     alias: str | None = None
     roles: Sequence[RoleUse] = ()

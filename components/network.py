@@ -70,6 +70,8 @@ class VpcArgs:
     account_id: pulumi.Input[str]
     partition: pulumi.Input[str]
     key_deletion_window_days: int
+    key_administrators: Sequence[str]
+    """Roles that administer the flow-log CMK; empty: the account root (see `EncryptionKey`)."""
     cluster_name: str | None = None
     """Tags subnets for the EKS cluster and marks the Lambda subnets for internal load balancers."""
     interface_endpoint_services: Sequence[str] = INTERFACE_ENDPOINT_SERVICES
@@ -217,6 +219,7 @@ class Vpc(pulumi.ComponentResource):
                 account_id=args.account_id,
                 partition=args.partition,
                 deletion_window_days=args.key_deletion_window_days,
+                administrators=args.key_administrators,
                 services=[logs_key_use(args.region, args.partition, args.account_id, args.flow_log_group_name)],
             ),
             opts=child,

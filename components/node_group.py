@@ -48,6 +48,8 @@ def node_volume_key(
     account_id: pulumi.Input[str],
     partition: pulumi.Input[str],
     deletion_window_days: int,
+    *,
+    administrators: Sequence[str],
     opts: pulumi.ResourceOptions | None = None,
 ) -> EncryptionKey:
     """The CMK for node root/data volumes, usable by the Auto Scaling service-linked role."""
@@ -58,6 +60,7 @@ def node_volume_key(
             account_id=account_id,
             partition=partition,
             deletion_window_days=deletion_window_days,
+            administrators=administrators,
             roles=ebs_key_roles(partition, account_id),
         ),
         opts=opts,

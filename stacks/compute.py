@@ -82,6 +82,7 @@ def build_compute(ctx: PlatformContext, data: DataPlane) -> ComputePlane:
             account_id=ctx.account_id,
             partition=ctx.partition,
             key_deletion_window_days=s.key_deletion_window_days,
+            key_administrators=ctx.key_administrators,
             cluster_name=name,
         ),
         opts=ctx.opts(),
@@ -101,13 +102,19 @@ def build_compute(ctx: PlatformContext, data: DataPlane) -> ComputePlane:
             account_id=ctx.account_id,
             partition=ctx.partition,
             key_deletion_window_days=s.key_deletion_window_days,
+            key_administrators=ctx.key_administrators,
             deletion_protection=s.protect_data,
         ),
         opts=ctx.opts(),
     )
 
     volume_key = node_volume_key(
-        f"{ctx.prefix}-node-volumes", ctx.account_id, ctx.partition, s.key_deletion_window_days, opts=ctx.opts()
+        f"{ctx.prefix}-node-volumes",
+        ctx.account_id,
+        ctx.partition,
+        s.key_deletion_window_days,
+        administrators=ctx.key_administrators,
+        opts=ctx.opts(),
     )
     node_groups: dict[str, ManagedNodeGroup] = {}
     for group in (s.eks.system_node_group, *s.eks.gpu_node_groups):

@@ -32,8 +32,13 @@ class PlatformContext:
         """Options for a top-level component: the explicit, tag-defaulting provider."""
         return pulumi.ResourceOptions(provider=self.provider)
 
+    @property
+    def key_administrators(self) -> tuple[str, ...]:
+        """The roles that administer every CMK (`kms.keyAdministratorRoleArns`); empty: the account root."""
+        return self.settings.kms.key_administrator_role_arns
+
     def encryption_key(self, name: str, description: str, services: Sequence[ServiceUse] = ()) -> EncryptionKey:
-        """A top-level CMK `genai-<env>-<name>` with the environment's deletion window."""
+        """A top-level CMK `genai-<env>-<name>` with the environment's deletion window and key administrators."""
         return EncryptionKey(
             f"{self.prefix}-{name}",
             EncryptionKeyArgs(
@@ -41,6 +46,7 @@ class PlatformContext:
                 account_id=self.account_id,
                 partition=self.partition,
                 deletion_window_days=self.settings.key_deletion_window_days,
+                administrators=self.key_administrators,
                 services=services,
             ),
             opts=self.opts(),

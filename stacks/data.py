@@ -31,7 +31,7 @@ def build_data(ctx: PlatformContext) -> DataPlane:
             partition=ctx.partition,
             region=ctx.region,
             key_deletion_window_days=s.key_deletion_window_days,
-            key_administrators=[],
+            key_administrators=ctx.key_administrators,
             noncurrent_version_expiration_days=s.data_lake.noncurrent_version_expiration_days,
             raw_transition_to_ia_days=s.data_lake.raw_transition_to_ia_days,
             access_log_expiration_days=s.data_lake.access_log_expiration_days,

@@ -225,6 +225,18 @@ class SecretsSettings:
 
 
 @dataclass(frozen=True)
+class KmsSettings:
+    key_administrator_role_arns: tuple[str, ...]
+    """IAM roles that administer (manage, never use) every CMK of the stack.
+
+    Empty: the account root administers the keys, i.e. any principal whose IAM policies allow key
+    management. The root fallback stays because a key policy without a working administrator makes
+    the key unmanageable (only AWS Support can recover it); prod must name roles. KMS refuses a key
+    policy that would lock out its caller, so the list must include the role that runs `pulumi up`.
+    """
+
+
+@dataclass(frozen=True)
 class MonitoringSettings:
     alarm_emails: tuple[str, ...]
     guardduty_min_severity: str
@@ -256,6 +268,7 @@ class PlatformSettings:
     filter: FilterSettings
     secrets: SecretsSettings
     monitoring: MonitoringSettings
+    kms: KmsSettings
     extra_tags: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -342,6 +355,8 @@ _SHARED: dict[str, Any] = {
     },
     "secrets": {"rotationSchedule": "rate(30 days)"},
     "monitoring": {"alarmEmails": [], "guarddutyMinSeverity": "medium", "api5xxThreshold": 5},
+    # Empty: the account root administers the CMKs (dev only; prod must name roles).
+    "kms": {"keyAdministratorRoleArns": []},
 }
 
 _DEV: dict[str, Any] = {
@@ -591,6 +606,16 @@ def _instance_type(value: str) -> str | None:
 
 def _email(value: str) -> str | None:
     return None if _EMAIL.match(value) else "expected an email address such as secops@example.com"
+
+
+def _key_administrator(value: str) -> str | None:
+    if re.fullmatch(r"arn:aws[a-z-]*:iam::\d{12}:root", value):
+        return "name IAM roles, not the account root (the root is already the fallback when the list is empty)"
+    if not _ROLE_ARN.match(value):
+        return "expected an IAM role ARN such as arn:aws:iam::123456789012:role/kms-key-admin"
+    if ":role/aws-service-role/" in value:
+        return "a service-linked role cannot administer keys; name a role your administrators assume"
+    return None
 
 
 def _host(value: str) -> str | None:
@@ -847,8 +872,30 @@ def _build(environment: str, r: _Reader) -> PlatformSettings:
             )
         ),
         monitoring=monitoring,
+        kms=_kms(r, is_prod=is_prod),
         extra_tags=dict(extra_tags),
     )
+
+
+MAX_KEY_ADMINISTRATORS = 10
+
+
+def _kms(r: _Reader, *, is_prod: bool) -> KmsSettings:
+    """Key administrator roles: IAM role ARNs, unique, at most ten; prod names at least one."""
+    key = "kms.keyAdministratorRoleArns"
+    roles = r.string_list(key, _key_administrator)
+    if is_prod and not roles and isinstance(r.get(key), list):
+        r.fail(
+            key,
+            [],
+            "prod names at least one key administrator role; the account-root fallback (any principal "
+            "whose IAM policies allow key management) is for dev only",
+        )
+    if len(set(roles)) != len(roles):
+        r.fail(key, list(roles), "role ARNs must be unique")
+    if len(roles) > MAX_KEY_ADMINISTRATORS:
+        r.fail(key, list(roles), f"allowed: at most {MAX_KEY_ADMINISTRATORS} roles (key policies are size-limited)")
+    return KmsSettings(key_administrator_role_arns=roles)
 
 
 def _api_clients(r: _Reader) -> tuple[str, ...]:

@@ -21,7 +21,12 @@ def problems(stack: str = "dev", **values: Any) -> list[str]:
 
 
 def prod_ok(**values: Any) -> dict[str, Any]:
-    return {"monitoring": {"alarmEmails": ["secops@example.com"]}, **values}
+    """What prod requires on top of its defaults: an alarm email and a key administrator role."""
+    return {
+        "monitoring": {"alarmEmails": ["secops@example.com"]},
+        "kms": {"keyAdministratorRoleArns": ["arn:aws:iam::123456789012:role/kms-key-admin"]},
+        **values,
+    }
 
 
 def test_dev_defaults_are_cheap() -> None:

@@ -8,7 +8,10 @@ import pytest
 
 from stacks.settings import DEFAULTS, SettingsError, settings_from_config
 
-PROD_BASE = {"genai-platform:monitoring": {"alarmEmails": ["secops@example.com"]}}
+PROD_BASE = {
+    "genai-platform:monitoring": {"alarmEmails": ["secops@example.com"]},
+    "genai-platform:kms": {"keyAdministratorRoleArns": ["arn:aws:iam::123456789012:role/kms-key-admin"]},
+}
 
 
 def gpu_group(**overrides: Any) -> dict[str, Any]:

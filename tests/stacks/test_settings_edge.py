@@ -8,11 +8,14 @@ import pytest
 
 from stacks.settings import SettingsError, settings_from_config
 
-PROD_EMAILS = {"monitoring": {"alarmEmails": ["secops@example.com"]}}
+PROD_BASE = {
+    "monitoring": {"alarmEmails": ["secops@example.com"]},
+    "kms": {"keyAdministratorRoleArns": ["arn:aws:iam::123456789012:role/kms-key-admin"]},
+}
 
 
 def load(stack: str, **sections: Any) -> Any:
-    base: dict[str, Any] = dict(PROD_EMAILS) if stack == "prod" else {}
+    base: dict[str, Any] = dict(PROD_BASE) if stack == "prod" else {}
     for key, value in sections.items():
         merge = isinstance(value, dict) and isinstance(base.get(key), dict)
         base[key] = {**base[key], **value} if merge else value

@@ -1,0 +1,71 @@
+"""Key administrators: every CMK of the stack is administered by `kms.keyAdministratorRoleArns` (dev and prod).
+
+dev names no role, so the account root administers its keys; prod names the placeholder role of
+Pulumi.prod.yaml, so the root keeps only key use through IAM policies in the account."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.components.conftest import stack_settings
+from tests.conftest import Plan, Resource, as_list, policy, resources, statements
+
+KEY = "aws:kms/key:Key"
+ROOT = "arn:aws:iam::123456789012:root"
+
+
+def keys(plan: Plan) -> list[Resource]:
+    found = resources(plan, KEY)
+    assert found
+    return found
+
+
+def statement(key: Resource, sid: str) -> dict[str, Any]:
+    (found,) = [s for s in statements(policy(key)) if s["Sid"] == sid]
+    return found
+
+
+def principals(st: dict[str, Any]) -> set[str]:
+    return set(as_list(st.get("Principal", {}).get("AWS", [])))
+
+
+def test_every_key_is_an_encryption_key_component(plan: Plan) -> None:
+    """No CMK is created around `EncryptionKey`, so none can miss the administrators."""
+    for key in keys(plan):
+        assert "genai:security:EncryptionKey::" in key["parent"], key["name"]
+
+
+def test_every_key_is_administered_by_the_configured_roles(plan: Plan) -> None:
+    expected = set(stack_settings(plan).kms.key_administrator_role_arns) or {ROOT}
+    for key in keys(plan):
+        assert principals(statement(key, "KeyAdministration")) == expected, key["name"]
+
+
+def test_dev_falls_back_to_the_account_root(dev_plan: Plan) -> None:
+    assert stack_settings(dev_plan).kms.key_administrator_role_arns == ()
+    for key in keys(dev_plan):
+        assert principals(statement(key, "KeyAdministration")) == {ROOT}, key["name"]
+
+
+def test_prod_keys_are_never_administered_by_the_root(prod_plan: Plan) -> None:
+    roles = set(stack_settings(prod_plan).kms.key_administrator_role_arns)
+    assert roles and ROOT not in roles
+    for key in keys(prod_plan):
+        admins = [s for s in statements(policy(key)) if any(a.startswith("kms:Put") for a in as_list(s["Action"]))]
+        assert [principals(s) for s in admins] == [roles], key["name"]
+
+
+def test_named_administrators_get_no_key_use(prod_plan: Plan) -> None:
+    roles = set(stack_settings(prod_plan).kms.key_administrator_role_arns)
+    for key in keys(prod_plan):
+        for st in statements(policy(key)):
+            if st["Sid"] != "KeyAdministration":
+                assert not principals(st) & roles, (key["name"], st["Sid"])
+
+
+def test_the_root_keeps_key_use_through_iam_policies_in_the_account(plan: Plan) -> None:
+    for key in keys(plan):
+        use = statement(key, "KeyUseThroughIamPolicies")
+        assert principals(use) == {ROOT}
+        assert use["Condition"] == {"StringEquals": {"kms:CallerAccount": "123456789012"}}
+        assert not any(a.startswith(("kms:Put", "kms:ScheduleKeyDeletion", "kms:Delete")) for a in use["Action"])
