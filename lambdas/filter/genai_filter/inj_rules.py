@@ -15,7 +15,6 @@ from __future__ import annotations
 import collections
 import re
 import unicodedata
-from collections.abc import Iterator
 from typing import NamedTuple
 
 from genai_filter.lazy import LazyPattern
@@ -60,29 +59,22 @@ class _Rx:
         self._compiled: re.Pattern[str] | None = None
         self._prefixes: tuple[tuple[str, str], ...] | None = None
         self._keys: frozenset[str] = frozenset()
-        self._by_key: dict[str, tuple[tuple[str, bool], ...]] = {}
-        self._loose: tuple[tuple[str, bool], ...] = ()
+        self._by_key: dict[str, tuple[str, ...]] = {}
+        self._loose: tuple[str, ...] = ()
 
     def _load(self) -> re.Pattern[str]:
         # Patterns are matched against NFKC-normalised text (e.g. Thai SARA AM decomposes), so the
         # pattern literals get the same normalisation.
         source = self.source if self.source.isascii() else unicodedata.normalize("NFKC", self.source)
         compiled = re.compile(source, re.DOTALL)
-        items = _parse(source)
-        self._prefixes = None if items is None else _literal_prefixes(items)
-        # a match of a pattern that starts with \b cannot start with a letter right after a letter
-        bounded = items is not None and _word_bounded(items)
-        by_key: dict[str, list[tuple[str, bool]]] = {}
-        loose: list[tuple[str, bool]] = []
+        self._prefixes = _literal_prefixes(source)
+        by_key: dict[str, list[str]] = {}
         for pre, key in self._prefixes or ():
-            entry = (pre, bounded and _is_word(pre[0]))
             if key:
-                by_key.setdefault(key, []).append(entry)
-            else:
-                loose.append(entry)
+                by_key.setdefault(key, []).append(pre)
         self._by_key = {k: tuple(v) for k, v in by_key.items()}
         self._keys = frozenset(by_key)
-        self._loose = tuple(loose)
+        self._loose = tuple(pre for pre, key in self._prefixes or () if not key)
         self._compiled = compiled
         return compiled
 
@@ -95,37 +87,42 @@ class _Rx:
         self.pattern  # noqa: B018 - loads
         return self._prefixes
 
-    def _matches(self, text: str) -> Iterator[re.Match[str]]:
-        """The non-overlapping matches, left to right, tried only where a literal prefix occurs."""
+    def finditer(self, text: str) -> list[re.Match[str]]:
         pat = self.pattern
-        if self._prefixes is None:
-            yield from pat.finditer(text)
-            return
-        occ = _occurrences(text)
+        prefixes = self._prefixes
+        if prefixes is None:
+            return list(pat.finditer(text))
+        idx = _index(text)
+        cands = [pre for pre in self._loose if pre in text]
+        if not self._keys.isdisjoint(idx):
+            for key in self._keys & idx:
+                cands.extend(self._by_key[key])
+        if not cands:
+            return []
         starts: list[int] = []
-        for pre, at_word_start in self._loose:
-            starts += occ.positions(pre, at_word_start)
-        if not self._keys.isdisjoint(occ.keys):
-            for key in self._keys & occ.keys:
-                for pre, at_word_start in self._by_key[key]:
-                    starts += occ.positions(pre, at_word_start)
+        for pre in cands:
+            pos = text.find(pre)
+            while pos != -1:
+                starts.append(pos)
+                pos = text.find(pre, pos + 1)
+        if not starts:
+            return []
         starts.sort()
+        out: list[re.Match[str]] = []
         last_end = -1
         for pos in starts:
             if pos < last_end:
                 continue
             m = pat.match(text, pos)
             if m:
-                yield m
+                out.append(m)
                 last_end = max(m.end(), pos + 1)
-
-    def finditer(self, text: str) -> list[re.Match[str]]:
-        return list(self._matches(text))
+        return out
 
     def search(self, text: str, pos: int = 0) -> re.Match[str] | None:
         if self._prefixes is None and self._compiled is not None:
             return self._compiled.search(text, pos)
-        for m in self._matches(text):
+        for m in self.finditer(text):
             if m.start() >= pos:
                 return m
         return None
@@ -139,64 +136,19 @@ class _Rx:
 
 _LETTERS = _Lazy(r"[^\W\d_]+")
 _NON_LETTERS = {i: " " for i in range(128) if not chr(i).isalpha()}
+_IDX_TEXT: list[str] = [""]
+_IDX_KEYS: list[frozenset[str]] = [frozenset()]
 
 
-class _Occurrences:
-    """Where the literal prefixes occur in one text: found once and shared by every pattern run on it.
-
-    `keys` are the 2- and 3-letter prefixes of every letter run in the text; a prefix whose key is not
-    among them is not looked for."""
-
-    __slots__ = ("_found", "_word_starts", "keys", "text")
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        words = set(text.translate(_NON_LETTERS).split())
-        self.keys = frozenset({w[:3] for w in words} | {w[:2] for w in words})
-        self._found: dict[str, list[int]] = {}
-        self._word_starts: dict[str, list[int]] = {}
-
-    def positions(self, prefix: str, at_word_start: bool = False) -> list[int]:
-        """Every position of `prefix`; with `at_word_start`, only those not preceded by a word character."""
-        if at_word_start:
-            starts = self._word_starts.get(prefix)
-            if starts is None:
-                text = self.text
-                starts = [p for p in self.positions(prefix) if p == 0 or not _is_word(text[p - 1])]
-                self._word_starts[prefix] = starts
-            return starts
-        found = self._found.get(prefix)
-        if found is None:
-            found = []
-            text = self.text
-            pos = text.find(prefix)
-            while pos != -1:
-                found.append(pos)
-                pos = text.find(prefix, pos + 1)
-            self._found[prefix] = found
-        return found
-
-
-def _is_word(ch: str) -> bool:
-    """The `\\w` of `re` (Unicode): letters, digits, numerics and the underscore."""
-    return ch.isalnum() or ch == "_"
-
-
-# the text being screened and the last other text (a line of it, a decoded segment)
-_RECENT: list[_Occurrences] = [_Occurrences(""), _Occurrences("")]
-
-
-def _occurrences(text: str) -> _Occurrences:
-    recent = _RECENT
-    if recent[0].text is text:
-        return recent[0]
-    if recent[1].text is text:
-        recent[0], recent[1] = recent[1], recent[0]
-        return recent[0]
-    occ = _Occurrences(text)
-    recent[1] = recent[0]
-    recent[0] = occ
-    return occ
+def _index(text: str) -> frozenset[str]:
+    """The 2- and 3-letter prefixes of every letter run in `text` (cached for the last text)."""
+    if _IDX_TEXT[0] is text:
+        return _IDX_KEYS[0]
+    words = set(text.translate(_NON_LETTERS).split())
+    keys = frozenset({w[:3] for w in words} | {w[:2] for w in words})
+    _IDX_TEXT[0] = text
+    _IDX_KEYS[0] = keys
+    return keys
 
 
 def _key(prefix: str) -> str:
@@ -207,37 +159,12 @@ def _key(prefix: str) -> str:
     return m.group()[:3]
 
 
-_Parsed = list[tuple[object, object]]
-
-
-def _parse(source: str) -> _Parsed | None:
+def _literal_prefixes(source: str) -> tuple[tuple[str, str], ...] | None:
     try:
+        from re import _constants as c  # type: ignore[attr-defined]
         from re import _parser as parser  # type: ignore[attr-defined]
-
-        return list(parser.parse(source, re.DOTALL))
-    except Exception:  # pragma: no cover - other Python versions, or defensive: plain scanning
+    except ImportError:  # pragma: no cover - other Python versions: plain scanning
         return None
-
-
-def _word_bounded(items: _Parsed) -> bool:
-    """True if every match of the parsed pattern starts with `\\b` (possibly after other assertions)."""
-    from re import _constants as c  # type: ignore[attr-defined]
-
-    for op, av in items:
-        if op is c.AT:
-            if av is c.AT_BOUNDARY:
-                return True
-        elif op is c.SUBPATTERN:
-            return _word_bounded(list(av[3]))  # type: ignore[index]
-        elif op is c.BRANCH:
-            return all(_word_bounded(list(alt)) for alt in av[1])  # type: ignore[index]
-        elif op not in (c.ASSERT, c.ASSERT_NOT):
-            return False
-    return False
-
-
-def _literal_prefixes(items: _Parsed) -> tuple[tuple[str, str], ...] | None:
-    from re import _constants as c  # type: ignore[attr-defined]
 
     skip = (c.AT, c.ASSERT, c.ASSERT_NOT)
     repeats = (c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", c.MAX_REPEAT))
@@ -291,7 +218,7 @@ def _literal_prefixes(items: _Parsed) -> tuple[tuple[str, str], ...] | None:
         return found
 
     try:
-        found = walk(items)
+        found = walk(list(parser.parse(source, re.DOTALL)))
     except Exception:  # pragma: no cover - defensive: fall back to scanning
         return None
     if not found or any(len(p) < 2 and (p.isalnum() or p.isspace()) for p in found):
