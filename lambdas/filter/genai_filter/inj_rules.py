@@ -15,6 +15,7 @@ from __future__ import annotations
 import collections
 import re
 import unicodedata
+from collections.abc import Iterator
 from typing import NamedTuple
 
 from genai_filter.lazy import LazyPattern
@@ -87,42 +88,43 @@ class _Rx:
         self.pattern  # noqa: B018 - loads
         return self._prefixes
 
-    def finditer(self, text: str) -> list[re.Match[str]]:
+    def _matches(self, text: str) -> Iterator[re.Match[str]]:
+        """The non-overlapping matches, left to right, tried only where a literal prefix occurs."""
         pat = self.pattern
         prefixes = self._prefixes
         if prefixes is None:
-            return list(pat.finditer(text))
+            yield from pat.finditer(text)
+            return
         idx = _index(text)
         cands = [pre for pre in self._loose if pre in text]
         if not self._keys.isdisjoint(idx):
             for key in self._keys & idx:
                 cands.extend(self._by_key[key])
         if not cands:
-            return []
+            return
         starts: list[int] = []
         for pre in cands:
             pos = text.find(pre)
             while pos != -1:
                 starts.append(pos)
                 pos = text.find(pre, pos + 1)
-        if not starts:
-            return []
         starts.sort()
-        out: list[re.Match[str]] = []
         last_end = -1
         for pos in starts:
             if pos < last_end:
                 continue
             m = pat.match(text, pos)
             if m:
-                out.append(m)
+                yield m
                 last_end = max(m.end(), pos + 1)
-        return out
+
+    def finditer(self, text: str) -> list[re.Match[str]]:
+        return list(self._matches(text))
 
     def search(self, text: str, pos: int = 0) -> re.Match[str] | None:
         if self._prefixes is None and self._compiled is not None:
             return self._compiled.search(text, pos)
-        for m in self.finditer(text):
+        for m in self._matches(text):
             if m.start() >= pos:
                 return m
         return None

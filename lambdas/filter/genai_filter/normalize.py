@@ -25,6 +25,7 @@ import base64
 import binascii
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from urllib.parse import unquote
 
@@ -160,7 +161,11 @@ _LEET = {
     "|": "l",
     "9": "g",
 }
-_LEET_WORD = _Lazy(r"(?<![\w@$!|])(?=[a-z@$!|0-9]*[a-z])(?=[a-z]*[0-9@$!|])[a-z0-9@$!|]{3,24}(?![\w@$!|])")
+# A leet word is a whole token (delimited by characters other than \w and @$!|) of 3-24 characters
+# from [a-z0-9@$!|] with at least one letter and one digit or symbol. It is found from its first digit
+# or symbol (a rare character, so the regex engine skips ahead quickly) and its start is looked up behind.
+_LEET_ANCHOR = _Lazy(r"[0-9@$!|][\w@$!|]*")
+_LEET_TOKEN = _Lazy(r"[a-z0-9@$!|]*[a-z][a-z0-9@$!|]*")
 _IDENTIFIER = _Lazy(r"\$?[a-z]{2,}[0-9]{1,3}")
 _HAS_DIGIT_OR_SYMBOL_IN_WORD = _Lazy(r"[a-z][0-9@$!|]|[0-9@$!|][a-z]")
 
@@ -350,23 +355,39 @@ def _collapse_spacing(text: str) -> list[tuple[int, int, str]]:
     return edits
 
 
+def _leet_words(text: str) -> Iterator[tuple[int, str]]:
+    """(start, word) of every leet word in `text` (see `_LEET_ANCHOR`)."""
+    for m in _LEET_ANCHOR.p.finditer(text):
+        end = m.end()
+        start = m.start()
+        lowest = max(0, end - 24)
+        while start > lowest and _in_token(text[start - 1]):
+            start -= 1
+        if start > 0 and _in_token(text[start - 1]):
+            continue  # longer than 24 characters
+        word = text[start:end]
+        if 3 <= len(word) <= 24 and _LEET_TOKEN.p.fullmatch(word):
+            yield start, word
+
+
+def _in_token(ch: str) -> bool:
+    return ch.isalnum() or ch in "_@$!|"  # [\w@$!|] of `re`
+
+
 def _fold_leet(text: str) -> list[tuple[int, int, str]]:
     edits: list[tuple[int, int, str]] = []
-    for m in _LEET_WORD.p.finditer(text):
-        word = m.group()
+    for start, word in _leet_words(text):
         if word.startswith(("0x", "mp3", "mp4", "h264", "ipv")) or sum(c.isalpha() for c in word) < 2:
             continue
         if _IDENTIFIER.p.fullmatch(word):
             continue  # "base64", "term1", "$var2", "gpt4": a name with an index or version, not leet
-
         core = word.rstrip("!|")  # "stop!!!" is punctuation, not leet
         folded = "".join(_LEET.get(c, c) for c in core)
         if folded != core:
-            edits.append((m.start(), m.start() + len(core), folded))
+            edits.append((start, start + len(core), folded))
     return edits
 
 
-_LEET_DELETE = {ord(c): None for c in _LEET}
 _SPACERS = frozenset(" .-_*·+/|~")
 
 
@@ -394,7 +415,7 @@ def normalize(text: str) -> Normalized:
         edits = _collapse_spacing(cur)
         if edits:
             cur, starts, ends = _rebuild(cur, starts, ends, edits)
-    if len(cur.translate(_LEET_DELETE)) != len(cur) and _HAS_DIGIT_OR_SYMBOL_IN_WORD.p.search(cur):
+    if any(ch in cur for ch in _LEET) and _HAS_DIGIT_OR_SYMBOL_IN_WORD.p.search(cur):
         edits = _fold_leet(cur)
         if edits:
             cur, starts, ends = _rebuild(cur, starts, ends, edits)
