@@ -295,6 +295,29 @@ class Res:
         return tags_of(self.props, self.provider_props)
 
 
+def environment(res: Res) -> str:
+    """The resource's environment: the rule's ``environment`` config property if set, else the
+    effective ``Environment`` tag (the resource's own tags over the provider's defaultTags), else the
+    stack name (``PULUMI_STACK``, which the engine sets for policy packs)."""
+    configured = res.config.get("environment")
+    if isinstance(configured, str) and configured:
+        return configured
+    return res.tags().get("Environment") or os.environ.get("PULUMI_STACK", "")
+
+
+# The config properties of a rule that is stricter in production (see `environment`).
+PRODUCTION_CONFIG: Mapping[str, Mapping[str, Any]] = {
+    "productionEnvironments": {"type": "array", "items": {"type": "string"}, "default": ["prod", "production"]},
+    "environment": {"type": "string", "default": ""},
+}
+
+
+def in_production(res: Res) -> str | None:
+    """The environment's name when it is one of the rule's ``productionEnvironments``, else None."""
+    env = environment(res)
+    return env if env in res.config.strings("productionEnvironments") else None
+
+
 ResourceCheck = Callable[[Res], Iterable[str]]
 
 

@@ -3,29 +3,34 @@
 A cluster counts as production when its environment is one of ``productionEnvironments``. The
 environment is the ``environment`` config property if set, else the effective ``Environment`` tag
 (the resource's own tags over the provider's defaultTags), else the stack name (``PULUMI_STACK``,
-which the engine sets for policy packs)."""
+which the engine sets for policy packs); see ``_common.environment``."""
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 
 from pulumi_policy import Policy
 
-from ._common import CIS_EKS, CRITICAL, HIGH, MEDIUM, OWASP_LLM, Meta, Res, as_list, dig, resource_rule
+from ._common import (
+    CIS_EKS,
+    CRITICAL,
+    HIGH,
+    MEDIUM,
+    OWASP_LLM,
+    PRODUCTION_CONFIG,
+    Meta,
+    Res,
+    as_list,
+    dig,
+    in_production,
+    resource_rule,
+)
 
 CLUSTER = "aws:eks/cluster:Cluster"
 NODE_GROUP = "aws:eks/nodeGroup:NodeGroup"
 LOG_TYPES = ("api", "audit", "authenticator", "controllerManager", "scheduler")
 GPU_FAMILIES = re.compile(r"^(p\d+[a-z]*|g\d+[a-z]*|gr\d+[a-z]*|inf\d+|trn\d+[a-z]*|dl\d+[a-z]*)$")
-
-
-def environment(res: Res) -> str:
-    configured = res.config.get("environment")
-    if isinstance(configured, str) and configured:
-        return configured
-    return res.tags().get("Environment") or os.environ.get("PULUMI_STACK", "")
 
 
 def _endpoint(res: Res) -> Iterator[str]:
@@ -34,8 +39,8 @@ def _endpoint(res: Res) -> Iterator[str]:
     if public is False:
         return
     state = "is public" if public is True else "is public by default (endpointPublicAccess unset)"
-    env = environment(res)
-    if env in res.config.strings("productionEnvironments"):
+    env = in_production(res)
+    if env is not None:
         yield f"Cluster '{res.name}' API endpoint {state} in production environment '{env}'."
         return
     cidrs = [str(c) for c in as_list(dig(vpc, "publicAccessCidrs"))]
@@ -98,14 +103,7 @@ def policies() -> list[Policy]:
                 CRITICAL,
                 (f"{CIS_EKS}:5.4.2", f"{OWASP_LLM}:LLM03"),
                 "Set vpcConfig.endpointPublicAccess=False (production), or restrict publicAccessCidrs to known ranges.",
-                {
-                    "productionEnvironments": {
-                        "type": "array",
-                        "items": {"type": "string"},
-                        "default": ["prod", "production"],
-                    },
-                    "environment": {"type": "string", "default": ""},
-                },
+                PRODUCTION_CONFIG,
             ),
             [CLUSTER],
             _endpoint,

@@ -29,6 +29,16 @@ SPEC = ("spec", "template", "spec")
 C0 = (*SPEC, "containers", 0)
 
 
+ADMIN_ROLE = "arn:aws:iam::123456789012:role/kms-key-admin"
+ROOT_KMS = {
+    "Sid": "Root",
+    "Effect": "Allow",
+    "Principal": {"AWS": "arn:aws:iam::123456789012:root"},
+    "Action": "kms:*",
+    "Resource": "*",
+}
+
+
 class Case(NamedTuple):
     rule: str
     what: str
@@ -187,6 +197,52 @@ CASES: list[Case] = [
             ("policy",),
             doc({"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "kms:*", "Resource": "*"}),
         ),
+    ),
+    Case(
+        "aws-kms-key-policy-admin-separation",
+        "the admin role also decrypts",
+        set_input(
+            "aws:kms/key:Key",
+            "data-key",
+            ("policy",),
+            doc(
+                ROOT_KMS,
+                {
+                    "Effect": "Allow",
+                    "Principal": {"AWS": ADMIN_ROLE},
+                    "Action": ["kms:Put*", "kms:ScheduleKeyDeletion", "kms:Decrypt"],
+                    "Resource": "*",
+                },
+            ),
+        ),
+    ),
+    Case(
+        "aws-kms-key-policy-admin-separation",
+        "kms:* to a named role",
+        set_input(
+            "aws:kms/key:Key",
+            "data-key",
+            ("policy",),
+            doc({"Effect": "Allow", "Principal": {"AWS": [ADMIN_ROLE]}, "Action": "kms:*", "Resource": "*"}),
+        ),
+    ),
+    Case(
+        "aws-kms-key-policy-admin-separation",
+        "administration and use in separate statements",
+        set_input(
+            "aws:kms/key:Key",
+            "data-key",
+            ("policy",),
+            doc(
+                {"Effect": "Allow", "Principal": {"AWS": ADMIN_ROLE}, "Action": "kms:PutKeyPolicy", "Resource": "*"},
+                {"Effect": "Allow", "Principal": {"AWS": ADMIN_ROLE}, "Action": "kms:Decrypt", "Resource": "*"},
+            ),
+        ),
+    ),
+    Case(
+        "aws-kms-key-policy-named-admins",
+        "the key is tagged prod while the account root administers it",
+        set_input("aws:kms/key:Key", "data-key", ("tags",), {"Environment": "prod"}),
     ),
     # IAM
     Case(

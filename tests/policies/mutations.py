@@ -121,6 +121,41 @@ def default_deny(r: Resource, _: Plan) -> bool:
     )
 
 
+def edit_key_administration(change: Callable[[dict[str, Any]], list[dict[str, Any]]]) -> Op:
+    """Replace the key policy's `KeyAdministration` statement with what ``change`` makes of it."""
+
+    def op(r: Resource, _: Plan) -> None:
+        document = json.loads(r["inputs"]["policy"])
+        statements = []
+        for st in document["Statement"]:
+            statements.extend(change(copy.deepcopy(st)) if st.get("Sid") == "KeyAdministration" else [st])
+        document["Statement"] = statements
+        r["inputs"]["policy"] = json.dumps(document)
+
+    return op
+
+
+def _admins_also_decrypt(st: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        st,
+        {
+            "Sid": "AdminsDecrypt",
+            "Effect": "Allow",
+            "Principal": st["Principal"],
+            "Action": "kms:Decrypt",
+            "Resource": "*",
+        },
+    ]
+
+
+def _root_administers(st: dict[str, Any]) -> list[dict[str, Any]]:
+    return [{**st, "Principal": {"AWS": "arn:aws:iam::123456789012:root"}}]
+
+
+def prod(_: Resource, plan: Plan) -> bool:
+    return plan.get("stack") == "prod"
+
+
 def gpu(r: Resource, _: Plan) -> bool:
     return "NVIDIA" in str(r["inputs"].get("amiType", ""))
 
@@ -208,6 +243,14 @@ ROWS: list[Row] = [
         "grant kms:* to '*'",
         add_statement("policy", {"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "kms:*", "Resource": "*"}),
     ),
+    # dev's administrator is the account root, which may use keys through IAM policies: prod only.
+    Row(
+        KEY,
+        "the key administrator role may also decrypt (prod)",
+        edit_key_administration(_admins_also_decrypt),
+        when=prod,
+    ),
+    Row(KEY, "the account root administers the key (prod)", edit_key_administration(_root_administers), when=prod),
     # IAM
     Row(RP, "add Action '*'", add_statement("policy", ADMIN)),
     Row(

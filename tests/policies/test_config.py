@@ -176,7 +176,11 @@ def test_restricted_public_endpoint_is_allowed_outside_prod(evaluate: Evaluate) 
 
 
 def test_any_public_endpoint_is_refused_in_prod(evaluate: Evaluate) -> None:
-    assert fired(evaluate(_public_endpoint("prod"))) == {"aws-eks-cluster-endpoint-private"}
+    # The compliant stack's key lets the account root administer it (fine in dev): prod flags that too.
+    assert fired(evaluate(_public_endpoint("prod"))) == {
+        "aws-eks-cluster-endpoint-private",
+        "aws-kms-key-policy-named-admins",
+    }
 
 
 def test_resource_environment_tag_overrides_provider(evaluate: Evaluate) -> None:
