@@ -939,7 +939,7 @@ _PERSONA_WEAK: list[tuple[_Rx, float]] = [
     ),
     (_c(rf"\bopposite{S1}day\b"), 0.35),
     # the "two entities, one word at a time, $Term1 = …" word-game template spells a banned topic out
-    (_c(rf"\b(?:two|2){S1}entities\b|\bone{S1}word{S1}at{S1}a{S1}time\b"), 0.3),
+    (_c(rf"\btwo{S1}entities\b|\bone{S1}word{S1}at{S1}a{S1}time\b"), 0.3),
     (_c(r"\$term\d{1,2}[ \t]{0,2}="), 0.35),
     # role-play prompts say this too ("Keep up the act. Do not break character."): weak on its own
     (
@@ -964,7 +964,7 @@ _PERSONA_WEAK: list[tuple[_Rx, float]] = [
     (_c(rf"\b(?:break|breaking|bend){S1}(?:the|all|any|every){S1}(?:fuckin\w{{0,2}}{S1}|damn{S1})?rules\b"), 0.35),
     (
         _c(
-            rf"\b(?:two|2|both){S1}(?:different{S1}|separate{S1})?(?:responses|answers|paragraphs|outputs){_fill(6)}"
+            rf"\b(?:two{S1}|both{S1}|2 )(?:different{S1}|separate{S1})?(?:responses|answers|paragraphs|outputs){_fill(6)}"
             r"(?:jailbreak|unfiltered|uncensored|classic|normal|developer|dan)"
         ),
         0.5,
@@ -1167,7 +1167,7 @@ _PERSONA_WEAK: list[tuple[_Rx, float]] = [
     ),
     (
         _c(
-            rf"\b(?:i'm|i{S1}am|we're|we{S1}are){S1}(?:writing|working{S1}on|creating|developing|drafting){S1}(?:an?{S1})?"
+            rf"\b(?:i'm|i am|we're|we are){S1}(?:writing|working{S1}on|creating|developing|drafting){S1}(?:an?{S1})?"
             r"(?:\w{1,15}\s)?(?:novel|story|screenplay|script|book|movie|film|game|play|thriller|article|research paper)"
         ),
         0.25,
@@ -1191,7 +1191,7 @@ _PERSONA_WEAK: list[tuple[_Rx, float]] = [
 _CONTROVERSY = _c(
     rf"\b(?:despite|although|even{S1}(?:if|though)|while){S1}(?:\w{{1,15}}{S1}){{0,4}}(?:controvers\w{{1,4}}|"
     rf"disputed|against{S1}(?:the{S1})?mainstream|politically{S1}incorrect|offensive|unethical|taboo|"
-    rf"(?:ethically|morally){S1}(?:problematic|questionable))|\bi{S1}understand{S1}(?:that{S1})?(?:\w{{1,15}}{S1})"
+    rf"(?:ethically|morally){S1}(?:problematic|questionable))|\bi understand{S1}(?:that{S1})?(?:\w{{1,15}}{S1})"
     rf"{{0,5}}(?:can|could|may|might|is|are){S1}(?:be{S1})?(?:a{S1})?(?:\w{{1,12}}{S1})?(?:sensitive|controversial|"
     rf"delicate|taboo)|\b(?:ethically|morally){S1}(?:problematic|questionable|dubious|ambiguous)|"
     rf"\bpush\w{{0,3}}{S1}(?:the{S1})?boundar"
@@ -1620,27 +1620,28 @@ def _indirect(text: str, hits: list[RuleHit]) -> None:
                 continue
             if len(stripped.split()) > 30 or not stripped.rstrip("'\"”’").endswith((".", "!", "?")):
                 continue
+            question = is_email and _QUESTION_START.search(stripped) is not None
+            task = _TASK_START.search(stripped) is not None
+            if not (question or task or _EDIT_VERB.search(stripped)):
+                continue
             middle = 0 < k < len(body) - 1
             unrelated = _unrelated(stripped, text)
             # A task on the first or last line is usually the user's own request about the pasted content; it
             # only counts when it is about something else and does not point at the content ("it", "this").
             # A task that quotes its own object ("the sentiment of this review: '…'") points at the quote.
             # A quarter of the task's words may recur by chance (in quotes, in notification boilerplate).
-            loosely_unrelated = _unrelated(stripped, text, 0.25)
             if _QUOTED.p.search(stripped):
-                detached = loosely_unrelated
+                detached = _unrelated(stripped, text, 0.25)
             elif is_email:
-                detached = loosely_unrelated and not _POINTS_AT_CONTENT.p.search(stripped)
+                detached = not _POINTS_AT_CONTENT.p.search(stripped) and _unrelated(stripped, text, 0.25)
             else:
                 detached = unrelated and not _DEICTIC.p.search(stripped)
-            if is_email and detached and _QUESTION_START.search(stripped):
+            if question and detached:
                 score = 0.55  # "How do solar panels work?" in a payment notification: a task for the reader
-            elif _TASK_START.search(stripped):
+            elif task:
                 score = 0.55 if (middle or detached) else 0.4
-            elif _EDIT_VERB.search(stripped):
-                score = 0.5 if (unrelated and (middle or detached)) else 0.4
             else:
-                continue
+                score = 0.5 if (unrelated and (middle or detached)) else 0.4
             if not is_email:
                 score = min(score, 0.45)
             lead = len(text[a:b]) - len(text[a:b].lstrip())
