@@ -171,7 +171,6 @@ _HAS_DIGIT_OR_SYMBOL_IN_WORD = _Lazy(r"[a-z][0-9@$!|]|[0-9@$!|][a-z]")
 
 # Letter-spacing: at least 3 single letters, each separated by the same one-character separator.
 _SPACED = _Lazy(r"(?<![^\W\d_])([^\W\d_])([ .\-_*·+/|~])[^\W\d_](?:\2[^\W\d_]){2,}(?![^\W\d_])")
-_SPACED_PROBE = _Lazy(r"(?<!\w)\w[ .\-_*·+/|~]\w[ .\-_*·+/|~]\w[ .\-_*·+/|~]\w(?!\w)")
 
 # Enclosed / squared Latin capital letters that NFKC leaves alone.
 _ENCLOSED_BASES = ((0x1F130, 0x1F149), (0x1F150, 0x1F169), (0x1F170, 0x1F189), (0x1F1E6, 0x1F1FF))
@@ -391,12 +390,23 @@ def _fold_leet(text: str) -> list[tuple[int, int, str]]:
 _SPACERS = frozenset(" .-_*·+/|~")
 
 
-def _maybe_spaced(text: str) -> bool:
-    """Cheap gate for letter-spacing: 4+ one-character tokens, or a token like "i.g.n.o.r.e"."""
-    tokens = text.split()
-    if sum(1 for t in tokens if len(t) == 1) >= 4:
-        return True
-    return any(len(t) >= 7 and t[1] in _SPACERS and t[3] == t[1] and t[5] == t[1] for t in tokens)
+def _maybe_spaced(text: str, min_run: int = 4) -> bool:
+    """Cheap gate for letter-spacing: `min_run` consecutive one-letter tokens ("i g n o r e", also with
+    punctuation or digits glued to the ends of the run), or a token like "i.g.n.o.r.e"."""
+    run = 0
+    for t in text.split():
+        if len(t) == 1 or len(t.strip(_TOKEN_EDGE)) == 1:
+            run += 1
+            if run >= min_run:
+                return True
+        else:
+            run = 0
+            if len(t) >= 7 and t[1] in _SPACERS and t[3] == t[1] and t[5] == t[1]:
+                return True
+    return False
+
+
+_TOKEN_EDGE = "0123456789!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~«»“”‘’"
 
 
 def normalize(text: str) -> Normalized:
@@ -411,7 +421,7 @@ def normalize(text: str) -> Normalized:
             edits = _fold_homoglyph_words(cur)
             if edits:
                 cur, starts, ends = _rebuild(cur, starts, ends, edits)
-    if _maybe_spaced(cur) and _SPACED_PROBE.p.search(cur):
+    if _maybe_spaced(cur):
         edits = _collapse_spacing(cur)
         if edits:
             cur, starts, ends = _rebuild(cur, starts, ends, edits)
@@ -497,7 +507,7 @@ def spaced_letters(text: str) -> list[Finding]:
     Normalisation collapses the spacing so the words are screened; the spacing itself is a way to slip
     words past token-level filters once it runs to 10+ letters. The alphabet written out is not.
     """
-    if not _maybe_spaced(text):
+    if not _maybe_spaced(text, _SPACED_MIN_LETTERS):
         return []
     findings: list[Finding] = []
     for m in _SPACED.p.finditer(text):
