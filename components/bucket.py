@@ -8,7 +8,13 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
-from components.grants import Condition, Grant, policy_document
+from components.grants import (
+    S3_OBJECT_READ_ACTIONS,
+    S3_OBJECT_WRITE_ACTIONS,
+    Condition,
+    Grant,
+    policy_document,
+)
 from components.kms import EncryptionKey
 
 CLASSIFICATION_TAG = "data_classification"
@@ -248,7 +254,7 @@ class SecureBucket(pulumi.ComponentResource):
             ),
             Grant(
                 sid="ReadClassifiedObjects",
-                actions=["s3:GetObject", "s3:GetObjectVersion", "s3:GetObjectTagging"],
+                actions=S3_OBJECT_READ_ACTIONS,
                 resources=[pulumi.Output.concat(self.arn, "/", prefix, "*")],
                 condition={"StringEquals": {f"s3:ExistingObjectTag/{CLASSIFICATION_TAG}": allowed}},
             ),
@@ -260,7 +266,7 @@ class SecureBucket(pulumi.ComponentResource):
         grants = [
             Grant(
                 sid="WriteClassifiedObjects",
-                actions=["s3:PutObject", "s3:PutObjectTagging"],
+                actions=S3_OBJECT_WRITE_ACTIONS,
                 resources=[pulumi.Output.concat(self.arn, "/", prefix, "*")],
                 condition={
                     "StringEquals": {f"s3:RequestObjectTag/{CLASSIFICATION_TAG}": list(CLASSIFICATION_LEVELS)},

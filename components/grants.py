@@ -8,6 +8,7 @@ into one policy document with `policy_document`.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,6 +16,21 @@ from typing import Any
 import pulumi
 
 Condition = Mapping[str, Mapping[str, Any]]
+
+# The object actions the bucket grants hand out (`SecureBucket.grant_read` / `grant_write`).
+S3_OBJECT_READ_ACTIONS = ("s3:GetObject", "s3:GetObjectVersion", "s3:GetObjectTagging")
+S3_OBJECT_WRITE_ACTIONS = ("s3:PutObject", "s3:PutObjectTagging")
+# What the S3 gateway endpoint admits on the platform's own buckets: the grants' actions, plus what
+# SDKs call around them (bucket region lookup, cleaning up and resuming multipart uploads). No
+# deletes and no bucket configuration changes pass the endpoint, whatever an IAM policy says.
+S3_ENDPOINT_PLATFORM_ACTIONS = (
+    "s3:ListBucket",
+    "s3:GetBucketLocation",
+    *S3_OBJECT_READ_ACTIONS,
+    *S3_OBJECT_WRITE_ACTIONS,
+    "s3:AbortMultipartUpload",
+    "s3:ListMultipartUploadParts",
+)
 
 
 @dataclass(frozen=True)
@@ -125,6 +141,54 @@ def deny_destructive_s3(bucket_arns: Sequence[pulumi.Input[str]]) -> Grant:
         ],
         resources=[*bucket_arns, *objects],
     )
+
+
+def s3_endpoint_grants(
+    partition: pulumi.Input[str], region: str, account_id: pulumi.Input[str], bucket_name_prefix: str
+) -> list[Grant]:
+    """The policy of the S3 gateway endpoint: what S3 traffic from the private subnets may reach.
+
+    - the platform's own buckets: named `<bucket_name_prefix>…` *and* owned by this account
+      (`s3:ResourceAccount`: bucket names are global, anyone can create a look-alike) *and* used by
+      this account's principals (`aws:PrincipalAccount`), for `S3_ENDPOINT_PLATFORM_ACTIONS` only;
+    - ECR image layers: nodes pull every image layer (the platform's and the EKS addons') from the
+      AWS-owned `prod-<region>-starport-layer-bucket` through presigned URLs signed by ECR, so no
+      account condition can apply there (AWS ECR documentation, "Minimum Amazon S3 bucket permissions");
+    - Amazon Linux 2023 package repositories (`al2023-repos-<region>-de612dc2`, AWS-owned), read only.
+    Everything else is implicitly denied at the endpoint: other accounts' buckets, the platform's
+    other environments, deletes, bucket policy and configuration changes. The settings allow only
+    AL2023 and Bottlerocket AMIs, so the Amazon Linux 2 repositories are not admitted; Bottlerocket
+    updates come from its TUF repository over HTTPS (NAT), not from S3.
+    """
+    if not re.fullmatch(r"[a-z0-9][a-z0-9.-]{2,}-", bucket_name_prefix):
+        raise ValueError(f"bucket_name_prefix must be a bucket-name prefix ending in '-', got {bucket_name_prefix!r}")
+    anyone: dict[str, Sequence[pulumi.Input[str]]] = {"AWS": ["*"]}
+    own = pulumi.Output.format("arn:{0}:s3:::{1}*", partition, bucket_name_prefix)
+
+    def aws_bucket_objects(bucket: str) -> pulumi.Output[str]:
+        return pulumi.Output.format("arn:{0}:s3:::{1}/*", partition, bucket)
+
+    return [
+        Grant(
+            sid="PlatformBuckets",
+            actions=S3_ENDPOINT_PLATFORM_ACTIONS,
+            resources=[own, pulumi.Output.concat(own, "/*")],
+            principals=anyone,
+            condition={"StringEquals": {"aws:PrincipalAccount": account_id, "s3:ResourceAccount": account_id}},
+        ),
+        Grant(
+            sid="EcrImageLayers",
+            actions=["s3:GetObject"],
+            resources=[aws_bucket_objects(f"prod-{region}-starport-layer-bucket")],
+            principals=anyone,
+        ),
+        Grant(
+            sid="AmazonLinux2023Repositories",
+            actions=["s3:GetObject"],
+            resources=[aws_bucket_objects(f"al2023-repos-{region}-de612dc2")],
+            principals=anyone,
+        ),
+    ]
 
 
 def log_write(log_group_arn: pulumi.Input[str]) -> Grant:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
-from components.grants import Grant, policy_document, service_trust
+from components.grants import Grant, policy_document, s3_endpoint_grants, service_trust
 from components.kms import EncryptionKey, EncryptionKeyArgs
 from components.log_group import EncryptedLogGroup, LogGroupArgs, logs_key_use
 
@@ -72,6 +72,9 @@ class VpcArgs:
     key_deletion_window_days: int
     key_administrators: Sequence[str]
     """Roles that administer the flow-log CMK; empty: the account root (see `EncryptionKey`)."""
+    bucket_name_prefix: str
+    """The name prefix of the platform's buckets (`genai-<env>-`): the S3 endpoint admits only those
+    (of this account) and the AWS-owned buckets nodes need (see `s3_endpoint_grants`)."""
     cluster_name: str | None = None
     """Tags subnets for the EKS cluster and marks the Lambda subnets for internal load balancers."""
     interface_endpoint_services: Sequence[str] = INTERFACE_ENDPOINT_SERVICES
@@ -84,8 +87,10 @@ class Vpc(pulumi.ComponentResource):
     - private node and Lambda subnets route to the internet only through NAT; public subnets hold NAT;
     - flow logs of ALL traffic to a CMK-encrypted log group with a retention period;
     - the default security group adopted and stripped of every rule;
-    - an S3 gateway endpoint and private-DNS interface endpoints (ECR api/dkr, STS, Logs, Secrets
-      Manager, KMS) behind a security group that admits only the VPC CIDR on TCP 443.
+    - an S3 gateway endpoint whose policy admits only the platform's own buckets (by name prefix and
+      account) and the AWS-owned buckets nodes read (ECR layers, AL2023 repositories);
+    - private-DNS interface endpoints (ECR api/dkr, STS, Logs, Secrets Manager, KMS, X-Ray) behind a
+      security group that admits only the VPC CIDR on TCP 443.
     """
 
     vpc: aws.ec2.Vpc
@@ -296,6 +301,9 @@ class Vpc(pulumi.ComponentResource):
             service_name=f"com.amazonaws.{args.region}.s3",
             vpc_endpoint_type="Gateway",
             route_table_ids=self.private_route_table_ids,
+            policy=policy_document(
+                s3_endpoint_grants(args.partition, args.region, args.account_id, args.bucket_name_prefix)
+            ),
             tags={"Name": f"{name}-s3"},
             opts=child,
         )

@@ -83,6 +83,7 @@ def build_compute(ctx: PlatformContext, data: DataPlane) -> ComputePlane:
             partition=ctx.partition,
             key_deletion_window_days=s.key_deletion_window_days,
             key_administrators=ctx.key_administrators,
+            bucket_name_prefix=ctx.bucket_name_prefix,
             cluster_name=name,
         ),
         opts=ctx.opts(),

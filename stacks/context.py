@@ -28,6 +28,11 @@ class PlatformContext:
         """The prefix of every physical name and of every component's name: `genai-<env>`."""
         return self.settings.name_prefix
 
+    @property
+    def bucket_name_prefix(self) -> str:
+        """Every bucket is auto-named from a logical name `genai-<env>-…`, so its name starts with this."""
+        return f"{self.prefix}-"
+
     def opts(self) -> pulumi.ResourceOptions:
         """Options for a top-level component: the explicit, tag-defaulting provider."""
         return pulumi.ResourceOptions(provider=self.provider)

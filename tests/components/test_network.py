@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import fnmatch
 import ipaddress
 import itertools
+from typing import Any
 
 import pytest
 
+from components.grants import S3_ENDPOINT_PLATFORM_ACTIONS, s3_endpoint_grants
 from components.network import INTERFACE_ENDPOINT_SERVICES, plan_subnets
 from tests.components.conftest import all_named, named, output, stack_settings
-from tests.conftest import Plan, Resource, policy, resources, statements
+from tests.conftest import Plan, Resource, as_list, policy, resources, statements
 
 SUBNET = "aws:ec2/subnet:Subnet"
 
@@ -126,6 +129,137 @@ def test_s3_gateway_endpoint_on_private_route_tables(plan: Plan) -> None:
     assert s3["serviceName"] == f"com.amazonaws.{plan['config']['aws:region']}.s3"
     private_tables = {t["id"] for t in all_named(plan, "aws:ec2/routeTable:RouteTable", "-private-rt-")}
     assert set(s3["routeTableIds"]) == private_tables
+
+
+# --- the S3 gateway endpoint's policy ----------------------------------------------------------------
+
+ACCOUNT = "123456789012"
+FOREIGN = "999988887777"
+
+
+def s3_endpoint_policy(plan: Plan) -> dict[str, Any]:
+    return policy(named(plan, "aws:ec2/vpcEndpoint:VpcEndpoint", "network-s3"))
+
+
+def endpoint_allows(
+    document: dict[str, Any], action: str, resource: str, *, principal: str = ACCOUNT, owner: str = ACCOUNT
+) -> bool:
+    """Whether some Allow statement of an endpoint policy matches (no statement matching: implicit deny).
+
+    Only the condition operator the policy uses is understood; anything else fails the test."""
+    context = {"aws:PrincipalAccount": principal, "s3:ResourceAccount": owner}
+    for st in statements(document):
+        assert st["Effect"] == "Allow" and set(st.get("Condition", {})) <= {"StringEquals"}, st
+        if not any(fnmatch.fnmatchcase(action, a) for a in as_list(st["Action"])):
+            continue
+        if not any(fnmatch.fnmatchcase(resource, r) for r in as_list(st["Resource"])):
+            continue
+        if all(context[key] == value for key, value in st.get("Condition", {}).get("StringEquals", {}).items()):
+            return True
+    return False
+
+
+def test_s3_endpoint_policy_statements(plan: Plan) -> None:
+    region, stack = plan["config"]["aws:region"], plan["stack"]
+    by_sid = {st["Sid"]: st for st in statements(s3_endpoint_policy(plan))}
+    assert set(by_sid) == {"PlatformBuckets", "EcrImageLayers", "AmazonLinux2023Repositories"}
+    assert all(st["Effect"] == "Allow" and st["Principal"] == {"AWS": "*"} for st in by_sid.values())
+    own = by_sid["PlatformBuckets"]
+    assert own["Resource"] == [f"arn:aws:s3:::genai-{stack}-*", f"arn:aws:s3:::genai-{stack}-*/*"]
+    assert own["Action"] == sorted(S3_ENDPOINT_PLATFORM_ACTIONS)
+    assert own["Condition"] == {"StringEquals": {"aws:PrincipalAccount": ACCOUNT, "s3:ResourceAccount": ACCOUNT}}
+    ecr = by_sid["EcrImageLayers"]
+    assert (ecr["Action"], ecr["Resource"]) == (["s3:GetObject"], f"arn:aws:s3:::prod-{region}-starport-layer-bucket/*")
+    al2023 = by_sid["AmazonLinux2023Repositories"]
+    assert (al2023["Action"], al2023["Resource"]) == (
+        ["s3:GetObject"],
+        f"arn:aws:s3:::al2023-repos-{region}-de612dc2/*",
+    )
+    assert "Condition" not in ecr and "Condition" not in al2023
+
+
+def test_s3_endpoint_never_admits_wildcard_or_destructive_actions(plan: Plan) -> None:
+    actions = [a for st in statements(s3_endpoint_policy(plan)) for a in as_list(st["Action"])]
+    assert not any("*" in a for a in actions)
+    assert not any(a.startswith(("s3:Delete", "s3:PutBucket", "s3:PutLifecycle", "s3:Bypass")) for a in actions)
+
+
+def test_s3_endpoint_admits_every_bucket_of_the_platform(plan: Plan) -> None:
+    document = s3_endpoint_policy(plan)
+    buckets = [b["outputs"]["arn"] for b in resources(plan, "aws:s3/bucket:Bucket")]
+    assert len(buckets) >= 5
+    for arn in buckets:
+        assert endpoint_allows(document, "s3:ListBucket", arn), arn
+        for action in ("s3:GetObject", "s3:PutObject", "s3:PutObjectTagging"):
+            assert endpoint_allows(document, action, f"{arn}/data/part-0.parquet"), (action, arn)
+
+
+def test_s3_endpoint_admits_every_s3_action_the_platform_grants(plan: Plan) -> None:
+    """The endpoint must not silently break a grant: every S3 action a role of the stack is allowed passes."""
+    granted = {
+        action
+        for rp in resources(plan, "aws:iam/rolePolicy:RolePolicy")
+        for st in statements(policy(rp))
+        if st["Effect"] == "Allow"
+        for action in as_list(st["Action"])
+        if action.startswith("s3:")
+    }
+    assert granted and granted <= set(S3_ENDPOINT_PLATFORM_ACTIONS)
+
+
+def test_s3_endpoint_admits_ecr_layers_and_al2023_packages(plan: Plan) -> None:
+    region, document = plan["config"]["aws:region"], s3_endpoint_policy(plan)
+    layer = f"arn:aws:s3:::prod-{region}-starport-layer-bucket/sha256:abc"
+    package = f"arn:aws:s3:::al2023-repos-{region}-de612dc2/core/mirrors/latest/x86_64/mirror.list"
+    # ECR hands out presigned URLs signed in AWS's own account: no account condition may apply.
+    for resource in (layer, package):
+        assert endpoint_allows(document, "s3:GetObject", resource, principal=FOREIGN, owner=FOREIGN), resource
+        assert not endpoint_allows(document, "s3:PutObject", resource, principal=FOREIGN, owner=FOREIGN), resource
+
+
+@pytest.mark.parametrize(
+    ("what", "action", "resource", "principal", "owner"),
+    [
+        ("a foreign bucket", "s3:PutObject", "arn:aws:s3:::attacker-exfil/loot.tar", ACCOUNT, FOREIGN),
+        (
+            "an unrelated bucket of this account",
+            "s3:PutObject",
+            "arn:aws:s3:::attacker-exfil/loot.tar",
+            ACCOUNT,
+            ACCOUNT,
+        ),
+        ("a look-alike name in another account", "s3:PutObject", "arn:aws:s3:::genai-{stack}-x/loot", ACCOUNT, FOREIGN),
+        ("our bucket with foreign credentials", "s3:GetObject", "arn:aws:s3:::genai-{stack}-x/data", FOREIGN, ACCOUNT),
+        ("the other environment's bucket", "s3:GetObject", "arn:aws:s3:::genai-{other}-x/data", ACCOUNT, ACCOUNT),
+        ("a delete on our bucket", "s3:DeleteObject", "arn:aws:s3:::genai-{stack}-x/data", ACCOUNT, ACCOUNT),
+        ("a bucket policy change", "s3:PutBucketPolicy", "arn:aws:s3:::genai-{stack}-x", ACCOUNT, ACCOUNT),
+        (
+            "a write to the ECR layer bucket",
+            "s3:PutObject",
+            "arn:aws:s3:::prod-{region}-starport-layer-bucket/x",
+            ACCOUNT,
+            FOREIGN,
+        ),
+        (
+            "another region's layer bucket",
+            "s3:GetObject",
+            "arn:aws:s3:::prod-ap-east-1-starport-layer-bucket/x",
+            ACCOUNT,
+            FOREIGN,
+        ),
+        ("a look-alike AL2023 bucket", "s3:GetObject", "arn:aws:s3:::al2023-repos-{region}-evil/x", ACCOUNT, FOREIGN),
+    ],
+)
+def test_s3_endpoint_denies(plan: Plan, what: str, action: str, resource: str, principal: str, owner: str) -> None:
+    other = "prod" if plan["stack"] == "dev" else "dev"
+    arn = resource.format(stack=plan["stack"], other=other, region=plan["config"]["aws:region"])
+    assert not endpoint_allows(s3_endpoint_policy(plan), action, arn, principal=principal, owner=owner), what
+
+
+@pytest.mark.parametrize("prefix", ["", "*", "genai-dev", "g-", "Genai-dev-"])
+def test_s3_endpoint_grants_need_a_real_bucket_name_prefix(prefix: str) -> None:
+    with pytest.raises(ValueError, match="bucket_name_prefix"):
+        s3_endpoint_grants("aws", "eu-west-1", ACCOUNT, prefix)
 
 
 @pytest.mark.parametrize("service", INTERFACE_ENDPOINT_SERVICES)
