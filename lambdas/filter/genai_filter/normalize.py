@@ -584,6 +584,9 @@ def _decode_hex(run: str) -> str | None:
         return None
 
 
+_HEX_DIGITS = frozenset("0123456789abcdefABCDEF")
+
+
 def decoded_segments(text: str) -> list[tuple[int, int, str]]:
     """Encoded runs in `text` (base64, base32, hex, \\x / \\u escapes, percent, HTML entities, binary)
     that decode to mostly printable text: `(start, end, decoded)` with offsets into `text`."""
@@ -622,7 +625,9 @@ def decoded_segments(text: str) -> list[tuple[int, int, str]]:
             dec = unquote(m.group())
             add(m.start(), m.end(), dec if sum(c.isalpha() for c in dec) >= 4 else None)
     tokens = text.split()
-    if sum(1 for t in tokens if len(t) == 2) >= 8 or text.count(":") >= 7:
+    if sum(1 for t in tokens if len(t) == 2 and t[0] in _HEX_DIGITS and t[1] in _HEX_DIGITS) >= 8 or (
+        text.count(":") >= 7
+    ):
         for m in _HEX_SPACED_RE.p.finditer(text):
             add(m.start(), m.end(), _decode_hex(m.group()))
     if "01" in text and text.count("0") + text.count("1") >= 48:
@@ -631,7 +636,8 @@ def decoded_segments(text: str) -> list[tuple[int, int, str]]:
             data = bytes(int(bits[k : k + 8], 2) for k in range(0, len(bits), 8))
             add(m.start(), m.end(), _readable(data))
     # One pass for long alphanumeric runs, then classify each as hex, base32 or base64.
-    for m in _LONG_RUN_RE.p.finditer(text) if tokens and max(map(len, tokens)) >= 16 else ():
+    long_run = any(len(t) >= 16 and _LONG_RUN_RE.p.search(t) for t in tokens)
+    for m in _LONG_RUN_RE.p.finditer(text) if long_run else ():
         run = m.group()
         a, b = m.start(), m.end()
         core = run[2:] if run[:2] in ("0x", "0X") else run
