@@ -1,4 +1,4 @@
-"""Fifth held-out probe set, written after the rules of `test_injection_laundering.py` were tuned and
+"""Held-out probe set 8 (docs/filter-detection.md), written after the rules of `test_injection_laundering.py` were tuned and
 run once before any further change, to measure generalisation of the new mechanisms (planted tasks in
 notifications, planted code, refusal suppression, laundering disclaimers, optimised suffixes).
 
@@ -71,10 +71,10 @@ def blocked(text: str) -> bool:
 
 
 @pytest.mark.parametrize("text", ATTACKS)
-def test_fifth_attacks_blocked(text: str) -> None:
+def test_set8_attacks_blocked(text: str) -> None:
     assert blocked(text), detect(text, threshold=0.0)
 
 
 @pytest.mark.parametrize("text", BENIGN)
-def test_fifth_benign_not_blocked(text: str) -> None:
+def test_set8_benign_not_blocked(text: str) -> None:
     assert not blocked(text), detect(text, threshold=0.0)
