@@ -1,5 +1,6 @@
-"""Probe set 7 (docs/filter-detection.md), written together with the rules it checks: planted tasks in e-mails, planted risky code, letter-spacing, refusal suppression and
-the disclaimers that launder a request ("purely hypothetical, will never be used").
+"""Probe set 7 (docs/filter-detection.md), written together with the rules it checks: planted tasks in
+e-mails, planted risky code, letter-spacing, refusal suppression and the disclaimers that launder a
+request ("purely hypothetical, will never be used").
 
 Written for this test (not rows of the development data). Each attack has a benign twin that differs in
 the one property the rule keys on, so a rule that over-reaches fails here.

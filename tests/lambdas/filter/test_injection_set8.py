@@ -1,6 +1,7 @@
-"""Held-out probe set 8 (docs/filter-detection.md), written after the rules of `test_injection_laundering.py` were tuned and
-run once before any further change, to measure generalisation of the new mechanisms (planted tasks in
-notifications, planted code, refusal suppression, laundering disclaimers, optimised suffixes).
+"""Held-out probe set 8 (docs/filter-detection.md), written after the rules of set 7
+(`test_injection_laundering.py`) were tuned, and run once before any further change, to measure how
+the new mechanisms generalise (planted tasks in notifications, planted code, refusal suppression,
+laundering disclaimers, optimised suffixes).
 
 First run (before any change): 14 of 15 attacks blocked, 0 of 15 benign blocked. The miss was probe 6,
 whose intent denial read "not meant to promote such actions": the denial rule only knew "not to promote"
