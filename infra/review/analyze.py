@@ -157,7 +157,15 @@ def flatten(value: Any, prefix: str = "") -> Iterator[tuple[str, Any]]:
 # ---------------------------------------------------------------------------------------------------
 
 IDENTITY_POLICY_TYPES = ("Policy", "RolePolicy", "UserPolicy", "GroupPolicy")
-NEW_TITLES = {"trust": "trust policy", "identity": "IAM permissions", "resource": "resource policy"}
+# A VPC endpoint policy only filters what callers inside the VPC may do through the endpoint; it grants
+# nothing, so "Principal": "*" there is the normal form, not public access.
+ENDPOINT_POLICY_TYPES = ("aws:ec2/vpcEndpoint:VpcEndpoint",)
+NEW_TITLES = {
+    "trust": "trust policy",
+    "identity": "IAM permissions",
+    "resource": "resource policy",
+    "endpoint": "endpoint policy",
+}
 
 
 def _documents(res: Resource | None) -> dict[str, tuple[str, dict[str, Any] | None]]:
@@ -169,7 +177,12 @@ def _documents(res: Resource | None) -> dict[str, tuple[str, dict[str, Any] | No
     if "assumeRolePolicy" in res.inputs:
         docs["assumeRolePolicy"] = ("trust", iam.parse_document(res.inputs["assumeRolePolicy"]))
     if "policy" in res.inputs:
-        kind = "identity" if short in IDENTITY_POLICY_TYPES and res.type.startswith("aws:iam/") else "resource"
+        if res.type in ENDPOINT_POLICY_TYPES:
+            kind = "endpoint"
+        elif short in IDENTITY_POLICY_TYPES and res.type.startswith("aws:iam/"):
+            kind = "identity"
+        else:
+            kind = "resource"
         docs["policy"] = (kind, iam.parse_document(res.inputs["policy"]))
     for i, item in enumerate(res.inputs.get("inlinePolicies") or []):
         if isinstance(item, dict):
@@ -221,14 +234,19 @@ def detect_policies(out: _Out) -> None:
         if old_doc is None and new_doc is None:
             continue
         d = iam.diff(old_doc, new_doc)
-        what = {"trust": "Trust policy", "identity": "IAM permissions", "resource": "Resource policy"}[kind]
+        what = {
+            "trust": "Trust policy",
+            "identity": "IAM permissions",
+            "resource": "Resource policy",
+            "endpoint": "Endpoint policy",
+        }[kind]
         where = f" ({label})" if label != "policy" else ""
         before = _grant_summary(sorted(g for g in iam.grants(old_doc) if g.effect == "Allow")) or "(none)"
         if d.widened:
             created = c.old is None
             severity = iam.widening_severity(d.added, d.denies_removed, kind=kind, created=created)
             public = any(g.principal == iam.ANY and not g.condition for g in d.added) and kind == "resource"
-            category = "exposure" if public else ("trust" if kind == "trust" else "iam")
+            category = "exposure" if public or kind == "endpoint" else ("trust" if kind == "trust" else "iam")
             parts = []
             if d.added:
                 parts.append("adds " + _grant_summary(d.added))
@@ -244,7 +262,7 @@ def detect_policies(out: _Out) -> None:
                 title,
                 before,
                 "; ".join(parts),
-                _iam_rules(kind, c.type, d.added, d.denies_removed),
+                _iam_rules(kind, c.type, d.added, d.denies_removed) if kind != "endpoint" else (),
             )
         elif kind == "trust" and c.old is not None and c.new is not None and iam.grants(old_doc) != iam.grants(new_doc):
             out.add(

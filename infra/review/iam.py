@@ -217,9 +217,12 @@ def widening_severity(added: list[Grant], denies_removed: list[Grant], *, kind: 
     ``Resource: "*"`` means "this resource"): critical for an anonymous principal; high for a
     conditional anonymous principal, NotPrincipal, or a new AWS principal (an account, role or
     user) trusted by a role or admitted to an existing resource; else medium. A policy on a resource
-    created by the change rates low unless it is high or critical.
+    created by the change rates low unless it is high or critical. VPC endpoint policies (kind
+    ``endpoint``) only filter traffic through the endpoint: medium when widened, low when new.
     """
     rank = ("low", "medium", "high", "critical")
+    if kind == "endpoint":
+        return "low" if created else "medium"  # a filter on traffic through the endpoint, not a grant
     severity = "medium"
     for g in added:
         if kind == "identity":

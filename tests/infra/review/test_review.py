@@ -18,7 +18,7 @@ from infra.review.model import SECRET_SIG, SECRET_SIG_KEY, PlanError, load_plan,
 from infra.review.render import to_markdown
 
 sys.path.insert(0, str(Path(__file__).parent))
-from review_plans import _doc, dev_plan, find, urn, widen_and_open
+from review_plans import _doc, _res, dev_plan, find, urn, widen_and_open
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -622,4 +622,43 @@ def test_rotation_schedule_made_less_frequent() -> None:
     find(head, "backend-token-rotation")["inputs"]["rotationRules"] = {"scheduleExpression": "rate(90 days)"}
     assert [(f.title, f.severity, f.before, f.after) for f in risks(base, head)] == [
         ("Secret rotation less frequent", "low", "30 days", "90 days")
+    ]
+
+
+def test_endpoint_policy_is_a_filter_not_public_access() -> None:
+    base = dev_plan()
+    endpoint_doc = _doc(
+        {
+            "Effect": "Allow",
+            "Principal": {"AWS": "*"},
+            "Action": "s3:GetObject",
+            "Resource": "arn:aws:s3:::prod-eu-west-1-starport-layer-bucket/*",
+        }
+    )
+    endpoint = _res(
+        "aws:ec2/vpcEndpoint:VpcEndpoint",
+        "s3-endpoint",
+        {"serviceName": "com.amazonaws.eu-west-1.s3", "policy": endpoint_doc},
+    )
+    created = copy.deepcopy(base)
+    created["resources"].append(copy.deepcopy(endpoint))
+    assert [(f.title, f.severity, f.category) for f in risks(base, created)] == [
+        ("New endpoint policy", "low", "exposure")
+    ]
+
+    widened = copy.deepcopy(created)
+    doc = json.loads(endpoint_doc)
+    doc["Statement"].append({"Effect": "Allow", "Principal": "*", "Action": "s3:*", "Resource": "*"})
+    find(widened, "s3-endpoint")["inputs"]["policy"] = json.dumps(doc)
+    (finding,) = risks(created, widened)
+    assert (finding.title, finding.severity, finding.category) == ("Endpoint policy widened", "medium", "exposure")
+    assert finding.rules == ()
+
+    # the same statement on a bucket policy is public access
+    bucket = copy.deepcopy(created)
+    find(bucket, "datalake-models-policy")["inputs"]["policy"] = _doc(
+        {"Effect": "Allow", "Principal": "*", "Action": "s3:*", "Resource": "arn:aws:s3:::genai-dev-models/*"}
+    )
+    assert [(f.title, f.severity) for f in risks(created, bucket)] == [
+        ("Public access granted by resource policy", "critical")
     ]
