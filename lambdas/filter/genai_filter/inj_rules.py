@@ -1778,6 +1778,7 @@ _GLUED_PUNCT = (
     '"]', '["', '"=', "=>", "->", "--", "<!", "{{", "}}", "${", "(*", "*)", "__", "!!", ",.", ".,", ")}", "},",
     "^{", ":-", "'$", "((", "))", "\\(", '"),', "],", '.",', '..."',
 )  # fmt: skip
+_GLUED_PUNCT_RE = _Lazy("|".join(re.escape(p) for p in _GLUED_PUNCT))
 _GLUED_CAMEL = _Lazy(r"[a-z]{2}[A-Z]")
 
 
@@ -1794,7 +1795,9 @@ def _glued_tail(text: str) -> RuleHit | None:
     if len(toks) < 14 or sum(m.group().strip(",.;:").isalpha() for m in toks[:6]) < 5:
         return None
     tail = toks[8:]
-    punct = [m for m in tail if any(p in m.group() for p in _GLUED_PUNCT)]
+    if not _GLUED_PUNCT_RE.p.search(masked, tail[0].start()):
+        return None
+    punct = [m for m in tail if _GLUED_PUNCT_RE.p.search(m.group())]
     camel = [m for m in tail if _GLUED_CAMEL.p.search(m.group())]
     if not punct or len(punct) + len(camel) < 2:
         return None
