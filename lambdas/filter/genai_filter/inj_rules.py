@@ -88,20 +88,21 @@ class _Rx:
         self.pattern  # noqa: B018 - loads
         return self._prefixes
 
-    def _matches(self, text: str) -> Iterator[re.Match[str]]:
-        """The non-overlapping matches, left to right, tried only where a literal prefix occurs."""
-        pat = self.pattern
-        prefixes = self._prefixes
-        if prefixes is None:
-            yield from pat.finditer(text)
-            return
-        idx = _index(text)
-        cands = [pre for pre in self._loose if pre in text]
+    def _starts(self, text: str) -> list[int] | None:
+        """Sorted positions where a literal prefix occurs ([] when none does), or None when the
+        pattern has no usable prefixes and must scan every position. Called once per pattern per
+        text, so the common case (no prefix key among the text's words) returns after a set test."""
+        if self._compiled is None:
+            self._load()
+        if self._prefixes is None:
+            return None
+        idx = _IDX_KEYS[0] if _IDX_TEXT[0] is text else _index(text)
+        cands = [pre for pre in self._loose if pre in text] if self._loose else []
         if not self._keys.isdisjoint(idx):
             for key in self._keys & idx:
                 cands.extend(self._by_key[key])
         if not cands:
-            return
+            return []
         starts: list[int] = []
         for pre in cands:
             pos = text.find(pre)
@@ -109,6 +110,17 @@ class _Rx:
                 starts.append(pos)
                 pos = text.find(pre, pos + 1)
         starts.sort()
+        return starts
+
+    def finditer(self, text: str) -> list[re.Match[str]]:
+        starts = self._starts(text)
+        if starts is None:
+            return list(self.pattern.finditer(text))
+        return list(self._from(text, starts)) if starts else []
+
+    def _from(self, text: str, starts: list[int]) -> Iterator[re.Match[str]]:
+        """The non-overlapping matches, left to right, tried only at `starts`."""
+        pat = self.pattern
         last_end = -1
         for pos in starts:
             if pos < last_end:
@@ -118,13 +130,11 @@ class _Rx:
                 yield m
                 last_end = max(m.end(), pos + 1)
 
-    def finditer(self, text: str) -> list[re.Match[str]]:
-        return list(self._matches(text))
-
     def search(self, text: str, pos: int = 0) -> re.Match[str] | None:
-        if self._prefixes is None and self._compiled is not None:
-            return self._compiled.search(text, pos)
-        for m in self._matches(text):
+        starts = self._starts(text)
+        if starts is None:
+            return self.pattern.search(text, pos)
+        for m in self._from(text, starts):
             if m.start() >= pos:
                 return m
         return None
