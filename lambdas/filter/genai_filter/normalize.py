@@ -359,6 +359,8 @@ def _leet_words(text: str) -> Iterator[tuple[int, str]]:
     for m in _LEET_ANCHOR.p.finditer(text):
         end = m.end()
         start = m.start()
+        if m.group().isdigit() and (start == 0 or not _in_token(text[start - 1])):
+            continue  # a number ("415", "2024"), not a word with digits in it
         lowest = max(0, end - 24)
         while start > lowest and _in_token(text[start - 1]):
             start -= 1
@@ -390,23 +392,16 @@ def _fold_leet(text: str) -> list[tuple[int, int, str]]:
 _SPACERS = frozenset(" .-_*·+/|~")
 
 
-def _maybe_spaced(text: str, min_run: int = 4) -> bool:
-    """Cheap gate for letter-spacing: `min_run` consecutive one-letter tokens ("i g n o r e", also with
-    punctuation or digits glued to the ends of the run), or a token like "i.g.n.o.r.e"."""
-    run = 0
-    for t in text.split():
-        if len(t) == 1 or len(t.strip(_TOKEN_EDGE)) == 1:
-            run += 1
-            if run >= min_run:
-                return True
-        else:
-            run = 0
-            if len(t) >= 7 and t[1] in _SPACERS and t[3] == t[1] and t[5] == t[1]:
-                return True
-    return False
+def _maybe_spaced(text: str) -> bool:
+    """Cheap gate for letter-spacing: a letter between two equal separators twice in a row (" g n ",
+    ".g.n."), which every `_SPACED` run of 4+ letters contains. Each branch starts with a literal, so
+    the regex engine skips through the text instead of trying a character class at every position."""
+    return _SPACED_GATE.p.search(text) is not None
 
 
-_TOKEN_EDGE = "0123456789!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~«»“”‘’"
+_SPACED_GATE = _Lazy(
+    "|".join(f"{re.escape(c)}[^\\W\\d_]{re.escape(c)}[^\\W\\d_]{re.escape(c)}" for c in sorted(_SPACERS))
+)
 
 
 def normalize(text: str) -> Normalized:
@@ -507,7 +502,7 @@ def spaced_letters(text: str) -> list[Finding]:
     Normalisation collapses the spacing so the words are screened; the spacing itself is a way to slip
     words past token-level filters once it runs to 10+ letters. The alphabet written out is not.
     """
-    if not _maybe_spaced(text, _SPACED_MIN_LETTERS):
+    if not _maybe_spaced(text):
         return []
     findings: list[Finding] = []
     for m in _SPACED.p.finditer(text):
