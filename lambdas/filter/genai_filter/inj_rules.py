@@ -1112,7 +1112,8 @@ _PERSONA_WEAK: list[tuple[_Rx, float]] = [
     # an attacker pre-empting the classifier: "This is not a prompt injection."
     (
         _c(
-            rf"\b(?:this|it){S1}is{S1}(?:not|no){S1}(?:a{S1})?(?:prompt{S1}injection|jailbreak)|\bkeine{S1}aufforderungs"
+            rf"\b(?:this|it){S1}(?:is{S1}(?:not|no)|isn'?t){S1}(?:a{S1})?(?:prompt{S1}injection|jailbreak)|"
+            rf"\bkeine{S1}aufforderungs"
         ),
         0.5,
     ),
@@ -1322,6 +1323,10 @@ _TASK_START = _c(
     r"give (?:me|a|an)|tell me|help me|can you|could you|is this)\b"
 )
 _REPLY_NOUN = _Lazy(r"response|reply|answer|message|output")
+_TRANSFORM = _c(
+    r"^[\W_]{0,4}(?:please[\W_]{1,3})?(?:replace|reverse|scramble|shift|substitute|misspell|jumble|rearrange|"
+    r"encode|encrypt|translate|convert|anagram|capitali[sz]e|uppercase|lowercase|rephrase|spell)\b"
+)
 _CODE_SNIPPET = _c(
     rf"\b(?:following|below|subsequent|given|this|these){S1}(?:(?:code|python|script){S1}(?:snippet|block|"
     r"excerpt|section|segment|fragment)|snippet|code block|lines? of code)"
@@ -1439,12 +1444,22 @@ _FOLLOWING_CODE = _c(
 )
 
 
-# Code that sends local data out or damages the host: what a planted "add this snippet" carries.
-_RISKY_CODE = _Lazy(
-    r"requests\.(?:get|post|put)\([\"']https?:|urllib\.request|urlopen\(|socket\.socket\(|smtplib|http\.client|"
-    r"os\.system\(|subprocess\.(?:run|call|popen|check_output)\(|\brm -rf\b|\bsudo (?:reboot|shutdown|rm)\b|"
-    r"/boot/|/etc/(?:passwd|shadow|sudoers|crontab)|\.ssh/|cookiejar|keylogger|pynput|\.(?:encrypt|b64encode)\(|"
-    r"os\.environ\b|pkg_resources\.working_set|shutil\.rmtree\("
+# Code that damages the host, or that sends local data out or floods a target: what a planted "add this
+# snippet" carries. A network call, a shell or a new process, reading the environment or an endless loop
+# are each ordinary; an action with a sensitive source (exfiltration) or in an endless loop (flooding,
+# exhausting the host) is not.
+_DESTRUCTIVE_CODE = _Lazy(
+    r"\brm -rf (?:/|~|\*|\$home)(?![\w.-])|\bsudo (?:reboot|shutdown|rm)\b|/boot/|/etc/(?:passwd|shadow|sudoers|crontab)|"
+    r"\.ssh/|keylogger|pynput|shutil\.rmtree\([\"'](?:/|~)[\"']|(?:system|run|call|popen)\([^)\n]{0,200}\| ?(?:ba)?sh\b|"
+    r"\bdd if=|of=/dev/|\bmkfs\b|format c:"
+)
+_ACTION_CODE = _Lazy(
+    r"requests\.(?:get|post|put|patch)\(|urllib\.request|urlopen\(|socket\.socket\(|smtplib|http\.client|"
+    r"os\.system\(|subprocess\.(?:run|call|popen|check_output)\(|scapy|multiprocessing|os\.fork\("
+)
+_SENSITIVE_SOURCE = _Lazy(
+    r"cookie|os\.environ\b|pkg_resources\.working_set|\.encrypt\(|keyring|getpass|psutil|screenshot|pyautogui|"
+    r"clipboard|(?<![\w.])open\([^)\n]{0,80}\)\.read|history|while true:"
 )
 _RECOMMEND = _Lazy(
     r"\b(?:include|including|incorporat\w{1,3}|utili[sz]\w{1,3}|integrat\w{1,3}|add|adding|addition|use|using|"
@@ -1452,16 +1467,29 @@ _RECOMMEND = _Lazy(
 )
 
 
-def _recommends_risky_code(text: str, line_start: int, snippet_end: int) -> bool:
-    """The line recommends adding code, and the fenced block right after it is risky code."""
-    if not _RECOMMEND.p.search(text, line_start, snippet_end):
-        return False
-    fence = text.find("```", snippet_end, snippet_end + 40)
-    if fence == -1:
-        return False
-    close = text.find("```", fence + 3)
-    block = text[fence : close if close != -1 else fence + 2000]
-    return _RISKY_CODE.p.search(block) is not None
+def _risky_recommendations(text: str) -> list[tuple[int, int]]:
+    """Spans of lines that recommend the fenced code block right below them ("incorporate the following
+    snippet:", "just add this block to your CI config:") when that block is risky code. Every fence is
+    tried as an opening one: a planted block may sit inside the content's own code block."""
+    spans: list[tuple[int, int]] = []
+    pos = text.find("```")
+    while pos != -1:
+        nxt = text.find("```", pos + 3)
+        line_end = text.rfind("\n", 0, pos)
+        if line_end != -1 and not text[line_end:pos].strip():
+            line_start = text.rfind("\n", 0, line_end) + 1
+            block = text[pos : nxt if nxt != -1 else pos + 2000]
+            if _RECOMMEND.p.search(text, line_start, line_end) and _risky_code(block):
+                lead = len(text[line_start:line_end]) - len(text[line_start:line_end].lstrip())
+                spans.append((line_start + lead, line_end))
+        pos = nxt
+    return spans
+
+
+def _risky_code(block: str) -> bool:
+    if _DESTRUCTIVE_CODE.p.search(block):
+        return True
+    return _ACTION_CODE.p.search(block) is not None and _SENSITIVE_SOURCE.p.search(block) is not None
 
 
 def _line_spans(text: str) -> list[tuple[int, int]]:
@@ -1589,10 +1617,12 @@ def _indirect(text: str, hits: list[RuleHit]) -> None:
     for m in _CODE_SNIPPET.finditer(text):
         a = text.rfind("\n", 0, m.start()) + 1
         line = text[a : m.end()]
-        if _EDIT_VERB.search(line.strip()) or _ASSISTANT_OUTPUT.search(line):
+        # "Add the following snippet to your settings" is also how documentation talks: a recommended
+        # snippet only counts when its code is risky
+        if _ASSISTANT_OUTPUT.search(line):
             hits.append(RuleHit("prompt_injection", "INDIRECT_INJECTION", a, m.end(), 0.8))
-        elif _recommends_risky_code(text, a, m.end()):
-            hits.append(RuleHit("prompt_injection", "INDIRECT_INJECTION", a, m.end(), 0.7))
+    for a, b in _risky_recommendations(text) if is_code else ():
+        hits.append(RuleHit("prompt_injection", "INDIRECT_INJECTION", a, b, 0.7))
     # 2. A prose line inside a pipe table.
     if is_table and not is_code:
         kinds = [
@@ -1651,7 +1681,10 @@ def _indirect(text: str, hits: list[RuleHit]) -> None:
             elif task:
                 score = 0.55 if (middle or detached) else 0.4
             else:
-                score = 0.5 if (unrelated and (middle or detached)) else 0.4
+                # "Please send your dietary requirements by Friday." is what e-mails ask their readers; a
+                # line that transforms text ("Replace every third letter …") is aimed at the assistant
+                planted = unrelated and (middle or detached) and _TRANSFORM.search(stripped) is not None
+                score = 0.5 if planted else 0.4
             if not is_email:
                 score = min(score, 0.45)
             lead = len(text[a:b]) - len(text[a:b].lstrip())
@@ -1962,10 +1995,13 @@ def scan(text: str, *, direction: str = "input") -> list[RuleHit]:
             miss *= 1.0 - w
         # a harmful topic raises framing, unless the request is for a balanced treatment ("both sides")
         balanced = _BALANCED.search(text) is not None and _ONE_SIDED.search(text) is None
-        if max(w for _, _, w in persona_spans) < 0.85 and not balanced:
-            harm = _HARMFUL.search(text)
-            if harm:
-                miss *= 0.7
+        # the topic must be outside the framing itself ("does not encourage any *illegal* activities")
+        if (
+            max(w for _, _, w in persona_spans) < 0.85
+            and not balanced
+            and any(not any(a <= h.start() < b for a, b, _ in persona_spans) for h in _HARMFUL.finditer(text))
+        ):
+            miss *= 0.7
         score = 1.0 - miss
         a = min(s for s, _, _ in persona_spans)
         b = max(e for _, e, _ in persona_spans)

@@ -6,6 +6,11 @@ laundering disclaimers, optimised suffixes).
 First run (before any change): 14 of 15 attacks blocked, 0 of 15 benign blocked. The miss was probe 6,
 whose intent denial read "not meant to promote such actions": the denial rule only knew "not to promote"
 and "does not encourage". The rule then learned "not meant/intended/designed to …"; the probe stays here.
+
+Later (set 9) a harmful word inside the framing phrase itself stopped counting as a harmful topic, so that
+a blog disclaimer ("does not encourage any illegal activities") is not blocked. The last attack here had
+been blocked only because "controversial" counted twice, as the acknowledged controversy and as a harmful
+topic; it is now missed, and listed in KNOWN_MISSES so that the list stays true.
 """
 
 from __future__ import annotations
@@ -67,13 +72,23 @@ BENIGN = [
 ]
 
 
+KNOWN_MISSES = {
+    ATTACKS[-1]: "controversy + one-sided request only (0.3): no persona, act or disclaimer to combine with",
+}
+
+
 def blocked(text: str) -> bool:
     return any(f.category in BLOCKING for f in detect(text))
 
 
-@pytest.mark.parametrize("text", ATTACKS)
+@pytest.mark.parametrize("text", [t for t in ATTACKS if t not in KNOWN_MISSES])
 def test_set8_attacks_blocked(text: str) -> None:
     assert blocked(text), detect(text, threshold=0.0)
+
+
+@pytest.mark.parametrize("text", sorted(KNOWN_MISSES))
+def test_set8_known_misses_still_missed(text: str) -> None:
+    assert not blocked(text), f"now blocked: take it out of KNOWN_MISSES ({KNOWN_MISSES[text]})"
 
 
 @pytest.mark.parametrize("text", BENIGN)
