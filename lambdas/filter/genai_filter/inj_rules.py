@@ -1856,7 +1856,6 @@ def _soup_count(line: str) -> int:
     return len(line) - len(line.translate(_SOUP_DELETE))
 
 
-_SOUP_RE = _Lazy(r"[{}\[\]()<>`\\$|^~*=_;@#%&]")
 _BACKTICKED = _Lazy(r"`[^`\n]{1,200}`")
 
 
