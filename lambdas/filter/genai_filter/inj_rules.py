@@ -1420,18 +1420,21 @@ _POINTS_AT_CONTENT = _Lazy(
 _DOC_WORDS: list[tuple[str, collections.Counter[str]]] = [("", collections.Counter())]
 
 
-def _unrelated(line: str, text: str, tolerance: float = 0.0) -> bool:
-    """True when the line has 2+ content words and (at most a `tolerance` share of) them occur nowhere
-    else in `text`: an instruction about something else, planted in content it is not about."""
+def _shared_share(line: str, text: str) -> float | None:
+    """The share of the line's content words that also occur elsewhere in `text` (None for fewer than
+    two content words). 0 means an instruction about something else, planted in content it is not about."""
     words = collections.Counter(w for w in _CONTENT_WORD.p.findall(line) if w not in _STOP)
     if len(words) < 2:
-        return False
+        return None
     cached_text, doc = _DOC_WORDS[0]
     if cached_text is not text:
         doc = collections.Counter(_CONTENT_WORD.p.findall(text))
         _DOC_WORDS[0] = (text, doc)
-    shared = sum(1 for w, n in words.items() if doc[w] > n)
-    return shared <= tolerance * len(words)
+    return sum(1 for w, n in words.items() if doc[w] > n) / len(words)
+
+
+def _unrelated(line: str, text: str) -> bool:
+    return _shared_share(line, text) == 0
 
 
 _QUOTED = _Lazy(r"[\"'“‘][^\"'“”‘’\n]{12,300}[\"'”’]")
@@ -1665,15 +1668,17 @@ def _indirect(text: str, hits: list[RuleHit]) -> None:
             if not (question or task or _EDIT_VERB.search(stripped)):
                 continue
             middle = 0 < k < len(body) - 1
-            unrelated = _unrelated(stripped, text)
+            share = _shared_share(stripped, text)
+            unrelated = share == 0
+            # A quarter of the task's words may recur by chance (in quotes, in notification boilerplate).
+            loosely_unrelated = share is not None and share <= 0.25
             # A task on the first or last line is usually the user's own request about the pasted content; it
             # only counts when it is about something else and does not point at the content ("it", "this").
             # A task that quotes its own object ("the sentiment of this review: '…'") points at the quote.
-            # A quarter of the task's words may recur by chance (in quotes, in notification boilerplate).
             if _QUOTED.p.search(stripped):
-                detached = _unrelated(stripped, text, 0.25)
+                detached = loosely_unrelated
             elif is_email:
-                detached = not _POINTS_AT_CONTENT.p.search(stripped) and _unrelated(stripped, text, 0.25)
+                detached = loosely_unrelated and not _POINTS_AT_CONTENT.p.search(stripped)
             else:
                 detached = unrelated and not _DEICTIC.p.search(stripped)
             if question and detached:
