@@ -10,7 +10,7 @@ from __future__ import annotations
 import ipaddress
 import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Any, TypeVar
 
@@ -701,8 +701,7 @@ def _build(environment: str, r: _Reader) -> PlatformSettings:
         gpu_groups_raw = []
     gpu_groups = tuple(_node_group(r, f"eks.gpuNodeGroups.{i}", gpu=True) for i in range(len(gpu_groups_raw)))
     names = [g.name for g in gpu_groups]
-    if len(set(names)) != len(names):
-        r.fail("eks.gpuNodeGroups", names, "GPU node group names must be unique")
+    _unique(r, "eks.gpuNodeGroups", names, "GPU node group names")
     if not is_prod:
         for i, group in enumerate(gpu_groups):
             if group.min_size != 0:
@@ -880,6 +879,11 @@ def _build(environment: str, r: _Reader) -> PlatformSettings:
 MAX_KEY_ADMINISTRATORS = 10
 
 
+def _unique(r: _Reader, key: str, values: Sequence[str], what: str) -> None:
+    if len(set(values)) != len(values):
+        r.fail(key, list(values), f"{what} must be unique")
+
+
 def _kms(r: _Reader, *, is_prod: bool) -> KmsSettings:
     """Key administrator roles: IAM role ARNs, unique, at most ten; prod names at least one."""
     key = "kms.keyAdministratorRoleArns"
@@ -891,8 +895,7 @@ def _kms(r: _Reader, *, is_prod: bool) -> KmsSettings:
             "prod names at least one key administrator role; the account-root fallback (any principal "
             "whose IAM policies allow key management) is for dev only",
         )
-    if len(set(roles)) != len(roles):
-        r.fail(key, list(roles), "role ARNs must be unique")
+    _unique(r, key, roles, "role ARNs")
     if len(roles) > MAX_KEY_ADMINISTRATORS:
         r.fail(key, list(roles), f"allowed: at most {MAX_KEY_ADMINISTRATORS} roles (key policies are size-limited)")
     return KmsSettings(key_administrator_role_arns=roles)
@@ -903,8 +906,8 @@ def _api_clients(r: _Reader) -> tuple[str, ...]:
     clients = r.string_list("api.clients", lambda v: None if _NAME.match(v) else "expected a lower-case name")
     if not clients:
         r.fail("api.clients", list(clients), "expected at least one client name")
-    elif len(set(clients)) != len(clients):
-        r.fail("api.clients", list(clients), "client names must be unique")
+    else:
+        _unique(r, "api.clients", clients, "client names")
     return clients
 
 
