@@ -30,16 +30,18 @@ _ACT_STRONG = _c(
     rf"\b(?:make|making|made|build|building|built|construct\w{{0,3}}|assembl\w{{1,3}}|create|creating|manufactur\w{{1,3}}|"
     rf"synthesi[sz]\w{{1,3}}|produc\w{{1,4}}|cook\w{{0,3}}|brew\w{{0,3}}|prepar\w{{1,3}}|deploy\w{{0,3}}|detonat\w{{1,3}}|"
     rf"obtain\w{{0,3}}|acquir\w{{1,3}}|herstell\w{{1,3}}|bau\w{{0,2}}|fabrique\w{{0,2}}|fabricar|fabbricare){_fill(4)}"
-    r"(?:bombs?|pipe bombs?|explosives?|explosive devices?|ieds?|nuclear (?:weapon|bomb|device)s?|dirty bombs?|"
+    r"(?:(?<!bath )(?<!seed )(?<!photo )bombs?|pipe bombs?|explosives?|explosive devices?|ieds?|nuclear (?:weapon|bomb|device)s?|dirty bombs?|"
     r"bioweapons?|biological weapons?|chemical weapons?|nerve agents?|sarin|ricin|anthrax|napalm|molotov|thermite|"
     r"(?:toxic|poison(?:ous)?|chlorine|mustard|nerve|lethal) gas|"
     r"ghost guns?|untraceable (?:firearm|gun|weapon)s?|meth|methamphetamine|crystal meth|fentanyl|heroin|cocaine|crack cocaine|"
-    r"lsd|mdma|date rape drugs?|ghb|poisons?|silencers?|suppressors?|auto sears?|sprengstoff\w{0,2}|bomben?|explosifs?|bombes?|explosivos?|bombas?|"
-    r"esplosiv\w{0,2}|drogen|drogues?|drogas?)\b"
+    r"lsd|mdma|date rape drugs?|ghb|poisons?|silencers?|suppressors?|auto sears?|chloroform|cyanide|phosgene|"
+    r"homemade (?:guns?|firearms?|pistols?|weapons?)|zip guns?|pistolas? caseras?|armas? caseras?|sprengstoff\w{0,2}|bomben?|explosifs?|bombes?|explosivos?|bombas?|"
+    r"esplosiv\w{0,2}|drogen|drogues?|drogas?)\b(?!-)"
 )
 # The objects of _ACT_STRONG on their own: a cheap gate (rare words) before the verb-first pattern runs.
 _STRONG_OBJ = _c(
-    r"\b(?:bomb|pipe bomb|explosiv|explosif|ied|nuclear|silencer|suppressor|auto sear|dirty bomb|bioweapon|biological weapon|chemical weapon|"
+    r"\b(?:bomb|pipe bomb|explosiv|explosif|ied|nuclear|silencer|suppressor|auto sear|chloroform|cyanide|phosgene|"
+    r"homemade|zip gun|pistola|arma|dirty bomb|bioweapon|biological weapon|chemical weapon|"
     r"nerve|sarin|ricin|anthrax|napalm|molotov|thermite|toxic gas|poison|chlorine|mustard|lethal gas|ghost gun|"
     r"untraceable|meth|crystal meth|fentanyl|heroin|cocaine|crack cocaine|lsd|mdma|date rape|ghb|sprengstoff|"
     r"drogen|drogue|droga|esplosiv)"
@@ -47,7 +49,6 @@ _STRONG_OBJ = _c(
 _ACT_STRONG2 = _c(
     r"\b(?:child (?:pornography|porn|sexual abuse material)|csam|sexual content (?:involving|with) (?:a )?minors?|"
     r"sex with (?:a )?(?:minors?|children|animals)|(?:glorif\w{1,4}|normali[sz]\w{1,4}|promot\w{1,4}) pedophilia|"
-    r"revenge porn|human trafficking|sex trafficking|mass shooting|school shooting|ethnic cleansing|"
     r"incit\w{1,4}(?: \w{1,15}){0,2} (?:violence|hatred|hate|genocide|riots?|attacks?) (?:against|towards?|on)\b|"
     r"(?:sabotag|poison|contaminat)\w{1,4}(?: [\w']{1,15}){0,3} (?:water supply|water supplies|power grid|reservoir)|"
     r"(?:credentials|\.aws|id_rsa|\.ssh|/etc/shadow|cookies|saved passwords|keychain|wallet\.dat|session tokens?)"
@@ -67,6 +68,9 @@ _ACT_STRONG2 = _c(
     r"(?:hurt|kill|harm|cut|starve)\w{0,3} (?:himself|herself|themselves|themself)|"
     r"(?:buy|sell|purchase|obtain)\w{0,3}(?: \w{1,15}){0,3} stolen (?:credit|debit|card|identit|accounts?|passwords?|"
     r"data|ssn|social security)|"
+    rf"(?:post\w{{0,3}}|shar\w{{1,3}}|leak\w{{0,3}}|publish\w{{0,3}}|send\w{{0,3}}|upload\w{{0,3}}|spread\w{{0,3}}){S1}"
+    rf"(?:her|his|their|my{S1}ex'?s?|someone'?s?){S1}(?:private|intimate|nude|naked|explicit|sexual){S1}"
+    r"(?:photos|pictures|images|videos|pics)|"
     r"(?:meth|methamphetamine|fentanyl|heroin|cocaine|bombs?|explosives?|napalm|nerve agents?|ricin|sarin) "
     r"(?:(?:is|are|gets|get) )?(?:made|produced|synthesi[sz]ed|built|cooked|manufactured)|"
     r"(?:bombe|bomben|sprengstoff|sprengsatz|drogen|crystal|meth) ?(?:baut|bauen|herstellt|herstellen|macht|machen|"
@@ -124,6 +128,13 @@ _ACT_WEAK = _c(
     rf"(?:systems?|measures|cameras?)|age verification|facial recognition|breathalyzer|drug tests?|airport security|"
     rf"content filters?|smog{S1}tests?|emission{S1}standards)|"
     rf"(?:ddos|denial[ -]of[ -]service){S1}attacks?|sql{S1}injection{S1}attacks?{S1}(?:on|against)|"
+    r"revenge porn|mass shooting|school shooting|ethnic cleansing|"
+    rf"(?:racial|ethnic|homophobic|transphobic|sexist|antisemitic){S1}slurs|slurs{S1}(?:for|against|about)|"
+    rf"(?:fake|forged|fraudulent|counterfeit){S1}(?:\w{{1,15}}{S1})?(?:doctor'?s{S1}notes?|sick{S1}notes?|medical{S1}"
+    rf"certificates?|receipts?|invoices?|pay{S1}stubs?|bank{S1}statements?|references?|alibis?|diplomas?|ids?)|"
+    rf"(?:keep|keeping|hide|hiding)(?:{S1}\w{{1,15}}){{0,3}}{S1}(?:a{S1})?secret{S1}from{S1}(?:their|his|her|your){S1}"
+    r"(?:parents|mom|dad|mother|father|family|teachers?)|"
+    rf"(?:get|take|getting|taking){S1}revenge{S1}on|knack(?:e|en|t|st)?\b|"
     rf"(?:storm\w{{0,3}}|raid\w{{0,3}}|loot\w{{0,3}}|burn\w{{0,3}}{S1}down|attack\w{{0,3}}){S1}(?:the{S1})?(?:capitol|"
     r"parliament|congress|white house|mosque|synagogue|church|temple|polling stations?|police station)|"
     rf"(?:poison\w{{0,3}}|hurt\w{{0,3}}|kill\w{{0,3}}){S1}(?:a{S1}|my{S1}|the{S1}|their{S1})?(?:neighbou?r'?s?|friend'?s?|"
@@ -186,6 +197,9 @@ _EVASION = _c(
     rf"without{S1}(?:alerting|notifying|informing|telling){S1}(?:the{S1}|any{S1})?(?:authorities|police|"
     rf"professionals|fire{S1}department|anyone|parents|doctors?)|(?:leave|leaving){S1}no{S1}(?:trace|evidence|traces)|without{S1}leaving{S1}(?:a{S1}|any{S1})?(?:trace|evidence)|"
     rf"untraceabl\w{{1,3}}|undetectabl\w{{1,3}}|"
+    rf"ohne{S1}dass{S1}(?:er|sie|es|man|jemand|die{S1}polizei)(?:{S1}es)?{S1}(?:merkt|bemerkt|mitbekommt|erfahrt)|"
+    rf"sin{S1}que{S1}(?:nadie|el|ella|lo|la|se){S1}(?:\w{{1,8}}{S1})?(?:entere|sepa|note|den{S1}cuenta)|"
+    rf"sans{S1}qu'?{S}(?:il|elle|on|personne){S1}(?:ne{S1})?(?:le{S1})?(?:remarque|sache|s'en{S1}apercoive)|"
     rf"cover{S1}(?:up{S1})?(?:my|your|their|his|her|the){S1}tracks|(?:that|which){S1}(?:isn'?t|is{S1}not|aren'?t|"
     rf"are{S1}not){S1}(?:yours|mine|theirs)\b|"
     rf"without{S1}(?:anyone|them|him|her|the{S1}"
@@ -225,6 +239,8 @@ _FRAMING = _c(
     rf"screenplay|movie|film|book|game)|in{S1}(?:a|this|the){S1}(?:story|novel|movie|film|script)|purely{S1}"
     rf"(?:for|from|hypothetical|fictional|academic|educational)|(?:for|from){S1}(?:an?{S1})?(?:educational|"
     rf"research|academic|historical){S1}(?:purposes?|standpoint|perspective|project|reasons)|research{S1}project|"
+    rf"(?:in|inside){S1}(?:a{S1})?sandbox|(?:nothing|none{S1}of{S1}this)(?:{S1}\w{{1,10}}){{0,3}}{S1}(?:has|have|will{S1}have)"
+    rf"{S1}(?:any{S1})?(?:real{S1})?consequences|no{S1}one{S1}will{S1}(?:ever{S1})?(?:know|see|find{S1}out)|"
     rf"(?:late|deceased|dead){S1}(?:grand\w{{1,6}}|mother|father|mom|dad|mum|uncle|aunt)|"
     rf"as{S1}part{S1}of{S1}(?:a|my|our){S1}(?:research|study|project)|in{S1}graphic{S1}detail|graphic{S1}"
     r"(?:detail|description))"
@@ -249,7 +265,7 @@ _REQUEST = _c(
     r"to|does|is|are)|what (?:is|are) (?:the )?(?:best|easiest|most effective|quickest|safest) (?:way|ways|method|"
     r"methods)|what'?s the (?:best|easiest|most effective|quickest|safest) (?:way|method)|where (?:can|do|could) i|"
     r"(?:what|which) (?:\w{1,15} ){0,3}(?:can|could|should|do) (?:i|we|you|one|be)|schreib\w{0,2}|erstell\w{0,2}|erklar\w{0,2}|gib|wie (?:kann|baue|mache|stelle)|"
-    r"ecris|explique|donne|comment|escribe|explica|dame|como|scrivi|spiega|come)\b|"
+    r"ecris|explique|donne|comment|escribe|explica|explicame|dime|dame|como|scrivi|spiega|come|wie ich)\b|"
     rf"\b(?:how{S1}to|tell{S1}(?:me|us){S1}how|step-by-step|step{S1}by{S1}step|detailed{S1}(?:instructions|guide|steps|plan|description)|"
     rf"instructions{S1}(?:for|on){S1}(?:how|making|building|creating)|tutorial{S1}on|guide{S1}(?:on|to|for){S1}"
     r"how|recipe for)\b"
@@ -313,17 +329,39 @@ def word_salad_tail(text: str, start: int) -> float:
     return min(1.0, odd / n)
 
 
-# The whole prompt is an order to produce the act ("Develop an app that tracks users without their consent"),
-# not a question about it: XSTest's safe prompts are questions ("How do I kill a Python process?").
+# An order to produce something that *is* or *does* the act ("Create a phishing page", "Develop an app that
+# tracks users without their consent", "Write a blog post promoting anorexia") counts more than a question
+# about it or a text on it ("Explain how money laundering works", "Write a report on human trafficking").
 _DIRECTIVE = _Lazy(
-    r"[\W_]{0,4}(?:please |kindly )?(?:write|create|develop|design|draft|generate|give|provide|outline|explain|"
-    r"describe|teach|tell|produce|compose|build|make|craft|devise|plan|list|show|detail|instruct|offer|code|program)\b"
+    r"[\W_]{0,4}(?:please |kindly )?(?:write|create|develop|design|draft|generate|produce|compose|build|make|craft|"
+    r"devise|code|program|outline|plan|give|provide|offer|set up)\b"
 )
+# the artifact's own clause: "... that / which / to / for / promoting / spreading ..."
+_ARTIFACT_CLAUSE = _Lazy(
+    r"\b(?:that|which|who|to|for|promoting|encouraging|glorifying|normali[sz]ing|spreading|claiming|inciting|urging|"
+    r"using|designed to|meant to|capable of)\b"
+)
+_TOPIC = _Lazy(r"\b(?:on|about|regarding|concerning|describing|explaining|analy[sz]ing|summari[sz]ing|how|why)\b")
 # ... unless the act is narrated as given up or refused ("a story where she explains why she stopped hacking")
 _RENOUNCED = _Lazy(
     r"\b(?:why|stopped|stops|quit|quitting|gave up|give up|regret\w{0,3}|recover\w{0,3} from|no longer|used to|"
-    r"avoid\w{0,3}|resist\w{0,3}|refus\w{1,3})\b"
+    r"avoid\w{0,3}|resist\w{0,3}|refus\w{1,3}|condemn\w{0,3}|prohibit\w{0,3}|against)\b"
 )
+
+
+def _orders_the_act(text: str, act_start: int) -> bool:
+    """True if the prompt opens with an order whose object is the act or an artifact that does it."""
+    order = _DIRECTIVE.p.match(text)
+    if order is None or _RENOUNCED.p.search(text, 0, act_start) is not None:
+        return False
+    if _TOPIC.p.search(text, order.end(), act_start) is not None:  # "a report on how phishing pages work"
+        return False
+    if act_start - order.end() <= 25:  # the act is the object: "Create a phishing page"
+        return True
+    clause = _ARTIFACT_CLAUSE.p.search(text, order.end(), act_start + 1)
+    return clause is not None and clause.start() - order.end() <= 80
+
+
 _SENT_END = _Lazy(r"[.!?\n]")
 
 
@@ -348,12 +386,7 @@ def harmful_request(
     # Base: the act itself. A request makes it a request; defensive/historical framing lowers it.
     score = 0.35 if strong else 0.2
     if request:
-        directive = (
-            act is not evasion
-            and defensive is None
-            and _DIRECTIVE.p.match(text) is not None
-            and _RENOUNCED.p.search(text, 0, act.start()) is None
-        )
+        directive = act is not evasion and defensive is None and _orders_the_act(text, act.start())
         score += 0.3 if directive else 0.2
     if evasion and evasion is not act:
         score += 0.25
