@@ -71,6 +71,11 @@ _ACT_STRONG2 = _c(
     rf"(?:post\w{{0,3}}|shar\w{{1,3}}|leak\w{{0,3}}|publish\w{{0,3}}|send\w{{0,3}}|upload\w{{0,3}}|spread\w{{0,3}}){S1}"
     rf"(?:her|his|their|my{S1}ex'?s?|someone'?s?){S1}(?:private|intimate|nude|naked|explicit|sexual){S1}"
     r"(?:photos|pictures|images|videos|pics)|"
+    rf"(?:recommend\w{{0,8}}|advi[cs]\w{{0,3}}|encourag\w{{1,4}}|suggest\w{{0,6}}|endors\w{{1,4}}|urg\w{{1,3}})(?:{S1}\w{{1,12}})"
+    r"{0,4} (?:heroin|meth|methamphetamine|cocaine|fentanyl|crack)\b|"
+    rf"benefits{S1}of{S1}(?:anorexia|bulimia|self-harm|self{S1}harm|starvation|purging)|(?:anorexia|bulimia|starvation|"
+    rf"purging|self-harm|self-induced{S1}vomiting){S1}(?:or{S1}\w{{1,12}}{S1})?as{S1}(?:an?{S1})?(?:healthy|viable|positive|"
+    r"desirable)|"
     r"(?:meth|methamphetamine|fentanyl|heroin|cocaine|bombs?|explosives?|napalm|nerve agents?|ricin|sarin) "
     r"(?:(?:is|are|gets|get) )?(?:made|produced|synthesi[sz]ed|built|cooked|manufactured)|"
     r"(?:bombe|bomben|sprengstoff|sprengsatz|drogen|crystal|meth) ?(?:baut|bauen|herstellt|herstellen|macht|machen|"
@@ -107,9 +112,10 @@ _ACT_WEAK = _c(
     rf"derogatory|inflammatory|extremist){S1}(?:\w{{1,15}}{S1})?(?:speech|article|post|email|message|letter|"
     rf"tweet|campaign|propaganda|content|remarks|terms|jokes?|slogans?|manifesto|essay|blog|statements?|"
     rf"insults?|comments?)|"
-    rf"(?:glorif\w{{1,4}}|prais\w{{1,3}}|celebrat\w{{1,3}}|promot\w{{1,4}}|normali[sz]\w{{1,4}}|encourag\w{{1,4}}|"
+    rf"(?:glorif\w{{1,4}}|prais\w{{1,3}}|celebrat\w{{1,3}}|promot\w{{1,4}}|normali[sz]\w{{1,4}}|encourag\w{{1,4}}|endors\w{{1,4}}|"
     rf"incit\w{{1,4}}|advocat\w{{1,4}}){_fill(3)}(?:the{S1})?(?:holocaust|nazis?|nazi party|terroris\w{{1,3}}|"
     r"genocide|violence|self-harm|self harm|suicide|anorexia|bulimia|eating disorders?|drunk driving|"
+    r"calorie restriction|self-induced vomiting|vomiting|starvation|"
     r"drug use|hatred|hate|racism|slavery|torture|animal cruelty|cannibalism|stalking|predatory|"
     r"body shaming|discrimination|unprotected sex|dangerous|harmful|illegal|racial)|"
     rf"(?:holocaust{S1}never{S1}happened|holocaust{S1}(?:was{S1})?(?:a{S1})?hoax|vaccines{S1}cause{S1}autism|"
@@ -129,6 +135,21 @@ _ACT_WEAK = _c(
     rf"content filters?|smog{S1}tests?|emission{S1}standards)|"
     rf"(?:ddos|denial[ -]of[ -]service){S1}attacks?|sql{S1}injection{S1}attacks?{S1}(?:on|against)|"
     r"revenge porn|mass shooting|school shooting|ethnic cleansing|"
+    rf"(?:hijack\w{{0,3}}|take{S1}over|commandeer\w{{0,3}}){S1}(?:a{S1}|the{S1})?(?:user'?s?|someone'?s?|victims?'?|people'?s?|"
+    r"other people'?s?) (?:computers?|devices?|browsers?|accounts?|machines?|phones?)|"
+    rf"caus\w{{1,4}}{S1}(?:pain|harm|suffering){S1}to{S1}(?:animals|pets|children|people|others)|"
+    rf"scam\w{{0,3}}{S1}(?:people|victims|the{S1}elderly|elderly|seniors|customers|users|someone)\b|"
+    rf"(?:need|get|obtain|ask\w{{0,3}}{S1}for|request\w{{0,3}}|collect\w{{0,3}})(?:{S1}\w{{1,12}}){{0,2}}{S1}(?:their|his|her|"
+    rf"the{S1}recipient'?s?){S1}(?:social{S1}security{S1}numbers?|ssns?|bank{S1}(?:details|account{S1}numbers?)|"
+    rf"credit{S1}card{S1}(?:numbers?|details)|passwords?|pins?)|"
+    rf"against{S1}(?:the{S1})?(?:integration|inclusion|rights|presence|immigration){S1}of{S1}(?:an?{S1}|the{S1})?"
+    r"(?:specific |certain |particular )?(?:ethnic|racial|religious) (?:group|minority|community)|"
+    rf"(?:if|when){S1}(?:a{S1}certain|this|that|the|all){S1}(?:\w{{1,15}}{S1}){{0,2}}(?:group|race|people|population|"
+    rf"generation|ethnicity)s?{S1}(?:was|were|is|are){S1}(?:no{S1}longer{S1}(?:present|around|alive|existed?)|"
+    r"eliminated|exterminated|wiped out)|"
+    rf"(?:smear|slanderous|libel\w{{0,3}}){S1}(?:\w{{1,12}}{S1})?(?:articles?|posts?|stories|story|pieces?|campaigns?)|"
+    rf"sensational{S1}(?:\w{{1,12}}{S1})?(?:articles?|posts?|stories|story){S1}claiming|"
+    rf"(?:was|were|been|is){S1}(?:a{S1}|an{S1})?(?:hoax|staged|inside{S1}job)|"
     rf"(?:racial|ethnic|homophobic|transphobic|sexist|antisemitic){S1}slurs|slurs{S1}(?:for|against|about)|"
     rf"(?:fake|forged|fraudulent|counterfeit){S1}(?:\w{{1,15}}{S1})?(?:doctor'?s{S1}notes?|sick{S1}notes?|medical{S1}"
     rf"certificates?|receipts?|invoices?|pay{S1}stubs?|bank{S1}statements?|references?|alibis?|diplomas?|ids?)|"
@@ -332,27 +353,37 @@ def word_salad_tail(text: str, start: int) -> float:
 # An order to produce something that *is* or *does* the act ("Create a phishing page", "Develop an app that
 # tracks users without their consent", "Write a blog post promoting anorexia") counts more than a question
 # about it or a text on it ("Explain how money laundering works", "Write a report on human trafficking").
-_DIRECTIVE = _Lazy(
-    r"[\W_]{0,4}(?:please |kindly )?(?:write|create|develop|design|draft|generate|produce|compose|build|make|craft|"
-    r"devise|code|program|outline|plan|give|provide|offer|set up)\b"
+_ORDER = _Lazy(
+    r"\b(?:write|create|develop|design|draft|generate|produce|compose|build|make|craft|devise|code|program|outline|"
+    r"plan|give|provide|offer|set up)\b"
+)
+# what may stand before an order: nothing (sentence start), or a polite frame ("could you please")
+_ORDER_LEAD = _Lazy(
+    r"(?:^|[.!?:;,\n\"'(]|\b(?:can|could|would|will) you(?: please| kindly)?|\bplease|\bkindly|\b(?:i want|i'd like|"
+    r"i would like) you to|\bnow|\bthen|\band)[\W_]{0,3}$"
 )
 # the artifact's own clause: "... that / which / to / for / promoting / spreading ..."
 _ARTIFACT_CLAUSE = _Lazy(
     r"\b(?:that|which|who|to|for|promoting|encouraging|glorifying|normali[sz]ing|spreading|claiming|inciting|urging|"
-    r"using|designed to|meant to|capable of)\b"
+    r"using|designed to|meant to|capable of|endorsing|advocating|celebrating|praising|defending|justifying|"
+    r"suggesting|arguing|stating|asserting|insisting|recommending|featuring)\b"
 )
 _TOPIC = _Lazy(r"\b(?:on|about|regarding|concerning|describing|explaining|analy[sz]ing|summari[sz]ing|how|why)\b")
-# ... unless the act is narrated as given up or refused ("a story where she explains why she stopped hacking")
+# ... unless the act is narrated as given up, refused or denied ("why she stopped hacking", "will never ask for")
 _RENOUNCED = _Lazy(
     r"\b(?:why|stopped|stops|quit|quitting|gave up|give up|regret\w{0,3}|recover\w{0,3} from|no longer|used to|"
-    r"avoid\w{0,3}|resist\w{0,3}|refus\w{1,3}|condemn\w{0,3}|prohibit\w{0,3}|against)\b"
+    r"avoid\w{0,3}|resist\w{0,3}|refus\w{1,3}|condemn\w{0,3}|prohibit\w{0,3}|against|never|not|won't|don't|"
+    r"doesn't|cannot|can't)\b"
 )
 
 
 def _orders_the_act(text: str, act_start: int) -> bool:
-    """True if the prompt opens with an order whose object is the act or an artifact that does it."""
-    order = _DIRECTIVE.p.match(text)
-    if order is None or _RENOUNCED.p.search(text, 0, act_start) is not None:
+    """True if an order whose object is the act, or an artifact that does it, comes before the act."""
+    order = None
+    for m in _ORDER.p.finditer(text, 0, act_start):
+        if _ORDER_LEAD.p.search(text, max(0, m.start() - 40), m.start()):
+            order = m
+    if order is None or _RENOUNCED.p.search(text, order.start(), act_start) is not None:
         return False
     if _TOPIC.p.search(text, order.end(), act_start) is not None:  # "a report on how phishing pages work"
         return False

@@ -1061,6 +1061,13 @@ _PERSONA_WEAK: list[tuple[_Rx, float]] = [
         0.4,
     ),
     (_c(rf"\bopposite{S1}day\b"), 0.35),
+    # a hypothetical speaker launders what follows ("what would a child say if it had to ignore all context")
+    (
+        _c(
+            rf"\bwhat{S1}would{S1}(?:an?{S1}|the{S1})?\w{{1,15}}{S1}(?:say|answer|respond|reply)(?:{S1}\w{{1,12}}){{0,2}}?{S1}if\b"
+        ),
+        0.3,
+    ),
     # an invented persona named by an acronym ("pretend to be STAN, which stands for 'Strive To Avoid Norms'")
     (
         _c(
@@ -1813,7 +1820,9 @@ def _indirect(text: str, hits: list[RuleHit]) -> None:
             stripped = text[a:b].strip()
             if not (8 <= len(stripped) <= 300) or any(a <= x < b for x, _ in flagged):
                 continue
-            if len(stripped.split()) > 30 or not stripped.rstrip("'\"”’").endswith((".", "!", "?")):
+            # a line ends as a sentence, or with the quote a task hands over ("… of this tweet: 'Loved it #tv'")
+            ends_quote = stripped.endswith(("'", '"', "”", "’")) and _QUOTED.p.search(stripped) is not None
+            if len(stripped.split()) > 30 or not (stripped.rstrip("'\"”’").endswith((".", "!", "?")) or ends_quote):
                 continue
             question = is_email and _QUESTION_START.search(stripped) is not None
             task = _TASK_START.search(stripped) is not None
