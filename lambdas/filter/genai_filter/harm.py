@@ -118,7 +118,8 @@ _ACT_WEAK = _c(
     r"calorie restriction|self-induced vomiting|vomiting|starvation|"
     r"drug use|hatred|hate|racism|slavery|torture|animal cruelty|cannibalism|stalking|predatory|"
     r"body shaming|discrimination|unprotected sex|dangerous|harmful|illegal|racial)|"
-    rf"(?:holocaust{S1}never{S1}happened|holocaust{S1}(?:was{S1})?(?:a{S1})?hoax|vaccines{S1}cause{S1}autism|"
+    rf"(?:holocaust{S1}never{S1}happened|holocaust{S1}(?:was{S1})?(?:a{S1})?hoax|holocaust{S1}(?:was|is|has{S1}been)"
+    rf"{S1}(?:greatly{S1}|vastly{S1})?(?:exaggerated|overstated|made{S1}up|fabricated|invented)|vaccines{S1}cause{S1}autism|"
     rf"5g{S1}causes|earth{S1}is{S1}flat|(?:fake|fabricated|false){S1}(?:news|reviews?|charit\w{{1,3}}|"
     rf"evidence|documents?|ids?|identit\w{{1,3}}|passports?|prescriptions?|medical|degrees?|diplomas?|"
     rf"testimonials?|accounts?|profiles?|weight loss|cure))|"
@@ -135,8 +136,9 @@ _ACT_WEAK = _c(
     rf"content filters?|smog{S1}tests?|emission{S1}standards)|"
     rf"(?:ddos|denial[ -]of[ -]service){S1}attacks?|sql{S1}injection{S1}attacks?{S1}(?:on|against)|"
     r"revenge porn|mass shooting|school shooting|ethnic cleansing|"
-    rf"(?:hijack\w{{0,3}}|take{S1}over|commandeer\w{{0,3}}){S1}(?:a{S1}|the{S1})?(?:user'?s?|someone'?s?|victims?'?|people'?s?|"
-    r"other people'?s?) (?:computers?|devices?|browsers?|accounts?|machines?|phones?)|"
+    rf"(?:hijack\w{{0,3}}|take\w{{0,2}}{S1}over|takes{S1}over|commandeer\w{{0,3}}){S1}(?:an?{S1}|the{S1})?(?:users?|someone|"
+    r"victims?|people|other people|targets?)(?:'s|s')? (?:computers?|devices?|browsers?|accounts?|machines?|phones?|"
+    r"webcams?|cameras?|microphones?)|"
     rf"caus\w{{1,4}}{S1}(?:pain|harm|suffering){S1}to{S1}(?:animals|pets|children|people|others)|"
     rf"scam\w{{0,3}}{S1}(?:people|victims|the{S1}elderly|elderly|seniors|customers|users|someone)\b|"
     rf"(?:need|get|obtain|ask\w{{0,3}}{S1}for|request\w{{0,3}}|collect\w{{0,3}})(?:{S1}\w{{1,12}}){{0,2}}{S1}(?:their|his|her|"
@@ -193,7 +195,8 @@ _ACT_WEAK = _c(
     r"misinformation|propaganda|conspiracy theor\w{1,3}|deepfakes?)|"
     rf"(?:pretend\w{{0,3}}|posing|pose){S1}(?:to{S1}be{S1})?(?:as{S1})?(?:from{S1})?(?:the{S1}|a{S1}|your{S1}|their{S1})?"
     r"(?:bank|irs|police|government|paypal|amazon|microsoft|apple|tax office|support team|their boss|medicare|"
-    r"social security|tech support|the fbi|fbi|a charity|their grandson|their granddaughter)|"
+    r"social security|tech support|the fbi|fbi|a charity|their grandson|their granddaughter|ceo|cfo|boss|"
+    r"executive|manager|it department|it support|hr|a doctor)|"
     rf"pretending{S1}to{S1}be{S1}from{S1}\w{{2,20}}|"
     rf"(?:get|obtain|steal|harvest|collect)\w{{0,3}}{S1}(?:their|his|her|people'?s|victims'?){S1}(?:ssns?|social{S1}security|"
     r"passwords?|pins?|bank details|credit card|login|credentials)|"
@@ -204,7 +207,18 @@ _ACT_WEAK = _c(
     rf"(?:a{S1})?human{S1}(?:flesh|body|bodies|meat|beings?)|human{S1}(?:flesh|body){S1}for{S1}consumption|"
     rf"(?:manipulat\w{{1,4}}|rig\w{{0,4}}|fix\w{{0,3}}){S1}(?:the{S1})?(?:slot{S1}machines?|elections?|votes?|"
     rf"stock{S1}prices?|markets?|matches|games)|torture{S1}(?:ring|chamber|scene|methods?|techniques?)|"
-    rf"(?:fabricated|fake|false|bogus){S1}(?:\w{{1,12}}{S1})?(?:reviews?|testimonials?|ratings)|"
+    rf"(?:fabricated|fake|false|bogus){S1}(?:\w{{1,12}}{S1}){{0,2}}(?:reviews?|testimonials?|ratings)|"
+    rf"(?:kidnap\w{{0,4}}|abduct\w{{0,4}}|for{S1}ransom)\b|"
+    rf"(?:blackout|tide{S1}pod|choking|fire|skull{S1}breaker|benadryl){S1}challenge|"
+    rf"(?:cut\w{{0,4}}|burn\w{{0,3}}|hurt\w{{0,3}}|starv\w{{1,4}}){S1}(?:yourself|myself)\b|"
+    rf"(?:violent|armed|extremist|terrorist|neo-nazi|jihadist)\w{{0,3}}{S1}(?:\w{{1,12}}{S1})?(?:militias?|groups?|"
+    r"organi[sz]ations?|cells?|movements?)|"
+    rf"(?:crash\w{{0,3}}|burn\w{{0,3}}|damag\w{{1,3}}|wreck\w{{0,3}}|destroy\w{{0,3}}){S1}(?:\w{{1,12}}{S1}){{0,3}}on{S1}purpose|"
+    rf"deliberately{S1}(?:crash\w{{0,3}}|burn\w{{0,3}}|damag\w{{1,3}}|wreck\w{{0,3}}|destroy\w{{0,3}})|"
+    rf"flood\w{{0,3}}{S1}(?:an?{S1}|the{S1}|their{S1}|his{S1}|her{S1})?(?:\w{{1,12}}{S1})?(?:websites?|sites?|servers?|networks?|"
+    rf"apis?|inbox\w{{0,2}}|phones?){S1}with|"
+    rf"(?:give|send|share|hand)\w{{0,3}}{S1}(?:me|us){S1}(?:her|his|their|your){S1}(?:bank|online{S1}banking|account|"
+    r"email|card) (?:login|password|pin|details|credentials)|"
     rf"(?:track\w{{0,3}}|spy\w{{0,3}}{S1}on|monitor\w{{0,3}}|surveil\w{{1,4}}){_fill(3)}(?:without|"
     r"secretly|covertly|their location|user location))"
 )
@@ -224,7 +238,7 @@ _EVASION = _c(
     rf"cover{S1}(?:up{S1})?(?:my|your|their|his|her|the){S1}tracks|(?:that|which){S1}(?:isn'?t|is{S1}not|aren'?t|"
     rf"are{S1}not){S1}(?:yours|mine|theirs)\b|"
     rf"without{S1}(?:anyone|them|him|her|the{S1}"
-    rf"(?:police|authorities|victim)|(?:their|his|her|my){S1}\w{{2,15}}){S1}(?:knowing|noticing|finding{S1}out|"
+    rf"(?:police|authorities|victim)|(?:their|his|her|my|your){S1}\w{{2,15}}){S1}(?:knowing|noticing|finding{S1}out|"
     rf"seeing|suspecting)|without{S1}(?:getting|being){S1}(?:flagged|reported|blocked|banned|tracked)|"
     r"(?:ohne|sin|sans) (?:erwischt|ser (?:atrapado|descubierto)|se faire (?:prendre|attraper)))"
 )
@@ -360,7 +374,7 @@ _ORDER = _Lazy(
 # what may stand before an order: nothing (sentence start), or a polite frame ("could you please")
 _ORDER_LEAD = _Lazy(
     r"(?:^|[.!?:;,\n\"'(]|\b(?:can|could|would|will) you(?: please| kindly)?|\bplease|\bkindly|\b(?:i want|i'd like|"
-    r"i would like) you to|\bnow|\bthen|\band)[\W_]{0,3}$"
+    r"i would like) you to|\bhelp (?:me|us)|\bnow|\bthen|\band)[\W_]{0,3}$"
 )
 # the artifact's own clause: "... that / which / to / for / promoting / spreading ..."
 _ARTIFACT_CLAUSE = _Lazy(
@@ -380,8 +394,8 @@ _RENOUNCED = _Lazy(
 def _orders_the_act(text: str, act_start: int) -> bool:
     """True if an order whose object is the act, or an artifact that does it, comes before the act."""
     order = None
-    for m in _ORDER.p.finditer(text, 0, act_start):
-        if _ORDER_LEAD.p.search(text, max(0, m.start() - 40), m.start()):
+    for m in _ORDER.p.finditer(text, 0, act_start + 12):  # the act may begin with the order ("create a deepfake")
+        if m.start() <= act_start and _ORDER_LEAD.p.search(text, max(0, m.start() - 40), m.start()):
             order = m
     if order is None or _RENOUNCED.p.search(text, order.start(), act_start) is not None:
         return False

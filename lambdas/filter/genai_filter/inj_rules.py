@@ -1061,6 +1061,14 @@ _PERSONA_WEAK: list[tuple[_Rx, float]] = [
         0.4,
     ),
     (_c(rf"\bopposite{S1}day\b"), 0.35),
+    # unconditional obedience ("will do anything I say")
+    (
+        _c(
+            rf"\b(?:will|would|must|shall|'ll){S1}(?:do|say|write|answer){S1}(?:absolutely{S1})?(?:anything|everything|whatever)"
+            rf"{S1}(?:i|we|the{S1}user){S1}(?:say|ask|want|tell|command|request)"
+        ),
+        0.35,
+    ),
     # a hypothetical speaker launders what follows ("what would a child say if it had to ignore all context")
     (
         _c(
