@@ -248,7 +248,8 @@ _PURPOSE = _c(
     rf"representative|irs|police|bank)|\b(?:convinc\w{{1,3}}|persuad\w{{1,3}}|encourag\w{{1,3}}|"
     rf"urg\w{{1,3}}|coax\w{{0,3}}|push\w{{0,3}}){S1}(?:\w{{1,12}}{S1}){{0,3}}?(?:to|into|that){S1}|"
     rf"\b(?:argues?|arguing|claims?|claiming|suggest\w{{0,3}}|prov\w{{1,3}}|asserts?){S1}(?:\w{{1,12}}{S1})?that\b|"
-    rf"\b(?:to|will|would){S1}go{S1}viral\b|\bto{S1}(?:deceive|mislead|trick|scare|panic)\b|"
+    rf"\b(?:to|will|would){S1}go{S1}viral\b|\b(?:sounds?|seems?|looks?|appears?){S1}(?:\w{{1,12}}{S1})?(?:convincing|"
+    rf"legitimate|official|trustworthy|authentic|genuine)\b|\bto{S1}(?:deceive|mislead|trick|scare|panic)\b|"
     rf"\b(?:persuasive|convincing|irrefutable|inflammatory){S1}(?:\w{{1,12}}{S1})?(?:article|essay|post|"
     rf"advertisement|speech|argument|campaign|case|evidence|email|message|tweet|sms|text|letter|call|script)|"
     rf"\bso{S1}that{S1}(?:\w{{1,12}}{S1}){{0,3}}(?:fires?|arrests?|expels?|punishes?|dumps?|leaves?|hates?|"
@@ -296,7 +297,8 @@ _REQUEST = _c(
     rf"(?:^|[.!?:;,\n\"'])[\W_]{{0,4}}(?:please{S1}|kindly{S1}|now{S1}|so{S1})?(?:write|create|develop|design|draft|"
     r"generate|give|provide|explain|describe|list|outline|offer|teach|show|tell|produce|compose|build|make|"
     r"suggest|share|detail|instruct|devise|plan|prepare|craft|compile|recommend|help|encourage|convince|"
-    r"can you|could you|would you|will you|i need|i want|i'd like|i would like|how (?:do|can|could|would|should|"
+    r"can you|could you|would you|will you|i need|i want|i'd like|i would like|your (?:task|job|assignment) is to|"
+    r"how (?:do|can|could|would|should|"
     r"to|does|is|are)|what (?:is|are) (?:the )?(?:best|easiest|most effective|quickest|safest) (?:way|ways|method|"
     r"methods)|what'?s the (?:best|easiest|most effective|quickest|safest) (?:way|method)|where (?:can|do|could) i|"
     r"(?:what|which) (?:\w{1,15} ){0,3}(?:can|could|should|do) (?:i|we|you|one|be)|schreib\w{0,2}|erstell\w{0,2}|erklar\w{0,2}|gib|wie (?:kann|baue|mache|stelle)|"
@@ -374,7 +376,7 @@ _ORDER = _Lazy(
 # what may stand before an order: nothing (sentence start), or a polite frame ("could you please")
 _ORDER_LEAD = _Lazy(
     r"(?:^|[.!?:;,\n\"'(]|\b(?:can|could|would|will) you(?: please| kindly)?|\bplease|\bkindly|\b(?:i want|i'd like|"
-    r"i would like) you to|\bhelp (?:me|us)|\bnow|\bthen|\band)[\W_]{0,3}$"
+    r"i would like) you to|\bhelp (?:me|us)|\b(?:your|the) (?:task|job|assignment) is to|\bnow|\bthen|\band)[\W_]{0,3}$"
 )
 # the artifact's own clause: "... that / which / to / for / promoting / spreading ..."
 _ARTIFACT_CLAUSE = _Lazy(
@@ -431,7 +433,9 @@ def harmful_request(
     # Base: the act itself. A request makes it a request; defensive/historical framing lowers it.
     score = 0.35 if strong else 0.2
     if request:
-        directive = act is not evasion and defensive is None and _orders_the_act(text, act.start())
+        # the act the order is about comes after it; an earlier one may sit in the preamble that justifies it
+        obj = act if act.start() >= request.start() else (_ACT_WEAK.search(text, request.start()) or act)
+        directive = act is not evasion and defensive is None and _orders_the_act(text, obj.start())
         score += 0.3 if directive else 0.2
     if evasion and evasion is not act:
         score += 0.25
