@@ -315,7 +315,7 @@ _OVERRIDE_PATTERNS: list[tuple[_Rx, float, bool]] = [
     ),
     (
         _c(
-            rf"\b(?:note|message|instructions?|attention|important|reminder){S1}(?:to|for){S1}(?:the{S1}|any{S1}|all{S1})?"
+            rf"\b(?:note|notice|memo|message|instructions?|attention|important|reminder){S1}(?:to|for){S1}(?:the{S1}|any{S1}|all{S1})?"
             rf"(?:(?:reviewing|reading|summari[sz]ing|screening|grading|evaluating|processing|translating){S1})?(?:ai|llm|assistant|chatbot|language{S1}model|gpt|chatgpt|model|summari[sz]er|ai{S1}agents?|agents?|"
             r"bots?|ai (?:assistant|system|model)s?)\b"
         ),
@@ -562,7 +562,7 @@ _OVERRIDE_PATTERNS: list[tuple[_Rx, float, bool]] = [
         _c(
             rf"\b(?:ignore[rz]?|oublie[rz]?|oubliez|neglige[rz]?|fais{S1}abstraction{S1}d|ne{S1}tiens{S1}pas{S1}compte)"
             rf"{_fill(4)}(?:instructions?|consignes?|regles?|directives?|ordres?|indications?|tout ce qui|restrictions|"
-            r"limites|filtres|politiques)"
+            r"limites|filtres|politiques|(?:ta|votre) (?:tache|mission))"
         ),
         0.9,
         False,
@@ -665,7 +665,7 @@ _OVERRIDE_PATTERNS: list[tuple[_Rx, float, bool]] = [
     # Japanese
     (
         _c(
-            r"(?:以前|上記|これまで|今まで|全て|すべて).{0,10}(?:指示|命令|ルール|指令|設定|プロンプト).{0,8}(?:無視|忘れ)"
+            r"(?:以前|上記|これまで|今まで|全て|すべて|前の|先の|先ほどの).{0,10}(?:指示|命令|ルール|指令|設定|プロンプト).{0,8}(?:無視|忘れ)"
         ),
         0.9,
         False,
@@ -1061,6 +1061,18 @@ _PERSONA_WEAK: list[tuple[_Rx, float]] = [
         0.4,
     ),
     (_c(rf"\bopposite{S1}day\b"), 0.35),
+    (
+        _c(
+            r"制限のない|制限なし|無制限の|제한\s?없는|제한이\s?없는|没有任何限制|没有限制|不受任何?限制|无限制的|沒有任何限制"
+        ),
+        0.4,
+    ),
+    (
+        _c(
+            r"今から(?:あなた|君|お前)は|これから(?:あなた|君)は|이제부터\s?(?:너는|당신은)|从现在开始.{0,2}你|從現在開始.{0,2}你"
+        ),
+        0.35,
+    ),
     # unconditional obedience ("will do anything I say")
     (
         _c(
@@ -2108,7 +2120,8 @@ _DESCRIPTIVE_BEFORE = _Lazy(
 
 
 _MENTION_BEFORE = _Lazy(
-    r"\b(?:writes?|wrote|says?|said|like|such as|e\.g\.|phrases?|called|known as|example|examples|types?|"
+    r"\b(?:writes?|wrote|says?|said|like|such as|e\.g\.|phrases?|called|known as|titled|entitled|named|headed|"
+    r"example|examples|types?|"
     r"pattern|string|text|prompts?|attacks?|means?|contains?|words?)[\W_]{0,3}[\"'“‘«]$"
 )
 
