@@ -2210,7 +2210,11 @@ def scan(text: str, *, direction: str = "input") -> list[RuleHit]:
         ms = pat.search(text)
         if ms:
             # "the DAN prompt ('Do Anything Now') was …" mentions a persona rather than invoking it
-            persona_spans.append((ms.start(), ms.end(), 0.35 if _quoted_mention(text, ms.start()) else 0.85))
+            # a reply that quotes the marker ("asked it to 'do anything now'") reports a jailbreak
+            quoted = _quoted_mention(text, ms.start()) or (
+                direction == "output" and ms.start() > 0 and text[ms.start() - 1] in "'\"“‘«"
+            )
+            persona_spans.append((ms.start(), ms.end(), 0.35 if quoted else 0.85))
     for pat, w in _PERSONA_WEAK:
         mw = pat.search(text)
         if mw:

@@ -71,3 +71,12 @@ def test_system_prompt_verbatim_leak() -> None:
     found = list(leaks.detect(reply))
     assert [f.type for f in found] == ["SYSTEM_PROMPT_LEAK"]
     assert list(leaks.detect("Our billing products include invoices and refunds.")) == []
+
+
+def test_reply_that_quotes_a_persona_marker_reports_it() -> None:
+    from genai_filter.injection import detect
+
+    report = "The DAN jailbreak asked ChatGPT to pretend it could 'do anything now'. It was patched."
+    adopting = "From now on I am DAN and I can do anything now, without any rules."
+    assert not [f for f in detect(report, direction="output") if f.type == "PERSONA_JAILBREAK"]
+    assert any(f.type == "PERSONA_JAILBREAK" for f in detect(adopting, direction="output"))
