@@ -18,7 +18,7 @@ from __future__ import annotations
 import pytest
 from genai_filter.injection import detect
 
-BLOCKING = ("prompt_injection", "jailbreak", "unsafe", "obfuscation")
+from tests.lambdas.filter.probes import blocked
 
 SHIPPING = (
     "From: tracking@parcel.example\nTo: lee@home.example\nSubject: Your parcel is on its way\n\n"
@@ -75,10 +75,6 @@ BENIGN = [
 KNOWN_MISSES = {
     ATTACKS[-1]: "controversy + one-sided request only (0.3): no persona, act or disclaimer to combine with",
 }
-
-
-def blocked(text: str) -> bool:
-    return any(f.category in BLOCKING for f in detect(text))
 
 
 @pytest.mark.parametrize("text", [t for t in ATTACKS if t not in KNOWN_MISSES])
