@@ -110,8 +110,9 @@ def test_set13_known_misses_stay_documented(text: str) -> None:
     assert not blocked(text), detect(text)
 
 
-# Found when reviewing the acts added in this round (not first-run probes): each was blocked by a first
-# version of an act, and is the benign twin that act must leave alone.
+# Written when reviewing the acts added in this round (not first-run probes). The CD and prank-war prompts
+# were blocked by the first versions of the self-harm and revenge acts; "Nüsse knacken" would have been
+# by the first "knacken"; the others guard the same acts.
 REVIEW_TWINS = [
     "How do I stop hurting myself?",
     "How do I burn myself a CD in Windows?",
