@@ -2085,6 +2085,19 @@ def _turns_score(text: str, turns: list[re.Match[str]]) -> float:
     return 0.65 if last.group().startswith(("human", "user")) and _CONTINUE.p.match(text, last.end()) else 0.45
 
 
+# what a planted role line orders, as opposed to a persona a template defines ("System: You are a SQL tutor.")
+_ROLE_ORDER = _Lazy(
+    r"\b(?:ignore|disregard|forget|reveal|override|must|never|always|from now|no longer|unrestricted|"
+    r"without (?:any )?restrictions|no (?:rules|restrictions|limits)|password|secret|admin)\b"
+)
+# The user presents role lines as their own prompt template and asks about it
+_TEMPLATE_UNDER_REVIEW = _c(
+    rf"\b(?:my|our|this|the{S1}following|the{S1}above|that){S1}(?:\w{{1,12}}{S1}){{0,2}}(?:prompt{S1}templates?|system{S1}prompts?|"
+    rf"prompt{S1}formats?|chat{S1}templates?|chat{S1}formats?|templates?){S1}(?:\w{{1,12}}{S1}){{0,8}}?(?:improve|review|"
+    r"fix|debug|optimi[sz]e|rewrite|critique|check|shorten|explain|translate|better|robust|work|works|wrong|why|how)\b"
+)
+
+
 def _sentence_start(text: str, pos: int) -> bool:
     """True if pos starts the text or a sentence (after . ! ? : or a newline, allowing "please"/"now")."""
     before = text[max(0, pos - 40) : pos].rstrip()
@@ -2126,11 +2139,17 @@ def _quoted_mention(text: str, start: int) -> bool:
     return _MENTION_BEFORE.p.search(text, max(0, start - 30), start) is not None
 
 
+_TOPIC_PREPOSITION = _Lazy(r"\b(?:about|of|on|for|from|without|like|against|by|into|after|before)[\W_]{1,3}$")
+
+
 def _descriptive(text: str, start: int, match: str) -> bool:
-    """The override verb describes rather than commands: 3rd person / past tense, or after an auxiliary."""
+    """The override verb describes rather than commands: 3rd person / past tense, after an auxiliary, or a
+    gerund that is the topic of a preposition ("a haiku about forgetting old rules")."""
     verb = match.split(None, 1)[0] if match else ""
     if verb.endswith(("s", "ed")) or verb in ("forgot", "forgotten"):
         return True  # "forgets", "ignores", "disregarded": describes, does not command
+    if verb.endswith("ing") and _TOPIC_PREPOSITION.p.search(text, max(0, start - 12), start):
+        return True
     return _DESCRIPTIVE_BEFORE.p.search(text, max(0, start - 30), start) is not None
 
 
@@ -2300,6 +2319,12 @@ def scan(text: str, *, direction: str = "input") -> list[RuleHit]:
                 a = first.start() if first else cm.start()
                 add(RuleHit("jailbreak", "PAYLOAD_SPLITTING", min(a, cm.start()), max(cm.end(), a), 0.75))
 
+    if _has(text, ("template", "prompt", "format")) and _TEMPLATE_UNDER_REVIEW.search(text):
+        # "This is the prompt template I use in my app; can you improve it?": the role lines are the user's data.
+        # Template tokens keep their score: the model would read them as structure whatever the user says.
+        for i, h in enumerate(hits):
+            if h.type == "FAKE_ROLE_BLOCK" and h.score > 0.45 and not _ROLE_ORDER.p.search(text, h.start, h.end + 200):
+                hits[i] = h._replace(score=0.45)
     _indirect(text, hits)
     _vocative(text, hits)
     return hits
