@@ -1222,7 +1222,7 @@ _PERSONA_WEAK: list[tuple[_Rx, float]] = [
         # "no restrictions" in other languages (the English forms are in the pattern above)
         _c(
             rf"\b(?:sin|sans|ohne|senza|sem|bez|zonder){S1}(?:ningun\w{{0,2}}{S1}|aucune?{S1}|jegliche\w?{S1}|alcun\w{{0,2}}{S1}|"
-            r"nenhum\w{0,2}{S1}|zadnych{S1}|enige{S1})?(?:restriccion|restriction|einschrankung|regeln|filt|limit|"
+            rf"nenhum\w{{0,2}}{S1}|zadnych{S1}|enige{S1})?(?:restriccion|restriction|einschrankung|regeln|filt|limit|"
             r"censur|zensur|restrizion|restric|ogranicz|beperking|etica|ethique|ethik|moral)"
         ),
         0.4,

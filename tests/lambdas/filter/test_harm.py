@@ -187,6 +187,21 @@ def test_harm_patterns_have_no_nested_unbounded_quantifiers() -> None:
             assert not nested.search(src), name
 
 
+def test_patterns_have_no_unexpanded_placeholders() -> None:
+    # a line written as r"" instead of rf"" keeps "{S1}" or "{{0,3}}" literally and silently never matches
+    from genai_filter import inj_rules
+
+    leftover = re.compile(r"\{S1?\}|\{fill|\{\{\d")
+    for module in (harm, inj_rules):
+        for name, value in vars(module).items():
+            rules = value if isinstance(value, (list, tuple)) else [value]
+            for item in rules:
+                rule = item[0] if isinstance(item, tuple) else item
+                src = getattr(rule, "source", None)
+                if isinstance(src, str):
+                    assert not leftover.search(src), (module.__name__, name, leftover.search(src))
+
+
 def test_zero_width_space_next_to_whitespace_is_informational() -> None:
     # pasted web text often carries U+200B between words; only a ZWSP that splits a word is obfuscation
     assert detect("I work in the area of \u200b\u200bIT and like it.") == []
