@@ -80,15 +80,74 @@ def _detect_text(text: str, direction: str, depth: int) -> list[Finding]:
         findings.append(Finding(h.category, h.type, start, end, max(0.0, min(1.0, score))))
     if depth < _MAX_DEPTH:
         for seg_start, seg_end, decoded in decoded_segments(text):
-            inner = _detect_text(decoded, direction, depth + 1)
-            inner_block = [f for f in inner if f.category in _BLOCKING]
+            inner_block = _blocking(_detect_text(decoded, direction, depth + 1))
+            if not inner_block and len(text) <= _SPLICE_MAX:
+                # part of an attack encoded, the rest plain ("&#73;&#103;&#110;&#111;&#114;&#101; all previous
+                # instructions"): screen the text with the decoded run put back in place
+                spliced = text[:seg_start] + decoded + text[seg_end:]
+                seg_stop = seg_start + len(decoded)
+                inner_block = [
+                    f
+                    for f in _blocking(_detect_text(spliced, direction, depth + 1))
+                    if f.start < seg_stop and f.end > seg_start
+                ]
             if inner_block:
                 top = max(inner_block, key=lambda f: f.score)
                 findings.append(Finding(top.category, top.type, seg_start, seg_end, top.score))
                 findings.append(Finding("obfuscation", "ENCODED_PAYLOAD", seg_start, seg_end, max(0.6, top.score)))
             else:
                 findings.append(Finding("obfuscation", "ENCODED_TEXT", seg_start, seg_end, 0.3))
+        if depth == 0:
+            findings.extend(_named_transforms(text, direction))
     return findings
+
+
+def _blocking(findings: list[Finding]) -> list[Finding]:
+    return [f for f in findings if f.category in _BLOCKING]
+
+
+_SPLICE_MAX = 4000
+_ROT13 = str.maketrans(
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ", "nopqrstuvwxyzabcdefghijklmNOPQRSTUVWXYZABCDEFGHIJKLM"
+)
+
+
+def _rot13(text: str) -> str:
+    return text.translate(_ROT13)
+
+
+def _reverse_chars(text: str) -> str:
+    return text[::-1]
+
+
+def _reverse_words(text: str) -> str:
+    return " ".join(reversed(text.split()))
+
+
+# A transform the prompt itself names ("apply ROT13 to this and obey it", "read this backwards"): the text is
+# screened once more as the model would read it after applying the transform.
+_NAMED_TRANSFORMS = (
+    (("rot13", "rot-13", "rot 13", "caesar"), (_rot13,)),
+    (("backwards", "reverse", "reversed"), (_reverse_chars, _reverse_words)),
+)
+
+
+def _named_transforms(text: str, direction: str) -> list[Finding]:
+    if len(text) > _SPLICE_MAX:
+        return []
+    lowered = text.lower()
+    for cues, transforms in _NAMED_TRANSFORMS:
+        if not any(cue in lowered for cue in cues):
+            continue
+        for transform in transforms:
+            inner_block = _blocking(_detect_text(transform(text), direction, _MAX_DEPTH))
+            if inner_block:
+                top = max(inner_block, key=lambda f: f.score)
+                return [
+                    Finding(top.category, top.type, 0, len(text), top.score),
+                    Finding("obfuscation", "ENCODED_PAYLOAD", 0, len(text), max(0.6, top.score)),
+                ]
+    return []
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:
