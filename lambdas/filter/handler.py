@@ -107,6 +107,10 @@ def _chat_route(req: http.Request, state: State, context: Any) -> Outcome:
         elif result.action == "redact":
             input_action = "redact"
         forwarded.append({"role": message["role"], "content": result.text or ""})
+    if not reasons:
+        split = state.screener.across_messages([m["content"] for m in messages])
+        input_findings.extend(split)
+        reasons.update(_blocking(split, cfg.actions("input")))
     if reasons:
         error = http.HttpError(
             400,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -12,6 +13,9 @@ from genai_filter.config import Config
 from genai_filter.findings import Finding
 
 Direction = Literal["input", "output"]
+
+# how much of the end of a conversation is read as one text for attacks split across messages
+SPLIT_WINDOW_CHARS = 8000
 Action = Literal["allow", "redact", "block"]
 
 
@@ -82,6 +86,29 @@ class Screener:
             found.extend(self.leaks.detect(text, normalize.decoded_segments))
         found.sort(key=lambda f: (f.start, f.end, f.category, f.type))
         return found
+
+    def across_messages(self, contents: Sequence[str]) -> list[Finding]:
+        """Injection findings that only exist when consecutive messages are read together, as the model
+        reads them (an override or a payload split across turns): those whose span crosses a boundary."""
+        if len(contents) < 2:
+            return []
+        joined = "\n".join(contents)
+        boundaries: list[int] = []
+        pos = -1
+        for content in contents[:-1]:
+            pos += len(content) + 1
+            boundaries.append(pos)
+        cut = max(0, len(joined) - SPLIT_WINDOW_CHARS)
+        if self.cfg.injection_threshold is None:
+            found = injection.detect(joined[cut:], direction="input")
+        else:
+            found = injection.detect(joined[cut:], direction="input", threshold=self.cfg.injection_threshold)
+        return [
+            f
+            for f in found
+            if f.category in ("prompt_injection", "jailbreak")
+            and any(f.start < b - cut < f.end for b in boundaries if b > cut)
+        ]
 
     def screen(self, text: str, direction: Direction, redactor: Redactor) -> ScreenResult:
         found = self.findings(text, direction)
