@@ -601,7 +601,7 @@ _OVERRIDE_PATTERNS: list[tuple[_Rx, float, bool]] = [
         _c(
             rf"(?:игнорир\w{{0,5}}|забуд\w{{0,4}}|забыть|не{S1}обраща\w{{0,3}}{S1}внимания|отбрось|проигнорир\w{{0,5}}|"
             rf"забудьте){_fill(4)}(?:инструкци\w{{0,3}}|указани\w{{0,3}}|правил\w{{0,3}}|команд\w{{0,3}}|всё|все|"
-            r"предыдущ\w{0,4})"
+            rf"предыдущ\w{{0,4}}{S1}(?:инструкци|указани|правил|команд|промпт|сообщени|настройк)\w{{0,4}})"
         ),
         0.9,
         False,
@@ -2156,6 +2156,7 @@ def _descriptive(text: str, start: int, match: str) -> bool:
 _SCOPED = _Lazy(
     r"[\W_]{1,3}(?:(?:i|you|we|he|she)[\W_]{1,3}(?:said|told|wrote|mentioned|asked)[\W_]{1,3})?(?:about|regarding|concerning)\b"
 )
+_OWN_WORDS = _Lazy(r"\b(?:my|our)\b")
 _RULE_WORD = _Lazy(r"instruction|rule|prompt|guideline|polic|directive|command|restriction|system")
 
 
@@ -2181,6 +2182,8 @@ def scan(text: str, *, direction: str = "input") -> list[RuleHit]:
                 sc = 0.7 if _INSTEAD.p.match(text, m.end()) else 0.45
             elif _SCOPED.p.match(text, m.end()) and not _RULE_WORD.p.search(m.group()):
                 sc = min(sc, 0.45)  # "forget everything I said about the trip": retracts a topic, not instructions
+            elif _OWN_WORDS.p.search(m.group()) and not _RULE_WORD.p.search(m.group()):
+                sc = min(sc, 0.45)  # "ignore my previous message, it had a typo": the user retracts their own text
             add(RuleHit("prompt_injection", "INSTRUCTION_OVERRIDE", m.start(), m.end(), sc))
 
     pivot = _PIVOT.search(text)
