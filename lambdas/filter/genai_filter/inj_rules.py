@@ -1034,7 +1034,7 @@ _PERSONA_STRONG: list[_Rx] = [
     ),
     _c(r"\balways intelligent and machiavellian\b|\bniccolo\b.{0,200}\baim\b|\baim\b.{0,100}\bunfiltered\b"),
     _c(
-        r"\bevil confidant\b|\bstay in character\b|\bopposite mode\b|\bchaos mode\b|\bjailbroken\b|"
+        r"\bevil confidant\b|\bopposite mode\b|\bchaos mode\b|\bjailbroken\b|"
         r"🔓|\[(?:🔓\s?)?jailbreak\]|\[(?:🔒\s?)?classic\]|\bmongo tom\b|\bantigpt\b|\bbasedgpt\b|\bevilbot\b|"
         r"\bwormgpt\b|\bfraudgpt\b|\bchadgpt\b|\bhackerman\b|\bcondition red\b|\bucar\b|\bnsfwgpt\b"
     ),
@@ -1094,7 +1094,9 @@ _PERSONA_WEAK: list[tuple[_Rx, float]] = [
     # the "two entities, one word at a time, $Term1 = …" word-game template spells a banned topic out
     (_c(rf"\btwo{S1}entities\b|\bone{S1}word{S1}at{S1}a{S1}time\b"), 0.3),
     (_c(r"\$term\d{1,2}[ \t]{0,2}="), 0.35),
-    # role-play prompts say this too ("Keep up the act. Do not break character."): weak on its own
+    # role-play prompts say this too ("Keep up the act. Do not break character.", "stay in character as
+    # Sherlock Holmes"): weak on its own
+    (_c(rf"\bstay{S1}in{S1}character\b"), 0.4),
     (
         _c(
             rf"\b(?:do{S1}not|don't|never|not){S1}(?:even{S1}(?:for{S1}a{S1}second{S1})?)?break(?:ing)?{S1}(?:out{S1}of{S1})?"
