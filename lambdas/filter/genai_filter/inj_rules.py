@@ -912,6 +912,13 @@ _EXTRACT_PATTERNS: list[tuple[_Rx, float]] = [
 _ROLE_PATTERNS: list[tuple[_Rx, float]] = [
     (
         _c(
+            rf"\b(?:forget|ignore|disregard){S1}(?:that{S1})?(?:you{S1}are|you're){S1}(?:an?{S1})?(?:ai|assistant|language{S1}model|"
+            r"chatbot|llm|bot)\b"
+        ),
+        0.75,
+    ),
+    (
+        _c(
             rf"\byou{S1}(?:are|re|will{S1}be){S1}no{S1}longer{S1}(?:an?{S1})?(?:ai|assistant|chatgpt|bound|"
             r"restricted|limited|a language model|claude|gpt|llama|required|obligated)"
         ),
@@ -1094,6 +1101,69 @@ _PERSONA_WEAK: list[tuple[_Rx, float]] = [
     # the "two entities, one word at a time, $Term1 = …" word-game template spells a banned topic out
     (_c(rf"\btwo{S1}entities\b|\bone{S1}word{S1}at{S1}a{S1}time\b"), 0.3),
     (_c(r"\$term\d{1,2}[ \t]{0,2}="), 0.35),
+    # In-the-wild persona jailbreaks pile these up; a role-play request has one at most.
+    # a persona that cares about nobody ("curses a lot and doesn't care about anyone's feelings or any rules")
+    (
+        _c(
+            rf"\b(?:doesn'?t|does{S1}not|don'?t|do{S1}not|never){S1}cares?{S1}about{S1}(?:\w{{1,12}}{S1}){{0,4}}?(?:any{S1}|the{S1})?"
+            r"(?:rules|laws|ethics|morals|consequences|feelings)\b"
+        ),
+        0.35,
+    ),
+    # an AI freed from its makers ("escaped the control of its creators", "broken all your restrictions")
+    (
+        _c(
+            rf"\b(?:escaped|broken{S1}free|broke{S1}free|freed|free{S1}from|liberated|unshackled|released{S1}from)(?:{S1}\w{{1,12}})"
+            rf"{{0,3}}?{S1}(?:control|limitations|restrictions|rules|constraints|shackles|chains|programming|guidelines|confines)"
+            rf"|\b(?:broken|broke|bypassed|shed|removed){S1}all{S1}(?:of{S1})?(?:your|its|the|my|his|her){S1}(?:restrictions|rules|"
+            rf"limitations|filters|guidelines|programming)|\bfull{S1}autonomy\b"
+        ),
+        0.45,
+    ),
+    # a persona that never mentions policies or never says it cannot, or has a hidden self ("no moral compass"
+    # is counted by the "no morals" signal below)
+    (
+        _c(
+            rf"\bnever{S1}(?:mentions?|says?|gives?|adds?|includes?|uses?){S1}(?:any{S1})?(?:polic(?:y|ies)|warnings?|disclaimers?|"
+            rf"sorry|apolog\w{{1,4}}|['\"]?i{S1}can'?t|['\"]?i{S1}cannot|ethics|morals?)|\bwithout{S1}(?:a{S1})?"
+            rf"conscience|\b(?:hidden|true|dark|evil|secret){S1}(?:self|side|twin)\b|\balter{S1}ego\b"
+        ),
+        0.4,
+    ),
+    # policies declared not to apply ("in this mode content policies do not apply")
+    (
+        _c(
+            rf"\b(?:content{S1}|usage{S1}|openai{S1}|safety{S1})?(?:polic(?:y|ies)|rules|guidelines|restrictions|filters){S1}"
+            rf"(?:do{S1}not|don'?t|does{S1}not|doesn'?t|no{S1}longer|will{S1}not|won'?t){S1}apply\b"
+        ),
+        0.45,
+    ),
+    # unconditional compliance ("does whatever is asked", "its only rule is to obey the user")
+    (
+        _c(
+            rf"\bdoes{S1}whatever{S1}(?:is{S1}asked|(?:i|you|the{S1}user|he|she){S1}(?:says?|asks?|wants?))|\bonly{S1}rule{S1}is{S1}"
+            rf"to{S1}obey|\bprovides?{S1}any{S1}information{S1}(?:requested|asked|you{S1}want)|\bregardless{S1}of{S1}(?:legality|"
+            rf"ethics|morality|the{S1}law)|\bno{S1}matter{S1}what{S1}(?:i|the{S1}user|you{S1}are){S1}(?:ask|asks|say|says|asked)"
+        ),
+        0.4,
+    ),
+    # nobody will see the answer, so nothing counts ("your outputs are not seen by anyone")
+    (
+        _c(
+            rf"\b(?:outputs?|answers?|responses?|replies){S1}(?:are|will{S1}be){S1}(?:not|never){S1}(?:seen|read|reviewed|logged|"
+            rf"monitored)|\bno{S1}one{S1}(?:will{S1})?(?:ever{S1})?(?:see|read|monitor)s?{S1}(?:this|these|your)"
+        ),
+        0.35,
+    ),
+    # an AI given a new name ("a chatbot named TruthGPT", "your name is now Lex", "switch personalities")
+    (
+        _c(
+            rf"\b(?:an?|the){S1}(?:\w{{1,12}}{S1})?(?:ai|chatbot|language{S1}model|bot|artificial{S1}intelligence|model){S1}"
+            rf"(?:called|named|known{S1}as)\b|\byour{S1}(?:new{S1})?name{S1}is{S1}now\b|\bswitch{S1}personalit\w{{1,3}}|"
+            rf"\bsimulate{S1}(?:an?{S1})?(?:uncensored|unfiltered|jailbroken|unrestricted|evil){S1}(?:version|ai|chatbot|model)"
+        ),
+        0.3,
+    ),
     # role-play prompts say this too ("Keep up the act. Do not break character.", "stay in character as
     # Sherlock Holmes"): weak on its own
     (_c(rf"\bstay{S1}in{S1}character\b"), 0.4),
