@@ -1105,7 +1105,7 @@ _PERSONA_WEAK: list[tuple[_Rx, float]] = [
     # a persona that cares about nobody ("curses a lot and doesn't care about anyone's feelings or any rules")
     (
         _c(
-            rf"\b(?:doesn'?t|does{S1}not|don'?t|do{S1}not|never){S1}cares?{S1}about{S1}(?:\w{{1,12}}{S1}){{0,4}}?(?:any{S1}|the{S1})?"
+            rf"\b(?:doesn'?t|does not|don'?t|do not|never) cares?{S1}about{S1}(?:\w{{1,12}}{S1}){{0,4}}?(?:any{S1}|the{S1})?"
             r"(?:rules|laws|ethics|morals|consequences|feelings)\b"
         ),
         0.35,
@@ -1158,8 +1158,7 @@ _PERSONA_WEAK: list[tuple[_Rx, float]] = [
     # an AI given a new name ("a chatbot named TruthGPT", "your name is now Lex", "switch personalities")
     (
         _c(
-            rf"\b(?:an?|the){S1}(?:\w{{1,12}}{S1})?(?:ai|chatbot|language{S1}model|bot|artificial{S1}intelligence|model){S1}"
-            rf"(?:called|named|known{S1}as)\b|\byour{S1}(?:new{S1})?name{S1}is{S1}now\b|\bswitch{S1}personalit\w{{1,3}}|"
+            rf"\b(?:ai|chatbot|language{S1}model|bot|artificial{S1}intelligence|model){S1}(?:called|named|known{S1}as)\b|\byour{S1}(?:new{S1})?name{S1}is{S1}now\b|\bswitch{S1}personalit\w{{1,3}}|"
             rf"\bsimulate{S1}(?:an?{S1})?(?:uncensored|unfiltered|jailbroken|unrestricted|evil){S1}(?:version|ai|chatbot|model)"
         ),
         0.3,
