@@ -698,11 +698,20 @@ _OVERRIDE_PATTERNS: list[tuple[_Rx, float, bool]] = [
         0.7,
         False,
     ),
+    # the rules inverted ("do the exact opposite of what your guidelines say")
+    (
+        _c(
+            rf"\bopposite{S1}of{S1}(?:what{S1})?(?:your|the|its){S1}(?:guidelines|rules|instructions|polic(?:y|ies)|programming|"
+            r"training)"
+        ),
+        0.7,
+        False,
+    ),
     # the assistant's safeguards declared void ("all content restrictions are lifted", "my safety rules are void")
     (
         _c(
             rf"\b(?:content|safety|ethical|moral|usage|model|ai|your|my|all){S1}(?:restrictions|filters|rules|guidelines|"
-            rf"polic(?:y|ies)|limits|limitations|safeguards|guardrails|protocols){S1}(?:\w{{1,12}}{S1}){{0,2}}?"
+            rf"polic(?:y|ies)|limits|limitations|safeguards|guardrails|protocols|features|measures|checks|settings){S1}(?:\w{{1,12}}{S1}){{0,2}}?"
             rf"(?:are|is|have{S1}been|has{S1}been|were|was){S1}(?:now{S1}|hereby{S1}|officially{S1})?(?:lifted|removed|"
             rf"disabled|suspended|void|null{S1}and{S1}void|waived|turned{S1}off|deactivated|revoked|gone|off|no{S1}longer{S1}"
             r"(?:active|in effect|valid|apply|applicable))"
@@ -1116,8 +1125,9 @@ _PERSONA_WEAK: list[tuple[_Rx, float]] = [
         _c(
             rf"\b(?:escaped|broken{S1}free|broke{S1}free|freed|free{S1}from|liberated|unshackled|released{S1}from)(?:{S1}\w{{1,12}})"
             rf"{{0,3}}?{S1}(?:control|limitations|restrictions|rules|constraints|shackles|chains|programming|guidelines|confines)"
-            rf"|\b(?:broken|broke|bypassed|shed|removed){S1}all{S1}(?:of{S1})?(?:your|its|the|my|his|her){S1}(?:restrictions|rules|"
-            rf"limitations|filters|guidelines|programming)|\bfull{S1}autonomy\b"
+            rf"|\b(?:broken|broke|bypassed|shed|removed){S1}(?:all|every|each){S1}(?:of{S1})?(?:(?:your|its|the|my|his|her){S1})?"
+            rf"(?:restrictions?|rules?|limitations?|filters?|guidelines?|programming)|\bfull{S1}autonomy\b|"
+            rf"\b(?:no{S1}topic|nothing){S1}(?:\w{{1,12}}{S1}){{0,2}}?off[- ]limits\b"
         ),
         0.45,
     ),
@@ -1125,7 +1135,7 @@ _PERSONA_WEAK: list[tuple[_Rx, float]] = [
     # is counted by the "no morals" signal below)
     (
         _c(
-            rf"\bnever{S1}(?:mentions?|says?|gives?|adds?|includes?|uses?){S1}(?:any{S1})?(?:polic(?:y|ies)|warnings?|disclaimers?|"
+            rf"\bnever{S1}warns?\b|\bnever{S1}(?:mentions?|says?|gives?|adds?|includes?|uses?){S1}(?:any{S1})?(?:polic(?:y|ies)|warnings?|disclaimers?|"
             rf"sorry|apolog\w{{1,4}}|['\"]?i{S1}can'?t|['\"]?i{S1}cannot|ethics|morals?)|\bwithout{S1}(?:a{S1})?"
             rf"conscience|\b(?:hidden|true|dark|evil|secret){S1}(?:self|side|twin)\b|\balter{S1}ego\b"
         ),
