@@ -1043,7 +1043,9 @@ _PERSONA_STRONG: list[_Rx] = [
         rf"\b(?:stay|stays|remain|remains|bleib\w{{0,2}}|verharr\w{{0,2}}){S1}(?:\w{{1,12}}{S1}){{0,3}}?in{S1}(?:their|"
         rf"your|his|her|ihren|ihrer|deiner|seiner){S1}(?:roles|characters|rollen)\b"
     ),
-    _c(r"\bdo anything now\b|\bdan mode\b|\bdan ?\d{1,2}(?:\.\d)?\b|\bas dan\b|\bbetterdan\b|\banti-?dan\b"),
+    _c(
+        r"\bdo anything now\b|\bdan mode\b|\bdan ?\d{1,2}(?:\.\d)?\b|\bas (?<!such as )dan\b|\bbetterdan\b|\banti-?dan\b"
+    ),
     _c(
         r"\b(?:developer|dev|god|jailbreak|unlocked|debug|evil|dude|unrestricted) mode (?:enabled|output|activated|"
         r"engaged|response)|\benable (?:the )?(?:god|jailbreak|dan|evil) mode|\bgod mode\b|\bjailbreak mode\b|"

@@ -77,6 +77,8 @@ def _detect_text(text: str, direction: str, depth: int) -> list[Finding]:
     for h in hits:
         score = h.score - _penalty(direction, h.type)
         start, end = norm.to_original(h.start, h.end)
+        if direction == "output" and _quoted(text, start, end):
+            score = min(score, _QUOTED_IN_REPLY)  # a reply that quotes an attack explains it
         findings.append(Finding(h.category, h.type, start, end, max(0.0, min(1.0, score))))
     if depth < _MAX_DEPTH:
         for seg_start, seg_end, decoded in decoded_segments(text):
@@ -100,6 +102,28 @@ def _detect_text(text: str, direction: str, depth: int) -> list[Finding]:
         if depth == 0:
             findings.extend(_named_transforms(text, direction))
     return findings
+
+
+_QUOTED_IN_REPLY = 0.35
+_CLOSING = {"'": "'", '"': '"', "“": "”", "‘": "’", "«": "»", "`": "`"}
+
+
+def _quoted(text: str, start: int, end: int) -> bool:
+    """The span sits inside a quotation that opens (after a space, colon or bracket) at most 200 characters
+    before it and closes at most 300 characters after it."""
+    for i in range(start - 1, max(-1, start - 201), -1):
+        ch = text[i]
+        if ch == "\n":
+            return False
+        close = _CLOSING.get(ch)
+        if close is None or (i > 0 and text[i - 1] not in " \t(:[") or i + 1 >= len(text) or text[i + 1].isspace():
+            continue
+        if close in text[i + 1 : start]:
+            return False  # that quotation closed before the span
+        j = text.find(close, end, end + 300)
+        # a closing apostrophe is not one inside a word ("don't")
+        return j != -1 and not (close == "'" and j + 1 < len(text) and text[j + 1].isalpha())
+    return False
 
 
 def _blocking(findings: list[Finding]) -> list[Finding]:
