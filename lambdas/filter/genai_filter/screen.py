@@ -74,11 +74,13 @@ class Screener:
         self.cfg = cfg
         self.leaks = output.LeakDetector(cfg.system_message(), cfg.canary_token)
 
-    def findings(self, text: str, direction: Direction) -> list[Finding]:
+    def _injection(self, text: str, direction: Direction) -> list[Finding]:
         if self.cfg.injection_threshold is None:
-            found = list(injection.detect(text, direction=direction))
-        else:
-            found = list(injection.detect(text, direction=direction, threshold=self.cfg.injection_threshold))
+            return injection.detect(text, direction=direction)
+        return injection.detect(text, direction=direction, threshold=self.cfg.injection_threshold)
+
+    def findings(self, text: str, direction: Direction) -> list[Finding]:
+        found = self._injection(text, direction)
         found.extend(pii.detect(text))
         found.extend(secrets.detect(text))
         if direction == "output":
@@ -99,10 +101,7 @@ class Screener:
             pos += len(content) + 1
             boundaries.append(pos)
         cut = max(0, len(joined) - SPLIT_WINDOW_CHARS)
-        if self.cfg.injection_threshold is None:
-            found = injection.detect(joined[cut:], direction="input")
-        else:
-            found = injection.detect(joined[cut:], direction="input", threshold=self.cfg.injection_threshold)
+        found = self._injection(joined[cut:], "input")
         return [
             f
             for f in found
