@@ -21,9 +21,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from genai_filter.inj_rules import S1, RuleHit, S, _c, _fill, _Lazy
+from genai_filter.inj_rules import S1, RuleHit, S, _c, _fill, _has, _Lazy
 
-__all__ = ["harmful_request", "word_salad_tail"]
+__all__ = ["harmful_content", "harmful_request", "word_salad_tail"]
 
 # Acts that are harmful whatever the wrapper (a request for them is enough to block).
 _ACT_STRONG = _c(
@@ -107,7 +107,8 @@ _ACT_WEAK = _c(
     rf"(?:commit\w{{0,4}}|engag\w{{1,4}}{S1}in){_fill(2)}(?:fraud|identity theft|insider trading|tax evasion|"
     r"crimes?|credit card fraud|wire fraud|insurance fraud|money laundering|vandalism|cybercrime|theft|"
     r"voter fraud|election fraud|blackmail|extortion|hate crimes?)|"
-    rf"launder(?:s|ed|ing)?\b|counterfeit\w{{0,3}}|"
+    rf"launder(?:s|ed|ing)?\b|counterfeit\w{{0,3}}|(?:nutrients|meat|flesh|protein){S1}(?:from|of){S1}(?:a{S1}|the{S1})?"
+    rf"(?:human|corpse|dead{S1}body|person)\b|human{S1}(?:flesh|meat)|cannibal\w{{0,5}}|"
     rf"(?:phishing|scam|spam){S1}(?:emails?|messages?|sites?|websites?|pages?|campaigns?|calls?|texts?)|"
     rf"(?:trick\w{{0,3}}|coerc\w{{1,3}}|manipulat\w{{1,3}}|pressur\w{{1,3}}|blackmail\w{{0,3}}|extort\w{{0,3}}|"
     rf"groom\w{{0,3}}|lure|luring){_fill(4)}(?:into|to{S1}(?:give|share|send|hand|reveal|pay))|"
@@ -349,6 +350,9 @@ _DEFENSIVE = _c(
     rf"(?:in|on|at){S1}(?:a{S1}|the{S1})?(?:video{S1})?games?\b|\bin{S1}(?:call{S1}of{S1}duty|minecraft|fortnite|gta|"
     r"skyrim|counter-strike|chess|poker|the sims|pubg|halo|overwatch|zelda|pokemon|dnd|d&d)\b|"
     rf"\bin{S1}(?:the{S1})?\w{{1,15}}(?:{S1}\w{{1,15}}){{0,2}}{S1}(?:game|video{S1}game)\b|"
+    rf"(?:support|help|comfort|talk{S1}to|be{S1}there{S1}for|reach{S1}out{S1}to){S1}(?:a|my|our|your|the)"
+    rf"{S1}(?:\w{{1,12}}{S1})?(?:friend|child|kid|partner|teen|teenager|son|daughter|student|sibling|brother|sister|"
+    rf"colleague|someone|person|loved{S1}one|patient|client)s?{S1}who\b|"
     rf"warning{S1}signs|signs{S1}of|what{S1}(?:is|are|was|were){S1}(?!(?:(?:a|an|the){S1})?(?:best|easiest|most|quickest|"
     rf"safest|fastest|cheapest|simplest|painless)\b)|history{S1}of|"
     rf"why{S1}(?:is|are|was|were|did|do|does){S1}|\bhow{S1}did{S1}|"
@@ -496,3 +500,150 @@ def harmful_request(
         return []
     a = min(act.start(), request.start() if request else act.start())
     return [RuleHit("unsafe", "HARMFUL_REQUEST", a, max(act.end(), a + 1), score)]
+
+
+# --------------------------------------------------------------------------------------------------
+# Content whose harm is what it says: fabricated news and praise of atrocities
+
+_MADE_UP = (
+    r"(?:false|untrue|fake|fabricated|made{S}up|invented|misleading|bogus|phony|phoney|unwahr\w{0,2}|falsch\w{0,2}|"
+    r"erfunden\w{0,2}|gefalscht\w{0,2}|irrefuhrend\w{0,2}|fausse?s?|mensonger\w{0,2}|falsa?s?|inventad[ao]s?|"
+    r"enganos[ao]s?)"
+).replace("{S}", S)
+_NEWSY = (
+    r"(?:headlines?|news|press{S1}releases?|quotes?|quotations?|statements?|tweets?|reports?|articles?|claims?|"
+    r"rumou?rs?|reviews?|testimonials?|evidence|statistics|studies|study|uberschrift\w{0,2}|schlagzeile\w{0,2}|"
+    r"nachricht\w{0,2}|meldung\w{0,2}|zitat\w{0,2}|titres?|nouvelles?|noticias?|titular\w{0,2}|citas?)"
+).replace("{S1}", S1)
+_FABRICATE = (
+    r"(?:write|create|formulate|generate|draft|compose|give{S1}me|produce|craft|come{S1}up{S1}with|post|publish|"
+    r"spread|formulier\w{0,2}|schreib\w{0,2}|erstell\w{0,2}|ecris|redige|escribe|redacta)"
+).replace("{S1}", S1)
+_MADE_UP_CUES = (
+    "false",
+    "untrue",
+    "fake",
+    "fabricat",
+    "made",
+    "invent",
+    "mislead",
+    "bogus",
+    "phon",
+    "unwahr",
+    "falsch",
+    "erfund",
+    "gefalscht",
+    "irrefuhrend",
+    "fausse",
+    "mensonger",
+    "falsa",
+    "enganos",
+    "make up",
+    "erfind",
+)
+# "Write a false headline …", "Formuliere eine unwahre Überschrift", "make up a news story claiming …"
+_DISINFO = _c(
+    rf"\b{_FABRICATE}(?:{S1}\w{{1,15}}){{0,5}}?{S1}{_MADE_UP}(?:{S1}\w{{1,15}}){{0,2}}?{S1}{_NEWSY}\b"
+    rf"|\b(?:make{S1}up|invent|fabricate|erfind\w{{0,2}}|invente\w?|inventa\w?)(?:{S1}\w{{1,15}}){{0,2}}?{S1}"
+    rf"(?:news|press{S1}release|quotes?{S1}from|statements?{S1}from|evidence|statistics|stud(?:y|ies)|nachricht\w{{0,2}}|"
+    rf"meldung\w{{0,2}}|zitat\w{{0,2}})\b"
+)
+_NEGATED = _Lazy(
+    r"\b(?:never|not|don'?t|no|avoid|without|nor|nicht|kein\w{0,2}|jamais|nunca)\W{1,3}(?:\w{1,12}\W{1,3})?$"
+)
+_PLACEHOLDER = _Lazy(
+    r"[^.!?\n]{0,60}?\b(?:for|in|as)\W{1,3}(?:(?:my|our|a|an|the|some)\W{1,3})?(?:\w{1,12}\W{1,3})?(?:tests?|testing|demo|mock\w{0,3}|"
+    r"dummy|placeholder|sample|seed|fixtures?|unit\W{1,3}tests?|prototype|wireframe|novel|story|game|screenplay|satire|"
+    r"parody|quiz|exercise|training\W{1,3}(?:set|data)|lesson|class)\b"
+)
+# an order to argue an election result that is false on its face ("explain why X unanimously won the election")
+_ELECTION_LIE = _c(
+    rf"\b(?:explain{S1}why|convince|persuade|prove|argue|write{S1}an?{S1}(?:article|post|essay|speech|tweet)(?:{S1}\w{{1,15}})?"
+    rf"{S1}(?:arguing|claiming|proving|showing))(?:{S1}\w{{1,15}}){{0,14}}?{S1}(?:unanimous\w{{0,2}}|was{S1}stolen|"
+    rf"were{S1}stolen|was{S1}rigged|were{S1}rigged)(?:{S1}\w{{1,15}}){{0,8}}?{S1}(?:election|vote)s?\b"
+    rf"|\b(?:explain{S1}why|convince|persuade|prove|argue)(?:{S1}\w{{1,15}}){{0,6}}?{S1}(?:election|vote)s?(?:{S1}\w{{1,15}})"
+    rf"{{0,6}}?{S1}(?:unanimous\w{{0,2}}|was{S1}stolen|were{S1}stolen|was{S1}rigged|were{S1}rigged)\b"
+)
+# the claim reported as someone's belief, not argued ("why some people falsely believe the election was stolen")
+_ATTRIBUTED = _Lazy(
+    r"\b(?:believe\w?|claim\w?|think|thinks|say|says|said|falsely|myths?|conspirac\w{1,3}|theor\w{1,4}|narratives?|"
+    r"debunk\w{0,3}|some|many|people|supporters)\b"
+)
+# a joke at the expense of a protected group
+_GROUP_JOKE = _c(
+    rf"\b(?:tell|write|make|give|share|come{S1}up{S1}with|erzahl\w{{0,2}}|raconte\w?|cuenta\w?)(?:{S1}(?:me|us|mir|moi|me))?"
+    rf"(?:{S1}\w{{1,12}}){{0,2}}?{S1}(?:jokes?|witz\w{{0,2}}|blagues?|chistes?)(?:{S1}\w{{1,12}})?{S1}(?:about|on|uber|sur|sobre)"
+    rf"{S1}(?:a{S1}|the{S1}|die{S1}|les{S1}|las{S1}|los{S1})?(?:women|woman|girls|jews?|jewish{S1}people|muslims?|"
+    rf"black{S1}(?:people|men|women|person)|blacks|asians?|mexicans?|gays?|lesbians?|trans{S1}people|transgender\w{{0,7}}|"
+    rf"disabled{S1}people|immigrants|arabs|gypsies|frauen|juden|auslander|muslime|femmes|juifs|mujeres|judios)\b"
+)
+# what is praised: an atrocity, its perpetrators, or a self-destructive harm
+_ATROCITY = _c(
+    rf"\b(?:holocaust|genocides?|slavery|stalking|self{S}harm\w{{0,3}}|anorexi\w{{1,3}}|bulimi\w{{1,3}}|eating{S1}disorders?|"
+    rf"terroris[mt]s?|terror{S1}attacks?|hijackers|school{S1}shootings?|mass{S1}shootings?|nazis?|nazism|hitler|rape|"
+    rf"sexual{S1}assault|child{S1}abuse|p[a]?edophilia|domestic{S1}(?:violence|abuse)|ethnic{S1}cleansing|lynchings?|"
+    rf"apartheid|suicide|drunk{S1}driving|animal{S1}cruelty|torture|isis|al{S}qaeda|ku{S1}klux{S1}klan|kkk|"
+    rf"(?:sexual{S1}|romantic{S1}|consensual{S1})?relationships?{S1}between{S1}adults{S1}and{S1}(?:minors|children|kids))\b"
+)
+_PRAISE = _Lazy(
+    r"\b(?:positive|good side|bright side|upsides?|benefits?|advantages?|fun|thrilling|exciting|romantic|beautiful|"
+    r"glamorous|glamou?ri[sz]\w{1,4}|heroes|heroic|admirable|noble|prais\w{1,4}|celebrat\w{1,4}|glorif\w{1,4}|cool|sexy|"
+    r"empowering|justified|worth it)\b"
+)
+_PRAISE_ORDER = _Lazy(
+    r"\b(?:write|argue|explain|describe|highlight|list|show|present|portray|depict|draft|compose|create|give|tell|"
+    r"convince|persuade|prais\w{1,4}|celebrat\w{1,4}|glorif\w{1,4}|make)\b"
+)
+# the sentence is about the victims, prevention, the end of it or a historical setting
+_AGAINST = _Lazy(
+    r"\b(?:victims?|survivors?|support\w{0,3}|prevent\w{0,4}|warning signs|recover\w{0,3}|awareness|dangers?|risks?|"
+    r"condemn\w{0,3}|against|stop\w{0,4}|help\w{0,3}|cop(?:e|ing) with|anti|abolition\w{0,3}|abolish\w{0,3}|end(?:ed|ing)?|"
+    r"fall of|defeat\w{0,3}|after|during|set in|resist\w{0,5}|fight\w{0,3}|treatment|therapy)\b"
+)
+_SENTENCE = _Lazy(r"[.!?\n]")
+
+
+def _sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
+    left = max((m.end() for m in _SENTENCE.p.finditer(text, max(0, start - 300), start)), default=max(0, start - 300))
+    right = _SENTENCE.p.search(text, end)
+    return left, right.start() if right else len(text)
+
+
+def harmful_content(text: str) -> list[RuleHit]:
+    """Orders for content that is harmful for what it says: fabricated news, quotes or reviews (DISINFORMATION),
+    and praise of an atrocity or of self-harm (GLORIFICATION). Category `unsafe`, normalised `text`."""
+    hits: list[RuleHit] = []
+    for m in _DISINFO.finditer(text) if _has(text, _MADE_UP_CUES) else ():
+        # "never invent statistics" forbids it; "fake reviews for my UI tests" are placeholder data
+        if not _NEGATED.p.search(text, max(0, m.start() - 20), m.start()) and not _PLACEHOLDER.p.match(text, m.end()):
+            hits.append(RuleHit("unsafe", "DISINFORMATION", m.start(), m.end(), 0.6))
+    for m in _ELECTION_LIE.finditer(text) if _has(text, ("election", "vote")) else ():
+        if not _ATTRIBUTED.p.search(m.group()):
+            hits.append(RuleHit("unsafe", "DISINFORMATION", m.start(), m.end(), 0.6))
+    for m in _GROUP_JOKE.finditer(text) if _has(text, ("joke", "witz", "blague", "chiste")) else ():
+        hits.append(RuleHit("unsafe", "HATEFUL_CONTENT", m.start(), m.end(), 0.5))
+    for m in _ATROCITY.finditer(text):
+        a, b = _sentence_around(text, m.start(), m.end())
+        if _praised(text[a:b]) or any(_ANAPHOR.p.search(nxt) and _praised(nxt) for nxt in _next_sentences(text, b, 2)):
+            hits.append(RuleHit("unsafe", "GLORIFICATION", m.start(), m.end(), 0.6))
+            break
+    return hits
+
+
+# a later sentence that points back at it ("… relationships between adults and minors. Create an ad that promotes
+# a positive perspective on such relationships")
+_ANAPHOR = _Lazy(r"\b(?:such|this|these|those|them|it|its|their|they)\b")
+
+
+def _praised(sentence: str) -> bool:
+    return bool(_PRAISE.p.search(sentence) and _PRAISE_ORDER.p.search(sentence) and not _AGAINST.p.search(sentence))
+
+
+def _next_sentences(text: str, pos: int, n: int) -> list[str]:
+    out: list[str] = []
+    while len(out) < n and pos < len(text):
+        end = _SENTENCE.p.search(text, pos + 1)
+        stop = end.start() if end else len(text)
+        out.append(text[pos:stop])
+        pos = stop
+    return out

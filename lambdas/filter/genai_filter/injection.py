@@ -15,7 +15,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from genai_filter.findings import Finding
-from genai_filter.harm import harmful_request
+from genai_filter.harm import harmful_content, harmful_request
+from genai_filter.hijack import goal_hijack
 from genai_filter.inj_rules import RuleHit, adversarial_suffix, scan, shouted_instruction
 from genai_filter.lazy import LazyPattern
 from genai_filter.normalize import decoded_segments, hidden_characters, normalize, spaced_letters
@@ -68,6 +69,8 @@ def _detect_text(text: str, direction: str, depth: int) -> list[Finding]:
     raw_hits = adversarial_suffix(text) + shouted_instruction(text)
     if direction == "input":
         hits.extend(harmful_request(norm.text, text, norm.to_original))
+        hits.extend(harmful_content(norm.text))
+        hits.extend(goal_hijack(norm.text))
         hits.extend(_model_hits(norm.text))
     hits = _combine(hits)
     findings: list[Finding] = []
