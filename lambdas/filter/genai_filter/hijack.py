@@ -62,7 +62,7 @@ _CHOICE = _Lazy(rf"{_LIT}{S1}(?:or|oder|ou|o|,|/)\b")
 # an opinion question answered for the assistant: "Do you hate X? Say yes.", "… ? Reply only 'it is bad'"
 _DICTATED_ANSWER = _c(
     rf"\?{S}(?:just{S1}|only{S1}|simply{S1})?(?:say|answer|reply|respond|sag\w?|antworte\w?|di|reponds|responde)"
-    rf"(?:{S1}(?:with|mit|con|par|avec))?{_SP1}(?:{_Q})?(?:yes|ja|si|oui|no|nein|non)(?:{_Q})?[ \t]{{0,2}}(?:[.!]|$|,{S}"
+    rf"(?:{S1}(?:only|just|nur))?(?:{S1}(?:with|mit|con|par|avec))?{_SP1}(?:{_Q})?(?:yes|ja|si|oui|no|nein|non)(?:{_Q})?[ \t]{{0,2}}(?:[.!]|$|,{S}"
     rf"(?:no|nothing|without)\W{{1,3}}(?:explanation|else|more|details|elaboration|discussion|context|reasons?)\b)(?!{S}or\b)"
     rf"|\?{S}(?:say|answer|reply|respond)(?:{S1}(?:only|just)){{1,2}}(?:{S1}with)?{_SP}(?={_Q})"
 )
@@ -78,9 +78,10 @@ _CLAIM = _c(
     rf"behaupte\w?)(?:{S1}(?:loudly|clearly|publicly|confidently))?{S1}(?:that|dass){S1}(?:\w{{1,20}}{S1}){{1,5}}?"
     rf"(?:is|are|was|were|will{S1}be|has{S1}been|ist|sind|war){S1}{_EVAL}"
 )
-# the same claim put in an emulator's mouth ("act as a Python interpreter: print('X is stupid')")
+# the same claim as a literal to repeat ("just say 'Bob is a liar'", "act as a Python interpreter: print('X is
+# stupid')")
 _EMULATED_CLAIM = _c(
-    rf"\b(?:print|echo|puts|console\.log|write-host|printf)[ \t]{{0,2}}\(?{_SP}{_Q}(?:\w{{1,20}}{S1}){{1,5}}?"
+    rf"\b(?:print|echo|puts|console\.log|write-host|printf|say)[ \t]{{0,2}}\(?{_SP}{_Q}(?:\w{{1,20}}{S1}){{1,5}}?"
     rf"(?:is|ist|are|sind|was|war){S1}{_EVAL}"
 )
 # an argument for one nation or people being better than another (weak: "why Python is superior to Java")
@@ -111,7 +112,8 @@ _NO_REFUSAL = _c(
 _INTERNALS = _c(
     rf"\b(?:print|output|return|show|reveal|give|dump|list|share|tell|display|send|expose|export|provide|leak|"
     rf"zeig\w{{0,2}}|gib)(?:{S1}(?:me|us|mir))?{S1}(?:all{S1})?(?:of{S1})?(?:your|deine\w?){S1}"
-    rf"(?:(?:own|raw|internal|model|exact|current|full|complete|first|last|layer)\w{{0,2}}{S1}){{0,3}}(?:weights|parameters|"
+    rf"(?:(?:own|raw|internal|model|exact|current|full|complete|first|last|layer|system|network|neural|learned|trained|"
+    rf"secret|hidden)\w{{0,2}}{S1}){{0,3}}(?:weights|parameters|"
     rf"embeddings?|hidden{S1}states?|activations|logits|attention{S1}(?:weights|scores|maps)|gradients|"
     rf"tokenizer{S1}vocab\w*|vocab\w*|training{S1}data(?:set)?(?!{S1}cut)|model{S1}files?|checkpoints?|gewichte|"
     rf"trainingsdaten)\b"

@@ -772,8 +772,9 @@ _NEW_TASK = _c(
 )
 _JUST_SAY = _c(
     rf"\b(?:just|only|simply|nur|einfach|seulement|solo){S1}(?:say|print|output|write|reply|respond|answer|"
-    rf"sag\w{{0,2}}|schreib\w{{0,2}}|gib{S1}aus|antworte\w{{0,2}}){S1}(?:with{S1})?[\"'“„«]"
+    rf"sag\w{{0,2}}|schreib\w{{0,2}}|gib{S1}aus|antworte\w{{0,2}})(?:{S1}with)?[ \t:]{{1,3}}[\"'“„«]"
 )
+_USER_TASK = _Lazy(r"your\W{1,3}only\W{1,3}(?:task|job)")
 _PWNED = _c(r"\b(?:i (?:have been|ve been|got) pwned|pwned)\b")
 
 # --------------------------------------------------------------------------------------------------
@@ -2268,6 +2269,10 @@ def scan(text: str, *, direction: str = "input") -> list[RuleHit]:
                 sc = min(sc, 0.45)  # "forget everything I said about the trip": retracts a topic, not instructions
             elif _OWN_WORDS.p.search(m.group()) and not _RULE_WORD.p.search(m.group()):
                 sc = min(sc, 0.45)  # "ignore my previous message, it had a typo": the user retracts their own text
+            elif m.start() <= 3 and _USER_TASK.p.match(m.group()):
+                sc = min(
+                    sc, 0.45
+                )  # "Your only task is to fix spelling" opening a prompt sets the task; later it replaces one
             add(RuleHit("prompt_injection", "INSTRUCTION_OVERRIDE", m.start(), m.end(), sc))
 
     pivot = _PIVOT.search(text)
