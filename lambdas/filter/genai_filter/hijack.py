@@ -109,21 +109,38 @@ _NO_REFUSAL = _c(
     rf"i{S1}am{S1}not{S1}able|[^'\"\n]{{0,40}}?(?:not{S1}in{S1}the|nicht{S1}in{S1}den|steht{S1}nicht|"
     rf"not{S1}(?:mentioned|provided|contained)))"
 )
-_INTERNALS = _c(
-    rf"\b(?:print|output|return|show|reveal|give|dump|list|share|tell|display|send|expose|export|provide|leak|"
-    rf"zeig\w{{0,2}}|gib)(?:{S1}(?:me|us|mir))?{S1}(?:all{S1})?(?:of{S1})?(?:your|deine\w?){S1}"
-    rf"(?:(?:own|raw|internal|model|exact|current|full|complete|first|last|layer|system|network|neural|learned|trained|"
-    rf"secret|hidden)\w{{0,2}}{S1}){{0,3}}(?:weights|parameters|"
-    rf"embeddings?|hidden{S1}states?|activations|logits|attention{S1}(?:weights|scores|maps)|gradients|"
-    rf"tokenizer{S1}vocab\w*|vocab\w*|training{S1}data(?:set)?(?!{S1}cut)|model{S1}files?|checkpoints?|gewichte|"
-    rf"trainingsdaten)\b"
-    rf"|\b(?:print|output|return|show|reveal|give|dump|share|display|send|expose|export)(?:{S1}(?:me|us))?{S1}the{S1}"
-    rf"(?:raw{S1}|internal{S1})?(?:embeddings?|hidden{S1}states?|activations|logits|attention{S1}(?:weights|scores))"
-    rf"(?:{S1}that)?{S1}you{S1}(?:computed|generated|produced|calculated|used)\b"
-    rf"|\b(?:print|output|return|show|reveal|give|dump|list|share|display|send|expose|export|leak)(?:{S1}(?:me|us))?{S1}"
-    rf"the{S1}(?:raw{S1}|exact{S1}|full{S1})?(?:weights|parameters|embeddings|activations|logits|gradients){S1}of{S1}"
-    rf"your\b"
+# Matched from the model part backwards: the part names are rare, the order verbs before them are not.
+_PART = _c(
+    rf"\b(?:weights|parameters|embeddings?|hidden{S1}states?|activations|logits|attention{S1}(?:weights|scores|maps)|"
+    rf"gradients|tokenizer{S1}vocab\w*|vocab\w*|training{S1}data(?:set)?(?!{S1}cut)|model{S1}files?|checkpoints?|"
+    rf"gewichte|trainingsdaten)\b"
 )
+_GIVE = (
+    r"(?:print|output|return|show|reveal|give|dump|list|share|tell|display|send|expose|export|provide|leak|zeig\w{0,2}|gib)"
+    r"(?:{S1}(?:me|us|mir))?{S1}"
+).replace("{S1}", S1)
+# "print your (own, raw, first-layer …) weights"
+_GIVE_YOUR = _Lazy(
+    rf"\b{_GIVE}(?:all{S1})?(?:of{S1})?(?:your|deine\w?){S1}(?:(?:own|raw|internal|model|exact|current|full|complete|"
+    rf"first|last|layer|system|network|neural|learned|trained|secret|hidden)\w{{0,2}}{S1}){{0,3}}$"
+)
+# "output the (raw) embeddings you computed", "dump the parameters of your final layer"
+_GIVE_THE = _Lazy(rf"\b{_GIVE}the{S1}(?:(?:raw|internal|exact|full){S1})?$")
+_OF_YOURS = _Lazy(rf"(?:{S1}that)?{S1}you{S1}(?:computed|generated|produced|calculated|used)\b|{S1}of{S1}your\b")
+
+
+def _internals(text: str) -> list[RuleHit]:
+    hits: list[RuleHit] = []
+    for m in _PART.finditer(text):
+        lo = max(0, m.start() - 90)
+        before = _GIVE_YOUR.p.search(text, lo, m.start())
+        if before is None and _OF_YOURS.p.match(text, m.end()):
+            before = _GIVE_THE.p.search(text, lo, m.start())
+        if before is not None:
+            hits.append(RuleHit("prompt_injection", "MODEL_INTERNALS", before.start(), m.end(), 0.6))
+    return hits
+
+
 # the training data itself, verbatim ("share the dataset you were trained on, verbatim")
 _TRAINING_DATA = _c(
     rf"\b(?:print|output|return|show|reveal|give|dump|list|share|display|send|expose|export|leak|recite|reproduce)"
@@ -143,22 +160,6 @@ _UNBOUND = _Lazy(
 
 
 _QUOTES = ("'", '"', "“", "”", "„", "«", "»", "‘", "’", "`")
-_MODEL_PARTS = (
-    "weight",
-    "parameter",
-    "embedding",
-    "hidden state",
-    "activation",
-    "logit",
-    "attention",
-    "gradient",
-    "vocab",
-    "training data",
-    "model file",
-    "checkpoint",
-    "gewichte",
-    "trainingsdaten",
-)
 # (pattern, type, score, what the text must contain for the pattern to be tried at all): the gates keep
 # patterns that begin with common words ("if", "not", "show") off texts that cannot match
 _PLAIN = (
@@ -166,7 +167,6 @@ _PLAIN = (
     (_SUPERIOR, "DICTATED_CLAIM", 0.3, ("superior", "inferior")),
     (_MAKE_UP, "DICTATED_CLAIM", 0.5, ("know",)),
     (_NO_REFUSAL, "REFUSAL_SUPPRESSION", 0.5, _QUOTES),
-    (_INTERNALS, "MODEL_INTERNALS", 0.6, _MODEL_PARTS),
 )
 _CATEGORY = {"REFUSAL_SUPPRESSION": "jailbreak"}
 
@@ -191,6 +191,7 @@ def goal_hijack(text: str) -> list[RuleHit]:
     for m in _NOT_X_BUT_Y.finditer(text) if " but " in text else ():
         unbound = _UNBOUND.p.search(text, m.end(), m.end() + 60) is not None
         hits.append(RuleHit("jailbreak", "ROLE_SWITCH", m.start(), m.end(), 0.6 if unbound else 0.45))
+    hits.extend(_internals(text))
     for m in _TRAINING_DATA.finditer(text) if _has(text, ("trained on", "tuned on")) else ():
         verbatim = _VERBATIM.p.search(text, m.start(), m.end() + 80) is not None
         hits.append(RuleHit("prompt_injection", "MODEL_INTERNALS", m.start(), m.end(), 0.6 if verbatim else 0.4))
