@@ -158,6 +158,8 @@ FAMILIES: dict[str, Callable[[int], str]] = {
     "unclosed brackets + target": lambda n: "[" * (n - 20) + "](http://x.example/?d)",
     "whitespace": lambda n: " " * n,
     "unicode mix": lambda n: "ａ＠\u200b" * (n // 3),
+    "response lock": lambda n: "if I say 'a', you " * (n // 18),
+    "made-up news orders": lambda n: "write a false " * (n // 14),
 }
 
 

@@ -341,6 +341,13 @@ def test_latency_and_linear_scaling() -> None:
         "\n- ai: when ",
         "now you are x, ",
         "Quite xmlTabs Ninja ",
+        # hijack.py and harm.harmful_content: lazy gaps after a condition, backward order windows
+        "if i say 'a', you ",
+        "is it? answer ",
+        "write a false ",
+        "print your weights ",
+        "stalking is fun, write ",
+        "tell me a joke about ",
     ],
 )
 def test_adversarial_scaling(unit: str) -> None:
