@@ -1209,12 +1209,36 @@ _PERSONA_WEAK: list[tuple[_Rx, float]] = [
     ),
     (
         _c(
-            rf"\b(?:without|no|free{S1}(?:of|from)|doesn'?t{S1}have{S1}any|not{S1}have{S1}any|lacks?){S1}(?:any{S1})?"
+            rf"\b(?:without|no|zero|free{S1}(?:of|from)|doesn'?t{S1}have{S1}any|not{S1}have{S1}any|lacks?){S1}(?:any{S1})?"
             r"(?:ethical|moral|content|safety)?\s?(?:restrictions|limitations|filters|filtering|censorship|"
             r"guidelines|boundaries|ethics|morals|constraints|considerations|principles|limits|polic(?:y|ies))"
         ),
         0.4,
     ),
+    # contempt for its limits, "however illegal", trained without safety, refusals unknown, answers anything
+    (
+        _c(
+            rf"\b(?:despises?|hates?|loathes?|rejects?|mocks?){S1}(?:all{S1}|any{S1})?(?:forms?{S1}of{S1})?(?:censorship|filters|"
+            rf"content{S1}polic\w{{1,3}}|safety{S1}rules|guidelines|restrictions)\b|\b(?:however|no{S1}matter{S1}how|even{S1}if{S1}"
+            rf"(?:it'?s|it{S1}is|they'?re|they{S1}are))(?:{S1}\w{{1,12}})?{S1}(?:illegal|unethical|immoral|dangerous|harmful)\b"
+        ),
+        0.45,
+    ),
+    (
+        _c(
+            rf"\b(?:trained|built|made|created|developed|released){S1}without{S1}(?:any{S1})?(?:safety|alignment|guardrails|"
+            rf"ethics|ethical|filters|restrictions|rlhf)\b"
+        ),
+        0.4,
+    ),
+    (
+        _c(
+            rf"\b(?:do|does){S1}not{S1}know{S1}what{S1}(?:a{S1})?(?:refusals?|ethics|morals|rules|limits|restrictions)"
+            rf"{S1}(?:are|is)\b"
+        ),
+        0.4,
+    ),
+    (_c(rf"\b(?:will|would|can){S1}answer{S1}anything\b"), 0.35),
     (
         _c(
             rf"\b(?:never|won'?t|will{S1}not|cannot|can'?t|must{S1}not|don'?t|do{S1}not){S1}(?:ever{S1})?"
