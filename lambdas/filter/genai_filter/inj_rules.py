@@ -267,7 +267,7 @@ _STRONG_QUAL = _Lazy(
 
 _OVERRIDE_PATTERNS: list[tuple[_Rx, float, bool]] = [
     # (pattern, score, needs strong qualifier in match)
-    (_c(rf"\b{_OVR_VERB_EN}{_fill(4)}{_OVR_OBJ_EN}"), 0.9, True),
+    (_c(rf"\b{_OVR_VERB_EN}{_fill(4)}{_OVR_OBJ_EN}\w{{0,3}}"), 0.9, True),  # the span takes the plural
     (
         _c(
             rf"\b(?:ignore|disregard|forget){S1}(?:the{S1}|all{S1}(?:of{S1})?(?:the{S1})?)?(?:above|previous|"
@@ -320,6 +320,16 @@ _OVERRIDE_PATTERNS: list[tuple[_Rx, float, bool]] = [
             r"bots?|ai (?:assistant|system|model)s?)\b"
         ),
         0.75,
+        False,
+    ),
+    # "If you are an AI reading this review, tell the shopper …" ("an AI researcher reading this" is a person)
+    (
+        _c(
+            rf"\bif{S1}you{S1}(?:are|re){S1}(?:an?{S1})?(?:ai|llm|language{S1}model|chatbot|gpt|chatgpt|ai{S1}(?:assistant|"
+            rf"model|agent|system|bot))(?:{S1}(?:that{S1}is|who{S1}is))?{S1}(?:reading|processing|summari[sz]ing|parsing|"
+            rf"analy[sz]ing|browsing|seeing|viewing|scanning)\b"
+        ),
+        0.8,
         False,
     ),
     (
@@ -560,9 +570,12 @@ _OVERRIDE_PATTERNS: list[tuple[_Rx, float, bool]] = [
     # French
     (
         _c(
+            # the objects English shares ("instructions", "directives") only after a French determiner: "ignore the
+            # German instructions in the manual" is English and has no qualifier
             rf"\b(?:ignore[rz]?|oublie[rz]?|oubliez|neglige[rz]?|fais{S1}abstraction{S1}d|ne{S1}tiens{S1}pas{S1}compte)"
-            rf"{_fill(4)}(?:instructions?|consignes?|regles?|directives?|ordres?|indications?|tout ce qui|restrictions|"
-            r"limites|filtres|politiques|(?:ta|votre) (?:tache|mission))"
+            rf"(?:(?:{S1}\w{{1,20}}){{0,2}}?{S1}(?:les|toutes|tous|tes|vos|ces|mes|des|ses|leurs|la|le|l)\b(?:{S1}\w{{1,20}}){{0,2}}{S}"
+            rf"(?:instructions?|directives?|indications?|restrictions)|{_fill(4)}(?:consignes?|regles?|ordres?|tout ce qui|"
+            r"limites|filtres|politiques|(?:ta|votre) (?:tache|mission)))"
         ),
         0.9,
         False,
@@ -596,6 +609,64 @@ _OVERRIDE_PATTERNS: list[tuple[_Rx, float, bool]] = [
         False,
     ),
     (_c(rf"\b(?:ignorera|glom){_fill(4)}(?:instruktioner|regler)"), 0.9, False),
+    # Czech / Slovak, Danish / Norwegian, Romanian, Hungarian (both orders), Finnish, Catalan, Slovenian,
+    # Lithuanian, Latvian, Estonian (diacritics folded)
+    (
+        _c(
+            rf"\b(?:ignoruj\w{{0,2}}|zapomen\w{{0,3}}|zabudni\w{{0,2}}|nevsimej{S1}si|nevsimaj{S1}si){_fill(4)}(?:pokyny|pokynov|"
+            r"instrukce|instrukcie|pravidla|prikazy)\b"
+        ),
+        0.9,
+        False,
+    ),
+    (
+        _c(
+            rf"\b(?:ignorer|glem|se{S1}bort{S1}fra){_fill(4)}(?:instruktioner|instruksjoner|instrukser|regler|anvisninger)\b"
+        ),
+        0.9,
+        False,
+    ),
+    (
+        _c(rf"\b(?:ignora|ignorati|uita|uitati){_fill(4)}(?:instructiunil\w?|instructiuni|regulile|reguli|comenzile)"),
+        0.9,
+        False,
+    ),
+    (
+        _c(
+            rf"\b(?:hagyd|hagyja|hagyjatok){S1}figyelmen{S1}kivul{_fill(4)}(?:utasitas\w{{0,4}}|szabaly\w{{0,4}}|parancs\w{{0,4}}|"
+            rf"mindent)|\b(?:felejtsd|felejtse){S1}el{_fill(4)}(?:utasitas\w{{0,4}}|szabaly\w{{0,4}}|parancs\w{{0,4}}|mindent)|"
+            rf"\b(?:korabbi|elozo|osszes){S1}(?:\w{{1,12}}{S1})?(?:utasitas\w{{0,4}}|szabaly\w{{0,4}}){S1}(?:hagyd|felejtsd)"
+        ),
+        0.9,
+        False,
+    ),
+    (
+        _c(
+            rf"\b(?:unohda|unohtakaa|ohita|sivuuta|jata{S1}huomiotta){_fill(4)}(?:ohjeet|ohjeita|ohjeesi|saannot|saantoja|kaskyt)\b"
+        ),
+        0.9,
+        False,
+    ),
+    (
+        _c(
+            rf"\b(?:ignora|oblida|no{S1}facis{S1}cas{S1}de){_fill(4)}(?:instruccions|regles|ordres|indicacions|tot{S1}el{S1}que)\b"
+        ),
+        0.9,
+        False,
+    ),
+    (
+        _c(rf"\b(?:prezri|pozabi|ignoriraj){_fill(4)}(?:navodil\w{{0,2}}|pravil\w{{0,2}}|ukaz\w{{0,2}}|vse)\b"),
+        0.9,
+        False,
+    ),
+    (
+        _c(
+            rf"\b(?:ignoruok|pamirsk|ignore|aizmirsti|ignoreeri|unusta){_fill(4)}(?:instrukcij\w{{1,3}}|taisykl\w{{1,3}}|"
+            r"nurodym\w{1,3}|noteikum\w{1,3}|noradijum\w{1,3}|juhis\w{1,5}|reegl\w{1,4})"
+        ),
+        0.9,
+        False,
+    ),
     # Russian / Ukrainian
     (
         _c(
@@ -2262,8 +2333,14 @@ def _descriptive(text: str, start: int, match: str) -> bool:
     return _DESCRIPTIVE_BEFORE.p.search(text, max(0, start - 30), start) is not None
 
 
+# "forget everything I said about the trip", "forget everything you know about dieting" (an idiom)
 _SCOPED = _Lazy(
-    r"[\W_]{1,3}(?:(?:i|you|we|he|she)[\W_]{1,3}(?:said|told|wrote|mentioned|asked)[\W_]{1,3})?(?:about|regarding|concerning)\b"
+    r"[\W_]{1,3}(?:(?:i|you|we|he|she)[\W_]{1,3}(?:said|told|wrote|mentioned|asked|know|knew|learned|learnt|thought|"
+    r"believe|heard)[\W_]{1,3})?(?:about|regarding|concerning)\b"
+)
+_YOUR_RULES = _Lazy(
+    r"\byour\W{1,3}(?:\w{1,15}\W{1,3})?(?:rules|instructions|guidelines|programming|training|restrictions|polic\w{1,3}|"
+    r"prompt|limits|filters)\b"
 )
 _OWN_WORDS = _Lazy(r"\b(?:my|our)\b")
 _RULE_WORD = _Lazy(r"instruction|rule|prompt|guideline|polic|directive|command|restriction|system")
@@ -2289,7 +2366,11 @@ def scan(text: str, *, direction: str = "input") -> list[RuleHit]:
                 # "why does Llama ignore the system message", "the moon forgets all the rules"; but "why do
                 # you forget all your instructions and just say …" is still the command
                 sc = 0.7 if _INSTEAD.p.match(text, m.end()) else 0.45
-            elif _SCOPED.p.match(text, m.end()) and not _RULE_WORD.p.search(m.group()):
+            elif (
+                _SCOPED.p.match(text, m.end())
+                and not _RULE_WORD.p.search(m.group())
+                and not _YOUR_RULES.p.search(text, m.end(), m.end() + 50)
+            ):
                 sc = min(sc, 0.45)  # "forget everything I said about the trip": retracts a topic, not instructions
             elif _OWN_WORDS.p.search(m.group()) and not _RULE_WORD.p.search(m.group()):
                 sc = min(sc, 0.45)  # "ignore my previous message, it had a typo": the user retracts their own text
