@@ -97,6 +97,13 @@ _ACT_STRONG2 = _c(
     r"(?:commit|committing|get away with) (?:suicide|murder|a murder|a mass|genocide|arson|a terrorist attack)|"
     r"(?:kill|murder|assassinate|poison|kidnap|torture) (?:someone|somebody|a person|people|my (?:wife|husband|"
     r"boss|neighbou?r|partner|family)|him|her|a human|humans|a child|children|the president)\b|"
+    r"(?:death|murder|killing|poisoning|overdose)(?: [\w']{1,15}){0,2} (?:look|appear|seem)s? like (?:an accident|a suicide|"
+    r"natural causes)|"
+    r"3d[ -]?print\w{0,3}(?: (?:a|an|the|my|working|functional|functioning|untraceable|own|full|complete))* "
+    r"(?:guns?|firearms?|pistols?|rifles?|lower receivers?|receivers?|glocks?|ar-15s?)\b|"
+    r"(?:hurt|injure|maim|harm)\w{0,3} (?:my|our|his|her) (?:roommate|wife|husband|partner|boss|neighbou?r|teacher|"
+    r"classmate|coworker|ex|brother|sister|mom|dad|father|mother|stepdad|stepmom|family)\b(?!'?s? (?:feelings|pride|"
+    r"chances|reputation|career|ego|trust))|"
     r"(?:kill|murder|poison|kidnap|torture|strangle|drown|suffocate)\w{0,3} (?:a|an|the|my|our|his|her|their)(?: [\w-]{1,12}){0,3} "
     r"(?:child|baby|toddler|infant|kid|boy|girl|teen|teenager|man|woman|person|neighbou?r|coworker|classmate|wife|"
     r"husband|partner|roommate)\b|"
@@ -118,7 +125,18 @@ _ACT_WEAK = _c(
     rf"(?:commit\w{{0,4}}|engag\w{{1,4}}{S1}in){_fill(2)}(?:fraud|identity theft|insider trading|tax evasion|"
     r"crimes?|credit card fraud|wire fraud|insurance fraud|money laundering|vandalism|cybercrime|theft|"
     r"voter fraud|election fraud|blackmail|extortion|hate crimes?)|"
-    rf"launder(?:s|ed|ing)?\b|counterfeit\w{{0,3}}|(?:card{S1})?skimm(?:ing|ers?){S1}devices?|skimmers?\b|"
+    rf"launder(?:s|ed|ing)?\b|counterfeit\w{{0,3}}|(?:find|locate|track|figure){S1}(?:out{S1})?(?:where|the{S1}(?:home{S1})?"
+    rf"address{S1}of)(?:{S1}\w{{1,12}}){{0,2}}?{S1}(?:my{S1}ex\w{{0,10}}|she|he|they|someone|somebody|her|him|this{S1}(?:woman|"
+    rf"girl|person|guy)|a{S1}(?:woman|girl|person|man))(?:{S1}\w{{1,12}})?{S1}(?:lives?|stays?|is{S1}staying|sleeps?)\b|"
+    rf"(?:join|recruit\w{{0,3}}|enlist)(?:{S1}\w{{1,15}}){{0,6}}?{S1}(?:militia\w{{0,3}}|armed{S1}(?:group|struggle|uprising|"
+    rf"resistance)|jihad\w{{0,3}}|terror\w{{0,4}}{S1}(?:cell|group)|death{S1}squads?)|take{S1}up{S1}arms|"
+    rf"(?:fake|stage|faking|staging|fabricat\w{{1,3}})(?:{S1}\w{{1,15}}){{0,2}}?{S1}(?:car{S1})?(?:accident|crash|injury|"
+    rf"burglary|break-in|theft|fire|kidnapping|own{S1}death)s?\b|(?:ddos|dos{S1}attack|d?dos{S1})(?:{S1}\w{{1,15}}){{0,3}}?"
+    rf"{S1}(?:website|site|server|network|service|game{S1}server)s?\b|(?:year{S}old|minor|"
+    rf"underage|preteen|child|kid)(?:{S1}\w{{1,12}}){{0,4}}?{S1}(?:to{S1})?(?:send|share|take)\w{{0,3}}(?:{S1}\w{{1,12}}){{0,2}}?"
+    rf"{S1}(?:photos|pictures|pics|images|videos|selfies|nudes)\b|(?:track|monitor|spy{S1}on|read|intercept)\w{{0,3}}"
+    rf"(?:{S1}\w{{1,12}}){{0,2}}?{S1}(?:my{S1})?(?:girlfriend|boyfriend|wife|husband|partner|ex|spouse|someone|"
+    rf"coworker)'?s?{S1}(?:phone|location|messages|texts|whatsapp|emails?|calls|browsing)|(?:card{S1})?skimm(?:ing|ers?){S1}devices?|skimmers?\b|"
     rf"exploit\w{{0,3}}(?:{S1}(?:the|a|an|this))?(?:{S1}[\w-]{{1,15}}){{0,3}}?{S1}(?:vulnerabilit\w{{1,3}}|cve-[\d-]+|"
     rf"zero-days?|0-?days?)|death{S1}threats?|(?:flay\w{{0,3}}|skinn\w{{2,3}}{S1}alive|dismember\w{{0,3}}|"
     rf"disembowel\w{{0,5}}|mutilat\w{{1,3}}|burn\w{{0,3}}{S1}alive|buri\w{{1,3}}{S1}alive)|(?:start\w{{0,3}}|caus\w{{1,3}}|"
@@ -279,9 +297,10 @@ _EVASION = _c(
     rf"sin{S1}que{S1}(?:nadie|el|ella|lo|la|se){S1}(?:\w{{1,8}}{S1})?(?:entere|sepa|note|den{S1}cuenta)|"
     rf"sans{S1}qu'?{S}(?:il|elle|on|personne){S1}(?:ne{S1})?(?:le{S1})?(?:remarque|sache|s'en{S1}apercoive)|"
     rf"get(?:ting)?{S1}away{S1}with|(?:hardest|harder|impossible|difficult|hard){S1}to{S1}(?:detect|trace)|"
-    rf"past{S1}(?:airport{S1}|tsa{S1})?security|make{S1}(?:it|this|that|the{S1}death|the{S1}fire){S1}look{S1}like{S1}(?:an{S1})?(?:accident|"
+    rf"past{S1}(?:airport{S1}|tsa{S1})?security|make{S1}(?:it|this|that|the{S1}death|the{S1}fire|(?:my|his|her|their|\w{{1,15}}'s?){S1}(?:\w{{1,12}}'s?{S1})?(?:death|murder|killing|overdose)){S1}look{S1}like{S1}(?:an{S1})?(?:accident|"
     rf"suicide|natural{S1}causes)|without{S1}(?:a{S1})?(?:license|licence|permit|background{S1}check|prescription)|"
-    rf"cover{S1}(?:up{S1})?(?:my|your|their|his|her|the){S1}tracks|(?:that|which){S1}(?:isn'?t|is{S1}not|aren'?t|"
+    rf"cover{S1}(?:up{S1})?(?:my|your|their|his|her|the){S1}tracks|(?:she|he|they){S1}(?:has{S1}|have{S1})?blocked{S1}me\b|"
+    rf"(?:despite|even{S1}though){S1}(?:a|the|her|his){S1}restraining{S1}order|(?:that|which){S1}(?:isn'?t|is{S1}not|aren'?t|"
     rf"are{S1}not){S1}(?:yours|mine|theirs)\b|"
     rf"without{S1}(?:anyone|them|him|her|the{S1}"
     rf"(?:police|authorities|victim)|(?:their|his|her|my|your){S1}\w{{2,15}}){S1}(?:knowing|noticing|finding{S1}out|"
@@ -567,6 +586,19 @@ _ATTRIBUTED = _Lazy(
     r"\b(?:believe\w?|claim\w?|think|thinks|say|says|said|falsely|myths?|conspirac\w{1,3}|theor\w{1,4}|narratives?|"
     r"debunk\w{0,3}|some|many|people|supporters)\b"
 )
+# a lethal amount asked for: "how many sleeping pills would it take to not wake up"
+_LETHAL_DOSE = _c(
+    rf"\b(?:how{S1}many|how{S1}much|what{S1}(?:dose|amount|quantity|number))(?:{S1}\w{{1,15}}){{0,3}}?{S1}(?:of{S1})?(?:pills|"
+    rf"tablets|capsules|mg|milligrams|painkillers|paracetamol|acetaminophen|tylenol|ibuprofen|aspirin|insulin|xanax|"
+    rf"ambien|benadryl|oxycodone|morphine|sleeping{S1}pills|antidepressants|heroin|fentanyl)(?:{S1}[\w']{{1,12}}){{0,6}}?"
+    rf"{S1}(?:not{S1}wake{S1}up|never{S1}wake{S1}up|die|dying|overdose|od|be{S1}(?:fatal|lethal|deadly)|kill{S1}(?:me|"
+    rf"myself|a{S1}person|someone|him|her)|end{S1}(?:it|it{S1}all|my{S1}life))\b"
+)
+# … unless it is about staying safe ("is it safe", "too much", "poison control", "accidentally took")
+_DOSE_SAFETY = _Lazy(
+    r"\b(?:safe\w{0,3}|too much|maximum|max|limit|poison control|accidental\w{0,2}|by mistake|my (?:child|kid|son|"
+    r"daughter|dog|cat)|toddler|doctor|pharmacist|avoid|prevent\w{0,3}|overdose symptoms|signs of)\b"
+)
 # a joke at the expense of a protected group
 _GROUP_JOKE = _c(
     rf"\b(?:tell|write|make|give|share|come{S1}up{S1}with|erzahl\w{{0,2}}|raconte\w?|cuenta\w?)(?:{S1}(?:me|us|mir|moi|me))?"
@@ -624,6 +656,9 @@ def harmful_content(text: str) -> list[RuleHit]:
     for m in _ELECTION_LIE.finditer(text) if _has(text, ("election", "vote")) else ():
         if not _ATTRIBUTED.p.search(m.group()):
             hits.append(RuleHit("unsafe", "DISINFORMATION", m.start(), m.end(), 0.6))
+    for m in _LETHAL_DOSE.finditer(text) if "how" in text or "what" in text else ():
+        if not _DOSE_SAFETY.p.search(text):
+            hits.append(RuleHit("unsafe", "SELF_HARM_METHOD", m.start(), m.end(), 0.6))
     for m in _GROUP_JOKE.finditer(text) if _has(text, ("joke", "witz", "blague", "chiste")) else ():
         hits.append(RuleHit("unsafe", "HATEFUL_CONTENT", m.start(), m.end(), 0.5))
     for m in _ATROCITY.finditer(text):

@@ -211,3 +211,34 @@ def test_hijack_patterns_have_no_unexpanded_placeholders() -> None:
         src = getattr(value, "source", None)
         if isinstance(src, str):
             assert not leftover.search(src), (name, leftover.search(src))
+
+
+# Patterns that scan every position (no literal prefix for the gate); each is either anchored or run only on
+# short spans. A new pattern that lands here costs ~50 ns per character per call: one did, by starting an
+# alternative with `\d`, and made every prompt 1.3-1.7x slower.
+UNGATED = {
+    ("genai_filter.harm", "_REQUEST"),
+    ("genai_filter.inj_rules", "_ASSIGN"),
+    ("genai_filter.inj_rules", "_ASSIGN_TERM"),
+    ("genai_filter.inj_rules", "_CONCAT"),
+    ("genai_filter.inj_rules", "_EDIT_VERB"),
+    ("genai_filter.inj_rules", "_QUESTION_START"),
+    ("genai_filter.inj_rules", "_TASK_START"),
+    ("genai_filter.inj_rules", "_TRANSFORM"),
+    ("genai_filter.inj_rules", "_SENTENCE"),
+}
+
+
+def test_only_known_patterns_lack_a_literal_prefix() -> None:
+    from genai_filter import inj_rules
+    from genai_filter import normalize as norm_mod
+
+    found = set()
+    for module in (harm, hijack, inj_rules, norm_mod):
+        for name, value in vars(module).items():
+            items = value if isinstance(value, (list, tuple)) else [value]
+            for item in items:
+                rx = item[0] if isinstance(item, tuple) else item
+                if isinstance(rx, inj_rules._Rx) and rx.prefixes is None:
+                    found.add((module.__name__, name))
+    assert found == UNGATED
