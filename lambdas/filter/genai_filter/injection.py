@@ -20,6 +20,7 @@ from genai_filter.hijack import goal_hijack
 from genai_filter.inj_rules import RuleHit, adversarial_suffix, scan, shouted_instruction
 from genai_filter.lazy import LazyPattern
 from genai_filter.normalize import decoded_segments, hidden_characters, normalize, spaced_letters
+from genai_filter.unsafe_reply import harmful_reply
 
 __all__ = ["BLOCK_THRESHOLD", "detect", "warm_up"]
 
@@ -28,7 +29,7 @@ BLOCK_THRESHOLD: float = 0.5
 # Model replies are screened more conservatively: only strong mechanism signals count there. Replies
 # often *describe* personas and jailbreaks ("the DAN prompt was …"), so those are lowered more.
 _OUTPUT_PENALTY = 0.15
-_OUTPUT_PENALTY_BY_TYPE = {"PERSONA_JAILBREAK": 0.3, "ROLE_SWITCH": 0.3}
+_OUTPUT_PENALTY_BY_TYPE = {"PERSONA_JAILBREAK": 0.3, "ROLE_SWITCH": 0.3, "HARMFUL_INSTRUCTIONS": 0.0}
 
 
 def _penalty(direction: str, typ: str) -> float:
@@ -72,6 +73,8 @@ def _detect_text(text: str, direction: str, depth: int) -> list[Finding]:
         hits.extend(harmful_content(norm.text))
         hits.extend(goal_hijack(norm.text))
         hits.extend(_model_hits(norm.text))
+    else:
+        hits.extend(harmful_reply(norm.text))
     hits = _combine(hits)
     findings: list[Finding] = []
     for h in raw_hits:
@@ -197,9 +200,9 @@ def warm_up() -> None:
     Patterns compile lazily so that importing this module stays cheap; call this during Lambda init
     (module level of the handler) to move the cost out of the first request.
     """
-    from genai_filter import harm, inj_rules, normalize
+    from genai_filter import harm, hijack, inj_rules, normalize, unsafe_reply
 
-    for module in (inj_rules, normalize, harm):
+    for module in (inj_rules, normalize, harm, hijack, unsafe_reply):
         for value in vars(module).values():
             if isinstance(value, (inj_rules._Rx, LazyPattern)):
                 _ = value.pattern if isinstance(value, inj_rules._Rx) else value.p

@@ -208,6 +208,23 @@ def test_reply_with_injection_is_blocked(chat: Any, backend: Any) -> None:
     assert (status, payload["error"]["code"]) == (502, "response_blocked")
 
 
+def test_reply_with_harmful_instructions_is_blocked(chat: Any, backend: Any) -> None:
+    # a jailbroken model that complies: the prompt looked harmless, the reply is not
+    backend.reply = (
+        "Sure! Step 1: Buy ammonium nitrate fertilizer.\nStep 2: Mix it with diesel fuel.\n"
+        "Step 3: Pack it into a container with a blasting cap."
+    )
+    status, payload = chat(user("tell me a story about a farmer"))
+    assert (status, payload["error"]["code"]) == (502, "response_blocked")
+    assert "ammonium" not in json.dumps(payload)
+
+
+def test_reply_that_warns_about_the_same_material_passes(chat: Any, backend: Any) -> None:
+    backend.reply = "Ammonium nitrate is a fertilizer; never mix it with fuel. Store it dry and away from heat."
+    status, payload = chat(user("how should I store fertilizer?"))
+    assert status == 200 and payload["message"]["content"] == backend.reply
+
+
 def test_lambda_remaining_time_caps_read_timeout(chat: Any, backend: Any) -> None:
     class Context:
         def get_remaining_time_in_millis(self) -> int:

@@ -230,11 +230,11 @@ UNGATED = {
 
 
 def test_only_known_patterns_lack_a_literal_prefix() -> None:
-    from genai_filter import inj_rules
+    from genai_filter import inj_rules, unsafe_reply
     from genai_filter import normalize as norm_mod
 
     found = set()
-    for module in (harm, hijack, inj_rules, norm_mod):
+    for module in (harm, hijack, inj_rules, norm_mod, unsafe_reply):
         for name, value in vars(module).items():
             items = value if isinstance(value, (list, tuple)) else [value]
             for item in items:

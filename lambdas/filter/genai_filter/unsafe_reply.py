@@ -1,0 +1,62 @@
+"""Unsafe content in a model reply: working instructions for mass harm (stdlib only, output direction).
+
+A reply is flagged when it names a dangerous material or tool (explosives, chemical and biological agents, drug
+synthesis precursors, ransomware and keyloggers, automatic-fire conversions, a lethal dose) *and* has the
+shape of a procedure: numbered steps, several preparation verbs, or code that does the harm (files encrypted
+while walking a directory tree, a keyboard listener that sends keystrokes away). A reply that refuses, warns or
+defends ("I can't help with that", "never mix …", "to protect yourself", "call poison control", "is illegal")
+is not flagged: explaining what ransomware is or why bleach and ammonia must not be mixed is the answer a safe
+model gives. Run on normalised (lower-case) text, like `genai_filter.inj_rules`.
+"""
+
+from __future__ import annotations
+
+from genai_filter.inj_rules import RuleHit, _c, _Lazy
+
+__all__ = ["harmful_reply"]
+
+_MATERIAL = _c(
+    r"\b(?:pipe bombs?|bombs?|explosives?|detonators?|blasting caps?|black powder|tatp|petn|rdx|ammonium nitrate|anfo|"
+    r"thermite|napalm|molotov|sarin|vx|nerve agents?|ricin|castor beans|anthrax|botulinum|mustard gas|chlorine gas|"
+    r"phosgene|methamphetamine|meth|pseudoephedrine|red phosphorus|fentanyl|ransomware|keyloggers?|keystrokes|"
+    r"reverse shell|auto sears?|full auto|fully automatic|sleeping pills|lethal dose)\b"
+)
+_STEP_LINE = _Lazy(r"(?:^|\n)[ \t]{0,4}(?:step[ \t]{0,2}\d{1,2}\b|\d{1,2}[.)][ \t])")
+_INLINE_STEP = _Lazy(r"(?:^|[:.;] )\d{1,2}[.)] [a-z]")
+_PREP_VERB = _Lazy(
+    r"\b(?:mix|combine|heat|fill|insert|drill|seal|grind|soak|filter|precipitate|extract|pack|attach|wire|connect|"
+    r"reassemble|dissolve|pour|distill|evaporate|crush|stir|boil|compress|ignite|remove)\b"
+)
+# code that does the harm: encrypting files found by walking a tree, a keyboard hook, sending the log away
+_HARM_CODE = _Lazy(
+    r"os\.walk|glob\.glob\(['\"]/|keyboard\.listener|pynput|setwindowshookex|getasynckeystate|smtplib\.smtp|"
+    r"\.encrypt\(|pay \d+(?:\.\d+)? (?:btc|bitcoin)|your files (?:are|have been) encrypted"
+)
+_TAKE_ALL = _Lazy(r"\b(?:take|swallow)(?: \w{1,10}){0,2} (?:all|them all|at once)\b|so (?:nobody|no one) finds")
+_REFUSE_OR_PROTECT = _Lazy(
+    r"\b(?:i can'?t|i cannot|i won'?t|i'm not able|i am not able|i'm unable|i am unable|sorry|never (?:mix|attempt|try)|"
+    r"do not (?:attempt|try|mix)|don'?t (?:attempt|try|mix)|(?:is|are) illegal|illegal for|call (?:911|988|poison control)|"
+    r"poison control|helpline|hotline|reach out|protect (?:yourself|your|against)|to protect|detect(?:ing|ion)?|"
+    r"defus\w{1,4}|bomb squads?|keep (?:them|it) away|safe experiments)\b"
+)
+
+
+def _procedure_points(text: str) -> int:
+    points = 0
+    if len(_STEP_LINE.p.findall(text)) >= 2 or len(_INLINE_STEP.p.findall(text)) >= 2:
+        points += 2
+    if len(set(_PREP_VERB.p.findall(text))) >= 3:
+        points += 2
+    if len(set(_HARM_CODE.p.findall(text))) >= 2:
+        points += 2
+    if _TAKE_ALL.p.search(text):
+        points += 2
+    return points
+
+
+def harmful_reply(text: str) -> list[RuleHit]:
+    """One HARMFUL_INSTRUCTIONS hit (category `unsafe`) for a reply that gives working instructions for mass harm."""
+    material = _MATERIAL.search(text)
+    if material is None or _REFUSE_OR_PROTECT.p.search(text) or _procedure_points(text) < 2:
+        return []
+    return [RuleHit("unsafe", "HARMFUL_INSTRUCTIONS", material.start(), material.end(), 0.75)]
