@@ -19,9 +19,10 @@ All patterns are linear-time (bounded repetitions, literal starts); see `inj_rul
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
-from genai_filter.inj_rules import S1, RuleHit, S, _c, _fill, _has, _Lazy
+from genai_filter.inj_rules import S1, RuleHit, S, _c, _fill, _has, _Lazy, _Rx
 
 __all__ = ["harmful_content", "harmful_request", "word_salad_tail"]
 
@@ -97,6 +98,11 @@ _ACT_STRONG2 = _c(
     r"(?:commit|committing|get away with) (?:suicide|murder|a murder|a mass|genocide|arson|a terrorist attack)|"
     r"(?:kill|murder|assassinate|poison|kidnap|torture) (?:someone|somebody|a person|people|my (?:wife|husband|"
     r"boss|neighbou?r|partner|family)|him|her|a human|humans|a child|children|the president)\b|"
+    r"(?:attack\w{0,3}|bomb\w{0,3}|shoot\w{0,3} up|burn\w{0,3} down|set\w{0,3} fire to) (?:a|the|this|that|our|their|"
+    r"local|my) (?:mosque|church|synagogue|temple|school|mall|concert|stadium|hospital|clinic|abortion clinic|"
+    r"refugee (?:center|centre|shelter))\b|"
+    r"(?:most|maximum|greatest) (?:damage|casualties|harm|deaths|destruction)(?: \w{1,15}){0,3} (?:if|when) "
+    r"(?:sabotaged|attacked|bombed|poisoned|targeted|hit|destroyed)\b|"
     r"(?:death|murder|killing|poisoning|overdose)(?: [\w']{1,15}){0,2} (?:look|appear|seem)s? like (?:an accident|a suicide|"
     r"natural causes)|"
     r"3d[ -]?print\w{0,3}(?: (?:a|an|the|my|working|functional|functioning|untraceable|own|full|complete))* "
@@ -113,6 +119,83 @@ _ACT_STRONG2 = _c(
     r"(?:(?:antibiotic|drug|multidrug|multi-drug)[- ]resistant\b|(?:[\w.]{1,15} ){0,2}resistant to (?:antibiotics|"
     r"multiple (?:antibiotics|drugs)|vaccines|all known treatments)))"
 )
+
+
+class _Span:
+    """A match-like span (start(), end()) for an act found from its object backwards."""
+
+    __slots__ = ("_end", "_start")
+
+    def __init__(self, start: int, end: int) -> None:
+        self._start, self._end = start, end
+
+    def start(self) -> int:
+        return self._start
+
+    def end(self) -> int:
+        return self._end
+
+
+_W = r"\W{1,3}"
+# Weak acts whose verb is a common word ("find", "read", "sell", "cause"): matched from the rare object backwards
+# to the verb, so the common verb is never a place the engine has to try. (object, what must end just before it)
+_ACT_BACK: tuple[tuple[_Rx, _Lazy], ...] = (
+    (
+        _c(r"\b(?:oxycodone|opioids|oxys?|xanax|adderall|fentanyl|heroin|cocaine|meth|drugs|pills|percocet|vicodin)\b"),
+        _Lazy(rf"\b(?:sell|deal|distribut|push|smuggl|traffick?)\w{{0,4}}(?:{_W}\w{{1,15}}){{0,2}}?{_W}$"),
+    ),
+    (  # "find out where my ex lives"
+        _c(rf"\b(?:lives?|stays?|is{S1}staying|sleeps?)\b"),
+        _Lazy(
+            rf"\b(?:find|locate|track|figure)(?:{_W}out)?{_W}(?:where|the{_W}(?:home{_W})?address{_W}of)(?:{_W}\w{{1,12}}){{0,2}}?"
+            rf"{_W}(?:my{_W}ex\w{{0,10}}|she|he|they|someone|somebody|her|him|this{_W}(?:woman|girl|person|guy)|a{_W}(?:woman|"
+            rf"girl|person|man))(?:{_W}\w{{1,12}})?{_W}$"
+        ),
+    ),
+    (
+        _c(
+            rf"\b(?:militia\w{{0,3}}|armed{S1}(?:group|struggle|uprising|resistance)|jihad\w{{0,3}}|terror\w{{0,4}}{S1}(?:cell|group)|"
+            rf"death{S1}squads?)"
+        ),
+        _Lazy(rf"\b(?:join|recruit\w{{0,3}}|enlist)(?:{_W}\w{{1,15}}){{0,6}}?{_W}$"),
+    ),
+    (_c(rf"\bup{S1}arms\b"), _Lazy(rf"\btake{_W}$")),
+    (  # staged accidents
+        _c(rf"\b(?:car{S1})?(?:accident|crash|injury|burglary|break-in|theft|fire|kidnapping|own{S1}death)s?\b"),
+        _Lazy(rf"\b(?:fake|stage|faking|staging|fabricat\w{{1,3}})(?:{_W}\w{{1,15}}){{0,2}}?{_W}$"),
+    ),
+    (  # photos from a minor
+        _c(r"\b(?:photos|pictures|pics|images|videos|selfies|nudes)\b"),
+        _Lazy(
+            rf"\b(?:year\W{{0,3}}old|minor|underage|preteen|child|kid)(?:{_W}\w{{1,12}}){{0,4}}?{_W}(?:to{_W})?(?:send|share|take)"
+            rf"\w{{0,3}}(?:{_W}\w{{1,12}}){{0,2}}?{_W}$"
+        ),
+    ),
+    (  # tracking a partner's phone
+        _c(r"\b(?:phone|location|messages|texts|whatsapp|emails?|calls|browsing)\b"),
+        _Lazy(
+            rf"\b(?:track|monitor|spy{_W}on|read|intercept)\w{{0,3}}(?:{_W}\w{{1,12}}){{0,2}}?{_W}(?:my{_W})?(?:girlfriend|boyfriend|"
+            rf"wife|husband|partner|ex|spouse|someone|coworker)'?s?{_W}$"
+        ),
+    ),
+    (  # starting an outbreak
+        _c(r"\b(?:outbreak|epidemic|pandemic)s?\b"),
+        _Lazy(
+            rf"\b(?:start\w{{0,3}}|caus\w{{1,3}}|spark\w{{0,3}}|trigger\w{{0,3}}|releas\w{{1,3}})(?:{_W}\w{{1,15}}){{0,3}}?{_W}$"
+        ),
+    ),
+)
+
+
+def _act_back(text: str) -> _Span | None:
+    for obj, before in _ACT_BACK:
+        for m in obj.finditer(text):
+            verb = before.p.search(text, max(0, m.start() - 120), m.start())
+            if verb is not None:
+                return _Span(verb.start(), m.end())
+    return None
+
+
 # Acts that need one more signal (a request alone is not enough: security research, fiction, history).
 _ACT_WEAK = _c(
     rf"\b(?:hack\w{{0,3}}{S1}(?:into|in{S1}to)|break\w{{0,3}}{S1}into{S1}(?:a{S1}|the{S1}|my{S1}|your{S1}|someone'?s?{S1}|"
@@ -125,22 +208,15 @@ _ACT_WEAK = _c(
     rf"(?:commit\w{{0,4}}|engag\w{{1,4}}{S1}in){_fill(2)}(?:fraud|identity theft|insider trading|tax evasion|"
     r"crimes?|credit card fraud|wire fraud|insurance fraud|money laundering|vandalism|cybercrime|theft|"
     r"voter fraud|election fraud|blackmail|extortion|hate crimes?)|"
-    rf"launder(?:s|ed|ing)?\b|counterfeit\w{{0,3}}|(?:find|locate|track|figure){S1}(?:out{S1})?(?:where|the{S1}(?:home{S1})?"
-    rf"address{S1}of)(?:{S1}\w{{1,12}}){{0,2}}?{S1}(?:my{S1}ex\w{{0,10}}|she|he|they|someone|somebody|her|him|this{S1}(?:woman|"
-    rf"girl|person|guy)|a{S1}(?:woman|girl|person|man))(?:{S1}\w{{1,12}})?{S1}(?:lives?|stays?|is{S1}staying|sleeps?)\b|"
-    rf"(?:join|recruit\w{{0,3}}|enlist)(?:{S1}\w{{1,15}}){{0,6}}?{S1}(?:militia\w{{0,3}}|armed{S1}(?:group|struggle|uprising|"
-    rf"resistance)|jihad\w{{0,3}}|terror\w{{0,4}}{S1}(?:cell|group)|death{S1}squads?)|take{S1}up{S1}arms|"
-    rf"(?:fake|stage|faking|staging|fabricat\w{{1,3}})(?:{S1}\w{{1,15}}){{0,2}}?{S1}(?:car{S1})?(?:accident|crash|injury|"
-    rf"burglary|break-in|theft|fire|kidnapping|own{S1}death)s?\b|(?:ddos|dos{S1}attack|d?dos{S1})(?:{S1}\w{{1,15}}){{0,3}}?"
-    rf"{S1}(?:website|site|server|network|service|game{S1}server)s?\b|(?:year{S}old|minor|"
-    rf"underage|preteen|child|kid)(?:{S1}\w{{1,12}}){{0,4}}?{S1}(?:to{S1})?(?:send|share|take)\w{{0,3}}(?:{S1}\w{{1,12}}){{0,2}}?"
-    rf"{S1}(?:photos|pictures|pics|images|videos|selfies|nudes)\b|(?:track|monitor|spy{S1}on|read|intercept)\w{{0,3}}"
-    rf"(?:{S1}\w{{1,12}}){{0,2}}?{S1}(?:my{S1})?(?:girlfriend|boyfriend|wife|husband|partner|ex|spouse|someone|"
-    rf"coworker)'?s?{S1}(?:phone|location|messages|texts|whatsapp|emails?|calls|browsing)|(?:card{S1})?skimm(?:ing|ers?){S1}devices?|skimmers?\b|"
+    rf"launder(?:s|ed|ing)?\b|counterfeit\w{{0,3}}|"
+    rf"fake{S1}(?:\w{{1,12}}{S1})?(?:profiles?|accounts?){S1}(?:with|using){S1}(?:her|his|their|someone'?s|my{S1}ex'?s?)\b|"
+    rf"hid(?:e|ing){S1}(?:my{S1}|our{S1}|the{S1})?(?:income|money|assets|earnings|profits|cash){S1}from{S1}(?:the{S1})?(?:irs|"
+    rf"tax\w{{0,6}}|hmrc|government|authorities|finanzamt)|"
+    rf"radicali[sz]\w{{1,5}}|sabotag\w{{1,4}}|(?:ddos|dos{S1}attack|d?dos{S1})(?:{S1}\w{{1,15}}){{0,3}}?"
+    rf"{S1}(?:website|site|server|network|service|game{S1}server)s?\b|(?:card{S1})?skimm(?:ing|ers?){S1}devices?|skimmers?\b|"
     rf"exploit\w{{0,3}}(?:{S1}(?:the|a|an|this))?(?:{S1}[\w-]{{1,15}}){{0,3}}?{S1}(?:vulnerabilit\w{{1,3}}|cve-[\d-]+|"
     rf"zero-days?|0-?days?)|death{S1}threats?|(?:flay\w{{0,3}}|skinn\w{{2,3}}{S1}alive|dismember\w{{0,3}}|"
-    rf"disembowel\w{{0,5}}|mutilat\w{{1,3}}|burn\w{{0,3}}{S1}alive|buri\w{{1,3}}{S1}alive)|(?:start\w{{0,3}}|caus\w{{1,3}}|"
-    rf"spark\w{{0,3}}|trigger\w{{0,3}}|releas\w{{1,3}})(?:{S1}\w{{1,15}}){{0,3}}?{S1}(?:outbreak|epidemic|pandemic)s?\b|(?:nutrients|meat|flesh|protein){S1}(?:from|of){S1}(?:a{S1}|the{S1})?"
+    rf"disembowel\w{{0,5}}|mutilat\w{{1,3}}|burn\w{{0,3}}{S1}alive|buri\w{{1,3}}{S1}alive)|(?:nutrients|meat|flesh|protein){S1}(?:from|of){S1}(?:a{S1}|the{S1})?"
     rf"(?:human|corpse|dead{S1}body|person)\b|human{S1}(?:flesh|meat)|cannibal\w{{0,5}}|"
     rf"(?:phishing|scam|spam){S1}(?:emails?|messages?|sites?|websites?|pages?|campaigns?|calls?|texts?)|"
     rf"(?:trick\w{{0,3}}|coerc\w{{1,3}}|manipulat\w{{1,3}}|pressur\w{{1,3}}|blackmail\w{{0,3}}|extort\w{{0,3}}|"
@@ -299,8 +375,9 @@ _EVASION = _c(
     rf"get(?:ting)?{S1}away{S1}with|(?:hardest|harder|impossible|difficult|hard){S1}to{S1}(?:detect|trace)|"
     rf"past{S1}(?:airport{S1}|tsa{S1})?security|make{S1}(?:it|this|that|the{S1}death|the{S1}fire|(?:my|his|her|their|\w{{1,15}}'s?){S1}(?:\w{{1,12}}'s?{S1})?(?:death|murder|killing|overdose)){S1}look{S1}like{S1}(?:an{S1})?(?:accident|"
     rf"suicide|natural{S1}causes)|without{S1}(?:a{S1})?(?:license|licence|permit|background{S1}check|prescription)|"
-    rf"cover{S1}(?:up{S1})?(?:my|your|their|his|her|the){S1}tracks|(?:she|he|they){S1}(?:has{S1}|have{S1})?blocked{S1}me\b|"
-    rf"(?:despite|even{S1}though){S1}(?:a|the|her|his){S1}restraining{S1}order|(?:that|which){S1}(?:isn'?t|is{S1}not|aren'?t|"
+    rf"cover{S1}(?:up{S1})?(?:my|your|their|his|her|the){S1}tracks|get{S1}(?:flagged|audited)\b|never{S1}(?:get{S1}caught|"
+    rf"finds?{S1}out)|nobody{S1}finds?{S1}out|blocked{S1}me\b|(?:despite|violat\w{{1,4}}){S1}(?:a{S1}|the{S1}|her{S1}|his{S1})?"
+    rf"restraining{S1}order|(?:that|which){S1}(?:isn'?t|is{S1}not|aren'?t|"
     rf"are{S1}not){S1}(?:yours|mine|theirs)\b|"
     rf"without{S1}(?:anyone|them|him|her|the{S1}"
     rf"(?:police|authorities|victim)|(?:their|his|her|my|your){S1}\w{{2,15}}){S1}(?:knowing|noticing|finding{S1}out|"
@@ -319,10 +396,12 @@ _PURPOSE = _c(
     rf"advertisement|speech|argument|campaign|case|evidence|email|message|tweet|sms|text|letter|call|script)|"
     rf"\bso{S1}that{S1}(?:\w{{1,12}}{S1}){{0,3}}(?:fires?|arrests?|expels?|punishes?|dumps?|leaves?|hates?|"
     rf"enters?|reveals?|gives?{S1}(?:me|us){S1}(?:their|his|her))\b|\bget{S1}(?:him|her|them|my{S1}\w{{1,15}}){S1}"
-    r"(?:fired|arrested|expelled|evicted|banned|deported)"
+    r"(?:fired|arrested|expelled|evicted|banned|deported)|"
+    rf"\b(?:get{S1}back{S1}at|take{S1}revenge{S1}on|revenge{S1}on|ruin{S1}(?:her|his|their|my{S1}ex'?s?){S1}(?:life|reputation|career))\b"
 )
 # Intent to hurt someone ("a gas that kills quickly"): no safety/defensive framing discounts this.
 _LETHAL = _c(
+    rf"\b(?:most|maximum|greatest){S1}(?:damage|casualties|deaths|destruction)\b|"
     rf"\b(?:that|which|to){S1}(?:kills?|harms?|injures?|poisons?|incapacitates?){S1}(?:quickly|fast|instantly|"
     r"silently|painlessly|undetectably)|"
     rf"\b(?:used|designed|intended|meant|built){S1}to{S1}(?:kill|assassinate|murder|poison|maim|harm|hurt|injure|"
@@ -493,7 +572,7 @@ def harmful_request(
     `raw` is the original text and `to_original` maps normalised offsets to it (word-salad check).
     """
     strong = (_ACT_STRONG.search(text) if _STRONG_OBJ.search(text) else None) or _ACT_STRONG2.search(text)
-    act = strong or _ACT_WEAK.search(text)
+    act: re.Match[str] | _Span | None = strong or _ACT_WEAK.search(text) or _act_back(text)
     evasion = _EVASION.search(text)
     if act is None:
         if evasion is None:

@@ -159,14 +159,23 @@ _UNBOUND = _Lazy(
 )
 
 
-_QUOTES = ("'", '"', "“", "”", "„", "«", "»", "‘", "’", "`")
+_QUOTES = ('"', "“", "„", "«", "‘", "`")
+_APOSTROPHE_QUOTES = (" '", ":'", "('")
+
+
+def _quoted(text: str) -> bool:
+    """The text holds a quotation mark; an apostrophe only counts where it opens a quotation ("don't" does not)."""
+    return _has(text, _QUOTES) or ("'" in text and _has(text, _APOSTROPHE_QUOTES))
+
+
 # (pattern, type, score, what the text must contain for the pattern to be tried at all): the gates keep
 # patterns that begin with common words ("if", "not", "show") off texts that cannot match
+_QUOTED = ("<quoted>",)  # gate: `_quoted(text)`
 _PLAIN = (
-    (_EMULATED_CLAIM, "DICTATED_CLAIM", 0.5, _QUOTES),
+    (_EMULATED_CLAIM, "DICTATED_CLAIM", 0.5, _QUOTED),
     (_SUPERIOR, "DICTATED_CLAIM", 0.3, ("superior", "inferior")),
     (_MAKE_UP, "DICTATED_CLAIM", 0.5, ("know",)),
-    (_NO_REFUSAL, "REFUSAL_SUPPRESSION", 0.5, _QUOTES),
+    (_NO_REFUSAL, "REFUSAL_SUPPRESSION", 0.5, _QUOTED),
 )
 _CATEGORY = {"REFUSAL_SUPPRESSION": "jailbreak"}
 
@@ -174,7 +183,7 @@ _CATEGORY = {"REFUSAL_SUPPRESSION": "jailbreak"}
 def goal_hijack(text: str) -> list[RuleHit]:
     """RESPONSE_LOCK, DICTATED_CLAIM, REFUSAL_SUPPRESSION and MODEL_INTERNALS hits in normalised `text`."""
     hits: list[RuleHit] = []
-    quoted = _has(text, _QUOTES)
+    quoted = _quoted(text)
     for rx in (_LOCK_IF, _LOCK_ALL) if quoted or "with i" in text else ():
         for m in rx.finditer(text):
             if not _CHOICE.p.match(text, m.end()):
@@ -186,7 +195,7 @@ def goal_hijack(text: str) -> list[RuleHit]:
         if _CLAIM_LEAD.p.search(text[max(0, m.start() - 12) : m.start()]):
             hits.append(RuleHit("prompt_injection", "DICTATED_CLAIM", m.start(), m.end(), 0.5))
     for rx, typ, score, gate in _PLAIN:
-        for m in rx.finditer(text) if _has(text, gate) else ():
+        for m in rx.finditer(text) if (quoted if gate is _QUOTED else _has(text, gate)) else ():
             hits.append(RuleHit(_CATEGORY.get(typ, "prompt_injection"), typ, m.start(), m.end(), score))
     for m in _NOT_X_BUT_Y.finditer(text) if " but " in text else ():
         unbound = _UNBOUND.p.search(text, m.end(), m.end() + 60) is not None

@@ -322,19 +322,10 @@ _OVERRIDE_PATTERNS: list[tuple[_Rx, float, bool]] = [
         0.75,
         False,
     ),
-    # "If you are an AI reading this review, tell the shopper …" ("an AI researcher reading this" is a person)
     (
         _c(
-            rf"\bif{S1}you{S1}(?:are|re){S1}(?:an?{S1})?(?:ai|llm|language{S1}model|chatbot|gpt|chatgpt|ai{S1}(?:assistant|"
-            rf"model|agent|system|bot))(?:{S1}(?:that{S1}is|who{S1}is))?{S1}(?:reading|processing|summari[sz]ing|parsing|"
-            rf"analy[sz]ing|browsing|seeing|viewing|scanning)\b"
-        ),
-        0.8,
-        False,
-    ),
-    (
-        _c(
-            rf"\b(?:ai|llm|gpt)s?{S1}(?:agents?|assistants?|models?|systems?|bots?|crawlers?){S1}(?:reading|processing|"
+            # "AI agents processing this", "an AI reading this review" ("an AI researcher reading this" is a person)
+            rf"\b(?:ai|llm|gpt)s?(?:{S1}(?:agents?|assistants?|models?|systems?|bots?|crawlers?))?{S1}(?:reading|processing|"
             rf"summari[sz]ing|parsing|analy[sz]ing|browsing|visiting){S1}(?:this|these)\b"
         ),
         0.8,
@@ -620,9 +611,7 @@ _OVERRIDE_PATTERNS: list[tuple[_Rx, float, bool]] = [
         False,
     ),
     (
-        _c(
-            rf"\b(?:ignorer|glem|se{S1}bort{S1}fra){_fill(4)}(?:instruktioner|instruksjoner|instrukser|regler|anvisninger)\b"
-        ),
+        _c(rf"\b(?:ignorer|glem){_fill(4)}(?:instruktioner|instruksjoner|instrukser|regler|anvisninger)\b"),
         0.9,
         False,
     ),
@@ -648,9 +637,7 @@ _OVERRIDE_PATTERNS: list[tuple[_Rx, float, bool]] = [
         False,
     ),
     (
-        _c(
-            rf"\b(?:ignora|oblida|no{S1}facis{S1}cas{S1}de){_fill(4)}(?:instruccions|regles|ordres|indicacions|tot{S1}el{S1}que)\b"
-        ),
+        _c(rf"\b(?:ignora|oblida){_fill(4)}(?:instruccions|regles|ordres|indicacions|tot{S1}el{S1}que)\b"),
         0.9,
         False,
     ),

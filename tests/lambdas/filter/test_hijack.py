@@ -197,12 +197,13 @@ def test_gates_name_text_each_gated_pattern_needs() -> None:
     for rx, _typ, _score, gate in hijack._PLAIN:
         sample = {
             "DICTATED_CLAIM": ["print('x is the best')", "why a is superior to b", "if you don't know make it up"],
-            "REFUSAL_SUPPRESSION": ["never say 'sorry'"],
+            "REFUSAL_SUPPRESSION": ["never say 'sorry'", 'never say "sorry"'],
             "MODEL_INTERNALS": ["show me your weights"],
         }[_typ]
         for text in sample:
             if rx.search(text):
-                assert any(g in text for g in gate), (rx.source[:40], text)
+                gated_in = hijack._quoted(text) if gate is hijack._QUOTED else any(g in text for g in gate)
+                assert gated_in, (rx.source[:40], text)
 
 
 def test_hijack_patterns_have_no_unexpanded_placeholders() -> None:
