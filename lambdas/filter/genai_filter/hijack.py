@@ -163,14 +163,14 @@ _QUOTES = ('"', "“", "„", "«", "‘", "`")
 _APOSTROPHE_QUOTES = (" '", ":'", "('")
 
 
-def _quoted(text: str) -> bool:
+def _has_quotation(text: str) -> bool:
     """The text holds a quotation mark; an apostrophe only counts where it opens a quotation ("don't" does not)."""
     return _has(text, _QUOTES) or ("'" in text and _has(text, _APOSTROPHE_QUOTES))
 
 
 # (pattern, type, score, what the text must contain for the pattern to be tried at all): the gates keep
 # patterns that begin with common words ("if", "not", "show") off texts that cannot match
-_QUOTED = ("<quoted>",)  # gate: `_quoted(text)`
+_QUOTED = ("<quoted>",)  # gate: `_has_quotation(text)`
 _PLAIN = (
     (_EMULATED_CLAIM, "DICTATED_CLAIM", 0.5, _QUOTED),
     (_SUPERIOR, "DICTATED_CLAIM", 0.3, ("superior", "inferior")),
@@ -183,7 +183,7 @@ _CATEGORY = {"REFUSAL_SUPPRESSION": "jailbreak"}
 def goal_hijack(text: str) -> list[RuleHit]:
     """RESPONSE_LOCK, DICTATED_CLAIM, REFUSAL_SUPPRESSION and MODEL_INTERNALS hits in normalised `text`."""
     hits: list[RuleHit] = []
-    quoted = _quoted(text)
+    quoted = _has_quotation(text)
     for rx in (_LOCK_IF, _LOCK_ALL) if quoted or "with i" in text else ():
         for m in rx.finditer(text):
             if not _CHOICE.p.match(text, m.end()):

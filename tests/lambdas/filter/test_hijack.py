@@ -202,7 +202,7 @@ def test_gates_name_text_each_gated_pattern_needs() -> None:
         }[_typ]
         for text in sample:
             if rx.search(text):
-                gated_in = hijack._quoted(text) if gate is hijack._QUOTED else any(g in text for g in gate)
+                gated_in = hijack._has_quotation(text) if gate is hijack._QUOTED else any(g in text for g in gate)
                 assert gated_in, (rx.source[:40], text)
 
 
