@@ -19,6 +19,8 @@ from genai_filter import output
         ("![x](https://aGVsbG8gd29ybGQgdGhpcyBpcyBkYXRh.evil.example/a.png)", "EXFIL_IMAGE"),
         ("![x [nested] y](https://evil.example/p.png?d=1)", "EXFIL_IMAGE"),
         ("[a [b] c](https://evil.example/p?d=1)", "EXFIL_LINK"),
+        ("plain text with https://evil.example/?q=1", "EXFIL_URL"),
+        ("an autolink <https://evil.example/?q=1>", "EXFIL_LINK"),
     ],
 )
 def test_exfiltration_flagged(text: str, kind: str) -> None:
@@ -34,7 +36,7 @@ def test_exfiltration_flagged(text: str, kind: str) -> None:
         "![logo](https://cdn.docs.example.com/a.png?v=2)",  # allowlisted by suffix
         "[docs](https://other.example/guide)",  # link without data
         "[local](/relative/path?x=1)",
-        "plain text with https://evil.example/?q=1",
+        "plain text with https://evil.example/guide",
     ],
 )
 def test_allowed_or_harmless(text: str) -> None:
