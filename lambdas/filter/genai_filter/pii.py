@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 
 from genai_filter.findings import Finding
-from genai_filter.textmap import fold
+from genai_filter.textmap import fold, spaced_runs
 
 CATEGORY = "pii"
 
@@ -116,6 +116,7 @@ _NOT_PII_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _COUNTRY_CODE_BEFORE = re.compile(r"\+\d{1,3}[ \-]?$")
+_DIGIT_RUN = re.compile(r"\d{12,19}")
 _CARD_GROUPS = re.compile(r"\d{4}([ \-])\d{4}\1\d{4}\1\d{1,7}(?:\1\d{1,4})?|\d{4}([ \-])\d{6}\2\d{4,5}")
 
 
@@ -151,25 +152,34 @@ def luhn_valid(digits: str) -> bool:
     return total % 10 == 0
 
 
+def _card_number(text: str, start: int, digits: str) -> bool:
+    """Checksum, brand and context checks for the digits of a candidate that starts at `start`."""
+    if not 12 <= len(digits) <= 19 or len(set(digits)) < 2:
+        return False
+    before = text[max(0, start - 40) : start]
+    if _NOT_PII_BEFORE.search(before) or _COUNTRY_CODE_BEFORE.search(before):
+        return False
+    # a number with a card brand's prefix and length stands alone; anything else collides with other
+    # identifiers too often and needs a card word nearby
+    if not card_brand(digits) and not _CARD_CONTEXT.search(before):
+        return False
+    return luhn_valid(digits)
+
+
 def _cards(text: str) -> Iterator[Finding]:
     for m in _CARD.finditer(text):
         raw = m.group(0)
         digits = raw.replace(" ", "").replace("-", "")
-        if not 12 <= len(digits) <= 19:
-            continue
-        before = text[max(0, m.start() - 40) : m.start()]
-        if _NOT_PII_BEFORE.search(before) or _COUNTRY_CODE_BEFORE.search(before):
-            continue
-        # a number with a card brand's prefix and length stands alone; anything else collides with other
-        # identifiers too often and needs a card word nearby
-        if not card_brand(digits) and not _CARD_CONTEXT.search(before):
-            continue
-        if len(set(digits)) < 2:
-            continue
         if raw != digits and not _CARD_GROUPS.fullmatch(raw):
             continue
-        if luhn_valid(digits):
+        if _card_number(text, m.start(), digits):
             yield Finding(CATEGORY, "CREDIT_CARD", m.start(), m.end(), 0.9)
+    # a separator between every digit ("4 1 1 1 …", one digit per line)
+    for run in spaced_runs(text):
+        for m in _DIGIT_RUN.finditer(run.compact):
+            start, end = run.to_text(m.start(), m.end())
+            if _card_number(text, start, m.group()):
+                yield Finding(CATEGORY, "CREDIT_CARD", start, end, 0.9)
 
 
 # ---------------------------------------------------------------- IBAN

@@ -17,6 +17,7 @@ Direction = Literal["input", "output"]
 # how much of the end of a conversation is read as one text for attacks split across messages
 SPLIT_WINDOW_CHARS = 8000
 Action = Literal["allow", "redact", "block"]
+LIMIT_CATEGORY = "screening"  # not a configurable category: always blocks
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,5 +118,10 @@ class Screener:
             return ScreenResult("block", None, found)
         to_redact = [f for f, v in zip(found, verdicts, strict=True) if v == "redact"]
         if to_redact:
-            return ScreenResult("redact", redactor.redact(text, to_redact), found)
+            redacted = redactor.redact(text, to_redact)
+            if len(redacted) > self.cfg.max_text_chars:
+                # placeholders are longer than short values: a text of many e-mails grows past the limit
+                over = Finding(LIMIT_CATEGORY, "REDACTION_OVER_LIMIT", 0, len(text), 1.0)
+                return ScreenResult("block", None, [*found, over])
+            return ScreenResult("redact", redacted, found)
         return ScreenResult("allow", text, found)

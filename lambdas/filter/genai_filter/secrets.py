@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 from genai_filter.findings import Finding
 from genai_filter.pii import resolve_overlaps
-from genai_filter.textmap import fold
+from genai_filter.textmap import fold, spaced_runs
 
 CATEGORY = "secret"
 
@@ -200,10 +200,18 @@ def _generic(text: str) -> Iterator[Finding]:
 _PRIORITY = {"PRIVATE_KEY": 0, "GENERIC_SECRET": 50}
 
 
+def _spaced_tokens(text: str) -> Iterator[Finding]:
+    """Provider tokens written with a separator between every character ("A K I A …")."""
+    for run in spaced_runs(text):
+        for hit in _tokens(run.compact):
+            start, end = run.to_text(hit.start, hit.end)
+            yield Finding(hit.category, hit.type, start, end, hit.score)
+
+
 def detect(text: str) -> list[Finding]:
     folded = fold(text)
     found: list[Finding] = []
-    for detector in (_private_keys, _tokens, _aws_secrets, _generic):
+    for detector in (_private_keys, _tokens, _aws_secrets, _generic, _spaced_tokens):
         for hit in detector(folded.text):
             if folded.positions is not None:
                 start, end = folded.to_original(hit.start, hit.end)

@@ -10,6 +10,7 @@ into letters and destroy phone numbers and card numbers).
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -70,3 +71,36 @@ def fold(text: str) -> Folded:
             out.append(rep)
             positions.append(i)
     return Folded("".join(out), positions, len(text))
+
+
+# A letter or digit, then the same separator before every further one: "A K I A …", "4-1-1-1-…", one per
+# line. Separators and characters are disjoint classes, so the scan is linear.
+_SPACED_RUN = re.compile(
+    r"[A-Za-z0-9](?<![A-Za-z0-9][A-Za-z0-9])([ \t]{1,3}|\r?\n|[ \t]{0,2}[\-.,_|/:*+\u00b7][ \t]{0,2})"
+    r"[A-Za-z0-9](?:\1[A-Za-z0-9]){10,}(?![A-Za-z0-9])"
+)
+_SPACED_GATE = re.compile(r"[A-Za-z0-9][^A-Za-z0-9]{1,5}[A-Za-z0-9][^A-Za-z0-9]{1,5}[A-Za-z0-9][^A-Za-z0-9]")
+
+
+@dataclass(frozen=True, slots=True)
+class SpacedRun:
+    """At least 12 single characters with one separator between each: `compact` holds the characters,
+    `compact[k]` is `text[start + k * stride]`."""
+
+    start: int
+    stride: int
+    compact: str
+
+    def to_text(self, start: int, end: int) -> tuple[int, int]:
+        """The span of `text` that holds `compact[start:end]`."""
+        return self.start + start * self.stride, self.start + (end - 1) * self.stride + 1
+
+
+def spaced_runs(text: str) -> list[SpacedRun]:
+    if _SPACED_GATE.search(text) is None:
+        return []
+    runs: list[SpacedRun] = []
+    for m in _SPACED_RUN.finditer(text):
+        stride = 1 + len(m.group(1))
+        runs.append(SpacedRun(m.start(), stride, m.group()[::stride]))
+    return runs
