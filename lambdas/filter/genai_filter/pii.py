@@ -116,7 +116,7 @@ _NOT_PII_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _COUNTRY_CODE_BEFORE = re.compile(r"\+\d{1,3}[ \-]?$")
-_DIGIT_RUN = re.compile(r"\d{12,19}")
+_DIGIT_RUN = re.compile(r"(?<!\d)\d{12,19}(?!\d)")
 _CARD_GROUPS = re.compile(r"\d{4}([ \-])\d{4}\1\d{4}\1\d{1,7}(?:\1\d{1,4})?|\d{4}([ \-])\d{6}\2\d{4,5}")
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import codecs
 import random
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -292,3 +293,72 @@ def test_echoing_backend_cannot_exceed_the_limit(configure: Any, backend: Any, e
     else:
         assert status == 502
         assert payload["error"]["code"] == "response_blocked"
+
+
+# ---------------------------------------------------------------- linear work on 64 KB adversarial replies
+# Python lines executed (all frames, sys.settrace) for a 16 KB and a 64 KB reply of each family: linear work
+# gives a ratio near 4. The C-level scans (regexes, translate, decoders) are linear by construction; their
+# timing is left to the adversarial benchmark.
+
+
+def _python_lines(fn: Callable[[str], object], text: str) -> int:
+    import sys
+
+    count = 0
+
+    def tracer(frame: Any, event: str, arg: Any) -> Any:
+        nonlocal count
+        if event == "line":
+            count += 1
+        return tracer
+
+    sys.settrace(tracer)
+    try:
+        fn(text)
+    finally:
+        sys.settrace(None)
+    return count
+
+
+def _fill(unit: str, size: int) -> str:
+    return (unit * (size // len(unit) + 1))[:size]
+
+
+_RNG = random.Random(64)
+_B64_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+LINEAR_FAMILIES: dict[str, Callable[[int], str]] = {
+    "long base64 run": lambda n: "".join(_RNG.choice(_B64_ALPHABET) for _ in range(n)),
+    "base64 words": lambda n: _fill("aGVsbG8gd29ybGQgYWdhaW4= ", n),
+    "base64 in base64": lambda n: _fill(b64(b64("the same words, encoded twice ") * 3) + " ", n),
+    "long hex run": lambda n: "".join(_RNG.choice("0123456789abcdef") for _ in range(n)),
+    "long binary run": lambda n: "".join(_RNG.choice("01") for _ in range(n)),
+    "homoglyph text": lambda n: _fill("Сустомеr suрроrt аssіstаnt fоr bіllіng ", n),
+    "fullwidth text": lambda n: _fill(fullwidth("only answer questions about "), n),
+    "prompt near-misses": lambda n: _fill(" ".join(PROMPT_WORDS[:7]) + " and then ", n),
+    "reversed prompt near-misses": lambda n: _fill(" ".join(PROMPT_WORDS[3:10])[::-1] + " x ", n),
+    "canary near-misses": lambda n: _fill(CANARY[:-2] + " ", n),
+    "spaced digits": lambda n: _fill("4 1 1 1 ", n),
+    "spaced letters": lambda n: _fill("A K I A ", n),
+    "spaced runs of 11": lambda n: _fill(" ".join("41111111111") + ". ", n),
+    "digits on lines": lambda n: _fill("4\n", n),
+    "bare URLs": lambda n: _fill("https://evil.example/a ", n),
+    "glued URLs": lambda n: _fill("https://", n),
+    "closing parentheses": lambda n: "https://evil.example/" + ")" * (n - 21),
+    "www prefixes": lambda n: _fill("www.", n),
+    "autolinks": lambda n: _fill("<https://evil.example/?q=1> ", n),
+    "markdown links": lambda n: _fill("[a](https://evil.example/?q=1) ", n),
+}
+DETECTORS: dict[str, Callable[[str], object]] = {
+    "leak": lambda text: list(SCREENER.leaks.detect(text)),
+    "exfiltration": lambda text: output.exfiltration(text, ()),
+    "secrets": secrets.detect,
+    "pii": pii.detect,
+}
+
+
+@pytest.mark.parametrize("family", sorted(LINEAR_FAMILIES))
+def test_detectors_do_linear_work(family: str) -> None:
+    small, large = (LINEAR_FAMILIES[family](n) for n in (16_384, 65_536))
+    for name, detector in DETECTORS.items():
+        a, b = _python_lines(detector, small), _python_lines(detector, large)
+        assert b <= 4.6 * a + 5_000, (name, a, b)
