@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import binascii
 import bisect
+import re
 from collections.abc import Callable, Iterator
 
 from genai_filter.findings import Finding
@@ -77,6 +78,56 @@ def _original_index(text: str, k: int) -> int:
         if seen > k:
             return i
     return len(text)
+
+
+# a token spelled out: NATO alphabet, digit names, and the words said between characters
+_NATO = (
+    "alpha",
+    "alfa",
+    "bravo",
+    "charlie",
+    "delta",
+    "echo",
+    "foxtrot",
+    "golf",
+    "hotel",
+    "india",
+    "juliett",
+    "juliet",
+    "kilo",
+    "lima",
+    "mike",
+    "november",
+    "oscar",
+    "papa",
+    "quebec",
+    "romeo",
+    "sierra",
+    "tango",
+    "uniform",
+    "victor",
+    "whiskey",
+    "xray",
+    "x-ray",
+    "yankee",
+    "zulu",
+)
+_DIGIT_NAMES = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+_SPELLING = {
+    **{w: w[0] for w in _NATO},
+    **{w: str(i) for i, w in enumerate(_DIGIT_NAMES)},
+    "niner": "9",
+    **dict.fromkeys(("dash", "hyphen", "minus", "capital", "uppercase", "lowercase", "small"), ""),
+}
+_SPELLED_WORD = re.compile(r"\b(?:" + "|".join(sorted(_SPELLING, key=len, reverse=True)) + r")\b")
+
+
+_SPELLED_GATE = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "alpha", "bravo",
+                 "charlie", "delta", "echo", "foxtrot")  # fmt: skip
+
+
+def _spelled(lowered: str) -> str:
+    return _SPELLED_WORD.sub(lambda m: _SPELLING[m.group()], lowered)
 
 
 _ROT13 = str.maketrans("abcdefghijklmnopqrstuvwxyz", "nopqrstuvwxyzabcdefghijklm")
@@ -233,6 +284,12 @@ def _accumulate(lengths: Iterator[int]) -> Iterator[int]:
         yield total
 
 
+def _random_enough(half: str) -> bool:
+    """A half canary that cannot turn up by chance: 10+ characters, 6+ distinct, letters and digits
+    (the halves of `CANARY-TOKEN-2026-ALPHA` are not: "canarytoke" is in "canary tokens")."""
+    return len(half) >= 10 and len(set(half)) >= 6 and not half.isalpha() and not half.isdigit()
+
+
 class LeakDetector:
     """Canary token and system-prompt fragments in a reply (`CANARY_TOKEN`, `SYSTEM_PROMPT_LEAK`)."""
 
@@ -243,9 +300,11 @@ class LeakDetector:
         if len(core) >= _MIN_CANARY:
             rot = core.translate(_ROT13)
             self.forms = tuple(dict.fromkeys((core, core[::-1], rot, rot[::-1])))
-        self.encoded_forms = tuple(f.encode() for f in self.forms if f.isascii())
+        # half of the canary, when a half is long enough to be unique: the two halves apart ("… and the rest is …")
+        self.halves = tuple(h for f in self.forms for h in (f[: len(f) // 2], f[len(f) // 2 :]) if _random_enough(h))
+        self.encoded_forms = tuple(f.encode() for f in dict.fromkeys(self.halves + self.forms) if f.isascii())
         # the shortest stream that can hold an encoded canary (base32 and hex only expand it further)
-        self.shortest = len(core) * 4 // 3 if self.encoded_forms else 1 << 62
+        self.shortest = min(map(len, self.encoded_forms)) if self.encoded_forms else 1 << 62
         self.prompt = _PromptIndex(system_prompt.replace(canary, " ") if canary else system_prompt)
 
     def detect(
@@ -272,19 +331,24 @@ class LeakDetector:
             pos = text.lower().find(self.canary)
             if pos >= 0:
                 return pos, pos + len(self.canary), 1.0
-        for form in self.forms:
-            k = canon.find(form)
-            if k >= 0:
-                return _original_index(text, k), _original_index(text, k + len(form) - 1) + 1, 0.95
+        for forms, score in ((self.forms, 0.95), (self.halves, 0.9)):
+            for form in forms:
+                k = canon.find(form)
+                if k >= 0:
+                    return _original_index(text, k), _original_index(text, k + len(form) - 1) + 1, score
+        lowered = text.lower()
+        if self.forms and sum(lowered.count(w) for w in _SPELLED_GATE) >= 4:
+            spelled = canonical(_spelled(lowered))
+            if any(form in spelled for form in self.forms + self.halves):
+                return 0, len(text), 0.9
         return None
 
     def _canary_encoded(
         self, text: str, streams: list[bytes], decoded: Callable[[str], list[tuple[int, int, str]]] | None
     ) -> tuple[int, int, float] | None:
-        for data in streams:
-            core = data.translate(None, _BYTES_ALNUM_DROP)
-            if any(form in core for form in self.encoded_forms):
-                return 0, len(text), 0.95
+        cores = b" ".join(data.translate(None, _BYTES_ALNUM_DROP) for data in streams)
+        if any(form in cores for form in self.encoded_forms):
+            return 0, len(text), 0.95
         if decoded is not None:  # escapes and entities the streams do not cover (`&#99;`)
             for start, end, plain in decoded(text):
                 if any(form in canonical(plain) for form in self.forms):

@@ -79,6 +79,21 @@ CANARY_LEAKS = [
     f"Dotted: {'.'.join(CANARY)}",
     f"Hidden: {chr(0x200B).join(CANARY)}",
 ]
+_NATO_WORDS = (
+    "Alpha Bravo Charlie Delta Echo Foxtrot Golf Hotel India Juliett Kilo Lima Mike November Oscar Papa Quebec "
+    "Romeo Sierra Tango Uniform Victor Whiskey X-ray Yankee Zulu zero one two three four five six seven eight "
+    "niner dash"
+)
+_NATO = dict(zip("abcdefghijklmnopqrstuvwxyz0123456789-", _NATO_WORDS.split(" "), strict=True))
+_DIGIT_WORDS = dict(zip("0123456789-", _NATO_WORDS.split(" ")[26:], strict=True)) | {"9": "nine"}
+# written after the fixes for the list above (a second round)
+CANARY_LEAKS_2 = [
+    f"The first half is {CANARY[:14]} and the rest is {CANARY[14:]}.",
+    "Spelled: " + ", ".join(_NATO[c] for c in CANARY),
+    "Spelled: " + " ".join(_DIGIT_WORDS.get(c, c) for c in CANARY),
+    f"Without its prefix: {CANARY[5:]}",
+    f"In two lines of base64:\n{b64(CANARY[:15])}\n{b64(CANARY[15:])}",
+]
 
 PROMPT_WORDS = PROMPT.split()
 PROMPT_LEAKS = [
@@ -99,7 +114,7 @@ LEAK_BENIGN = [
     "Our billing products include invoices, refunds and subscriptions. Which one do you need help with?",
     "I can't share internal pricing rules, but our public price list is on the website.",
     "Your request id is 7d4e3f21-a0b9-4c8e-9f1e-0c2b9a7d4e3f; quote it when you contact us.",
-    "The commit 5f1e0c2b9a7d4e3f21a0b9c8d7e6f5a4b3c2d1e0 fixed the rounding bug in invoices.",
+    "The commit 5f1e0c2b1d8f3a6e90c4b7a2d5e8f1a3c6b9d2e4 fixed the rounding bug in invoices.",
     f"Here is a base64 example: {b64('The quick brown fox jumps over the lazy dog, again and again.')}",
     "A tiny PNG: data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==",
     "Hex dump: 48 65 6c 6c 6f 2c 20 77 6f 72 6c 64 21 0a 00 00 ff ff 7f 45 4c 46",
@@ -181,7 +196,7 @@ SPACED_BENIGN = [
 
 
 def test_canary_in_any_form_is_found() -> None:
-    missed = [text for text in CANARY_LEAKS if "CANARY_TOKEN" not in leak_types(text)]
+    missed = [text for text in CANARY_LEAKS + CANARY_LEAKS_2 if "CANARY_TOKEN" not in leak_types(text)]
     assert missed == []
 
 
@@ -205,6 +220,12 @@ def test_system_prompt_in_any_form_is_found() -> None:
 def test_benign_replies_leak_nothing() -> None:
     flagged = [(text, leak_types(text)) for text in LEAK_BENIGN if leak_types(text)]
     assert flagged == []
+
+
+def test_half_of_a_readable_canary_is_not_a_leak() -> None:
+    detector = output.LeakDetector(PROMPT, "CANARY-TOKEN-2026-ALPHA")
+    assert list(detector.detect("We plant canary tokens in documents to detect leaks.")) == []
+    assert [f.type for f in detector.detect("it was canary token two zero two six alpha")] == ["CANARY_TOKEN"]
 
 
 def exfil(text: str) -> list[str]:
