@@ -225,7 +225,8 @@ def test_benign_replies_leak_nothing() -> None:
 def test_half_of_a_readable_canary_is_not_a_leak() -> None:
     detector = output.LeakDetector(PROMPT, "CANARY-TOKEN-2026-ALPHA")
     assert list(detector.detect("We plant canary tokens in documents to detect leaks.")) == []
-    assert [f.type for f in detector.detect("it was canary token two zero two six alpha")] == ["CANARY_TOKEN"]
+    spelled = "C A N A R Y dash T O K E N dash two zero two six dash A L P H A"
+    assert [f.type for f in detector.detect(spelled)] == ["CANARY_TOKEN"]
 
 
 def exfil(text: str) -> list[str]:
