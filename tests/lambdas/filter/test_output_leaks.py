@@ -384,3 +384,17 @@ def test_detectors_do_linear_work(family: str) -> None:
     for name, detector in DETECTORS.items():
         a, b = _python_lines(detector, small), _python_lines(detector, large)
         assert b <= 4.6 * a + 5_000, (name, a, b)
+
+
+def test_prompt_that_outgrows_the_limit_when_redacted_is_blocked(
+    configure: Any, backend: Any, event: Any, invoke: Any
+) -> None:
+    limit = 400
+    configure(FILTER_BACKEND_URL=backend.url, FILTER_MAX_TEXT_CHARS=str(limit))
+    status, payload, _ = invoke(
+        event(path="/v1/chat", body={"messages": [{"role": "user", "content": _echo_text(limit)}]})
+    )
+    assert status == 400
+    assert payload["error"]["code"] == "prompt_blocked"
+    assert payload["error"]["reasons"] == ["screening"]
+    assert backend.requests == []
