@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from urllib.parse import unquote, urlsplit
 
@@ -69,7 +70,9 @@ def _host(url: str) -> str | None:
         return ""
     if parts.scheme.lower() not in ("http", "https", "") or (parts.scheme == "" and not url.startswith("//")):
         return None  # relative links and non-network schemes cannot reach a third party
-    return parts.hostname or ""
+    host = parts.hostname or ""
+    # browsers map a fullwidth or otherwise compatible host name to its NFKC form (IDNA)
+    return host if host.isascii() else unicodedata.normalize("NFKC", host).lower()
 
 
 def exfiltration(text: str, allowed_hosts: Sequence[str]) -> list[Finding]:

@@ -251,6 +251,8 @@ def test_bare_url_with_a_query_is_blocked_in_a_reply() -> None:
 
 def test_allowlisted_host_in_a_bare_url_is_allowed() -> None:
     assert output.exfiltration("https://docs.example.com/search?q=x", ("docs.example.com",)) == []
+    assert output.exfiltration("https://ｄｏｃｓ.example.com/search?q=x", ("docs.example.com",)) == []
+    assert exfil("https://ｄｏｃｓ.example.com.evil.example/?q=x") == ["EXFIL_URL"]
 
 
 @pytest.mark.parametrize("text", SPACED_SECRETS)
