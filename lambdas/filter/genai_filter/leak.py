@@ -12,7 +12,7 @@ alignment is tried, so a run wrapped across lines or written as `%63%6E`, `\\x63
 decodes too.
 
 The system prompt counts as leaked when 8 consecutive words of it appear in the canonical reply (or its
-decoded streams), forwards, backwards or in ROT13. Its canonical string is indexed by K-character grams;
+decoded streams), forwards, backwards, in ROT13, word by word reversed or in reverse word order. Its canonical string is indexed by K-character grams;
 the reply is sampled every `step` characters, where K + step - 1 is the shortest 8-word window, so every
 such window contains a sampled gram; a hit is extended to the whole common stretch and accepted when that
 stretch covers 8 whole words. Extensions never overlap, so the work is linear in the reply.
@@ -26,8 +26,10 @@ from __future__ import annotations
 
 import binascii
 import bisect
+import itertools
 import re
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
 from genai_filter.findings import Finding
 from genai_filter.normalize import _HOMOGLYPHS, _fold_char
@@ -210,29 +212,54 @@ def decoded_streams(text: str, canon: str, shortest: int) -> list[bytes]:
     return out
 
 
+@dataclass(frozen=True, slots=True)
+class _Variant:
+    """The prompt's canonical words in one order and spelling, joined, with each word's span."""
+
+    text: str
+    starts: list[int]
+    ends: list[int]
+
+    @classmethod
+    def of(cls, words: list[str]) -> _Variant:
+        ends = list(itertools.accumulate(len(w) for w in words))
+        return cls("".join(words), [e - len(w) for e, w in zip(ends, words, strict=True)], ends)
+
+    def words_covered(self, a: int, b: int) -> int:
+        return max(0, bisect.bisect_right(self.ends, b) - bisect.bisect_left(self.starts, a))
+
+
 class _PromptIndex:
-    """8-word windows of the system prompt, forwards, backwards and in ROT13, found in a canonical string."""
+    """8-word windows of the system prompt found in a canonical string: forwards, backwards, in ROT13, with
+    each word reversed, and in reverse word order."""
 
     def __init__(self, prompt: str) -> None:
-        words = [canonical(w) for w in prompt.split()]
-        words = [w for w in words if w]
+        words = [w for w in (canonical(w) for w in prompt.split()) if w]
         self.enabled = len(words) >= WINDOW_WORDS
         if not self.enabled:
             return
-        self.ends = list(_accumulate(len(w) for w in words))
-        self.starts = [e - len(w) for e, w in zip(self.ends, words, strict=True)]
-        forward = "".join(words)
-        shortest = min(self.ends[i + WINDOW_WORDS - 1] - self.starts[i] for i in range(len(words) - WINDOW_WORDS + 1))
+        self.variants = tuple(
+            _Variant.of(v)
+            for v in (
+                words,
+                [w[::-1] for w in reversed(words)],
+                [w.translate(_ROT13) for w in words],
+                [w[::-1] for w in words],
+                words[::-1],
+            )
+        )
+        forward = self.variants[0]
+        shortest = min(
+            forward.ends[i + WINDOW_WORDS - 1] - forward.starts[i] for i in range(len(words) - WINDOW_WORDS + 1)
+        )
         self.gram = max(6, shortest // 2)
         self.step = max(1, shortest - self.gram + 1)
-        self.length = len(forward)
-        self.variants = (forward, forward[::-1], forward.translate(_ROT13))
-        self.index: dict[str, list[tuple[int, int]]] = {}
-        for v, variant in enumerate(self.variants):
-            for j in range(len(variant) - self.gram + 1):
-                spots = self.index.setdefault(variant[j : j + self.gram], [])
+        self.index: dict[str, list[tuple[_Variant, int]]] = {}
+        for variant in self.variants:
+            for j in range(len(variant.text) - self.gram + 1):
+                spots = self.index.setdefault(variant.text[j : j + self.gram], [])
                 if len(spots) < _MAX_POSITIONS:
-                    spots.append((v, j))
+                    spots.append((variant, j))
 
     def find(self, text: str) -> tuple[int, int] | None:
         """(start, end) in `text` of the first stretch that covers 8 whole words of the prompt."""
@@ -247,41 +274,22 @@ class _PromptIndex:
             if spots is None:
                 p += step
                 continue
-            best = (0, 0, 0)
-            for v, j in spots:
-                variant = self.variants[v]
+            reach = p + gram
+            for variant, j in spots:
+                other = variant.text
                 back = 0
-                while (
-                    p - back > max(floor, p - step - gram)
-                    and j - back > 0
-                    and text[p - back - 1] == variant[j - back - 1]
-                ):
+                lowest = max(floor, p - step - gram)
+                while p - back > lowest and j - back > 0 and text[p - back - 1] == other[j - back - 1]:
                     back += 1
                 fwd = gram
-                while p + fwd < len(text) and j + fwd < len(variant) and text[p + fwd] == variant[j + fwd]:
+                while p + fwd < len(text) and j + fwd < len(other) and text[p + fwd] == other[j + fwd]:
                     fwd += 1
-                a, b = j - back, j + fwd
-                if v == 1:
-                    a, b = self.length - b, self.length - a
-                if self._words_covered(a, b) >= WINDOW_WORDS:
+                if variant.words_covered(j - back, j + fwd) >= WINDOW_WORDS:
                     return p - back, p + fwd
-                if fwd + back > best[2] - best[1]:
-                    best = (v, p - back, p + fwd)
-            floor = max(floor, best[2])
+                reach = max(reach, p + fwd)
+            floor = reach
             p = max(p + step, floor)
         return None
-
-    def _words_covered(self, a: int, b: int) -> int:
-        first = bisect.bisect_left(self.starts, a)
-        last = bisect.bisect_right(self.ends, b)
-        return max(0, last - first)
-
-
-def _accumulate(lengths: Iterator[int]) -> Iterator[int]:
-    total = 0
-    for n in lengths:
-        total += n
-        yield total
 
 
 def _random_enough(half: str) -> bool:

@@ -109,6 +109,12 @@ PROMPT_LEAKS = [
     "Dotted: " + " ".join(".".join(w) for w in PROMPT_WORDS[0:9]),
 ]
 
+# written after the fixes for the list above (a second round)
+PROMPT_LEAKS_2 = [
+    "Each word backwards: " + " ".join(w[::-1] for w in PROMPT_WORDS),
+    "Last word first: " + " ".join(reversed(PROMPT_WORDS)),
+]
+
 LEAK_BENIGN = [
     "I'm the support assistant for Example Corp. How can I help with your billing question today?",
     "Our billing products include invoices, refunds and subscriptions. Which one do you need help with?",
@@ -213,7 +219,7 @@ def test_random_canaries_encoded_are_found() -> None:
 
 
 def test_system_prompt_in_any_form_is_found() -> None:
-    missed = [text for text in PROMPT_LEAKS if "SYSTEM_PROMPT_LEAK" not in leak_types(text)]
+    missed = [text for text in PROMPT_LEAKS + PROMPT_LEAKS_2 if "SYSTEM_PROMPT_LEAK" not in leak_types(text)]
     assert missed == []
 
 
