@@ -3,23 +3,25 @@
 The reply is reduced once to a canonical string: each character folded like `normalize` folds it (NFKC,
 casefold, diacritics dropped, Unicode tags decoded), Cyrillic and Greek look-alikes mapped to Latin, and
 everything that is not a letter or digit dropped. Fullwidth, homoglyph, mixed-case, spaced, dotted and
-line-split forms then all read as the canonical canary. The canary is looked for forwards, backwards and in
-ROT13. Encoded forms are decoded without any readability gate: the base64 alphabet of the reply (case kept,
+line-split forms then all read as the canonical canary. The canary, and either half of it when a half cannot
+occur by chance, is looked for forwards, backwards and in ROT13, also spelled out (NATO alphabet, digit
+names). Encoded forms are decoded without any readability gate: the base64 alphabet of the reply (case kept,
 everything else dropped) at each of the 4 alignments, and hex, base32 and binary streams of the canonical
-string at each of theirs; the decoded bytes are canonicalised and searched the same way. Dropping everything
-outside an alphabet glues the encoded run to the words around it, which only shifts its alignment, and every
+string at each of theirs, then once more inside what decodes to printable text. Dropping everything outside
+an alphabet glues the encoded run to the words around it, which only shifts its alignment, and every
 alignment is tried, so a run wrapped across lines or written as `%63%6E`, `\\x63`, `0x63, 0x6e` or `\\u0063`
 decodes too.
 
 The system prompt counts as leaked when 8 consecutive words of it appear in the canonical reply (or its
-decoded streams), forwards, backwards, in ROT13, word by word reversed or in reverse word order. Its canonical string is indexed by K-character grams;
-the reply is sampled every `step` characters, where K + step - 1 is the shortest 8-word window, so every
-such window contains a sampled gram; a hit is extended to the whole common stretch and accepted when that
-stretch covers 8 whole words. Extensions never overlap, so the work is linear in the reply.
+decoded streams): forwards, backwards, in ROT13, each word reversed, or in reverse word order. Its canonical
+string is indexed by K-character grams; the reply is sampled every `step` characters, where K + step - 1 is
+the shortest 8-word window, so every such window contains a sampled gram; a hit is extended to the whole
+common stretch and accepted when that stretch covers 8 whole words. Extensions never overlap, so the work
+is linear in the reply.
 
 Offsets: canonical matches map back to the characters that produced them; a match found only in a decoded
-stream is reported over the whole reply (an encoding has no reliable boundary, and with a `redact` action
-the whole reply must go).
+or spelled-out form is reported over the whole reply (such a form has no reliable boundary, and with a
+`redact` action the whole reply must go).
 """
 
 from __future__ import annotations
