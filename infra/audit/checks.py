@@ -16,6 +16,7 @@ import ipaddress
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from infra.audit.api import ApiError, Aws
@@ -559,6 +560,39 @@ def audit_keys(a: Audit) -> None:
         a.guarded("kms.rotation", arn, rotation)
 
 
+# Lambda validates a signature's expiry at every deployment, so a replacement after expiry fails.
+SIGNATURE_WARNING_DAYS = 30
+
+
+def audit_code_signing(a: Audit) -> None:
+    """The deployed filter's signature is far enough from expiry that a redeploy still passes."""
+    if not a.settings.filter.code_signing:
+        return
+    name = f"{a.prefix}-filter"
+
+    def signature() -> None:
+        config = a.aws.call("lambda", "get_function_configuration", FunctionName=name)
+        job_arn = str(config.get("SigningJobArn") or "")
+        if not job_arn:
+            a.record("lambda.signature-expiry", name, False, "the deployed code carries no signing job")
+            return
+        job = a.aws.call("signer", "describe_signing_job", jobId=job_arn.rsplit("/", 1)[-1])
+        expires = job.get("signatureExpiresAt")
+        if not isinstance(expires, datetime):
+            a.record("lambda.signature-expiry", name, False, "the signing job reports no signature expiry")
+            return
+        days = (expires - datetime.now(UTC)).days
+        a.record(
+            "lambda.signature-expiry",
+            name,
+            days >= SIGNATURE_WARNING_DAYS,
+            f"signature expires {expires:%Y-%m-%d} ({days} days)"
+            + ("" if days >= SIGNATURE_WARNING_DAYS else "; run the deploy to re-sign the package"),
+        )
+
+    a.guarded("lambda.signature-expiry", name, signature)
+
+
 SECTIONS: tuple[tuple[str, Callable[[Audit], None]], ...] = (
     ("s3", audit_buckets),
     ("guardduty", audit_guardduty),
@@ -568,6 +602,7 @@ SECTIONS: tuple[tuple[str, Callable[[Audit], None]], ...] = (
     ("eks", audit_eks),
     ("logs", audit_log_groups),
     ("kms", audit_keys),
+    ("signing", audit_code_signing),
 )
 
 
