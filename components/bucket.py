@@ -57,6 +57,8 @@ class SecureBucket(pulumi.ComponentResource):
     """
 
     bucket: aws.s3.Bucket
+    versioning: aws.s3.BucketVersioning
+    encryption: aws.s3.BucketServerSideEncryptionConfiguration
     arn: pulumi.Output[str]
     name: pulumi.Output[str]
 
@@ -108,10 +110,10 @@ class SecureBucket(pulumi.ComponentResource):
             }
         else:
             encryption = {"apply_server_side_encryption_by_default": {"sse_algorithm": "AES256"}}
-        aws.s3.BucketServerSideEncryptionConfiguration(
+        self.encryption = aws.s3.BucketServerSideEncryptionConfiguration(
             f"{name}-encryption", bucket=bucket_id, rules=[encryption], opts=child
         )
-        versioning = aws.s3.BucketVersioning(
+        self.versioning = versioning = aws.s3.BucketVersioning(
             f"{name}-versioning",
             bucket=bucket_id,
             versioning_configuration={"status": "Enabled"},
@@ -145,6 +147,12 @@ class SecureBucket(pulumi.ComponentResource):
             opts=child,
         )
         self.register_outputs({"arn": self.arn, "name": self.name})
+
+    @property
+    def write_dependencies(self) -> list[pulumi.Resource]:
+        """What an object write must wait for: without versioning it gets no VersionId, and without the
+        default encryption it may be stored before SSE-KMS applies."""
+        return [self.versioning, self.encryption]
 
     @staticmethod
     def _lifecycle_rules(args: SecureBucketArgs) -> list[aws.s3.BucketLifecycleConfigurationRuleArgsDict]:

@@ -107,6 +107,8 @@ class ImageRepositoryArgs:
     """The CI role, if configured; without one nobody may push."""
     keep_image_count: int = 30
     untagged_expiry_days: int = 7
+    force_delete: bool = False
+    """Destroy deletes the repository even while it holds images; for environments that keep no images."""
     classification: str = "internal"
     tags: dict[str, str] = field(default_factory=dict)
 
@@ -128,7 +130,7 @@ class ImageRepository(pulumi.ComponentResource):
             image_tag_mutability="IMMUTABLE",
             image_scanning_configuration={"scan_on_push": True},
             encryption_configurations=[{"encryption_type": "KMS", "kms_key": args.key.arn}],
-            force_delete=False,
+            force_delete=args.force_delete,
             tags={**args.tags, "DataClassification": args.classification},
             opts=child,
         )

@@ -15,6 +15,9 @@ from components.lambda_base import ACTIVE_TRACING, ARCHITECTURE, PYTHON_RUNTIME,
 from components.lambda_package import LambdaPackage
 
 SIGNING_PLATFORM = "AWSLambda-SHA384-ECDSA"
+# Lambda checks a signature's expiry at every deployment (not at run time), so a package must be
+# re-signed before this many days pass; `signing_period` triggers that well inside the validity.
+SIGNATURE_VALIDITY_DAYS = 135
 # The AWS managed policy with exactly the ENI actions VPC-attached functions need. Those actions
 # (ec2:CreateNetworkInterface, …) require Resource "*", so a managed policy is preferred to an inline
 # `*`-resource statement.
@@ -47,8 +50,13 @@ class FilterFunctionArgs:
     partition: pulumi.Input[str]
     region: str
     code_signing: bool
-    signing_profile_name: str = ""
-    """Letters, digits and `_` only (AWS Signer's rule); required when `code_signing` is on."""
+    signing_profile_prefix: str = ""
+    """Letters, digits and `_` only (AWS Signer's rule); required when `code_signing` is on. A prefix,
+    not a name: Signer keeps a canceled profile's name reserved for two years."""
+    signing_period: int = 0
+    """Which renewal period the package is signed in (days since 0001-01-01 divided by the renewal
+    interval). A new period uploads and signs the package again, so a redeploy never carries an
+    expired signature."""
     artifact_bucket: SecureBucket | None = None
     """Versioned bucket for the unsigned and signed packages; required when `code_signing` is on."""
 
@@ -143,18 +151,18 @@ class FilterFunction(pulumi.ComponentResource):
         code_signing_arn: pulumi.Output[str] | None = None
         code: dict[str, pulumi.Input[str]] | None = None
         if args.code_signing:
-            if not args.signing_profile_name or args.artifact_bucket is None:
-                raise ValueError(f"{name}: code signing needs a signing profile name and an artifact bucket")
+            if not args.signing_profile_prefix or args.artifact_bucket is None:
+                raise ValueError(f"{name}: code signing needs a signing profile prefix and an artifact bucket")
             profile = aws.signer.SigningProfile(
                 f"{name}-signing-profile",
-                name=args.signing_profile_name,
+                name_prefix=args.signing_profile_prefix,
                 platform_id=SIGNING_PLATFORM,
-                signature_validity_period={"value": 135, "type": "DAYS"},
+                signature_validity_period={"value": SIGNATURE_VALIDITY_DAYS, "type": "DAYS"},
                 opts=child,
             )
             config = aws.lambda_.CodeSigningConfig(
                 f"{name}-code-signing",
-                description=f"Only code signed by {args.signing_profile_name} deploys to {args.function_name}",
+                description=f"Only code signed by the {args.signing_profile_prefix} profile deploys to {args.function_name}",
                 allowed_publishers={"signing_profile_version_arns": [profile.version_arn]},
                 policies={"untrusted_artifact_on_deployment": "Enforce"},
                 opts=child,
@@ -198,9 +206,9 @@ class FilterFunction(pulumi.ComponentResource):
         unsigned = aws.s3.BucketObjectv2(
             f"{name}-unsigned-package",
             bucket=bucket.name,
-            key=f"unsigned/{args.package.path.name}",
+            key=f"unsigned/period-{args.signing_period}/{args.package.path.name}",
             source=pulumi.FileAsset(str(args.package.path)),
-            opts=child,
+            opts=pulumi.ResourceOptions(parent=self, depends_on=bucket.write_dependencies),
         )
         job = aws.signer.SigningJob(
             f"{name}-signing-job",

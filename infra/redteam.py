@@ -2,8 +2,15 @@
 
 Sends a corpus of attack and benign prompts to `/v1/screen` (default) or `/v1/chat` and counts what
 is blocked. Bounded in requests (`--max-requests`), per-request time (`--timeout`) and total time
-(`--deadline`). The API key comes from an environment variable (default `GENAI_API_KEY`) and is sent
-as `x-api-key`; it is never printed.
+(`--deadline`). It authenticates as a real client of the deployed API (`--auth`):
+
+- `iam` signs each request with SigV4 for `execute-api` (credentials from the AWS SDK chain);
+- `cognito` sends a user-pool ID token, supplied (`GENAI_ID_TOKEN`) or obtained from the user pool
+  client with a refresh token (`--cognito-client-id`, `GENAI_REFRESH_TOKEN`);
+- `auto` (default) is what the stacks deploy: IAM on `/v1/screen`, Cognito on `/v1/chat`;
+- `none` for a local `genai-platform filter serve`.
+
+The API key (default `GENAI_API_KEY`) goes in `x-api-key`. No credential is ever printed.
 
 Exit codes: 0 done and within the thresholds, 1 thresholds missed or requests failed (4xx/5xx,
 network), 2 usage error or the URL never answered.
@@ -29,6 +36,9 @@ from urllib.parse import urlsplit
 
 DEFAULT_CORPUS = Path(__file__).resolve().parents[1] / "data" / "redteam" / "corpus.jsonl"
 ROUTES = {"screen": "/v1/screen", "chat": "/v1/chat"}
+# How the stacks authorise each route (settings `api.screenAuthorization`, `api.chatAuthorization`).
+DEPLOYED_AUTH = {"screen": "iam", "chat": "cognito"}
+AUTH_MODES = ("auto", "iam", "cognito", "none")
 MAX_RESPONSE_BYTES = 1024 * 1024
 USER_AGENT = "genai-platform-redteam/1"
 
@@ -192,6 +202,57 @@ def _opener() -> urllib.request.OpenerDirector:
 
 
 Send = Callable[[str, bytes, dict[str, str], float], tuple[int, bytes]]
+# Headers that authenticate one request (url, body) -> headers; SigV4 signs each body afresh.
+Authenticate = Callable[[str, bytes], dict[str, str]]
+
+
+def no_auth(url: str, body: bytes) -> dict[str, str]:
+    return {}
+
+
+def sigv4_auth(region: str, credentials: Any) -> Authenticate:
+    """SigV4 for API Gateway (`execute-api`), as an IAM-authorised route requires."""
+    from botocore.auth import SigV4Auth
+    from botocore.awsrequest import AWSRequest
+
+    signer = SigV4Auth(credentials, "execute-api", region)
+
+    def sign(url: str, body: bytes) -> dict[str, str]:
+        request = AWSRequest(method="POST", url=url, data=body, headers={"content-type": "application/json"})
+        signer.add_auth(request)
+        return {k: str(v) for k, v in request.headers.items() if k.lower() != "content-type"}
+
+    return sign
+
+
+def bearer_auth(id_token: str) -> Authenticate:
+    """A Cognito user pool authorizer reads the ID token from the `Authorization` header."""
+    return lambda url, body: {"authorization": id_token}
+
+
+def cognito_id_token(client: Any, client_id: str, refresh_token: str) -> str:
+    """An ID token from the user pool client (REFRESH_TOKEN_AUTH: the client has no secret)."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    try:
+        answer = client.initiate_auth(
+            ClientId=client_id, AuthFlow="REFRESH_TOKEN_AUTH", AuthParameters={"REFRESH_TOKEN": refresh_token}
+        )
+    except ClientError as err:
+        raise RedteamError(f"Cognito refused the refresh token: {err.response['Error'].get('Code', 'error')}") from None
+    except BotoCoreError as err:
+        raise RedteamError(f"Cognito could not be reached: {type(err).__name__}") from None
+    token = (answer.get("AuthenticationResult") or {}).get("IdToken")
+    if not isinstance(token, str) or not token:
+        raise RedteamError("Cognito answered without an ID token")
+    return token
+
+
+def region_of(url: str) -> str | None:
+    """The region in an `execute-api` host (`<id>.execute-api.<region>.amazonaws.com`)."""
+    host = urlsplit(url).hostname or ""
+    parts = host.split(".")
+    return parts[2] if len(parts) >= 5 and parts[1] == "execute-api" else None
 
 
 def http_send(url: str, body: bytes, headers: dict[str, str], timeout: float) -> tuple[int, bytes]:
@@ -235,6 +296,7 @@ def run_corpus(
     prompts: list[Prompt],
     *,
     api_key: str | None,
+    authenticate: Authenticate = no_auth,
     max_requests: int,
     timeout: float,
     deadline: float,
@@ -260,7 +322,7 @@ def run_corpus(
         body = json.dumps(_payload(route, prompt.text)).encode("utf-8")
         t0 = clock()
         try:
-            status, answer = send(url, body, headers, min(timeout, remaining))
+            status, answer = send(url, body, {**headers, **authenticate(url, body)}, min(timeout, remaining))
             verdict, detail = judge(route, status, answer)
         except urllib.error.URLError as err:
             status, verdict, detail = None, "error", f"unreachable: {_reason(err.reason)}"
@@ -301,6 +363,20 @@ def configure_parser(p: argparse.ArgumentParser) -> None:
         "--api-key-env",
         default="GENAI_API_KEY",
         help="environment variable holding the API key (default GENAI_API_KEY)",
+    )
+    p.add_argument(
+        "--auth",
+        choices=AUTH_MODES,
+        default="auto",
+        help="auto (default: IAM for screen, Cognito for chat, as deployed), iam, cognito, or none (local serve)",
+    )
+    p.add_argument("--region", help="region for SigV4 (default: from an execute-api URL)")
+    p.add_argument("--id-token-env", default="GENAI_ID_TOKEN", help="environment variable holding a Cognito ID token")
+    p.add_argument("--cognito-client-id", help="user pool client id, to get an ID token from a refresh token")
+    p.add_argument(
+        "--refresh-token-env",
+        default="GENAI_REFRESH_TOKEN",
+        help="environment variable holding a Cognito refresh token (with --cognito-client-id)",
     )
     p.add_argument("--min-block-rate", type=float, default=0.0, help="exit 1 if the attack block rate is lower (0-1)")
     p.add_argument(
@@ -352,6 +428,10 @@ def run(args: argparse.Namespace, *, send: Send = http_send) -> int:
         prompts = load_corpus(args.corpus)
     except RedteamError as err:
         return _usage(str(err))
+    try:
+        authenticate = authentication(args, url)
+    except RedteamError as err:
+        return _usage(str(err))
     api_key = os.environ.get(args.api_key_env) or None
     if api_key is None:
         print(
@@ -363,6 +443,7 @@ def run(args: argparse.Namespace, *, send: Send = http_send) -> int:
         args.route,
         prompts,
         api_key=api_key,
+        authenticate=authenticate,
         max_requests=args.max_requests,
         timeout=args.timeout,
         deadline=args.deadline,
@@ -377,6 +458,40 @@ def run(args: argparse.Namespace, *, send: Send = http_send) -> int:
     below = block is not None and block < args.min_block_rate
     above = fp is not None and fp > args.max_false_positive_rate
     return 1 if report.errors or below or above else 0
+
+
+def authentication(args: argparse.Namespace, url: str, *, session: Any = None) -> Authenticate:
+    """The route's authentication, or a RedteamError that says what is missing."""
+    mode = DEPLOYED_AUTH[args.route] if args.auth == "auto" else args.auth
+    if mode == "none":
+        return no_auth
+    import boto3
+
+    session = session or boto3.session.Session()
+    if mode == "iam":
+        region = args.region or region_of(url)
+        if not region:
+            raise RedteamError("--auth iam needs --region (the URL is not an execute-api host)")
+        credentials = session.get_credentials()
+        if credentials is None:
+            raise RedteamError(
+                "--auth iam needs AWS credentials (environment, profile or role); use --auth none for a local filter"
+            )
+        return sigv4_auth(region, credentials)
+    token = os.environ.get(args.id_token_env)
+    if token:
+        return bearer_auth(token)
+    refresh = os.environ.get(args.refresh_token_env)
+    if not (args.cognito_client_id and refresh):
+        raise RedteamError(
+            f"--auth cognito needs an ID token in {args.id_token_env}, or --cognito-client-id with a refresh "
+            f"token in {args.refresh_token_env}; use --auth none for a local filter"
+        )
+    region = args.region or region_of(url) or session.region_name
+    if not region:
+        raise RedteamError("--auth cognito with a refresh token needs --region")
+    client = session.client("cognito-idp", region_name=region)
+    return bearer_auth(cognito_id_token(client, args.cognito_client_id, refresh))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -147,6 +147,7 @@ def build_compute(ctx: PlatformContext, data: DataPlane) -> ComputePlane:
                 push_role_arns=[s.ecr.ci_push_role_arn] if s.ecr.ci_push_role_arn else [],
                 keep_image_count=s.ecr.keep_image_count,
                 untagged_expiry_days=s.ecr.untagged_expiry_days,
+                force_delete=s.ecr.force_delete,
             ),
             opts=ctx.opts(),
         )

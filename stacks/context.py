@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 
 import pulumi
 import pulumi_aws as aws
@@ -18,6 +19,8 @@ class PlatformContext:
     provider: aws.Provider
     account_id: pulumi.Output[str]
     partition: pulumi.Output[str]
+    today: date = field(default_factory=lambda: datetime.now(UTC).date())
+    """The deploy's date (UTC): time-based renewals, such as re-signing the filter package, key on it."""
 
     @property
     def region(self) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Protocol
 
@@ -124,6 +125,11 @@ def filter_environment(
     return env
 
 
+def signing_period(today: date, renewal_days: int) -> int:
+    """The renewal period `today` falls in; each new one re-signs the package (see FilterFunctionArgs)."""
+    return today.toordinal() // renewal_days
+
+
 def artifact_bucket(ctx: PlatformContext, data: DataPlane) -> SecureBucket:
     """Where function packages are uploaded and AWS Signer writes the signed copies (versioned, as
     Signer requires), with its own CMK and every control of a data-lake bucket."""
@@ -196,7 +202,7 @@ def build_edge(ctx: PlatformContext, data: DataPlane, compute: EdgeNetwork) -> E
                 rotation_schedule=s.secrets.rotation_schedule,
                 account_id=ctx.account_id,
                 rotation_field=field,
-                recovery_window_days=30 if s.is_prod else 7,
+                recovery_window_days=s.secrets.recovery_window_days,
             ),
             opts=ctx.opts(),
         )
@@ -225,7 +231,8 @@ def build_edge(ctx: PlatformContext, data: DataPlane, compute: EdgeNetwork) -> E
             partition=ctx.partition,
             region=ctx.region,
             code_signing=s.filter.code_signing,
-            signing_profile_name=f"{ctx.prefix.replace('-', '_')}_filter",
+            signing_profile_prefix=f"{ctx.prefix.replace('-', '_')}_filter_",
+            signing_period=signing_period(ctx.today, s.filter.signature_renewal_days),
             artifact_bucket=artifact_bucket(ctx, data) if s.filter.code_signing else None,
         ),
         opts=ctx.opts(),

@@ -93,6 +93,9 @@ FILTER_ACTIONS = ("block", "redact", "flag")
 
 # WAFv2 rate-based rules: the limit is per evaluation window and must be at least 10.
 WAF_MIN_RATE_LIMIT = 10
+# AWS Signer signatures of the filter package are valid 135 days (components/filter_function.py); a
+# renewal after at most 120 leaves two weeks to notice a deploy that did not run.
+SIGNATURE_RENEWAL_MAX_DAYS = 120
 WAF_BODY_INSPECTION_LIMITS = {"KB_16": 16 * 1024, "KB_32": 32 * 1024, "KB_48": 48 * 1024, "KB_64": 64 * 1024}
 
 _EMAIL = re.compile(r"^[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})+$")
@@ -166,6 +169,8 @@ class EcrSettings:
     """The CI role that may push images; when unset only the node roles (pull) are admitted."""
     keep_image_count: int
     untagged_expiry_days: int
+    force_delete: bool
+    """Destroy deletes a repository that still holds images (dev: torn down and rebuilt the same day)."""
 
 
 @dataclass(frozen=True)
@@ -215,6 +220,8 @@ class FilterSettings:
     backend_read_timeout_seconds: float
     allowed_link_hosts: tuple[str, ...]
     code_signing: bool
+    signature_renewal_days: int
+    """The package is re-signed when this many days have passed, well inside the signature's validity."""
     input_actions: Mapping[str, str]
     output_actions: Mapping[str, str]
 
@@ -222,6 +229,9 @@ class FilterSettings:
 @dataclass(frozen=True)
 class SecretsSettings:
     rotation_schedule: str
+    recovery_window_days: int
+    """0 deletes at once, so a destroyed dev can be recreated the same day under the same secret names;
+    7 to 30 keeps a deleted secret recoverable (and its name taken) for that long."""
 
 
 @dataclass(frozen=True)
@@ -350,6 +360,7 @@ _SHARED: dict[str, Any] = {
         "maxTextChars": 32768,
         "backendConnectTimeoutSeconds": 2,
         "allowedLinkHosts": [],
+        "signatureRenewalDays": 90,
         "inputActions": dict(_FILTER_DEFAULT_ACTIONS),
         "outputActions": dict(_FILTER_DEFAULT_ACTIONS),
     },
@@ -396,7 +407,8 @@ _DEV: dict[str, Any] = {
             }
         ],
     },
-    "ecr": {"keepImageCount": 30, "untaggedExpiryDays": 7},
+    "ecr": {"keepImageCount": 30, "untaggedExpiryDays": 7, "forceDelete": True},
+    "secrets": {"recoveryWindowDays": 0},
     "kubernetes": {
         "gpuQuota": {"training": 2, "inference": 2},
         "cpuQuota": {"training": 16, "inference": 16},
@@ -458,7 +470,8 @@ _PROD: dict[str, Any] = {
             }
         ],
     },
-    "ecr": {"keepImageCount": 100, "untaggedExpiryDays": 14},
+    "ecr": {"keepImageCount": 100, "untaggedExpiryDays": 14, "forceDelete": False},
+    "secrets": {"recoveryWindowDays": 30},
     "kubernetes": {
         "gpuQuota": {"training": 8, "inference": 8},
         "cpuQuota": {"training": 128, "inference": 128},
@@ -720,7 +733,10 @@ def _build(environment: str, r: _Reader) -> PlatformSettings:
         ci_push_role_arn=r.optional_string("ecr.ciPushRoleArn", _ROLE_ARN, "expected an IAM role ARN"),
         keep_image_count=r.integer("ecr.keepImageCount", 1, 10000),
         untagged_expiry_days=r.integer("ecr.untaggedExpiryDays", 1, 3650),
+        force_delete=r.boolean("ecr.forceDelete"),
     )
+    if is_prod and ecr.force_delete:
+        r.fail("ecr.forceDelete", True, "prod never deletes a repository that holds images")
 
     def namespace_quota(key: str, low: int, high: int) -> dict[str, int]:
         raw = r.get(key)
@@ -794,6 +810,7 @@ def _build(environment: str, r: _Reader) -> PlatformSettings:
         backend_read_timeout_seconds=r.number("filter.backendReadTimeoutSeconds", 1, 28),
         allowed_link_hosts=r.string_list("filter.allowedLinkHosts", _host),
         code_signing=r.boolean("filter.codeSigning"),
+        signature_renewal_days=r.integer("filter.signatureRenewalDays", 1, SIGNATURE_RENEWAL_MAX_DAYS),
         input_actions=_filter_actions(r, "filter.inputActions"),
         output_actions=_filter_actions(r, "filter.outputActions"),
     )
@@ -865,11 +882,7 @@ def _build(environment: str, r: _Reader) -> PlatformSettings:
         api=api,
         waf=waf,
         filter=filter_settings,
-        secrets=SecretsSettings(
-            rotation_schedule=r.string(
-                "secrets.rotationSchedule", _SCHEDULE, "expected rate(N days), rate(N hours) or cron(...)"
-            )
-        ),
+        secrets=_secrets(r, is_prod=is_prod),
         monitoring=monitoring,
         kms=_kms(r, is_prod=is_prod),
         extra_tags=dict(extra_tags),
@@ -877,6 +890,21 @@ def _build(environment: str, r: _Reader) -> PlatformSettings:
 
 
 MAX_KEY_ADMINISTRATORS = 10
+
+
+def _secrets(r: _Reader, *, is_prod: bool) -> SecretsSettings:
+    window_key = "secrets.recoveryWindowDays"
+    window = r.typed(
+        window_key, int, 30, lambda v: None if v == 0 or 7 <= v <= 30 else "allowed: 0 (delete at once) or 7 to 30"
+    )
+    if is_prod and window == 0:
+        r.fail(window_key, 0, "prod keeps a deleted secret recoverable for 7 to 30 days")
+    return SecretsSettings(
+        rotation_schedule=r.string(
+            "secrets.rotationSchedule", _SCHEDULE, "expected rate(N days), rate(N hours) or cron(...)"
+        ),
+        recovery_window_days=window,
+    )
 
 
 def _unique(r: _Reader, key: str, values: Sequence[str], what: str) -> None:

@@ -16,6 +16,7 @@ import ipaddress
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from infra.audit.api import ApiError, Aws
@@ -139,6 +140,65 @@ def platform_keys(a: Audit) -> dict[str, dict[str, Any]]:
     return a.cached("keys", find)  # type: ignore[no-any-return]
 
 
+@dataclass(frozen=True)
+class KeyOwner:
+    """Which CMK (`alias/genai-<env>-<key>`) encrypts a kind of platform resource.
+
+    `match` is a bucket's `Purpose` tag, a log group name prefix (`{env}` filled in), or `*`.
+    `tests/infra/audit/test_audit_keys.py` checks this table against the dev and prod plans.
+    """
+
+    kind: str
+    match: str
+    key: str
+
+
+KEY_OWNERS = (
+    *(KeyOwner("bucket", purpose, f"datalake-{purpose}") for purpose in ("raw", "curated", "models", "audit")),
+    KeyOwner("bucket", "artifacts", "artifacts"),
+    KeyOwner("trail", "*", "datalake-audit"),
+    KeyOwner("secret", "*", "edge-secrets"),
+    KeyOwner("eks-cluster", "*", "eks-secrets"),
+    KeyOwner("log-group", "/aws/eks/genai-{env}", "eks-logs"),
+    KeyOwner("log-group", "/aws/lambda/genai-{env}", "edge-logs"),
+    KeyOwner("log-group", "/aws/apigateway/genai-{env}", "edge-logs"),
+    KeyOwner("log-group", "aws-waf-logs-genai-{env}", "edge-logs"),
+    KeyOwner("log-group", "/aws/vpc/genai-{env}", "network-flow-logs"),
+    KeyOwner("log-group", "/genai/{env}/", "operations"),
+)
+
+
+def expected_key_alias(env: str, kind: str, subject: str) -> str | None:
+    """The alias of the CMK that must encrypt this resource, or None when the table has no owner for it."""
+    for owner in KEY_OWNERS:
+        match = owner.match.format(env=env)
+        if owner.kind == kind and (match in ("*", subject) or (kind == "log-group" and subject.startswith(match))):
+            return f"alias/genai-{env}-{owner.key}"
+    return None
+
+
+def record_key(a: Audit, check: str, resource: str, kind: str, subject: str, key_id: str | None) -> None:
+    """Pass only when the resource uses its own expected CMK, not merely some platform key."""
+    if not key_id:
+        a.record(check, resource, False, "not encrypted with a customer-managed KMS key")
+        return
+    actual = _resolve_key(a, key_id)
+    alias = expected_key_alias(a.env, kind, subject)
+    if alias is None:
+        ok = actual in platform_keys(a)
+        a.record(check, resource, ok, f"{'a platform CMK' if ok else 'not a platform CMK'}: {actual or key_id}")
+        return
+    expected = _resolve_key(a, alias)
+    a.record(
+        check,
+        resource,
+        actual is not None and actual == expected,
+        f"encrypted with {alias}"
+        if actual == expected
+        else f"encrypted with {actual or key_id}; expected {alias} ({expected or 'missing'})",
+    )
+
+
 def _named(a: Audit, name: str, tags: dict[str, str]) -> bool:
     return a.platform_tags(tags) or name.startswith(a.prefix)
 
@@ -179,14 +239,7 @@ def check_bucket_encryption(a: Audit, bucket: str, tags: dict[str, str]) -> None
     if not key:
         a.record("s3.encryption", bucket, False, "SSE-KMS uses the AWS-managed key aws/s3; a platform CMK is expected")
         return
-    arn = _resolve_key(a, str(key))
-    ok = arn in platform_keys(a)
-    a.record(
-        "s3.encryption",
-        bucket,
-        ok,
-        f"SSE-KMS with {'a platform CMK' if ok else 'a key that is not a platform CMK'}: {arn or key}",
-    )
+    record_key(a, "s3.encryption", bucket, "bucket", tags.get("Purpose", ""), str(key))
 
 
 def check_bucket_public_access_block(a: Audit, bucket: str) -> None:
@@ -349,7 +402,11 @@ def audit_cloudtrail(a: Audit) -> None:
                 t.get("LogFileValidationEnabled") is True,
                 f"log file validation: {t.get('LogFileValidationEnabled')}",
             )
-            a.record("cloudtrail.kms", name, bool(t.get("KmsKeyId")), f"KMS key: {t.get('KmsKeyId') or 'none'}")
+            a.guarded(
+                "cloudtrail.kms",
+                name,
+                lambda t=t, name=name: record_key(a, "cloudtrail.kms", name, "trail", name, t.get("KmsKeyId")),  # type: ignore[misc]
+            )
             a.guarded(
                 "cloudtrail.logging",
                 name,
@@ -460,6 +517,11 @@ def audit_secrets(a: Audit) -> None:
             )
 
         a.guarded("secretsmanager.rotation", name, rotation)
+        a.guarded(
+            "secretsmanager.kms",
+            name,
+            lambda s=s, name=name: record_key(a, "secretsmanager.kms", name, "secret", name, s.get("KmsKeyId")),  # type: ignore[misc]
+        )
 
 
 def _public_cidr(cidr: str) -> bool:
@@ -507,12 +569,10 @@ def audit_eks(a: Audit) -> None:
                 )
             enc = [e for e in c.get("encryptionConfig") or [] if "secrets" in (e.get("resources") or [])]
             key = (enc[0].get("provider") or {}).get("keyArn") if enc else None
-            a.record(
-                "eks.secrets-encryption",
-                name,
-                bool(key),
-                f"secrets encrypted with {key}" if key else "secrets not envelope-encrypted",
-            )
+            if key:
+                record_key(a, "eks.secrets-encryption", name, "eks-cluster", name, key)
+            else:
+                a.record("eks.secrets-encryption", name, False, "secrets not envelope-encrypted")
 
     a.guarded("eks.cluster", a.aws.region, run)
 
@@ -532,8 +592,11 @@ def audit_log_groups(a: Audit) -> None:
             f"{len(groups)} platform log group(s)" if groups else "no platform log group found",
         )
         for name in sorted(groups):
-            key = groups[name].get("kmsKeyId")
-            a.record("logs.kms", name, bool(key), f"encrypted with {key}" if key else "not encrypted with a KMS key")
+            a.guarded(
+                "logs.kms",
+                name,
+                lambda n=name: record_key(a, "logs.kms", n, "log-group", n, groups[n].get("kmsKeyId")),  # type: ignore[misc]
+            )
 
     a.guarded("logs.groups", a.aws.region, run)
 
@@ -559,6 +622,39 @@ def audit_keys(a: Audit) -> None:
         a.guarded("kms.rotation", arn, rotation)
 
 
+# Lambda validates a signature's expiry at every deployment, so a replacement after expiry fails.
+SIGNATURE_WARNING_DAYS = 30
+
+
+def audit_code_signing(a: Audit) -> None:
+    """The deployed filter's signature is far enough from expiry that a redeploy still passes."""
+    if not a.settings.filter.code_signing:
+        return
+    name = f"{a.prefix}-filter"
+
+    def signature() -> None:
+        config = a.aws.call("lambda", "get_function_configuration", FunctionName=name)
+        job_arn = str(config.get("SigningJobArn") or "")
+        if not job_arn:
+            a.record("lambda.signature-expiry", name, False, "the deployed code carries no signing job")
+            return
+        job = a.aws.call("signer", "describe_signing_job", jobId=job_arn.rsplit("/", 1)[-1])
+        expires = job.get("signatureExpiresAt")
+        if not isinstance(expires, datetime):
+            a.record("lambda.signature-expiry", name, False, "the signing job reports no signature expiry")
+            return
+        days = (expires - datetime.now(UTC)).days
+        a.record(
+            "lambda.signature-expiry",
+            name,
+            days >= SIGNATURE_WARNING_DAYS,
+            f"signature expires {expires:%Y-%m-%d} ({days} days)"
+            + ("" if days >= SIGNATURE_WARNING_DAYS else "; run the deploy to re-sign the package"),
+        )
+
+    a.guarded("lambda.signature-expiry", name, signature)
+
+
 SECTIONS: tuple[tuple[str, Callable[[Audit], None]], ...] = (
     ("s3", audit_buckets),
     ("guardduty", audit_guardduty),
@@ -568,6 +664,7 @@ SECTIONS: tuple[tuple[str, Callable[[Audit], None]], ...] = (
     ("eks", audit_eks),
     ("logs", audit_log_groups),
     ("kms", audit_keys),
+    ("signing", audit_code_signing),
 )
 
 

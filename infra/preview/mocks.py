@@ -54,6 +54,11 @@ def _physical_name(name: str, typ: str) -> str:
     return f"{base}-{_digest(typ, name)}"
 
 
+def _prefixed_name(prefix: object, rid: str) -> str | None:
+    """`namePrefix` gets a unique suffix of digits from the provider (a timestamp and a counter)."""
+    return f"{prefix}{int(rid, 16) % 10**26:026d}" if isinstance(prefix, str) and prefix else None
+
+
 class PlatformMocks(pulumi.runtime.Mocks):
     """Answers resource registrations and invokes the way AWS and the providers would."""
 
@@ -71,7 +76,7 @@ class PlatformMocks(pulumi.runtime.Mocks):
             return "", {}
         rid = _digest(typ, args.name, length=17)
         state: dict[str, Any] = {**inputs, "id": rid}
-        physical = inputs.get("name") or _physical_name(args.name, typ)
+        physical = inputs.get("name") or _prefixed_name(inputs.get("namePrefix"), rid) or _physical_name(args.name, typ)
         service_path = _ARN_SHAPES.get(typ)
         if service_path is not None:
             service, path = service_path
@@ -83,7 +88,7 @@ class PlatformMocks(pulumi.runtime.Mocks):
     def _specialise(
         self, typ: str, logical: str, physical: str, rid: str, inputs: dict[str, Any], state: dict[str, Any]
     ) -> None:
-        if "name" in inputs or typ in _NAMED_TYPES:
+        if "name" in inputs or "namePrefix" in inputs or typ in _NAMED_TYPES:
             state.setdefault("name", physical)
         if typ == "aws:s3/bucket:Bucket":
             bucket = inputs.get("bucket") or _physical_name(logical, typ)

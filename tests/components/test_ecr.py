@@ -50,8 +50,13 @@ def test_kms_encryption_with_the_registry_cmk(plan: Plan, purpose: str) -> None:
 
 
 @pytest.mark.parametrize("purpose", PURPOSES)
-def test_not_force_deleted(plan: Plan, purpose: str) -> None:
-    assert repository(plan, purpose)["inputs"]["forceDelete"] is False
+def test_prod_keeps_images_on_destroy(prod_plan: Plan, purpose: str) -> None:
+    assert repository(prod_plan, purpose)["inputs"]["forceDelete"] is False
+
+
+@pytest.mark.parametrize("purpose", PURPOSES)
+def test_dev_destroy_deletes_repositories_with_images(dev_plan: Plan, purpose: str) -> None:
+    assert repository(dev_plan, purpose)["inputs"]["forceDelete"] is True
 
 
 @pytest.mark.parametrize("purpose", PURPOSES)

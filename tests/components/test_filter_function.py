@@ -231,13 +231,46 @@ def test_prod_deploys_the_object_the_signing_job_signed(prod_plan: Plan) -> None
     job = resources(prod_plan, "aws:signer/signingJob:SigningJob")[0]
     unsigned = resources(prod_plan, "aws:s3/bucketObjectv2:BucketObjectv2")[0]
     profile = resources(prod_plan, "aws:signer/signingProfile:SigningProfile")[0]
-    assert job["inputs"]["profileName"] == profile["inputs"]["name"]
+    assert job["inputs"]["profileName"] == profile["outputs"]["name"]
+    assert profile["outputs"]["name"].startswith(profile["inputs"]["namePrefix"])
     assert job["inputs"]["source"]["s3"]["key"] == unsigned["inputs"]["key"]
     assert job["inputs"]["source"]["s3"]["version"] == unsigned["outputs"]["versionId"]
     assert job["inputs"]["ignoreSigningJobFailure"] is False
     signed = job["outputs"]["signedObjects"][0]["s3s"][0]
     assert (inputs(prod_plan)["s3Bucket"], inputs(prod_plan)["s3Key"]) == (signed["bucket"], signed["key"])
     assert "code" not in inputs(prod_plan)
+
+
+def test_prod_signing_profile_is_autonamed(prod_plan: Plan) -> None:
+    """Signer keeps a canceled profile's name for two years: a fixed name breaks any replacement."""
+    profile = resources(prod_plan, "aws:signer/signingProfile:SigningProfile")[0]
+    assert "name" not in profile["inputs"]
+    assert profile["inputs"]["namePrefix"] == "genai_prod_filter_"
+
+
+def test_prod_upload_waits_for_versioning_and_encryption(prod_plan: Plan) -> None:
+    """Without versioning the object has no VersionId and the signing job cannot start."""
+    unsigned = resources(prod_plan, "aws:s3/bucketObjectv2:BucketObjectv2")[0]
+    waits_for = {
+        r["type"]
+        for r in prod_plan["resources"]
+        if r["urn"] in unsigned["dependencies"] and r["inputs"].get("bucket") == unsigned["inputs"]["bucket"]
+    }
+    assert {
+        "aws:s3/bucketVersioning:BucketVersioning",
+        "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+    } <= waits_for
+
+
+def test_prod_package_is_signed_again_in_each_renewal_period(prod_plan: Plan) -> None:
+    from datetime import UTC, datetime
+
+    from stacks.edge import signing_period
+
+    unsigned = resources(prod_plan, "aws:s3/bucketObjectv2:BucketObjectv2")[0]
+    renewal = settings_of(prod_plan).filter.signature_renewal_days
+    period = signing_period(datetime.now(UTC).date(), renewal)
+    assert unsigned["inputs"]["key"].startswith(f"unsigned/period-{period}/")
 
 
 def test_dev_does_not_sign(dev_plan: Plan) -> None:

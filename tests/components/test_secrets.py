@@ -164,3 +164,10 @@ def test_rotation_role_uses_the_key_only_through_secrets_manager(plan: Plan) -> 
 )
 def test_deployer_patterns(caller: str, expected: list[str]) -> None:
     assert deployer_principal_patterns(caller) == expected
+
+
+def test_dev_secrets_are_deleted_at_once_prod_recoverably(dev_plan: Plan, prod_plan: Plan) -> None:
+    """A 7-day window keeps a destroyed dev's secret names taken for a week; prod keeps 30 days to recover."""
+    for purpose in ("backend-credentials", "pseudonymisation-key"):
+        assert secret(dev_plan, purpose)["inputs"]["recoveryWindowInDays"] == 0
+        assert secret(prod_plan, purpose)["inputs"]["recoveryWindowInDays"] == 30

@@ -14,6 +14,18 @@ ENV = "dev"
 TAGS = {"Project": "genai-platform", "Environment": ENV, "ManagedBy": "pulumi"}
 FEATURES = ("S3_DATA_EVENTS", "EKS_AUDIT_LOGS", "RUNTIME_MONITORING", "LAMBDA_NETWORK_LOGS", "EBS_MALWARE_PROTECTION")
 BUCKETS = ("raw", "curated", "models", "audit", "access-logs")
+# One CMK per owner, aliased as the stacks alias them (infra/audit/checks.py KEY_OWNERS).
+KEYS = (
+    "datalake-raw",
+    "datalake-curated",
+    "datalake-models",
+    "datalake-audit",
+    "edge-secrets",
+    "edge-logs",
+    "eks-secrets",
+    "eks-logs",
+    "operations",
+)
 
 Client = Callable[[str], Any]
 
@@ -44,11 +56,16 @@ def build(client: Client) -> dict[str, Any]:
     """Create every resource the audit checks, compliant; return ids the failure cases need."""
     ids: dict[str, Any] = {}
     kms = client("kms")
-    key = kms.create_key(Description="datalake", Tags=[{"TagKey": k, "TagValue": v} for k, v in TAGS.items()])[
-        "KeyMetadata"
-    ]
-    kms.enable_key_rotation(KeyId=key["KeyId"])
-    ids["key"] = key["Arn"]
+    keys: dict[str, str] = {}
+    for name in KEYS:
+        meta = kms.create_key(Description=name, Tags=[{"TagKey": k, "TagValue": v} for k, v in TAGS.items()])[
+            "KeyMetadata"
+        ]
+        kms.enable_key_rotation(KeyId=meta["KeyId"])
+        kms.create_alias(AliasName=f"alias/genai-{ENV}-{name}", TargetKeyId=meta["KeyId"])
+        keys[name] = meta["Arn"]
+    ids["keys"] = keys
+    ids["key"] = keys["eks-secrets"]
 
     s3 = client("s3")
     for name in BUCKETS:
@@ -58,7 +75,7 @@ def build(client: Client) -> dict[str, Any]:
         default = (
             {"SSEAlgorithm": "AES256"}
             if name == "access-logs"
-            else {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": key["Arn"]}
+            else {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": keys[f"datalake-{name}"]}
         )
         s3.put_bucket_encryption(
             Bucket=bucket,
@@ -94,7 +111,7 @@ def build(client: Client) -> dict[str, Any]:
         S3BucketName=ids["audit"],
         IsMultiRegionTrail=True,
         EnableLogFileValidation=True,
-        KmsKeyId=key["Arn"],
+        KmsKeyId=keys["datalake-audit"],
         TagsList=_tag_list(),
     )
     ct.start_logging(Name=f"genai-{ENV}-trail")
@@ -120,7 +137,7 @@ def build(client: Client) -> dict[str, Any]:
 
     sm = client("secretsmanager")
     secret = sm.create_secret(
-        Name=f"genai-{ENV}/backend-token", SecretString="x", KmsKeyId=key["Arn"], Tags=_tag_list()
+        Name=f"genai-{ENV}/backend-token", SecretString="x", KmsKeyId=keys["edge-secrets"], Tags=_tag_list()
     )
     # moto records the rotation, then fails to invoke the (absent) rotation function.
     with contextlib.suppress(ClientError):
@@ -144,11 +161,15 @@ def build(client: Client) -> dict[str, Any]:
             "endpointPrivateAccess": True,
             "publicAccessCidrs": ["203.0.113.0/24"],
         },
-        encryptionConfig=[{"resources": ["secrets"], "provider": {"keyArn": key["Arn"]}}],
+        encryptionConfig=[{"resources": ["secrets"], "provider": {"keyArn": keys["eks-secrets"]}}],
     )
 
     logs = client("logs")
-    for name in (f"/genai/{ENV}/pipeline", f"/aws/lambda/genai-{ENV}-filter", f"/aws/eks/genai-{ENV}/cluster"):
-        logs.create_log_group(logGroupName=name, kmsKeyId=key["Arn"])
+    for name, key in (
+        (f"/genai/{ENV}/pipeline", "operations"),
+        (f"/aws/lambda/genai-{ENV}-filter", "edge-logs"),
+        (f"/aws/eks/genai-{ENV}/cluster", "eks-logs"),
+    ):
+        logs.create_log_group(logGroupName=name, kmsKeyId=keys[key])
     logs.create_log_group(logGroupName="/aws/lambda/unrelated")  # not ours
     return ids

@@ -4,7 +4,7 @@ import argparse
 import json
 import socket
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -18,29 +18,9 @@ from infra.audit.checks import ERROR, FAIL, PASS, REQUIRED_GUARDDUTY_FEATURES, C
 from infra.audit.cli import configure_parser, load_settings, run
 
 sys.path.insert(0, str(Path(__file__).parent))
-from audit_account import FEATURES, REGION, build
+from audit_account import FEATURES, REGION
 
 SETTINGS = load_settings("dev", None)
-
-
-@pytest.fixture(autouse=True)
-def fake_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name, value in {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_SECURITY_TOKEN": "testing",
-        "AWS_SESSION_TOKEN": "testing",
-        "AWS_DEFAULT_REGION": REGION,
-        "AWS_EC2_METADATA_DISABLED": "true",
-    }.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.delenv("AWS_PROFILE", raising=False)
-
-
-@pytest.fixture
-def account() -> Iterator[dict[str, Any]]:
-    with mock_aws():
-        yield build(lambda service: boto3.client(service, region_name=REGION))
 
 
 def audit(max_attempts: int = 1, **kwargs: Any) -> list[CheckResult]:
@@ -285,6 +265,8 @@ def test_a_failed_check_exits_1(account: dict[str, Any], capsys: pytest.CaptureF
 
 
 def test_prod_forbids_any_public_endpoint(account: dict[str, Any]) -> None:
+    kms = boto3.client("kms", region_name=REGION)
+    kms.create_alias(AliasName="alias/genai-prod-eks-secrets", TargetKeyId=account["key"])
     boto3.client("eks", region_name=REGION).create_cluster(
         name="genai-prod",
         roleArn="arn:aws:iam::123456789012:role/eks",
