@@ -12,15 +12,15 @@ from infra.contracts import intents as intent_table
 from infra.contracts.iam import (
     Context,
     Decision,
+    Match,
     PolicyIndex,
     Principal,
     Request,
+    Statement,
     action_matches,
-    as_tuple,
     evaluate,
     parse_statements,
     principal_matches,
-    Match,
 )
 from infra.contracts.intents import DEPLOYER, EACH, EKS_CLUSTER_ADMIN, Intent, Ref, Value
 from infra.contracts.model import ACCOUNT_SCOPE, Check, Deployment, Resource, Violation, violation
@@ -139,7 +139,9 @@ def _resolve(value: Value, d: Deployment, each: Resource | None) -> str:
             resource = each if part.name == EACH else d.named(part.name)
             if resource is None:
                 raise _Unresolved(f"{part.name.format(env=d.environment)} is not in the plan")
-            found = resource.arn if part.attr == "arn" else resource.inputs.get(part.attr, resource.outputs.get(part.attr))
+            found = (
+                resource.arn if part.attr == "arn" else resource.inputs.get(part.attr, resource.outputs.get(part.attr))
+            )
             if not isinstance(found, str) or not found:
                 raise _Unresolved(f"{resource.name} has no {part.attr} in the plan")
             out.append(found)
@@ -159,7 +161,11 @@ def _principal(value: Value, d: Deployment, each: Resource | None) -> Principal:
 
 def _eks_admin(d: Deployment, principal: Principal, cluster: Resource) -> Decision:
     access = cluster.inputs.get("accessConfig") or {}
-    if isinstance(access, Mapping) and access.get("bootstrapClusterCreatorAdminPermissions") and principal.id == d.deployer:
+    if (
+        isinstance(access, Mapping)
+        and access.get("bootstrapClusterCreatorAdminPermissions")
+        and principal.id == d.deployer
+    ):
         return Decision(True, "the cluster creator is bootstrapped as admin")
     cluster_name = cluster.inputs.get("name")
     candidates = {principal.id} | d.configured_arns
@@ -265,7 +271,9 @@ WORKLOADS: tuple[Workload, ...] = (
     ),
     Workload("aws:ec2/flowLog:FlowLog", "iamRoleArn", "vpc-flow-logs.amazonaws.com"),
     Workload("aws:cloudtrail/trail:Trail", "cloudWatchLogsRoleArn", "cloudtrail.amazonaws.com"),
-    Workload("aws:apigateway/account:Account", "cloudwatchRoleArn", "apigateway.amazonaws.com", sends_source_account=False),
+    Workload(
+        "aws:apigateway/account:Account", "cloudwatchRoleArn", "apigateway.amazonaws.com", sends_source_account=False
+    ),
 )
 
 
@@ -281,7 +289,11 @@ def check_trust_covers_workload(d: Deployment) -> list[Violation]:
             for action in workload.actions:
                 decision = evaluate(index, Request(Principal.service(workload.service), action, role_arn, context))
                 if not decision.allowed:
-                    sent = "with aws:SourceAccount" if context else "without aws:SourceAccount (AWS's documented trust has none)"
+                    sent = (
+                        "with aws:SourceAccount"
+                        if context
+                        else "without aws:SourceAccount (AWS's documented trust has none)"
+                    )
                     out.append(
                         violation(
                             "trust-covers-workload",
@@ -340,10 +352,7 @@ def _roles_of(d: Deployment, holder: Resource) -> list[Principal]:
     ] or [Principal.aws(f"arn:aws:iam::{d.account}:role/unknown")]
 
 
-def _key_allows(statement: object, action: str, role: Principal, account: str) -> bool:
-    from infra.contracts.iam import Statement
-
-    assert isinstance(statement, Statement)
+def _key_allows(statement: Statement, action: str, role: Principal, account: str) -> bool:
     return (
         statement.effect == "Allow"
         and action_matches(statement, action)
@@ -479,7 +488,9 @@ def check_reserved_names(d: Deployment) -> list[Violation]:
         rule = rules.get(r.type)
         if rule is None or not r.inputs.get(rule.name_input) or not rule.applies(r):
             continue
-        if any(t == r.type and fnmatch.fnmatchcase(r.name, p.format(env=d.environment)) for t, p in FIXED_NAME_ALLOWLIST):
+        if any(
+            t == r.type and fnmatch.fnmatchcase(r.name, p.format(env=d.environment)) for t, p in FIXED_NAME_ALLOWLIST
+        ):
             continue
         if rule.retention_excuses and d.keeps_data and (r.protect or r.retain_on_delete):
             continue
@@ -488,7 +499,11 @@ def check_reserved_names(d: Deployment) -> list[Violation]:
                 "lifecycle-reserved-names",
                 r,
                 f"fixed name {r.inputs[rule.name_input]!r}: {rule.reason}. Use {rule.prefix_input} (or autonaming)"
-                + (", or keep it with protect/retainOnDelete in an environment that keeps its data" if rule.retention_excuses else "")
+                + (
+                    ", or keep it with protect/retainOnDelete in an environment that keeps its data"
+                    if rule.retention_excuses
+                    else ""
+                )
                 + ", or add it to FIXED_NAME_ALLOWLIST with the reason.",
             )
         )
@@ -558,7 +573,8 @@ def check_object_waits_for_bucket(d: Deployment) -> list[Violation]:
         buckets = {
             b.urn
             for b in d.of_type("aws:s3/bucket:Bucket")
-            if b.urn in obj.property_dependencies("bucket") or b.inputs.get("bucket") == obj.inputs.get("bucket")
+            if b.urn in obj.property_dependencies("bucket")
+            or b.inputs.get("bucket") == obj.inputs.get("bucket")
             or b.raw.get("id") == obj.inputs.get("bucket")
         }
         missing = [
@@ -587,7 +603,9 @@ def check_policies_valid(d: Deployment) -> list[Violation]:
     out = []
     for r, document, resource_policy in _documents(d):
         for finding in validate_document(document, resource_policy=resource_policy):
-            out.append(violation("policy-valid", r, f"{finding.issue}: {finding.detail} (IAM reference, via parliament)"))
+            out.append(
+                violation("policy-valid", r, f"{finding.issue}: {finding.detail} (IAM reference, via parliament)")
+            )
     return out
 
 

@@ -100,7 +100,11 @@ AWS_MANAGED_POLICIES: dict[str, list[dict[str, Any]]] = {
         }
     ],
     "AWSLambdaBasicExecutionRole": [
-        {"Effect": "Allow", "Action": ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"], "Resource": "*"}
+        {
+            "Effect": "Allow",
+            "Action": ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
+            "Resource": "*",
+        }
     ],
     "AWSLambdaVPCAccessExecutionRole": [
         {
@@ -276,7 +280,14 @@ def _lookup(context: Context, key: str) -> tuple[str, ...] | None:
     return None
 
 
-_NEGATED = {"StringNotEquals", "StringNotEqualsIgnoreCase", "StringNotLike", "ArnNotEquals", "ArnNotLike", "NumericNotEquals"}
+_NEGATED = {
+    "StringNotEquals",
+    "StringNotEqualsIgnoreCase",
+    "StringNotLike",
+    "ArnNotEquals",
+    "ArnNotLike",
+    "NumericNotEquals",
+}
 
 
 def _value_matches(op: str, value: str, wanted: str) -> bool | None:
@@ -566,8 +577,11 @@ def _kms_reason(allows: Mapping[str, list[Statement]], notes: list[str]) -> str:
     if allows["account"] and not allows["identity"]:
         return _explain("the key policy delegates to IAM but no identity policy allows it", notes)
     if allows["identity"] and not allows["account"]:
-        return _explain("an identity policy allows it but the key policy neither allows the principal "
-                        "nor delegates this action to IAM (root)", notes)
+        return _explain(
+            "an identity policy allows it but the key policy neither allows the principal "
+            "nor delegates this action to IAM (root)",
+            notes,
+        )
     return _explain("the key policy does not allow it", notes)
 
 

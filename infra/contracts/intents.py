@@ -92,7 +92,12 @@ def _multipart_write(stage: str, bucket: str) -> Intent:
 TRAIL = "genai-{env}-audit-trail-trail"
 AUDIT_BUCKET = "genai-{env}-datalake-audit-bucket"
 _TRAIL_CONTEXT: dict[str, ContextValue] = {"aws:SourceArn": Ref(TRAIL), "aws:SourceAccount": "{account}"}
-_TRAIL_OBJECT = (Ref(AUDIT_BUCKET), "/", Ref(TRAIL, "s3KeyPrefix"), "/AWSLogs/{account}/CloudTrail/{region}/2026/01/01/x.json.gz")
+_TRAIL_OBJECT = (
+    Ref(AUDIT_BUCKET),
+    "/",
+    Ref(TRAIL, "s3KeyPrefix"),
+    "/AWSLogs/{account}/CloudTrail/{region}/2026/01/01/x.json.gz",
+)
 _BACKEND_SECRET = "genai-{env}-backend-credentials-secret"
 _PSEUDONYM_SECRET = "genai-{env}-pseudonymisation-key-secret"
 

@@ -4,6 +4,7 @@ reference by `parliament` (its bundled copy of the Service Authorization Referen
 from __future__ import annotations
 
 import importlib.resources
+import importlib.util
 import json
 import re
 import sys
@@ -42,13 +43,10 @@ class Finding:
 def _parliament() -> Any:
     """Import parliament. It reads its data through `pkg_resources`, which setuptools >= 81 no longer
     ships; a two-line stand-in based on importlib.resources serves the only function it uses."""
-    if "pkg_resources" not in sys.modules:
-        try:
-            import pkg_resources  # noqa: F401
-        except ImportError:
-            shim = types.ModuleType("pkg_resources")
-            shim.resource_filename = lambda package, name: str(importlib.resources.files(package) / name)  # type: ignore[attr-defined]
-            sys.modules["pkg_resources"] = shim
+    if "pkg_resources" not in sys.modules and importlib.util.find_spec("pkg_resources") is None:
+        shim = types.ModuleType("pkg_resources")
+        shim.resource_filename = lambda package, name: str(importlib.resources.files(package) / name)  # type: ignore[attr-defined]
+        sys.modules["pkg_resources"] = shim
     import parliament
 
     return parliament

@@ -37,8 +37,9 @@ def test_violations_equal_the_ledger(deployments: dict[str, Deployment], stack: 
     expected = {(e["check"], e["stage"], e["resource"]) for e in _ledger() if e["stack"] == stack}
     new = sorted(set(found) - expected)
     fixed = sorted(expected - set(found))
-    assert not new, "new contract violations (fix them, or add them to known_defects.json with the issue item):\n" + "\n".join(
-        f"  {k}: {found[k]}" for k in new
+    assert not new, (
+        "new contract violations (fix them, or add them to known_defects.json with the issue item):\n"
+        + "\n".join(f"  {k}: {found[k]}" for k in new)
     )
     assert not fixed, "fixed (remove these entries from known_defects.json):\n" + "\n".join(f"  {k}" for k in fixed)
 
@@ -73,7 +74,16 @@ def test_intents_that_hold_today_pass(deployments: dict[str, Deployment]) -> Non
     from infra.contracts.checks import check_intents
 
     failing = {v.resource for v in check_intents(deployments["dev"])}
-    for intent in ("filter-reads-secrets", "rotation-rotates-secrets", "system-nodes-pull-inference", "serve-reads-models",
-                   "events-publish-alerts", "apigateway-invokes-filter", "secretsmanager-invokes-rotation",
-                   "cloudtrail-delivers-to-log-group", "glue-assumes-ingest", "auditor-assumes-audit-reader"):
+    for intent in (
+        "filter-reads-secrets",
+        "rotation-rotates-secrets",
+        "system-nodes-pull-inference",
+        "serve-reads-models",
+        "events-publish-alerts",
+        "apigateway-invokes-filter",
+        "secretsmanager-invokes-rotation",
+        "cloudtrail-delivers-to-log-group",
+        "glue-assumes-ingest",
+        "auditor-assumes-audit-reader",
+    ):
         assert intent not in failing
