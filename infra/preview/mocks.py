@@ -10,6 +10,8 @@ import pulumi
 
 ACCOUNT_ID = "123456789012"
 PARTITION = "aws"
+# The identity that runs `pulumi up` in the preview (what `aws.get_caller_identity` answers).
+CALLER_ROLE_ARN = f"arn:{PARTITION}:iam::{ACCOUNT_ID}:role/pulumi-deployer"
 
 # type token -> (service, resource path template); `{name}` is the physical name.
 _ARN_SHAPES: dict[str, tuple[str, str]] = {
@@ -201,7 +203,7 @@ class PlatformMocks(pulumi.runtime.Mocks):
         if token == "aws:index/getCallerIdentity:getCallerIdentity":
             return {
                 "accountId": ACCOUNT_ID,
-                "arn": f"arn:{PARTITION}:iam::{ACCOUNT_ID}:role/pulumi-deployer",
+                "arn": CALLER_ROLE_ARN,
                 "userId": "AROAEXAMPLEDEPLOYER:pulumi",
                 "id": ACCOUNT_ID,
             }, []

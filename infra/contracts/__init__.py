@@ -1,0 +1,1 @@
+"""Deploy-contract and lifecycle checks over the offline plans of every stage (docs/deploy-contracts.md)."""

@@ -1,0 +1,371 @@
+"""The platform's access intents: who must be able to call what, as the real sequence of API calls.
+
+Each intent is a named record. Names are logical resource names with `{env}`; `Ref(name, attr)` is
+the value of that resource in the plan (its ARN by default, or an input or output such as
+`kmsKeyId`); strings may use `{env}`, `{region}` and `{account}`. `each=` repeats an intent for every
+resource of a type (`Ref(EACH)` is that resource).
+
+A request's context lists what the request really carries. Keys it does not list are absent, as in
+AWS: `UploadPart` carries no tagging header, `DescribeKey` no encryption context.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+EACH = "{each}"
+DEPLOYER = "deployer"
+# Pseudo-action: Kubernetes API access as cluster admin, granted by an EKS access entry (not IAM).
+EKS_CLUSTER_ADMIN = "eks:ClusterAdmin"
+
+
+@dataclass(frozen=True)
+class Ref:
+    name: str
+    attr: str = "arn"
+
+
+Part = str | Ref
+Value = Part | tuple[Part, ...]
+"""A string, a plan value, or their concatenation."""
+ContextValue = Value | list[str]
+"""A context value; a list is a multi-valued key (`s3:RequestObjectTagKeys`)."""
+
+
+@dataclass(frozen=True)
+class Call:
+    action: str
+    resource: Value
+    context: Mapping[str, ContextValue] = field(default_factory=dict)
+    api: str = ""
+    """The API operation this authorisation belongs to, when it is not the action's own name."""
+
+
+@dataclass(frozen=True)
+class Intent:
+    id: str
+    title: str
+    source: str
+    principal: Value
+    """A role (`Ref`), `service:<principal>`, or `DEPLOYER` (the identity that runs `pulumi up`)."""
+    calls: tuple[Call, ...]
+    each: str = ""
+
+
+def _s3_via(bucket_key: str) -> dict[str, ContextValue]:
+    return {"kms:ViaService": "s3.{region}.amazonaws.com", "kms:EncryptionContext:aws:s3:arn": Ref(bucket_key)}
+
+
+def _multipart_write(stage: str, bucket: str) -> Intent:
+    obj = (Ref(f"genai-{{env}}-datalake-{bucket}-bucket"), "/datasets/2026/part-0000.parquet")
+    key = Ref(f"genai-{{env}}-datalake-{bucket}-key")
+    kms_context: dict[str, ContextValue] = {
+        "kms:ViaService": "s3.{region}.amazonaws.com",
+        "kms:EncryptionContext:aws:s3:arn": Ref(f"genai-{{env}}-datalake-{bucket}-bucket"),
+    }
+    return Intent(
+        id=f"{stage}-multipart-write-{bucket}",
+        title=f"The {stage} stage completes a multipart upload of a tagged object to the {bucket} bucket",
+        source="20 build 2 (item 1)",
+        principal=Ref(f"genai-{{env}}-{stage}-role"),
+        calls=(
+            Call(
+                "s3:PutObject",
+                obj,
+                {
+                    "s3:RequestObjectTag/data_classification": "internal",
+                    "s3:RequestObjectTagKeys": ["data_classification"],
+                    "s3:x-amz-server-side-encryption": "aws:kms",
+                    "s3:x-amz-server-side-encryption-aws-kms-key-id": key,
+                },
+                api="CreateMultipartUpload",
+            ),
+            Call("kms:GenerateDataKey", key, kms_context, api="CreateMultipartUpload"),
+            Call("s3:PutObject", obj, api="UploadPart"),
+            Call("kms:Decrypt", key, kms_context, api="UploadPart"),
+            Call("s3:PutObject", obj, api="CompleteMultipartUpload"),
+        ),
+    )
+
+
+TRAIL = "genai-{env}-audit-trail-trail"
+AUDIT_BUCKET = "genai-{env}-datalake-audit-bucket"
+_TRAIL_CONTEXT: dict[str, ContextValue] = {"aws:SourceArn": Ref(TRAIL), "aws:SourceAccount": "{account}"}
+_TRAIL_OBJECT = (
+    Ref(AUDIT_BUCKET),
+    "/",
+    Ref(TRAIL, "s3KeyPrefix"),
+    "/AWSLogs/{account}/CloudTrail/{region}/2026/01/01/x.json.gz",
+)
+_BACKEND_SECRET = "genai-{env}-backend-credentials-secret"
+_PSEUDONYM_SECRET = "genai-{env}-pseudonymisation-key-secret"
+
+
+def _read_secret(secret: str, api: str = "GetSecretValue") -> tuple[Call, Call]:
+    return (
+        Call("secretsmanager:GetSecretValue", Ref(secret), api=api),
+        Call(
+            "kms:Decrypt",
+            Ref(secret, "kmsKeyId"),
+            {"kms:ViaService": "secretsmanager.{region}.amazonaws.com", "kms:EncryptionContext:SecretARN": Ref(secret)},
+            api=api,
+        ),
+    )
+
+
+def _pull(node: str, repo: str) -> Intent:
+    repository = Ref(f"genai-{{env}}-ecr-{repo}-repo")
+    return Intent(
+        id=f"{node}-nodes-pull-{repo}",
+        title=f"The {node} nodes pull {repo} images",
+        source="13 build 3b",
+        principal=Ref(f"genai-{{env}}-ng-{node}-role"),
+        calls=(
+            Call("ecr:GetAuthorizationToken", "*"),
+            Call("ecr:BatchCheckLayerAvailability", repository),
+            Call("ecr:BatchGetImage", repository),
+            Call("ecr:GetDownloadUrlForLayer", repository),
+        ),
+    )
+
+
+INTENTS: tuple[Intent, ...] = (
+    Intent(
+        id="serve-reads-backend-secret",
+        title="The model server reads the backend credentials secret",
+        source="13 defect 11",
+        principal=Ref("genai-{env}-serve-role"),
+        calls=_read_secret(_BACKEND_SECRET),
+    ),
+    Intent(
+        id="filter-reads-secrets",
+        title="The filter function reads its two secrets",
+        source="13 build 3b",
+        principal=Ref("genai-{env}-filter-role"),
+        calls=_read_secret(_BACKEND_SECRET) + _read_secret(_PSEUDONYM_SECRET),
+    ),
+    Intent(
+        id="rotation-rotates-secrets",
+        title="The rotation function writes new versions of both secrets",
+        source="13 build 3b",
+        principal=Ref("genai-{env}-rotation-role"),
+        calls=tuple(
+            call
+            for secret in (_BACKEND_SECRET, _PSEUDONYM_SECRET)
+            for call in (
+                *_read_secret(secret),
+                Call("secretsmanager:PutSecretValue", Ref(secret)),
+                Call(
+                    "kms:GenerateDataKey",
+                    Ref(secret, "kmsKeyId"),
+                    {
+                        "kms:ViaService": "secretsmanager.{region}.amazonaws.com",
+                        "kms:EncryptionContext:SecretARN": Ref(secret),
+                    },
+                    api="PutSecretValue",
+                ),
+                Call("secretsmanager:UpdateSecretVersionStage", Ref(secret)),
+            )
+        ),
+    ),
+    Intent(
+        id="secretsmanager-invokes-rotation",
+        title="Secrets Manager invokes the rotation function for the backend credentials",
+        source="13 build 3b",
+        principal="service:secretsmanager.amazonaws.com",
+        calls=(
+            Call(
+                "lambda:InvokeFunction",
+                Ref("genai-{env}-rotation-function"),
+                {"aws:SourceArn": Ref(_BACKEND_SECRET), "aws:SourceAccount": "{account}"},
+            ),
+        ),
+    ),
+    Intent(
+        id="apigateway-invokes-filter",
+        title="API Gateway invokes the filter for POST /v1/screen",
+        source="13 build 3b",
+        principal="service:apigateway.amazonaws.com",
+        calls=(
+            Call(
+                "lambda:InvokeFunction",
+                Ref("genai-{env}-filter-function"),
+                {
+                    "aws:SourceArn": (
+                        Ref("genai-{env}-api-api", "executionArn"),
+                        "/",
+                        Ref("genai-{env}-api-stage", "stageName"),
+                        "/POST/v1/screen",
+                    ),
+                    "aws:SourceAccount": "{account}",
+                },
+            ),
+        ),
+    ),
+    Intent(
+        id="cloudtrail-writes-audit-bucket",
+        title="CloudTrail checks the bucket ACL, writes log files and uses the audit key",
+        source="13 defect 6",
+        principal="service:cloudtrail.amazonaws.com",
+        calls=(
+            Call("s3:GetBucketAcl", Ref(AUDIT_BUCKET), _TRAIL_CONTEXT),
+            Call(
+                "s3:PutObject",
+                _TRAIL_OBJECT,
+                {
+                    **_TRAIL_CONTEXT,
+                    "s3:x-amz-acl": "bucket-owner-full-control",
+                    "s3:x-amz-server-side-encryption": "aws:kms",
+                    "s3:x-amz-server-side-encryption-aws-kms-key-id": Ref(TRAIL, "kmsKeyId"),
+                },
+            ),
+            Call(
+                "kms:GenerateDataKey",
+                Ref(TRAIL, "kmsKeyId"),
+                {**_TRAIL_CONTEXT, "kms:EncryptionContext:aws:cloudtrail:arn": Ref(TRAIL)},
+            ),
+            Call("kms:DescribeKey", Ref(TRAIL, "kmsKeyId"), _TRAIL_CONTEXT, api="CreateTrail/UpdateTrail"),
+        ),
+    ),
+    Intent(
+        id="cloudtrail-delivers-to-log-group",
+        title="CloudTrail's delivery role writes the trail's log group",
+        source="13 build 3b",
+        principal=Ref(TRAIL, "cloudWatchLogsRoleArn"),
+        calls=(
+            Call(
+                "logs:CreateLogStream",
+                (Ref("genai-{env}-audit-trail-logs-group"), ":log-stream:{account}_CloudTrail_{region}"),
+            ),
+            Call(
+                "logs:PutLogEvents",
+                (Ref("genai-{env}-audit-trail-logs-group"), ":log-stream:{account}_CloudTrail_{region}"),
+            ),
+        ),
+    ),
+    Intent(
+        id="audit-reader-reads-cloudtrail-objects",
+        title="The audit reader reads the (untagged) log files CloudTrail writes",
+        source="20 build 2 (item 2)",
+        principal=Ref("genai-{env}-audit-reader-role"),
+        calls=(
+            Call("s3:ListBucket", Ref(AUDIT_BUCKET)),
+            Call("s3:GetObject", _TRAIL_OBJECT),
+            Call(
+                "kms:Decrypt",
+                Ref(TRAIL, "kmsKeyId"),
+                {"kms:ViaService": "s3.{region}.amazonaws.com", "kms:EncryptionContext:aws:cloudtrail:arn": Ref(TRAIL)},
+                api="GetObject",
+            ),
+        ),
+    ),
+    Intent(
+        id="serve-reads-models",
+        title="The model server reads a model artefact tagged internal",
+        source="13 build 3b",
+        principal=Ref("genai-{env}-serve-role"),
+        calls=(
+            Call(
+                "s3:GetObject",
+                (Ref("genai-{env}-datalake-models-bucket"), "/models/llm/model.safetensors"),
+                {"s3:ExistingObjectTag/data_classification": "internal"},
+            ),
+            Call(
+                "kms:Decrypt",
+                Ref("genai-{env}-datalake-models-key"),
+                _s3_via("genai-{env}-datalake-models-bucket"),
+                api="GetObject",
+            ),
+        ),
+    ),
+    _multipart_write("ingest", "raw"),
+    _multipart_write("prepare", "curated"),
+    _multipart_write("train", "models"),
+    *(
+        Intent(
+            id=f"{stage}-glue-job-logs",
+            title=f"The Glue-trusted {stage} role writes its Glue job's logs",
+            source="20 build 2 (item 3)",
+            principal=Ref(f"genai-{{env}}-{stage}-role"),
+            calls=(
+                Call(
+                    "logs:PutLogEvents",
+                    "arn:aws:logs:{region}:{account}:log-group:/aws-glue/jobs/output:log-stream:jr_0",
+                ),
+            ),
+        )
+        for stage in ("ingest", "prepare")
+    ),
+    *(
+        Intent(
+            id=f"glue-assumes-{stage}",
+            title=f"Glue assumes the {stage} role for its jobs",
+            source="20 build 2",
+            principal="service:glue.amazonaws.com",
+            calls=(Call("sts:AssumeRole", Ref(f"genai-{{env}}-{stage}-role"), {"aws:SourceAccount": "{account}"}),),
+        )
+        for stage in ("ingest", "prepare")
+    ),
+    Intent(
+        id="auditor-assumes-audit-reader",
+        title="A person of the account, signed in with MFA, assumes the audit reader role",
+        source="20 build 2",
+        principal="arn:aws:iam::{account}:root",
+        calls=(Call("sts:AssumeRole", Ref("genai-{env}-audit-reader-role"), {"aws:MultiFactorAuthPresent": "true"}),),
+    ),
+    *(_pull(node, repo) for node in ("system", "gpu") for repo in ("inference", "training")),
+    Intent(
+        id="events-publish-alerts",
+        title="EventBridge publishes GuardDuty findings to the encrypted alert topic",
+        source="13 build 3b",
+        principal="service:events.amazonaws.com",
+        calls=(
+            Call(
+                "sns:Publish",
+                Ref("genai-{env}-alerts-topic"),
+                {"aws:SourceArn": Ref("genai-{env}-guardduty-findings"), "aws:SourceAccount": "{account}"},
+            ),
+            Call(
+                "kms:GenerateDataKey",
+                Ref("genai-{env}-alerts-topic", "kmsMasterKeyId"),
+                {"aws:SourceArn": Ref("genai-{env}-guardduty-findings"), "aws:SourceAccount": "{account}"},
+                api="Publish",
+            ),
+        ),
+    ),
+    Intent(
+        id="s3-delivers-access-logs",
+        title="S3 server access logging delivers a log object (no SSE header: the target bucket's default applies)",
+        source="13 build 3b",
+        principal="service:logging.s3.amazonaws.com",
+        each="aws:s3/bucketLogging:BucketLogging",
+        calls=(
+            Call(
+                "s3:PutObject",
+                ("arn:aws:s3:::", Ref(EACH, "targetBucket"), "/", Ref(EACH, "targetPrefix"), "2026-01-01-00-00-00-0"),
+                {"aws:SourceArn": ("arn:aws:s3:::", Ref(EACH, "bucket")), "aws:SourceAccount": "{account}"},
+            ),
+        ),
+    ),
+    Intent(
+        id="deployer-administers-keys",
+        title="The deploy role administers every key (KMS refuses a policy that locks its caller out)",
+        source="13 build 3b (defect 10)",
+        principal=DEPLOYER,
+        each="aws:kms/key:Key",
+        calls=(
+            Call("kms:PutKeyPolicy", Ref(EACH), api="CreateKey/PutKeyPolicy"),
+            Call("kms:DescribeKey", Ref(EACH)),
+            Call("kms:ScheduleKeyDeletion", Ref(EACH), api="pulumi destroy"),
+        ),
+    ),
+    Intent(
+        id="deployer-administers-cluster",
+        title="The deploy role is a cluster admin through an access entry",
+        source="13 defect 1",
+        principal=DEPLOYER,
+        each="aws:eks/cluster:Cluster",
+        calls=(Call(EKS_CLUSTER_ADMIN, Ref(EACH)),),
+    ),
+)

@@ -1,0 +1,89 @@
+"""All contract checks on every stage of dev and prod: the violations are exactly the known defects.
+
+Fixing a defect elsewhere removes its violation, so its entry in known_defects.json must go too; a new
+violation fails until it is fixed or entered with the issue item that will fix it.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from infra.contracts.checks import CHECKS, run_checks
+from infra.contracts.model import Deployment
+
+LEDGER = Path(__file__).with_name("known_defects.json")
+
+
+def _ledger() -> list[dict[str, str]]:
+    entries: list[dict[str, str]] = json.loads(LEDGER.read_text(encoding="utf-8"))["violations"]
+    return entries
+
+
+def test_ledger_entries_are_complete_and_unique() -> None:
+    keys = [(e["stack"], e["check"], e["stage"], e["resource"]) for e in _ledger()]
+    assert len(keys) == len(set(keys))
+    known = {c.id for c in CHECKS}
+    for e in _ledger():
+        assert e["check"] in known, e
+        assert e["fixedBy"].strip(), e
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_violations_equal_the_ledger(deployments: dict[str, Deployment], stack: str) -> None:
+    found = {(v.check, v.stage, v.resource): v.message for v in run_checks(deployments[stack])}
+    expected = {(e["check"], e["stage"], e["resource"]) for e in _ledger() if e["stack"] == stack}
+    new = sorted(set(found) - expected)
+    fixed = sorted(expected - set(found))
+    assert not new, (
+        "new contract violations (fix them, or add them to known_defects.json with the issue item):\n"
+        + "\n".join(f"  {k}: {found[k]}" for k in new)
+    )
+    assert not fixed, "fixed (remove these entries from known_defects.json):\n" + "\n".join(f"  {k}" for k in fixed)
+
+
+@pytest.mark.parametrize(
+    ("stack", "check", "resource"),
+    [
+        ("dev", "principals-exist", "genai-dev-node-volumes-key"),
+        ("dev", "intended-access", "serve-reads-backend-secret"),
+        ("dev", "intended-access", "cloudtrail-writes-audit-bucket"),
+        ("dev", "intended-access", "ingest-multipart-write-raw"),
+        ("dev", "intended-access", "audit-reader-reads-cloudtrail-objects"),
+        ("dev", "intended-access", "deployer-administers-cluster:genai-dev-eks-cluster"),
+        ("dev", "account-singletons", "genai-dev-guardduty-detector"),
+        ("dev", "account-singletons", "genai-dev-api-account"),
+        ("dev", "lifecycle-data-on-destroy", "genai-dev-ecr-inference-repo"),
+        ("dev", "lifecycle-reserved-names", "genai-dev-backend-credentials-secret"),
+        ("prod", "lifecycle-reserved-names", "genai-prod-filter-signing-profile"),
+        ("prod", "lifecycle-object-after-bucket-config", "genai-prod-filter-unsigned-package"),
+        ("prod", "kms-grants-effective", "genai-prod-eks-secrets-key"),
+        ("prod", "lifecycle-data-on-destroy", "genai-prod-edge-secrets-key"),
+    ],
+)
+def test_each_known_defect_is_caught(deployments: dict[str, Deployment], stack: str, check: str, resource: str) -> None:
+    """The issues' defects, named one by one: each check fails on today's code for its defect."""
+    found = {(v.check, v.resource) for v in run_checks(deployments[stack])}
+    assert (check, resource) in found
+
+
+def test_intents_that_hold_today_pass(deployments: dict[str, Deployment]) -> None:
+    """The intents met today stay met (the evaluator grants what the plan really grants)."""
+    from infra.contracts.checks import check_intents
+
+    failing = {v.resource for v in check_intents(deployments["dev"])}
+    for intent in (
+        "filter-reads-secrets",
+        "rotation-rotates-secrets",
+        "system-nodes-pull-inference",
+        "serve-reads-models",
+        "events-publish-alerts",
+        "apigateway-invokes-filter",
+        "secretsmanager-invokes-rotation",
+        "cloudtrail-delivers-to-log-group",
+        "glue-assumes-ingest",
+        "auditor-assumes-audit-reader",
+    ):
+        assert intent not in failing
