@@ -20,6 +20,8 @@ FILTER_BLOCKED_METRIC = "Blocked"
 FILTER_REQUESTS_METRIC = "Requests"
 FILTER_ROUTE_DIMENSION = "Route"
 PERIOD_SECONDS = 300
+# Below this many requests in a period the blocked share is noise, not a rate to alarm on.
+BLOCK_RATE_MIN_REQUESTS = 20
 
 
 def publisher_key_uses() -> list[ServiceUse]:
@@ -119,7 +121,8 @@ class EdgeAlarmsArgs:
 class EdgeAlarms(pulumi.ComponentResource):
     """CloudWatch alarms on the request path, all notifying the alert topic on ALARM and OK:
 
-    - the filter's block rate per route, against an anomaly-detection band (`ANOMALY_DETECTION_BAND`);
+    - the filter's blocked share (blocked / requests) per route, against an anomaly-detection band, on a
+      rise and on a fall;
     - API Gateway 5xx count and p99 latency; filter Lambda errors and throttles; a WAF blocked-request spike;
 
     and a dashboard with the same metrics.
@@ -139,29 +142,42 @@ class EdgeAlarms(pulumi.ComponentResource):
 
         for route in args.routes:
             slug = route.strip("/").replace("/", "-")
+
+            def filter_count(query_id: str, metric_name: str, route: str = route) -> dict[str, Any]:
+                return {
+                    "id": query_id,
+                    "return_data": False,
+                    "metric": {
+                        "namespace": args.filter_namespace,
+                        "metric_name": metric_name,
+                        "dimensions": {FILTER_ROUTE_DIMENSION: route},
+                        "period": PERIOD_SECONDS,
+                        "stat": "Sum",
+                    },
+                }
+
             self._alarm(
                 f"filter-block-rate-{slug}",
-                f"Blocked requests on {route} outside the expected band (possible attack or filter regression)",
-                comparison_operator="GreaterThanUpperThreshold",
+                f"Share of blocked requests on {route} outside its expected band: a rise is a campaign, "
+                "a fall a bypass or a filter regression",
+                comparison_operator="LessThanLowerOrGreaterThanUpperThreshold",
                 evaluation_periods=3,
                 datapoints_to_alarm=2,
                 threshold_metric_id="band",
                 metric_queries=[
+                    filter_count("blocked", FILTER_BLOCKED_METRIC),
+                    filter_count("requests", FILTER_REQUESTS_METRIC),
                     {
-                        "id": "blocked",
+                        "id": "rate",
+                        "label": f"Blocked share of {route} (%)",
+                        # Without falseValue, IF leaves the period out: a handful of requests is no rate.
+                        "expression": f"IF(requests >= {BLOCK_RATE_MIN_REQUESTS}, 100 * blocked / requests)",
                         "return_data": True,
-                        "metric": {
-                            "namespace": args.filter_namespace,
-                            "metric_name": FILTER_BLOCKED_METRIC,
-                            "dimensions": {FILTER_ROUTE_DIMENSION: route},
-                            "period": PERIOD_SECONDS,
-                            "stat": "Sum",
-                        },
                     },
                     {
                         "id": "band",
-                        "label": f"Blocked {route} (expected band)",
-                        "expression": f"ANOMALY_DETECTION_BAND(blocked, {args.block_rate_band_width:g})",
+                        "label": f"Blocked share of {route} (expected band)",
+                        "expression": f"ANOMALY_DETECTION_BAND(rate, {args.block_rate_band_width:g})",
                         "return_data": True,
                     },
                 ],

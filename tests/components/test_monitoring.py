@@ -7,7 +7,13 @@ from typing import Any
 
 import pytest
 
-from components.monitoring import FILTER_BLOCKED_METRIC, FILTER_NAMESPACE, FILTER_ROUTE_DIMENSION
+from components.monitoring import (
+    BLOCK_RATE_MIN_REQUESTS,
+    FILTER_BLOCKED_METRIC,
+    FILTER_NAMESPACE,
+    FILTER_REQUESTS_METRIC,
+    FILTER_ROUTE_DIMENSION,
+)
 from tests.conftest import Plan, Resource, resources
 
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
@@ -44,16 +50,21 @@ def test_every_alarm_notifies_the_topic_on_alarm_and_ok(plan: Plan) -> None:
 
 
 @pytest.mark.parametrize("route", ["/v1/chat", "/v1/screen"])
-def test_block_rate_uses_anomaly_detection_on_the_filter_metric(plan: Plan, route: str) -> None:
+def test_block_rate_is_blocked_over_requests_alarming_on_a_rise_and_a_fall(plan: Plan, route: str) -> None:
+    """A sudden drop in blocking is what a bypass or a regression looks like: it must alarm too."""
     inputs = alarm(plan, f"filter-block-rate-{route.strip('/').replace('/', '-')}")
-    assert inputs["comparisonOperator"] == "GreaterThanUpperThreshold"
+    assert inputs["comparisonOperator"] == "LessThanLowerOrGreaterThanUpperThreshold"
     queries = {q["id"]: q for q in inputs["metricQueries"]}
     assert inputs["thresholdMetricId"] == "band"
     band = settings_of(plan).monitoring.block_rate_band_width
-    assert queries["band"]["expression"] == f"ANOMALY_DETECTION_BAND(blocked, {band:g})"
-    metric = queries["blocked"]["metric"]
-    assert (metric["namespace"], metric["metricName"]) == (FILTER_NAMESPACE, FILTER_BLOCKED_METRIC)
-    assert metric["dimensions"] == {FILTER_ROUTE_DIMENSION: route}
+    assert queries["band"]["expression"] == f"ANOMALY_DETECTION_BAND(rate, {band:g})"
+    assert queries["rate"]["expression"] == f"IF(requests >= {BLOCK_RATE_MIN_REQUESTS}, 100 * blocked / requests)"
+    assert queries["rate"]["returnData"] is True
+    for query_id, name in (("blocked", FILTER_BLOCKED_METRIC), ("requests", FILTER_REQUESTS_METRIC)):
+        metric = queries[query_id]["metric"]
+        assert (metric["namespace"], metric["metricName"], metric["stat"]) == (FILTER_NAMESPACE, name, "Sum")
+        assert metric["dimensions"] == {FILTER_ROUTE_DIMENSION: route}
+        assert queries[query_id]["returnData"] is False
 
 
 def test_filter_metric_names_match_the_filter_emf_record() -> None:
