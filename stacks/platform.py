@@ -4,16 +4,22 @@ from __future__ import annotations
 
 import pulumi
 
-from stacks.compute import build_compute
+from components.eks_cluster import cluster_log_group_name
+from stacks.compute import build_compute, cluster_name, flow_log_group_name
 from stacks.context import create_context
 from stacks.data import build_data
 from stacks.edge import build_edge
-from stacks.operations import build_operations
+from stacks.operations import build_operations, cloudtrail_log_group_name
+from stacks.protection import retain_data_stores
 from stacks.settings import PlatformSettings
 
 
 def build_platform(settings: PlatformSettings) -> None:
     ctx = create_context(settings)
+    if settings.protect_data:
+        retain_data_stores(
+            [cloudtrail_log_group_name(ctx), cluster_log_group_name(cluster_name(ctx)), flow_log_group_name(ctx)]
+        )
     data = build_data(ctx)
     compute = build_compute(ctx, data)
     edge = build_edge(ctx, data, compute)
