@@ -12,6 +12,7 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("preview", "infra.preview.command", "offline preview of a stack, with the policy pack"),
     ("review", "infra.review.cli", "security review of the diff between two plans"),
     ("audit", "infra.audit.cli", "check a deployed account against the platform's baseline"),
+    ("preflight", "infra.preflight.command", "what a real deploy of a stack needs that is missing"),
     ("redteam", "infra.redteam", "send attack and benign prompts to a deployed filter endpoint"),
 )
 FILTER_COMMANDS: tuple[tuple[str, str, str], ...] = (
