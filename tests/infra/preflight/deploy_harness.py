@@ -20,7 +20,9 @@ ROOT = Path(__file__).resolve().parents[3]
 
 
 class Counting(PlatformMocks):
-    registered: list[str] = []
+    def __init__(self, region: str) -> None:
+        super().__init__(region)
+        self.registered: list[str] = []
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict[str, Any]]:
         self.registered.append(args.typ)

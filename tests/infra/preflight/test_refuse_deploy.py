@@ -21,6 +21,7 @@ HARNESS = Path(__file__).parent / "deploy_harness.py"
 def run(project_dir: Path, stack: str, mode: str) -> dict[str, Any]:
     done = subprocess.run(
         [sys.executable, str(HARNESS), str(project_dir), stack, mode],
+        check=False,
         cwd=ROOT,
         capture_output=True,
         text=True,
