@@ -189,7 +189,12 @@ def _leaves(value: Any, path: str = "") -> Iterator[tuple[str, str]]:
 
 def _setting(path: str) -> str:
     """`kms.keyAdministratorRoleArns.0` -> `kms.keyAdministratorRoleArns` (the key KEY_FIXES knows)."""
-    return re.sub(r"(\.\d+)+$", "", path)
+    return re.sub(r"(\.\d+)+$", "", path.removeprefix(f"{PROJECT}:"))
+
+
+def key_fix(path: str, default: str) -> str:
+    """The advice for a setting (`genai-platform:` prefix and list indexes allowed), else `default`."""
+    return KEY_FIXES.get(_setting(path), default)
 
 
 def placeholder_problem(value: str) -> tuple[PlaceholderRule, str] | None:
@@ -215,7 +220,7 @@ def placeholders(values: Mapping[str, Any]) -> list[Prerequisite]:
                 rule=rule.name,
                 subject=f"{PROJECT}:{path}",
                 problem=f"{value!r}: {problem}",
-                fix=KEY_FIXES.get(_setting(path), f"set {PROJECT}:{_setting(path)}: {rule.fix}"),
+                fix=key_fix(path, f"set {PROJECT}:{_setting(path)}: {rule.fix}"),
                 blocks_deploy=True,
             )
         )

@@ -12,7 +12,6 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 
 from stacks.prerequisites import (
-    KEY_FIXES,
     LAMBDA_CONCURRENCY,
     MISSING,
     OK,
@@ -20,6 +19,7 @@ from stacks.prerequisites import (
     Prerequisite,
     QuotaNeed,
     configured_roles,
+    key_fix,
     placeholder_problem,
     quota_fix,
     quota_needs,
@@ -51,7 +51,7 @@ def role_checks(clients: Clients, settings: PlatformSettings, account: str) -> l
     for subject, arn in configured_roles(settings).items():
         if placeholder_problem(arn):
             continue  # already reported as a placeholder
-        fix = KEY_FIXES.get(subject.partition(":")[2].rsplit(".", 1)[0], KEY_FIXES.get(subject.partition(":")[2], ""))
+        fix = key_fix(subject, "name a role of this account")
         role_account = arn.split(":")[4]
         if role_account != account:
             items.append(
@@ -60,7 +60,7 @@ def role_checks(clients: Clients, settings: PlatformSettings, account: str) -> l
                     "role-in-other-account",
                     subject,
                     f"{arn} is in account {role_account}, but the credentials are for account {account}",
-                    fix or "name a role of this account",
+                    fix,
                 )
             )
             continue
@@ -69,7 +69,9 @@ def role_checks(clients: Clients, settings: PlatformSettings, account: str) -> l
             clients("iam").get_role(RoleName=name)
         except ClientError as err:
             if _code(err) == "NoSuchEntity":
-                items.append(Prerequisite(MISSING, "role-missing", subject, f"{arn}: no such role", fix or "create it"))
+                items.append(
+                    Prerequisite(MISSING, "role-missing", subject, f"{arn}: no such role", f"create the role, or {fix}")
+                )
             else:
                 items.append(
                     Prerequisite(
