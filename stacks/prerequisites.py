@@ -233,36 +233,31 @@ def placeholders(values: Mapping[str, Any]) -> list[Prerequisite]:
 
 
 def role_items(settings: PlatformSettings) -> list[Prerequisite]:
-    items = []
-    if settings.deploy.role_arn is None:
-        items.append(
-            Prerequisite(
-                status=MISSING,
-                rule="deploy-role-unset",
-                subject=f"{PROJECT}:deploy.roleArn",
-                problem=(
-                    "no deploy role: it would have no EKS access entry (the cluster grants the creator nothing) "
-                    "and every Kubernetes resource of the deploy would fail as Unauthorized"
-                    + ("" if not settings.kms.key_administrator_role_arns else ", and it would administer no key")
-                ),
-                fix=KEY_FIXES["deploy.roleArn"],
-                blocks_deploy=True,
-            )
-        )
-    if settings.ecr.ci_push_role_arn is None:
-        items.append(
-            Prerequisite(
-                status=MISSING,
-                rule="image-push-denied",
-                subject=f"{PROJECT}:ecr.ciPushRoleArn",
-                problem=(
-                    "unset, so the repository policies deny every push: the model server image can never "
-                    "reach genai-<env>/inference and its pods never start"
-                ),
-                fix=KEY_FIXES["ecr.ciPushRoleArn"],
-            )
-        )
-    return items
+    """Roles a deploy cannot do without: (setting, rule, unset?, what goes wrong, refuse the deploy?)."""
+    checks = (
+        (
+            "deploy.roleArn",
+            "deploy-role-unset",
+            settings.deploy.role_arn is None,
+            "no deploy role: it would have no EKS access entry (the cluster grants the creator nothing) "
+            "and every Kubernetes resource of the deploy would fail as Unauthorized"
+            + ("" if not settings.kms.key_administrator_role_arns else ", and it would administer no key"),
+            True,
+        ),
+        (
+            "ecr.ciPushRoleArn",
+            "image-push-denied",
+            settings.ecr.ci_push_role_arn is None,
+            f"unset, so the repository policies deny every push: the model server image can never reach "
+            f"{settings.name_prefix}/inference and its pods never start",
+            False,
+        ),
+    )
+    return [
+        Prerequisite(MISSING, rule, f"{PROJECT}:{key}", problem, KEY_FIXES[key], blocks_deploy=blocks)
+        for key, rule, unset, problem, blocks in checks
+        if unset
+    ]
 
 
 def configured_roles(settings: PlatformSettings) -> dict[str, str]:

@@ -99,17 +99,22 @@ def test_no_access_entries_without_an_admin_or_deploy_role(dev_plan: Plan) -> No
     assert resources(dev_plan, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation") == []
 
 
+def assert_only_cluster_admin(plan: Plan, principal: str) -> None:
+    """`principal` has the plan's one access entry, associated with cluster-wide admin."""
+    (entry,) = resources(plan, "aws:eks/accessEntry:AccessEntry")
+    assert entry["inputs"]["principalArn"] == principal
+    (association,) = resources(plan, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation")
+    assert association["inputs"]["principalArn"] == principal
+    assert association["inputs"]["policyArn"].endswith(":cluster-access-policy/AmazonEKSClusterAdminPolicy")
+    assert association["inputs"]["accessScope"] == {"type": "cluster"}
+
+
 def test_deploy_role_gets_cluster_admin(prod_plan: Plan) -> None:
     """With no creator admin, the role that runs Pulumi needs its own access entry, or every Kubernetes
     resource of the deploy is Unauthorized."""
     deployer = stack_settings(prod_plan).deploy.role_arn
     assert deployer
-    (entry,) = resources(prod_plan, "aws:eks/accessEntry:AccessEntry")
-    assert entry["inputs"]["principalArn"] == deployer
-    (association,) = resources(prod_plan, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation")
-    assert association["inputs"]["principalArn"] == deployer
-    assert association["inputs"]["policyArn"].endswith(":cluster-access-policy/AmazonEKSClusterAdminPolicy")
-    assert association["inputs"]["accessScope"] == {"type": "cluster"}
+    assert_only_cluster_admin(prod_plan, deployer)
 
 
 def test_kubernetes_provider_waits_for_the_deploy_role_access(prod_plan: Plan) -> None:
@@ -121,12 +126,7 @@ def test_kubernetes_provider_waits_for_the_deploy_role_access(prod_plan: Plan) -
 
 
 def test_named_admin_role_gets_cluster_admin(dev_roles_plan: Plan) -> None:
-    (entry,) = resources(dev_roles_plan, "aws:eks/accessEntry:AccessEntry")
-    assert entry["inputs"]["principalArn"] == ADMIN_ROLE
-    (association,) = resources(dev_roles_plan, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation")
-    assert association["inputs"]["principalArn"] == ADMIN_ROLE
-    assert association["inputs"]["policyArn"].endswith(":cluster-access-policy/AmazonEKSClusterAdminPolicy")
-    assert association["inputs"]["accessScope"] == {"type": "cluster"}
+    assert_only_cluster_admin(dev_roles_plan, ADMIN_ROLE)
 
 
 def test_cluster_role_trusts_eks_only(plan: Plan) -> None:
