@@ -863,6 +863,15 @@ def _build(environment: str, r: _Reader) -> PlatformSettings:
     protect = r.boolean("protectData")
     if is_prod and not protect:
         r.fail("protectData", False, "prod retains data stores on delete")
+    kms = _kms(r, is_prod=is_prod)
+    deploy = DeploySettings(role_arn=_optional_role(r, "deploy.roleArn"))
+    admins = set(kms.key_administrator_role_arns)
+    if admins and deploy.role_arn and len(admins | {deploy.role_arn}) > MAX_KEY_ADMINISTRATORS:
+        r.fail(
+            "kms.keyAdministratorRoleArns",
+            list(kms.key_administrator_role_arns),
+            f"deploy.roleArn is added to the key administrators: at most {MAX_KEY_ADMINISTRATORS} roles in all",
+        )
 
     return PlatformSettings(
         environment=environment,
@@ -890,8 +899,8 @@ def _build(environment: str, r: _Reader) -> PlatformSettings:
             rotation_reserved_concurrency=r.integer("secrets.rotationReservedConcurrency", 0, 10),
         ),
         monitoring=monitoring,
-        kms=_kms(r, is_prod=is_prod),
-        deploy=DeploySettings(role_arn=_optional_role(r, "deploy.roleArn")),
+        kms=kms,
+        deploy=deploy,
         extra_tags=dict(extra_tags),
     )
 
