@@ -82,7 +82,7 @@ class DataLake(pulumi.ComponentResource):
                     args.account_id,
                     args.cloudtrail_name,
                 )
-                services.append(cloudtrail_key_use(args.partition, args.account_id, trail_arn))
+                services.extend(cloudtrail_key_uses(args.partition, args.account_id, trail_arn))
             self.keys[purpose] = EncryptionKey(
                 f"{name}-{purpose}",
                 EncryptionKeyArgs(
@@ -133,19 +133,31 @@ class DataLake(pulumi.ComponentResource):
         return [b.arn for b in self.buckets.values()]
 
 
-def cloudtrail_key_use(
+def cloudtrail_key_uses(
     partition: pulumi.Input[str], account_id: pulumi.Input[str], trail_arn: pulumi.Input[str]
-) -> ServiceUse:
-    """What CloudTrail needs in a key policy to encrypt one trail's logs."""
-    return ServiceUse(
-        service="cloudtrail.amazonaws.com",
-        actions=("kms:GenerateDataKey*", "kms:DescribeKey"),
-        condition={
-            "StringEquals": {"aws:SourceArn": trail_arn},
-            "StringLike": {
-                "kms:EncryptionContext:aws:cloudtrail:arn": pulumi.Output.format(
-                    "arn:{0}:cloudtrail:*:{1}:trail/*", partition, account_id
-                )
+) -> list[ServiceUse]:
+    """What CloudTrail needs in a key policy for one trail (CloudTrail user guide, "Configure AWS KMS key
+    policies for CloudTrail"): encrypt under the trail's encryption context, and describe the key in a
+    statement of its own, since DescribeKey carries no encryption context and would never match one."""
+    source = {"StringEquals": {"aws:SourceArn": trail_arn}}
+    return [
+        ServiceUse(
+            service="cloudtrail.amazonaws.com",
+            actions=("kms:GenerateDataKey*",),
+            condition={
+                **source,
+                "StringLike": {
+                    "kms:EncryptionContext:aws:cloudtrail:arn": pulumi.Output.format(
+                        "arn:{0}:cloudtrail:*:{1}:trail/*", partition, account_id
+                    )
+                },
             },
-        },
-    )
+            sid="CloudTrailEncryptLogs",
+        ),
+        ServiceUse(
+            service="cloudtrail.amazonaws.com",
+            actions=("kms:DescribeKey",),
+            condition=source,
+            sid="CloudTrailDescribeKey",
+        ),
+    ]

@@ -77,6 +77,7 @@ class EksClusterArgs:
     endpoint_public_access_cidrs: Sequence[str]
     """Empty: no public endpoint at all. Never 0.0.0.0/0 (settings refuse it)."""
     admin_role_arn: str | None
+    """A role operators assume; gets cluster admin."""
     addon_versions: Mapping[str, str]
     log_retention_days: int
     region: str
@@ -86,7 +87,16 @@ class EksClusterArgs:
     key_administrators: Sequence[str]
     """Roles that administer the secrets and log CMKs; empty: the account root (see `EncryptionKey`)."""
     deletion_protection: bool = False
+    deploy_role_arn: str | None = None
+    """The role that runs Pulumi; gets cluster admin, and the Kubernetes provider authenticates as it."""
     tags: dict[str, str] = field(default_factory=dict)
+
+    def cluster_admins(self) -> dict[str, str]:
+        """Access-entry name suffix -> principal ARN, for every role that gets cluster admin."""
+        admins = {"admin": self.admin_role_arn} if self.admin_role_arn else {}
+        if self.deploy_role_arn and self.deploy_role_arn != self.admin_role_arn:
+            admins["deployer"] = self.deploy_role_arn
+        return admins
 
 
 class EksCluster(pulumi.ComponentResource):
@@ -96,7 +106,7 @@ class EksCluster(pulumi.ComponentResource):
     - Kubernetes secrets envelope-encrypted with a dedicated CMK;
     - all five control-plane log types, to `/aws/eks/<name>/cluster` (CMK, retention);
     - access entries only (authentication mode API), no implicit admin for the creator; the named
-      admin role gets an access entry with AmazonEKSClusterAdminPolicy;
+      admin role and the deploy role get an access entry with AmazonEKSClusterAdminPolicy;
     - managed addons pinned to settings: vpc-cni (network policy on), kube-proxy, the pod identity
       agent, and (through `install_late_addons`, after nodes exist) coredns.
     Workload IAM uses EKS Pod Identity (the agent addon), so no OIDC provider is created.
@@ -219,16 +229,17 @@ class EksCluster(pulumi.ComponentResource):
         self.certificate_authority = self.cluster.certificate_authority.apply(lambda ca: ca.data or "")
         self.cluster_security_group_id = self.cluster.vpc_config.apply(lambda v: v.cluster_security_group_id or "")
 
-        if args.admin_role_arn:
+        self.access_policies: list[aws.eks.AccessPolicyAssociation] = []
+        for suffix, principal in args.cluster_admins().items():
             entry = aws.eks.AccessEntry(
-                f"{name}-admin",
+                f"{name}-{suffix}",
                 cluster_name=self.cluster.name,
-                principal_arn=args.admin_role_arn,
+                principal_arn=principal,
                 type="STANDARD",
                 opts=child,
             )
-            aws.eks.AccessPolicyAssociation(
-                f"{name}-admin-policy",
+            association = aws.eks.AccessPolicyAssociation(
+                f"{name}-{suffix}-policy",
                 cluster_name=self.cluster.name,
                 principal_arn=entry.principal_arn,
                 policy_arn=pulumi.Output.format(
@@ -237,19 +248,23 @@ class EksCluster(pulumi.ComponentResource):
                 access_scope={"type": "cluster"},
                 opts=child,
             )
+            self.access_policies.append(association)
 
         self.addons = {}
         for addon in EARLY_ADDONS:
             self._addon(name, addon, [])
 
+        # Pulumi runs as the deploy role, which has its own access entry; without one, it assumes the admin role.
+        token_role = None if args.deploy_role_arn else args.admin_role_arn
         self.kubeconfig = pulumi.Output.all(self.cluster.name, self.endpoint, self.certificate_authority).apply(
-            lambda parts: kubeconfig(parts[0], parts[1], parts[2], args.region, args.admin_role_arn)
+            lambda parts: kubeconfig(parts[0], parts[1], parts[2], args.region, token_role)
         )
+        # Kubernetes calls are authorized only once the access policy is associated.
         self.k8s_provider = k8s.Provider(
             f"{name}-k8s",
             kubeconfig=self.kubeconfig,
             enable_server_side_apply=True,
-            opts=child,
+            opts=pulumi.ResourceOptions(parent=self, depends_on=list(self.access_policies)),
         )
         self.register_outputs(
             {

@@ -181,7 +181,8 @@ class FilterFunction(pulumi.ComponentResource):
             source_code_hash=args.package.source_code_hash,
             memory_size=args.memory_mb,
             timeout=args.timeout_seconds,
-            reserved_concurrent_executions=args.reserved_concurrency,
+            # 0: no reservation (the provider's default, -1); Lambda reads 0 as "always throttle".
+            reserved_concurrent_executions=args.reserved_concurrency or None,
             kms_key_arn=args.key.arn,
             environment={"variables": dict(args.environment)},
             vpc_config={"subnet_ids": args.subnet_ids, "security_group_ids": [self.security_group.id]},

@@ -38,6 +38,8 @@ class ServiceUse:
     service: str
     actions: Sequence[str] = KEY_USE_ACTIONS
     condition: dict[str, dict[str, pulumi.Input[str]]] = field(default_factory=dict)
+    sid: str | None = None
+    """Default: `Service<Name>` from the service principal."""
 
 
 @dataclass(frozen=True)
@@ -97,7 +99,7 @@ class EncryptionKey(pulumi.ComponentResource):
         ]
         statements.extend(
             Grant(
-                sid=f"Service{use.service.split('.')[0].title().replace('-', '')}",
+                sid=use.sid or f"Service{use.service.split('.')[0].title().replace('-', '')}",
                 actions=use.actions,
                 resources=["*"],
                 principals={"Service": [use.service]},

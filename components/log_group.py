@@ -59,8 +59,9 @@ def logs_key_use(
 
 @dataclass
 class LogGroupArgs:
-    log_group_name: str
-    """The explicit name, for example `/aws/vpc/genai-prod/flow-logs`."""
+    log_group_name: pulumi.Input[str]
+    """The explicit name, for example `/aws/vpc/genai-prod/flow-logs` (an output only where a service
+    derives the name from an ID, as API Gateway's execution logs do)."""
     retention_days: int
     """One of the periods CloudWatch accepts (settings validate it)."""
     key: EncryptionKey

@@ -49,3 +49,9 @@ class PipelineRole(pulumi.ComponentResource):
         self.arn = self.role.arn
         self.name = self.role.name
         self.register_outputs({"arn": self.arn, "name": self.name})
+
+    def grant(self, name: str, grants: Sequence[Grant]) -> aws.iam.RolePolicy:
+        """Add grants on resources created after the role (an inline policy `name`, a child of the role)."""
+        return aws.iam.RolePolicy(
+            name, role=self.role.id, policy=policy_document(list(grants)), opts=pulumi.ResourceOptions(parent=self)
+        )

@@ -17,6 +17,15 @@ from components.log_group import EncryptedLogGroup, LogGroupArgs
 
 COGNITO = "COGNITO_USER_POOLS"
 IAM = "AWS_IAM"
+# API Gateway writes execution logs to this group, and creates it (unencrypted, kept forever) unless it exists.
+EXECUTION_LOG_GROUP_PREFIX = "API-Gateway-Execution-Logs_"
+
+
+def execution_log_group_pattern(stage_name: str) -> str:
+    """The execution log groups of a stage of any API, for a key policy written before the API has an ID."""
+    return f"{EXECUTION_LOG_GROUP_PREFIX}*/{stage_name}"
+
+
 # The AWS managed policy for the account-level API Gateway logging role (logs actions only).
 PUSH_TO_CLOUDWATCH_POLICY = "service-role/AmazonAPIGatewayPushToCloudWatchLogs"
 
@@ -107,6 +116,8 @@ class RestApiArgs:
     clients: Sequence[str]
     """One API key per client, each bound to the usage plan (quotas are per key)."""
     logs_key: EncryptionKey
+    """Its policy must let CloudWatch Logs use it for the access log group and for
+    `execution_log_group_pattern(stage_name)`."""
     log_retention_days: int
     account_id: pulumi.Input[str]
     partition: pulumi.Input[str]
@@ -213,6 +224,16 @@ class RestApi(pulumi.ComponentResource):
             opts=child,
         )
         api_id = self.api.id
+        # Created before the stage, so the execution logs get the CMK and the retention.
+        self.execution_logs = EncryptedLogGroup(
+            f"{name}-execution-logs",
+            LogGroupArgs(
+                log_group_name=pulumi.Output.concat(EXECUTION_LOG_GROUP_PREFIX, api_id, "/", args.stage_name),
+                retention_days=args.log_retention_days,
+                key=args.logs_key,
+            ),
+            opts=child,
+        )
         version = aws.apigateway.Resource(
             f"{name}-v1", rest_api=api_id, parent_id=self.api.root_resource_id, path_part="v1", opts=child
         )
@@ -297,7 +318,7 @@ class RestApi(pulumi.ComponentResource):
                 "destination_arn": self.access_logs.arn,
                 "format": json.dumps(ACCESS_LOG_FORMAT, sort_keys=True, separators=(",", ":")),
             },
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[account]),
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[account, self.execution_logs]),
         )
         aws.apigateway.MethodSettings(
             f"{name}-all-methods",

@@ -27,6 +27,7 @@ class RotationFunctionArgs:
     account_id: pulumi.Input[str]
     region: str
     reserved_concurrency: int = 2
+    """0: no reservation."""
     timeout_seconds: int = 30
 
 
@@ -72,7 +73,7 @@ class RotationFunction(pulumi.ComponentResource):
             source_code_hash=args.package.source_code_hash,
             memory_size=256,
             timeout=args.timeout_seconds,
-            reserved_concurrent_executions=args.reserved_concurrency,
+            reserved_concurrent_executions=args.reserved_concurrency or None,
             # No environment variables at all: the secret and its field name come with each event and tag.
             opts=pulumi.ResourceOptions(parent=self, depends_on=[access, self.log_group]),
             role=self.role.arn,

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
-from components.grants import Grant, policy_document
+from components.grants import Grant, policy_document, secret_read
 from components.kms import EncryptionKey
 
 
@@ -98,6 +98,7 @@ class ManagedSecret(pulumi.ComponentResource):
             opts=child,
         )
         self.arn = self.secret.arn
+        self._key = args.key
         # A placeholder, not a key: rotation (immediate on creation) writes the first real value. Later
         # rotations own the value, so Pulumi never sets it again.
         bootstrap = aws.secretsmanager.SecretVersion(
@@ -159,3 +160,11 @@ class ManagedSecret(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self, depends_on=[invoke, bootstrap]),
         )
         self.register_outputs({"arn": self.arn, "name": self.secret.name})
+
+    def grant_read(self, region: str) -> list[Grant]:
+        """What a reader's identity policy needs: the resource policy only exempts readers from its Deny,
+        which grants nothing. GetSecretValue on this secret, and Decrypt on its key through Secrets Manager."""
+        return [
+            secret_read([self.arn]),
+            self._key.grant_decrypt(via_services=[f"secretsmanager.{region}.amazonaws.com"]),
+        ]

@@ -13,6 +13,7 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("contracts", "infra.contracts.command", "deploy-contract and lifecycle checks over every stage's plan"),
     ("review", "infra.review.cli", "security review of the diff between two plans"),
     ("audit", "infra.audit.cli", "check a deployed account against the platform's baseline"),
+    ("preflight", "infra.preflight.command", "what a real deploy of a stack needs that is missing"),
     ("redteam", "infra.redteam", "send attack and benign prompts to a deployed filter endpoint"),
 )
 FILTER_COMMANDS: tuple[tuple[str, str, str], ...] = (

@@ -97,6 +97,7 @@ def build_compute(ctx: PlatformContext, data: DataPlane) -> ComputePlane:
             subnet_ids=vpc.private_subnet_ids,
             endpoint_public_access_cidrs=() if s.is_prod else s.eks.public_access_cidrs,
             admin_role_arn=s.eks.admin_role_arn,
+            deploy_role_arn=s.deploy.role_arn,
             addon_versions=s.eks.addon_versions,
             log_retention_days=s.eks.log_retention_days,
             region=ctx.region,

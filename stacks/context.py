@@ -42,8 +42,12 @@ class PlatformContext:
 
     @property
     def key_administrators(self) -> tuple[str, ...]:
-        """The roles that administer every CMK (`kms.keyAdministratorRoleArns`); empty: the account root."""
-        return self.settings.kms.key_administrator_role_arns
+        """The roles that administer every CMK: `kms.keyAdministratorRoleArns` plus the deploy role (KMS
+        refuses a key policy that locks out its caller). Empty list: the account root, which covers the
+        deploy role through its IAM policies."""
+        roles = self.settings.kms.key_administrator_role_arns
+        deployer = self.settings.deploy.role_arn
+        return (*roles, deployer) if roles and deployer and deployer not in roles else roles
 
     def encryption_key(self, name: str, description: str, services: Sequence[ServiceUse] = ()) -> EncryptionKey:
         """A top-level CMK `genai-<env>-<name>` with the environment's deletion window and key administrators."""

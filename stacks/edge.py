@@ -18,7 +18,7 @@ from components.kms import EncryptionKey
 from components.lambda_package import build_package
 from components.log_group import logs_key_use
 from components.monitoring import FILTER_NAMESPACE
-from components.rest_api import CHAT_SCHEMA, SCREEN_SCHEMA, RestApi, RestApiArgs, Route
+from components.rest_api import CHAT_SCHEMA, SCREEN_SCHEMA, RestApi, RestApiArgs, Route, execution_log_group_pattern
 from components.rotation import RotationFunction, RotationFunctionArgs
 from components.secrets import (
     ManagedSecret,
@@ -159,7 +159,8 @@ def build_edge(ctx: PlatformContext, data: DataPlane, compute: EdgeNetwork) -> E
         "edge-logs",
         "Edge log groups (filter, rotation, API access, WAF)",
         services=[
-            logs_key_use(ctx.region, ctx.partition, ctx.account_id, group) for group in edge_log_group_names(ctx)
+            logs_key_use(ctx.region, ctx.partition, ctx.account_id, group)
+            for group in [*edge_log_group_names(ctx), execution_log_group_pattern(s.api.stage_name)]
         ],
     )
     secrets_key = ctx.encryption_key("edge-secrets", "Filter secrets and the edge functions' environment variables")
@@ -178,6 +179,7 @@ def build_edge(ctx: PlatformContext, data: DataPlane, compute: EdgeNetwork) -> E
             log_retention_days=s.log_retention_days,
             account_id=ctx.account_id,
             region=ctx.region,
+            reserved_concurrency=s.secrets.rotation_reserved_concurrency,
         ),
         opts=ctx.opts(),
     )
@@ -185,8 +187,8 @@ def build_edge(ctx: PlatformContext, data: DataPlane, compute: EdgeNetwork) -> E
     caller = aws.get_caller_identity_output(opts=pulumi.InvokeOptions(provider=ctx.provider))
     deployer: pulumi.Output[Sequence[str]] = caller.arn.apply(deployer_principal_patterns)
     filter_role = role_arn(ctx.partition, ctx.account_id, filter_name)
-    # The model server checks the backend credential, so its role may read that secret too.
-    extra_readers: dict[str, list[pulumi.Input[str]]] = {"backend-credentials": [data.roles["serve"].arn]}
+    # The model server checks the backend credential, so its role (a data-plane stage) may read that secret too.
+    extra_readers: dict[str, list[str]] = {"backend-credentials": ["serve"]}
     secrets = {
         purpose: ManagedSecret(
             f"{ctx.prefix}-{purpose}",
@@ -194,7 +196,7 @@ def build_edge(ctx: PlatformContext, data: DataPlane, compute: EdgeNetwork) -> E
                 secret_name=secret_names[purpose],
                 description=f"Filter {purpose.replace('-', ' ')} (rotated by {rotation_name})",
                 key=secrets_key,
-                readers=[filter_role, *extra_readers.get(purpose, [])],
+                readers=[filter_role, *(data.roles[stage].arn for stage in extra_readers.get(purpose, []))],
                 rotator=role_arn(ctx.partition, ctx.account_id, rotation_name),
                 administrators=deployer,
                 rotation_function_name=rotation.name,
@@ -208,6 +210,9 @@ def build_edge(ctx: PlatformContext, data: DataPlane, compute: EdgeNetwork) -> E
         )
         for purpose, (_, field) in SECRETS.items()
     }
+    for purpose, stages in extra_readers.items():
+        for stage in stages:
+            data.roles[stage].grant(f"{ctx.prefix}-{stage}-reads-{purpose}", secrets[purpose].grant_read(ctx.region))
 
     filter_fn = FilterFunction(
         filter_name,

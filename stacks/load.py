@@ -4,9 +4,24 @@ from __future__ import annotations
 
 import pulumi
 
+from stacks.prerequisites import deploy_blockers, describe_blockers
 from stacks.settings import PROJECT, PlatformSettings, settings_from_config
 from stacks.stack_config import runtime_config
 
 
 def load_settings() -> PlatformSettings:
-    return settings_from_config(runtime_config(PROJECT), pulumi.get_stack())
+    """The stack's settings; a real deploy is refused, before any resource, while blockers remain.
+
+    A preview (the offline mock preview, or `pulumi preview`) runs on placeholders and only warns, so
+    plans can be reviewed before an account exists.
+    """
+    config = runtime_config(PROJECT)
+    stack = pulumi.get_stack()
+    settings = settings_from_config(config, stack)
+    blockers = deploy_blockers(config, stack)
+    if blockers:
+        message = describe_blockers(stack, blockers)
+        if not pulumi.runtime.is_dry_run():
+            raise pulumi.RunError(message)
+        pulumi.log.warn(message)
+    return settings

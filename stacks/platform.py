@@ -9,11 +9,14 @@ from stacks.context import create_context
 from stacks.data import build_data
 from stacks.edge import build_edge
 from stacks.operations import build_operations
+from stacks.protection import retain_data_stores
 from stacks.settings import PlatformSettings
 
 
 def build_platform(settings: PlatformSettings) -> None:
     ctx = create_context(settings)
+    if settings.protect_data:
+        retain_data_stores()
     data = build_data(ctx)
     compute = build_compute(ctx, data)
     edge = build_edge(ctx, data, compute)

@@ -214,6 +214,7 @@ class FilterSettings:
     memory_mb: int
     timeout_seconds: int
     reserved_concurrency: int
+    """0: no reservation (new accounts cannot reserve any: Lambda keeps 100 executions unreserved)."""
     max_body_bytes: int
     max_text_chars: int
     backend_connect_timeout_seconds: float
@@ -232,6 +233,15 @@ class SecretsSettings:
     recovery_window_days: int
     """0 deletes at once, so a destroyed dev can be recreated the same day under the same secret names;
     7 to 30 keeps a deleted secret recoverable (and its name taken) for that long."""
+    rotation_reserved_concurrency: int
+    """The rotation function's reserved concurrency; 0: no reservation."""
+
+
+@dataclass(frozen=True)
+class DeploySettings:
+    role_arn: str | None
+    """The IAM role that runs `pulumi up`. It gets an EKS access entry with cluster admin and
+    administers every CMK; without it nobody can use the Kubernetes API of the new cluster."""
 
 
 @dataclass(frozen=True)
@@ -279,6 +289,7 @@ class PlatformSettings:
     secrets: SecretsSettings
     monitoring: MonitoringSettings
     kms: KmsSettings
+    deploy: DeploySettings
     extra_tags: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -305,13 +316,13 @@ class PlatformSettings:
 # Per-environment defaults
 # ---------------------------------------------------------------------------------------------------
 
-# Image digests are placeholders in the shape the settings require: pin the digests you have verified
+# Image digests are all-zero placeholders in the shape the settings require, so `genai-platform
+# preflight` names them and a real deploy refuses them: pin the digests you have verified
 # (`crane digest nvcr.io/nvidia/k8s-device-plugin:v0.17.1`, and your model server's ECR digest) in
 # Pulumi.<stack>.yaml before `pulumi up`; the cluster will not pull an image whose digest differs.
-_DEVICE_PLUGIN = (
-    "nvcr.io/nvidia/k8s-device-plugin:v0.17.1@sha256:3c2f9d6e1a4a1fd1e0f3e7c4c1d7e4a9e1c0b3f1d1a0e6f8b2c6d4e9f0a1b2c3"
-)
-_INFERENCE_DIGEST = "sha256:0d1f6c2a9b8e7d6c5b4a39281706f5e4d3c2b1a09f8e7d6c5b4a392817065f4e"
+PLACEHOLDER_DIGEST = "sha256:" + "0" * 64
+_DEVICE_PLUGIN = f"nvcr.io/nvidia/k8s-device-plugin:v0.17.1@{PLACEHOLDER_DIGEST}"
+_INFERENCE_DIGEST = PLACEHOLDER_DIGEST
 
 _FILTER_DEFAULT_ACTIONS = {
     "prompt_injection": "block",
@@ -364,8 +375,8 @@ _SHARED: dict[str, Any] = {
         "inputActions": dict(_FILTER_DEFAULT_ACTIONS),
         "outputActions": dict(_FILTER_DEFAULT_ACTIONS),
     },
-    "secrets": {"rotationSchedule": "rate(30 days)"},
     "monitoring": {"alarmEmails": [], "guarddutyMinSeverity": "medium", "api5xxThreshold": 5},
+    "deploy": {"roleArn": None},
     # Empty: the account root administers the CMKs (dev only; prod must name roles).
     "kms": {"keyAdministratorRoleArns": []},
 }
@@ -400,15 +411,15 @@ _DEV: dict[str, Any] = {
                 "instanceTypes": ["g5.xlarge", "g6.xlarge"],
                 "amiType": "AL2023_x86_64_NVIDIA",
                 "capacityType": "SPOT",
-                "minSize": 0,
+                # No cluster autoscaler runs, so a group at 0 would never get a node: dev keeps one.
+                "minSize": 1,
                 "maxSize": 2,
-                "desiredSize": 0,
+                "desiredSize": 1,
                 "diskSizeGb": 100,
             }
         ],
     },
     "ecr": {"keepImageCount": 30, "untaggedExpiryDays": 7, "forceDelete": True},
-    "secrets": {"recoveryWindowDays": 0},
     "kubernetes": {
         "gpuQuota": {"training": 2, "inference": 2},
         "cpuQuota": {"training": 16, "inference": 16},
@@ -426,10 +437,12 @@ _DEV: dict[str, Any] = {
     "filter": {
         "memoryMb": 512,
         "timeoutSeconds": 20,
-        "reservedConcurrency": 10,
+        # None reserved: a new account's concurrency quota (as low as 10) leaves nothing to reserve.
+        "reservedConcurrency": 0,
         "backendReadTimeoutSeconds": 15,
         "codeSigning": False,
     },
+    "secrets": {"rotationSchedule": "rate(30 days)", "rotationReservedConcurrency": 0, "recoveryWindowDays": 0},
     "monitoring": {"apiP99LatencyMs": 5000, "wafBlockedThreshold": 500, "blockRateBandWidth": 3},
 }
 
@@ -471,7 +484,6 @@ _PROD: dict[str, Any] = {
         ],
     },
     "ecr": {"keepImageCount": 100, "untaggedExpiryDays": 14, "forceDelete": False},
-    "secrets": {"recoveryWindowDays": 30},
     "kubernetes": {
         "gpuQuota": {"training": 8, "inference": 8},
         "cpuQuota": {"training": 128, "inference": 128},
@@ -493,6 +505,7 @@ _PROD: dict[str, Any] = {
         "backendReadTimeoutSeconds": 25,
         "codeSigning": True,
     },
+    "secrets": {"rotationSchedule": "rate(30 days)", "rotationReservedConcurrency": 2, "recoveryWindowDays": 30},
     "monitoring": {"apiP99LatencyMs": 3000, "wafBlockedThreshold": 1000, "blockRateBandWidth": 2},
 }
 
@@ -715,10 +728,13 @@ def _build(environment: str, r: _Reader) -> PlatformSettings:
     gpu_groups = tuple(_node_group(r, f"eks.gpuNodeGroups.{i}", gpu=True) for i in range(len(gpu_groups_raw)))
     names = [g.name for g in gpu_groups]
     _unique(r, "eks.gpuNodeGroups", names, "GPU node group names")
-    if not is_prod:
-        for i, group in enumerate(gpu_groups):
-            if group.min_size != 0:
-                r.fail(f"eks.gpuNodeGroups.{i}.minSize", group.min_size, "dev GPU groups scale from 0")
+    if gpu_groups and sum(g.min_size for g in gpu_groups) < 1:
+        r.fail(
+            "eks.gpuNodeGroups.0.minSize",
+            gpu_groups[0].min_size,
+            "no cluster autoscaler is installed, so a GPU group at 0 never gets a node and the model "
+            "server never schedules; keep minSize >= 1 on at least one GPU group",
+        )
     eks = EksSettings(
         version=r.string("eks.version", _K8S_VERSION, "expected a supported EKS version such as 1.33"),
         public_access_cidrs=public_cidrs,
@@ -803,7 +819,7 @@ def _build(environment: str, r: _Reader) -> PlatformSettings:
     filter_settings = FilterSettings(
         memory_mb=r.integer("filter.memoryMb", 128, 10240),
         timeout_seconds=r.integer("filter.timeoutSeconds", 3, 29),
-        reserved_concurrency=r.integer("filter.reservedConcurrency", 1, 1000),
+        reserved_concurrency=r.integer("filter.reservedConcurrency", 0, 1000),
         max_body_bytes=r.integer("filter.maxBodyBytes", 1024, 6 * 1024 * 1024),
         max_text_chars=r.integer("filter.maxTextChars", 256, 1_000_000),
         backend_connect_timeout_seconds=r.number("filter.backendConnectTimeoutSeconds", 0.1, 10),
@@ -862,6 +878,15 @@ def _build(environment: str, r: _Reader) -> PlatformSettings:
     protect = r.boolean("protectData")
     if is_prod and not protect:
         r.fail("protectData", False, "prod retains data stores on delete")
+    kms = _kms(r, is_prod=is_prod)
+    deploy = DeploySettings(role_arn=_optional_role(r, "deploy.roleArn"))
+    admins = set(kms.key_administrator_role_arns)
+    if admins and deploy.role_arn and len(admins | {deploy.role_arn}) > MAX_KEY_ADMINISTRATORS:
+        r.fail(
+            "kms.keyAdministratorRoleArns",
+            list(kms.key_administrator_role_arns),
+            f"deploy.roleArn is added to the key administrators: at most {MAX_KEY_ADMINISTRATORS} roles in all",
+        )
 
     return PlatformSettings(
         environment=environment,
@@ -884,7 +909,8 @@ def _build(environment: str, r: _Reader) -> PlatformSettings:
         filter=filter_settings,
         secrets=_secrets(r, is_prod=is_prod),
         monitoring=monitoring,
-        kms=_kms(r, is_prod=is_prod),
+        kms=kms,
+        deploy=deploy,
         extra_tags=dict(extra_tags),
     )
 
@@ -904,6 +930,7 @@ def _secrets(r: _Reader, *, is_prod: bool) -> SecretsSettings:
             "secrets.rotationSchedule", _SCHEDULE, "expected rate(N days), rate(N hours) or cron(...)"
         ),
         recovery_window_days=window,
+        rotation_reserved_concurrency=r.integer("secrets.rotationReservedConcurrency", 0, 10),
     )
 
 
@@ -927,6 +954,18 @@ def _kms(r: _Reader, *, is_prod: bool) -> KmsSettings:
     if len(roles) > MAX_KEY_ADMINISTRATORS:
         r.fail(key, list(roles), f"allowed: at most {MAX_KEY_ADMINISTRATORS} roles (key policies are size-limited)")
     return KmsSettings(key_administrator_role_arns=roles)
+
+
+def _optional_role(r: _Reader, key: str) -> str | None:
+    """An optional IAM role ARN that must be a role people or CI assume (not the root, not service-linked)."""
+    value = r.get(key)
+    if value is None:
+        return None
+    problem = _key_administrator(value) if isinstance(value, str) else "expected an IAM role ARN"
+    if problem:
+        r.fail(key, value, problem)
+        return None
+    return str(value)
 
 
 def _api_clients(r: _Reader) -> tuple[str, ...]:
@@ -1025,6 +1064,18 @@ def settings_from_config(config: Mapping[str, Any], stack: str) -> PlatformSetti
     if problems:
         raise SettingsError(problems)
     return settings
+
+
+def effective_config(config: Mapping[str, Any], stack: str) -> dict[str, Any]:
+    """The values settings are built from (defaults merged with the stack's config), by setting key;
+    call after `settings_from_config` accepted the same config."""
+    given = {
+        key.partition(":")[2]: parse_config_value(key.partition(":")[2], raw)
+        for key, raw in config.items()
+        if key.startswith(f"{PROJECT}:")
+    }
+    environment = given.pop("environment", stack)
+    return _merge(DEFAULTS[environment], given)
 
 
 def as_dict(value: Any) -> Any:

@@ -331,3 +331,25 @@ def test_waf_log_delivery_is_allowed_for_its_group_only(plan: Plan) -> None:
     assert statement["Principal"] == {"Service": "delivery.logs.amazonaws.com"}
     assert statement["Resource"] == f"{group['outputs']['arn']}:log-stream:*"
     assert statement["Condition"]["StringEquals"]["aws:SourceAccount"] == "123456789012"
+
+
+def test_execution_logs_go_to_a_precreated_encrypted_group(plan: Plan) -> None:
+    """API Gateway would otherwise create `API-Gateway-Execution-Logs_<api-id>/<stage>` itself, with no
+    CMK and no retention; the stage (whose method settings turn execution logging on) waits for it."""
+    (api,) = resources(plan, "aws:apigateway/restApi:RestApi")
+    s = settings_of(plan)
+    group = one(plan, "aws:cloudwatch/logGroup:LogGroup", f"genai-{env(plan)}-api-execution-logs-group")
+    assert group["inputs"]["name"] == f"API-Gateway-Execution-Logs_{api['id']}/{s.api.stage_name}"
+    assert group["inputs"]["retentionInDays"] == s.log_retention_days
+    key = one(plan, "aws:kms/key:Key", f"genai-{env(plan)}-edge-logs-key")
+    assert group["inputs"]["kmsKeyId"] == key["outputs"]["arn"]
+    assert group["urn"] in stage(plan)["dependencies"] or any(
+        group["parent"] == d or group["urn"] == d for d in stage(plan)["dependencies"]
+    )
+    region, account = plan["config"]["aws:region"], "123456789012"
+    contexts = [
+        st["Condition"]["ArnLike"]["kms:EncryptionContext:aws:logs:arn"]
+        for st in statements(policy(key))
+        if st.get("Principal") == {"Service": f"logs.{region}.amazonaws.com"}
+    ]
+    assert f"arn:aws:logs:{region}:{account}:log-group:API-Gateway-Execution-Logs_*/{s.api.stage_name}" in contexts

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -139,3 +140,19 @@ def test_cis_patterns_cover_the_benchmark_events(key: str, needles: list[str]) -
     _, pattern = CIS_METRIC_FILTERS[key]
     assert all(needle in pattern for needle in needles)
     assert pattern.count("(") == pattern.count(")")
+
+
+def test_cloudtrail_describes_the_audit_key_in_a_statement_of_its_own(plan: Plan) -> None:
+    """DescribeKey carries no encryption context, so under the `aws:cloudtrail:arn` context condition it
+    would never be allowed and CreateTrail fails (InsufficientEncryptionPolicyException). AWS documents a
+    separate statement ("Enable CloudTrail to describe KMS key properties")."""
+    key = named(plan, "aws:kms/key:Key", "datalake-audit-key")
+    cloudtrail = [s for s in statements(policy(key)) if s.get("Principal") == {"Service": "cloudtrail.amazonaws.com"}]
+    (describe,) = [s for s in cloudtrail if "kms:DescribeKey" in s["Action"]]
+    assert describe["Action"] == ["kms:DescribeKey"]
+    assert "kms:EncryptionContext:aws:cloudtrail:arn" not in json.dumps(describe.get("Condition", {}))
+    (trail_resource,) = resources(plan, "aws:cloudtrail/trail:Trail")
+    assert describe["Condition"] == {"StringEquals": {"aws:SourceArn": trail_resource["outputs"]["arn"]}}
+    (encrypt,) = [s for s in cloudtrail if "kms:GenerateDataKey*" in s["Action"]]
+    assert "kms:DescribeKey" not in encrypt["Action"]
+    assert "kms:EncryptionContext:aws:cloudtrail:arn" in encrypt["Condition"]["StringLike"]

@@ -94,18 +94,39 @@ def test_access_entries_only_and_no_creator_admin(plan: Plan) -> None:
     }
 
 
-def test_no_access_entries_without_an_admin_role(plan: Plan) -> None:
-    assert resources(plan, "aws:eks/accessEntry:AccessEntry") == []
-    assert resources(plan, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation") == []
+def test_no_access_entries_without_an_admin_or_deploy_role(dev_plan: Plan) -> None:
+    assert resources(dev_plan, "aws:eks/accessEntry:AccessEntry") == []
+    assert resources(dev_plan, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation") == []
+
+
+def assert_only_cluster_admin(plan: Plan, principal: str) -> None:
+    """`principal` has the plan's one access entry, associated with cluster-wide admin."""
+    (entry,) = resources(plan, "aws:eks/accessEntry:AccessEntry")
+    assert entry["inputs"]["principalArn"] == principal
+    (association,) = resources(plan, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation")
+    assert association["inputs"]["principalArn"] == principal
+    assert association["inputs"]["policyArn"].endswith(":cluster-access-policy/AmazonEKSClusterAdminPolicy")
+    assert association["inputs"]["accessScope"] == {"type": "cluster"}
+
+
+def test_deploy_role_gets_cluster_admin(prod_plan: Plan) -> None:
+    """With no creator admin, the role that runs Pulumi needs its own access entry, or every Kubernetes
+    resource of the deploy is Unauthorized."""
+    deployer = stack_settings(prod_plan).deploy.role_arn
+    assert deployer
+    assert_only_cluster_admin(prod_plan, deployer)
+
+
+def test_kubernetes_provider_waits_for_the_deploy_role_access(prod_plan: Plan) -> None:
+    (provider,) = resources(prod_plan, "pulumi:providers:kubernetes")
+    (association,) = resources(prod_plan, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation")
+    assert association["urn"] in provider["dependencies"]
+    # Pulumi runs as the deploy role already: the token is its own, no role to assume.
+    assert "--role-arn" not in provider["inputs"]["kubeconfig"]
 
 
 def test_named_admin_role_gets_cluster_admin(dev_roles_plan: Plan) -> None:
-    (entry,) = resources(dev_roles_plan, "aws:eks/accessEntry:AccessEntry")
-    assert entry["inputs"]["principalArn"] == ADMIN_ROLE
-    (association,) = resources(dev_roles_plan, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation")
-    assert association["inputs"]["principalArn"] == ADMIN_ROLE
-    assert association["inputs"]["policyArn"].endswith(":cluster-access-policy/AmazonEKSClusterAdminPolicy")
-    assert association["inputs"]["accessScope"] == {"type": "cluster"}
+    assert_only_cluster_admin(dev_roles_plan, ADMIN_ROLE)
 
 
 def test_cluster_role_trusts_eks_only(plan: Plan) -> None:
@@ -174,9 +195,10 @@ def test_gpu_group_labelled(plan: Plan) -> None:
     assert node_group(plan, "gpu")["inputs"]["labels"]["nvidia.com/gpu.present"] == "true"
 
 
-def test_dev_gpu_group_scales_from_zero(dev_plan: Plan) -> None:
+def test_dev_keeps_one_gpu_node(dev_plan: Plan) -> None:
+    """No cluster autoscaler runs, so the model server needs a GPU node that is always there."""
     scaling = node_group(dev_plan, "gpu")["inputs"]["scalingConfig"]
-    assert scaling["minSize"] == 0 and scaling["desiredSize"] == 0
+    assert scaling["minSize"] == 1 and scaling["desiredSize"] == 1
 
 
 def test_node_groups_scaling_from_settings(plan: Plan) -> None:

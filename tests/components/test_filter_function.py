@@ -60,7 +60,7 @@ def test_function_name_runtime_and_architecture(plan: Plan) -> None:
 
 def test_sizing_comes_from_settings(plan: Plan) -> None:
     f = settings_of(plan).filter
-    assert inputs(plan)["reservedConcurrentExecutions"] == f.reserved_concurrency
+    assert inputs(plan).get("reservedConcurrentExecutions") == (f.reserved_concurrency or None)
     assert inputs(plan)["timeout"] == f.timeout_seconds
     assert inputs(plan)["memorySize"] == f.memory_mb
 
@@ -337,3 +337,23 @@ def test_backend_url_is_the_internal_nlb_not_a_cluster_name(plan: Plan) -> None:
     url = function["inputs"]["environment"]["variables"]["FILTER_BACKEND_URL"]
     assert url.startswith("http://internal-") and ".elb.eu-west-1.amazonaws.com:" in url
     assert "cluster.local" not in url
+
+
+def test_dev_reserves_no_concurrency(dev_plan: Plan) -> None:
+    """A new account's concurrency quota can be 10 and Lambda keeps 100 unreserved: any reservation fails.
+    0 must mean "no reservation", never a reservation of 0 (which throttles every call)."""
+    assert settings_of(dev_plan).filter.reserved_concurrency == 0
+    assert "reservedConcurrentExecutions" not in inputs(dev_plan)
+    (rotation,) = [
+        r for r in resources(dev_plan, "aws:lambda/function:Function") if r["name"].endswith("-rotation-function")
+    ]
+    assert "reservedConcurrentExecutions" not in rotation["inputs"]
+
+
+def test_prod_reserves_concurrency_from_settings(prod_plan: Plan) -> None:
+    s = settings_of(prod_plan)
+    assert inputs(prod_plan)["reservedConcurrentExecutions"] == s.filter.reserved_concurrency == 100
+    (rotation,) = [
+        r for r in resources(prod_plan, "aws:lambda/function:Function") if r["name"].endswith("-rotation-function")
+    ]
+    assert rotation["inputs"]["reservedConcurrentExecutions"] == s.secrets.rotation_reserved_concurrency == 2

@@ -36,7 +36,9 @@ def test_every_key_is_an_encryption_key_component(plan: Plan) -> None:
 
 
 def test_every_key_is_administered_by_the_configured_roles(plan: Plan) -> None:
-    expected = set(stack_settings(plan).kms.key_administrator_role_arns) or {ROOT}
+    s = stack_settings(plan)
+    roles = set(s.kms.key_administrator_role_arns)
+    expected = roles | {s.deploy.role_arn} if roles and s.deploy.role_arn else roles or {ROOT}
     for key in keys(plan):
         assert principals(statement(key, "KeyAdministration")) == expected, key["name"]
 
@@ -47,8 +49,17 @@ def test_dev_falls_back_to_the_account_root(dev_plan: Plan) -> None:
         assert principals(statement(key, "KeyAdministration")) == {ROOT}, key["name"]
 
 
+def test_deploy_role_administers_every_prod_key(prod_plan: Plan) -> None:
+    """KMS refuses a key policy that locks out its caller: the deploy role is always an administrator."""
+    deployer = stack_settings(prod_plan).deploy.role_arn
+    assert deployer and deployer not in stack_settings(prod_plan).kms.key_administrator_role_arns
+    for key in keys(prod_plan):
+        assert deployer in principals(statement(key, "KeyAdministration")), key["name"]
+
+
 def test_prod_keys_are_never_administered_by_the_root(prod_plan: Plan) -> None:
-    roles = set(stack_settings(prod_plan).kms.key_administrator_role_arns)
+    s = stack_settings(prod_plan)
+    roles = {*s.kms.key_administrator_role_arns, s.deploy.role_arn}
     assert roles and ROOT not in roles
     for key in keys(prod_plan):
         admins = [s for s in statements(policy(key)) if any(a.startswith("kms:Put") for a in as_list(s["Action"]))]

@@ -123,7 +123,8 @@ def test_rotation_function_deployment(plan: Plan) -> None:
     assert inputs["handler"] == "rotation.handler"
     assert inputs["runtime"] == "python3.12"
     assert inputs["tracingConfig"] == {"mode": "Active"}
-    assert inputs["reservedConcurrentExecutions"] >= 1
+    # prod reserves concurrency; dev reserves none (a new account has none to reserve)
+    assert inputs.get("reservedConcurrentExecutions", 0) >= (1 if env(plan) == "prod" else 0)
     assert inputs["loggingConfig"]["logGroup"] == f"/aws/lambda/genai-{env(plan)}-rotation"
     assert "environment" not in inputs
 
@@ -171,3 +172,26 @@ def test_dev_secrets_are_deleted_at_once_prod_recoverably(dev_plan: Plan, prod_p
     for purpose in ("backend-credentials", "pseudonymisation-key"):
         assert secret(dev_plan, purpose)["inputs"]["recoveryWindowInDays"] == 0
         assert secret(prod_plan, purpose)["inputs"]["recoveryWindowInDays"] == 30
+
+
+def test_serve_role_is_allowed_to_read_the_backend_secret(plan: Plan) -> None:
+    """Being exempt from the secret policy's Deny grants nothing: within one account the reader needs an
+    Allow for GetSecretValue on the secret, and Decrypt on its CMK (through Secrets Manager)."""
+    serve = one(plan, "aws:iam/role:Role", f"genai-{env(plan)}-serve-role")
+    inline = [
+        r
+        for r in resources(plan, "aws:iam/rolePolicy:RolePolicy")
+        if serve["urn"] in r["propertyDependencies"].get("role", [])
+    ]
+    found = [s for r in inline for s in statements(policy(r))]
+    backend = secret(plan, "backend-credentials")
+    key = one(plan, "aws:kms/key:Key", f"genai-{env(plan)}-edge-secrets-key")
+    (read,) = [s for s in found if "secretsmanager:GetSecretValue" in as_list(s["Action"])]
+    assert read["Effect"] == "Allow" and as_list(read["Resource"]) == [backend["outputs"]["arn"]]
+    (decrypt,) = [s for s in found if key["outputs"]["arn"] in as_list(s["Resource"])]
+    assert decrypt["Effect"] == "Allow" and "kms:Decrypt" in decrypt["Action"]
+    region = plan["config"]["aws:region"]
+    assert decrypt["Condition"] == {"StringEquals": {"kms:ViaService": [f"secretsmanager.{region}.amazonaws.com"]}}
+    # and nothing on the other secret
+    other = secret(plan, "pseudonymisation-key")["outputs"]["arn"]
+    assert all(other not in as_list(s.get("Resource", [])) for s in found)

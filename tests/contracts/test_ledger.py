@@ -44,27 +44,6 @@ def test_violations_equal_the_ledger(deployments: dict[str, Deployment], stack: 
     assert not fixed, "fixed (remove these entries from known_defects.json):\n" + "\n".join(f"  {k}" for k in fixed)
 
 
-@pytest.mark.parametrize(
-    ("stack", "check", "resource"),
-    [
-        ("dev", "principals-exist", "genai-dev-node-volumes-key"),
-        ("dev", "intended-access", "serve-reads-backend-secret"),
-        ("dev", "intended-access", "cloudtrail-writes-audit-bucket"),
-        ("dev", "intended-access", "ingest-multipart-write-raw"),
-        ("dev", "intended-access", "audit-reader-reads-cloudtrail-objects"),
-        ("dev", "intended-access", "deployer-administers-cluster:genai-dev-eks-cluster"),
-        ("dev", "account-singletons", "genai-dev-guardduty-detector"),
-        ("dev", "account-singletons", "genai-dev-api-account"),
-        ("prod", "kms-grants-effective", "genai-prod-eks-secrets-key"),
-        ("prod", "lifecycle-data-on-destroy", "genai-prod-edge-secrets-key"),
-    ],
-)
-def test_each_known_defect_is_caught(deployments: dict[str, Deployment], stack: str, check: str, resource: str) -> None:
-    """The issues' defects, named one by one: each check fails on today's code for its defect."""
-    found = {(v.check, v.resource) for v in run_checks(deployments[stack])}
-    assert (check, resource) in found
-
-
 def test_intents_that_hold_today_pass(deployments: dict[str, Deployment]) -> None:
     """The intents met today stay met (the evaluator grants what the plan really grants)."""
     from infra.contracts.checks import check_intents

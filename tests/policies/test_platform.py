@@ -27,7 +27,14 @@ def test_platform_stack_has_no_mandatory_violations(
 def test_platform_config_only_relaxes_what_it_must(
     pack: PackProcess, platform_plans: dict[str, dict[str, Any]], stack: str
 ) -> None:
-    """Without the platform config exactly the device-plugin findings remain (and nothing else)."""
+    """Without the platform config exactly the device-plugin findings remain, plus (dev only) the
+    functions that reserve no concurrency, and nothing else."""
     section = run_pack(pack, platform_plans[stack], {})
-    assert set(section["summary"]["byPolicy"]) == {"k8s-namespace-pod-security-enforce", "k8s-pod-run-as-non-root"}
-    assert all("nvidia-device-plugin" in v["urn"] for v in section["violations"])
+    concurrency = "aws-lambda-function-reserved-concurrency"
+    expected = {"k8s-namespace-pod-security-enforce", "k8s-pod-run-as-non-root"}
+    assert set(section["summary"]["byPolicy"]) == (expected | {concurrency} if stack == "dev" else expected)
+    for v in section["violations"]:
+        if v["policy"] == concurrency:
+            assert v["urn"].startswith("urn:pulumi:dev::") and "aws:lambda/function:Function" in v["urn"]
+        else:
+            assert "nvidia-device-plugin" in v["urn"]

@@ -33,7 +33,9 @@ def test_dev_defaults_are_cheap() -> None:
     s = load()
     assert (s.environment, s.network.az_count, s.network.nat_gateway_per_az) == ("dev", 2, False)
     assert s.data_lake.object_lock is False
-    assert s.eks.gpu_node_groups[0].min_size == 0
+    # no cluster autoscaler: one GPU node stays, or the model server never schedules
+    assert s.eks.gpu_node_groups[0].min_size == 1
+    assert s.filter.reserved_concurrency == 0 and s.secrets.rotation_reserved_concurrency == 0
 
 
 def test_prod_defaults_are_strict() -> None:

@@ -43,9 +43,10 @@ def test_prod_defaults_three_azs_nat_per_az_no_public_endpoint() -> None:
     assert s.eks.public_access_cidrs == ()
 
 
-def test_dev_gpu_group_scales_from_zero_by_default() -> None:
+def test_dev_keeps_one_gpu_node_by_default() -> None:
+    """No cluster autoscaler is installed, so a GPU group at 0 would never get a node."""
     (gpu,) = settings_from_config({}, "dev").eks.gpu_node_groups
-    assert gpu.min_size == 0 and gpu.gpu
+    assert gpu.min_size == 1 and gpu.desired_size == 1 and gpu.gpu
 
 
 def test_ci_push_role_unset_by_default() -> None:
@@ -112,9 +113,11 @@ def test_unknown_capacity_type() -> None:
     assert_names(found, "eks.gpuNodeGroups.0.capacityType")
 
 
-def test_dev_gpu_group_must_scale_from_zero() -> None:
-    found = problems({"genai-platform:eks": {"gpuNodeGroups": [gpu_group(minSize=1, desiredSize=1)]}})
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_gpu_groups_all_at_zero_are_refused(stack: str) -> None:
+    found = problems({"genai-platform:eks": {"gpuNodeGroups": [gpu_group(minSize=0, desiredSize=0)]}}, stack)
     assert_names(found, "eks.gpuNodeGroups.0.minSize")
+    assert any("no cluster autoscaler" in p for p in found), found
 
 
 def test_unpinned_addon_version() -> None:

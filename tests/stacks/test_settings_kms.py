@@ -97,3 +97,29 @@ def test_committed_stack_files_pass_validation(stack: str) -> None:
     cfg, _ = read_stack_config(find_project_file(ROOT), stack, required=True)
     roles = settings_from_config(cfg, stack).kms.key_administrator_role_arns
     assert (len(roles) >= 1) if stack == "prod" else roles == ()
+
+
+def test_ten_roles_plus_the_deploy_role_are_too_many() -> None:
+    roles = [f"arn:aws:iam::246813579024:role/admin-{i}" for i in range(MAX_KEY_ADMINISTRATORS)]
+    deploy = {"genai-platform:deploy": {"roleArn": "arn:aws:iam::246813579024:role/deploy"}}
+    (found,) = problems({**config(roles), **deploy})
+    assert found.startswith(f"{KEY}: ") and "deploy.roleArn is added" in found
+    # the deploy role already among them adds nothing
+    settings_from_config({**config([*roles[:-1], deploy["genai-platform:deploy"]["roleArn"]]), **deploy}, "dev")
+
+
+@pytest.mark.parametrize(
+    ("value", "hint"),
+    [
+        ("arn:aws:iam::246813579024:root", "not the account root"),
+        (
+            "arn:aws:iam::246813579024:role/aws-service-role/eks.amazonaws.com/AWSServiceRoleForAmazonEKS",
+            "service-linked",
+        ),
+        ("deploy", "expected an IAM role ARN"),
+        (42, "expected an IAM role ARN"),
+    ],
+)
+def test_deploy_role_must_be_an_assumable_role(value: Any, hint: str) -> None:
+    (found,) = problems({"genai-platform:deploy": {"roleArn": value}})
+    assert found.startswith("genai-platform:deploy.roleArn: ") and hint in found, found

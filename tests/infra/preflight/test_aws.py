@@ -1,0 +1,195 @@
+"""`preflight --aws` against moto (in-process): roles exist, the model server image is in ECR by digest,
+quotas suffice. Where moto lacks an API (Service Quotas for ec2/lambda, Lambda account settings) the
+item degrades to UNKNOWN, saying what could not be checked; quota arithmetic is checked with Stubber."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+from botocore.stub import Stubber
+from moto import mock_aws
+
+from infra.cli import main
+from infra.preflight.aws import account_prerequisites
+from stacks.prerequisites import MISSING, OK, UNKNOWN
+from stacks.settings import settings_from_config
+
+sys.path.insert(0, str(Path(__file__).parent))
+from ready_config import ACCOUNT, READY, role, write_project
+
+REGION = "eu-west-1"
+MANIFEST = json.dumps(
+    {
+        "schemaVersion": 2,
+        "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
+        "config": {
+            "mediaType": "application/vnd.docker.container.image.v1+json",
+            "size": 7023,
+            "digest": "sha256:" + hashlib.sha256(b"config").hexdigest(),
+        },
+        "layers": [],
+    }
+)
+
+
+@pytest.fixture
+def account(monkeypatch: pytest.MonkeyPatch) -> Iterator[boto3.Session]:
+    for name, value in {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": REGION,
+        "MOTO_ACCOUNT_ID": ACCOUNT,
+    }.items():
+        monkeypatch.setenv(name, value)
+    with mock_aws():
+        yield boto3.Session(region_name=REGION)
+
+
+def create_roles(session: boto3.Session, *names: str) -> None:
+    trust = json.dumps({"Version": "2012-10-17", "Statement": []})
+    for name in names:
+        session.client("iam").create_role(RoleName=name, AssumeRolePolicyDocument=trust)
+
+
+def push_image(session: boto3.Session, repository: str = "genai-prod/inference") -> str:
+    ecr = session.client("ecr")
+    ecr.create_repository(repositoryName=repository)
+    pushed = ecr.put_image(repositoryName=repository, imageManifest=MANIFEST, imageTag="v1")
+    return str(pushed["image"]["imageId"]["imageDigest"])
+
+
+def ready_project(tmp_path: Path, digest: str, **overrides: Any) -> Path:
+    kubernetes = {**READY["prod"]["genai-platform:kubernetes"], "inferenceImageDigest": digest}
+    return write_project(tmp_path, "prod", {"genai-platform:kubernetes": kubernetes, **overrides})
+
+
+def preflight(capsys: pytest.CaptureFixture[str], folder: Path) -> tuple[int, str]:
+    code = main(["preflight", "--stack", "prod", "--aws", "--project-dir", str(folder)])
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err
+    return code, out + err
+
+
+def test_ready_account_exits_0_and_says_what_it_could_not_check(
+    account: boto3.Session, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    create_roles(account, "genai-prod-key-admin", "genai-prod-deploy", "genai-ci-push")
+    digest = push_image(account)
+    code, out = preflight(capsys, ready_project(tmp_path, digest))
+    assert code == 0, out
+    assert f"OK       genai-platform:deploy.roleArn\n         {role('genai-prod-deploy')} exists" in out
+    assert f"genai-prod/inference@{digest} is present" in out
+    # moto offers neither Service Quotas for ec2 nor Lambda's account settings: reported, not guessed.
+    assert "UNKNOWN  ec2 L-DB2E81BA (Running On-Demand G and VT instances)" in out
+    assert "UNKNOWN  lambda L-B99A9384 (Concurrent executions)" in out
+    assert "could not check: needs at least 64" in out
+    assert "check the UNKNOWN items yourself" in out
+
+
+def test_missing_role_exits_1(account: boto3.Session, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    create_roles(account, "genai-prod-key-admin", "genai-ci-push")
+    code, out = preflight(capsys, ready_project(tmp_path, push_image(account)))
+    assert code == 1
+    assert f"MISSING  genai-platform:deploy.roleArn\n         {role('genai-prod-deploy')}: no such role" in out
+
+
+def test_role_of_another_account_exits_1(
+    account: boto3.Session, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    create_roles(account, "genai-prod-key-admin", "genai-prod-deploy")
+    other = {"genai-platform:ecr": {"ciPushRoleArn": "arn:aws:iam::135792468013:role/ci"}}
+    code, out = preflight(capsys, ready_project(tmp_path, push_image(account), **other))
+    assert code == 1
+    assert "is in account 135792468013, but the credentials are for account 246813579024" in out
+
+
+def test_image_not_pushed_exits_1(account: boto3.Session, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    create_roles(account, "genai-prod-key-admin", "genai-prod-deploy", "genai-ci-push")
+    push_image(account)
+    other = "sha256:af31e2b7c7f89834c4e5219860def7ac2e49a207b3d4e8610d5a26772b7738e5"
+    code, out = preflight(capsys, ready_project(tmp_path, other))
+    assert code == 1
+    assert f"genai-prod/inference has no image {other}" in out
+
+
+def test_repository_not_created_yet_exits_1(
+    account: boto3.Session, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    create_roles(account, "genai-prod-key-admin", "genai-prod-deploy", "genai-ci-push")
+    code, out = preflight(capsys, ready_project(tmp_path, "sha256:" + hashlib.sha256(b"model-server").hexdigest()))
+    assert code == 1
+    assert "repository genai-prod/inference does not exist yet" in out
+
+
+def test_placeholders_are_not_looked_up(account: boto3.Session, capsys: pytest.CaptureFixture[str]) -> None:
+    """The shipped prod config: its placeholder roles and digest are reported once, as placeholders."""
+    code = main(["preflight", "--stack", "prod", "--aws"])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "no such role" not in out and "does not exist yet" not in out
+    assert "123456789012 is an AWS documentation example" in out
+
+
+def test_quota_shortfalls_are_missing_with_the_request_to_make(account: boto3.Session) -> None:
+    settings = settings_from_config({**READY["prod"]}, "prod")
+    quotas = account.client("service-quotas")
+    lambda_ = account.client("lambda")
+    with Stubber(quotas) as quota_stub, Stubber(lambda_) as lambda_stub:
+        lambda_stub.add_response(
+            "get_account_settings", {"AccountLimit": {"ConcurrentExecutions": 10, "UnreservedConcurrentExecutions": 10}}
+        )
+        for code, value in (("L-1216C47A", 32.0), ("L-DB2E81BA", 8.0)):
+            quota_stub.add_response(
+                "get_service_quota",
+                {"Quota": {"QuotaCode": code, "Value": value}},
+                {"ServiceCode": "ec2", "QuotaCode": code},
+            )
+        stubbed = {"service-quotas": quotas, "lambda": lambda_}
+        items = account_prerequisites(lambda name: stubbed.get(name) or account.client(name), settings)
+    by_subject = {i.subject.split(" (")[0]: i for i in items if i.rule == "quota"}
+    assert by_subject["lambda L-B99A9384"].status == MISSING
+    assert "is 10, needs at least 202" in by_subject["lambda L-B99A9384"].problem
+    assert by_subject["ec2 L-DB2E81BA"].status == MISSING
+    assert "--quota-code L-DB2E81BA --desired-value 64" in by_subject["ec2 L-DB2E81BA"].fix
+    assert by_subject["ec2 L-1216C47A"].status == OK
+
+
+def test_denied_role_lookup_is_unknown_not_missing(account: boto3.Session) -> None:
+    settings = settings_from_config({**READY["prod"]}, "prod")
+    iam = account.client("iam")
+    with Stubber(iam) as stub:
+        for _ in range(3):
+            stub.add_client_error("get_role", "AccessDenied", "not authorized to perform iam:GetRole")
+        items = account_prerequisites(lambda name: iam if name == "iam" else account.client(name), settings)
+    roles = [i for i in items if i.rule == "role-missing"]
+    assert roles and all(i.status == UNKNOWN for i in roles)
+    assert "AccessDenied" in roles[0].problem and "iam:GetRole" in roles[0].fix
+
+
+def test_no_credentials_exits_2_with_a_clear_message(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for name in (
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_SESSION_TOKEN",
+        "AWS_PROFILE",
+        "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+        "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+        "AWS_WEB_IDENTITY_TOKEN_FILE",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    code = main(["preflight", "--stack", "prod", "--aws", "--project-dir", str(write_project(tmp_path, "prod"))])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "cannot reach AWS" in err and "Unable to locate credentials" in err
