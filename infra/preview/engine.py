@@ -186,8 +186,13 @@ def _make_monitor(mocks: Any, records: dict[str, Registration]) -> Any:
                     chain = f"{parent_chain}${type_}"
             return "urn:pulumi:" + "::".join([get_stack(), get_project(), chain, name])
 
+        # The SDK calls these on an executor thread. Handing them resource references would make the
+        # SDK's MockMonitor rebuild live resources there, each with a `get_resource` RPC on that
+        # thread's own event loop, which the program's loop later awaits: "attached to a different
+        # loop", depending on thread timing. The mocks get the plain value the engine gives a
+        # provider that takes no references instead (docs/plan-format.md, "Resources as inputs").
         def RegisterResource(self, request: Any) -> Any:
-            response = super().RegisterResource(request)  # type: ignore[no-untyped-call]
+            response = super().RegisterResource(_without_references(request, "object"))  # type: ignore[no-untyped-call]
             secret_paths: list[str] = []
             inputs = _plain(_struct_to_dict(request.object), "", secret_paths)
             outputs = _plain(_struct_to_dict(response.object), "", []) if response.object else {}
@@ -213,7 +218,40 @@ def _make_monitor(mocks: Any, records: dict[str, Registration]) -> Any:
             )
             return response
 
+        def ReadResource(self, request: Any) -> Any:
+            return super().ReadResource(_without_references(request, "properties"))  # type: ignore[no-untyped-call]
+
+        def Invoke(self, request: Any) -> Any:
+            return super().Invoke(_without_references(request, "args"))  # type: ignore[no-untyped-call]
+
     return RecordingMonitor(mocks)
+
+
+def _without_references(request: Any, field_name: str) -> Any:
+    """A copy of `request` whose struct `field_name` holds no resource references (the request itself
+    when it holds none)."""
+    struct = getattr(request, field_name)
+    if _RESOURCE_SIG.encode() not in struct.SerializeToString():
+        return request
+    plain = type(request)()
+    plain.CopyFrom(request)
+    getattr(plain, field_name).Clear()
+    getattr(plain, field_name).update(_dereference(_struct_to_dict(struct)))
+    return plain
+
+
+def _dereference(value: Any) -> Any:
+    """Replace each resource reference by its id (a custom resource) or URN (a component), as the
+    engine does for a provider that does not accept references."""
+    if isinstance(value, dict):
+        if value.get(_SIG) == _RESOURCE_SIG:
+            if "id" not in value:
+                return value["urn"]
+            return value["id"] or _UNKNOWN
+        return {k: _dereference(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_dereference(v) for v in value]
+    return value
 
 
 class _ErrorLogs(logging.Handler):
@@ -375,7 +413,9 @@ def preview_in_subprocess(program_dir: Path, stack: str, *, require_stack_file: 
         done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)  # noqa: S603
         if done.returncode != 0:
             lines = (done.stderr or done.stdout).strip().splitlines()
-            raise PreviewError(lines[-1] if lines else f"preview worker exited with {done.returncode}")
+            raise PreviewError(
+                lines[-1].removeprefix("error: ") if lines else f"preview worker exited with {done.returncode}"
+            )
         plan: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
         return plan
 
