@@ -1,9 +1,7 @@
-"""The offline preview gives the same result on every run, in a fresh interpreter each time (issue 19).
+"""The offline preview gives the same result on every run of a program that passes resources as inputs.
 
-Resources passed as inputs used to be rebuilt as live resource objects on the mock monitor's worker
-thread, whose `get_resource` RPC ran on that thread's own event loop; about half of the runs then
-failed with "got Future attached to a different loop". Each run here is a new process, as the
-command is, because the race only shows between processes.
+Each run is a fresh interpreter, as the command is: the event-loop race these tests guard against
+(docs/plan-format.md, "Resources as inputs") depends on thread timing within one process.
 """
 
 from __future__ import annotations
