@@ -11,11 +11,12 @@ import hashlib
 import json
 import logging
 import os
+import re
 import runpy
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,6 +37,10 @@ _UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 
 class PreviewError(Exception):
     """The preview could not run: bad input or a program that fails. The message is one clear line."""
+
+
+class _RefusedRequest(Exception):
+    """A registration or invoke the engine would refuse or the mocks cannot answer; the message names it."""
 
 
 @dataclass
@@ -186,8 +191,20 @@ def _make_monitor(mocks: Any, records: dict[str, Registration]) -> Any:
                     chain = f"{parent_chain}${type_}"
             return "urn:pulumi:" + "::".join([get_stack(), get_project(), chain, name])
 
+        # The SDK calls these on an executor thread. Handing them resource references would make the
+        # SDK's MockMonitor rebuild live resources there, each with a `get_resource` RPC on that
+        # thread's own event loop, which the program's loop later awaits: "attached to a different
+        # loop", depending on thread timing. The mocks get the plain value the engine gives a
+        # provider that takes no references instead (docs/plan-format.md, "Resources as inputs").
         def RegisterResource(self, request: Any) -> Any:
-            response = super().RegisterResource(request)  # type: ignore[no-untyped-call]
+            what = f"resource '{request.name}' ({request.type})"
+            urn = self.make_urn(request.parent, request.type, request.name)
+            if urn in records and request.type != ROOT_STACK_TYPE:
+                raise _RefusedRequest(f"{what}: duplicate URN {urn}; give each resource of a type a unique name")
+            response = _answer(
+                what,
+                lambda: super(RecordingMonitor, self).RegisterResource(_without_references(request, "object")),  # type: ignore[no-untyped-call]
+            )
             secret_paths: list[str] = []
             inputs = _plain(_struct_to_dict(request.object), "", secret_paths)
             outputs = _plain(_struct_to_dict(response.object), "", []) if response.object else {}
@@ -213,7 +230,53 @@ def _make_monitor(mocks: Any, records: dict[str, Registration]) -> Any:
             )
             return response
 
+        def ReadResource(self, request: Any) -> Any:
+            return _answer(
+                f"resource '{request.name}' ({request.type}), read",
+                lambda: super(RecordingMonitor, self).ReadResource(_without_references(request, "properties")),  # type: ignore[no-untyped-call]
+            )
+
+        def Invoke(self, request: Any) -> Any:
+            return _answer(
+                f"invoke {request.tok}",
+                lambda: super(RecordingMonitor, self).Invoke(_without_references(request, "args")),  # type: ignore[no-untyped-call]
+            )
+
     return RecordingMonitor(mocks)
+
+
+def _answer(what: str, ask: Callable[[], Any]) -> Any:
+    try:
+        return ask()
+    except Exception as err:
+        raise _RefusedRequest(f"{what}: the offline mock could not answer ({type(err).__name__}: {err})") from err
+
+
+def _without_references(request: Any, field_name: str) -> Any:
+    """A copy of `request` whose struct `field_name` holds no resource references (the request itself
+    when it holds none)."""
+    struct = getattr(request, field_name)
+    if _RESOURCE_SIG.encode() not in struct.SerializeToString():
+        return request
+    plain = type(request)()
+    plain.CopyFrom(request)
+    getattr(plain, field_name).Clear()
+    getattr(plain, field_name).update(_dereference(_struct_to_dict(struct)))
+    return plain
+
+
+def _dereference(value: Any) -> Any:
+    """Replace each resource reference by its id (a custom resource) or URN (a component), as the
+    engine does for a provider that does not accept references."""
+    if isinstance(value, dict):
+        if value.get(_SIG) == _RESOURCE_SIG:
+            if "id" not in value:
+                return value["urn"]
+            return value["id"] or _UNKNOWN
+        return {k: _dereference(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_dereference(v) for v in value]
+    return value
 
 
 class _ErrorLogs(logging.Handler):
@@ -289,25 +352,73 @@ def root_stack_urn(project: str, stack: str) -> str:
 
 
 def _describe_failure(err: BaseException, project_root: Path) -> str:
+    """One line on what failed in the program: the error the program raised, the resource and input the
+    SDK was processing, and the innermost line of the program in any traceback of the chain."""
     from stacks.settings import SettingsError
 
     if isinstance(err, SettingsError):
         return "invalid stack settings: " + "; ".join(err.problems)
-    where = ""
-    tb = err.__traceback__
-    frames = []
-    while tb is not None:
-        frames.append(tb)
-        tb = tb.tb_next
-    project_root = project_root.resolve()
-    for frame in reversed(frames):
-        filename = Path(frame.tb_frame.f_code.co_filename)
-        internal = ".venv" in filename.parts or filename.is_relative_to(Path(__file__).parent)
-        if filename.is_relative_to(project_root) and not internal:
-            where = f" (at {filename.relative_to(project_root)}:{frame.tb_lineno})"
+    chain = _sdk_wrappers_removed(err)
+    cause = chain[-1]
+    context = ""
+    for wrapper in chain[:-1]:
+        if match := _SDK_RESOURCE_WRAPPER.match(str(wrapper)):
+            context += f"resource {match['name']} ({match['type']}), "
+        elif match := _SDK_INPUT_WRAPPER.match(str(wrapper)):
+            context += f"input {match['name']}: "
+    where = _program_line(chain, project_root.resolve())
+    message = str(cause).strip().splitlines()[0] if str(cause).strip() else ""
+    if isinstance(cause, SyntaxError):
+        message = cause.msg
+    if isinstance(cause, _RefusedRequest):
+        return f"program failed: {context}{message}{where}"
+    return f"program failed: {context}{type(cause).__name__}: {message}{where}"
+
+
+# The SDK re-raises a failure while it serializes a resource's inputs as a ValueError (or
+# AssertionError) naming the resource, then the input; the program's own error is the last cause.
+_SDK_RESOURCE_WRAPPER = re.compile(r"While processing resource: (?P<name>'.*?'), type:? '(?P<type>[^']*)'")
+_SDK_INPUT_WRAPPER = re.compile(r"While processing input: (?P<name>'.*?'), type ")
+
+
+def _sdk_wrappers_removed(err: BaseException) -> list[BaseException]:
+    """`err`, then the cause inside each SDK wrapper: the SDK's RPC manager re-raises an error as its
+    own cause, so the wrapper's inner error is then only its context."""
+    chain = [err]
+    while _SDK_RESOURCE_WRAPPER.match(str(chain[-1])) or _SDK_INPUT_WRAPPER.match(str(chain[-1])):
+        current = chain[-1]
+        inner = current.__cause__ if current.__cause__ not in (None, current) else current.__context__
+        if inner is None or inner in chain:
             break
-    message = str(err).strip().splitlines()[0] if str(err).strip() else ""
-    return f"program failed: {type(err).__name__}: {message}{where}"
+        chain.append(inner)
+    return chain
+
+
+def _program_line(chain: list[BaseException], project_root: Path) -> str:
+    """` (at FILE:LINE)` for the innermost frame inside the program folder, searching the innermost
+    error first; the SDK's and this tool's own frames do not count."""
+    for err in reversed(chain):
+        if isinstance(err, SyntaxError) and err.filename and err.lineno:
+            located = _in_program(Path(err.filename), project_root)
+            if located is not None:
+                return f" (at {located}:{err.lineno})"
+        frames = []
+        tb = err.__traceback__
+        while tb is not None:
+            frames.append(tb)
+            tb = tb.tb_next
+        for frame in reversed(frames):
+            located = _in_program(Path(frame.tb_frame.f_code.co_filename), project_root)
+            if located is not None:
+                return f" (at {located}:{frame.tb_lineno})"
+    return ""
+
+
+def _in_program(filename: Path, project_root: Path) -> Path | None:
+    internal = ".venv" in filename.parts or filename.is_relative_to(Path(__file__).parent)
+    if filename.is_relative_to(project_root) and not internal:
+        return filename.relative_to(project_root)
+    return None
 
 
 def build_plan(spec: ProgramSpec, records: Mapping[str, Registration]) -> dict[str, Any]:
@@ -375,7 +486,9 @@ def preview_in_subprocess(program_dir: Path, stack: str, *, require_stack_file: 
         done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)  # noqa: S603
         if done.returncode != 0:
             lines = (done.stderr or done.stdout).strip().splitlines()
-            raise PreviewError(lines[-1] if lines else f"preview worker exited with {done.returncode}")
+            raise PreviewError(
+                lines[-1].removeprefix("error: ") if lines else f"preview worker exited with {done.returncode}"
+            )
         plan: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
         return plan
 
