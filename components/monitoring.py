@@ -22,12 +22,39 @@ FILTER_ROUTE_DIMENSION = "Route"
 PERIOD_SECONDS = 300
 
 
-def publisher_key_uses() -> list[ServiceUse]:
-    """Key-policy statements that let EventBridge and CloudWatch alarms publish to a CMK-encrypted topic."""
+def publisher_arns(
+    partition: pulumi.Input[str], region: str, account_id: pulumi.Input[str], name_prefix: str
+) -> dict[str, pulumi.Output[str]]:
+    """The EventBridge rules and CloudWatch alarms (by name prefix) that may publish alerts, by service."""
+    return {
+        "events.amazonaws.com": pulumi.Output.format(
+            "arn:{0}:events:{1}:{2}:rule/{3}*", partition, region, account_id, name_prefix
+        ),
+        "cloudwatch.amazonaws.com": pulumi.Output.format(
+            "arn:{0}:cloudwatch:{1}:{2}:alarm:{3}*", partition, region, account_id, name_prefix
+        ),
+    }
+
+
+def publisher_key_uses(
+    partition: pulumi.Input[str], region: str, account_id: pulumi.Input[str], name_prefix: str
+) -> list[ServiceUse]:
+    """Key-policy statements that let EventBridge and CloudWatch alarms publish to a CMK-encrypted topic.
+
+    CloudWatch's use is limited to this account's alarms (aws:SourceAccount, aws:SourceArn). The
+    EventBridge statement has no such condition: the KMS requests of an EventBridge delivery to an
+    encrypted topic do not carry those keys, and a condition on them would drop every GuardDuty
+    finding without an error (docs/request-path.md, "Alert topic").
+    """
     actions = ("kms:GenerateDataKey*", "kms:Decrypt")
+    alarms = publisher_arns(partition, region, account_id, name_prefix)["cloudwatch.amazonaws.com"]
     return [
         ServiceUse(service="events.amazonaws.com", actions=actions),
-        ServiceUse("cloudwatch.amazonaws.com", actions),
+        ServiceUse(
+            "cloudwatch.amazonaws.com",
+            actions,
+            condition={"StringEquals": {"aws:SourceAccount": account_id}, "ArnLike": {"aws:SourceArn": alarms}},
+        ),
     ]
 
 
@@ -62,14 +89,7 @@ class AlertTopic(pulumi.ComponentResource):
             opts=child,
         )
         self.arn = self.topic.arn
-        publishers = {
-            "events.amazonaws.com": pulumi.Output.format(
-                "arn:{0}:events:{1}:{2}:rule/{3}*", args.partition, args.region, args.account_id, args.name_prefix
-            ),
-            "cloudwatch.amazonaws.com": pulumi.Output.format(
-                "arn:{0}:cloudwatch:{1}:{2}:alarm:{3}*", args.partition, args.region, args.account_id, args.name_prefix
-            ),
-        }
+        publishers = publisher_arns(args.partition, args.region, args.account_id, args.name_prefix)
         statements = [
             Grant(
                 sid=f"Publish{service.split('.')[0].title()}",

@@ -38,7 +38,7 @@ def build_operations(ctx: PlatformContext, data: DataPlane, edge: EdgePlane) -> 
         "Alert topic and the CloudTrail log group",
         services=[
             logs_key_use(ctx.region, ctx.partition, ctx.account_id, cloudtrail_log_group_name(ctx)),
-            *publisher_key_uses(),
+            *publisher_key_uses(ctx.partition, ctx.region, ctx.account_id, ctx.prefix),
         ],
     )
     topic = AlertTopic(

@@ -253,15 +253,16 @@ def test_trust_is_scoped_to_named_principals(plan: Plan, stage: str) -> None:
     ],
 )
 def test_each_stage_touches_only_its_buckets(plan: Plan, stage: str, writes: set[str], reads: set[str]) -> None:
-    def buckets_for(sid: str) -> set[str]:
+    def buckets_for(*sids: str) -> set[str]:
         found = set()
         for s in role_policy(plan, stage):
-            if s["Sid"].startswith(sid):
+            if s["Sid"].startswith(sids):
                 for arn in as_list(s["Resource"]):
                     found |= {p for p in DATA if f"datalake-{p}-bucket" in arn}
         return found
 
-    assert (buckets_for("WriteClassifiedObjects"), buckets_for("ReadClassifiedObjects")) == (writes, reads)
+    written = buckets_for("WriteClassifiedObjects", "WriteUntaggedRequests")
+    assert (written, buckets_for("ReadClassifiedObjects", "ReadCloudTrailLogs")) == (writes, reads)
 
 
 def test_writers_must_tag_objects_with_a_valid_classification(plan: Plan) -> None:
@@ -276,7 +277,7 @@ def test_writers_must_tag_objects_with_a_valid_classification(plan: Plan) -> Non
     [
         ("serve", ["public", "internal"]),
         ("train", ["public", "internal", "confidential"]),
-        ("audit-reader", ["public", "internal", "confidential", "restricted"]),
+        ("prepare", ["public", "internal", "confidential", "restricted"]),
     ],
 )
 def test_readers_see_only_objects_at_or_below_their_clearance(plan: Plan, stage: str, allowed: list[str]) -> None:
