@@ -184,30 +184,28 @@ class SecureBucket(pulumi.ComponentResource):
             deny("DenyInsecureTransport", ["s3:*"], everything, {"Bool": {"aws:SecureTransport": "false"}}),
             deny("DenyOutdatedTls", ["s3:*"], everything, {"NumericLessThan": {"s3:TlsVersion": "1.2"}}),
         ]
+        # A put without encryption headers gets the bucket's default, so only headers that ask for
+        # something else are denied. (`…IfExists` would deny a missing header too: UploadPart and
+        # CompleteMultipartUpload never carry one, nor does S3 log delivery.)
         put = ["s3:PutObject"]
+        sse, sse_key = "s3:x-amz-server-side-encryption", "s3:x-amz-server-side-encryption-aws-kms-key-id"
         if args.key is not None:
             statements += [
                 deny(
-                    "DenyOtherEncryption",
-                    put,
-                    objects,
-                    {"StringNotEqualsIfExists": {"s3:x-amz-server-side-encryption": "aws:kms"}},
+                    "DenyOtherEncryption", put, objects, {"StringNotEquals": {sse: "aws:kms"}, "Null": {sse: "false"}}
                 ),
+                # SSE-KMS without a key id means the AWS managed aws/s3 key, not the bucket's.
+                deny("DenyAwsManagedKmsKey", put, objects, {"Null": {sse: "false", sse_key: "true"}}),
                 deny(
                     "DenyOtherKmsKey",
                     put,
                     objects,
-                    {"StringNotEqualsIfExists": {"s3:x-amz-server-side-encryption-aws-kms-key-id": args.key.arn}},
+                    {"StringNotEquals": {sse_key: args.key.arn}, "Null": {sse_key: "false"}},
                 ),
             ]
         else:
             statements.append(
-                deny(
-                    "DenyKmsOnLogBucket",
-                    put,
-                    objects,
-                    {"StringNotEqualsIfExists": {"s3:x-amz-server-side-encryption": "AES256"}},
-                )
+                deny("DenyKmsOnLogBucket", put, objects, {"StringNotEquals": {sse: "AES256"}, "Null": {sse: "false"}})
             )
         if args.accepts_access_logs_from:
             statements.append(

@@ -111,17 +111,26 @@ def test_policy_denies_tls_older_than_1_2(plan: Plan, purpose: str) -> None:
 @pytest.mark.parametrize("purpose", DATA)
 def test_policy_denies_puts_with_another_key(plan: Plan, purpose: str) -> None:
     statement = bucket_statement(plan, purpose, "DenyOtherKmsKey")
-    condition = statement["Condition"]["StringNotEqualsIfExists"]
-    assert (statement["Effect"], condition) == (
+    key_id = "s3:x-amz-server-side-encryption-aws-kms-key-id"
+    assert (statement["Effect"], statement["Condition"]) == (
         "Deny",
-        {"s3:x-amz-server-side-encryption-aws-kms-key-id": kms_key_arn(plan, purpose)},
+        {"StringNotEquals": {key_id: kms_key_arn(plan, purpose)}, "Null": {key_id: "false"}},
     )
 
 
 @pytest.mark.parametrize("purpose", DATA)
 def test_policy_denies_puts_without_sse_kms(plan: Plan, purpose: str) -> None:
     statement = bucket_statement(plan, purpose, "DenyOtherEncryption")
-    assert statement["Condition"] == {"StringNotEqualsIfExists": {"s3:x-amz-server-side-encryption": "aws:kms"}}
+    sse = "s3:x-amz-server-side-encryption"
+    assert statement["Condition"] == {"StringNotEquals": {sse: "aws:kms"}, "Null": {sse: "false"}}
+
+
+@pytest.mark.parametrize("purpose", DATA)
+def test_policy_denies_sse_kms_with_the_aws_managed_key(plan: Plan, purpose: str) -> None:
+    statement = bucket_statement(plan, purpose, "DenyAwsManagedKmsKey")
+    assert statement["Condition"] == {
+        "Null": {"s3:x-amz-server-side-encryption": "false", "s3:x-amz-server-side-encryption-aws-kms-key-id": "true"}
+    }
 
 
 @pytest.mark.parametrize(
