@@ -64,12 +64,18 @@ def objects(plan: Plan, purpose: str, key: str) -> str:
     return f"{bucket(plan, purpose)['outputs']['arn']}/{key}"
 
 
+@pytest.mark.parametrize("encryption_headers", [False, True], ids=["bucket-default", "own-key-named"])
 @pytest.mark.parametrize(("stage", "purpose"), WRITERS.items())
-def test_writers_complete_a_multipart_upload_of_a_tagged_object(plan: Plan, stage: str, purpose: str) -> None:
+def test_writers_complete_a_multipart_upload_of_a_tagged_object(
+    plan: Plan, stage: str, purpose: str, encryption_headers: bool
+) -> None:
     obj = objects(plan, purpose, "datasets/corpus/part-0000.parquet")
     key = kms_key_arn(plan, purpose)
+    create = tags(data_classification="confidential")
+    if encryption_headers:
+        create |= {"s3:x-amz-server-side-encryption": "aws:kms", "s3:x-amz-server-side-encryption-aws-kms-key-id": key}
     calls = [
-        ("s3", Call("CreateMultipartUpload", "s3:PutObject", obj, tags(data_classification="confidential"))),
+        ("s3", Call("CreateMultipartUpload", "s3:PutObject", obj, create)),
         ("kms", Call("GenerateDataKey for CreateMultipartUpload", "kms:GenerateDataKey", key, VIA_S3)),
         ("s3", Call("UploadPart 1", "s3:PutObject", obj, TLS)),
         ("kms", Call("Decrypt for UploadPart", "kms:Decrypt", key, VIA_S3)),
