@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from components.bucket import CLOUDTRAIL_PREFIX
 from components.cloudtrail import AuditTrail, AuditTrailArgs
 from components.guardduty import ThreatDetection, ThreatDetectionArgs
 from components.kms import EncryptionKey
@@ -69,7 +70,7 @@ def build_operations(ctx: PlatformContext, data: DataPlane, edge: EdgePlane) -> 
         AuditTrailArgs(
             trail_name=trail_name(ctx),
             bucket_name=audit.name,
-            key_prefix="cloudtrail",
+            key_prefix=CLOUDTRAIL_PREFIX.rstrip("/"),
             trail_key=data.lake.keys["audit"],
             log_group_name=cloudtrail_log_group_name(ctx),
             logs_key=key,
