@@ -37,23 +37,31 @@ def publisher_arns(
 
 
 def publisher_key_uses(
-    partition: pulumi.Input[str], region: str, account_id: pulumi.Input[str], name_prefix: str
+    partition: pulumi.Input[str], region: str, account_id: pulumi.Input[str], name_prefix: str, topic_name: str
 ) -> list[ServiceUse]:
-    """Key-policy statements that let EventBridge and CloudWatch alarms publish to a CMK-encrypted topic.
+    """Key-policy statements that let EventBridge and CloudWatch alarms publish to one CMK-encrypted topic.
 
-    CloudWatch's use is limited to this account's alarms (aws:SourceAccount, aws:SourceArn). The
-    EventBridge statement has no such condition: the KMS requests of an EventBridge delivery to an
-    encrypted topic do not carry those keys, and a condition on them would drop every GuardDuty
-    finding without an error (docs/request-path.md, "Alert topic").
+    Both are limited to the topic (SNS's encryption context, `aws:sns:topicArn`). CloudWatch's use is
+    also limited to this account's alarms (aws:SourceAccount, aws:SourceArn). EventBridge's is not:
+    the KMS requests of an EventBridge delivery to an encrypted topic do not carry those keys, and a
+    condition on them would drop every GuardDuty finding without an error (docs/request-path.md).
     """
     actions = ("kms:GenerateDataKey*", "kms:Decrypt")
+    topic: dict[str, pulumi.Input[str]] = {
+        "kms:EncryptionContext:aws:sns:topicArn": pulumi.Output.format(
+            "arn:{0}:sns:{1}:{2}:{3}", partition, region, account_id, topic_name
+        )
+    }
     alarms = publisher_arns(partition, region, account_id, name_prefix)["cloudwatch.amazonaws.com"]
     return [
-        ServiceUse(service="events.amazonaws.com", actions=actions),
+        ServiceUse(service="events.amazonaws.com", actions=actions, condition={"StringEquals": topic}),
         ServiceUse(
             "cloudwatch.amazonaws.com",
             actions,
-            condition={"StringEquals": {"aws:SourceAccount": account_id}, "ArnLike": {"aws:SourceArn": alarms}},
+            condition={
+                "StringEquals": {**topic, "aws:SourceAccount": account_id},
+                "ArnLike": {"aws:SourceArn": alarms},
+            },
         ),
     ]
 

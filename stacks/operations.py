@@ -34,18 +34,19 @@ class OperationsPlane:
 
 def build_operations(ctx: PlatformContext, data: DataPlane, edge: EdgePlane) -> OperationsPlane:
     s = ctx.settings
+    alert_topic_name = f"{ctx.prefix}-security-alerts"
     key = ctx.encryption_key(
         "operations",
         "Alert topic and the CloudTrail log group",
         services=[
             logs_key_use(ctx.region, ctx.partition, ctx.account_id, cloudtrail_log_group_name(ctx)),
-            *publisher_key_uses(ctx.partition, ctx.region, ctx.account_id, ctx.prefix),
+            *publisher_key_uses(ctx.partition, ctx.region, ctx.account_id, ctx.prefix, alert_topic_name),
         ],
     )
     topic = AlertTopic(
         f"{ctx.prefix}-alerts",
         AlertTopicArgs(
-            topic_name=f"{ctx.prefix}-security-alerts",
+            topic_name=alert_topic_name,
             key=key,
             emails=s.monitoring.alarm_emails,
             account_id=ctx.account_id,

@@ -52,18 +52,25 @@ def publisher(plan: Plan, service: str) -> dict[str, Any]:
     return statement
 
 
-def test_only_this_accounts_alarms_use_the_alert_key(plan: Plan) -> None:
+def alert_topic_arn(plan: Plan) -> str:
+    arn: str = named(plan, "aws:sns/topic:Topic", "-alerts-topic")["outputs"]["arn"]
+    return arn
+
+
+def test_only_this_accounts_alarms_use_the_alert_key_for_the_alert_topic(plan: Plan) -> None:
     statement = publisher(plan, "cloudwatch.amazonaws.com")
     assert statement["Condition"] == {
-        "StringEquals": {"aws:SourceAccount": ACCOUNT},
+        "StringEquals": {"aws:SourceAccount": ACCOUNT, "kms:EncryptionContext:aws:sns:topicArn": alert_topic_arn(plan)},
         "ArnLike": {"aws:SourceArn": f"arn:aws:cloudwatch:eu-west-1:{ACCOUNT}:alarm:genai-{plan['stack']}*"},
     }
 
 
-def test_eventbridge_key_use_carries_no_source_condition(plan: Plan) -> None:
+def test_eventbridge_uses_the_alert_key_for_the_alert_topic_only(plan: Plan) -> None:
     """EventBridge's KMS requests for an encrypted SNS target carry no aws:Source* keys; a condition on
-    them would drop every GuardDuty finding (docs/request-path.md, "Alert topic")."""
-    assert "Condition" not in publisher(plan, "events.amazonaws.com")
+    them would drop every GuardDuty finding (docs/request-path.md, "Alert topic"). SNS's encryption
+    context names the topic for any publisher."""
+    statement = publisher(plan, "events.amazonaws.com")
+    assert statement["Condition"] == {"StringEquals": {"kms:EncryptionContext:aws:sns:topicArn": alert_topic_arn(plan)}}
 
 
 def test_api_gateway_logging_role_uses_the_documented_trust(plan: Plan) -> None:
