@@ -20,6 +20,10 @@ from components.kms import EncryptionKey
 CLASSIFICATION_TAG = "data_classification"
 # Ordered from least to most sensitive: a clearance reads its own level and everything below it.
 CLASSIFICATION_LEVELS = ("public", "internal", "confidential", "restricted")
+# The only tag keys a writer may set on an object.
+OBJECT_TAG_KEYS = (CLASSIFICATION_TAG, "source", "dataset")
+# Where a trail delivers its log and digest files (`AWSLogs/<account>/…` below it).
+CLOUDTRAIL_PREFIX = "cloudtrail/"
 
 
 @dataclass
@@ -41,7 +45,7 @@ class SecureBucketArgs:
     accepts_access_logs_from: Sequence[pulumi.Input[str]] = ()
     """Bucket ARNs whose server access logs this bucket receives."""
     cloudtrail_trail_arn: pulumi.Input[str] | None = None
-    """A trail allowed to deliver its logs under `cloudtrail/`."""
+    """A trail allowed to deliver its logs under `CLOUDTRAIL_PREFIX`."""
     tags: dict[str, str] = field(default_factory=dict)
 
 
@@ -67,6 +71,7 @@ class SecureBucket(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         data_opts = pulumi.ResourceOptions(parent=self, protect=args.protect, retain_on_delete=args.protect)
         self.key = args.key
+        self._cloudtrail = args.cloudtrail_trail_arn is not None
         self._s3_service = f"s3.{args.region}.amazonaws.com"
         object_lock = args.object_lock_retention_days is not None
 
@@ -187,30 +192,28 @@ class SecureBucket(pulumi.ComponentResource):
             deny("DenyInsecureTransport", ["s3:*"], everything, {"Bool": {"aws:SecureTransport": "false"}}),
             deny("DenyOutdatedTls", ["s3:*"], everything, {"NumericLessThan": {"s3:TlsVersion": "1.2"}}),
         ]
+        # A put without encryption headers gets the bucket's default, so only headers that ask for
+        # something else are denied. (`…IfExists` would deny a missing header too: UploadPart and
+        # CompleteMultipartUpload never carry one, nor does S3 log delivery.)
         put = ["s3:PutObject"]
+        sse, sse_key = "s3:x-amz-server-side-encryption", "s3:x-amz-server-side-encryption-aws-kms-key-id"
         if args.key is not None:
             statements += [
                 deny(
-                    "DenyOtherEncryption",
-                    put,
-                    objects,
-                    {"StringNotEqualsIfExists": {"s3:x-amz-server-side-encryption": "aws:kms"}},
+                    "DenyOtherEncryption", put, objects, {"StringNotEquals": {sse: "aws:kms"}, "Null": {sse: "false"}}
                 ),
+                # SSE-KMS without a key id means the AWS managed aws/s3 key, not the bucket's.
+                deny("DenyAwsManagedKmsKey", put, objects, {"Null": {sse: "false", sse_key: "true"}}),
                 deny(
                     "DenyOtherKmsKey",
                     put,
                     objects,
-                    {"StringNotEqualsIfExists": {"s3:x-amz-server-side-encryption-aws-kms-key-id": args.key.arn}},
+                    {"StringNotEquals": {sse_key: args.key.arn}, "Null": {sse_key: "false"}},
                 ),
             ]
         else:
             statements.append(
-                deny(
-                    "DenyKmsOnLogBucket",
-                    put,
-                    objects,
-                    {"StringNotEqualsIfExists": {"s3:x-amz-server-side-encryption": "AES256"}},
-                )
+                deny("DenyKmsOnLogBucket", put, objects, {"StringNotEquals": {sse: "AES256"}, "Null": {sse: "false"}})
             )
         if args.accepts_access_logs_from:
             statements.append(
@@ -242,24 +245,22 @@ class SecureBucket(pulumi.ComponentResource):
             Grant(
                 sid="CloudTrailWrite",
                 actions=["s3:PutObject"],
-                resources=[pulumi.Output.concat(self.arn, "/cloudtrail/AWSLogs/", account_id, "/*")],
+                resources=[pulumi.Output.concat(self.arn, "/", CLOUDTRAIL_PREFIX, "AWSLogs/", account_id, "/*")],
                 principals=service,
                 condition={"StringEquals": {"aws:SourceArn": trail_arn, "s3:x-amz-acl": "bucket-owner-full-control"}},
             ),
         ]
 
     def grant_read(self, clearance: str, *, prefix: str = "") -> list[Grant]:
-        """Read objects tagged at or below `clearance`, list the bucket, and decrypt through S3."""
+        """Read objects tagged at or below `clearance`, list the bucket, and decrypt through S3.
+
+        An untagged object matches no clearance: it is readable by no role until it is classified.
+        """
         if clearance not in CLASSIFICATION_LEVELS:
             raise ValueError(f"unknown clearance {clearance!r}; allowed: {', '.join(CLASSIFICATION_LEVELS)}")
         allowed = list(CLASSIFICATION_LEVELS[: CLASSIFICATION_LEVELS.index(clearance) + 1])
         grants = [
-            Grant(
-                sid="ListBucket",
-                actions=["s3:ListBucket"],
-                resources=[self.arn],
-                condition={"StringLike": {"s3:prefix": [f"{prefix}*"]}} if prefix else {},
-            ),
+            self._list(prefix),
             Grant(
                 sid="ReadClassifiedObjects",
                 actions=S3_OBJECT_READ_ACTIONS,
@@ -269,20 +270,68 @@ class SecureBucket(pulumi.ComponentResource):
         ]
         return grants + self._key_grants(write=False)
 
+    def grant_read_cloudtrail_logs(self) -> list[Grant]:
+        """Read the log and digest files the trail delivers, list them, and decrypt through S3.
+
+        CloudTrail writes untagged objects, so this read cannot be conditioned on the classification
+        tag; it is limited to the prefix that only the trail may write (`_cloudtrail_writers`).
+        """
+        if not self._cloudtrail:
+            raise ValueError("grant_read_cloudtrail_logs: this bucket receives no CloudTrail logs")
+        return [
+            self._list(CLOUDTRAIL_PREFIX),
+            Grant(
+                sid="ReadCloudTrailLogs",
+                actions=["s3:GetObject", "s3:GetObjectVersion"],
+                resources=[pulumi.Output.concat(self.arn, "/", CLOUDTRAIL_PREFIX, "*")],
+            ),
+            *self._key_grants(write=False),
+        ]
+
     def grant_write(self, *, prefix: str = "") -> list[Grant]:
-        """Put objects that carry a valid classification tag, and encrypt through S3."""
+        """Put objects, single-part or multipart, and encrypt through S3.
+
+        S3 authorises CreateMultipartUpload, UploadPart and CompleteMultipartUpload all as
+        `s3:PutObject`, and only the first carries tags, so a tag condition on every `s3:PutObject`
+        denies every multipart upload. Hence two statements: a request that carries tags (PutObject,
+        CreateMultipartUpload, PutObjectTagging) must carry a valid classification and only the known
+        tag keys; a request that carries no tags at all (the parts, the completion) is allowed. No
+        condition key tells an untagged single PutObject from an UploadPart, so an untagged object can
+        be written; it matches no clearance in `grant_read`, so no role can read it until it is
+        classified (docs/data-access.md).
+        """
+        objects = [pulumi.Output.concat(self.arn, "/", prefix, "*")]
         grants = [
             Grant(
                 sid="WriteClassifiedObjects",
                 actions=S3_OBJECT_WRITE_ACTIONS,
-                resources=[pulumi.Output.concat(self.arn, "/", prefix, "*")],
+                resources=objects,
                 condition={
                     "StringEquals": {f"s3:RequestObjectTag/{CLASSIFICATION_TAG}": list(CLASSIFICATION_LEVELS)},
-                    "ForAllValues:StringEquals": {"s3:RequestObjectTagKeys": [CLASSIFICATION_TAG, "source", "dataset"]},
+                    "ForAllValues:StringEquals": {"s3:RequestObjectTagKeys": list(OBJECT_TAG_KEYS)},
                 },
-            )
+            ),
+            Grant(
+                sid="WriteUntaggedRequests",
+                actions=["s3:PutObject"],
+                resources=objects,
+                condition={"Null": {"s3:RequestObjectTagKeys": "true"}},
+            ),
+            Grant(
+                sid="CleanUpMultipartUploads",
+                actions=["s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"],
+                resources=objects,
+            ),
         ]
         return grants + self._key_grants(write=True)
+
+    def _list(self, prefix: str) -> Grant:
+        return Grant(
+            sid="ListBucket",
+            actions=["s3:ListBucket"],
+            resources=[self.arn],
+            condition={"StringLike": {"s3:prefix": [f"{prefix}*"]}} if prefix else {},
+        )
 
     def _key_grants(self, *, write: bool) -> list[Grant]:
         if self.key is None:

@@ -12,7 +12,7 @@ import pulumi_aws as aws
 import pulumi_kubernetes as k8s
 
 from components.grants import Grant, policy_document
-from components.kms import EncryptionKey, EncryptionKeyArgs
+from components.kms import EncryptionKey, EncryptionKeyArgs, RoleUse
 from components.log_group import EncryptedLogGroup, LogGroupArgs, logs_key_use
 
 CONTROL_PLANE_LOG_TYPES = ("api", "audit", "authenticator", "controllerManager", "scheduler")
@@ -130,6 +130,21 @@ class EksCluster(pulumi.ComponentResource):
         self._component_name = name
         log_group_name = cluster_log_group_name(args.cluster_name)
 
+        role = aws.iam.Role(
+            f"{name}-role",
+            # EKS's documented trust policy; no aws:SourceAccount condition (EKS does not send it).
+            assume_role_policy=policy_document(
+                [
+                    Grant(
+                        sid="TrustedServices",
+                        actions=["sts:AssumeRole", "sts:TagSession"],
+                        principals={"Service": ["eks.amazonaws.com"]},
+                    )
+                ]
+            ),
+            description=f"EKS control plane of {args.cluster_name}",
+            opts=child,
+        )
         self.secrets_key = EncryptionKey(
             f"{name}-secrets",
             EncryptionKeyArgs(
@@ -138,6 +153,9 @@ class EksCluster(pulumi.ComponentResource):
                 partition=args.partition,
                 deletion_window_days=args.key_deletion_window_days,
                 administrators=args.key_administrators,
+                # EKS checks the key's grants as the cluster role. The key policy delegates only key
+                # use to IAM, so this must be said here (docs/compute.md, "Secrets key").
+                roles=[RoleUse(sid="EksClusterListGrants", role_arn=role.arn, actions=("kms:ListGrants",))],
             ),
             opts=child,
         )
@@ -165,21 +183,6 @@ class EksCluster(pulumi.ComponentResource):
             opts=child,
         )
 
-        role = aws.iam.Role(
-            f"{name}-role",
-            # EKS's documented trust policy; no aws:SourceAccount condition (EKS does not send it).
-            assume_role_policy=policy_document(
-                [
-                    Grant(
-                        sid="TrustedServices",
-                        actions=["sts:AssumeRole", "sts:TagSession"],
-                        principals={"Service": ["eks.amazonaws.com"]},
-                    )
-                ]
-            ),
-            description=f"EKS control plane of {args.cluster_name}",
-            opts=child,
-        )
         cluster_policy = aws.iam.RolePolicyAttachment(
             f"{name}-cluster-policy",
             role=role.name,
@@ -193,7 +196,7 @@ class EksCluster(pulumi.ComponentResource):
                 [
                     Grant(
                         sid="SecretsEnvelopeEncryption",
-                        actions=["kms:Encrypt", "kms:Decrypt", "kms:DescribeKey", "kms:ListGrants", "kms:CreateGrant"],
+                        actions=["kms:Encrypt", "kms:Decrypt", "kms:DescribeKey"],
                         resources=[self.secrets_key.arn],
                     )
                 ]

@@ -90,9 +90,13 @@ def _unique_sids(statements: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def service_trust(
-    services: Sequence[str], account_id: pulumi.Input[str], *, tag_session: bool = False
+    services: Sequence[str], account_id: pulumi.Input[str] | None, *, tag_session: bool = False
 ) -> pulumi.Output[str]:
-    """A trust policy for AWS service principals, guarded against the confused deputy."""
+    """A trust policy for AWS service principals, guarded against the confused deputy.
+
+    `account_id=None` leaves out the `aws:SourceAccount` guard, for services that do not send the key
+    when they assume the role: with it, the assumption fails.
+    """
     actions = ["sts:AssumeRole", "sts:TagSession"] if tag_session else ["sts:AssumeRole"]
     return policy_document(
         [
@@ -100,7 +104,7 @@ def service_trust(
                 sid="TrustedServices",
                 actions=actions,
                 principals={"Service": list(services)},
-                condition={"StringEquals": {"aws:SourceAccount": account_id}},
+                condition={"StringEquals": {"aws:SourceAccount": account_id}} if account_id is not None else {},
             )
         ]
     )

@@ -24,12 +24,47 @@ PERIOD_SECONDS = 300
 BLOCK_RATE_MIN_REQUESTS = 20
 
 
-def publisher_key_uses() -> list[ServiceUse]:
-    """Key-policy statements that let EventBridge and CloudWatch alarms publish to a CMK-encrypted topic."""
+def publisher_arns(
+    partition: pulumi.Input[str], region: str, account_id: pulumi.Input[str], name_prefix: str
+) -> dict[str, pulumi.Output[str]]:
+    """The EventBridge rules and CloudWatch alarms (by name prefix) that may publish alerts, by service."""
+    return {
+        "events.amazonaws.com": pulumi.Output.format(
+            "arn:{0}:events:{1}:{2}:rule/{3}*", partition, region, account_id, name_prefix
+        ),
+        "cloudwatch.amazonaws.com": pulumi.Output.format(
+            "arn:{0}:cloudwatch:{1}:{2}:alarm:{3}*", partition, region, account_id, name_prefix
+        ),
+    }
+
+
+def publisher_key_uses(
+    partition: pulumi.Input[str], region: str, account_id: pulumi.Input[str], name_prefix: str, topic_name: str
+) -> list[ServiceUse]:
+    """Key-policy statements that let EventBridge and CloudWatch alarms publish to one CMK-encrypted topic.
+
+    Both are limited to the topic (SNS's encryption context, `aws:sns:topicArn`). CloudWatch's use is
+    also limited to this account's alarms (aws:SourceAccount, aws:SourceArn). EventBridge's is not:
+    the KMS requests of an EventBridge delivery to an encrypted topic do not carry those keys, and a
+    condition on them would drop every GuardDuty finding without an error (docs/request-path.md).
+    """
     actions = ("kms:GenerateDataKey*", "kms:Decrypt")
+    topic: dict[str, pulumi.Input[str]] = {
+        "kms:EncryptionContext:aws:sns:topicArn": pulumi.Output.format(
+            "arn:{0}:sns:{1}:{2}:{3}", partition, region, account_id, topic_name
+        )
+    }
+    alarms = publisher_arns(partition, region, account_id, name_prefix)["cloudwatch.amazonaws.com"]
     return [
-        ServiceUse(service="events.amazonaws.com", actions=actions),
-        ServiceUse("cloudwatch.amazonaws.com", actions),
+        ServiceUse(service="events.amazonaws.com", actions=actions, condition={"StringEquals": topic}),
+        ServiceUse(
+            "cloudwatch.amazonaws.com",
+            actions,
+            condition={
+                "StringEquals": {**topic, "aws:SourceAccount": account_id},
+                "ArnLike": {"aws:SourceArn": alarms},
+            },
+        ),
     ]
 
 
@@ -64,14 +99,7 @@ class AlertTopic(pulumi.ComponentResource):
             opts=child,
         )
         self.arn = self.topic.arn
-        publishers = {
-            "events.amazonaws.com": pulumi.Output.format(
-                "arn:{0}:events:{1}:{2}:rule/{3}*", args.partition, args.region, args.account_id, args.name_prefix
-            ),
-            "cloudwatch.amazonaws.com": pulumi.Output.format(
-                "arn:{0}:cloudwatch:{1}:{2}:alarm:{3}*", args.partition, args.region, args.account_id, args.name_prefix
-            ),
-        }
+        publishers = publisher_arns(args.partition, args.region, args.account_id, args.name_prefix)
         statements = [
             Grant(
                 sid=f"Publish{service.split('.')[0].title()}",

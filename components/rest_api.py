@@ -154,7 +154,9 @@ class RestApi(pulumi.ComponentResource):
         # Account-level: API Gateway needs a role to write access and execution logs (one per region).
         logging_role = aws.iam.Role(
             f"{name}-cloudwatch-role",
-            assume_role_policy=service_trust(["apigateway.amazonaws.com"], args.account_id),
+            # API Gateway's documented trust policy, without aws:SourceAccount: no AWS document says
+            # API Gateway sends it when UpdateAccount checks the role (docs/request-path.md).
+            assume_role_policy=service_trust(["apigateway.amazonaws.com"], None),
             description="API Gateway account-level role for CloudWatch Logs",
             opts=child,
         )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +19,27 @@ WAF_LOG_PREFIX = "aws-waf-logs-"
 # Headers that carry credentials; they are replaced by REDACTED in WAF logs.
 REDACTED_HEADERS = ("authorization", "x-api-key")
 RATE_WINDOW_SECONDS = 300
+# Managed rules that inspect the request body. On a prompt route the body is the prompt, and these
+# match what users paste into a chat and what /v1/screen exists to classify: HTML and JavaScript,
+# `../` paths, URLs with IPv4 hosts, 169.254.169.254, Java and JNDI snippets, React payloads. Nothing
+# behind a prompt route includes files, renders HTML or runs Java, so they only count there (their
+# labels are kept), and `body-rules-outside-prompt-routes` blocks on those labels everywhere else.
+# Their header, cookie, query and URI-path variants still block on every route (docs/request-path.md).
+PROMPT_BODY_RULES: dict[str, tuple[str, ...]] = {
+    "AWSManagedRulesKnownBadInputsRuleSet": ("JavaDeserializationRCE_BODY", "Log4JRCE_BODY", "ReactJSRCE_BODY"),
+    "AWSManagedRulesCommonRuleSet": (
+        "CrossSiteScripting_BODY",
+        "GenericLFI_BODY",
+        "GenericRFI_BODY",
+        "EC2MetaDataSSRF_BODY",
+    ),
+}
+LABEL_NAMESPACES = {
+    "AWSManagedRulesKnownBadInputsRuleSet": "awswaf:managed:aws:known-bad-inputs:",
+    "AWSManagedRulesCommonRuleSet": "awswaf:managed:aws:core-rule-set:",
+}
+# Counted on every route: `body-size-limit` enforces the filter's own, larger limit.
+COUNTED_RULES = {"AWSManagedRulesCommonRuleSet": ("SizeRestrictions_BODY",)}
 
 
 @dataclass
@@ -32,6 +55,8 @@ class WebAclArgs:
     """`KB_16` … `KB_64`: how much of the body API Gateway forwards to WAF for inspection."""
     max_body_bytes: int
     """The filter's body limit: larger bodies are blocked here (and bodies beyond the inspection limit too)."""
+    prompt_paths: Sequence[str]
+    """The routes whose bodies are prompts (matched at the end of the URI path, after any stage name)."""
     logs_key: EncryptionKey
     log_retention_days: int
     account_id: pulumi.Input[str]
@@ -44,6 +69,8 @@ class WebAcl(pulumi.ComponentResource):
 
     - AWS managed groups: IP reputation, (anonymous IPs), known bad inputs, common rule set — the common
       set's 8 KB body rule is counted only, because the body-size rule below enforces the filter's limit;
+    - their rules that inspect bodies (`PROMPT_BODY_RULES`) count, and a label rule blocks what they
+      match on every path but the prompt routes, whose bodies the filter judges;
     - a body size constraint at the filter's limit, with `oversize_handling: MATCH` so bodies larger
       than the explicit inspection limit are blocked rather than passed uninspected;
     - a per-IP rate-based rule, and a tighter one scoped down to the chat path;
@@ -58,6 +85,8 @@ class WebAcl(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         if not args.acl_name:
             raise ValueError(f"{name}: the web ACL needs a name")
+        if not args.prompt_paths or not all(p.startswith("/") for p in args.prompt_paths):
+            raise ValueError(f"{name}: prompt_paths must be URI paths starting with '/', got {list(args.prompt_paths)}")
 
         managed = ["AWSManagedRulesAmazonIpReputationList"]
         if args.anonymous_ip_list:
@@ -66,8 +95,11 @@ class WebAcl(pulumi.ComponentResource):
         rules: list[Any] = []
         for group in managed:
             statement: dict[str, Any] = {"vendor_name": "AWS", "name": group}
-            if group == "AWSManagedRulesCommonRuleSet":
-                statement["rule_action_overrides"] = [{"name": "SizeRestrictions_BODY", "action_to_use": {"count": {}}}]
+            counted = (*COUNTED_RULES.get(group, ()), *PROMPT_BODY_RULES.get(group, ()))
+            if counted:
+                statement["rule_action_overrides"] = [
+                    {"name": rule, "action_to_use": {"count": {}}} for rule in counted
+                ]
             rules.append(
                 {
                     "name": group,
@@ -77,6 +109,22 @@ class WebAcl(pulumi.ComponentResource):
                     "visibility_config": _visibility(f"{args.acl_name}-{group}"),
                 }
             )
+        rules.append(
+            {
+                "name": "body-rules-outside-prompt-routes",
+                "priority": len(rules),
+                "action": {"block": {}},
+                "statement": {
+                    "and_statement": {
+                        "statements": [
+                            {"or_statement": {"statements": [_label(label) for label in prompt_body_labels()]}},
+                            {"not_statement": {"statement": _path_ends_with(args.prompt_paths)}},
+                        ]
+                    }
+                },
+                "visibility_config": _visibility(f"{args.acl_name}-body-rules-outside-prompt-routes"),
+            }
+        )
         rules.append(
             {
                 "name": "body-size-limit",
@@ -193,6 +241,30 @@ class WebAcl(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self, depends_on=[delivery]),
         )
         self.register_outputs({"arn": self.arn, "name": self.acl.name})
+
+
+def prompt_body_labels() -> list[str]:
+    """The labels `PROMPT_BODY_RULES` add when they match (`…_BODY` rules label `…_Body`)."""
+    return [
+        f"{LABEL_NAMESPACES[group]}{rule.removesuffix('_BODY')}_Body"
+        for group, group_rules in PROMPT_BODY_RULES.items()
+        for rule in group_rules
+    ]
+
+
+def _label(key: str) -> dict[str, Any]:
+    return {"label_match_statement": {"scope": "LABEL", "key": key}}
+
+
+def _path_ends_with(paths: Sequence[str]) -> dict[str, Any]:
+    # API Gateway routes on the exact, case-sensitive path, so no text transformation.
+    return {
+        "regex_match_statement": {
+            "regex_string": f"({'|'.join(re.escape(p) for p in paths)})$",
+            "field_to_match": {"uri_path": {}},
+            "text_transformations": [{"priority": 0, "type": "NONE"}],
+        }
+    }
 
 
 def _visibility(metric_name: str) -> aws.wafv2.WebAclVisibilityConfigArgsDict:

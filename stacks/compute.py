@@ -25,8 +25,14 @@ from stacks.data import DataPlane
 
 IMAGE_REPOSITORIES = ("training", "inference")
 INFERENCE_APP = "model-server"
-SERVICE_ACCOUNTS = {"training": ("trainer", "train"), "inference": (INFERENCE_APP, "serve")}
-"""namespace -> (service account, data-plane role bound to it through EKS Pod Identity)"""
+# (binding name, namespace, service account, data-plane role bound to it through EKS Pod Identity).
+# Binding names stay as they are: a renamed binding would replace its association.
+SERVICE_ACCOUNTS = (
+    ("training", "training", "trainer", "train"),
+    ("inference", "inference", INFERENCE_APP, "serve"),
+    ("ingest", "training", "ingest", "ingest"),
+    ("prepare", "training", "prepare", "prepare"),
+)
 
 
 def cluster_name(ctx: PlatformContext) -> str:
@@ -201,7 +207,7 @@ def build_compute(ctx: PlatformContext, data: DataPlane) -> ComputePlane:
     )
     bindings = [
         PodIdentityBinding(
-            f"{ctx.prefix}-identity-{ns}",
+            f"{ctx.prefix}-identity-{binding}",
             PodIdentityBindingArgs(
                 cluster_name=cluster.name,
                 identity=WorkloadIdentity(namespaces[ns], service_account, data.roles[stage].arn),
@@ -210,7 +216,7 @@ def build_compute(ctx: PlatformContext, data: DataPlane) -> ComputePlane:
                 providers=[ctx.provider, cluster.k8s_provider], depends_on=[cluster.addons["eks-pod-identity-agent"]]
             ),
         )
-        for ns, (service_account, stage) in SERVICE_ACCOUNTS.items()
+        for binding, ns, service_account, stage in SERVICE_ACCOUNTS
     ]
     NvidiaDevicePlugin(
         f"{ctx.prefix}-nvidia-device-plugin",

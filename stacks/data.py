@@ -45,18 +45,18 @@ def build_data(ctx: PlatformContext) -> DataPlane:
         opts=ctx.opts(),
     )
     raw, curated, models, audit = (lake.bucket(p) for p in ("raw", "curated", "models", "audit"))
-    glue = service_trust(["glue.amazonaws.com"], ctx.account_id)
-    # EKS Pod Identity: the training and inference service accounts are bound to these roles.
+    # EKS Pod Identity: every stage but the audit reader runs as a pod (stacks/compute.py binds the
+    # service accounts). No Glue job exists in the platform, so no role trusts Glue.
     pods = service_trust(["pods.eks.amazonaws.com"], ctx.account_id, tag_session=True)
     security_team = role_trust(
         [pulumi.Output.format("arn:{0}:iam::{1}:root", ctx.partition, ctx.account_id)], require_mfa=True
     )
     stages: dict[str, tuple[pulumi.Output[str], list[Grant]]] = {
-        "ingest": (glue, raw.grant_write()),
-        "prepare": (glue, raw.grant_read("restricted") + curated.grant_write()),
+        "ingest": (pods, raw.grant_write()),
+        "prepare": (pods, raw.grant_read("restricted") + curated.grant_write()),
         "train": (pods, curated.grant_read("confidential") + models.grant_write()),
         "serve": (pods, models.grant_read("internal")),
-        "audit-reader": (security_team, audit.grant_read("restricted")),
+        "audit-reader": (security_team, audit.grant_read_cloudtrail_logs()),
     }
     roles = {
         stage: PipelineRole(

@@ -285,6 +285,7 @@ def build_edge(ctx: PlatformContext, data: DataPlane, compute: EdgeNetwork) -> E
             anonymous_ip_list=s.waf.anonymous_ip_list,
             body_inspection_limit=s.waf.body_inspection_limit,
             max_body_bytes=s.filter.max_body_bytes,
+            prompt_paths=ROUTES,
             logs_key=logs_key,
             log_retention_days=s.log_retention_days,
             account_id=ctx.account_id,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from components.bucket import CLOUDTRAIL_PREFIX
 from components.cloudtrail import AuditTrail, AuditTrailArgs
 from components.guardduty import ThreatDetection, ThreatDetectionArgs
 from components.kms import EncryptionKey
@@ -33,18 +34,19 @@ class OperationsPlane:
 
 def build_operations(ctx: PlatformContext, data: DataPlane, edge: EdgePlane) -> OperationsPlane:
     s = ctx.settings
+    alert_topic_name = f"{ctx.prefix}-security-alerts"
     key = ctx.encryption_key(
         "operations",
         "Alert topic and the CloudTrail log group",
         services=[
             logs_key_use(ctx.region, ctx.partition, ctx.account_id, cloudtrail_log_group_name(ctx)),
-            *publisher_key_uses(),
+            *publisher_key_uses(ctx.partition, ctx.region, ctx.account_id, ctx.prefix, alert_topic_name),
         ],
     )
     topic = AlertTopic(
         f"{ctx.prefix}-alerts",
         AlertTopicArgs(
-            topic_name=f"{ctx.prefix}-security-alerts",
+            topic_name=alert_topic_name,
             key=key,
             emails=s.monitoring.alarm_emails,
             account_id=ctx.account_id,
@@ -69,7 +71,7 @@ def build_operations(ctx: PlatformContext, data: DataPlane, edge: EdgePlane) -> 
         AuditTrailArgs(
             trail_name=trail_name(ctx),
             bucket_name=audit.name,
-            key_prefix="cloudtrail",
+            key_prefix=CLOUDTRAIL_PREFIX.rstrip("/"),
             trail_key=data.lake.keys["audit"],
             log_group_name=cloudtrail_log_group_name(ctx),
             logs_key=key,

@@ -282,31 +282,8 @@ INTENTS: tuple[Intent, ...] = (
     _multipart_write("ingest", "raw"),
     _multipart_write("prepare", "curated"),
     _multipart_write("train", "models"),
-    *(
-        Intent(
-            id=f"{stage}-glue-job-logs",
-            title=f"The Glue-trusted {stage} role writes its Glue job's logs",
-            source="20 build 2 (item 3)",
-            principal=Ref(f"genai-{{env}}-{stage}-role"),
-            calls=(
-                Call(
-                    "logs:PutLogEvents",
-                    "arn:aws:logs:{region}:{account}:log-group:/aws-glue/jobs/output:log-stream:jr_0",
-                ),
-            ),
-        )
-        for stage in ("ingest", "prepare")
-    ),
-    *(
-        Intent(
-            id=f"glue-assumes-{stage}",
-            title=f"Glue assumes the {stage} role for its jobs",
-            source="20 build 2",
-            principal="service:glue.amazonaws.com",
-            calls=(Call("sts:AssumeRole", Ref(f"genai-{{env}}-{stage}-role"), {"aws:SourceAccount": "{account}"}),),
-        )
-        for stage in ("ingest", "prepare")
-    ),
+    # The ingest and prepare stages run as pods (EKS Pod Identity, docs/data-access.md): their trust is
+    # checked per association by `trust-covers-workload`; no Glue job exists to trust.
     Intent(
         id="auditor-assumes-audit-reader",
         title="A person of the account, signed in with MFA, assumes the audit reader role",
@@ -329,7 +306,8 @@ INTENTS: tuple[Intent, ...] = (
             Call(
                 "kms:GenerateDataKey",
                 Ref("genai-{env}-alerts-topic", "kmsMasterKeyId"),
-                {"aws:SourceArn": Ref("genai-{env}-guardduty-findings"), "aws:SourceAccount": "{account}"},
+                # SNS asks KMS on the publisher's behalf, with the topic as encryption context.
+                {"kms:EncryptionContext:aws:sns:topicArn": Ref("genai-{env}-alerts-topic")},
                 api="Publish",
             ),
         ),

@@ -111,17 +111,26 @@ def test_policy_denies_tls_older_than_1_2(plan: Plan, purpose: str) -> None:
 @pytest.mark.parametrize("purpose", DATA)
 def test_policy_denies_puts_with_another_key(plan: Plan, purpose: str) -> None:
     statement = bucket_statement(plan, purpose, "DenyOtherKmsKey")
-    condition = statement["Condition"]["StringNotEqualsIfExists"]
-    assert (statement["Effect"], condition) == (
+    key_id = "s3:x-amz-server-side-encryption-aws-kms-key-id"
+    assert (statement["Effect"], statement["Condition"]) == (
         "Deny",
-        {"s3:x-amz-server-side-encryption-aws-kms-key-id": kms_key_arn(plan, purpose)},
+        {"StringNotEquals": {key_id: kms_key_arn(plan, purpose)}, "Null": {key_id: "false"}},
     )
 
 
 @pytest.mark.parametrize("purpose", DATA)
 def test_policy_denies_puts_without_sse_kms(plan: Plan, purpose: str) -> None:
     statement = bucket_statement(plan, purpose, "DenyOtherEncryption")
-    assert statement["Condition"] == {"StringNotEqualsIfExists": {"s3:x-amz-server-side-encryption": "aws:kms"}}
+    sse = "s3:x-amz-server-side-encryption"
+    assert statement["Condition"] == {"StringNotEquals": {sse: "aws:kms"}, "Null": {sse: "false"}}
+
+
+@pytest.mark.parametrize("purpose", DATA)
+def test_policy_denies_sse_kms_with_the_aws_managed_key(plan: Plan, purpose: str) -> None:
+    statement = bucket_statement(plan, purpose, "DenyAwsManagedKmsKey")
+    assert statement["Condition"] == {
+        "Null": {"s3:x-amz-server-side-encryption": "false", "s3:x-amz-server-side-encryption-aws-kms-key-id": "true"}
+    }
 
 
 @pytest.mark.parametrize(
@@ -253,15 +262,16 @@ def test_trust_is_scoped_to_named_principals(plan: Plan, stage: str) -> None:
     ],
 )
 def test_each_stage_touches_only_its_buckets(plan: Plan, stage: str, writes: set[str], reads: set[str]) -> None:
-    def buckets_for(sid: str) -> set[str]:
+    def buckets_for(*sids: str) -> set[str]:
         found = set()
         for s in role_policy(plan, stage):
-            if s["Sid"].startswith(sid):
+            if s["Sid"].startswith(sids):
                 for arn in as_list(s["Resource"]):
                     found |= {p for p in DATA if f"datalake-{p}-bucket" in arn}
         return found
 
-    assert (buckets_for("WriteClassifiedObjects"), buckets_for("ReadClassifiedObjects")) == (writes, reads)
+    written = buckets_for("WriteClassifiedObjects", "WriteUntaggedRequests")
+    assert (written, buckets_for("ReadClassifiedObjects", "ReadCloudTrailLogs")) == (writes, reads)
 
 
 def test_writers_must_tag_objects_with_a_valid_classification(plan: Plan) -> None:
@@ -276,7 +286,7 @@ def test_writers_must_tag_objects_with_a_valid_classification(plan: Plan) -> Non
     [
         ("serve", ["public", "internal"]),
         ("train", ["public", "internal", "confidential"]),
-        ("audit-reader", ["public", "internal", "confidential", "restricted"]),
+        ("prepare", ["public", "internal", "confidential", "restricted"]),
     ],
 )
 def test_readers_see_only_objects_at_or_below_their_clearance(plan: Plan, stage: str, allowed: list[str]) -> None:

@@ -179,7 +179,13 @@ def test_limit_range_defaults_container_limits(plan: Plan, ns: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("ns", "service_account", "stage"), [("training", "trainer", "train"), ("inference", "model-server", "serve")]
+    ("ns", "service_account", "stage"),
+    [
+        ("training", "trainer", "train"),
+        ("inference", "model-server", "serve"),
+        ("training", "ingest", "ingest"),
+        ("training", "prepare", "prepare"),
+    ],
 )
 def test_service_account_bound_to_its_pipeline_role(plan: Plan, ns: str, service_account: str, stage: str) -> None:
     sa = by_k8s_name(plan, "kubernetes:core/v1:ServiceAccount", ns, service_account)
@@ -187,9 +193,9 @@ def test_service_account_bound_to_its_pipeline_role(plan: Plan, ns: str, service
     (association,) = [
         a
         for a in resources(plan, "aws:eks/podIdentityAssociation:PodIdentityAssociation")
-        if a["inputs"]["namespace"] == ns
+        if a["inputs"]["namespace"] == ns and a["inputs"]["serviceAccount"] == service_account
     ]
-    role = named(plan, "aws:iam/role:Role", f"-{stage}-role")
+    role = named(plan, "aws:iam/role:Role", f"{plan['stack']}-{stage}-role")
     assert association["inputs"]["serviceAccount"] == service_account
     assert association["inputs"]["roleArn"] == output(role, "arn")
     assert association["inputs"]["clusterName"] == f"genai-{plan['stack']}-cluster"

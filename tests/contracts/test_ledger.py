@@ -58,7 +58,6 @@ def test_intents_that_hold_today_pass(deployments: dict[str, Deployment]) -> Non
         "apigateway-invokes-filter",
         "secretsmanager-invokes-rotation",
         "cloudtrail-delivers-to-log-group",
-        "glue-assumes-ingest",
         "auditor-assumes-audit-reader",
     ):
         assert intent not in failing
