@@ -47,6 +47,7 @@ MODELLED_KEYS = (
     "s3:x-amz-server-side-encryption",
     "s3:x-amz-server-side-encryption-aws-kms-key-id",
     "s3:tlsversion",
+    "s3:prefix",
     "kms:encryptioncontext:",
     "kms:encryptioncontextkeys",
     "kms:viaservice",
