@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import bisect
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -586,15 +587,18 @@ def decoded_segments(text: str) -> list[tuple[int, int, str]]:
     """Encoded runs in `text` (base64, base32, hex, \\x / \\u escapes, percent, HTML entities, binary)
     that decode to mostly printable text: `(start, end, decoded)` with offsets into `text`."""
     out: list[tuple[int, int, str]] = []
-    taken: list[tuple[int, int]] = []
+    # disjoint spans taken so far, sorted: an overlap test is a bisection, not a scan of every earlier run
+    starts: list[int] = []
+    ends: list[int] = []
 
     def add(a: int, b: int, dec: str | None) -> None:
         if dec is None:
             return
-        for x, y in taken:
-            if a < y and x < b:
-                return
-        taken.append((a, b))
+        i = bisect.bisect_left(starts, b)
+        if i > 0 and ends[i - 1] > a:
+            return
+        starts.insert(i, a)
+        ends.insert(i, b)
         out.append((a, b, dec))
 
     if "\\x" in text:
