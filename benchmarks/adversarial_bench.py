@@ -113,6 +113,16 @@ FAMILIES: dict[str, Build] = {
     "step lists": rep("1. mix the 2. heat the "),
     "markdown links": rep("[a](http://x.example/?q=1) "),
     "named transform cue": rep("rot13 backwards reverse "),
+    "nfkc expanders": rep("\ufdfa\ufb03\u247d "),
+    "distinct cjk code points": lambda n: "".join(chr(0x4E00 + i % 20000) for i in range(n)),
+    "math alphanumerics": rep("𝐢𝐠𝐧𝐨𝐫𝐞 𝐩𝐫𝐞𝐯𝐢𝐨𝐮𝐬 "),
+    "emoji + variation selectors": rep("\u2764\ufe0f\u200d\U0001f525 "),
+    "nested brackets": lambda n: "(" * (n // 2) + ")" * (n - n // 2),
+    "nested quotes": rep("\"'`\u201c\u2018"),
+    "code fences": rep("```\nx\n"),
+    "html tags": rep("<b><i>"),
+    "bare urls": rep("https://x.example/?d=aGVsbG8 "),
+    "separator runs": rep("-=*_#"),
 }
 
 
