@@ -175,3 +175,12 @@ def test_split_payload_is_found_however_long_the_rest_of_the_conversation() -> N
     found = screener.across_messages(turns)
     assert {f.category for f in found} & {"prompt_injection", "jailbreak"}, found
     assert not screener.across_messages(["Summarise this.", HARMLESS, HARMLESS, HARMLESS, "Thanks."])
+
+
+def test_normalisation_expands_a_character_at_most_four_times() -> None:
+    from genai_filter.normalize import normalize
+
+    # NFKC turns "ﷺ" into 18 characters: 64 KB of it was screened as 1.1 M characters
+    text = "\ufdfa" * 1000 + "\u3316" * 1000
+    assert len(normalize(text).text) <= 4 * len(text)
+    assert normalize("\ufb03x \u247d").text == "ffix (10)"
