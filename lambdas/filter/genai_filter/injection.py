@@ -83,10 +83,11 @@ def _detect_text(text: str, direction: str, depth: int, work: Work) -> list[Find
     for h in raw_hits:
         score = h.score - _penalty(direction, h.type)
         findings.append(Finding(h.category, h.type, h.start, h.end, max(0.0, min(1.0, score))))
+    quotations = _Quotations(text) if direction == "output" and hits else None
     for h in hits:
         score = h.score - _penalty(direction, h.type)
         start, end = norm.to_original(h.start, h.end)
-        if direction == "output" and _quoted(text, start, end):
+        if quotations is not None and quotations.inside(start, end):
             score = min(score, _QUOTED_IN_REPLY)  # a reply that quotes an attack explains it
         findings.append(Finding(h.category, h.type, start, end, max(0.0, min(1.0, score))))
     if depth < _MAX_DEPTH:
@@ -156,22 +157,36 @@ _QUOTED_IN_REPLY = 0.35
 _CLOSING = {"'": "'", '"': '"', "“": "”", "‘": "’", "«": "»", "`": "`"}
 
 
-def _quoted(text: str, start: int, end: int) -> bool:
-    """The span sits inside a quotation that opens (after a space, colon or bracket) at most 200 characters
-    before it and closes at most 300 characters after it."""
-    for i in range(start - 1, max(-1, start - 201), -1):
-        ch = text[i]
-        if ch == "\n":
+# an opening quotation mark: at the start or after a space, colon or bracket, and followed by a non-space
+_OPENER = LazyPattern("(?<![^ \t(:\\[])[\"'“‘«`](?=\\S)")
+
+
+class _Quotations:
+    """`inside(start, end)`: the span sits inside a quotation that opens at most 200 characters before it (on
+    the same line, not closed before the span) and closes at most 300 characters after it. The openers and
+    line breaks are found once per text, so each span costs a bisection, not a walk back over 200 characters
+    (a reply of 14,000 hits spent 4 s there)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.openers = [m.start() for m in _OPENER.p.finditer(text)]
+        self.newlines = [i for i, ch in enumerate(text) if ch == "\n"] if "\n" in text else []
+
+    def inside(self, start: int, end: int) -> bool:
+        text = self.text
+        k = bisect.bisect_left(self.openers, start) - 1
+        if k < 0 or self.openers[k] < start - 200:
             return False
-        close = _CLOSING.get(ch)
-        if close is None or (i > 0 and text[i - 1] not in " \t(:[") or i + 1 >= len(text) or text[i + 1].isspace():
-            continue
-        if close in text[i + 1 : start]:
+        i = self.openers[k]
+        n = bisect.bisect_left(self.newlines, start) - 1
+        if n >= 0 and self.newlines[n] > i:
+            return False
+        close = _CLOSING[text[i]]
+        if text.find(close, i + 1, start) != -1:
             return False  # that quotation closed before the span
         j = text.find(close, end, end + 300)
         # a closing apostrophe is not one inside a word ("don't")
         return j != -1 and not (close == "'" and j + 1 < len(text) and text[j + 1].isalpha())
-    return False
 
 
 def _blocking(findings: list[Finding]) -> list[Finding]:
