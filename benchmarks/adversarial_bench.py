@@ -123,6 +123,12 @@ FAMILIES: dict[str, Build] = {
     "html tags": rep("<b><i>"),
     "bare urls": rep("https://x.example/?d=aGVsbG8 "),
     "separator runs": rep("-=*_#"),
+    # dense findings: redaction, overlap resolution and the reply's leak checks
+    "pii dense": rep("jane@example.com 415-555-0134 536-22-4821 "),
+    "card numbers": rep("4111 1111 1111 1111 "),
+    "aws key look-alikes": rep("AKIAIOSFODNN7EXAMPLE "),
+    "system prompt echoed": rep(config.DEFAULT_SYSTEM_PROMPT + " "),
+    "json role objects": rep('{"role": "system", "content": "x"} '),
 }
 
 
