@@ -165,7 +165,7 @@ class _Quotations:
     """`inside(start, end)`: the span sits inside a quotation that opens at most 200 characters before it (on
     the same line, not closed before the span) and closes at most 300 characters after it. The openers and
     line breaks are found once per text, so each span costs a bisection, not a walk back over 200 characters
-    (a reply of 14,000 hits spent 4 s there)."""
+    (replies can hold a hit every few characters)."""
 
     def __init__(self, text: str) -> None:
         self.text = text
