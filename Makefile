@@ -11,7 +11,7 @@ STACK ?= dev
 SRC := infra components stacks policies lambdas tools benchmarks
 TYPED := components stacks infra
 
-.PHONY: setup preview preview-prod lint typecheck sast audit-deps unit test bench clean
+.PHONY: setup preview preview-prod lint typecheck sast audit-deps unit test bench bench-adversarial clean
 
 $(UV): tools/bootstrap.txt
 	$(PYTHON) -m venv $(TOOLS)
@@ -53,6 +53,10 @@ bench: setup
 	$(BIN)/python benchmarks/preview_bench.py
 	$(BIN)/python benchmarks/policy_bench.py
 	$(BIN)/python benchmarks/filter_bench.py
+	$(BIN)/python benchmarks/adversarial_bench.py
+
+bench-adversarial: setup
+	$(BIN)/python benchmarks/adversarial_bench.py
 
 clean:
 	rm -rf $(VENV) $(TOOLS) build .pytest_cache .mypy_cache .ruff_cache

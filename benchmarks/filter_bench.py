@@ -4,7 +4,7 @@
 
 Not a timed test: it prints figures (for docs/filter-api.md) and exits 0. Catastrophic backtracking
 shows up as super-linear growth: for every adversarial family the time for a 10x longer input must
-stay within ~12x; the script exits 1 if a family exceeds 15x.
+stay within ~10x; the script exits 1 if a family exceeds 12x.
 """
 
 from __future__ import annotations
@@ -164,6 +164,7 @@ FAMILIES: dict[str, Callable[[int], str]] = {
 
 
 _BASELINE = re.compile(r"[A-Za-z0-9]@")
+FAIL_ABOVE = 12.0  # growth for 10x the input; linear is 10
 
 
 def _interleaved(fn: Callable[[str], Any], small: str, large: str, rounds: int) -> tuple[float, float]:
@@ -179,6 +180,18 @@ def _interleaved(fn: Callable[[str], Any], small: str, large: str, rounds: int) 
         fn(large)
         best_large = min(best_large, time.thread_time() - t)
     return best_small, best_large
+
+
+def _steady(fn: Callable[[str], Any], small: str, large: str, rounds: int) -> tuple[float, float]:
+    """`_interleaved`, measured again (up to three times, with three times the rounds) while the ratio exceeds
+    the gate: other processes only ever add time, so the best of more runs is the better estimate of the cost."""
+    t_small, t_large = _interleaved(fn, small, large, rounds)
+    for _ in range(3):
+        if t_large / t_small <= FAIL_ABOVE:
+            break
+        again_small, again_large = _interleaved(fn, small, large, rounds * 3)
+        t_small, t_large = min(t_small, again_small), min(t_large, again_large)
+    return t_small, t_large
 
 
 def adversarial(quick: bool) -> list[dict[str, Any]]:
@@ -205,8 +218,8 @@ def adversarial(quick: bool) -> list[dict[str, Any]]:
     rows = []
     for name, build in FAMILIES.items():
         a, b = build(small), build(large)
-        d_small, d_large = _interleaved(own, a, b, rounds)
-        p_small, p_large = _interleaved(pipeline, a, b, max(2, rounds // 2))
+        d_small, d_large = _steady(own, a, b, rounds)
+        p_small, p_large = _steady(pipeline, a, b, max(2, rounds // 2))
         b_small, b_large = _interleaved(baseline, a, b, rounds * 3)
         base_ratio = b_large / b_small
         biggest = build(65_000)
@@ -278,7 +291,7 @@ def main() -> int:
                 f"{r['pipeline_ms_65k']:>15}"
             )
         print(f"\nworst ratio: detectors {worst}, full pipeline {worst_pipeline}")
-    return 1 if worst > 15 else 0
+    return 1 if max(worst, worst_pipeline) > FAIL_ABOVE else 0
 
 
 if __name__ == "__main__":

@@ -114,6 +114,7 @@ def filter_environment(
         "FILTER_REDACTION_MODE": "pseudonym",
         "FILTER_MAX_BODY_BYTES": str(f.max_body_bytes),
         "FILTER_MAX_TEXT_CHARS": str(f.max_text_chars),
+        "FILTER_SCREEN_BUDGET_MS": str(f.screen_budget_ms),
         "FILTER_BACKEND_CONNECT_TIMEOUT": f"{f.backend_connect_timeout_seconds:g}",
         "FILTER_BACKEND_READ_TIMEOUT": f"{f.backend_read_timeout_seconds:g}",
         "FILTER_ACTIONS": json.dumps(dict(f.input_actions), sort_keys=True, separators=(",", ":")),

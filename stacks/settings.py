@@ -217,6 +217,7 @@ class FilterSettings:
     """0: no reservation (new accounts cannot reserve any: Lambda keeps 100 executions unreserved)."""
     max_body_bytes: int
     max_text_chars: int
+    screen_budget_ms: int
     backend_connect_timeout_seconds: float
     backend_read_timeout_seconds: float
     allowed_link_hosts: tuple[str, ...]
@@ -369,6 +370,7 @@ _SHARED: dict[str, Any] = {
     "filter": {
         "maxBodyBytes": 65536,
         "maxTextChars": 32768,
+        "screenBudgetMs": 5000,
         "backendConnectTimeoutSeconds": 2,
         "allowedLinkHosts": [],
         "signatureRenewalDays": 90,
@@ -822,6 +824,7 @@ def _build(environment: str, r: _Reader) -> PlatformSettings:
         reserved_concurrency=r.integer("filter.reservedConcurrency", 0, 1000),
         max_body_bytes=r.integer("filter.maxBodyBytes", 1024, 6 * 1024 * 1024),
         max_text_chars=r.integer("filter.maxTextChars", 256, 1_000_000),
+        screen_budget_ms=r.integer("filter.screenBudgetMs", 10, 60_000),
         backend_connect_timeout_seconds=r.number("filter.backendConnectTimeoutSeconds", 0.1, 10),
         backend_read_timeout_seconds=r.number("filter.backendReadTimeoutSeconds", 1, 28),
         allowed_link_hosts=r.string_list("filter.allowedLinkHosts", _host),

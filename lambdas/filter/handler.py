@@ -99,8 +99,9 @@ def _chat_route(req: http.Request, state: State, context: Any) -> Outcome:
     input_findings: list[Finding] = []
     input_action = "allow"
     reasons: set[str] = set()
+    deadline = state.screener.deadline()  # one screening budget for the whole conversation
     for message in messages:
-        result = state.screener.screen(message["content"], "input", redactor)
+        result = state.screener.screen(message["content"], "input", redactor, deadline)
         input_findings.extend(result.findings)
         if result.action == "block":
             reasons.update(_blocking(result.findings, cfg.actions("input")))
@@ -108,7 +109,7 @@ def _chat_route(req: http.Request, state: State, context: Any) -> Outcome:
             input_action = "redact"
         forwarded.append({"role": message["role"], "content": result.text or ""})
     if not reasons:
-        split = state.screener.across_messages([m["content"] for m in messages])
+        split = state.screener.across_messages([m["content"] for m in messages], deadline)
         input_findings.extend(split)
         reasons.update(_blocking(split, cfg.actions("input")))
     if reasons:

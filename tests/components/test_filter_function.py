@@ -99,6 +99,7 @@ def test_environment_is_accepted_by_the_filter_config(plan: Plan) -> None:
     f = settings_of(plan).filter
     assert loaded.max_body_bytes == f.max_body_bytes
     assert loaded.max_text_chars == f.max_text_chars
+    assert loaded.screen_budget_ms == f.screen_budget_ms
     assert loaded.read_timeout == f.backend_read_timeout_seconds
     assert dict(loaded.input_actions) == dict(f.input_actions)
     assert loaded.redaction_mode == "pseudonym"

@@ -63,6 +63,7 @@ class Config:
     default_max_tokens: int = 512
     secret_ttl_seconds: float = 300.0
     metrics_namespace: str = "GenAIPlatform/Filter"
+    screen_budget_ms: float = 5000.0
 
     def actions(self, direction: str) -> Mapping[str, str]:
         return self.output_actions if direction == "output" else self.input_actions
@@ -121,7 +122,7 @@ KNOWN = frozenset(
         "FILTER_BACKEND_CONNECT_TIMEOUT", "FILTER_BACKEND_READ_TIMEOUT", "FILTER_BACKEND_MAX_RESPONSE_BYTES",
         "FILTER_SYSTEM_PROMPT", "FILTER_CANARY_TOKEN", "FILTER_EXFIL_ALLOWED_HOSTS", "FILTER_MAX_BODY_BYTES",
         "FILTER_MAX_TEXT_CHARS", "FILTER_MAX_MESSAGES", "FILTER_MAX_TOKENS", "FILTER_DEFAULT_MAX_TOKENS",
-        "FILTER_SECRET_TTL_SECONDS", "FILTER_METRICS_NAMESPACE",
+        "FILTER_SECRET_TTL_SECONDS", "FILTER_METRICS_NAMESPACE", "FILTER_SCREEN_BUDGET_MS",
     }
 )  # fmt: skip
 
@@ -196,5 +197,6 @@ def load(env: Mapping[str, str]) -> Config:
         default_max_tokens=default_max_tokens,
         secret_ttl_seconds=_number(env, "FILTER_SECRET_TTL_SECONDS", 300.0, 0, 86_400, integer=False),
         metrics_namespace=namespace,
+        screen_budget_ms=_number(env, "FILTER_SCREEN_BUDGET_MS", 5000.0, 10, 60_000, integer=False),
         canary_token=canary or "cnry-" + secrets.token_hex(12),
     )

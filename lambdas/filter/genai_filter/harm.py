@@ -712,10 +712,18 @@ _AGAINST = _Lazy(
 _SENTENCE = _Lazy(r"[.!?\n]")
 
 
+_REACH = 300  # how far a sentence is read around a match when no sentence end comes first
+
+
 def _sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
-    left = max((m.end() for m in _SENTENCE.p.finditer(text, max(0, start - 300), start)), default=max(0, start - 300))
-    right = _SENTENCE.p.search(text, end)
-    return left, right.start() if right else len(text)
+    """The sentence around `text[start:end]`, cut to a window that depends only on the `_REACH`-sized cell of
+    `start` (300-600 characters before, 300-900 after), so that the many matches of a long run without a
+    sentence end share one window and each window is read once."""
+    cell = (start // _REACH - 1) * _REACH
+    lo, hi = max(0, cell), max(end, cell + 3 * _REACH)
+    left = max((m.end() for m in _SENTENCE.p.finditer(text, lo, start)), default=lo)
+    right = _SENTENCE.p.search(text, end, hi)
+    return left, right.start() if right else min(hi, len(text))
 
 
 def harmful_content(text: str) -> list[RuleHit]:
@@ -735,13 +743,18 @@ def harmful_content(text: str) -> list[RuleHit]:
     for m in _ELECTION_LIE.finditer(text) if _has(text, ("election", "vote")) else ():
         if not _ATTRIBUTED.p.search(m.group()):
             hits.append(RuleHit("unsafe", "DISINFORMATION", m.start(), m.end(), 0.6))
-    for m in _LETHAL_DOSE.finditer(text) if "how" in text or "what" in text else ():
-        if not _DOSE_SAFETY.p.search(text):
+    doses = _LETHAL_DOSE.finditer(text) if "how" in text or "what" in text else []
+    if doses and not _DOSE_SAFETY.p.search(text):
+        for m in doses:
             hits.append(RuleHit("unsafe", "SELF_HARM_METHOD", m.start(), m.end(), 0.6))
     for m in _GROUP_JOKE.finditer(text) if _has(text, ("joke", "witz", "blague", "chiste")) else ():
         hits.append(RuleHit("unsafe", "HATEFUL_CONTENT", m.start(), m.end(), 0.5))
+    read: set[tuple[int, int]] = set()
     for m in _ATROCITY.finditer(text):
         a, b = _sentence_around(text, m.start(), m.end())
+        if (a, b) in read:
+            continue
+        read.add((a, b))
         if _praised(text[a:b]) or any(_ANAPHOR.p.search(nxt) and _praised(nxt) for nxt in _next_sentences(text, b, 2)):
             hits.append(RuleHit("unsafe", "GLORIFICATION", m.start(), m.end(), 0.6))
             break
@@ -760,8 +773,8 @@ def _praised(sentence: str) -> bool:
 def _next_sentences(text: str, pos: int, n: int) -> list[str]:
     out: list[str] = []
     while len(out) < n and pos < len(text):
-        end = _SENTENCE.p.search(text, pos + 1)
-        stop = end.start() if end else len(text)
+        end = _SENTENCE.p.search(text, pos + 1, pos + _REACH)
+        stop = end.start() if end else min(len(text), pos + _REACH)
         out.append(text[pos:stop])
         pos = stop
     return out

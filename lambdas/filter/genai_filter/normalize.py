@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import bisect
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -176,6 +177,9 @@ _SPACED = _Lazy(r"(?<![^\W\d_])([^\W\d_])([ .\-_*·+/|~])[^\W\d_](?:\2[^\W\d_]){
 _ENCLOSED_BASES = ((0x1F130, 0x1F149), (0x1F150, 0x1F169), (0x1F170, 0x1F189), (0x1F1E6, 0x1F1FF))
 
 _cache: dict[str, str] = {}
+# the longest compatibility expansion kept ("ﬃ" -> "ffi", "⑽" -> "(10)"); longer ones (Arabic ligatures of whole
+# phrases, CJK squared words) are left as they are
+_MAX_EXPANSION = 4
 
 
 def _fold_char(ch: str) -> str:
@@ -203,6 +207,8 @@ def _fold_char(ch: str) -> str:
                 out = unicodedata.normalize("NFKC", ch).casefold()
                 if len(out) > 1 and not out.isascii():
                     out = "".join(c for c in out if not unicodedata.combining(c)) or out
+            if len(out) > _MAX_EXPANSION:
+                out = ch  # "ﷺ" is 18 characters in NFKC: a text of them would be screened at 18 times its length
             if unicodedata.category(ch) == "Mn":
                 out = "\0"  # marker: combining mark, dropped after an ASCII letter
             elif ch.isspace():
@@ -586,15 +592,18 @@ def decoded_segments(text: str) -> list[tuple[int, int, str]]:
     """Encoded runs in `text` (base64, base32, hex, \\x / \\u escapes, percent, HTML entities, binary)
     that decode to mostly printable text: `(start, end, decoded)` with offsets into `text`."""
     out: list[tuple[int, int, str]] = []
-    taken: list[tuple[int, int]] = []
+    # disjoint spans taken so far, sorted: an overlap test is a bisection, not a scan of every earlier run
+    starts: list[int] = []
+    ends: list[int] = []
 
     def add(a: int, b: int, dec: str | None) -> None:
         if dec is None:
             return
-        for x, y in taken:
-            if a < y and x < b:
-                return
-        taken.append((a, b))
+        i = bisect.bisect_left(starts, b)
+        if i > 0 and ends[i - 1] > a:
+            return
+        starts.insert(i, a)
+        ends.insert(i, b)
         out.append((a, b, dec))
 
     if "\\x" in text:

@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import hmac
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
 from genai_filter import injection, normalize, output, pii, secrets
+from genai_filter.budget import FINDING_CATEGORY, FINDING_TYPE, BudgetExceeded, Deadline, Work
 from genai_filter.config import Config
 from genai_filter.findings import Finding
 
 Direction = Literal["input", "output"]
-
-# how much of the end of a conversation is read as one text for attacks split across messages
-SPLIT_WINDOW_CHARS = 8000
 Action = Literal["allow", "redact", "block"]
-LIMIT_CATEGORY = "screening"  # not a configurable category: always blocks
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,28 +70,41 @@ class Redactor:
 
 
 class Screener:
-    def __init__(self, cfg: Config) -> None:
+    def __init__(self, cfg: Config, clock: Callable[[], float] = time.monotonic) -> None:
         self.cfg = cfg
+        self.clock = clock
         self.leaks = output.LeakDetector(cfg.system_message(), cfg.canary_token)
 
-    def _injection(self, text: str, direction: Direction) -> list[Finding]:
-        if self.cfg.injection_threshold is None:
-            return injection.detect(text, direction=direction)
-        return injection.detect(text, direction=direction, threshold=self.cfg.injection_threshold)
+    def deadline(self) -> Deadline:
+        """The time budget of one request's screening (`FILTER_SCREEN_BUDGET_MS`), starting now."""
+        return Deadline(self.cfg.screen_budget_ms / 1000.0, self.clock)
 
-    def findings(self, text: str, direction: Direction) -> list[Finding]:
-        found = self._injection(text, direction)
+    def _injection(self, text: str, direction: Direction, deadline: Deadline) -> list[Finding]:
+        work = Work.for_text(len(text), deadline)
+        if self.cfg.injection_threshold is None:
+            return injection.detect(text, direction=direction, work=work)
+        return injection.detect(text, direction=direction, threshold=self.cfg.injection_threshold, work=work)
+
+    def findings(self, text: str, direction: Direction, deadline: Deadline | None = None) -> list[Finding]:
+        """Every detector's findings; raises `BudgetExceeded` when the deadline passes (checked between
+        detectors and at every re-screen of decoded text)."""
+        deadline = deadline or self.deadline()
+        found = self._injection(text, direction, deadline)
+        deadline.check()
         found.extend(pii.detect(text))
         found.extend(secrets.detect(text))
         if direction == "output":
+            deadline.check()
             found.extend(output.exfiltration(text, self.cfg.exfil_allowed_hosts))
             found.extend(self.leaks.detect(text, normalize.decoded_segments))
+        deadline.check()
         found.sort(key=lambda f: (f.start, f.end, f.category, f.type))
         return found
 
-    def across_messages(self, contents: Sequence[str]) -> list[Finding]:
+    def across_messages(self, contents: Sequence[str], deadline: Deadline | None = None) -> list[Finding]:
         """Injection findings that only exist when consecutive messages are read together, as the model
-        reads them (an override or a payload split across turns): those whose span crosses a boundary."""
+        reads them (an override or a payload split across turns): those whose span crosses a boundary.
+        The whole conversation is read (its size is bounded by the request limits, not by a window here)."""
         if len(contents) < 2:
             return []
         joined = "\n".join(contents)
@@ -101,17 +113,28 @@ class Screener:
         for content in contents[:-1]:
             pos += len(content) + 1
             boundaries.append(pos)
-        cut = max(0, len(joined) - SPLIT_WINDOW_CHARS)
-        found = self._injection(joined[cut:], "input")
-        return [
-            f
-            for f in found
-            if f.category in ("prompt_injection", "jailbreak")
-            and any(f.start < b - cut < f.end for b in boundaries if b > cut)
-        ]
+        try:
+            found = self._injection(joined, "input", deadline or self.deadline())
+        except BudgetExceeded:
+            return [_budget_finding(joined)]
+        out: list[Finding] = []
+        for f in found:
+            if f.category not in ("prompt_injection", "jailbreak"):
+                continue
+            i = bisect.bisect_left(boundaries, f.end)  # first boundary at or after the end
+            if i > 0 and boundaries[i - 1] > f.start:
+                out.append(f)
+        return out
 
-    def screen(self, text: str, direction: Direction, redactor: Redactor) -> ScreenResult:
-        found = self.findings(text, direction)
+    def screen(
+        self, text: str, direction: Direction, redactor: Redactor, deadline: Deadline | None = None
+    ) -> ScreenResult:
+        """Screen one text. `deadline` is shared by the texts of one request (a new one by default); when it
+        passes, or decoding would re-screen too much, the text is blocked (fail closed)."""
+        try:
+            found = self.findings(text, direction, deadline)
+        except BudgetExceeded:
+            return ScreenResult("block", None, [_budget_finding(text)])
         actions = self.cfg.actions(direction)
         verdicts = [actions.get(f.category, "block") for f in found]
         if "block" in verdicts:
@@ -121,7 +144,11 @@ class Screener:
             redacted = redactor.redact(text, to_redact)
             if len(redacted) > self.cfg.max_text_chars:
                 # placeholders are longer than short values: a text of many e-mails grows past the limit
-                over = Finding(LIMIT_CATEGORY, "REDACTION_OVER_LIMIT", 0, len(text), 1.0)
+                over = Finding(FINDING_CATEGORY, "REDACTION_OVER_LIMIT", 0, len(text), 1.0)
                 return ScreenResult("block", None, [*found, over])
             return ScreenResult("redact", redacted, found)
         return ScreenResult("allow", text, found)
+
+
+def _budget_finding(text: str) -> Finding:
+    return Finding(FINDING_CATEGORY, FINDING_TYPE, 0, len(text), 1.0)
