@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import time
@@ -189,14 +190,24 @@ def _key(getter: Callable[[], T]) -> T:
         raise http.HttpError(503, "secrets_unavailable", "the filter's keys are unavailable, try again later") from None
 
 
-def handler(event: Any, context: Any = None) -> dict[str, Any]:
+def _internal_error(exc: BaseException) -> Outcome:
+    return Outcome(
+        500,
+        http.HttpError(500, "internal_error", "internal error").body(),
+        "error",
+        extra={"error": "internal_error", "exception": type(exc).__name__},
+    )
+
+
+def _handle(event: Any, context: Any) -> dict[str, Any]:
     started = time.perf_counter()
     request_id = http.request_id_of(event) or str(uuid.uuid4())
     route, method = "other", "?"
     if isinstance(event, dict):
         candidate = http.route_of(event)
         route = candidate if candidate in http.ROUTES else "other"
-        method = str(event.get("httpMethod"))[:10]
+        raw_method = event.get("httpMethod")
+        method = raw_method[:10] if isinstance(raw_method, str) else "?"
     state = _STATE
     headers: dict[str, str] = {}
     try:
@@ -209,12 +220,12 @@ def handler(event: Any, context: Any = None) -> dict[str, Any]:
             headers["Allow"] = ", ".join(exc.extra.get("allow", []))
         outcome = Outcome(exc.status, exc.body(), "error", extra={"error": exc.code})
     except Exception as exc:  # fail closed, and never leak a traceback to the client
-        outcome = Outcome(
-            500,
-            http.HttpError(500, "internal_error", "internal error").body(),
-            "error",
-            extra={"error": "internal_error", "exception": type(exc).__name__},
-        )
+        outcome = _internal_error(exc)
+    try:
+        result = http.response(outcome.status, outcome.payload, request_id, headers)
+    except http.Unsendable as exc:
+        outcome = _internal_error(exc)
+        result = http.response(outcome.status, outcome.payload, request_id)
     latency_ms = (time.perf_counter() - started) * 1000
     if outcome.status >= 400 and "error" not in outcome.extra:
         outcome.extra["error"] = outcome.payload.get("error", {}).get("code")
@@ -232,4 +243,15 @@ def handler(event: Any, context: Any = None) -> dict[str, Any]:
             extra=outcome.extra,
         )
     )
-    return http.response(outcome.status, outcome.payload, request_id, headers)
+    return result
+
+
+def handler(event: Any, context: Any = None) -> dict[str, Any]:
+    try:
+        return _handle(event, context)
+    except Exception as exc:  # the last line of defence: nothing raises out of the Lambda entry point
+        with contextlib.suppress(Exception):
+            audit.emit(
+                {"event": "filter_audit", "status": 500, "error": "internal_error", "exception": type(exc).__name__}
+            )
+        return http.response(500, _internal_error(exc).payload, str(uuid.uuid4()))
