@@ -4,7 +4,7 @@ import argparse
 import json
 import socket
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -18,29 +18,9 @@ from infra.audit.checks import ERROR, FAIL, PASS, REQUIRED_GUARDDUTY_FEATURES, C
 from infra.audit.cli import configure_parser, load_settings, run
 
 sys.path.insert(0, str(Path(__file__).parent))
-from audit_account import FEATURES, REGION, build
+from audit_account import FEATURES, REGION
 
 SETTINGS = load_settings("dev", None)
-
-
-@pytest.fixture(autouse=True)
-def fake_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name, value in {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_SECURITY_TOKEN": "testing",
-        "AWS_SESSION_TOKEN": "testing",
-        "AWS_DEFAULT_REGION": REGION,
-        "AWS_EC2_METADATA_DISABLED": "true",
-    }.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.delenv("AWS_PROFILE", raising=False)
-
-
-@pytest.fixture
-def account() -> Iterator[dict[str, Any]]:
-    with mock_aws():
-        yield build(lambda service: boto3.client(service, region_name=REGION))
 
 
 def audit(max_attempts: int = 1, **kwargs: Any) -> list[CheckResult]:

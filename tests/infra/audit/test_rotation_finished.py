@@ -3,42 +3,22 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import boto3
 import pytest
-from moto import mock_aws
 
 from infra.audit.api import ApiError, Aws
 from infra.audit.checks import FAIL, PASS, Audit, CheckResult, _current_is_bootstrap, is_bootstrap_value, run_audit
 from infra.audit.cli import load_settings
 
 sys.path.insert(0, str(Path(__file__).parent))
-from audit_account import REGION, build, unfinished_rotation
+from audit_account import REGION, unfinished_rotation
 
 SETTINGS = load_settings("dev", None)
 CHECK = "secretsmanager.rotation-finished"
-
-
-@pytest.fixture(autouse=True)
-def fake_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name, value in {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_DEFAULT_REGION": REGION,
-        "AWS_EC2_METADATA_DISABLED": "true",
-    }.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.delenv("AWS_PROFILE", raising=False)
-
-
-@pytest.fixture
-def account() -> Iterator[dict[str, Any]]:
-    with mock_aws():
-        yield build(lambda service: boto3.client(service, region_name=REGION))
 
 
 def rotation_results(later: timedelta = timedelta()) -> list[CheckResult]:
