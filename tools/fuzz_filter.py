@@ -6,7 +6,8 @@ Every event is built from its own generator, seeded with "<seed>:<index>", so a 
 with `--only <index>`. Both routes are covered; `/v1/chat` talks to a fake in-process backend whose
 answers are fuzzed too (bad JSON, deep nesting, lone surrogates, odd `finish_reason`/`usage`, huge
 text, timeouts). For every event it checks that `handler()` returns, that the response is a
-well-formed proxy response whose body is JSON and encodes as UTF-8, and that the status is not 500.
+well-formed proxy response whose body is JSON and encodes as UTF-8, that the status is not 500, and
+that exactly one audit line was written, as JSON, without any of the raw values the fuzzer plants.
 Exit status 1 if any event failed a check; the counts are printed either way.
 """
 
@@ -321,6 +322,8 @@ class Report:
     unencodable: int = 0
     malformed: int = 0
     status_500: int = 0
+    audit_lines_wrong: int = 0
+    audit_raw_values: int = 0
     statuses: Counter[int] = field(default_factory=Counter)
     routes: Counter[str] = field(default_factory=Counter)
     examples: list[str] = field(default_factory=list)
@@ -328,7 +331,11 @@ class Report:
 
     @property
     def failures(self) -> int:
-        return self.uncaught + self.unencodable + self.malformed + self.status_500
+        return self.uncaught + self.unencodable + self.malformed + self.status_500 + self.audit_failures
+
+    @property
+    def audit_failures(self) -> int:
+        return self.audit_lines_wrong + self.audit_raw_values
 
     def note(self, index: int, what: str) -> None:
         if len(self.examples) < 20:
@@ -341,6 +348,8 @@ class Report:
             "unencodable_bodies": self.unencodable,
             "malformed_responses": self.malformed,
             "status_500": self.status_500,
+            "audit_lines_wrong": self.audit_lines_wrong,
+            "audit_raw_values": self.audit_raw_values,
             "statuses": {str(k): v for k, v in sorted(self.statuses.items())},
             "routes": dict(sorted(self.routes.items())),
             "seconds": round(self.seconds, 1),
@@ -348,10 +357,31 @@ class Report:
         }
 
 
-class _Discard(io.TextIOBase):
-    """stdout while fuzzing: the audit lines are written (so their encoding runs) and dropped."""
+# values the fuzzer plants in texts that must never appear in an audit line
+RAW_VALUES = ("jane.doe@example.com", "536-22-4821", "4111 1111 1111 1111", "AKIAIOSFODNN7EXAMPLE", CANARY)
+
+
+class AuditSink(io.TextIOBase):
+    """stdout while fuzzing: counts the audit lines, checks that each is one JSON object without raw values."""
+
+    def __init__(self) -> None:
+        self.lines = 0
+        self.bad_lines = 0
+        self.raw_values = 0
 
     def write(self, s: str) -> int:
+        for line in s.splitlines():
+            if not line:
+                continue
+            self.lines += 1
+            try:
+                record = json.loads(line)
+            except ValueError:
+                record = None
+            if not isinstance(record, dict) or record.get("event") != "filter_audit":
+                self.bad_lines += 1
+            if any(value in line for value in RAW_VALUES):
+                self.raw_values += 1
         return len(s)
 
 
@@ -409,7 +439,7 @@ def check(report: Report, index: int, result: Any) -> None:
         report.note(index, f"500 {body}")
 
 
-def run(events: int, seed: int, only: int | None = None) -> Report:
+def run(events: int, seed: int, only: int | None = None, *, progress: bool = False) -> Report:
     report = Report()
     states = {}
     for name, env in CONFIGS.items():
@@ -418,9 +448,13 @@ def run(events: int, seed: int, only: int | None = None) -> Report:
     current: list[random.Random] = [random.Random(0)]  # noqa: S311 - reproducible test data, not secrets
     started = time.perf_counter()
     indices = range(events) if only is None else [only]
+    sink = AuditSink()
     try:
-        with fake_backend(lambda: current[0]), contextlib.redirect_stdout(_Discard()):
+        with fake_backend(lambda: current[0]), contextlib.redirect_stdout(sink):
             for index in indices:
+                if progress and index and index % 10_000 == 0:
+                    print(f"{index} events, {report.failures} failures", file=sys.stderr, flush=True)
+                lines, bad, raw = sink.lines, sink.bad_lines, sink.raw_values
                 rng = random.Random(f"{seed}:{index}")  # noqa: S311
                 filter_handler._STATE = states["pseudonym" if rng.random() < 0.3 else "placeholder"]
                 ev = event(rng)
@@ -435,6 +469,12 @@ def run(events: int, seed: int, only: int | None = None) -> Report:
                     report.note(index, f"uncaught {type(exc).__name__}")
                     continue
                 check(report, index, result)
+                if sink.lines - lines != 1 or sink.bad_lines > bad:
+                    report.audit_lines_wrong += 1
+                    report.note(index, f"{sink.lines - lines} audit lines, {sink.bad_lines - bad} not audit records")
+                if sink.raw_values > raw:
+                    report.audit_raw_values += 1
+                    report.note(index, "a raw value in the audit line")
     finally:
         filter_handler.init()
     report.seconds = time.perf_counter() - started
@@ -450,7 +490,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.events < 1:
         parser.error(f"--events must be at least 1, got {args.events}")
-    report = run(args.events, args.seed, args.only)
+    report = run(args.events, args.seed, args.only, progress=True)
     figures = report.as_dict()
     if args.json:
         print(json.dumps(figures, indent=2))
@@ -458,7 +498,9 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"{report.events} events (seed {args.seed}) in {figures['seconds']} s: "
             f"{report.uncaught} uncaught exceptions, {report.unencodable} unencodable bodies, "
-            f"{report.malformed} malformed responses, {report.status_500} status 500"
+            f"{report.malformed} malformed responses, {report.status_500} status 500, "
+            f"{report.audit_lines_wrong} events without exactly one audit record, "
+            f"{report.audit_raw_values} audit lines with a raw value"
         )
         print("statuses: " + ", ".join(f"{k}: {v}" for k, v in figures["statuses"].items()))
         print("routes: " + ", ".join(f"{k}: {v}" for k, v in figures["routes"].items()))

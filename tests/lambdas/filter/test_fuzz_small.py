@@ -10,6 +10,7 @@ def test_two_thousand_fuzzed_events_break_nothing() -> None:
     figures = report.as_dict()
     assert report.events == 2000
     assert (report.uncaught, report.unencodable, report.malformed, report.status_500) == (0, 0, 0, 0), figures
+    assert (report.audit_lines_wrong, report.audit_raw_values) == (0, 0), figures
     # the run reaches every layer: validation errors, screening, the fake backend's good and bad answers
     assert {200, 400, 404, 405, 413, 502} <= set(report.statuses), figures
     assert report.routes["/v1/chat"] > 500 and report.routes["/v1/screen"] > 500
