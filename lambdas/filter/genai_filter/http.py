@@ -5,11 +5,13 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
 ROUTES: dict[str, tuple[str, ...]] = {"/v1/screen": ("POST",), "/v1/chat": ("POST",)}
 _JSON_TYPES = ("application/json",)
+_REQUEST_ID = re.compile(r"[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}")
 
 
 class HttpError(Exception):
@@ -60,7 +62,8 @@ def request_id_of(event: Any) -> str | None:
         ctx = event.get("requestContext")
         if isinstance(ctx, dict):
             rid = ctx.get("requestId")
-            if isinstance(rid, str) and 0 < len(rid) <= 128 and rid.isprintable():
+            # API Gateway's request ids are UUIDs; anything else is not echoed into responses and logs
+            if isinstance(rid, str) and _REQUEST_ID.fullmatch(rid):
                 return rid
     return None
 

@@ -307,3 +307,23 @@ def test_reply_values_are_not_matched_against_prompt_values(
     reply_labels = re.findall(r"[\[<]EMAIL_ADDRESS[^\]>]*[\]>]", body["message"]["content"])
     assert len(prompt_labels) == 3 and len(reply_labels) == 1
     assert reply_labels[0] not in prompt_labels
+
+
+@pytest.mark.parametrize(
+    "rid", ["jane.doe@example.com", "my ssn 536-22-4821", "a" * 129, "x\u2028y", "<script>", "id with space"]
+)
+def test_request_id_is_echoed_only_when_it_looks_like_one(
+    event: Any, rid: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    result = filter_handler.handler(event(body={"text": "hi", "direction": "input"}, request_id=rid), None)
+    assert result["statusCode"] == 200
+    echoed = result["headers"]["X-Request-Id"]
+    assert echoed != rid and re.fullmatch(r"[0-9a-f-]{36}", echoed)
+    assert json.loads(result["body"])["request_id"] == echoed
+    assert rid not in capsys.readouterr().out
+
+
+def test_an_api_gateway_request_id_is_kept(event: Any) -> None:
+    rid = "c6af9ac6-7b61-11e6-9a41-93e8deadbeef"
+    result = filter_handler.handler(event(body={"text": "hi", "direction": "input"}, request_id=rid), None)
+    assert result["headers"]["X-Request-Id"] == rid
