@@ -1,6 +1,7 @@
 # Two commands for a fresh machine:
 #   make preview   set up .venv from the lock file, then preview the dev stack offline (with the policy pack)
 #   make test      everything CI runs: lint, types, SAST, dependency audit, tests
+# Not part of make test: make bench (benchmarks), make fuzz (100,000 fuzzed events against the filter handler)
 SHELL := /bin/bash
 PYTHON ?= python3
 TOOLS := .tools
@@ -11,7 +12,7 @@ STACK ?= dev
 SRC := infra components stacks policies lambdas tools benchmarks
 TYPED := components stacks infra
 
-.PHONY: setup preview preview-prod lint typecheck sast audit-deps unit test bench bench-adversarial clean
+.PHONY: setup preview preview-prod lint typecheck sast audit-deps unit test bench bench-adversarial fuzz clean
 
 $(UV): tools/bootstrap.txt
 	$(PYTHON) -m venv $(TOOLS)
@@ -57,6 +58,11 @@ bench: setup
 
 bench-adversarial: setup
 	$(BIN)/python benchmarks/adversarial_bench.py
+
+FUZZ_EVENTS ?= 100000
+FUZZ_SEED ?= 15
+fuzz: setup
+	$(BIN)/python tools/fuzz_filter.py --events $(FUZZ_EVENTS) --seed $(FUZZ_SEED)
 
 clean:
 	rm -rf $(VENV) $(TOOLS) build .pytest_cache .mypy_cache .ruff_cache

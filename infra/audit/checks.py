@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from infra.audit.api import ApiError, Aws
@@ -61,6 +62,7 @@ class Audit:
     aws: Aws
     settings: PlatformSettings
     results: list[CheckResult] = field(default_factory=list)
+    now: Callable[[], datetime] = lambda: datetime.now(UTC)
     _cache: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -493,6 +495,89 @@ def audit_api(a: Audit) -> None:
 # ---------------------------------------------------------------------------------------------------
 
 
+ROTATION_GRACE = timedelta(hours=25)  # a schedule's rotation window is at most 24 hours
+PENDING_GRACE = timedelta(hours=1)  # a rotation still running is not yet a dangling AWSPENDING
+_RATE = re.compile(r"rate\((\d+) (hours?|days?)\)")
+
+
+def rotation_interval(rules: dict[str, Any]) -> timedelta | None:
+    """The rotation interval of `RotationRules`; None for a cron schedule (its next date is checked instead)."""
+    days = rules.get("AutomaticallyAfterDays")
+    if isinstance(days, int) and days > 0:
+        return timedelta(days=days)
+    match = _RATE.fullmatch(str(rules.get("ScheduleExpression") or "").strip())
+    if match is None:
+        return None
+    n = int(match[1])
+    return timedelta(hours=n) if match[2].startswith("hour") else timedelta(days=n)
+
+
+def is_bootstrap_value(value: str) -> bool:
+    """The placeholder Pulumi writes as the first version (`components.secrets.BOOTSTRAP_VALUE`)."""
+    try:
+        parsed = json.loads(value)
+    except ValueError:
+        return False
+    return isinstance(parsed, dict) and set(parsed) == {"bootstrap"}
+
+
+def _current_is_bootstrap(a: Audit, arn: str, versions: list[dict[str, Any]]) -> tuple[bool | None, str]:
+    """Whether AWSCURRENT still holds the bootstrap placeholder: by value when the audit may read it (the value
+    is compared and dropped, never reported), else by history (AWSCURRENT on the only or the oldest version)."""
+    try:
+        value = a.aws.call("secretsmanager", "get_secret_value", SecretId=arn, VersionStage="AWSCURRENT")
+    except ApiError:
+        value = {}
+    text = value.get("SecretString")
+    if isinstance(text, str):
+        return is_bootstrap_value(text), "by value"
+    current = [v for v in versions if "AWSCURRENT" in (v.get("VersionStages") or [])]
+    if not current:
+        return True, "no AWSCURRENT version"
+    if len(versions) == 1:
+        return True, "by history: AWSCURRENT is the only version"
+    dates = [v.get("CreatedDate") for v in versions]
+    if not all(isinstance(d, datetime) for d in dates):
+        return None, "by history: no creation dates"
+    oldest = min(d for d in dates if isinstance(d, datetime))
+    first = [v for v in versions if v.get("CreatedDate") == oldest]
+    if len(first) == 1 and first[0] is current[0]:
+        return True, "by history: AWSCURRENT is the first version"
+    return False, "by history"
+
+
+def check_rotation_finished(a: Audit, arn: str, name: str, d: dict[str, Any], now: datetime) -> None:
+    """The last rotation finished: AWSCURRENT is not the bootstrap placeholder, no AWSPENDING version is left
+    behind, and `LastRotatedDate` is within the schedule."""
+    versions = a.aws.pages(
+        "secretsmanager", "list_secret_version_ids", "Versions", "NextToken", "NextToken", SecretId=arn,
+        IncludeDeprecated=True,
+    )  # fmt: skip
+    problems: list[str] = []
+    bootstrap, how = _current_is_bootstrap(a, arn, versions)
+    if bootstrap:
+        problems.append(f"AWSCURRENT is still the bootstrap placeholder ({how})")
+    for v in versions:
+        stages = v.get("VersionStages") or []
+        created = v.get("CreatedDate")
+        in_progress = isinstance(created, datetime) and now - created <= PENDING_GRACE
+        if "AWSPENDING" in stages and "AWSCURRENT" not in stages and not in_progress:
+            problems.append(f"AWSPENDING version {v.get('VersionId')} left dangling by an unfinished rotation")
+    last = d.get("LastRotatedDate")
+    rules = d.get("RotationRules") or {}
+    interval = rotation_interval(rules)
+    if not isinstance(last, datetime):
+        problems.append("never rotated (no LastRotatedDate)")
+    elif interval is not None and now - last > interval + ROTATION_GRACE:
+        every = f"{interval.days} days" if interval.days else f"{interval.seconds // 3600} hours"
+        problems.append(f"last rotated {last:%Y-%m-%d}, more than {every} ago (schedule and rotation window)")
+    next_date = d.get("NextRotationDate")
+    if interval is None and isinstance(next_date, datetime) and now - next_date > ROTATION_GRACE:
+        problems.append(f"rotation overdue since {next_date:%Y-%m-%d}")
+    detail = "; ".join(problems) if problems else f"last rotation finished {last:%Y-%m-%d}" if last else "ok"
+    a.record("secretsmanager.rotation-finished", name, not problems, detail)
+
+
 def audit_secrets(a: Audit) -> None:
     secrets: list[dict[str, Any]] = []
 
@@ -503,9 +588,12 @@ def audit_secrets(a: Audit) -> None:
     a.guarded("secretsmanager.rotation", "*", discover)
     for s in secrets:
         name = str(s.get("Name"))
+        arn = str(s.get("ARN"))
+        described: dict[str, Any] = {}
 
-        def rotation(arn: str = str(s.get("ARN")), name: str = name) -> None:
+        def rotation(arn: str = arn, name: str = name, described: dict[str, Any] = described) -> None:
             d = a.aws.call("secretsmanager", "describe_secret", SecretId=arn)
+            described.update(d)
             days = (d.get("RotationRules") or {}).get("AutomaticallyAfterDays")
             schedule = (d.get("RotationRules") or {}).get("ScheduleExpression")
             ok = d.get("RotationEnabled") is True
@@ -522,6 +610,12 @@ def audit_secrets(a: Audit) -> None:
             name,
             lambda s=s, name=name: record_key(a, "secretsmanager.kms", name, "secret", name, s.get("KmsKeyId")),  # type: ignore[misc]
         )
+        if described:
+
+            def finished(arn: str = arn, name: str = name, d: dict[str, Any] = described) -> None:
+                check_rotation_finished(a, arn, name, d, a.now())
+
+            a.guarded("secretsmanager.rotation-finished", name, finished)
 
 
 def _public_cidr(cidr: str) -> bool:
@@ -643,7 +737,7 @@ def audit_code_signing(a: Audit) -> None:
         if not isinstance(expires, datetime):
             a.record("lambda.signature-expiry", name, False, "the signing job reports no signature expiry")
             return
-        days = (expires - datetime.now(UTC)).days
+        days = (expires - a.now()).days
         a.record(
             "lambda.signature-expiry",
             name,
@@ -668,8 +762,10 @@ SECTIONS: tuple[tuple[str, Callable[[Audit], None]], ...] = (
 )
 
 
-def run_audit(aws: Aws, settings: PlatformSettings, only: tuple[str, ...] = ()) -> list[CheckResult]:
-    audit = Audit(aws, settings)
+def run_audit(
+    aws: Aws, settings: PlatformSettings, only: tuple[str, ...] = (), now: Callable[[], datetime] | None = None
+) -> list[CheckResult]:
+    audit = Audit(aws, settings) if now is None else Audit(aws, settings, now=now)
     for name, section in SECTIONS:
         if not only or name in only:
             section(audit)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import secrets
 import time
 import uuid
 from collections.abc import Callable, Mapping
@@ -22,9 +24,12 @@ class State:
     keyring: keys.KeyRing
 
     def redactor(self) -> Redactor:
-        if self.cfg.redaction_mode == "pseudonym":
-            return Redactor("pseudonym", self.keyring.pseudonym_key())
-        return Redactor()
+        # a fresh random key per request: a client-facing pseudonym must not be an oracle for the value
+        # (stable keyed pseudonyms exist only in the audit record, see `_audit_pseudonyms`)
+        return Redactor(self.cfg.redaction_mode, secrets.token_bytes(32))
+
+    def reply_redactor(self, prompt: Redactor) -> Redactor:
+        return prompt.fork(secrets.token_bytes(32))
 
 
 @dataclass(slots=True)
@@ -70,7 +75,7 @@ def _blocking(findings: list[Finding], actions: Mapping[str, str]) -> list[str]:
 def _screen_route(req: http.Request, state: State) -> Outcome:
     text, direction = http.screen_body(req.body, state.cfg.max_text_chars)
     audit_key = _key(state.keyring.audit_key)
-    result = state.screener.screen(text, direction, _key(state.redactor))
+    result = state.screener.screen(text, direction, state.redactor())
     payload = {
         "action": result.action,
         "text": result.text,
@@ -83,18 +88,25 @@ def _screen_route(req: http.Request, state: State) -> Outcome:
         result.action,
         result.findings,
         audit.prompt_hash(audit_key, text),
-        {"direction": direction},
+        {"direction": direction, **_audit_pseudonyms(state, [(text, result.findings, direction)])},
     )
 
 
 def _chat_route(req: http.Request, state: State, context: Any) -> Outcome:
+    screened: list[tuple[str, list[Finding], str]] = []
+    outcome = _chat(req, state, context, screened)
+    outcome.extra.update(_audit_pseudonyms(state, screened))
+    return outcome
+
+
+def _chat(req: http.Request, state: State, context: Any, screened: list[tuple[str, list[Finding], str]]) -> Outcome:
     cfg = state.cfg
     messages, max_tokens = http.chat_body(req.body, cfg.max_text_chars, cfg.max_messages, cfg.max_tokens)
     if cfg.backend_url is None:
         raise http.HttpError(503, "backend_not_configured", "no model backend is configured")
     audit_key = _key(state.keyring.audit_key)
     prompt_hmac = audit.prompt_hash(audit_key, json.dumps(messages, ensure_ascii=False, sort_keys=True))
-    redactor = _key(state.redactor)
+    redactor = state.redactor()
     forwarded: list[dict[str, str]] = [{"role": "system", "content": cfg.system_message()}]
     input_findings: list[Finding] = []
     input_action = "allow"
@@ -103,6 +115,7 @@ def _chat_route(req: http.Request, state: State, context: Any) -> Outcome:
     for message in messages:
         result = state.screener.screen(message["content"], "input", redactor, deadline)
         input_findings.extend(result.findings)
+        screened.append((message["content"], result.findings, "input"))
         if result.action == "block":
             reasons.update(_blocking(result.findings, cfg.actions("input")))
         elif result.action == "redact":
@@ -161,7 +174,8 @@ def _chat_route(req: http.Request, state: State, context: Any) -> Outcome:
     if len(completion.content) > cfg.max_text_chars:
         error = http.HttpError(502, "backend_response_too_large", "the model's answer was too long to screen")
         return Outcome(502, error.body(), "error", input_findings, prompt_hmac, extra)
-    reply = state.screener.screen(completion.content, "output", redactor)
+    reply = state.screener.screen(completion.content, "output", state.reply_redactor(redactor))
+    screened.append((completion.content, reply.findings, "output"))
     findings = input_findings + reply.findings
     extra["output_categories"] = sorted({f.category for f in reply.findings})
     if reply.action == "block" or reply.text is None:
@@ -182,6 +196,26 @@ def _chat_route(req: http.Request, state: State, context: Any) -> Outcome:
     return Outcome(200, body, verdict, findings, prompt_hmac, extra)
 
 
+MAX_AUDIT_PSEUDONYMS = 100
+
+
+def _audit_pseudonyms(state: State, screened: list[tuple[str, list[Finding], str]]) -> dict[str, Any]:
+    """Stable pseudonyms (HMAC with the configured pseudonym key) of the values redacted in this request,
+    for correlating audit records; never returned to a client."""
+    stable = Redactor("pseudonym", _key(state.keyring.pseudonym_key))
+    labels: set[str] = set()
+    for text, findings, direction in screened:
+        actions = state.cfg.actions(direction)
+        labels.update(
+            stable.label(f.type, text[f.start : f.end]) for f in findings if actions.get(f.category) == "redact"
+        )
+    ordered = sorted(labels)
+    extra: dict[str, Any] = {"pseudonyms": ordered[:MAX_AUDIT_PSEUDONYMS]}
+    if len(ordered) > MAX_AUDIT_PSEUDONYMS:
+        extra["pseudonyms_omitted"] = len(ordered) - MAX_AUDIT_PSEUDONYMS
+    return extra
+
+
 def _key(getter: Callable[[], T]) -> T:
     """Run a key getter; an unreadable secret is a 503, not a 500."""
     try:
@@ -190,14 +224,24 @@ def _key(getter: Callable[[], T]) -> T:
         raise http.HttpError(503, "secrets_unavailable", "the filter's keys are unavailable, try again later") from None
 
 
-def handler(event: Any, context: Any = None) -> dict[str, Any]:
+def _internal_error(exc: BaseException) -> Outcome:
+    return Outcome(
+        500,
+        http.HttpError(500, "internal_error", "internal error").body(),
+        "error",
+        extra={"error": "internal_error", "exception": type(exc).__name__},
+    )
+
+
+def _handle(event: Any, context: Any) -> dict[str, Any]:
     started = time.perf_counter()
     request_id = http.request_id_of(event) or str(uuid.uuid4())
     route, method = "other", "?"
     if isinstance(event, dict):
         candidate = http.route_of(event)
         route = candidate if candidate in http.ROUTES else "other"
-        method = str(event.get("httpMethod"))[:10]
+        raw_method = event.get("httpMethod")
+        method = raw_method[:10] if isinstance(raw_method, str) else "?"
     state = _STATE
     headers: dict[str, str] = {}
     try:
@@ -210,12 +254,12 @@ def handler(event: Any, context: Any = None) -> dict[str, Any]:
             headers["Allow"] = ", ".join(exc.extra.get("allow", []))
         outcome = Outcome(exc.status, exc.body(), "error", extra={"error": exc.code})
     except Exception as exc:  # fail closed, and never leak a traceback to the client
-        outcome = Outcome(
-            500,
-            http.HttpError(500, "internal_error", "internal error").body(),
-            "error",
-            extra={"error": "internal_error", "exception": type(exc).__name__},
-        )
+        outcome = _internal_error(exc)
+    try:
+        result = http.response(outcome.status, outcome.payload, request_id, headers)
+    except http.Unsendable as exc:
+        outcome = _internal_error(exc)
+        result = http.response(outcome.status, outcome.payload, request_id)
     latency_ms = (time.perf_counter() - started) * 1000
     if outcome.status >= 400 and "error" not in outcome.extra:
         outcome.extra["error"] = outcome.payload.get("error", {}).get("code")
@@ -233,4 +277,15 @@ def handler(event: Any, context: Any = None) -> dict[str, Any]:
             extra=outcome.extra,
         )
     )
-    return http.response(outcome.status, outcome.payload, request_id, headers)
+    return result
+
+
+def handler(event: Any, context: Any = None) -> dict[str, Any]:
+    try:
+        return _handle(event, context)
+    except Exception as exc:  # the last line of defence: nothing raises out of the Lambda entry point
+        with contextlib.suppress(Exception):
+            audit.emit(
+                {"event": "filter_audit", "status": 500, "error": "internal_error", "exception": type(exc).__name__}
+            )
+        return http.response(500, _internal_error(exc).payload, str(uuid.uuid4()))

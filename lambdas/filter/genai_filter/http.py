@@ -5,11 +5,13 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
 ROUTES: dict[str, tuple[str, ...]] = {"/v1/screen": ("POST",), "/v1/chat": ("POST",)}
 _JSON_TYPES = ("application/json",)
+_REQUEST_ID = re.compile(r"[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}")
 
 
 class HttpError(Exception):
@@ -22,6 +24,10 @@ class HttpError(Exception):
 
     def body(self) -> dict[str, Any]:
         return {"error": {"code": self.code, "message": self.message, **self.extra}}
+
+
+class Unsendable(ValueError):
+    """A response body that is not valid UTF-8 once encoded."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,12 +49,12 @@ def response(
     }
     if extra_headers:
         headers.update(extra_headers)
-    return {
-        "statusCode": status,
-        "headers": headers,
-        "body": json.dumps(payload, ensure_ascii=False, separators=(",", ":")),
-        "isBase64Encoded": False,
-    }
+    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+    try:
+        body.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate: API Gateway could not send this body
+        raise Unsendable from None
+    return {"statusCode": status, "headers": headers, "body": body, "isBase64Encoded": False}
 
 
 def request_id_of(event: Any) -> str | None:
@@ -56,7 +62,8 @@ def request_id_of(event: Any) -> str | None:
         ctx = event.get("requestContext")
         if isinstance(ctx, dict):
             rid = ctx.get("requestId")
-            if isinstance(rid, str) and 0 < len(rid) <= 128 and rid.isprintable():
+            # API Gateway's request ids are UUIDs; anything else is not echoed into responses and logs
+            if isinstance(rid, str) and _REQUEST_ID.fullmatch(rid):
                 return rid
     return None
 
@@ -84,11 +91,16 @@ def _header(event: dict[str, Any], name: str) -> str | None:
     return None
 
 
+# field names of the request schemas: the only client keys an error message may repeat
+_FIELDS = frozenset({"text", "direction", "messages", "max_tokens", "role", "content"})
+
+
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     result: dict[str, Any] = {}
     for key, value in pairs:
         if key in result:
-            raise HttpError(400, "duplicate_field", f"the field {key[:40]!r} appears twice")
+            which = f"the field {key!r}" if key in _FIELDS else "a field that is not in the schema"
+            raise HttpError(400, "duplicate_field", f"{which} appears twice")
         result[key] = value
     return result
 
@@ -155,12 +167,17 @@ def _check_text(value: str, name: str, max_chars: int) -> None:
         raise HttpError(400, "invalid_text", f"{name} contains unpaired surrogates") from None
 
 
+def _unknown_field(allowed: set[str], where: str) -> HttpError:
+    # the client's key is not repeated: it may be a value (an e-mail, a token) sent in the wrong place
+    names = ", ".join(repr(n) for n in sorted(allowed))
+    return HttpError(400, "unknown_field", f"{where} has a field that is not allowed; allowed fields: {names}")
+
+
 def _object(body: Any, allowed: set[str], required: set[str]) -> dict[str, Any]:
     if not isinstance(body, dict):
         raise HttpError(400, "invalid_body", "the body must be a JSON object")
-    unknown = sorted(set(body) - allowed)
-    if unknown:
-        raise HttpError(400, "unknown_field", f"unknown field {unknown[0][:40]!r}")
+    if not set(body) <= allowed:
+        raise _unknown_field(allowed, "the body")
     missing = sorted(required - set(body))
     if missing:
         raise HttpError(400, "missing_field", f"missing field {missing[0]!r}")
@@ -191,9 +208,8 @@ def chat_body(body: Any, max_chars: int, max_messages: int, max_tokens: int) -> 
     for i, message in enumerate(messages):
         if not isinstance(message, dict):
             raise HttpError(400, "invalid_field", f"messages[{i}] must be an object")
-        unknown = sorted(set(message) - {"role", "content"})
-        if unknown:
-            raise HttpError(400, "unknown_field", f"unknown field {unknown[0][:40]!r} in messages[{i}]")
+        if not set(message) <= {"role", "content"}:
+            raise _unknown_field({"role", "content"}, f"messages[{i}]")
         role, content = message.get("role"), message.get("content")
         if role == "system":
             raise HttpError(400, "system_message_not_allowed", "system messages are set by the server")

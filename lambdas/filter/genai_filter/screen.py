@@ -42,13 +42,18 @@ class Redactor:
     def label(self, kind: str, value: str) -> str:
         if self.mode == "pseudonym":
             digest = hmac.new(self.key, f"{kind}\x00{value}".encode("utf-8", "surrogatepass"), hashlib.sha256)
-            return f"<{kind}:{digest.hexdigest()[:6]}>"
+            return f"<{kind}:{digest.hexdigest()[:16]}>"  # 64 bits: distinct values never share one
         n = self._numbers.get((kind, value))
         if n is None:
             n = self._per_type.get(kind, 0) + 1
             self._per_type[kind] = n
             self._numbers[(kind, value)] = n
         return f"[{kind}_{n}]"
+
+    def fork(self, key: bytes) -> Redactor:
+        """A redactor for the model's reply in the same request: placeholder numbers continue, but a reply
+        value never gets the label of a prompt value, so a reply cannot be matched against prompt candidates."""
+        return Redactor(self.mode, key, _per_type=dict(self._per_type))
 
     def redact(self, text: str, findings: list[Finding]) -> str:
         spans = sorted(findings, key=lambda f: (f.start, -f.end))

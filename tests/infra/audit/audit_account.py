@@ -28,6 +28,21 @@ KEYS = (
 )
 
 Client = Callable[[str], Any]
+BOOTSTRAP = json.dumps({"bootstrap": "rotate-immediately"})  # as components.secrets.BOOTSTRAP_VALUE
+
+
+def unfinished_rotation(client: Client, name: str) -> str:
+    """A platform secret whose first rotation never finished: the bootstrap value is still AWSCURRENT."""
+    sm = client("secretsmanager")
+    arn = str(sm.create_secret(Name=name, SecretString=BOOTSTRAP, Tags=_tag_list())["ARN"])
+    # moto records the rotation, stages an AWSPENDING version, then fails to invoke the absent function
+    with contextlib.suppress(ClientError):
+        sm.rotate_secret(
+            SecretId=arn,
+            RotationLambdaARN=f"arn:aws:lambda:{REGION}:123456789012:function:rotate",
+            RotationRules={"AutomaticallyAfterDays": 30},
+        )
+    return arn
 
 
 def _tag_list(extra: dict[str, str] | None = None) -> list[dict[str, str]]:
@@ -137,15 +152,22 @@ def build(client: Client) -> dict[str, Any]:
 
     sm = client("secretsmanager")
     secret = sm.create_secret(
-        Name=f"genai-{ENV}/backend-token", SecretString="x", KmsKeyId=keys["edge-secrets"], Tags=_tag_list()
+        Name=f"genai-{ENV}/backend-token", SecretString=BOOTSTRAP, KmsKeyId=keys["edge-secrets"], Tags=_tag_list()
     )
-    # moto records the rotation, then fails to invoke the (absent) rotation function.
+    # without a rotation function moto rotates by itself: a new AWSCURRENT version, LastRotatedDate set
+    sm.rotate_secret(SecretId=secret["ARN"], RotationRules={"AutomaticallyAfterDays": 30})
+    # then the rotation function is configured (moto fails to invoke it) and its AWSPENDING is cleared,
+    # as a finished rotation leaves it
+    function = f"arn:aws:lambda:{REGION}:123456789012:function:rotate"
     with contextlib.suppress(ClientError):
         sm.rotate_secret(
-            SecretId=secret["ARN"],
-            RotationLambdaARN=f"arn:aws:lambda:{REGION}:123456789012:function:rotate",
-            RotationRules={"AutomaticallyAfterDays": 30},
+            SecretId=secret["ARN"], RotationLambdaARN=function, RotationRules={"AutomaticallyAfterDays": 30}
         )
+    for version, stages in sm.describe_secret(SecretId=secret["ARN"])["VersionIdsToStages"].items():
+        if "AWSPENDING" in stages:
+            sm.update_secret_version_stage(
+                SecretId=secret["ARN"], VersionStage="AWSPENDING", RemoveFromVersionId=version
+            )
     assert sm.describe_secret(SecretId=secret["ARN"])["RotationEnabled"] is True
     ids["secret"] = secret["ARN"]
     sm.create_secret(Name="other-team/secret", SecretString="y")  # not ours: no rotation, not audited

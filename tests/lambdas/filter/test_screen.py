@@ -56,7 +56,7 @@ def test_pseudonyms_are_keyed_and_stable() -> None:
     a = s.screen("mail jane@example.com", "input", Redactor("pseudonym", b"k1")).text or ""
     b = s.screen("write jane@example.com", "input", Redactor("pseudonym", b"k1")).text or ""
     c = s.screen("mail jane@example.com", "input", Redactor("pseudonym", b"k2")).text or ""
-    pseudonym = re.search(r"<EMAIL_ADDRESS:[0-9a-f]{6}>", a)
+    pseudonym = re.search(r"<EMAIL_ADDRESS:[0-9a-f]{16}>", a)
     assert pseudonym is not None
     assert pseudonym.group(0) in b
     assert pseudonym.group(0) not in c
