@@ -9,7 +9,6 @@ from typing import Any
 
 import pulumi
 import pulumi_aws as aws
-import pulumi_kubernetes as k8s
 
 from components.grants import Grant, policy_document
 from components.kms import EncryptionKey, EncryptionKeyArgs
@@ -109,7 +108,6 @@ class EksCluster(pulumi.ComponentResource):
     cluster_security_group_id: pulumi.Output[str]
     secrets_key: EncryptionKey
     log_group: EncryptedLogGroup
-    k8s_provider: k8s.Provider
     kubeconfig: pulumi.Output[str]
     addons: dict[str, aws.eks.Addon]
 
@@ -244,12 +242,6 @@ class EksCluster(pulumi.ComponentResource):
 
         self.kubeconfig = pulumi.Output.all(self.cluster.name, self.endpoint, self.certificate_authority).apply(
             lambda parts: kubeconfig(parts[0], parts[1], parts[2], args.region, args.admin_role_arn)
-        )
-        self.k8s_provider = k8s.Provider(
-            f"{name}-k8s",
-            kubeconfig=self.kubeconfig,
-            enable_server_side_apply=True,
-            opts=child,
         )
         self.register_outputs(
             {
