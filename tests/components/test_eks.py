@@ -280,8 +280,8 @@ def test_bottlerocket_encrypts_os_and_data_volumes() -> None:
     assert volumes[-1]["ebs"]["volume_size"] == 150  # type: ignore[index]
 
 
-def test_prod_plan_lists_every_compute_component(prod_plan: Plan) -> None:
-    types = {r["type"] for r in prod_plan["resources"]}
+def test_prod_plan_lists_every_compute_component(prod_stages: dict[str, Plan]) -> None:
+    types = {r["type"] for r in prod_stages["platform"]["resources"] + prod_stages["cluster"]["resources"]}
     assert {
         "genai:network:Vpc",
         "genai:compute:EksCluster",

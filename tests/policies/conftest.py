@@ -45,10 +45,16 @@ STACKS = ("dev", "prod")
 
 @pytest.fixture(scope="session")
 def platform_plans() -> dict[str, dict[str, Any]]:
-    """The real platform's dev and prod plans, from the lead's offline preview (one subprocess each)."""
-    from infra.preview.engine import preview_in_subprocess
+    """Every stage of the real platform's dev and prod, from the offline preview: `<stack>` is the
+    platform stage, `<stack>/<stage>` each stage."""
+    from infra.preview.stages import preview_stages
 
-    return {stack: preview_in_subprocess(REPO, stack) for stack in STACKS}
+    plans: dict[str, dict[str, Any]] = {}
+    for stack in STACKS:
+        for staged in preview_stages(stack):
+            plans[f"{stack}/{staged.stage.name}"] = staged.plan
+        plans[stack] = plans[f"{stack}/platform"]
+    return plans
 
 
 @pytest.fixture(scope="session")

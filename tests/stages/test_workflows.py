@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from pathlib import Path
 from typing import Any
@@ -159,7 +160,7 @@ def test_stages_deploy_in_order(env: str) -> None:
     positions = [sequence.index(s) for s in stages]
     assert positions == sorted(positions)
     # each stage waits for the one before it, not only by accident of listing
-    for before, after in zip(stages, stages[1:], strict=False):
+    for before, after in itertools.pairwise(stages):
         chain = {after}
         frontier = [after]
         while frontier:
