@@ -146,8 +146,20 @@ class ClusterInputs:
                 f"the platform stage's {CLUSTER_STAGE_OUTPUT} output lacks {', '.join(missing)}: "
                 "apply the platform stage from this commit first"
             )
-        fields: dict[str, Any] = {n: value.get(n) for n in names}
+        fields: dict[str, Any] = {n: _integral(value.get(n)) for n in names}
         return cls(**fields)
+
+
+def _integral(value: Any) -> Any:
+    """Numbers cross a stack reference as protobuf doubles: give whole numbers back their int type
+    (a quota of `2.0` GPUs is not the `2` Kubernetes expects)."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {k: _integral(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_integral(v) for v in value]
+    return value
 
 
 def cluster_inputs(environment: str) -> ClusterInputs:
