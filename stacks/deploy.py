@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import pulumi
 
-from components.bucket import SecureBucket, SecureBucketArgs
 from components.deploy_runner import DeployRunner, DeployRunnerArgs
 from components.grants import Grant
 from components.log_group import EncryptedLogGroup, LogGroupArgs, logs_key_use
 from stacks.compute import SERVICE_ACCOUNTS, ComputePlane
 from stacks.context import PlatformContext
-from stacks.data import DataPlane
+from stacks.data import DataPlane, platform_bucket
 
 
 def runner_project_name(ctx: PlatformContext) -> str:
@@ -26,21 +25,7 @@ def build_runner(ctx: PlatformContext, data: DataPlane, compute: ComputePlane) -
         "Deploy runner sources and build logs",
         services=[logs_key_use(ctx.region, ctx.partition, ctx.account_id, log_group_name)],
     )
-    sources = SecureBucket(
-        f"{ctx.prefix}-deploy-sources",
-        SecureBucketArgs(
-            purpose="deploy-sources",
-            classification="internal",
-            key=key,
-            log_bucket=data.lake.access_logs.bucket,
-            account_id=ctx.account_id,
-            region=ctx.region,
-            noncurrent_version_expiration_days=s.data_lake.noncurrent_version_expiration_days,
-            force_destroy=s.data_lake.force_destroy,
-            protect=s.protect_data,
-        ),
-        opts=ctx.opts(),
-    )
+    sources = platform_bucket(ctx, data, "deploy-sources", key)
     logs = EncryptedLogGroup(
         f"{ctx.prefix}-deploy-logs",
         LogGroupArgs(log_group_name=log_group_name, retention_days=s.log_retention_days, key=key),

@@ -989,11 +989,8 @@ def parse_config_value(key: str, raw: Any) -> Any:
     return raw
 
 
-def settings_from_config(config: Mapping[str, Any], stack: str) -> PlatformSettings:
-    """Build settings from a stack's config, as `{"genai-platform:key": value, "aws:region": value}`.
-
-    Values may be Python objects or the JSON text Pulumi passes to programs.
-    """
+def _given(config: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """`{"genai-platform:key": raw, "aws:region": raw}` -> `({key: value, "region": raw}, problems)`."""
     given: dict[str, Any] = {}
     problems: list[str] = []
     for full_key, raw in config.items():
@@ -1005,6 +1002,15 @@ def settings_from_config(config: Mapping[str, Any], stack: str) -> PlatformSetti
                 given[key] = parse_config_value(key, raw)
             except SettingsError as err:
                 problems.extend(err.problems)
+    return given, problems
+
+
+def settings_from_config(config: Mapping[str, Any], stack: str) -> PlatformSettings:
+    """Build settings from a stack's config, as `{"genai-platform:key": value, "aws:region": value}`.
+
+    Values may be Python objects or the JSON text Pulumi passes to programs.
+    """
+    given, problems = _given(config)
     environment = given.pop("environment", stack)
     if environment not in ENVIRONMENTS:
         raise SettingsError(
@@ -1073,17 +1079,7 @@ class AccountSettings:
 
 def account_settings_from_config(config: Mapping[str, Any], stack: str) -> AccountSettings:
     """The account baseline's settings; its stack is named after its region (`aws:region`)."""
-    given: dict[str, Any] = {}
-    problems: list[str] = []
-    for full_key, raw in config.items():
-        namespace, _, key = full_key.partition(":")
-        if full_key == "aws:region":
-            given["region"] = raw
-        elif namespace == PROJECT and key:
-            try:
-                given[key] = parse_config_value(key, raw)
-            except SettingsError as err:
-                problems.extend(err.problems)
+    given, problems = _given(config)
     for key in _unknown_keys(ACCOUNT_DEFAULTS, given):
         problems.append(f"{PROJECT}:{key}: unknown setting; known keys: {', '.join(sorted(ACCOUNT_DEFAULTS))}")
     r = _Reader(_merge(ACCOUNT_DEFAULTS, given))

@@ -81,12 +81,7 @@ def run(args: argparse.Namespace) -> int:
             return status
     if args.json:
         document = shown[0].plan if len(shown) == 1 else combined_plan(args.stack, shown)
-        try:
-            write_plan(document, args.json)
-        except PreviewError as err:
-            print(f"error: {err}", file=sys.stderr)
-            return EXIT_ERROR
-        print(f"plan written to {args.json}")
+        return max(status, _write(document, args.json))
     return status
 
 
@@ -110,10 +105,15 @@ def _report(args: argparse.Namespace, plan: dict[str, Any], config_file: Path | 
         print(render_policy_text(section), end="")
         status = EXIT_VIOLATIONS if section["summary"]["mandatory"] else EXIT_OK
     if write and args.json:
-        try:
-            write_plan(plan, args.json)
-        except PreviewError as err:
-            print(f"error: {err}", file=sys.stderr)
-            return EXIT_ERROR
-        print(f"plan written to {args.json}")
+        return max(status, _write(plan, args.json))
     return status
+
+
+def _write(document: dict[str, Any], path: Path) -> int:
+    try:
+        write_plan(document, path)
+    except PreviewError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return EXIT_ERROR
+    print(f"plan written to {path}")
+    return EXIT_OK
