@@ -15,6 +15,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.bucket import SecureBucket
+from components.eks_cluster import cluster_admin_access
 from components.grants import Grant, policy_document, service_trust
 from components.log_group import EncryptedLogGroup
 
@@ -187,23 +188,7 @@ class DeployRunner(pulumi.ComponentResource):
         )
         aws.iam.RolePolicy(f"{name}-policy", role=self.role.id, policy=policy_document(grants), opts=child)
 
-        entry = aws.eks.AccessEntry(
-            f"{name}-access",
-            cluster_name=args.cluster_name,
-            principal_arn=self.role.arn,
-            type="STANDARD",
-            opts=child,
-        )
-        aws.eks.AccessPolicyAssociation(
-            f"{name}-cluster-admin",
-            cluster_name=args.cluster_name,
-            principal_arn=entry.principal_arn,
-            policy_arn=pulumi.Output.format(
-                "arn:{0}:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy", args.partition
-            ),
-            access_scope={"type": "cluster"},
-            opts=child,
-        )
+        entry = cluster_admin_access(f"{name}-access", args.cluster_name, self.role.arn, args.partition, child)
 
         self.project = aws.codebuild.Project(
             f"{name}-project",

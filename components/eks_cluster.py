@@ -66,6 +66,31 @@ def kubeconfig(cluster_name: str, endpoint: str, ca_data: str, region: str, role
     )
 
 
+def cluster_admin_access(
+    name: str,
+    cluster_name: pulumi.Input[str],
+    principal_arn: pulumi.Input[str],
+    partition: pulumi.Input[str],
+    opts: pulumi.ResourceOptions,
+) -> aws.eks.AccessEntry:
+    """An access entry for `principal_arn` with AmazonEKSClusterAdminPolicy on the whole cluster
+    (resources `<name>` and `<name>-policy`)."""
+    entry = aws.eks.AccessEntry(
+        name, cluster_name=cluster_name, principal_arn=principal_arn, type="STANDARD", opts=opts
+    )
+    aws.eks.AccessPolicyAssociation(
+        f"{name}-policy",
+        cluster_name=cluster_name,
+        principal_arn=entry.principal_arn,
+        policy_arn=pulumi.Output.format(
+            "arn:{0}:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy", partition
+        ),
+        access_scope={"type": "cluster"},
+        opts=opts,
+    )
+    return entry
+
+
 @dataclass
 class EksClusterArgs:
     cluster_name: str
@@ -218,23 +243,7 @@ class EksCluster(pulumi.ComponentResource):
         self.cluster_security_group_id = self.cluster.vpc_config.apply(lambda v: v.cluster_security_group_id or "")
 
         if args.admin_role_arn:
-            entry = aws.eks.AccessEntry(
-                f"{name}-admin",
-                cluster_name=self.cluster.name,
-                principal_arn=args.admin_role_arn,
-                type="STANDARD",
-                opts=child,
-            )
-            aws.eks.AccessPolicyAssociation(
-                f"{name}-admin-policy",
-                cluster_name=self.cluster.name,
-                principal_arn=entry.principal_arn,
-                policy_arn=pulumi.Output.format(
-                    "arn:{0}:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy", args.partition
-                ),
-                access_scope={"type": "cluster"},
-                opts=child,
-            )
+            cluster_admin_access(f"{name}-admin", self.cluster.name, args.admin_role_arn, args.partition, child)
 
         self.addons = {}
         for addon in EARLY_ADDONS:
