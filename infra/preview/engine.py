@@ -54,6 +54,7 @@ class Registration:
     protect: bool = False
     retain_on_delete: bool = False
     secret_paths: list[str] = field(default_factory=list)
+    import_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -210,6 +211,7 @@ def _make_monitor(mocks: Any, records: dict[str, Registration]) -> Any:
                 protect=bool(getattr(request, "protect", False)),
                 retain_on_delete=bool(getattr(request, "retainOnDelete", False)),
                 secret_paths=sorted(secret_paths),
+                import_id=getattr(request, "importId", "") or None,
             )
             return response
 
@@ -359,6 +361,7 @@ def build_plan(spec: ProgramSpec, records: Mapping[str, Registration]) -> dict[s
                 "inputs": r.inputs,
                 "outputs": r.outputs,
                 "secretPaths": r.secret_paths,
+                **({"importId": r.import_id} if r.import_id else {}),
             }
         )
     config = {k: (SECRET_MARK if k in spec.secret_keys else v) for k, v in sorted(spec.config.items())}

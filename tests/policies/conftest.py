@@ -62,3 +62,34 @@ def platform_config() -> dict[str, Any]:
     from infra.policy import load_policy_config
 
     return load_policy_config(PLATFORM_CONFIG)
+
+
+STAGE_NAMES = ("account", "platform", "cluster")
+
+
+@pytest.fixture(scope="session")
+def deployment_plans(platform_plans: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Every stage of an environment as one plan: the whole deployment, for the mutation test."""
+    return {
+        stack: {
+            **platform_plans[stack],
+            "resources": [r for name in STAGE_NAMES for r in platform_plans[f"{stack}/{name}"]["resources"]],
+        }
+        for stack in STACKS
+    }
+
+
+@pytest.fixture(scope="session")
+def deployment_config() -> dict[str, Any]:
+    """The stages' policy configs together, without the per-stage presence relaxations (in the whole
+    deployment the trail and the detector are both present)."""
+    from infra.policy import load_policy_config
+    from stacks.stages import stage
+
+    merged: dict[str, Any] = {}
+    for name in STAGE_NAMES:
+        for policy, value in load_policy_config(stage(name).policy_config).items():
+            if isinstance(value, dict) and value.get("enforcementLevel") == "disabled":
+                continue
+            merged[policy] = value
+    return merged

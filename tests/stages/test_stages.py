@@ -168,3 +168,74 @@ def test_preview_one_stage(tmp_path: Path) -> None:
     done = cli("preview", "--stack", "dev", "--stage", "account", "--no-policy")
     assert done.returncode == 0, done.stderr
     assert "=== stage account: genai-account/eu-west-1 ===" in done.stdout and "stage platform" not in done.stdout
+
+
+def test_account_settings_report_every_problem_at_once() -> None:
+    from stacks.settings import SettingsError, account_settings_from_config
+
+    with pytest.raises(SettingsError) as caught:
+        account_settings_from_config(
+            {
+                "aws:region": "eu-west-2",
+                "genai-platform:guardDutyDetectorId": "nope",
+                "genai-platform:colour": "blue",
+            },
+            "eu-west-1",
+        )
+    problems = "\n".join(caught.value.problems)
+    assert "genai-platform:colour: unknown setting" in problems
+    assert 'genai-platform:guardDutyDetectorId: "nope" is invalid; expected a 32-hex detector id' in problems
+    assert 'aws:region: "eu-west-2" is invalid; the account stage\'s stack is named after its region' in problems
+
+
+def test_account_stage_imports_what_the_account_already_has(tmp_path: Path) -> None:
+    project = tmp_path / "account"
+    project.mkdir()
+    for name in ("Pulumi.yaml", "__main__.py"):
+        (project / name).write_text((ROOT / "stages" / "account" / name).read_text())
+    (project / "__main__.py").write_text(
+        (project / "__main__.py")
+        .read_text()
+        .replace("parents[2]", "parents[0]")
+        .replace("sys.path.insert(0, str(Path(__file__).resolve().parents[0]))", f"sys.path.insert(0, {str(ROOT)!r})")
+    )
+    (project / "Pulumi.eu-west-1.yaml").write_text(
+        "config:\n  aws:region: eu-west-1\n  genai-platform:autoScalingRoleExists: true\n"
+        "  genai-platform:guardDutyDetectorId: 0123456789abcdef0123456789abcdef\n"
+    )
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from infra.preview.worker import main; sys.exit(main(sys.argv[1:]))",
+            str(project),
+            "eu-west-1",
+            str(tmp_path / "plan.json"),
+            "--require-stack-file",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    plan = json.loads((tmp_path / "plan.json").read_text())
+    imported = {r["type"]: r["importId"] for r in plan["resources"] if "importId" in r}
+    assert imported == {
+        "aws:iam/serviceLinkedRole:ServiceLinkedRole": (
+            "arn:aws:iam::123456789012:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling"
+        ),
+        "aws:guardduty/detector:Detector": "0123456789abcdef0123456789abcdef",
+    }
+
+
+def test_account_stage_creates_what_a_fresh_account_lacks(account_plan: Plan) -> None:
+    assert not [r for r in account_plan["resources"] if "importId" in r]
+
+
+def test_stage_option_is_refused_with_another_program(tmp_path: Path) -> None:
+    (tmp_path / "Pulumi.yaml").write_text("name: demo\nruntime: python\n")
+    (tmp_path / "__main__.py").write_text("import pulumi\n")
+    done = cli("preview", "--program", str(tmp_path), "--stage", "account", "--no-policy")
+    assert done.returncode == 2 and "--stage applies to this platform's stages" in done.stderr
