@@ -14,17 +14,19 @@ def build_account(settings: AccountSettings) -> AccountBaseline:
         f"aws-account-{settings.region}", region=settings.region, default_tags={"tags": settings.base_tags()}
     )
     invoke = pulumi.InvokeOptions(provider=provider)
-    # Plain values: an import id must be known when the resource is declared.
-    account_id = aws.get_caller_identity(opts=invoke).account_id
-    partition = aws.get_partition(opts=invoke).partition
+    account_id = aws.get_caller_identity_output(opts=invoke).account_id
+    partition = aws.get_partition_output(opts=invoke).partition
+    import_arn = None
+    if settings.auto_scaling_role_exists:
+        # An import id must be a plain value when the resource is declared, and an explicit provider
+        # may not be configured yet during a first preview: ask the default one (same credentials).
+        import_arn = autoscaling_role_arn(aws.get_partition().partition, aws.get_caller_identity().account_id)
     baseline = AccountBaseline(
         f"genai-account-{settings.region}",
         AccountBaselineArgs(
             account_id=account_id,
             partition=partition,
-            auto_scaling_role_import_arn=(
-                autoscaling_role_arn(partition, account_id) if settings.auto_scaling_role_exists else None
-            ),
+            auto_scaling_role_import_arn=import_arn,
             guard_duty_detector_id=settings.guard_duty_detector_id,
         ),
         opts=pulumi.ResourceOptions(provider=provider),
