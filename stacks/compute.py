@@ -80,6 +80,7 @@ def build_compute(ctx: PlatformContext, data: DataPlane, account: AccountOutputs
             key_deletion_window_days=s.key_deletion_window_days,
             key_administrators=ctx.key_administrators,
             bucket_name_prefix=ctx.bucket_name_prefix,
+            state_bucket_arns=[s.runner.state_bucket_arn] if s.runner.state_bucket_arn else [],
             cluster_name=name,
         ),
         opts=ctx.opts(),

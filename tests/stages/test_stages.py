@@ -239,3 +239,48 @@ def test_stage_option_is_refused_with_another_program(tmp_path: Path) -> None:
     (tmp_path / "__main__.py").write_text("import pulumi\n")
     done = cli("preview", "--program", str(tmp_path), "--stage", "account", "--no-policy")
     assert done.returncode == 2 and "--stage applies to this platform's stages" in done.stderr
+
+
+STATE_BUCKET = "arn:aws:s3:::example-pulumi-state"
+PASSPHRASE = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:pulumi-passphrase-AbCdEf"
+
+
+@pytest.fixture(scope="module")
+def runner_plan(tmp_path_factory: pytest.TempPathFactory) -> Plan:
+    """dev's platform stage with a self-managed state backend for the runner."""
+    import yaml
+
+    from infra.preview.stages import preview_stages
+
+    folder = tmp_path_factory.mktemp("runner")
+    project = yaml.safe_load((ROOT / "Pulumi.yaml").read_text())
+    project["main"] = str(ROOT / "infra")
+    (folder / "Pulumi.yaml").write_text(yaml.safe_dump(project))
+    stack = yaml.safe_load((ROOT / "Pulumi.dev.yaml").read_text())
+    stack["config"]["genai-platform:runner"] = {"stateBucketArn": STATE_BUCKET, "secretArns": [PASSPHRASE]}
+    (folder / "Pulumi.dev.yaml").write_text(yaml.safe_dump(stack))
+    (staged,) = [p for p in preview_stages("dev", ["platform"], platform_dir=folder) if p.stage.name == "platform"]
+    return staged.plan
+
+
+def test_runner_reaches_a_self_managed_state_backend(runner_plan: Plan) -> None:
+    (endpoint,) = [
+        e
+        for e in resources(runner_plan, "aws:ec2/vpcEndpoint:VpcEndpoint")
+        if e["inputs"]["serviceName"].endswith(".s3")
+    ]
+    by_sid = {s["Sid"]: s for s in statements(policy(endpoint))}
+    assert set(by_sid["PulumiStateBuckets"]["Resource"]) == {STATE_BUCKET, f"{STATE_BUCKET}/*"}
+    (runner,) = [
+        p for p in resources(runner_plan, "aws:iam/rolePolicy:RolePolicy") if p["name"].endswith("-runner-policy")
+    ]
+    grants = {s["Sid"]: s for s in statements(policy(runner))}
+    assert set(grants["StateBackend"]["Resource"]) == {STATE_BUCKET, f"{STATE_BUCKET}/*"}
+    assert grants["DeploySecrets"]["Resource"] == PASSPHRASE
+
+
+def test_without_a_state_bucket_the_endpoint_admits_none(dev_plan: Plan) -> None:
+    (endpoint,) = [
+        e for e in resources(dev_plan, "aws:ec2/vpcEndpoint:VpcEndpoint") if e["inputs"]["serviceName"].endswith(".s3")
+    ]
+    assert "PulumiStateBuckets" not in {s["Sid"] for s in statements(policy(endpoint))}
