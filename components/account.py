@@ -53,7 +53,13 @@ class AccountBaseline(pulumi.ComponentResource):
             f"{name}-autoscaling-slr",
             aws_service_name=AUTOSCALING_SERVICE,
             description="EC2 Auto Scaling (EKS managed node groups launch through it)",
-            opts=pulumi.ResourceOptions(parent=self, retain_on_delete=True, import_=args.auto_scaling_role_import_arn),
+            opts=pulumi.ResourceOptions(
+                parent=self,
+                retain_on_delete=True,
+                import_=args.auto_scaling_role_import_arn,
+                # An import fails when inputs differ from the existing resource; AWS sets these itself.
+                ignore_changes=["description", "tags"] if args.auto_scaling_role_import_arn else None,
+            ),
         )
         self.autoscaling_role_arn = slr.arn
 

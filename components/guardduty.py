@@ -42,7 +42,13 @@ class ThreatDetector(pulumi.ComponentResource):
             f"{name}-detector",
             enable=True,
             finding_publishing_frequency=PUBLISHING_FREQUENCY,
-            opts=pulumi.ResourceOptions(parent=self, import_=import_id),
+            # An import fails when inputs differ from the existing detector; once it is in the state
+            # (remove guardDutyDetectorId then), every property is managed again.
+            opts=pulumi.ResourceOptions(
+                parent=self,
+                import_=import_id,
+                ignore_changes=["findingPublishingFrequency", "tags"] if import_id else None,
+            ),
         )
         for feature in FEATURES:
             aws.guardduty.DetectorFeature(
