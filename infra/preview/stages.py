@@ -37,12 +37,11 @@ def environment_region(environment: str, platform_dir: Path = PLATFORM.folder) -
 
 def needed(selected: Sequence[str]) -> list[Stage]:
     """The selected stages and every stage upstream of them, in deploy order."""
-    by_name = {s.name: s for s in STAGES}
     wanted = set(selected)
     for s in reversed(STAGES):
         if s.name in wanted and s.upstream:
             wanted.add(s.upstream)
-    return [s for s in STAGES if s.name in wanted and s.name in by_name]
+    return [s for s in STAGES if s.name in wanted]
 
 
 def preview_stages(
