@@ -1,5 +1,5 @@
 # Two commands for a fresh machine:
-#   make preview   set up .venv from the lock file, then preview the dev stack offline (with the policy pack)
+#   make preview   set up .venv from the lock file, then preview every stage of dev offline (with the policy pack)
 #   make test      everything CI runs: lint, types, SAST, dependency audit, tests
 # Not part of make test: make bench (benchmarks), make fuzz (100,000 fuzzed events against the filter handler)
 SHELL := /bin/bash

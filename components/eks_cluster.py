@@ -9,7 +9,6 @@ from typing import Any
 
 import pulumi
 import pulumi_aws as aws
-import pulumi_kubernetes as k8s
 
 from components.grants import Grant, policy_document
 from components.kms import EncryptionKey, EncryptionKeyArgs, RoleUse
@@ -67,6 +66,31 @@ def kubeconfig(cluster_name: str, endpoint: str, ca_data: str, region: str, role
     )
 
 
+def cluster_admin_access(
+    name: str,
+    cluster_name: pulumi.Input[str],
+    principal_arn: pulumi.Input[str],
+    partition: pulumi.Input[str],
+    opts: pulumi.ResourceOptions,
+) -> aws.eks.AccessEntry:
+    """An access entry for `principal_arn` with AmazonEKSClusterAdminPolicy on the whole cluster
+    (resources `<name>` and `<name>-policy`)."""
+    entry = aws.eks.AccessEntry(
+        name, cluster_name=cluster_name, principal_arn=principal_arn, type="STANDARD", opts=opts
+    )
+    aws.eks.AccessPolicyAssociation(
+        f"{name}-policy",
+        cluster_name=cluster_name,
+        principal_arn=entry.principal_arn,
+        policy_arn=pulumi.Output.format(
+            "arn:{0}:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy", partition
+        ),
+        access_scope={"type": "cluster"},
+        opts=opts,
+    )
+    return entry
+
+
 @dataclass
 class EksClusterArgs:
     cluster_name: str
@@ -119,7 +143,6 @@ class EksCluster(pulumi.ComponentResource):
     cluster_security_group_id: pulumi.Output[str]
     secrets_key: EncryptionKey
     log_group: EncryptedLogGroup
-    k8s_provider: k8s.Provider
     kubeconfig: pulumi.Output[str]
     addons: dict[str, aws.eks.Addon]
 
@@ -232,26 +255,8 @@ class EksCluster(pulumi.ComponentResource):
         self.certificate_authority = self.cluster.certificate_authority.apply(lambda ca: ca.data or "")
         self.cluster_security_group_id = self.cluster.vpc_config.apply(lambda v: v.cluster_security_group_id or "")
 
-        self.access_policies: list[aws.eks.AccessPolicyAssociation] = []
         for suffix, principal in args.cluster_admins().items():
-            entry = aws.eks.AccessEntry(
-                f"{name}-{suffix}",
-                cluster_name=self.cluster.name,
-                principal_arn=principal,
-                type="STANDARD",
-                opts=child,
-            )
-            association = aws.eks.AccessPolicyAssociation(
-                f"{name}-{suffix}-policy",
-                cluster_name=self.cluster.name,
-                principal_arn=entry.principal_arn,
-                policy_arn=pulumi.Output.format(
-                    "arn:{0}:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy", args.partition
-                ),
-                access_scope={"type": "cluster"},
-                opts=child,
-            )
-            self.access_policies.append(association)
+            cluster_admin_access(f"{name}-{suffix}", self.cluster.name, principal, args.partition, child)
 
         self.addons = {}
         for addon in EARLY_ADDONS:
@@ -261,13 +266,6 @@ class EksCluster(pulumi.ComponentResource):
         token_role = None if args.deploy_role_arn else args.admin_role_arn
         self.kubeconfig = pulumi.Output.all(self.cluster.name, self.endpoint, self.certificate_authority).apply(
             lambda parts: kubeconfig(parts[0], parts[1], parts[2], args.region, token_role)
-        )
-        # Kubernetes calls are authorized only once the access policy is associated.
-        self.k8s_provider = k8s.Provider(
-            f"{name}-k8s",
-            kubeconfig=self.kubeconfig,
-            enable_server_side_apply=True,
-            opts=pulumi.ResourceOptions(parent=self, depends_on=list(self.access_policies)),
         )
         self.register_outputs(
             {

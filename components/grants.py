@@ -148,7 +148,11 @@ def deny_destructive_s3(bucket_arns: Sequence[pulumi.Input[str]]) -> Grant:
 
 
 def s3_endpoint_grants(
-    partition: pulumi.Input[str], region: str, account_id: pulumi.Input[str], bucket_name_prefix: str
+    partition: pulumi.Input[str],
+    region: str,
+    account_id: pulumi.Input[str],
+    bucket_name_prefix: str,
+    state_bucket_arns: Sequence[str] = (),
 ) -> list[Grant]:
     """The policy of the S3 gateway endpoint: what S3 traffic from the private subnets may reach.
 
@@ -158,7 +162,9 @@ def s3_endpoint_grants(
     - ECR image layers: nodes pull every image layer (the platform's and the EKS addons') from the
       AWS-owned `prod-<region>-starport-layer-bucket` through presigned URLs signed by ECR, so no
       account condition can apply there (AWS ECR documentation, "Minimum Amazon S3 bucket permissions");
-    - Amazon Linux 2023 package repositories (`al2023-repos-<region>-de612dc2`, AWS-owned), read only.
+    - Amazon Linux 2023 package repositories (`al2023-repos-<region>-de612dc2`, AWS-owned), read only;
+    - the Pulumi state bucket(s), when the in-VPC deploy runner uses a self-managed backend: read and
+      write objects, for this account's principals in a bucket this account owns.
     Everything else is implicitly denied at the endpoint: other accounts' buckets, the platform's
     other environments, deletes, bucket policy and configuration changes. The settings allow only
     AL2023 and Bottlerocket AMIs, so the Amazon Linux 2 repositories are not admitted; Bottlerocket
@@ -172,7 +178,21 @@ def s3_endpoint_grants(
     def aws_bucket_objects(bucket: str) -> pulumi.Output[str]:
         return pulumi.Output.format("arn:{0}:s3:::{1}/*", partition, bucket)
 
+    state = (
+        [
+            Grant(
+                sid="PulumiStateBuckets",
+                actions=["s3:ListBucket", "s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
+                resources=[*state_bucket_arns, *(f"{arn}/*" for arn in state_bucket_arns)],
+                principals=anyone,
+                condition={"StringEquals": {"aws:PrincipalAccount": account_id, "s3:ResourceAccount": account_id}},
+            )
+        ]
+        if state_bucket_arns
+        else []
+    )
     return [
+        *state,
         Grant(
             sid="PlatformBuckets",
             actions=S3_ENDPOINT_PLATFORM_ACTIONS,

@@ -1,4 +1,4 @@
-"""GuardDuty: one detector with the platform's protection plans, and high-severity findings to the alert topic."""
+"""GuardDuty: the account's detector with the platform's protection plans, and findings to each environment's topic."""
 
 from __future__ import annotations
 
@@ -25,28 +25,30 @@ def findings_pattern(min_severity: float) -> dict[str, object]:
     }
 
 
-@dataclass
-class ThreatDetectionArgs:
-    name_prefix: str
-    min_severity: float
-    topic_arn: pulumi.Input[str]
+class ThreatDetector(pulumi.ComponentResource):
+    """The account's GuardDuty detector (one per account and region, so it lives in the account stage):
+    enabled, publishing every 15 minutes, with S3 data events, EKS audit logs, EKS runtime monitoring
+    (agent managed as an EKS add-on), Lambda network logs and EBS malware protection.
 
-
-class ThreatDetection(pulumi.ComponentResource):
-    """An enabled detector publishing every 15 minutes with S3 data events, EKS audit logs, EKS runtime
-    monitoring (agent managed as an EKS add-on), Lambda network logs and EBS malware protection; an
-    EventBridge rule sends findings at or above the configured severity to the alert topic.
-
-    GuardDuty allows one detector per account and region: an account that already has one must import it.
+    `import_id` adopts a detector the account already has instead of creating a second one (refused).
     """
 
     detector: aws.guardduty.Detector
 
-    def __init__(self, name: str, args: ThreatDetectionArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__("genai:operations:ThreatDetection", name, None, opts)
+    def __init__(self, name: str, import_id: str | None = None, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("genai:operations:ThreatDetector", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         self.detector = aws.guardduty.Detector(
-            f"{name}-detector", enable=True, finding_publishing_frequency=PUBLISHING_FREQUENCY, opts=child
+            f"{name}-detector",
+            enable=True,
+            finding_publishing_frequency=PUBLISHING_FREQUENCY,
+            # An import fails when inputs differ from the existing detector; once it is in the state
+            # (remove guardDutyDetectorId then), every property is managed again.
+            opts=pulumi.ResourceOptions(
+                parent=self,
+                import_=import_id,
+                ignore_changes=["findingPublishingFrequency", "tags"] if import_id else None,
+            ),
         )
         for feature in FEATURES:
             aws.guardduty.DetectorFeature(
@@ -61,6 +63,27 @@ class ThreatDetection(pulumi.ComponentResource):
                 ),
                 opts=child,
             )
+        self.register_outputs({"detectorId": self.detector.id})
+
+
+@dataclass
+class ThreatDetectionArgs:
+    name_prefix: str
+    min_severity: float
+    topic_arn: pulumi.Input[str]
+    detector_id: pulumi.Input[str]
+    """The account stage's detector (read through its stack reference)."""
+
+
+class ThreatDetection(pulumi.ComponentResource):
+    """One environment's view of the account's GuardDuty detector: an EventRule sends findings at or
+    above the configured severity to the environment's alert topic. The detector itself is the
+    account stage's `ThreatDetector`.
+    """
+
+    def __init__(self, name: str, args: ThreatDetectionArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("genai:operations:ThreatDetection", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
         rule = aws.cloudwatch.EventRule(
             f"{name}-findings",
             name=f"{args.name_prefix}-guardduty-findings",
@@ -71,4 +94,4 @@ class ThreatDetection(pulumi.ComponentResource):
         aws.cloudwatch.EventTarget(
             f"{name}-findings-to-topic", rule=rule.name, target_id="alert-topic", arn=args.topic_arn, opts=child
         )
-        self.register_outputs({"detectorId": self.detector.id})
+        self.register_outputs({"detectorId": args.detector_id})

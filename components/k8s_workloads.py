@@ -19,6 +19,16 @@ GPU_TOLERATION: k8s.core.v1.TolerationArgsDict = {
 }
 RUNTIME_DEFAULT_SECCOMP: k8s.core.v1.SeccompProfileArgsDict = {"type": "RuntimeDefault"}
 DEVICE_PLUGIN_DIR = "/var/lib/kubelet/device-plugins"
+# pulumi-kubernetes waits for a DaemonSet's, Deployment's and LoadBalancer Service's readiness; this
+# annotation bounds the wait, so an image that cannot be pulled or a node that never comes fails the
+# update instead of holding it.
+TIMEOUT_ANNOTATION = "pulumi.com/timeoutSeconds"
+
+
+def ready_timeout(seconds: int) -> dict[str, str]:
+    if seconds <= 0:
+        raise ValueError(f"a readiness timeout must be positive, got {seconds}")
+    return {TIMEOUT_ANNOTATION: str(seconds)}
 
 
 @dataclass
@@ -27,6 +37,7 @@ class DevicePluginArgs:
     """A namespace labelled `privileged` (see `k8s_baseline.DEVICE_PLUGIN_NAMESPACE`)."""
     image: str
     """Pinned by digest (settings refuse anything else)."""
+    ready_timeout_seconds: int = 600
 
 
 class NvidiaDevicePlugin(pulumi.ComponentResource):
@@ -48,7 +59,12 @@ class NvidiaDevicePlugin(pulumi.ComponentResource):
         labels = {"app.kubernetes.io/name": "nvidia-device-plugin"}
         self.daemon_set = k8s.apps.v1.DaemonSet(
             f"{name}-ds",
-            metadata={"name": "nvidia-device-plugin", "namespace": args.namespace, "labels": labels},
+            metadata={
+                "name": "nvidia-device-plugin",
+                "namespace": args.namespace,
+                "labels": labels,
+                "annotations": ready_timeout(args.ready_timeout_seconds),
+            },
             spec={
                 "selector": {"match_labels": labels},
                 "update_strategy": {"type": "RollingUpdate"},
@@ -111,6 +127,8 @@ class InferenceServiceArgs:
     cpu_limit: str = "4"
     memory_limit: str = "16Gi"
     labels: dict[str, str] = field(default_factory=dict)
+    ready_timeout_seconds: int = 600
+    """How long `pulumi up` waits for ready replicas and for the load balancer's address."""
 
 
 class InferenceService(pulumi.ComponentResource):
@@ -136,7 +154,12 @@ class InferenceService(pulumi.ComponentResource):
         labels = {"app.kubernetes.io/name": args.name, **args.labels}
         self.deployment = k8s.apps.v1.Deployment(
             f"{name}-deployment",
-            metadata={"name": args.name, "namespace": args.namespace, "labels": labels},
+            metadata={
+                "name": args.name,
+                "namespace": args.namespace,
+                "labels": labels,
+                "annotations": ready_timeout(args.ready_timeout_seconds),
+            },
             spec={
                 "replicas": args.replicas,
                 "selector": {"match_labels": labels},
@@ -198,6 +221,7 @@ class InferenceService(pulumi.ComponentResource):
                 "namespace": args.namespace,
                 "labels": labels,
                 "annotations": {
+                    **ready_timeout(args.ready_timeout_seconds),
                     "service.beta.kubernetes.io/aws-load-balancer-type": "nlb",
                     "service.beta.kubernetes.io/aws-load-balancer-internal": "true",
                     "service.beta.kubernetes.io/aws-load-balancer-subnets": subnets,
@@ -213,6 +237,7 @@ class InferenceService(pulumi.ComponentResource):
             opts=child,
         )
         hostname = self.service.status.apply(_load_balancer_hostname)
+        self.hostname: pulumi.Output[str] = hostname.apply(lambda h: h or "")
         self.url = pulumi.Output.format("http://{0}:{1}", hostname, args.port)
         self.register_outputs({"url": self.url})
 

@@ -21,22 +21,19 @@ GPU_TAINT: aws.eks.NodeGroupTaintArgsDict = {"key": "nvidia.com/gpu", "value": "
 GPU_LABELS = {"nvidia.com/gpu.present": "true", "genai.platform/accelerator": "nvidia"}
 
 
-def ebs_key_roles(partition: pulumi.Input[str], account_id: pulumi.Input[str]) -> list[RoleUse]:
+def ebs_key_roles(autoscaling_role_arn: pulumi.Input[str]) -> list[RoleUse]:
     """Key-policy statements that let EC2 Auto Scaling launch nodes with CMK-encrypted volumes.
 
     Managed node groups launch instances through Auto Scaling, whose service-linked role needs the
     key in the key policy (it cannot be granted through IAM), plus CreateGrant for AWS resources.
+    KMS rejects a key policy naming a principal that does not exist, so the role's ARN comes from the
+    account stage, which creates it (`components.account.AccountBaseline`).
     """
-    slr = pulumi.Output.format(
-        "arn:{0}:iam::{1}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling",
-        partition,
-        account_id,
-    )
     return [
-        RoleUse(sid="AutoScalingUseForEbs", role_arn=slr),
+        RoleUse(sid="AutoScalingUseForEbs", role_arn=autoscaling_role_arn),
         RoleUse(
             sid="AutoScalingGrantsForEbs",
-            role_arn=slr,
+            role_arn=autoscaling_role_arn,
             actions=("kms:CreateGrant",),
             condition={"Bool": {"kms:GrantIsForAWSResource": "true"}},
         ),
@@ -50,6 +47,7 @@ def node_volume_key(
     deletion_window_days: int,
     *,
     administrators: Sequence[str],
+    autoscaling_role_arn: pulumi.Input[str],
     opts: pulumi.ResourceOptions | None = None,
 ) -> EncryptionKey:
     """The CMK for node root/data volumes, usable by the Auto Scaling service-linked role."""
@@ -61,7 +59,7 @@ def node_volume_key(
             partition=partition,
             deletion_window_days=deletion_window_days,
             administrators=administrators,
-            roles=ebs_key_roles(partition, account_id),
+            roles=ebs_key_roles(autoscaling_role_arn),
         ),
         opts=opts,
     )

@@ -11,7 +11,6 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from components.grants import service_trust
 from components.kms import EncryptionKey
 from components.log_group import EncryptedLogGroup, LogGroupArgs
 
@@ -25,9 +24,6 @@ def execution_log_group_pattern(stage_name: str) -> str:
     """The execution log groups of a stage of any API, for a key policy written before the API has an ID."""
     return f"{EXECUTION_LOG_GROUP_PREFIX}*/{stage_name}"
 
-
-# The AWS managed policy for the account-level API Gateway logging role (logs actions only).
-PUSH_TO_CLOUDWATCH_POLICY = "service-role/AmazonAPIGatewayPushToCloudWatchLogs"
 
 # JSON Schema (draft 4, what API Gateway models use) of the filter's request bodies
 # (lambdas/filter/genai_filter/http.py). Anything else is rejected before the function runs.
@@ -133,7 +129,8 @@ class RestApi(pulumi.ComponentResource):
     - every method requires authentication (Cognito user pool or IAM, per route) and an API key;
     - request bodies are validated against a JSON schema model before the function is invoked;
     - stage and method throttling (MethodSettings), per-client quotas and throttling (usage plan);
-    - JSON access logs to a CMK-encrypted log group (with the account-level CloudWatch role), X-Ray on;
+    - JSON access logs to a CMK-encrypted log group, X-Ray on (the account-level CloudWatch role is the
+      account stage's `ApiGatewayLogging`, applied before any platform stack);
     - execution data trace and caching off, so prompts never land in execution logs or a cache;
     - the invoke permission covers only `POST /v1/*` of this API;
     - with a custom domain, TLS 1.2 minimum and the default execute-api endpoint disabled.
@@ -151,26 +148,6 @@ class RestApi(pulumi.ComponentResource):
             if route.authorization not in (COGNITO, IAM):
                 raise ValueError(f"{name}: route {route.name} needs {COGNITO} or {IAM}, got {route.authorization!r}")
 
-        # Account-level: API Gateway needs a role to write access and execution logs (one per region).
-        logging_role = aws.iam.Role(
-            f"{name}-cloudwatch-role",
-            # API Gateway's documented trust policy, without aws:SourceAccount: no AWS document says
-            # API Gateway sends it when UpdateAccount checks the role (docs/request-path.md).
-            assume_role_policy=service_trust(["apigateway.amazonaws.com"], None),
-            description="API Gateway account-level role for CloudWatch Logs",
-            opts=child,
-        )
-        logging_policy = aws.iam.RolePolicyAttachment(
-            f"{name}-cloudwatch-policy",
-            role=logging_role.name,
-            policy_arn=pulumi.Output.format("arn:{0}:iam::aws:policy/{1}", args.partition, PUSH_TO_CLOUDWATCH_POLICY),
-            opts=child,
-        )
-        account = aws.apigateway.Account(
-            f"{name}-account",
-            cloudwatch_role_arn=logging_role.arn,
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[logging_policy]),
-        )
         self.access_logs = EncryptedLogGroup(
             f"{name}-access-logs",
             LogGroupArgs(
@@ -320,7 +297,7 @@ class RestApi(pulumi.ComponentResource):
                 "destination_arn": self.access_logs.arn,
                 "format": json.dumps(ACCESS_LOG_FORMAT, sort_keys=True, separators=(",", ":")),
             },
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[account, self.execution_logs]),
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[self.execution_logs]),
         )
         aws.apigateway.MethodSettings(
             f"{name}-all-methods",

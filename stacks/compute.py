@@ -1,38 +1,32 @@
-"""Compute: the VPC, the EKS cluster and its node groups, the image registry and the Kubernetes baseline."""
+"""Compute: the VPC, the EKS cluster and its node groups, the image registry, and what the cluster stage needs."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pulumi
 
+from components.dns import PrivateZone, PrivateZoneArgs
 from components.ecr import ImageRepository, ImageRepositoryArgs
 from components.eks_cluster import EksCluster, EksClusterArgs
-from components.k8s_baseline import (
-    DEVICE_PLUGIN_NAMESPACE,
-    IngressAllow,
-    PodIdentityBinding,
-    PodIdentityBindingArgs,
-    WorkloadIdentity,
-    WorkloadNamespace,
-    WorkloadNamespaceArgs,
-)
-from components.k8s_workloads import DevicePluginArgs, InferenceService, InferenceServiceArgs, NvidiaDevicePlugin
 from components.network import Vpc, VpcArgs
 from components.node_group import ManagedNodeGroup, ManagedNodeGroupArgs, node_volume_key
 from stacks.context import PlatformContext
 from stacks.data import DataPlane
+from stacks.settings import as_dict
+from stacks.stages import AccountOutputs, ClusterInputs
 
 IMAGE_REPOSITORIES = ("training", "inference")
 INFERENCE_APP = "model-server"
-# (binding name, namespace, service account, data-plane role bound to it through EKS Pod Identity).
+# Binding -> (namespace, service account, data-plane role bound to it through EKS Pod Identity).
 # Binding names stay as they are: a renamed binding would replace its association.
-SERVICE_ACCOUNTS = (
-    ("training", "training", "trainer", "train"),
-    ("inference", "inference", INFERENCE_APP, "serve"),
-    ("ingest", "training", "ingest", "ingest"),
-    ("prepare", "training", "prepare", "prepare"),
-)
+SERVICE_ACCOUNTS = {
+    "training": ("training", "trainer", "train"),
+    "inference": ("inference", INFERENCE_APP, "serve"),
+    "ingest": ("training", "ingest", "ingest"),
+    "prepare": ("training", "prepare", "prepare"),
+}
 
 
 def cluster_name(ctx: PlatformContext) -> str:
@@ -49,8 +43,7 @@ class ComputePlane:
     cluster: EksCluster
     node_groups: dict[str, ManagedNodeGroup]
     repositories: dict[str, ImageRepository]
-    namespaces: dict[str, WorkloadNamespace]
-    inference: InferenceService
+    model_zone: PrivateZone
     vpc_id: pulumi.Output[str]
     vpc_cidr: str
     private_subnet_ids: list[pulumi.Output[str]]
@@ -64,16 +57,19 @@ class ComputePlane:
     node_role_arns: dict[str, pulumi.Output[str]]
     cluster_name: pulumi.Output[str]
     inference_service_url: pulumi.Output[str]
+    """A fixed in-VPC name (`model-server.<env zone>`); the cluster stage points it at the model's NLB."""
     inference_port: int
     repository_arns: dict[str, pulumi.Output[str]]
     repository_urls: dict[str, pulumi.Output[str]]
+    cluster_stage: pulumi.Output[dict[str, Any]]
+    """The `clusterStage` output: `stacks.stages.ClusterInputs` as JSON."""
 
     @property
     def interface_endpoint_security_group_id(self) -> pulumi.Output[str]:
         return self.endpoint_security_group_id
 
 
-def build_compute(ctx: PlatformContext, data: DataPlane) -> ComputePlane:
+def build_compute(ctx: PlatformContext, data: DataPlane, account: AccountOutputs) -> ComputePlane:
     s = ctx.settings
     name = cluster_name(ctx)
     vpc = Vpc(
@@ -90,6 +86,7 @@ def build_compute(ctx: PlatformContext, data: DataPlane) -> ComputePlane:
             key_deletion_window_days=s.key_deletion_window_days,
             key_administrators=ctx.key_administrators,
             bucket_name_prefix=ctx.bucket_name_prefix,
+            state_bucket_arns=[s.runner.state_bucket_arn] if s.runner.state_bucket_arn else [],
             cluster_name=name,
         ),
         opts=ctx.opts(),
@@ -122,6 +119,7 @@ def build_compute(ctx: PlatformContext, data: DataPlane) -> ComputePlane:
         ctx.partition,
         s.key_deletion_window_days,
         administrators=ctx.key_administrators,
+        autoscaling_role_arn=account.autoscaling_role_arn,
         opts=ctx.opts(),
     )
     node_groups: dict[str, ManagedNodeGroup] = {}
@@ -161,82 +159,37 @@ def build_compute(ctx: PlatformContext, data: DataPlane) -> ComputePlane:
         for purpose in IMAGE_REPOSITORIES
     }
 
-    k8s_opts = pulumi.ResourceOptions(providers=[ctx.provider, cluster.k8s_provider], depends_on=[cluster])
     k = s.kubernetes
-    aws_https = pulumi.Output.all(s.network.vpc_cidr, vpc.s3_endpoint.cidr_blocks).apply(
+    model_zone = PrivateZone(
+        f"{ctx.prefix}-services", PrivateZoneArgs(domain=f"{ctx.prefix}.internal", vpc_id=vpc.vpc_id), opts=ctx.opts()
+    )
+    model_hostname = model_zone.hostname(INFERENCE_APP)
+    https_egress = pulumi.Output.all(s.network.vpc_cidr, vpc.s3_endpoint.cidr_blocks).apply(
         lambda parts: [parts[0], *(parts[1] or [])]
     )
-    namespaces = {
-        ns: WorkloadNamespace(
-            f"{ctx.prefix}-ns-{ns}",
-            WorkloadNamespaceArgs(
-                namespace=ns,
-                allow_pod_identity_agent=True,
-                https_egress_cidrs=aws_https,
-                ingress_allows=(
-                    [
-                        IngressAllow(
-                            name="allow-model-server-from-filter",
-                            pod_labels={"app.kubernetes.io/name": INFERENCE_APP},
-                            port=k.inference_port,
-                            source_cidrs=vpc.subnets.lambdas,
-                        )
-                    ]
-                    if ns == "inference"
-                    else []
-                ),
-                gpu_quota=k.gpu_quota[ns],
-                cpu_quota=str(k.cpu_quota[ns]),
-                memory_quota=f"{k.memory_quota_gi[ns]}Gi",
-            ),
-            opts=k8s_opts,
+    cluster_stage = pulumi.Output.all(
+        endpoint=cluster.endpoint,
+        certificate_authority=cluster.certificate_authority,
+        cluster_name=cluster.name,
+        https_egress_cidrs=https_egress,
+        lambda_subnet_ids=pulumi.Output.all(*vpc.lambda_subnet_ids),
+        inference_repository_url=repositories["inference"].url,
+        workload_roles=pulumi.Output.all(**{b: data.roles[stage].arn for b, (_, _, stage) in SERVICE_ACCOUNTS.items()}),
+        model_zone_id=model_zone.zone_id,
+    ).apply(
+        lambda out: as_dict(
+            ClusterInputs(
+                environment=s.environment,
+                region=ctx.region,
+                tags=s.base_tags(),
+                kubeconfig_role_arn=s.eks.admin_role_arn,
+                vpc_cidr=s.network.vpc_cidr,
+                lambda_subnet_cidrs=list(vpc.subnets.lambdas),
+                model_hostname=model_hostname,
+                kubernetes=as_dict(k),
+                **out,
+            )
         )
-        for ns in ("training", "inference")
-    }
-    plugin_ns = WorkloadNamespace(
-        f"{ctx.prefix}-ns-{DEVICE_PLUGIN_NAMESPACE}",
-        WorkloadNamespaceArgs(
-            namespace=DEVICE_PLUGIN_NAMESPACE,
-            pod_security_level="privileged",
-            allow_dns=False,
-            cpu_quota="4",
-            memory_quota="4Gi",
-            max_pods=200,
-        ),
-        opts=k8s_opts,
-    )
-    bindings = [
-        PodIdentityBinding(
-            f"{ctx.prefix}-identity-{binding}",
-            PodIdentityBindingArgs(
-                cluster_name=cluster.name,
-                identity=WorkloadIdentity(namespaces[ns], service_account, data.roles[stage].arn),
-            ),
-            opts=pulumi.ResourceOptions(
-                providers=[ctx.provider, cluster.k8s_provider], depends_on=[cluster.addons["eks-pod-identity-agent"]]
-            ),
-        )
-        for binding, ns, service_account, stage in SERVICE_ACCOUNTS
-    ]
-    NvidiaDevicePlugin(
-        f"{ctx.prefix}-nvidia-device-plugin",
-        DevicePluginArgs(namespace=plugin_ns.name, image=k.device_plugin_image),
-        opts=k8s_opts,
-    )
-    inference = InferenceService(
-        f"{ctx.prefix}-inference",
-        InferenceServiceArgs(
-            namespace=namespaces["inference"].name,
-            service_account=INFERENCE_APP,
-            image=pulumi.Output.concat(repositories["inference"].url, "@", k.inference_image_digest),
-            port=k.inference_port,
-            replicas=k.inference_replicas,
-            load_balancer_subnet_ids=vpc.lambda_subnet_ids,
-            load_balancer_source_cidrs=list(vpc.subnets.lambdas),
-            name=INFERENCE_APP,
-        ),
-        # Pods started before their identity association exists would run without credentials.
-        opts=pulumi.ResourceOptions.merge(k8s_opts, pulumi.ResourceOptions(depends_on=bindings)),
     )
 
     return ComputePlane(
@@ -244,8 +197,7 @@ def build_compute(ctx: PlatformContext, data: DataPlane) -> ComputePlane:
         cluster=cluster,
         node_groups=node_groups,
         repositories=repositories,
-        namespaces=namespaces,
-        inference=inference,
+        model_zone=model_zone,
         vpc_id=vpc.vpc_id,
         vpc_cidr=s.network.vpc_cidr,
         private_subnet_ids=vpc.private_subnet_ids,
@@ -255,8 +207,9 @@ def build_compute(ctx: PlatformContext, data: DataPlane) -> ComputePlane:
         endpoint_security_group_id=vpc.endpoint_security_group.id,
         node_role_arns=node_role_arns,
         cluster_name=cluster.name,
-        inference_service_url=inference.url,
+        inference_service_url=pulumi.Output.from_input(f"http://{model_hostname}:{k.inference_port}"),
         inference_port=k.inference_port,
         repository_arns={p: r.arn for p, r in repositories.items()},
         repository_urls={p: r.url for p, r in repositories.items()},
+        cluster_stage=cluster_stage,
     )

@@ -6,8 +6,10 @@ from dataclasses import dataclass
 
 import pulumi
 
+from components.bucket import SecureBucket, SecureBucketArgs
 from components.data_lake import DataLake, DataLakeArgs
 from components.grants import Grant, role_trust, service_trust
+from components.kms import EncryptionKey
 from components.pipeline_role import PipelineRole, PipelineRoleArgs
 from stacks.context import PlatformContext
 
@@ -20,6 +22,27 @@ def trail_name(ctx: PlatformContext) -> str:
 class DataPlane:
     lake: DataLake
     roles: dict[str, PipelineRole]
+
+
+def platform_bucket(ctx: PlatformContext, data: DataPlane, purpose: str, key: EncryptionKey) -> SecureBucket:
+    """A bucket outside the lake (`genai-<env>-<purpose>`, internal data) with every control of a
+    lake bucket: its own CMK, access logs to the lake's log bucket, prod protection."""
+    s = ctx.settings
+    return SecureBucket(
+        f"{ctx.prefix}-{purpose}",
+        SecureBucketArgs(
+            purpose=purpose,
+            classification="internal",
+            key=key,
+            log_bucket=data.lake.access_logs.bucket,
+            account_id=ctx.account_id,
+            region=ctx.region,
+            noncurrent_version_expiration_days=s.data_lake.noncurrent_version_expiration_days,
+            force_destroy=s.data_lake.force_destroy,
+            protect=s.protect_data,
+        ),
+        opts=ctx.opts(),
+    )
 
 
 def build_data(ctx: PlatformContext) -> DataPlane:

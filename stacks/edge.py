@@ -12,7 +12,7 @@ from typing import Protocol
 import pulumi
 import pulumi_aws as aws
 
-from components.bucket import SecureBucket, SecureBucketArgs
+from components.bucket import SecureBucket
 from components.filter_function import FilterFunction, FilterFunctionArgs
 from components.kms import EncryptionKey
 from components.lambda_package import build_package
@@ -29,7 +29,7 @@ from components.secrets import (
 )
 from components.waf import WAF_LOG_PREFIX, WebAcl, WebAclArgs
 from stacks.context import PlatformContext
-from stacks.data import DataPlane
+from stacks.data import DataPlane, platform_bucket
 
 ROOT = Path(__file__).resolve().parent.parent
 BUILD_DIR = ROOT / "build" / "lambda"
@@ -134,23 +134,8 @@ def signing_period(today: date, renewal_days: int) -> int:
 def artifact_bucket(ctx: PlatformContext, data: DataPlane) -> SecureBucket:
     """Where function packages are uploaded and AWS Signer writes the signed copies (versioned, as
     Signer requires), with its own CMK and every control of a data-lake bucket."""
-    s = ctx.settings
     key = ctx.encryption_key("artifacts", "Function packages, unsigned and signed")
-    return SecureBucket(
-        f"{ctx.prefix}-artifacts",
-        SecureBucketArgs(
-            purpose="artifacts",
-            classification="internal",
-            key=key,
-            log_bucket=data.lake.access_logs.bucket,
-            account_id=ctx.account_id,
-            region=ctx.region,
-            noncurrent_version_expiration_days=s.data_lake.noncurrent_version_expiration_days,
-            force_destroy=s.data_lake.force_destroy,
-            protect=s.protect_data,
-        ),
-        opts=ctx.opts(),
-    )
+    return platform_bucket(ctx, data, "artifacts", key)
 
 
 def build_edge(ctx: PlatformContext, data: DataPlane, compute: EdgeNetwork) -> EdgePlane:

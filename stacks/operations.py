@@ -1,4 +1,5 @@
-"""Security operations: the alert topic, GuardDuty, the audit trail with CIS alarms, and the edge's alarms."""
+"""Security operations: the alert topic, GuardDuty findings (the detector is the account stage's), the audit
+trail with CIS alarms, and the edge's alarms."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from stacks.context import PlatformContext
 from stacks.data import DataPlane, trail_name
 from stacks.edge import EdgePlane
 from stacks.settings import GUARDDUTY_SEVERITIES
+from stacks.stages import AccountOutputs
 
 # The trail's own bucket is left out of data events: every delivery would log another event.
 TRAIL_DATA_BUCKETS = ("raw", "curated", "models")
@@ -32,7 +34,9 @@ class OperationsPlane:
     key: EncryptionKey
 
 
-def build_operations(ctx: PlatformContext, data: DataPlane, edge: EdgePlane) -> OperationsPlane:
+def build_operations(
+    ctx: PlatformContext, data: DataPlane, edge: EdgePlane, account: AccountOutputs
+) -> OperationsPlane:
     s = ctx.settings
     alert_topic_name = f"{ctx.prefix}-security-alerts"
     key = ctx.encryption_key(
@@ -62,6 +66,7 @@ def build_operations(ctx: PlatformContext, data: DataPlane, edge: EdgePlane) -> 
             name_prefix=ctx.prefix,
             min_severity=GUARDDUTY_SEVERITIES[s.monitoring.guardduty_min_severity],
             topic_arn=topic.arn,
+            detector_id=account.detector_id,
         ),
         opts=ctx.opts(),
     )

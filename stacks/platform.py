@@ -1,4 +1,4 @@
-"""The composition of the whole platform, in the order the data flows."""
+"""The platform stage's composition, in the order the data flows."""
 
 from __future__ import annotations
 
@@ -7,20 +7,24 @@ import pulumi
 from stacks.compute import build_compute
 from stacks.context import create_context
 from stacks.data import build_data
+from stacks.deploy import build_runner
 from stacks.edge import build_edge
 from stacks.operations import build_operations
 from stacks.protection import retain_data_stores
 from stacks.settings import PlatformSettings
+from stacks.stages import CLUSTER_STAGE_OUTPUT, account_outputs
 
 
 def build_platform(settings: PlatformSettings) -> None:
+    account = account_outputs(settings.region)
     ctx = create_context(settings)
     if settings.protect_data:
         retain_data_stores()
     data = build_data(ctx)
-    compute = build_compute(ctx, data)
+    compute = build_compute(ctx, data, account)
     edge = build_edge(ctx, data, compute)
-    operations = build_operations(ctx, data, edge)
+    operations = build_operations(ctx, data, edge, account)
+    runner = build_runner(ctx, data, compute)
     pulumi.export("environment", settings.environment)
     pulumi.export("dataLakeBuckets", {purpose: b.name for purpose, b in data.lake.buckets.items()})
     pulumi.export("pipelineRoles", {stage: r.arn for stage, r in data.roles.items()})
@@ -34,3 +38,6 @@ def build_platform(settings: PlatformSettings) -> None:
     pulumi.export("webAclArn", edge.waf.arn)
     pulumi.export("filterFunctionArn", edge.filter.arn)
     pulumi.export("alertTopicArn", operations.topic.arn)
+    pulumi.export("deployRunnerProject", runner.project.name)
+    pulumi.export("deploySourceBucket", runner.source_bucket_name)
+    pulumi.export(CLUSTER_STAGE_OUTPUT, compute.cluster_stage)

@@ -99,6 +99,8 @@ SIGNATURE_RENEWAL_MAX_DAYS = 120
 WAF_BODY_INSPECTION_LIMITS = {"KB_16": 16 * 1024, "KB_32": 32 * 1024, "KB_48": 48 * 1024, "KB_64": 64 * 1024}
 
 _EMAIL = re.compile(r"^[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})+$")
+_BUCKET_ARN = re.compile(r"^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+_SECRET_ARN = re.compile(r"^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[\w/+=.@-]{1,512}$")
 _ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]{1,512}$")
 _SCHEDULE = re.compile(r"^(rate\((?:1 day|[1-9]\d{0,2} days|[1-9]\d? hours?)\)|cron\([^()]{9,100}\))$")
 _K8S_VERSION = re.compile(r"^1\.(2[89]|3\d)$")
@@ -171,6 +173,16 @@ class EcrSettings:
     untagged_expiry_days: int
     force_delete: bool
     """Destroy deletes a repository that still holds images (dev: torn down and rebuilt the same day)."""
+
+
+@dataclass(frozen=True)
+class RunnerSettings:
+    """The in-VPC deploy runner (CodeBuild) that applies the cluster stage."""
+
+    state_bucket_arn: str | None
+    """The S3 bucket of a self-managed state backend; None with Pulumi Cloud."""
+    secret_arns: tuple[str, ...]
+    """Secrets Manager secrets the build reads (`PULUMI_CONFIG_PASSPHRASE` or `PULUMI_ACCESS_TOKEN`)."""
 
 
 @dataclass(frozen=True)
@@ -283,6 +295,7 @@ class PlatformSettings:
     network: NetworkSettings
     eks: EksSettings
     ecr: EcrSettings
+    runner: RunnerSettings
     kubernetes: KubernetesSettings
     api: ApiSettings
     waf: WafSettings
@@ -353,6 +366,7 @@ _SHARED: dict[str, Any] = {
         "systemNodeGroup": {"amiType": "AL2023_x86_64_STANDARD", "capacityType": "ON_DEMAND"},
     },
     "ecr": {"ciPushRoleArn": None},
+    "runner": {"stateBucketArn": None, "secretArns": []},
     "kubernetes": {
         "devicePluginImage": _DEVICE_PLUGIN,
         "inferenceImageDigest": _INFERENCE_DIGEST,
@@ -906,6 +920,14 @@ def _build(environment: str, r: _Reader) -> PlatformSettings:
         network=network,
         eks=eks,
         ecr=ecr,
+        runner=RunnerSettings(
+            state_bucket_arn=r.optional_string(
+                "runner.stateBucketArn", _BUCKET_ARN, "expected an S3 bucket ARN (arn:aws:s3:::name)"
+            ),
+            secret_arns=r.string_list(
+                "runner.secretArns", lambda v: None if _SECRET_ARN.match(v) else "expected a Secrets Manager secret ARN"
+            ),
+        ),
         kubernetes=kubernetes,
         api=api,
         waf=waf,
@@ -1037,11 +1059,8 @@ def parse_config_value(key: str, raw: Any) -> Any:
     return raw
 
 
-def settings_from_config(config: Mapping[str, Any], stack: str) -> PlatformSettings:
-    """Build settings from a stack's config, as `{"genai-platform:key": value, "aws:region": value}`.
-
-    Values may be Python objects or the JSON text Pulumi passes to programs.
-    """
+def _given(config: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """`{"genai-platform:key": raw, "aws:region": raw}` -> `({key: value, "region": raw}, problems)`."""
     given: dict[str, Any] = {}
     problems: list[str] = []
     for full_key, raw in config.items():
@@ -1053,6 +1072,15 @@ def settings_from_config(config: Mapping[str, Any], stack: str) -> PlatformSetti
                 given[key] = parse_config_value(key, raw)
             except SettingsError as err:
                 problems.extend(err.problems)
+    return given, problems
+
+
+def settings_from_config(config: Mapping[str, Any], stack: str) -> PlatformSettings:
+    """Build settings from a stack's config, as `{"genai-platform:key": value, "aws:region": value}`.
+
+    Values may be Python objects or the JSON text Pulumi passes to programs.
+    """
+    given, problems = _given(config)
     environment = given.pop("environment", stack)
     if environment not in ENVIRONMENTS:
         raise SettingsError(
@@ -1090,3 +1118,65 @@ def as_dict(value: Any) -> Any:
     if isinstance(value, tuple | list):
         return [as_dict(v) for v in value]
     return value
+
+
+# ---------------------------------------------------------------------------------------------------
+# The account-baseline stage (stages/account): one stack per account and region
+# ---------------------------------------------------------------------------------------------------
+
+ACCOUNT_ENVIRONMENT = "account"
+"""The `Environment` tag of the account baseline's resources (they serve every environment)."""
+_DETECTOR_ID = re.compile(r"^[0-9a-f]{32}$")
+ACCOUNT_DEFAULTS: dict[str, Any] = {
+    "region": "eu-west-1",
+    "owner": "platform-team",
+    "costCenter": "genai-shared",
+    "autoScalingRoleExists": False,
+    "guardDutyDetectorId": None,
+}
+
+
+@dataclass(frozen=True)
+class AccountSettings:
+    """Settings of the account baseline: what there can be only one of per account and region."""
+
+    region: str
+    owner: str
+    cost_center: str
+    auto_scaling_role_exists: bool
+    """The account already has AWSServiceRoleForAutoScaling (any Auto Scaling group ever created it):
+    the stage imports it instead of creating it, since IAM refuses a second one."""
+    guard_duty_detector_id: str | None
+    """An existing GuardDuty detector to import (one per account and region); None creates one."""
+
+    def base_tags(self) -> dict[str, str]:
+        return {
+            "Project": PROJECT,
+            "Environment": ACCOUNT_ENVIRONMENT,
+            "Owner": self.owner,
+            "CostCenter": self.cost_center,
+            "ManagedBy": "pulumi",
+        }
+
+
+def account_settings_from_config(config: Mapping[str, Any], stack: str) -> AccountSettings:
+    """The account baseline's settings; its stack is named after its region (`aws:region`)."""
+    given, problems = _given(config)
+    for key in _unknown_keys(ACCOUNT_DEFAULTS, given):
+        problems.append(f"{PROJECT}:{key}: unknown setting; known keys: {', '.join(sorted(ACCOUNT_DEFAULTS))}")
+    r = _Reader(_merge(ACCOUNT_DEFAULTS, given))
+    tag_value = re.compile(r"^[\w .@+-]{1,128}$")
+    region = r.choice("region", AWS_REGIONS)
+    if not r.problems and region != stack:
+        r.fail("region", region, f"the account stage's stack is named after its region: expected {stack!r}")
+    settings = AccountSettings(
+        region=region,
+        owner=r.string("owner", tag_value, "letters, digits and . @ + - _ (max 128)"),
+        cost_center=r.string("costCenter", tag_value, "letters, digits and . @ + - _ (max 128)"),
+        auto_scaling_role_exists=r.boolean("autoScalingRoleExists"),
+        guard_duty_detector_id=r.optional_string("guardDutyDetectorId", _DETECTOR_ID, "expected a 32-hex detector id"),
+    )
+    problems.extend(r.problems)
+    if problems:
+        raise SettingsError(problems)
+    return settings

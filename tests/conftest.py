@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from infra.preview.engine import preview_in_subprocess
+from infra.preview.stages import preview_stages
 
 ROOT = Path(__file__).resolve().parent.parent
 PROGRAM = ROOT / "infra"
@@ -19,19 +19,43 @@ Resource = dict[str, Any]
 
 
 @pytest.fixture(scope="session")
-def dev_plan() -> Plan:
-    return preview_in_subprocess(PROGRAM, "dev")
+def dev_stages() -> dict[str, Plan]:
+    """Every stage of dev, previewed in deploy order (stage name -> plan)."""
+    return {p.stage.name: p.plan for p in preview_stages("dev")}
 
 
 @pytest.fixture(scope="session")
-def prod_plan() -> Plan:
-    return preview_in_subprocess(PROGRAM, "prod")
+def prod_stages() -> dict[str, Plan]:
+    return {p.stage.name: p.plan for p in preview_stages("prod")}
+
+
+@pytest.fixture(scope="session")
+def dev_plan(dev_stages: dict[str, Plan]) -> Plan:
+    """The platform stage of dev."""
+    return dev_stages["platform"]
+
+
+@pytest.fixture(scope="session")
+def prod_plan(prod_stages: dict[str, Plan]) -> Plan:
+    return prod_stages["platform"]
 
 
 @pytest.fixture(scope="session", params=["dev", "prod"])
 def plan(request: pytest.FixtureRequest) -> Plan:
-    """Each test using this runs once per stack."""
+    """Each test using this runs once per stack (the platform stage)."""
     return request.getfixturevalue(f"{request.param}_plan")
+
+
+@pytest.fixture(scope="session")
+def account_plan(dev_stages: dict[str, Plan]) -> Plan:
+    return dev_stages["account"]
+
+
+@pytest.fixture(scope="session", params=["dev", "prod"])
+def cluster_plan(request: pytest.FixtureRequest) -> Plan:
+    """The cluster stage, once per environment."""
+    stages: dict[str, Plan] = request.getfixturevalue(f"{request.param}_stages")
+    return stages["cluster"]
 
 
 def resources(plan: Plan, type_: str) -> list[Resource]:
@@ -66,3 +90,9 @@ def as_list(value: Any) -> list[Any]:
 @pytest.fixture
 def find() -> Iterator[Callable[[Plan, str], list[Resource]]]:
     yield resources
+
+
+def merged(platform: Plan, cluster: Plan) -> Plan:
+    """The platform and cluster stages of one environment as one plan, for checks that span the
+    stack reference (the cluster stage's inputs against the platform resources they came from)."""
+    return {**platform, "resources": [*platform["resources"], *cluster["resources"]]}

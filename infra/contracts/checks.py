@@ -25,6 +25,7 @@ from infra.contracts.iam import (
 from infra.contracts.intents import DEPLOYER, EACH, EKS_CLUSTER_ADMIN, Intent, Ref, Value
 from infra.contracts.model import ACCOUNT_SCOPE, Check, Deployment, Resource, Violation, violation
 from infra.contracts.validate import validate_document
+from infra.preview.mocks import CALLER_ROLE_ARN
 
 # --- where policies live ---------------------------------------------------------------------------
 
@@ -93,7 +94,8 @@ def _principal_problem(d: Deployment, kind: str, pid: str, known: set[str]) -> s
 
 def _known_principals(d: Deployment) -> set[str]:
     created = {r.arn for r in d.of_type("aws:iam/role:Role", "aws:iam/user:User") if r.arn}
-    return created | d.configured_arns | {d.deployer}
+    # The mock's caller identity stands for whoever runs `pulumi up` (the policies built from it).
+    return created | d.configured_arns | {d.deployer, CALLER_ROLE_ARN}
 
 
 def check_principals_exist(d: Deployment) -> list[Violation]:

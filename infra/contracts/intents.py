@@ -250,7 +250,7 @@ INTENTS: tuple[Intent, ...] = (
         source="20 build 2 (item 2)",
         principal=Ref("genai-{env}-audit-reader-role"),
         calls=(
-            Call("s3:ListBucket", Ref(AUDIT_BUCKET)),
+            Call("s3:ListBucket", Ref(AUDIT_BUCKET), {"s3:prefix": (Ref(TRAIL, "s3KeyPrefix"), "/AWSLogs/")}),
             Call("s3:GetObject", _TRAIL_OBJECT),
             Call(
                 "kms:Decrypt",

@@ -140,13 +140,27 @@ class Deployment:
 
     stages: Sequence[StagePlan]
     account: str = ACCOUNT_ID
-    deployer: str = CALLER_ROLE_ARN
-    """The IAM role that runs `pulumi up` (the mock's caller identity). Its identity policy is outside the
-    plan; it is taken to allow everything (AdministratorAccess), so only resource and key policies limit it."""
+
+    @property
+    def deployer(self) -> str:
+        """The IAM role that runs `pulumi up`: `deploy.roleArn` when configured, else the mock's caller
+        identity. Its identity policy is outside the plan; it is taken to allow everything
+        (AdministratorAccess), so only resource and key policies limit it."""
+        scoped = [s for s in self.stages if s.scope == ENVIRONMENT_SCOPE]
+        raw = scoped[0].plan.get("config", {}).get("genai-platform:deploy") if scoped else None
+        if isinstance(raw, str):
+            try:
+                raw = json.loads(raw)
+            except ValueError:
+                raw = None
+        role = raw.get("roleArn") if isinstance(raw, dict) else None
+        return role if isinstance(role, str) and role else CALLER_ROLE_ARN
 
     @property
     def environment(self) -> str:
-        return self.stages[0].environment if self.stages else ""
+        """The environment of the environment-scoped stage (the account stage's stack is a region)."""
+        scoped = [s for s in self.stages if s.scope == ENVIRONMENT_SCOPE] or self.stages
+        return scoped[0].environment if scoped else ""
 
     @property
     def region(self) -> str:

@@ -1,37 +1,24 @@
-"""The deployment's stages, and their plans for one environment.
-
-Adding a stage (the account baseline, the in-cluster projects) is one line in `STAGES`.
-"""
+"""The deployment's stages, and their plans for one environment: every stage the deploy applies
+(`infra/preview/stages.py`), previewed in deploy order with the earlier stages' outputs."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
-from infra.contracts.model import ENVIRONMENT_SCOPE, Deployment, StagePlan
-from infra.preview.engine import preview_in_subprocess
+from infra.contracts.model import ACCOUNT_SCOPE, CLUSTER_SCOPE, ENVIRONMENT_SCOPE, Deployment, StagePlan
+from infra.preview.stages import preview_stages
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+SCOPES = {"account": ACCOUNT_SCOPE, "platform": ENVIRONMENT_SCOPE, "cluster": CLUSTER_SCOPE}
 
-
-@dataclass(frozen=True)
-class Stage:
-    name: str
-    program: Path
-    scope: str
+Previewer = Callable[[str], dict[str, dict[str, Any]]]
+"""Environment -> stage name -> plan."""
 
 
-STAGES: tuple[Stage, ...] = (Stage("platform", PROJECT_ROOT / "infra", ENVIRONMENT_SCOPE),)
-
-Previewer = Callable[[Path, str], dict[str, Any]]
-
-
-def _preview(program: Path, stack: str) -> dict[str, Any]:
-    return preview_in_subprocess(program, stack, require_stack_file=True)
+def _preview(environment: str) -> dict[str, dict[str, Any]]:
+    return {p.stage.name: p.plan for p in preview_stages(environment)}
 
 
-def deployment(stack: str, stages: Sequence[Stage] = STAGES, previewer: Previewer = _preview) -> Deployment:
-    """Preview every stage of `stack` (one subprocess each) and bundle the plans."""
-    return Deployment([StagePlan(s.name, s.scope, previewer(s.program, stack)) for s in stages])
+def deployment(environment: str, previewer: Previewer = _preview) -> Deployment:
+    """Every stage of one environment, bundled for the checks."""
+    return Deployment([StagePlan(name, SCOPES[name], plan) for name, plan in previewer(environment).items()])

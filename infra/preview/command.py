@@ -1,24 +1,35 @@
-"""`genai-platform preview`: the offline preview, with the policy pack evaluated by default."""
+"""`genai-platform preview`: the offline preview of every stage, with the policy pack evaluated by default."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 from pathlib import Path
+from typing import Any
 
 from infra.preview.engine import PreviewError, preview, write_plan
+from stacks.stages import STAGE_NAMES
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_PROGRAM = PROJECT_ROOT / "infra"
 DEFAULT_PACK = PROJECT_ROOT / "policies"
-# The platform's own policy config: its dated, reasoned exemptions (the NVIDIA device plugin).
-PLATFORM_POLICY_CONFIG = DEFAULT_PACK / "config" / "platform.json"
+# Each stage is checked with its own policy config (policies/config/<stage>.json): the stack rules
+# that need a resource present (trail, detector) apply to the stage that owns it, and the NVIDIA
+# device plugin's dated, reasoned exemptions to the cluster stage.
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_ERROR = 0, 1, 2
 
 
 def configure_parser(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--stack", default="dev", help="stack to preview (default: dev); reads Pulumi.<stack>.yaml")
+    p.add_argument(
+        "--stack", default="dev", help="environment to preview (default: dev); reads Pulumi.<stack>.yaml of each stage"
+    )
+    p.add_argument(
+        "--stage",
+        action="append",
+        choices=STAGE_NAMES,
+        help="preview only this stage (repeatable; upstream stages are previewed too, for their outputs); "
+        "default: every stage (docs/deploy.md)",
+    )
     p.add_argument(
         "--program",
         type=Path,
@@ -37,14 +48,45 @@ def configure_parser(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    own_program = args.program is None
-    program: Path = DEFAULT_PROGRAM if own_program else args.program
+    if args.program is not None:
+        if args.stage:
+            print("error: --stage applies to this platform's stages, not to --program", file=sys.stderr)
+            return EXIT_ERROR
+        try:
+            plan = preview(args.program, args.stack)
+        except PreviewError as err:
+            print(f"error: {err}", file=sys.stderr)
+            return EXIT_ERROR
+        return _report(args, plan, args.policy_config)
+
+    from infra.preview.stages import combined_plan, preview_stages
+
     try:
-        plan = preview(program, args.stack, require_stack_file=own_program)
+        plans = preview_stages(args.stack, args.stage)
     except PreviewError as err:
         print(f"error: {err}", file=sys.stderr)
         return EXIT_ERROR
+    selected = set(args.stage or STAGE_NAMES)
+    shown = [p for p in plans if p.stage.name in selected]
+    status = EXIT_OK
+    for i, staged in enumerate(shown):
+        if i:
+            print()
+        print(f"=== stage {staged.stage.name}: {staged.plan['project']}/{staged.stack} ===")
+        config = args.policy_config
+        if config is None and args.policy_pack == DEFAULT_PACK:
+            config = staged.stage.policy_config
+        status = max(status, _report(args, staged.plan, config, write=False))
+        if status == EXIT_ERROR:
+            return status
+    if args.json:
+        document = shown[0].plan if len(shown) == 1 else combined_plan(args.stack, shown)
+        return max(status, _write(document, args.json))
+    return status
 
+
+def _report(args: argparse.Namespace, plan: dict[str, Any], config_file: Path | None, *, write: bool = True) -> int:
+    """Print one plan and its policy result (stored in `plan["policy"]`); write it with --json."""
     from infra.preview.render import render_plan
 
     text = render_plan(plan)
@@ -54,9 +96,6 @@ def run(args: argparse.Namespace) -> int:
         from infra.policy import PolicyPackError, evaluate_plan, load_policy_config, render_policy_text
 
         try:
-            config_file = args.policy_config
-            if config_file is None and own_program and args.policy_pack == DEFAULT_PACK:
-                config_file = PLATFORM_POLICY_CONFIG
             section = evaluate_plan(plan, args.policy_pack, policy_config=load_policy_config(config_file))
         except PolicyPackError as err:
             print(f"error: policy pack: {err}", file=sys.stderr)
@@ -65,11 +104,16 @@ def run(args: argparse.Namespace) -> int:
         print()
         print(render_policy_text(section), end="")
         status = EXIT_VIOLATIONS if section["summary"]["mandatory"] else EXIT_OK
-    if args.json:
-        try:
-            write_plan(plan, args.json)
-        except PreviewError as err:
-            print(f"error: {err}", file=sys.stderr)
-            return EXIT_ERROR
-        print(f"plan written to {args.json}")
+    if write and args.json:
+        return max(status, _write(plan, args.json))
     return status
+
+
+def _write(document: dict[str, Any], path: Path) -> int:
+    try:
+        write_plan(document, path)
+    except PreviewError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return EXIT_ERROR
+    print(f"plan written to {path}")
+    return EXIT_OK

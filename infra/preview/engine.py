@@ -59,6 +59,7 @@ class Registration:
     protect: bool = False
     retain_on_delete: bool = False
     secret_paths: list[str] = field(default_factory=list)
+    import_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -227,6 +228,7 @@ def _make_monitor(mocks: Any, records: dict[str, Registration]) -> Any:
                 protect=bool(getattr(request, "protect", False)),
                 retain_on_delete=bool(getattr(request, "retainOnDelete", False)),
                 secret_paths=sorted(secret_paths),
+                import_id=getattr(request, "importId", "") or None,
             )
             return response
 
@@ -301,8 +303,14 @@ def _program_environment(spec: ProgramSpec, entry: Path) -> Iterator[None]:
         sys.path[:] = old_path
 
 
-def run_program(spec: ProgramSpec) -> dict[str, Registration]:
-    """Run the program in this process under mocks; return every registration keyed by URN."""
+def run_program(
+    spec: ProgramSpec, stack_outputs: Mapping[str, Mapping[str, Any]] | None = None
+) -> dict[str, Registration]:
+    """Run the program in this process under mocks; return every registration keyed by URN.
+
+    `stack_outputs` (`<project>/<stack>` -> outputs) answers the program's stack references; the
+    program's own exports become the root stack record's outputs.
+    """
     import pulumi
     from pulumi.runtime.stack import run_pulumi_func
     from pulumi.runtime.sync_await import _sync_await
@@ -311,7 +319,7 @@ def run_program(spec: ProgramSpec) -> dict[str, Registration]:
 
     entry = _entry_point(spec)
     records: dict[str, Registration] = {}
-    mocks = PlatformMocks(spec.region)
+    mocks = PlatformMocks(spec.region, stack_outputs)
     pulumi.runtime.set_all_config(_config_strings(spec.config), spec.secret_keys)
     errors = _ErrorLogs()
     logger = logging.getLogger("genai-platform.preview")
@@ -335,7 +343,25 @@ def run_program(spec: ProgramSpec) -> dict[str, Registration]:
         raise PreviewError(_describe_failure(err, spec.project_file.parent)) from None
     if errors.messages:
         raise PreviewError(f"program reported an error: {errors.messages[0].splitlines()[0]}")
+    records[root_stack_urn(spec.project, spec.stack)].outputs = _stack_exports()
     return records
+
+
+def _stack_exports() -> dict[str, Any]:
+    """The program's `pulumi.export`s, resolved (unknown values dropped, secrets masked)."""
+    import pulumi
+    from pulumi.runtime.settings import get_root_resource
+    from pulumi.runtime.sync_await import _sync_await
+
+    root = get_root_resource()
+    exports: dict[str, Any] = {}
+    for name, value in sorted((getattr(root, "outputs", None) or {}).items()):
+        output = pulumi.Output.from_input(value)
+        if _sync_await(output.is_secret()):
+            exports[name] = SECRET_MARK
+        elif _sync_await(output.is_known()):
+            exports[name] = _sync_await(output.future())
+    return exports
 
 
 def _run_entry(entry: Path) -> None:
@@ -446,6 +472,7 @@ def build_plan(spec: ProgramSpec, records: Mapping[str, Registration]) -> dict[s
                 "inputs": r.inputs,
                 "outputs": r.outputs,
                 "secretPaths": r.secret_paths,
+                **({"importId": r.import_id} if r.import_id else {}),
             }
         )
     config = {k: (SECRET_MARK if k in spec.secret_keys else v) for k, v in sorted(spec.config.items())}
@@ -465,19 +492,43 @@ def build_plan(spec: ProgramSpec, records: Mapping[str, Registration]) -> dict[s
     }
 
 
-def preview(program_dir: Path, stack: str, *, require_stack_file: bool = False) -> dict[str, Any]:
+def preview(
+    program_dir: Path,
+    stack: str,
+    *,
+    require_stack_file: bool = False,
+    stack_outputs: Mapping[str, Mapping[str, Any]] | None = None,
+) -> dict[str, Any]:
     """Preview one stack of a program in this process (once per process)."""
     spec = resolve_program(program_dir, stack, require_stack_file=require_stack_file)
-    return build_plan(spec, run_program(spec))
+    return build_plan(spec, run_program(spec, stack_outputs))
 
 
-def preview_in_subprocess(program_dir: Path, stack: str, *, require_stack_file: bool = False) -> dict[str, Any]:
+def stack_outputs_of(plan: Mapping[str, Any]) -> dict[str, Any]:
+    """A plan's stack exports (its root stack resource's outputs)."""
+    for r in plan.get("resources") or []:
+        if r.get("type") == ROOT_STACK_TYPE:
+            return dict(r.get("outputs") or {})
+    return {}
+
+
+def preview_in_subprocess(
+    program_dir: Path,
+    stack: str,
+    *,
+    require_stack_file: bool = False,
+    stack_outputs: Mapping[str, Mapping[str, Any]] | None = None,
+) -> dict[str, Any]:
     """Preview in a fresh interpreter, so several stacks can be previewed from one process."""
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "plan.json"
         command = [sys.executable, "-m", "infra.preview.worker", str(program_dir), stack, str(out)]
         if require_stack_file:
             command.append("--require-stack-file")
+        if stack_outputs:
+            references = Path(tmp) / "stack-outputs.json"
+            references.write_text(json.dumps(stack_outputs), encoding="utf-8")
+            command += ["--stack-outputs", str(references)]
         project_root = Path(__file__).resolve().parents[2]
         env = {
             **os.environ,

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from typing import Any
 
 import pulumi
 
 ACCOUNT_ID = "123456789012"
+STACK_REFERENCE_TYPE = "pulumi:pulumi:StackReference"
 PARTITION = "aws"
 # The identity that runs `pulumi up` in the preview (what `aws.get_caller_identity` answers).
 CALLER_ROLE_ARN = f"arn:{PARTITION}:iam::{ACCOUNT_ID}:role/pulumi-deployer"
@@ -64,8 +66,15 @@ def _prefixed_name(prefix: object, rid: str) -> str | None:
 class PlatformMocks(pulumi.runtime.Mocks):
     """Answers resource registrations and invokes the way AWS and the providers would."""
 
-    def __init__(self, region: str) -> None:
+    def __init__(self, region: str, stack_outputs: Mapping[str, Mapping[str, Any]] | None = None) -> None:
         self.region = region
+        self.stack_outputs = dict(stack_outputs or {})
+        """`<project>/<stack>` -> that stack's outputs, answered to `pulumi.StackReference` reads."""
+
+    def stack_reference(self, name: str) -> dict[str, Any]:
+        """A StackReference's state: the outputs of `<org>/<project>/<stack>` (any organization)."""
+        key = "/".join(name.split("/")[-2:])
+        return {"name": name, "outputs": dict(self.stack_outputs.get(key, {})), "secretOutputNames": []}
 
     def arn(self, service: str, path: str) -> str:
         region = "" if service in _GLOBAL_SERVICES else self.region
@@ -74,6 +83,8 @@ class PlatformMocks(pulumi.runtime.Mocks):
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict[str, Any]]:
         typ, inputs = args.typ, dict(args.inputs)
+        if typ == STACK_REFERENCE_TYPE:
+            return str(inputs.get("name", args.name)), self.stack_reference(str(inputs.get("name", args.name)))
         if not args.custom and not typ.startswith("pulumi:providers:"):
             return "", {}
         rid = _digest(typ, args.name, length=17)
@@ -172,6 +183,16 @@ class PlatformMocks(pulumi.runtime.Mocks):
                 id=f"{self.region}_{rid[:9]}",
                 endpoint=f"cognito-idp.{self.region}.amazonaws.com/{self.region}_{rid[:9]}",
             )
+        elif typ == "aws:route53/zone:Zone":
+            zone_id = "Z" + _digest(rid, "zone", length=20).upper()
+            state.update(id=zone_id, zoneId=zone_id, arn=f"arn:{PARTITION}:route53:::hostedzone/{zone_id}")
+        elif typ == "aws:route53/record:Record":
+            state["fqdn"] = inputs.get("name", physical)
+        elif typ == "aws:iam/serviceLinkedRole:ServiceLinkedRole":
+            service = str(inputs.get("awsServiceName", "service.amazonaws.com"))
+            role = _SERVICE_LINKED_ROLES.get(service, f"AWSServiceRoleFor{service.split('.')[0].title()}")
+            state.update(name=role, path=f"/aws-service-role/{service}/")
+            state["arn"] = self.arn("iam", f"role/aws-service-role/{service}/{role}")
         elif typ == "aws:guardduty/detector:Detector":
             state["accountId"] = ACCOUNT_ID
         elif typ == "aws:secretsmanager/secretVersion:SecretVersion":
@@ -268,6 +289,7 @@ _NAMED_TYPES = {
     "aws:ec2/securityGroup:SecurityGroup",
     "aws:eks/nodeGroup:NodeGroup",
 }
+_SERVICE_LINKED_ROLES = {"autoscaling.amazonaws.com": "AWSServiceRoleForAutoScaling"}
 _GATEWAY_CIDRS = ("3.5.64.0/21", "3.5.72.0/23", "52.92.0.0/17", "52.218.0.0/17")
 _EC2_PREFIXES = {
     "Subnet": "subnet",

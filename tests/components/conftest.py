@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 import yaml
 
-from infra.preview.engine import preview_in_subprocess
+from infra.preview.stages import preview_stages
 from stacks.settings import PlatformSettings, settings_from_config
 from tests.conftest import PROGRAM, ROOT, Plan, Resource, resources
 
@@ -17,7 +17,7 @@ CI_ROLE = "arn:aws:iam::123456789012:role/ci-image-push"
 
 
 @pytest.fixture(scope="session")
-def dev_roles_plan(tmp_path_factory: pytest.TempPathFactory) -> Plan:
+def dev_roles_stages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Plan]:
     """dev with `eks.adminRoleArn` and `ecr.ciPushRoleArn` set (a project copy pointing at infra/)."""
     folder = tmp_path_factory.mktemp("dev-roles")
     project = yaml.safe_load((ROOT / "Pulumi.yaml").read_text(encoding="utf-8"))
@@ -30,7 +30,12 @@ def dev_roles_plan(tmp_path_factory: pytest.TempPathFactory) -> Plan:
     }
     stack["config"]["genai-platform:ecr"] = {"ciPushRoleArn": CI_ROLE}
     (folder / "Pulumi.dev.yaml").write_text(yaml.safe_dump(stack), encoding="utf-8")
-    return preview_in_subprocess(Path(folder), "dev")
+    return {p.stage.name: p.plan for p in preview_stages("dev", platform_dir=Path(folder))}
+
+
+@pytest.fixture(scope="session")
+def dev_roles_plan(dev_roles_stages: dict[str, Plan]) -> Plan:
+    return dev_roles_stages["platform"]
 
 
 def stack_settings(plan: Plan) -> PlatformSettings:

@@ -176,9 +176,11 @@ def test_usage_plan_sets_a_daily_quota_per_key(plan: Plan) -> None:
     assert len(keys) == len(s.clients)
 
 
-def test_account_has_a_cloudwatch_role(plan: Plan) -> None:
-    account = resources(plan, "aws:apigateway/account:Account")[0]
-    role = one(plan, "aws:iam/role:Role", f"genai-{env(plan)}-api-cloudwatch-role")
+def test_account_has_a_cloudwatch_role(account_plan: Plan) -> None:
+    account = resources(account_plan, "aws:apigateway/account:Account")[0]
+    (role,) = [
+        r for r in resources(account_plan, "aws:iam/role:Role") if r["name"].endswith("-apigateway-cloudwatch-role")
+    ]
     assert account["inputs"]["cloudwatchRoleArn"] == role["outputs"]["arn"]
     trust = statements(policy(role, "assumeRolePolicy"))[0]
     assert trust["Principal"] == {"Service": "apigateway.amazonaws.com"}
@@ -284,7 +286,7 @@ def test_no_custom_domain_by_default(plan: Plan) -> None:
 @pytest.fixture(scope="module")
 def custom_domain_plan(tmp_path_factory: pytest.TempPathFactory) -> Plan:
     """A dev preview of the real program with a custom domain configured."""
-    from infra.preview.engine import preview_in_subprocess
+    from infra.preview.stages import preview_stages
     from tests.conftest import ROOT
 
     project = tmp_path_factory.mktemp("custom-domain")
@@ -305,7 +307,7 @@ def custom_domain_plan(tmp_path_factory: pytest.TempPathFactory) -> Plan:
         "build_platform(load_settings())\n",
         encoding="utf-8",
     )
-    return preview_in_subprocess(program, "dev")
+    return next(p.plan for p in preview_stages("dev", ["platform"], platform_dir=project) if p.stage.name == "platform")
 
 
 @pytest.mark.slow

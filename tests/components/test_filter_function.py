@@ -331,12 +331,14 @@ def test_empty_source_is_refused(tmp_path: Path) -> None:
         zip_bytes(tmp_path / "empty")
 
 
-def test_backend_url_is_the_internal_nlb_not_a_cluster_name(plan: Plan) -> None:
+def test_backend_url_is_a_private_vpc_name_not_a_cluster_name(plan: Plan) -> None:
+    """The NLB comes later (cluster stage), so the filter calls a fixed name in the VPC's private zone;
+    tests/stages/test_stages.py checks that the cluster stage points it at the NLB."""
     function = next(
         r for r in resources(plan, "aws:lambda/function:Function") if r["name"].endswith("-filter-function")
     )
     url = function["inputs"]["environment"]["variables"]["FILTER_BACKEND_URL"]
-    assert url.startswith("http://internal-") and ".elb.eu-west-1.amazonaws.com:" in url
+    assert url == f"http://model-server.genai-{plan['stack']}.internal:8000"
     assert "cluster.local" not in url
 
 

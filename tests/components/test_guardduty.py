@@ -37,25 +37,25 @@ def topic(plan: Plan) -> Resource:
     return found
 
 
-def test_detector_is_enabled_and_publishes_every_15_minutes(plan: Plan) -> None:
-    assert detector(plan)["inputs"]["enable"] is True
-    assert detector(plan)["inputs"]["findingPublishingFrequency"] == "FIFTEEN_MINUTES"
+def test_detector_is_enabled_and_publishes_every_15_minutes(account_plan: Plan) -> None:
+    assert detector(account_plan)["inputs"]["enable"] is True
+    assert detector(account_plan)["inputs"]["findingPublishingFrequency"] == "FIFTEEN_MINUTES"
 
 
 @pytest.mark.parametrize("feature", REQUIRED)
-def test_feature_enabled_on_the_detector(plan: Plan, feature: str) -> None:
-    assert features(plan)[feature]["status"] == "ENABLED"
-    assert features(plan)[feature]["detectorId"] == detector(plan)["id"]
+def test_feature_enabled_on_the_detector(account_plan: Plan, feature: str) -> None:
+    assert features(account_plan)[feature]["status"] == "ENABLED"
+    assert features(account_plan)[feature]["detectorId"] == detector(account_plan)["id"]
 
 
-def test_runtime_monitoring_manages_the_eks_addon(plan: Plan) -> None:
-    assert features(plan)["RUNTIME_MONITORING"]["additionalConfigurations"] == [
+def test_runtime_monitoring_manages_the_eks_addon(account_plan: Plan) -> None:
+    assert features(account_plan)["RUNTIME_MONITORING"]["additionalConfigurations"] == [
         {"name": "EKS_ADDON_MANAGEMENT", "status": "ENABLED"}
     ]
 
 
-def test_eks_runtime_monitoring_is_not_set_alongside(plan: Plan) -> None:
-    assert "EKS_RUNTIME_MONITORING" not in features(plan)
+def test_eks_runtime_monitoring_is_not_set_alongside(account_plan: Plan) -> None:
+    assert "EKS_RUNTIME_MONITORING" not in features(account_plan)
 
 
 def test_findings_rule_matches_the_configured_severity(plan: Plan) -> None:

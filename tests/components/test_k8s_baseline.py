@@ -9,7 +9,7 @@ import pytest
 
 from components.k8s_baseline import DEVICE_PLUGIN_NAMESPACE
 from tests.components.conftest import ADMIN_ROLE, by_k8s_name, named, output, stack_settings
-from tests.conftest import ROOT, Plan, Resource, resources
+from tests.conftest import ROOT, Plan, Resource, merged, resources
 
 NAMESPACE = "kubernetes:core/v1:Namespace"
 NETWORK_POLICY = "kubernetes:networking.k8s.io/v1:NetworkPolicy"
@@ -53,6 +53,23 @@ def lambda_cidrs(plan: Plan) -> list[str]:
         for s in resources(plan, "aws:ec2/subnet:Subnet")
         if s["inputs"]["tags"].get("Tier") == "lambda"
     ]
+
+
+@pytest.fixture(scope="module", params=["dev", "prod"])
+def plan(request: pytest.FixtureRequest) -> Plan:
+    """The cluster stage with the platform stage it read its inputs from, once per environment."""
+    stages: dict[str, Plan] = request.getfixturevalue(f"{request.param}_stages")
+    return merged(stages["platform"], stages["cluster"])
+
+
+@pytest.fixture(scope="module")
+def prod_plan(prod_stages: dict[str, Plan]) -> Plan:
+    return merged(prod_stages["platform"], prod_stages["cluster"])
+
+
+@pytest.fixture(scope="module")
+def dev_roles_plan(dev_roles_stages: dict[str, Plan]) -> Plan:
+    return merged(dev_roles_stages["platform"], dev_roles_stages["cluster"])
 
 
 # --- the provider ----------------------------------------------------------------------------------
@@ -286,15 +303,15 @@ def test_inference_service_internal_nlb_for_lambda_subnets(plan: Plan) -> None:
 # --- the policy pack -----------------------------------------------------------------------------------
 
 COMPUTE_TYPES = ("aws:ec2/", "aws:eks/", "aws:ecr/", "kubernetes:", "aws:vpc/")
-PLATFORM_POLICY_CONFIG = ROOT / "policies" / "config" / "platform.json"
+CLUSTER_POLICY_CONFIG = ROOT / "policies" / "config" / "cluster.json"
 
 
 @pytest.mark.slow
 def test_policy_pack_passes_compute_with_the_platform_config(prod_plan: Plan) -> None:
-    """The platform config exempts only the device plugin (docs/compute.md explains why)."""
+    """The cluster stage's config exempts only the device plugin (docs/compute.md explains why)."""
     from infra.policy.runner import evaluate_plan
 
-    config = json.loads(PLATFORM_POLICY_CONFIG.read_text(encoding="utf-8"))
+    config = json.loads(CLUSTER_POLICY_CONFIG.read_text(encoding="utf-8"))
     result = evaluate_plan(prod_plan, ROOT / "policies", policy_config=config)
     by_urn = {r["urn"]: r for r in prod_plan["resources"]}
     ours = [

@@ -86,7 +86,7 @@ def test_mock_outputs_are_realistic_arns(dev_plan: Plan) -> None:
 @pytest.fixture(scope="module")
 def dev_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.CompletedProcess[str], Plan]:
     out = tmp_path_factory.mktemp("preview") / "plan.json"
-    done = cli("preview", "--stack", "dev", "--no-policy", "--json", str(out))
+    done = cli("preview", "--stack", "dev", "--stage", "platform", "--no-policy", "--json", str(out))
     return done, json.loads(out.read_text())
 
 

@@ -45,10 +45,16 @@ STACKS = ("dev", "prod")
 
 @pytest.fixture(scope="session")
 def platform_plans() -> dict[str, dict[str, Any]]:
-    """The real platform's dev and prod plans, from the lead's offline preview (one subprocess each)."""
-    from infra.preview.engine import preview_in_subprocess
+    """Every stage of the real platform's dev and prod, from the offline preview: `<stack>` is the
+    platform stage, `<stack>/<stage>` each stage."""
+    from infra.preview.stages import preview_stages
 
-    return {stack: preview_in_subprocess(REPO, stack) for stack in STACKS}
+    plans: dict[str, dict[str, Any]] = {}
+    for stack in STACKS:
+        for staged in preview_stages(stack):
+            plans[f"{stack}/{staged.stage.name}"] = staged.plan
+        plans[stack] = plans[f"{stack}/platform"]
+    return plans
 
 
 @pytest.fixture(scope="session")
@@ -56,3 +62,34 @@ def platform_config() -> dict[str, Any]:
     from infra.policy import load_policy_config
 
     return load_policy_config(PLATFORM_CONFIG)
+
+
+STAGE_NAMES = ("account", "platform", "cluster")
+
+
+@pytest.fixture(scope="session")
+def deployment_plans(platform_plans: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Every stage of an environment as one plan: the whole deployment, for the mutation test."""
+    return {
+        stack: {
+            **platform_plans[stack],
+            "resources": [r for name in STAGE_NAMES for r in platform_plans[f"{stack}/{name}"]["resources"]],
+        }
+        for stack in STACKS
+    }
+
+
+@pytest.fixture(scope="session")
+def deployment_config() -> dict[str, Any]:
+    """The stages' policy configs together, without the per-stage presence relaxations (in the whole
+    deployment the trail and the detector are both present)."""
+    from infra.policy import load_policy_config
+    from stacks.stages import stage
+
+    merged: dict[str, Any] = {}
+    for name in STAGE_NAMES:
+        for policy, value in load_policy_config(stage(name).policy_config).items():
+            if isinstance(value, dict) and value.get("enforcementLevel") == "disabled":
+                continue
+            merged[policy] = value
+    return merged

@@ -68,27 +68,27 @@ def _killed(pack: PackProcess, mutant: Mutant, config: dict[str, Any], baseline:
 
 
 def test_every_mutant_is_killed(
-    platform_plans: dict[str, Plan], platform_config: dict[str, Any], pack: PackProcess
+    deployment_plans: dict[str, Plan], deployment_config: dict[str, Any], pack: PackProcess
 ) -> None:
     missing = sorted(
         {
             f"{stack}: {row.type}"
             for stack in STACKS
             for row in ROWS
-            if not any(r["type"] == row.type for r in platform_plans[stack]["resources"])
+            if not any(r["type"] == row.type for r in deployment_plans[stack]["resources"])
         }
     )
     mutants: list[Mutant] = []
     rows_without_mutant: list[str] = []
     for row in ROWS:
-        produced = [m for stack in STACKS for m in _mutants_for(stack, platform_plans[stack], row)]
+        produced = [m for stack in STACKS for m in _mutants_for(stack, deployment_plans[stack], row)]
         if not produced:
             rows_without_mutant.append(f"{row.type}: {row.what}")
         mutants.extend(produced)
 
     baselines = {}
     for stack in STACKS:
-        section = run_pack(pack, platform_plans[stack], platform_config)
+        section = run_pack(pack, deployment_plans[stack], deployment_config)
         baselines[stack] = {
             (v["policy"], v["urn"]) for v in section["violations"] if v["enforcementLevel"] == "mandatory"
         }
@@ -100,7 +100,7 @@ def test_every_mutant_is_killed(
 
         def run(i: int) -> list[bool]:
             own = packs[i]
-            return [_killed(own, m, platform_config, baselines[m.stack]) for m in mutants[i::WORKERS]]
+            return [_killed(own, m, deployment_config, baselines[m.stack]) for m in mutants[i::WORKERS]]
 
         with ThreadPoolExecutor(WORKERS) as pool:
             chunks = list(pool.map(run, range(WORKERS)))

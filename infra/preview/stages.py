@@ -1,0 +1,109 @@
+"""Offline preview of the deployment's stages, in deploy order, each stage's stack references answered
+from the previewed outputs of the stage before it (stacks/stages.py)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from infra.preview.engine import PLAN_SCHEMA_VERSION, PreviewError, preview_in_subprocess, stack_outputs_of
+from stacks.stack_config import StackConfigError, find_project_file, read_stack_config
+from stacks.stages import PLATFORM, STAGES, Stage
+
+
+@dataclass
+class StagePlan:
+    stage: Stage
+    stack: str
+    plan: dict[str, Any]
+
+
+def environment_region(environment: str, platform_dir: Path = PLATFORM.folder) -> str:
+    """The region of an environment (its account stage's stack name), from the platform stack file."""
+    try:
+        config, _ = read_stack_config(find_project_file(platform_dir), environment, required=True)
+    except StackConfigError as err:
+        raise PreviewError(str(err)) from None
+    region = config.get("aws:region")
+    if not isinstance(region, str) or not region:
+        from stacks.settings import DEFAULTS
+
+        region = str(DEFAULTS.get(environment, DEFAULTS["dev"])["region"])
+    return region
+
+
+def needed(selected: Sequence[str]) -> list[Stage]:
+    """The selected stages and every stage upstream of them, in deploy order."""
+    wanted = set(selected)
+    for s in reversed(STAGES):
+        if s.name in wanted and s.upstream:
+            wanted.add(s.upstream)
+    return [s for s in STAGES if s.name in wanted]
+
+
+def preview_stages(
+    environment: str, selected: Sequence[str] | None = None, *, platform_dir: Path | None = None
+) -> list[StagePlan]:
+    """Preview `selected` stages (default: all) for one environment, one subprocess per stage.
+
+    `platform_dir` replaces the platform stage's project folder (a test copy with other settings).
+    """
+    folder = platform_dir or PLATFORM.folder
+    region = environment_region(environment, folder)
+    outputs: dict[str, dict[str, Any]] = {}
+    plans: list[StagePlan] = []
+    for stage in needed(selected or [s.name for s in STAGES]):
+        stack = stage.stack_for(environment, region)
+        program = folder if stage is PLATFORM else stage.folder
+        try:
+            plan = preview_in_subprocess(program, stack, require_stack_file=True, stack_outputs=outputs)
+        except PreviewError as err:
+            raise PreviewError(f"{stage.name} stage ({stage.project}/{stack}): {err}") from None
+        plan["stage"] = stage.name
+        outputs[f"{stage.project}/{stack}"] = stack_outputs_of(plan)
+        plans.append(StagePlan(stage, stack, plan))
+    return plans
+
+
+def combined_plan(environment: str, plans: Sequence[StagePlan]) -> dict[str, Any]:
+    """One plan document for several stages: every resource (URNs carry their project), and a
+    `stages` list with each stage's project, stack, summary and policy section."""
+    resources = sorted((r for p in plans for r in p.plan["resources"]), key=lambda r: str(r["urn"]))
+    by_type: Counter[str] = Counter()
+    for p in plans:
+        by_type.update(p.plan["summary"]["byType"])
+    document: dict[str, Any] = {
+        "schemaVersion": PLAN_SCHEMA_VERSION,
+        "tool": "genai-platform preview",
+        "project": PLATFORM.project,
+        "stack": environment,
+        "stages": [
+            {
+                "stage": p.stage.name,
+                "project": p.plan["project"],
+                "stack": p.stack,
+                "summary": p.plan["summary"],
+                **({"policy": p.plan["policy"]} if "policy" in p.plan else {}),
+            }
+            for p in plans
+        ],
+        "config": next((p.plan["config"] for p in plans if p.stage is PLATFORM), {}),
+        "summary": {"resources": sum(by_type.values()), "byType": dict(sorted(by_type.items()))},
+        "resources": resources,
+    }
+    sections = [p.plan["policy"] for p in plans if "policy" in p.plan]
+    if sections:
+        violations = [v for s in sections for v in s["violations"]]
+        document["policy"] = {
+            **sections[-1],
+            "violations": violations,
+            "summary": {
+                "mandatory": sum(s["summary"]["mandatory"] for s in sections),
+                "advisory": sum(s["summary"]["advisory"] for s in sections),
+                "byPolicy": dict(sorted(Counter(v["policy"] for v in violations).items())),
+            },
+        }
+    return document

@@ -1,0 +1,126 @@
+"""The cluster stage's composition: the Kubernetes baseline and workloads, from the platform stage's outputs."""
+
+from __future__ import annotations
+
+import pulumi
+import pulumi_aws as aws
+import pulumi_kubernetes as k8s
+
+from components.dns import ServiceAlias, ServiceAliasArgs
+from components.eks_cluster import kubeconfig
+from components.k8s_baseline import (
+    DEVICE_PLUGIN_NAMESPACE,
+    IngressAllow,
+    PodIdentityBinding,
+    PodIdentityBindingArgs,
+    WorkloadIdentity,
+    WorkloadNamespace,
+    WorkloadNamespaceArgs,
+)
+from components.k8s_workloads import DevicePluginArgs, InferenceService, InferenceServiceArgs, NvidiaDevicePlugin
+from stacks.compute import INFERENCE_APP, SERVICE_ACCOUNTS
+from stacks.settings import KubernetesSettings
+from stacks.stages import ClusterInputs
+
+READY_TIMEOUT_SECONDS = 900
+"""How long `pulumi up` waits for the model server and its load balancer before failing (not hanging)."""
+
+
+def build_cluster_stage(inputs: ClusterInputs) -> InferenceService:
+    prefix = f"genai-{inputs.environment}"
+    k = KubernetesSettings(**inputs.kubernetes)
+    provider = aws.Provider(f"aws-{inputs.environment}", region=inputs.region, default_tags={"tags": inputs.tags})
+    cluster = k8s.Provider(
+        f"{prefix}-k8s",
+        kubeconfig=kubeconfig(
+            inputs.cluster_name,
+            inputs.endpoint,
+            inputs.certificate_authority,
+            inputs.region,
+            inputs.kubeconfig_role_arn,
+        ),
+        enable_server_side_apply=True,
+    )
+    k8s_opts = pulumi.ResourceOptions(providers=[provider, cluster])
+    namespaces = {
+        ns: WorkloadNamespace(
+            f"{prefix}-ns-{ns}",
+            WorkloadNamespaceArgs(
+                namespace=ns,
+                allow_pod_identity_agent=True,
+                https_egress_cidrs=inputs.https_egress_cidrs,
+                ingress_allows=(
+                    [
+                        IngressAllow(
+                            name="allow-model-server-from-filter",
+                            pod_labels={"app.kubernetes.io/name": INFERENCE_APP},
+                            port=k.inference_port,
+                            source_cidrs=inputs.lambda_subnet_cidrs,
+                        )
+                    ]
+                    if ns == "inference"
+                    else []
+                ),
+                gpu_quota=k.gpu_quota[ns],
+                cpu_quota=str(k.cpu_quota[ns]),
+                memory_quota=f"{k.memory_quota_gi[ns]}Gi",
+            ),
+            opts=k8s_opts,
+        )
+        for ns in ("training", "inference")
+    }
+    plugin_ns = WorkloadNamespace(
+        f"{prefix}-ns-{DEVICE_PLUGIN_NAMESPACE}",
+        WorkloadNamespaceArgs(
+            namespace=DEVICE_PLUGIN_NAMESPACE,
+            pod_security_level="privileged",
+            allow_dns=False,
+            cpu_quota="4",
+            memory_quota="4Gi",
+            max_pods=200,
+        ),
+        opts=k8s_opts,
+    )
+    bindings = [
+        PodIdentityBinding(
+            f"{prefix}-identity-{binding}",
+            PodIdentityBindingArgs(
+                cluster_name=inputs.cluster_name,
+                identity=WorkloadIdentity(namespaces[ns], service_account, inputs.workload_roles[binding]),
+            ),
+            opts=k8s_opts,
+        )
+        for binding, (ns, service_account, _) in SERVICE_ACCOUNTS.items()
+    ]
+    NvidiaDevicePlugin(
+        f"{prefix}-nvidia-device-plugin",
+        DevicePluginArgs(
+            namespace=plugin_ns.name, image=k.device_plugin_image, ready_timeout_seconds=READY_TIMEOUT_SECONDS
+        ),
+        opts=k8s_opts,
+    )
+    inference = InferenceService(
+        f"{prefix}-inference",
+        InferenceServiceArgs(
+            namespace=namespaces["inference"].name,
+            service_account=INFERENCE_APP,
+            image=f"{inputs.inference_repository_url}@{k.inference_image_digest}",
+            port=k.inference_port,
+            replicas=k.inference_replicas,
+            load_balancer_subnet_ids=inputs.lambda_subnet_ids,
+            load_balancer_source_cidrs=inputs.lambda_subnet_cidrs,
+            name=INFERENCE_APP,
+            ready_timeout_seconds=READY_TIMEOUT_SECONDS,
+        ),
+        # Pods started before their identity association exists would run without credentials.
+        opts=pulumi.ResourceOptions.merge(k8s_opts, pulumi.ResourceOptions(depends_on=bindings)),
+    )
+    ServiceAlias(
+        f"{prefix}-model-dns",
+        ServiceAliasArgs(zone_id=inputs.model_zone_id, hostname=inputs.model_hostname, target=inference.hostname),
+        opts=pulumi.ResourceOptions(provider=provider),
+    )
+    pulumi.export("environment", inputs.environment)
+    pulumi.export("inferenceServiceUrl", f"http://{inputs.model_hostname}:{k.inference_port}")
+    pulumi.export("inferenceLoadBalancer", inference.hostname)
+    return inference

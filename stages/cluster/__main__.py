@@ -1,0 +1,16 @@
+"""The cluster stage's Pulumi program: Kubernetes baseline and workloads (wiring only).
+
+Its stack is named after the environment; every input comes from that environment's platform stack.
+"""
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+import pulumi
+
+from stacks.cluster import build_cluster_stage
+from stacks.stages import cluster_inputs
+
+build_cluster_stage(cluster_inputs(pulumi.get_stack()))

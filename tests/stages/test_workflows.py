@@ -1,0 +1,178 @@
+"""The deploy and pull-request workflows, parsed: stacks, PATH, pack environment, gates, order, concurrency."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from tests.conftest import ROOT
+
+WORKFLOWS = ROOT / ".github" / "workflows"
+SETUP_ACTION = ROOT / ".github" / "actions" / "pulumi-setup" / "action.yml"
+
+
+def load(path: Path) -> dict[str, Any]:
+    data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return data
+
+
+def workflows() -> dict[str, dict[str, Any]]:
+    return {p.name: load(p) for p in sorted(WORKFLOWS.glob("*.yml"))}
+
+
+def jobs_running(command: str) -> list[tuple[str, str, dict[str, Any]]]:
+    """(workflow, job id, job) of every job with a `run` step that calls `command`."""
+    found = []
+    for name, wf in workflows().items():
+        for job_id, job in (wf.get("jobs") or {}).items():
+            if any(re.search(rf"(^|\s){command}\s", step.get("run", "")) for step in job.get("steps") or []):
+                found.append((name, job_id, job))
+    return found
+
+
+def pulumi_lines(job: dict[str, Any]) -> list[str]:
+    return [
+        line.strip()
+        for step in job.get("steps") or []
+        for line in step.get("run", "").splitlines()
+        if re.match(r"\s*pulumi\s", line)
+    ]
+
+
+def test_some_jobs_run_pulumi() -> None:
+    assert len(jobs_running("pulumi")) >= 5
+
+
+def test_every_stack_is_selected_with_create_before_use() -> None:
+    for name, job_id, job in jobs_running("pulumi"):
+        lines = pulumi_lines(job)
+        selects = [i for i, line in enumerate(lines) if line.startswith("pulumi stack select")]
+        assert selects, (name, job_id, "never selects its stack")
+        assert all("--create" in lines[i] for i in selects), (name, job_id)
+        assert selects[0] == 0, (name, job_id, "uses a stack before selecting it", lines)
+
+
+def test_uv_on_path_and_pack_environment_for_every_pulumi_job() -> None:
+    setup = load(SETUP_ACTION)
+    steps = setup["runs"]["steps"]
+    runs = "\n".join(s.get("run", "") for s in steps)
+    assert "make setup" in runs
+    assert re.search(r"\.tools/bin\"? >> \"?\$GITHUB_PATH", runs), "uv is not put on PATH"
+    assert "import pulumi_policy" in runs
+    assert any(str(s.get("uses", "")).startswith("pulumi/actions@") for s in steps)
+    for name, job_id, job in jobs_running("pulumi"):
+        uses = [s.get("uses") for s in job["steps"]]
+        assert "./.github/actions/pulumi-setup" in uses, (name, job_id)
+
+
+def test_policy_pack_runs_in_the_locked_environment() -> None:
+    pack = load(ROOT / "policies" / "PulumiPolicy.yaml")
+    options = pack["runtime"]["options"]
+    assert pack["runtime"]["name"] == "python"
+    assert (ROOT / "policies" / options["virtualenv"]).resolve() == (ROOT / ".venv").resolve()
+
+
+def test_real_policy_preview_gates_the_pull_request() -> None:
+    pr = load(WORKFLOWS / "pull-request.yml")
+    job = pr["jobs"]["pulumi-preview"]
+    for step in job["steps"]:
+        run = step.get("run", "")
+        if "pulumi preview" in run:
+            assert "set +e" not in run and "|| true" not in run and "exit 0" not in run, run
+            assert "--policy-pack" in run
+            assert not step.get("continue-on-error")
+    assert not job.get("continue-on-error")
+    gate = pr["jobs"]["gate"]
+    assert "pulumi-preview" in gate["needs"]
+    assert "needs.pulumi-preview.result" in str(gate["steps"])
+
+
+def test_preview_secrets_come_from_a_preview_environment() -> None:
+    job = load(WORKFLOWS / "pull-request.yml")["jobs"]["pulumi-preview"]
+    assert job["environment"] == "preview"
+
+
+def deploy_jobs() -> dict[str, dict[str, Any]]:
+    jobs: dict[str, dict[str, Any]] = load(WORKFLOWS / "deploy.yml")["jobs"]
+    return jobs
+
+
+def called(job: dict[str, Any]) -> dict[str, Any]:
+    """A job, or the job of the reusable workflow it calls."""
+    uses = job.get("uses")
+    if not uses:
+        return job
+    (inner,) = load(ROOT / uses).get("jobs", {}).values()
+    result: dict[str, Any] = inner
+    return result
+
+
+def test_deploy_jobs_only_from_main_in_an_environment() -> None:
+    for job_id, job in deploy_jobs().items():
+        assert job.get("if") == "github.ref == 'refs/heads/main'", job_id
+        inner = called(job)
+        assert inner.get("if", "github.ref == 'refs/heads/main'") == "github.ref == 'refs/heads/main'", job_id
+        assert inner.get("environment"), job_id
+
+
+def test_concurrency_is_per_stack_never_per_ref() -> None:
+    deploy = load(WORKFLOWS / "deploy.yml")
+    assert "concurrency" not in deploy or "github.ref" not in str(deploy["concurrency"])
+    groups = set()
+    for job_id, job in deploy_jobs().items():
+        inner = called(job)
+        concurrency = inner.get("concurrency")
+        assert concurrency, job_id
+        assert concurrency["cancel-in-progress"] is False, job_id
+        group = concurrency["group"]
+        assert "github.ref" not in group, job_id
+        groups.add(group.replace("${{ inputs.stack }}", job.get("with", {}).get("stack", "")))
+    assert {"pulumi-genai-platform-dev", "pulumi-genai-platform-prod"} <= groups
+    assert {"pulumi-genai-cluster-dev", "pulumi-genai-cluster-prod"} <= groups
+
+
+def order(jobs: dict[str, dict[str, Any]]) -> list[str]:
+    """Job ids in dependency order (each job after everything it needs)."""
+    done: list[str] = []
+    while len(done) < len(jobs):
+        ready = [j for j, job in jobs.items() if j not in done and set(_needs(job)) <= set(done)]
+        assert ready, "cycle"
+        done.extend(sorted(ready))
+    return done
+
+
+def _needs(job: dict[str, Any]) -> list[str]:
+    needs = job.get("needs") or []
+    return [needs] if isinstance(needs, str) else list(needs)
+
+
+@pytest.mark.parametrize("env", ["dev", "prod"])
+def test_stages_deploy_in_order(env: str) -> None:
+    jobs = deploy_jobs()
+    sequence = order(jobs)
+    stages = ["account", f"platform-{env}", f"images-{env}", f"cluster-{env}"]
+    assert all(s in sequence for s in stages), sequence
+    positions = [sequence.index(s) for s in stages]
+    assert positions == sorted(positions)
+    # each stage waits for the one before it, not only by accident of listing
+    for before, after in itertools.pairwise(stages):
+        chain = {after}
+        frontier = [after]
+        while frontier:
+            for need in _needs(jobs[frontier.pop()]):
+                if need not in chain:
+                    chain.add(need)
+                    frontier.append(need)
+        assert before in chain, (after, before)
+
+
+def test_cluster_stage_runs_inside_the_vpc() -> None:
+    inner = called(deploy_jobs()["cluster-dev"])
+    run = "\n".join(s.get("run", "") for s in inner["steps"])
+    assert "aws codebuild start-build" in run
+    assert "pulumi up" not in run
