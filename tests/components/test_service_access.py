@@ -73,8 +73,13 @@ def test_eventbridge_uses_the_alert_key_for_the_alert_topic_only(plan: Plan) -> 
     assert statement["Condition"] == {"StringEquals": {"kms:EncryptionContext:aws:sns:topicArn": alert_topic_arn(plan)}}
 
 
-def test_api_gateway_logging_role_uses_the_documented_trust(plan: Plan) -> None:
-    role = named(plan, "aws:iam/role:Role", f"genai-{plan['stack']}-api-cloudwatch-role")
+def test_api_gateway_logging_role_uses_the_documented_trust(account_plan: Plan) -> None:
+    """The role lives in the account stage (one per account and region)."""
+    (role,) = [
+        r
+        for r in account_plan["resources"]
+        if r["type"] == "aws:iam/role:Role" and "apigateway-cloudwatch" in r["name"]
+    ]
     (trust,) = statements(policy(role, "assumeRolePolicy"))
     assert trust["Principal"] == {"Service": "apigateway.amazonaws.com"}
     assert "Condition" not in trust

@@ -176,3 +176,10 @@ def test_cluster_stage_runs_inside_the_vpc() -> None:
     run = "\n".join(s.get("run", "") for s in inner["steps"])
     assert "aws codebuild start-build" in run
     assert "pulumi up" not in run
+
+
+def test_deploy_runs_weekly_so_signatures_are_renewed() -> None:
+    """Without a change nothing would deploy, and prod's signed package would age past its validity."""
+    doc = load(WORKFLOWS / "deploy.yml")
+    triggers = doc.get("on", doc.get(True))  # YAML 1.1 reads the key `on` as True
+    assert triggers["schedule"], "deploy.yml has no schedule"
