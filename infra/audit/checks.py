@@ -158,6 +158,7 @@ class KeyOwner:
 KEY_OWNERS = (
     *(KeyOwner("bucket", purpose, f"datalake-{purpose}") for purpose in ("raw", "curated", "models", "audit")),
     KeyOwner("bucket", "artifacts", "artifacts"),
+    KeyOwner("bucket", "deploy-sources", "deploy"),
     KeyOwner("trail", "*", "datalake-audit"),
     KeyOwner("secret", "*", "edge-secrets"),
     KeyOwner("eks-cluster", "*", "eks-secrets"),
@@ -167,6 +168,8 @@ KEY_OWNERS = (
     KeyOwner("log-group", "aws-waf-logs-genai-{env}", "edge-logs"),
     KeyOwner("log-group", "/aws/vpc/genai-{env}", "network-flow-logs"),
     KeyOwner("log-group", "/genai/{env}/", "operations"),
+    KeyOwner("log-group", "/aws/codebuild/genai-{env}", "deploy"),
+    KeyOwner("log-group", "API-Gateway-Execution-Logs_", "edge-logs"),
 )
 
 

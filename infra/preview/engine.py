@@ -360,8 +360,22 @@ def _stack_exports() -> dict[str, Any]:
         if _sync_await(output.is_secret()):
             exports[name] = SECRET_MARK
         elif _sync_await(output.is_known()):
-            exports[name] = _sync_await(output.future())
+            exports[name] = _exported(_sync_await(output.future()))
     return exports
+
+
+def _exported(value: Any) -> Any:
+    """An exported value as the engine records it: a resource (at any depth) by its URN."""
+    import pulumi
+    from pulumi.runtime.sync_await import _sync_await
+
+    if isinstance(value, pulumi.Resource):
+        return _sync_await(value.urn.future())
+    if isinstance(value, dict):
+        return {k: _exported(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_exported(v) for v in value]
+    return value
 
 
 def _run_entry(entry: Path) -> None:

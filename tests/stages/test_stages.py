@@ -89,7 +89,12 @@ def test_cluster_stage_reads_its_inputs_from_the_platform_stack(request: pytest.
     }
     pipeline = root_outputs(platform)["pipelineRoles"]
     assert isinstance(pipeline, dict)
-    assert roles == {"trainer": pipeline["train"], "model-server": pipeline["serve"]}
+    assert roles == {
+        "trainer": pipeline["train"],
+        "model-server": pipeline["serve"],
+        "ingest": pipeline["ingest"],
+        "prepare": pipeline["prepare"],
+    }
 
 
 def test_cluster_stage_without_the_platform_stage_fails_clearly() -> None:

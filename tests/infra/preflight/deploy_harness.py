@@ -13,15 +13,17 @@ import pulumi
 from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
+from infra.preview.engine import stack_outputs_of
 from infra.preview.mocks import PlatformMocks
+from infra.preview.stages import preview_stages
 from stacks.stack_config import find_project_file, read_stack_config
 
 ROOT = Path(__file__).resolve().parents[3]
 
 
 class Counting(PlatformMocks):
-    def __init__(self, region: str) -> None:
-        super().__init__(region)
+    def __init__(self, region: str, stack_outputs: dict[str, dict[str, Any]]) -> None:
+        super().__init__(region, stack_outputs)
         self.registered: list[str] = []
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict[str, Any]]:
@@ -33,7 +35,10 @@ def main(project_dir: str, stack: str, mode: str) -> None:
     config, _ = read_stack_config(find_project_file(Path(project_dir)), stack, required=True)
     strings = {k: v if isinstance(v, str) else json.dumps(v) for k, v in config.items()}
     pulumi.runtime.set_all_config(strings, [])
-    mocks = Counting(str(config.get("aws:region", "eu-west-1")))
+    # The platform reads the account stage's outputs: preview that stage first, as the deploy order does.
+    account = preview_stages(stack, ["account"])[0]
+    outputs = {f"{account.stage.project}/{account.stack}": stack_outputs_of(account.plan)}
+    mocks = Counting(str(config.get("aws:region", "eu-west-1")), outputs)
     pulumi.runtime.set_mocks(mocks, project="genai-platform", stack=stack, preview=mode == "preview")
     error = None
     try:
