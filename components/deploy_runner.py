@@ -130,6 +130,13 @@ class DeployRunner(pulumi.ComponentResource):
         grants = [
             args.log_group.grant_write(),
             *args.source_bucket.grant_read("internal", prefix=SOURCE_PREFIX),
+            # CodeBuild checks the source bucket's owner and region before downloading (AWS's minimal
+            # CodeBuild service role, statement "S3BucketIdentity").
+            Grant(
+                sid="S3BucketIdentity",
+                actions=["s3:GetBucketAcl", "s3:GetBucketLocation"],
+                resources=[args.source_bucket.arn],
+            ),
             Grant(
                 sid="VpcNetworkInterfaces",
                 actions=[
@@ -186,10 +193,11 @@ class DeployRunner(pulumi.ComponentResource):
             description="genai-platform in-VPC deploy runner (cluster stage)",
             opts=child,
         )
-        aws.iam.RolePolicy(f"{name}-policy", role=self.role.id, policy=policy_document(grants), opts=child)
+        policy = aws.iam.RolePolicy(f"{name}-policy", role=self.role.id, policy=policy_document(grants), opts=child)
 
         entry = cluster_admin_access(f"{name}-access", args.cluster_name, self.role.arn, args.partition, child)
 
+        # CreateProject with a VPC config checks the EC2 permissions through the service role.
         self.project = aws.codebuild.Project(
             f"{name}-project",
             name=args.project_name,
@@ -221,6 +229,6 @@ class DeployRunner(pulumi.ComponentResource):
                 "cloudwatch_logs": {"status": "ENABLED", "group_name": args.log_group.name},
                 "s3_logs": {"status": "DISABLED"},
             },
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[entry]),
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[entry, policy]),
         )
         self.register_outputs({"projectName": self.project.name, "roleArn": self.role.arn})

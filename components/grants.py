@@ -26,6 +26,7 @@ S3_OBJECT_WRITE_ACTIONS = ("s3:PutObject", "s3:PutObjectTagging")
 S3_ENDPOINT_PLATFORM_ACTIONS = (
     "s3:ListBucket",
     "s3:GetBucketLocation",
+    "s3:GetBucketAcl",
     *S3_OBJECT_READ_ACTIONS,
     *S3_OBJECT_WRITE_ACTIONS,
     "s3:AbortMultipartUpload",

@@ -48,6 +48,10 @@ class ThreatDetector(pulumi.ComponentResource):
                 parent=self,
                 import_=import_id,
                 ignore_changes=["findingPublishingFrequency", "tags"] if import_id else None,
+                # One detector serves every environment in the account: a destroy or a replacement
+                # would switch detection off for all of them.
+                protect=True,
+                retain_on_delete=True,
             ),
         )
         for feature in FEATURES:

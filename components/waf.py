@@ -26,7 +26,7 @@ RATE_WINDOW_SECONDS = 300
 # labels are kept), and `body-rules-outside-prompt-routes` blocks on those labels everywhere else.
 # Their header, cookie, query and URI-path variants still block on every route (docs/request-path.md).
 PROMPT_BODY_RULES: dict[str, tuple[str, ...]] = {
-    "AWSManagedRulesKnownBadInputsRuleSet": ("JavaDeserializationRCE_BODY", "Log4JRCE_BODY", "ReactJSRCE_BODY"),
+    "AWSManagedRulesKnownBadInputsRuleSet": ("JavaDeserializationRCE_BODY", "Log4JRCE_BODY"),
     "AWSManagedRulesCommonRuleSet": (
         "CrossSiteScripting_BODY",
         "GenericLFI_BODY",

@@ -171,7 +171,10 @@ def build_edge(ctx: PlatformContext, data: DataPlane, compute: EdgeNetwork) -> E
     )
 
     caller = aws.get_caller_identity_output(opts=pulumi.InvokeOptions(provider=ctx.provider))
-    deployer: pulumi.Output[Sequence[str]] = caller.arn.apply(deployer_principal_patterns)
+    # Whoever runs this deploy, and the configured deploy role: a first deploy by hand must not lock CI out.
+    deployer: pulumi.Output[Sequence[str]] = caller.arn.apply(
+        lambda arn: sorted({*deployer_principal_patterns(arn), *([s.deploy.role_arn] if s.deploy.role_arn else [])})
+    )
     filter_role = role_arn(ctx.partition, ctx.account_id, filter_name)
     # The model server checks the backend credential, so its role (a data-plane stage) may read that secret too.
     extra_readers: dict[str, list[str]] = {"backend-credentials": ["serve"]}

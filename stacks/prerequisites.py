@@ -158,6 +158,15 @@ KEY_FIXES: dict[str, str] = {
     "deploy.roleArn": "set genai-platform:deploy.roleArn to the role that runs `pulumi up`, arn:aws:iam::<account>:role/<name>",
     "eks.adminRoleArn": "set genai-platform:eks.adminRoleArn to the role your operators assume, or remove it",
     "ecr.ciPushRoleArn": "set genai-platform:ecr.ciPushRoleArn to the CI role that pushes images",
+    "runner.secretArns": (
+        "set genai-platform:runner.secretArns to the Secrets Manager secret holding the stacks' passphrase "
+        "(self-managed backend) or the Pulumi access token (Pulumi Cloud), and name it in the workflow's "
+        "PULUMI_RUNNER_SECRET_ARN"
+    ),
+    "runner.stateBucketArn": (
+        "with a self-managed S3 backend, set genai-platform:runner.stateBucketArn to arn:aws:s3:::<state bucket>; "
+        "with Pulumi Cloud, leave it unset"
+    ),
     "eks.publicAccessCidrs": (
         "set genai-platform:eks.publicAccessCidrs to the egress CIDRs of the machines that run the "
         "in-cluster stage (for example your VPN's /32s), or [] for a private-only endpoint"
@@ -245,6 +254,14 @@ def role_items(settings: PlatformSettings) -> list[Prerequisite]:
             True,
         ),
         (
+            "runner.secretArns",
+            "runner-secret-unset",
+            not settings.runner.secret_arns,
+            "the in-VPC runner that applies the cluster stage can read no passphrase or access token: "
+            "the cluster stage cannot open its stack",
+            False,
+        ),
+        (
             "ecr.ciPushRoleArn",
             "image-push-denied",
             settings.ecr.ci_push_role_arn is None,
@@ -253,11 +270,23 @@ def role_items(settings: PlatformSettings) -> list[Prerequisite]:
             False,
         ),
     )
-    return [
+    found = [
         Prerequisite(MISSING, rule, f"{PROJECT}:{key}", problem, KEY_FIXES[key], blocks_deploy=blocks)
         for key, rule, unset, problem, blocks in checks
         if unset
     ]
+    if settings.runner.state_bucket_arn is None:
+        found.append(
+            Prerequisite(
+                CHECK,
+                "runner-state-bucket-unset",
+                f"{PROJECT}:runner.stateBucketArn",
+                "no state bucket: with a self-managed S3 backend the runner has no access to it, and the VPC's "
+                "S3 endpoint refuses it",
+                KEY_FIXES["runner.stateBucketArn"],
+            )
+        )
+    return found
 
 
 def configured_roles(settings: PlatformSettings) -> dict[str, str]:

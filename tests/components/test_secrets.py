@@ -195,3 +195,14 @@ def test_serve_role_is_allowed_to_read_the_backend_secret(plan: Plan) -> None:
     # and nothing on the other secret
     other = secret(plan, "pseudonymisation-key")["outputs"]["arn"]
     assert all(other not in as_list(s.get("Resource", [])) for s in found)
+
+
+def test_the_configured_deploy_role_is_never_locked_out(prod_plan: Plan) -> None:
+    """A first deploy run by hand must not deny CI's deploy role the secrets' management."""
+    deployer = prod_plan["config"]["genai-platform:deploy"]
+    role = (deployer if isinstance(deployer, dict) else json.loads(deployer))["roleArn"]
+    for purpose in ("backend-credentials", "pseudonymisation-key"):
+        policy_resource = one(prod_plan, "aws:secretsmanager/secretPolicy:SecretPolicy", f"genai-prod-{purpose}-policy")
+        (deny,) = [s for s in statements(policy(policy_resource)) if s["Effect"] == "Deny"]
+        exempt = as_list(deny["Condition"]["StringNotLike"]["aws:PrincipalArn"])
+        assert role in exempt

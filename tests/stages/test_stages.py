@@ -146,6 +146,19 @@ def test_runner_reaches_the_private_api_server_and_is_admin(dev_plan: Plan) -> N
         if r["name"].endswith("-to-api-server")
     ]
     assert ingress["inputs"]["fromPort"] == 443
+    statements = {
+        st["Sid"]: st
+        for r in resources(dev_plan, "aws:iam/rolePolicy:RolePolicy")
+        if r["name"].endswith("-runner-policy")
+        for st in policy(r)["Statement"]
+    }
+    # CodeBuild checks the source bucket's owner and region before it downloads the source.
+    assert set(statements["S3BucketIdentity"]["Action"]) == {"s3:GetBucketAcl", "s3:GetBucketLocation"}
+    (runner_policy,) = [
+        r for r in resources(dev_plan, "aws:iam/rolePolicy:RolePolicy") if r["name"].endswith("-runner-policy")
+    ]
+    # CreateProject with a VPC config checks the EC2 permissions through the (new) service role.
+    assert runner_policy["urn"] in project["dependencies"]
 
 
 def cli(*args: str) -> subprocess.CompletedProcess[str]:
@@ -237,6 +250,12 @@ def test_account_stage_imports_what_the_account_already_has(tmp_path: Path) -> N
 
 def test_account_stage_creates_what_a_fresh_account_lacks(account_plan: Plan) -> None:
     assert not [r for r in account_plan["resources"] if "importId" in r]
+
+
+def test_the_accounts_detector_is_kept(account_plan: Plan) -> None:
+    """One detector serves every environment in the account: a destroy must not switch detection off."""
+    (detector,) = resources(account_plan, "aws:guardduty/detector:Detector")
+    assert (detector["protect"], detector["retainOnDelete"]) == (True, True)
 
 
 def test_stage_option_is_refused_with_another_program(tmp_path: Path) -> None:
