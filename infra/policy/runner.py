@@ -193,10 +193,9 @@ def run_pack(
     converter = _Converter(resources)
     meta = policy_info(info)
     violations: list[dict[str, Any]] = []
-    for r in resources:
-        if r["type"] == STACK_TYPE or (analyze_only is not None and r["urn"] not in analyze_only):
-            continue
-        response = pack.call("Analyze", converter.analyze_request(r))
+    analysed = [r for r in resources if r["type"] != STACK_TYPE and (analyze_only is None or r["urn"] in analyze_only)]
+    responses = pack.call_many("Analyze", (converter.analyze_request(r) for r in analysed))
+    for r, response in zip(analysed, responses, strict=True):
         # Resource policies report an empty URN; the engine fills in the analysed resource.
         violations.extend(_violation(d, meta, converter.by_urn, d.urn or r["urn"]) for d in response.diagnostics)
     if analyze_stack:

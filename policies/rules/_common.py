@@ -38,6 +38,7 @@ CIS_EKS = "CIS-EKS-1.5"
 OWASP_LLM = "OWASP-LLM-Top10-2025"
 
 TODAY_ENV = "GENAI_POLICY_TODAY"
+TYPES_ATTR = "genai_resource_types"
 STACK_TYPE = "pulumi:pulumi:Stack"
 
 EXEMPTIONS_SCHEMA: dict[str, Any] = {
@@ -335,7 +336,10 @@ def resource_rule(meta: Meta, types: Iterable[str], check: ResourceCheck) -> Res
         for detail in check(res):
             report(_message(meta, detail), None)
 
-    return ResourceValidationPolicy(validate=validate, **_common_kwargs(meta))
+    policy = ResourceValidationPolicy(validate=validate, **_common_kwargs(meta))
+    # The dispatching servicer (_dispatch.py) calls the policy only for these types.
+    setattr(policy, TYPES_ATTR, wanted)
+    return policy
 
 
 class Stack:
@@ -344,10 +348,7 @@ class Stack:
     def __init__(self, resources: Sequence[PolicyResource], config: Config) -> None:
         self.resources = resources
         self.config = config
-        self._by_type: dict[str, list[PolicyResource]] = {}
-        for r in resources:
-            self._by_type.setdefault(r.resource_type, []).append(r)
-        self._refs: dict[tuple[str, str], dict[str, list[PolicyResource]]] = {}
+        self._by_type, self._refs = _index(resources)
 
     def of_type(self, *types: str) -> list[PolicyResource]:
         return [r for t in types for r in self._by_type.get(t, [])]
@@ -367,6 +368,23 @@ class Stack:
                     index.setdefault(dep.urn, []).append(source)
             self._refs[key] = index
         return index.get(target.urn, [])
+
+
+_Refs = dict[tuple[str, str], dict[str, list[PolicyResource]]]
+_LAST_INDEX: list[tuple[Sequence[PolicyResource], dict[str, list[PolicyResource]], _Refs]] = []
+
+
+def _index(resources: Sequence[PolicyResource]) -> tuple[dict[str, list[PolicyResource]], _Refs]:
+    """The by-type index and join cache, shared by every stack policy of one AnalyzeStack call (the
+    dispatching servicer hands them all the same list)."""
+    if _LAST_INDEX and _LAST_INDEX[0][0] is resources:
+        return _LAST_INDEX[0][1], _LAST_INDEX[0][2]
+    by_type: dict[str, list[PolicyResource]] = {}
+    for r in resources:
+        by_type.setdefault(r.resource_type, []).append(r)
+    refs: _Refs = {}
+    _LAST_INDEX[:] = [(resources, by_type, refs)]
+    return by_type, refs
 
 
 StackCheck = Callable[[Stack], Iterable[tuple[str | None, str]]]
