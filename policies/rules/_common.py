@@ -27,6 +27,8 @@ from pulumi_policy import (
     StackValidationPolicy,
 )
 
+from ._controls import fsbp_of
+
 CRITICAL = Severity.CRITICAL
 HIGH = Severity.HIGH
 MEDIUM = Severity.MEDIUM
@@ -60,6 +62,25 @@ EXEMPTIONS_SCHEMA: dict[str, Any] = {
 
 
 @dataclass(frozen=True)
+class Example:
+    """A resource's inputs beside its rule: ``secure`` ones must pass it, the others must fail it
+    (tests/policies/test_examples.py runs every example through the pack)."""
+
+    secure: bool
+    inputs: Mapping[str, Any]
+    type: str = ""  # default: the rule's first resource type
+    what: str = ""
+
+
+def secure(inputs: Mapping[str, Any], what: str = "", type: str = "") -> Example:
+    return Example(True, inputs, type, what)
+
+
+def insecure(inputs: Mapping[str, Any], what: str = "", type: str = "") -> Example:
+    return Example(False, inputs, type, what)
+
+
+@dataclass(frozen=True)
 class Meta:
     name: str
     description: str
@@ -67,6 +88,23 @@ class Meta:
     frameworks: tuple[str, ...]
     remediation: str
     config: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    examples: tuple[Example, ...] = ()
+
+    @property
+    def all_frameworks(self) -> tuple[str, ...]:
+        """Declared frameworks plus the FSBP controls of the control catalogue."""
+        return (*fsbp_of(self.name), *self.frameworks)
+
+
+@dataclass(frozen=True)
+class Registered:
+    meta: Meta
+    kind: str  # "resource" | "stack"
+    types: tuple[str, ...]  # in declaration order; examples default to the first
+
+
+# Every rule built by resource_rule/stack_rule, by name (docs, profiles and example tests read it).
+REGISTRY: dict[str, Registered] = {}
 
 
 def today() -> date:
@@ -263,9 +301,9 @@ def _schema(meta: Meta) -> PolicyConfigSchema:
 
 
 def _framework(meta: Meta) -> PolicyComplianceFramework | None:
-    if not meta.frameworks:
+    if not meta.all_frameworks:
         return None
-    name, _, reference = meta.frameworks[0].partition(":")
+    name, _, reference = meta.all_frameworks[0].partition(":")
     return PolicyComplianceFramework(name=name, reference=reference or None)
 
 
@@ -276,7 +314,7 @@ def _common_kwargs(meta: Meta) -> dict[str, Any]:
         "config_schema": _schema(meta),
         "severity": meta.severity,
         "framework": _framework(meta),
-        "tags": [f"framework:{f}" for f in meta.frameworks],
+        "tags": [f"framework:{f}" for f in meta.all_frameworks],
         "remediation_steps": meta.remediation,
     }
 
@@ -323,7 +361,8 @@ ResourceCheck = Callable[[Res], Iterable[str]]
 
 
 def resource_rule(meta: Meta, types: Iterable[str], check: ResourceCheck) -> ResourceValidationPolicy:
-    wanted = frozenset(types)
+    declared = tuple(types)
+    wanted = frozenset(declared)
 
     def validate(args: ResourceValidationArgs, report: ReportViolation) -> None:
         if wanted and args.resource_type not in wanted:
@@ -336,6 +375,7 @@ def resource_rule(meta: Meta, types: Iterable[str], check: ResourceCheck) -> Res
         for detail in check(res):
             report(_message(meta, detail), None)
 
+    REGISTRY[meta.name] = Registered(meta, "resource", declared)
     policy = ResourceValidationPolicy(validate=validate, **_common_kwargs(meta))
     # The dispatching servicer (_dispatch.py) calls the policy only for these types.
     setattr(policy, TYPES_ATTR, wanted)
@@ -400,4 +440,5 @@ def stack_rule(meta: Meta, check: StackCheck) -> StackValidationPolicy:
                 continue
             report(_message(meta, detail), target)
 
+    REGISTRY[meta.name] = Registered(meta, "stack", ())
     return StackValidationPolicy(validate=validate, **_common_kwargs(meta))

@@ -42,7 +42,7 @@ def test_violation_fields_and_sorting() -> None:
         "message": "KMS key 'data-key' does not enable automatic key rotation.",
         "remediation": "Set enableKeyRotation=True on the key.",
         "description": "Symmetric KMS keys rotate automatically.",
-        "frameworks": ["CIS-AWS-Foundations-3.0:3.6"],
+        "frameworks": ["AWS-FSBP:KMS.4", "CIS-AWS-Foundations-3.0:3.6"],
     }
     assert second["policy"] == "aws-sns-topic-kms" and second["enforcementLevel"] == "advisory"
     assert section["summary"] == {
