@@ -10,6 +10,7 @@ from collections.abc import Sequence
 # (command, module with configure_parser/run, help); modules are imported only when needed.
 COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("preview", "infra.preview.command", "offline preview of a stack, with the policy pack"),
+    ("policy", "infra.policy.cli", "evaluate a recorded plan against the policy pack (--profile baseline|platform)"),
     ("review", "infra.review.cli", "security review of the diff between two plans"),
     ("audit", "infra.audit.cli", "check a deployed account against the platform's baseline"),
     ("redteam", "infra.redteam", "send attack and benign prompts to a deployed filter endpoint"),

@@ -233,7 +233,8 @@ RULE_FSBP: dict[str, tuple[str, ...]] = {
     "aws-cloudfront-default-root-object": ("CloudFront.1",),
     "aws-cloudfront-s3-origin-access-control": ("CloudFront.13",),
     "aws-apigateway-stage-waf": ("APIGateway.4",),
-    "aws-apigateway-stage-access-logs": ("APIGateway.1",),
+    "aws-apigateway-stage-access-logs": (),
+    "aws-apigateway-execution-logging": ("APIGateway.1",),
     "aws-apigateway-stage-caching-disabled": ("APIGateway.5",),
     "aws-apigateway-stage-data-trace-disabled": (),
     "aws-apigateway-stage-tracing": ("APIGateway.3",),
@@ -313,6 +314,34 @@ PLATFORM_ONLY: frozenset[str] = frozenset(
         "k8s-pod-image-trusted-registry",
     }
 )
+
+
+# High-severity rules that are advisory in `baseline`: real gaps, but a team's program may
+# reasonably defer them (cost, a rotation Lambda, supply-chain conventions), so they do not block.
+BASELINE_ADVISORY: frozenset[str] = frozenset(
+    {
+        "aws-s3-bucket-encryption",  # S3 encrypts every object (SSE-S3) by default; SSE-KMS is the platform's choice
+        "aws-ecr-repository-immutable-tags",
+        "aws-kms-key-policy-admin-separation",
+        "aws-secretsmanager-secret-rotation",
+        "aws-apigateway-stage-waf",
+        "aws-wafv2-web-acl-rate-limit",
+        "aws-cloudtrail-trail-multi-region",
+        "aws-eks-cluster-endpoint-private",
+        "k8s-pod-image-digest",
+        "k8s-namespace-pod-security-enforce",
+        "k8s-namespace-default-deny",
+    }
+)
+
+
+def baseline_level(rule: str, severity: str) -> str:
+    """The rule's enforcement level in the `baseline` profile."""
+    if rule in PLATFORM_ONLY:
+        return "disabled"
+    if rule in BASELINE_ADVISORY or severity not in ("critical", "high"):
+        return "advisory"
+    return "mandatory"
 
 
 def fsbp_of(rule: str) -> tuple[str, ...]:

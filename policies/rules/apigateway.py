@@ -127,8 +127,30 @@ def _openapi_body(security: Any) -> str:
     )
 
 
+def _execution_logging(res: Res) -> Iterator[str]:
+    if str(dig(res.props, "settings", "loggingLevel") or "OFF").upper() not in ("ERROR", "INFO"):
+        yield f"Method settings '{res.name}' turn execution logging off (settings.loggingLevel)."
+
+
 def policies() -> list[Policy]:
     return [
+        resource_rule(
+            Meta(
+                "aws-apigateway-execution-logging",
+                "REST API method settings keep execution logging on (ERROR or INFO).",
+                MEDIUM,
+                (),
+                "Set settings.logging_level='ERROR' (or 'INFO') in the stage's MethodSettings; the account needs an "
+                "aws.apigateway.Account with a CloudWatch role.",
+                examples=(
+                    secure({"methodPath": "*/*", "stageName": "v1", "settings": {"loggingLevel": "ERROR"}}),
+                    insecure({"methodPath": "*/*", "stageName": "v1", "settings": {"metricsEnabled": True}}),
+                    insecure({"methodPath": "*/*", "stageName": "v1", "settings": {"loggingLevel": "OFF"}}),
+                ),
+            ),
+            [METHOD_SETTINGS],
+            _execution_logging,
+        ),
         resource_rule(
             Meta(
                 "aws-apigateway-stage-tracing",
