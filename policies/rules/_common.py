@@ -120,7 +120,7 @@ def is_exempt(config: Mapping[str, Any], policy: str, urn: str | None) -> bool:
     if not urn:
         return False
     entries = config.get("exemptions") or []
-    if not isinstance(entries, Sequence):
+    if not entries or not isinstance(entries, Sequence):
         return False
     now = today()
     for entry in entries:

@@ -38,6 +38,23 @@ def _props(message: Any) -> Any:
         return unknown_checking_proxy(deserialize_properties(json_format.MessageToDict(message)))
 
 
+_BY_URN: dict[str, tuple[bytes, Any]] = {}
+
+
+def _resource_props(urn: str, message: Any) -> Any:
+    """``_props`` for a resource, reused between its ``Analyze`` and the ``AnalyzeStack`` that
+    follows when the struct is byte-for-byte the same."""
+    key = message.SerializeToString(deterministic=True)
+    cached = _BY_URN.get(urn)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    if len(_BY_URN) >= 100_000:
+        _BY_URN.clear()
+    props = _props(message)
+    _BY_URN[urn] = (key, props)
+    return props
+
+
 class _Special(Exception):
     pass
 
@@ -131,9 +148,9 @@ class DispatchingServicer(_BASE):  # type: ignore[misc]
         ]
         if not wanted:
             return response
-        props = _props(request.properties)
+        props = _resource_props(request.urn, request.properties)
         opts = self._get_resource_options(request)
-        provider = self._get_provider_resource(request)
+        provider = _provider(request)
         tags = self._private("stack_tags")
         for policy in wanted:
             if not policy.has_validation():
@@ -168,6 +185,25 @@ class DispatchingServicer(_BASE):  # type: ignore[misc]
         return response
 
 
+_PROVIDERS: dict[bytes, Any] = {}
+
+
+def _provider(request: Any) -> Any:
+    """The request's provider resource, converted once per distinct provider (every resource of a
+    stack usually carries the same one); keyed by its serialized form, so a changed provider is new."""
+    if not request.HasField("provider"):
+        return None
+    message = request.provider
+    key = message.SerializeToString(deterministic=True)
+    cached = _PROVIDERS.get(key)
+    if cached is None:
+        if len(_PROVIDERS) >= 256:
+            _PROVIDERS.clear()
+        cached = sdk.PolicyProviderResource(message.type, _props(message.properties), message.urn, message.name)
+        _PROVIDERS[key] = cached
+    return cached
+
+
 def _stack_resources(servicer: Any, messages: Sequence[Any]) -> list[Any]:
     """The SDK's PolicyResource graph (parents, dependencies, property dependencies), built once."""
     resources: list[Any] = []
@@ -175,11 +211,11 @@ def _stack_resources(servicer: Any, messages: Sequence[Any]) -> list[Any]:
     for r in messages:
         resource = sdk.PolicyResource(
             r.type,
-            _props(r.properties),
+            _resource_props(r.urn, r.properties),
             r.urn,
             r.name,
             servicer._get_resource_options(r),
-            servicer._get_provider_resource(r),
+            _provider(r),
             None,
             [],
             {},

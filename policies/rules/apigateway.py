@@ -39,7 +39,8 @@ def _waf(stack: Stack) -> Iterator[tuple[str | None, str]]:
             yield stage.urn, f"Stage '{stage.name}' has no WebAclAssociation."
 
 
-def _access_logs(res: Res) -> Iterator[str]:
+def access_logs(res: Res) -> Iterator[str]:
+    """Stage access logs (REST and v2 stages share the accessLogSettings shape)."""
     settings = res.props.get("accessLogSettings")
     if not dig(settings, "destinationArn") or not dig(settings, "format"):
         yield f"Stage '{res.name}' has no access logs (accessLogSettings.destinationArn and format)."
@@ -199,7 +200,7 @@ def policies() -> list[Policy]:
                 "Set accessLogSettings={destinationArn: <log group arn>, format: <JSON format>}.",
             ),
             [STAGE],
-            _access_logs,
+            access_logs,
         ),
         resource_rule(
             Meta(

@@ -6,7 +6,8 @@ from collections.abc import Iterator
 
 from pulumi_policy import Policy
 
-from ._common import HIGH, MEDIUM, Meta, Res, dig, insecure, resource_rule, secure
+from ._common import HIGH, MEDIUM, Meta, Res, insecure, resource_rule, secure
+from .apigateway import access_logs
 
 API = "aws:apigatewayv2/api:Api"
 ROUTE = "aws:apigatewayv2/route:Route"
@@ -24,11 +25,6 @@ def _authorization(res: Res) -> Iterator[str]:
         return
     if str(res.props.get("authorizationType") or "NONE").upper() == "NONE":
         yield f"Route '{route_key or res.name}' has authorization NONE."
-
-
-def _access_logs(res: Res) -> Iterator[str]:
-    if not dig(res.props, "accessLogSettings", "destinationArn") or not dig(res.props, "accessLogSettings", "format"):
-        yield f"Stage '{res.name}' has no access logs (accessLogSettings.destinationArn and format)."
 
 
 def policies() -> list[Policy]:
@@ -73,6 +69,6 @@ def policies() -> list[Policy]:
                 ),
             ),
             [STAGE],
-            _access_logs,
+            access_logs,
         ),
     ]
