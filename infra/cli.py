@@ -11,6 +11,7 @@ from collections.abc import Sequence
 COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("preview", "infra.preview.command", "offline preview of a stack, with the policy pack"),
     ("contracts", "infra.contracts.command", "deploy-contract and lifecycle checks over every stage's plan"),
+    ("policy", "infra.policy.cli", "evaluate a recorded plan against the policy pack (--profile baseline|platform)"),
     ("review", "infra.review.cli", "security review of the diff between two plans"),
     ("audit", "infra.audit.cli", "check a deployed account against the platform's baseline"),
     ("preflight", "infra.preflight.command", "what a real deploy of a stack needs that is missing"),

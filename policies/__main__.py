@@ -9,6 +9,11 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from pulumi_policy import EnforcementLevel, PolicyPack
 from rules import all_policies
+from rules._dispatch import install
+
+# GENAI_POLICY_SDK_SERVICER=1 keeps the SDK's own servicer (tests compare the two).
+if os.environ.get("GENAI_POLICY_SDK_SERVICER") != "1":
+    install()
 
 # The SDK re-deserializes every resource for every stack policy; with the default thresholds the
 # cyclic GC rescans those short-lived graphs over and over (≈30 % of AnalyzeStack on 5,000 resources).

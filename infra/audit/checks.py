@@ -21,6 +21,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from infra.audit.api import ApiError, Aws
+from policies.rules._predicates import is_tls_deny
 from stacks.settings import PROJECT, PlatformSettings
 
 PASS, FAIL, ERROR = "pass", "fail", "error"
@@ -269,18 +270,7 @@ def check_bucket_versioning(a: Audit, bucket: str) -> None:
 
 
 def _is_tls_deny(stmt: dict[str, Any]) -> bool:
-    if stmt.get("Effect") != "Deny":
-        return False
-    principal = stmt.get("Principal")
-    if principal not in ("*", {"AWS": "*"}):
-        return False
-    actions = stmt.get("Action")
-    actions = actions if isinstance(actions, list) else [actions]
-    if not any(x in ("s3:*", "*") for x in actions):
-        return False
-    value = ((stmt.get("Condition") or {}).get("Bool") or {}).get("aws:SecureTransport")
-    values = value if isinstance(value, list) else [value]
-    return any(str(v).lower() == "false" for v in values)
+    return is_tls_deny(stmt)
 
 
 def check_bucket_tls_only(a: Audit, bucket: str) -> None:

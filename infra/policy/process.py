@@ -9,6 +9,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import deque
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
@@ -25,6 +27,7 @@ RPC_TIMEOUT_S = 120.0
 # for pulumi.log, which falls back to stderr when no engine is configured), so any value will do.
 ENGINE_ADDRESS = "127.0.0.1:0"
 MAX_MESSAGE = 1 << 30
+PIPELINE_WINDOW = 32
 
 
 def check_pack_dir(pack_dir: Path) -> None:
@@ -122,9 +125,24 @@ class PackProcess:
         try:
             return getattr(self.stub, method)(request, timeout=RPC_TIMEOUT_S)
         except grpc.RpcError as exc:
-            details = exc.details() if hasattr(exc, "details") else str(exc)
-            first = (details or "").strip().splitlines()
-            raise PolicyPackError(f"policy pack {method} failed: {first[-1] if first else exc}") from None
+            raise _rpc_error(method, exc) from None
+
+    def call_many(self, method: str, requests: Iterable[Any], window: int = PIPELINE_WINDOW) -> Iterator[Any]:
+        """Responses to ``requests`` in order, with up to ``window`` calls in flight: the client
+        builds the next requests while the pack evaluates (the engine also analyses concurrently)."""
+        rpc = getattr(self.stub, method)
+        pending: deque[Any] = deque()
+        try:
+            for request in requests:
+                pending.append(rpc.future(request, timeout=RPC_TIMEOUT_S))
+                if len(pending) >= window:
+                    yield pending.popleft().result()
+            while pending:
+                yield pending.popleft().result()
+        except grpc.RpcError as exc:
+            for future in pending:
+                future.cancel()
+            raise _rpc_error(method, exc) from None
 
     def info(self) -> Any:
         return self.call("GetAnalyzerInfo", empty_pb2.Empty())
@@ -147,3 +165,9 @@ class PackProcess:
 
 
 __all__ = ["PackProcess", "analyzer_pb2", "check_pack_dir"]
+
+
+def _rpc_error(method: str, exc: grpc.RpcError) -> PolicyPackError:
+    details = exc.details() if hasattr(exc, "details") else str(exc)
+    first = (details or "").strip().splitlines()
+    return PolicyPackError(f"policy pack {method} failed: {first[-1] if first else exc}")

@@ -45,6 +45,22 @@ def _resources(plan: dict[str, Any]) -> list[dict[str, Any]]:
     return resources
 
 
+# The engine's placeholder for a value that is unknown during preview (pulumi.runtime.rpc).
+UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+
+
+def with_unknowns(r: dict[str, Any]) -> dict[str, Any]:
+    """The inputs as the engine sends them: the plan drops an input computed from an unknown value
+    (docs/plan-format.md) but keeps its property dependency, so such an input is sent as the
+    engine's unknown placeholder. A rule reading it gets the SDK's "can't run policy during
+    preview" advisory instead of treating a computed value as absent."""
+    inputs = dict(r.get("inputs") or {})
+    for key, urns in (r.get("propertyDependencies") or {}).items():
+        if urns and key not in inputs:
+            inputs[key] = UNKNOWN
+    return inputs
+
+
 class _Converter:
     """Plan resources → Analyzer protobuf messages, converting each resource's inputs once."""
 
@@ -56,7 +72,7 @@ class _Converter:
     def props(self, r: dict[str, Any]) -> struct_pb2.Struct:
         urn = r["urn"]
         if urn not in self._props:
-            self._props[urn] = _struct(r.get("inputs") or {}, urn)
+            self._props[urn] = _struct(with_unknowns(r), urn)
         return self._props[urn]
 
     def provider(self, r: dict[str, Any]) -> Any:
@@ -193,10 +209,9 @@ def run_pack(
     converter = _Converter(resources)
     meta = policy_info(info)
     violations: list[dict[str, Any]] = []
-    for r in resources:
-        if r["type"] == STACK_TYPE or (analyze_only is not None and r["urn"] not in analyze_only):
-            continue
-        response = pack.call("Analyze", converter.analyze_request(r))
+    analysed = [r for r in resources if r["type"] != STACK_TYPE and (analyze_only is None or r["urn"] in analyze_only)]
+    responses = pack.call_many("Analyze", (converter.analyze_request(r) for r in analysed))
+    for r, response in zip(analysed, responses, strict=True):
         # Resource policies report an empty URN; the engine fills in the analysed resource.
         violations.extend(_violation(d, meta, converter.by_urn, d.urn or r["urn"]) for d in response.diagnostics)
     if analyze_stack:

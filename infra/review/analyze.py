@@ -15,7 +15,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from infra.review import iam
-from infra.review.model import SECRET, UNKNOWN, Plan, Resource, Violation
+from infra.review.controls import risk_controls
+from infra.review.model import REDACTED, SECRET, UNKNOWN, Plan, Resource, Violation
+from policies.rules._predicates import denies_insecure_transport
 
 SEVERITIES = ("critical", "high", "medium", "low", "info")
 DIRECTIONS = ("risk", "reduced", "neutral")
@@ -98,6 +100,8 @@ class _Out:
         after: Any = None,
         rules: tuple[str, ...] = (),
     ) -> None:
+        if direction == "risk" and not rules:
+            rules = risk_controls(self.change.type, category, title)
         self.found.append(
             Finding(
                 direction,
@@ -201,7 +205,9 @@ def _grant_summary(grants: list[iam.Grant]) -> str:
     return "; ".join(parts)
 
 
-def _iam_rules(kind: str, rtype: str, added: list[iam.Grant], denies_removed: list[iam.Grant]) -> tuple[str, ...]:
+def _iam_rules(
+    kind: str, rtype: str, added: list[iam.Grant], denies_removed: list[iam.Grant], tls_deny_removed: bool = False
+) -> tuple[str, ...]:
     rules: set[str] = set()
     for g in added:
         if kind == "trust":
@@ -220,7 +226,7 @@ def _iam_rules(kind: str, rtype: str, added: list[iam.Grant], denies_removed: li
             rules.add("aws-s3-bucket-policy-no-public-principal")
         if g.principal == iam.ANY and rtype.startswith("aws:kms/"):
             rules.add("aws-kms-key-policy-no-public-admin")
-    if any("SecureTransport" in g.condition for g in denies_removed) and rtype.startswith("aws:s3/"):
+    if tls_deny_removed and rtype.startswith("aws:s3/"):
         rules.add("aws-s3-bucket-tls-only")
     return tuple(rules)
 
@@ -262,7 +268,15 @@ def detect_policies(out: _Out) -> None:
                 title,
                 before,
                 "; ".join(parts),
-                _iam_rules(kind, c.type, d.added, d.denies_removed) if kind != "endpoint" else (),
+                _iam_rules(
+                    kind,
+                    c.type,
+                    d.added,
+                    d.denies_removed,
+                    denies_insecure_transport(old_doc) and not denies_insecure_transport(new_doc),
+                )
+                if kind != "endpoint"
+                else (),
             )
         elif kind == "trust" and c.old is not None and c.new is not None and iam.grants(old_doc) != iam.grants(new_doc):
             out.add(
@@ -995,7 +1009,39 @@ def detect_data_stores(out: _Out) -> None:
 # Putting it together
 # ---------------------------------------------------------------------------------------------------
 
-DETECTORS = (detect_policies, detect_exposure, detect_encryption, detect_logging, detect_data_stores)
+ENVIRONMENTS = {"aws:lambda/function:Function": "environment.variables"}
+
+
+def detect_plaintext_secrets(out: _Out) -> None:
+    """Credential-looking or Pulumi-secret values in a function's environment: Lambda stores them in
+    plain text. The loader has already masked them, in every input format, so the marks are the signal."""
+    c = out.change
+    path = ENVIRONMENTS.get(c.type)
+    if path is None or c.new is None:
+        return
+    old, new = get(c.old, path) or {}, get(c.new, path) or {}
+    for key in sorted(new):
+        value = new[key]
+        if value in (REDACTED, SECRET) and (not isinstance(old, dict) or old.get(key) != value):
+            out.add(
+                "risk",
+                "high",
+                "secrets",
+                f"Plaintext credential in environment variable {key}",
+                "(none)" if key not in old else "(not a credential)",
+                value,
+                ("aws-lambda-function-no-plaintext-secrets",),
+            )
+
+
+DETECTORS = (
+    detect_policies,
+    detect_exposure,
+    detect_encryption,
+    detect_logging,
+    detect_data_stores,
+    detect_plaintext_secrets,
+)
 
 
 def changes(base: Plan, head: Plan) -> list[Change]:

@@ -1,47 +1,45 @@
-"""The genai-platform CrossGuard rules, one module per service."""
+"""The genai-platform CrossGuard rules, one module per service.
+
+Modules are imported by ``all_policies`` (not at package import), so `review` and `audit` can use
+the standard-library modules ``_controls`` and ``_predicates`` without the pack's dependencies."""
 
 from __future__ import annotations
 
-from pulumi_policy import Policy
-
-from . import (
-    apigateway,
-    cloudtrail,
-    ec2,
-    ecr,
-    eks,
-    guardduty,
-    iam,
-    kms,
-    kubernetes,
-    lambda_,
-    logs,
-    s3,
-    secretsmanager,
-    sns,
-    tags,
-    wafv2,
-)
+import importlib
+from typing import Any
 
 MODULES = (
-    s3,
-    kms,
-    iam,
-    ec2,
-    eks,
-    ecr,
-    apigateway,
-    wafv2,
-    lambda_,
-    secretsmanager,
-    guardduty,
-    cloudtrail,
-    logs,
-    sns,
-    kubernetes,
-    tags,
+    "s3",
+    "kms",
+    "iam",
+    "ec2",
+    "autoscaling",
+    "eks",
+    "ecr",
+    "ecs",
+    "elb",
+    "cloudfront",
+    "apigateway",
+    "apigatewayv2",
+    "wafv2",
+    "lambda_",
+    "secretsmanager",
+    "guardduty",
+    "cloudtrail",
+    "logs",
+    "sns",
+    "sqs",
+    "rds",
+    "dynamodb",
+    "efs",
+    "kinesis",
+    "redshift",
+    "sfn",
+    "appsync",
+    "kubernetes",
+    "tags",
 )
 
 
-def all_policies() -> list[Policy]:
-    return [p for module in MODULES for p in module.policies()]
+def all_policies() -> list[Any]:
+    return [p for name in MODULES for p in importlib.import_module(f"{__name__}.{name}").policies()]

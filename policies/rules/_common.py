@@ -27,6 +27,8 @@ from pulumi_policy import (
     StackValidationPolicy,
 )
 
+from ._controls import fsbp_of
+
 CRITICAL = Severity.CRITICAL
 HIGH = Severity.HIGH
 MEDIUM = Severity.MEDIUM
@@ -38,6 +40,7 @@ CIS_EKS = "CIS-EKS-1.5"
 OWASP_LLM = "OWASP-LLM-Top10-2025"
 
 TODAY_ENV = "GENAI_POLICY_TODAY"
+TYPES_ATTR = "genai_resource_types"
 STACK_TYPE = "pulumi:pulumi:Stack"
 
 EXEMPTIONS_SCHEMA: dict[str, Any] = {
@@ -59,6 +62,25 @@ EXEMPTIONS_SCHEMA: dict[str, Any] = {
 
 
 @dataclass(frozen=True)
+class Example:
+    """A resource's inputs beside its rule: ``secure`` ones must pass it, the others must fail it
+    (tests/policies/test_examples.py runs every example through the pack)."""
+
+    secure: bool
+    inputs: Mapping[str, Any]
+    type: str = ""  # default: the rule's first resource type
+    what: str = ""
+
+
+def secure(inputs: Mapping[str, Any], what: str = "", type: str = "") -> Example:
+    return Example(True, inputs, type, what)
+
+
+def insecure(inputs: Mapping[str, Any], what: str = "", type: str = "") -> Example:
+    return Example(False, inputs, type, what)
+
+
+@dataclass(frozen=True)
 class Meta:
     name: str
     description: str
@@ -66,6 +88,23 @@ class Meta:
     frameworks: tuple[str, ...]
     remediation: str
     config: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    examples: tuple[Example, ...] = ()
+
+    @property
+    def all_frameworks(self) -> tuple[str, ...]:
+        """Declared frameworks plus the FSBP controls of the control catalogue."""
+        return (*fsbp_of(self.name), *self.frameworks)
+
+
+@dataclass(frozen=True)
+class Registered:
+    meta: Meta
+    kind: str  # "resource" | "stack"
+    types: tuple[str, ...]  # in declaration order; examples default to the first
+
+
+# Every rule built by resource_rule/stack_rule, by name (docs, profiles and example tests read it).
+REGISTRY: dict[str, Registered] = {}
 
 
 def today() -> date:
@@ -81,7 +120,7 @@ def is_exempt(config: Mapping[str, Any], policy: str, urn: str | None) -> bool:
     if not urn:
         return False
     entries = config.get("exemptions") or []
-    if not isinstance(entries, Sequence):
+    if not entries or not isinstance(entries, Sequence):
         return False
     now = today()
     for entry in entries:
@@ -262,9 +301,9 @@ def _schema(meta: Meta) -> PolicyConfigSchema:
 
 
 def _framework(meta: Meta) -> PolicyComplianceFramework | None:
-    if not meta.frameworks:
+    if not meta.all_frameworks:
         return None
-    name, _, reference = meta.frameworks[0].partition(":")
+    name, _, reference = meta.all_frameworks[0].partition(":")
     return PolicyComplianceFramework(name=name, reference=reference or None)
 
 
@@ -275,7 +314,7 @@ def _common_kwargs(meta: Meta) -> dict[str, Any]:
         "config_schema": _schema(meta),
         "severity": meta.severity,
         "framework": _framework(meta),
-        "tags": [f"framework:{f}" for f in meta.frameworks],
+        "tags": [f"framework:{f}" for f in meta.all_frameworks],
         "remediation_steps": meta.remediation,
     }
 
@@ -322,7 +361,8 @@ ResourceCheck = Callable[[Res], Iterable[str]]
 
 
 def resource_rule(meta: Meta, types: Iterable[str], check: ResourceCheck) -> ResourceValidationPolicy:
-    wanted = frozenset(types)
+    declared = tuple(types)
+    wanted = frozenset(declared)
 
     def validate(args: ResourceValidationArgs, report: ReportViolation) -> None:
         if wanted and args.resource_type not in wanted:
@@ -335,7 +375,11 @@ def resource_rule(meta: Meta, types: Iterable[str], check: ResourceCheck) -> Res
         for detail in check(res):
             report(_message(meta, detail), None)
 
-    return ResourceValidationPolicy(validate=validate, **_common_kwargs(meta))
+    REGISTRY[meta.name] = Registered(meta, "resource", declared)
+    policy = ResourceValidationPolicy(validate=validate, **_common_kwargs(meta))
+    # The dispatching servicer (_dispatch.py) calls the policy only for these types.
+    setattr(policy, TYPES_ATTR, wanted)
+    return policy
 
 
 class Stack:
@@ -344,10 +388,7 @@ class Stack:
     def __init__(self, resources: Sequence[PolicyResource], config: Config) -> None:
         self.resources = resources
         self.config = config
-        self._by_type: dict[str, list[PolicyResource]] = {}
-        for r in resources:
-            self._by_type.setdefault(r.resource_type, []).append(r)
-        self._refs: dict[tuple[str, str], dict[str, list[PolicyResource]]] = {}
+        self._by_type, self._refs = _index(resources)
 
     def of_type(self, *types: str) -> list[PolicyResource]:
         return [r for t in types for r in self._by_type.get(t, [])]
@@ -369,6 +410,23 @@ class Stack:
         return index.get(target.urn, [])
 
 
+_Refs = dict[tuple[str, str], dict[str, list[PolicyResource]]]
+_LAST_INDEX: list[tuple[Sequence[PolicyResource], dict[str, list[PolicyResource]], _Refs]] = []
+
+
+def _index(resources: Sequence[PolicyResource]) -> tuple[dict[str, list[PolicyResource]], _Refs]:
+    """The by-type index and join cache, shared by every stack policy of one AnalyzeStack call (the
+    dispatching servicer hands them all the same list)."""
+    if _LAST_INDEX and _LAST_INDEX[0][0] is resources:
+        return _LAST_INDEX[0][1], _LAST_INDEX[0][2]
+    by_type: dict[str, list[PolicyResource]] = {}
+    for r in resources:
+        by_type.setdefault(r.resource_type, []).append(r)
+    refs: _Refs = {}
+    _LAST_INDEX[:] = [(resources, by_type, refs)]
+    return by_type, refs
+
+
 StackCheck = Callable[[Stack], Iterable[tuple[str | None, str]]]
 
 
@@ -382,4 +440,5 @@ def stack_rule(meta: Meta, check: StackCheck) -> StackValidationPolicy:
                 continue
             report(_message(meta, detail), target)
 
+    REGISTRY[meta.name] = Registered(meta, "stack", ())
     return StackValidationPolicy(validate=validate, **_common_kwargs(meta))

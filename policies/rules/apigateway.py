@@ -2,11 +2,30 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import json
+from collections.abc import Iterator, Mapping
+from typing import Any
 
 from pulumi_policy import Policy
 
-from ._common import CRITICAL, HIGH, MEDIUM, OWASP_LLM, Meta, Res, Stack, dig, resource_rule, stack_rule, truthy
+from ._common import (
+    CRITICAL,
+    HIGH,
+    LOW,
+    MEDIUM,
+    OWASP_LLM,
+    Meta,
+    Res,
+    Stack,
+    as_list,
+    as_map,
+    dig,
+    insecure,
+    resource_rule,
+    secure,
+    stack_rule,
+    truthy,
+)
 
 STAGE = "aws:apigateway/stage:Stage"
 METHOD = "aws:apigateway/method:Method"
@@ -20,7 +39,8 @@ def _waf(stack: Stack) -> Iterator[tuple[str | None, str]]:
             yield stage.urn, f"Stage '{stage.name}' has no WebAclAssociation."
 
 
-def _access_logs(res: Res) -> Iterator[str]:
+def access_logs(res: Res) -> Iterator[str]:
+    """Stage access logs (REST and v2 stages share the accessLogSettings shape)."""
     settings = res.props.get("accessLogSettings")
     if not dig(settings, "destinationArn") or not dig(settings, "format"):
         yield f"Stage '{res.name}' has no access logs (accessLogSettings.destinationArn and format)."
@@ -46,8 +66,121 @@ def _authorization(res: Res) -> Iterator[str]:
     yield f"Method '{res.name}' ({res.props.get('httpMethod')}) has authorization NONE."
 
 
+def _tracing(res: Res) -> Iterator[str]:
+    if not truthy(res.props.get("xrayTracingEnabled")):
+        yield f"Stage '{res.name}' does not enable X-Ray tracing."
+
+
+HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "x-amazon-apigateway-any-method")
+
+
+def _openapi(body: Any) -> Mapping[str, Any] | None:
+    if not isinstance(body, str):
+        return None
+    try:
+        document = json.loads(body)
+    except ValueError:
+        try:
+            import yaml  # the pulumi SDK depends on PyYAML
+
+            document = yaml.safe_load(body)
+        except Exception:
+            return None
+    return document if isinstance(document, Mapping) else None
+
+
+def _openapi_authorization(res: Res) -> Iterator[str]:
+    document = _openapi(res.props.get("body"))
+    if document is None:
+        return
+    default = as_list(document.get("security"))
+    for path, operations in as_map(document.get("paths")).items():
+        for method, operation in as_map(operations).items():
+            if method.lower() not in HTTP_METHODS or method.lower() == "options":
+                continue
+            security = as_map(operation).get("security", default)
+            if not [s for s in as_list(security) if as_map(s)]:
+                yield f"REST API '{res.name}': {method.upper()} {path} has no security requirement (no authorizer)."
+
+
+def _openapi_body(security: Any) -> str:
+    operation: dict[str, Any] = {
+        "x-amazon-apigateway-integration": {"type": "aws_proxy", "httpMethod": "POST", "uri": "arn:x"}
+    }
+    if security is not None:
+        operation["security"] = security
+    return json.dumps(
+        {
+            "openapi": "3.0.1",
+            "info": {"title": "api", "version": "1"},
+            "paths": {"/items": {"get": operation}},
+            "components": {
+                "securitySchemes": {
+                    "cognito": {
+                        "type": "apiKey",
+                        "name": "Authorization",
+                        "in": "header",
+                        "x-amazon-apigateway-authtype": "cognito_user_pools",
+                    }
+                }
+            },
+        }
+    )
+
+
+def _execution_logging(res: Res) -> Iterator[str]:
+    if str(dig(res.props, "settings", "loggingLevel") or "OFF").upper() not in ("ERROR", "INFO"):
+        yield f"Method settings '{res.name}' turn execution logging off (settings.loggingLevel)."
+
+
 def policies() -> list[Policy]:
     return [
+        resource_rule(
+            Meta(
+                "aws-apigateway-execution-logging",
+                "REST API method settings keep execution logging on (ERROR or INFO).",
+                MEDIUM,
+                (),
+                "Set settings.logging_level='ERROR' (or 'INFO') in the stage's MethodSettings; the account needs an "
+                "aws.apigateway.Account with a CloudWatch role.",
+                examples=(
+                    secure({"methodPath": "*/*", "stageName": "v1", "settings": {"loggingLevel": "ERROR"}}),
+                    insecure({"methodPath": "*/*", "stageName": "v1", "settings": {"metricsEnabled": True}}),
+                    insecure({"methodPath": "*/*", "stageName": "v1", "settings": {"loggingLevel": "OFF"}}),
+                ),
+            ),
+            [METHOD_SETTINGS],
+            _execution_logging,
+        ),
+        resource_rule(
+            Meta(
+                "aws-apigateway-stage-tracing",
+                "REST API stages enable X-Ray tracing.",
+                LOW,
+                (),
+                "Set xray_tracing_enabled=True on the stage.",
+                examples=(secure({"stageName": "prod", "xrayTracingEnabled": True}), insecure({"stageName": "prod"})),
+            ),
+            [STAGE],
+            _tracing,
+        ),
+        resource_rule(
+            Meta(
+                "aws-apigateway-openapi-authorization",
+                "Operations of a REST API defined by an OpenAPI body have an authorizer.",
+                CRITICAL,
+                (f"{OWASP_LLM}:LLM10",),
+                "Add a `security` requirement (a Cognito, Lambda or IAM authorizer) to each operation or to the document.",
+                examples=(
+                    secure({"name": "api", "body": _openapi_body([{"cognito": []}])}),
+                    secure({"name": "api"}, "methods defined as resources"),
+                    insecure({"name": "api", "body": _openapi_body(None)}),
+                    insecure({"name": "api", "body": _openapi_body([])}, "empty security list"),
+                ),
+            ),
+            ["aws:apigateway/restApi:RestApi"],
+            _openapi_authorization,
+        ),
         stack_rule(
             Meta(
                 "aws-apigateway-stage-waf",
@@ -67,7 +200,7 @@ def policies() -> list[Policy]:
                 "Set accessLogSettings={destinationArn: <log group arn>, format: <JSON format>}.",
             ),
             [STAGE],
-            _access_logs,
+            access_logs,
         ),
         resource_rule(
             Meta(

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from pulumi_policy import Policy
 
-from ._common import CIS_AWS, HIGH, MEDIUM, Meta, Res, Stack, resource_rule, stack_rule
+from ._common import CIS_AWS, HIGH, LOW, MEDIUM, Meta, Res, Stack, insecure, resource_rule, secure, stack_rule
 
 TRAIL = "aws:cloudtrail/trail:Trail"
 
@@ -31,8 +31,34 @@ def _kms(res: Res) -> Iterator[str]:
         yield f"Trail '{res.name}' is not encrypted with a KMS key."
 
 
+def _cloudwatch(res: Res) -> Iterator[str]:
+    if not res.props.get("cloudWatchLogsGroupArn"):
+        yield f"Trail '{res.name}' does not deliver to CloudWatch Logs (cloudWatchLogsGroupArn)."
+
+
 def policies() -> list[Policy]:
     return [
+        resource_rule(
+            Meta(
+                "aws-cloudtrail-trail-cloudwatch-logs",
+                "Trails deliver events to CloudWatch Logs (for metric filters and alarms).",
+                LOW,
+                (),
+                "Set cloud_watch_logs_group_arn='<log group arn>:*' and cloud_watch_logs_role_arn.",
+                examples=(
+                    secure(
+                        {
+                            "s3BucketName": "trail",
+                            "cloudWatchLogsGroupArn": "arn:aws:logs:eu-west-1:1:log-group:trail:*",
+                            "cloudWatchLogsRoleArn": "arn:aws:iam::1:role/trail",
+                        }
+                    ),
+                    insecure({"s3BucketName": "trail"}),
+                ),
+            ),
+            [TRAIL],
+            _cloudwatch,
+        ),
         stack_rule(
             Meta(
                 "aws-cloudtrail-trail-present",
@@ -71,7 +97,7 @@ def policies() -> list[Policy]:
                 "Trails are encrypted with a KMS key.",
                 MEDIUM,
                 (f"{CIS_AWS}:3.5",),
-                "Set kmsKeyId to the audit CMK.",
+                "Set kmsKeyId to a customer-managed KMS key whose policy lets CloudTrail encrypt with it.",
             ),
             [TRAIL],
             _kms,

@@ -16,7 +16,9 @@ from ._common import (
     Stack,
     as_list,
     dig,
+    insecure,
     resource_rule,
+    secure,
     stack_rule,
     truthy,
 )
@@ -121,8 +123,68 @@ def _region(res: Res) -> Iterator[str]:
             yield f"Provider '{res.name}' sets {key}."
 
 
+def _instance_public_ip(res: Res) -> Iterator[str]:
+    if truthy(res.props.get("associatePublicIpAddress")):
+        yield f"Instance '{res.name}' gets a public IPv4 address."
+
+
+def _subnet_public_ip(res: Res) -> Iterator[str]:
+    if truthy(res.props.get("mapPublicIpOnLaunch")):
+        yield f"Subnet '{res.name}' gives every instance launched in it a public IP (mapPublicIpOnLaunch)."
+
+
+def _vpc_default_sg(stack: Stack) -> Iterator[tuple[str | None, str]]:
+    for vpc in stack.of_type(VPC):
+        if not stack.referencing(vpc, DEFAULT_SG, "vpcId"):
+            yield (
+                vpc.urn,
+                f"VPC '{vpc.name}' keeps AWS's default security group, which allows all traffic between its members "
+                "and all outbound traffic.",
+            )
+
+
 def policies() -> list[Policy]:
     return [
+        resource_rule(
+            Meta(
+                "aws-ec2-instance-no-public-ip",
+                "EC2 instances do not get public IPv4 addresses.",
+                MEDIUM,
+                (),
+                "Set associate_public_ip_address=False; reach instances through a load balancer, SSM or a bastion.",
+                examples=(
+                    secure({"ami": "ami-1", "instanceType": "t3.micro"}),
+                    insecure({"ami": "ami-1", "instanceType": "t3.micro", "associatePublicIpAddress": True}),
+                ),
+            ),
+            [INSTANCE],
+            _instance_public_ip,
+        ),
+        resource_rule(
+            Meta(
+                "aws-ec2-subnet-no-public-ip-on-launch",
+                "Subnets do not assign public IPs on launch.",
+                MEDIUM,
+                (),
+                "Set map_public_ip_on_launch=False; give public IPs only to what must be public (load balancers, NAT).",
+                examples=(
+                    secure({"vpcId": "vpc-1", "cidrBlock": "10.0.1.0/24"}),
+                    insecure({"vpcId": "vpc-1", "cidrBlock": "10.0.1.0/24", "mapPublicIpOnLaunch": True}),
+                ),
+            ),
+            ["aws:ec2/subnet:Subnet"],
+            _subnet_public_ip,
+        ),
+        stack_rule(
+            Meta(
+                "aws-ec2-vpc-default-security-group-managed",
+                "Every new VPC's default security group is taken over and emptied.",
+                MEDIUM,
+                (f"{CIS_AWS}:5.5",),
+                "Add aws.ec2.DefaultSecurityGroup(vpc_id=vpc.id) with no ingress or egress rules.",
+            ),
+            _vpc_default_sg,
+        ),
         resource_rule(
             Meta(
                 "aws-ec2-launch-template-imdsv2",

@@ -254,7 +254,7 @@ def policies() -> list[Policy]:
                 "Container images come from trusted registries.",
                 HIGH,
                 (f"{OWASP_LLM}:LLM03",),
-                "Mirror the image into the platform ECR or add the registry to trustedRegistries.",
+                "Mirror the image into your own ECR repository, or add its registry to trustedRegistries.",
                 {
                     "trustedRegistries": {
                         "type": "array",

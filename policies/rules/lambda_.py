@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 from pulumi_policy import Policy
 
-from ._common import CRITICAL, LOW, MEDIUM, OWASP_LLM, Meta, Res, as_map, dig, resource_rule
+from ._common import CRITICAL, LOW, MEDIUM, OWASP_LLM, Meta, Res, as_map, dig, insecure, resource_rule, secure, today
 
 FUNCTION = "aws:lambda/function:Function"
 PERMISSION = "aws:lambda/permission:Permission"
@@ -40,19 +40,27 @@ def looks_like_token(value: str) -> bool:
     return classes >= 3 and entropy(value) >= 4.0
 
 
+def plaintext_secret(key: str, value: object) -> str | None:
+    """Why an environment variable holds a plaintext secret, or None (shared with ECS)."""
+    if not isinstance(value, str) or not value:
+        return None
+    if value == "[secret]":
+        return "holds a Pulumi secret, which the service stores in plain text"
+    if looks_like_token(value):
+        return "holds a token-like literal value"
+    if SECRET_KEY.search(key) and not is_reference(value):
+        return "looks like a plaintext secret"
+    return None
+
+
 def _secrets(res: Res) -> Iterator[str]:
     for key, value in as_map(dig(res.props, "environment", "variables")).items():
-        if not isinstance(value, str) or not value:
-            continue
-        if value == "[secret]":
-            yield f"Environment variable {key} of '{res.name}' holds a Pulumi secret, stored in plain text by Lambda."
-        elif looks_like_token(value):
-            yield f"Environment variable {key} of '{res.name}' holds a token-like literal value."
-        elif SECRET_KEY.search(str(key)) and not _is_reference(value):
-            yield f"Environment variable {key} of '{res.name}' looks like a plaintext secret."
+        why = plaintext_secret(str(key), value)
+        if why:
+            yield f"Environment variable {key} of '{res.name}' {why}."
 
 
-def _is_reference(value: str) -> bool:
+def is_reference(value: str) -> bool:
     """ARNs, parameter paths, endpoint URLs and resource names (with separators, or constant-like)."""
     if value.startswith(("arn:", "/", "{{resolve:", "${")):
         return True
@@ -66,17 +74,53 @@ def _tracing(res: Res) -> Iterator[str]:
         yield f"Function '{res.name}' does not use active X-Ray tracing."
 
 
+# Managed runtimes and the day AWS blocks creating functions with them (Lambda runtimes page,
+# "Block function create"; checked 2026-12). A runtime is accepted until that day: a deprecated one
+# still deploys until then, and the message says when it stops.
+RUNTIME_BLOCK_CREATE: dict[str, str] = {
+    "nodejs24.x": "2028-06-01",
+    "nodejs22.x": "2027-06-01",
+    "nodejs20.x": "2026-06-01",
+    "python3.14": "2029-07-31",
+    "python3.13": "2029-07-31",
+    "python3.12": "2028-11-30",
+    "python3.11": "2027-07-31",
+    "python3.10": "2026-07-31",
+    "java25": "2029-07-31",
+    "java21": "2029-07-31",
+    "java17": "2027-07-31",
+    "java11": "2027-07-31",
+    "java8.al2": "2026-07-31",
+    "dotnet10": "2028-12-14",
+    "dotnet8": "2027-02-01",
+    "ruby3.4": "2028-04-30",
+    "ruby3.3": "2027-04-30",
+    "provided.al2023": "2029-07-31",
+    "provided.al2": "2026-07-31",
+}
+
+
 def _runtime(res: Res) -> Iterator[str]:
     if res.props.get("packageType") == "Image":
         return
-    allowed = res.config.strings("allowedRuntimes")
     runtime = res.props.get("runtime")
-    if runtime not in allowed:
-        yield f"Function '{res.name}' uses runtime '{runtime}', not one of {allowed}."
+    allowed = res.config.strings("allowedRuntimes")
+    if allowed:
+        if runtime not in allowed:
+            yield f"Function '{res.name}' uses runtime '{runtime}', not one of {allowed}."
+        return
+    blocked = RUNTIME_BLOCK_CREATE.get(str(runtime))
+    if blocked is None:
+        yield f"Function '{res.name}' uses runtime '{runtime}', which is not a supported Lambda runtime."
+    elif today().isoformat() >= blocked:
+        yield f"Function '{res.name}' uses runtime '{runtime}', deprecated: AWS blocks new functions on it since {blocked}."
 
 
 def _source_arn(res: Res) -> Iterator[str]:
     principal = str(res.props.get("principal") or "")
+    # A computed sourceArn reaches the pack as an unknown value (the offline driver restores it from
+    # the property dependencies): reading it raises UnknownValueError, which the SDK reports as
+    # "can't run policy during preview" rather than as a missing sourceArn.
     if principal.endswith(".amazonaws.com") and not res.props.get("sourceArn"):
         yield f"Permission '{res.name}' lets {principal} invoke without a sourceArn."
     if principal == "*":
@@ -119,14 +163,23 @@ def policies() -> list[Policy]:
                 "Lambda functions use a supported runtime.",
                 MEDIUM,
                 (f"{OWASP_LLM}:LLM03",),
-                "Use a runtime from allowedRuntimes.",
+                "Use a current Lambda runtime (or one from allowedRuntimes when the pack config lists them).",
                 {
                     "allowedRuntimes": {
                         "type": "array",
                         "items": {"type": "string"},
-                        "default": ["python3.12", "python3.13"],
+                        "default": [],
+                        "description": "When non-empty, only these runtimes; when empty, every runtime AWS still accepts.",
                     }
                 },
+                examples=(
+                    secure({"runtime": "python3.13", "handler": "app.handler"}),
+                    secure({"runtime": "dotnet8", "handler": "App::App.Function::Handler"}, "dotnet8 until Feb 2027"),
+                    secure({"runtime": "nodejs22.x", "handler": "index.handler"}),
+                    secure({"packageType": "Image"}, "container image"),
+                    insecure({"runtime": "python3.7", "handler": "app.handler"}, "long deprecated"),
+                    insecure({"runtime": "go1.x", "handler": "main"}, "retired runtime"),
+                ),
             ),
             [FUNCTION],
             _runtime,

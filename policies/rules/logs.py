@@ -33,7 +33,7 @@ def policies() -> list[Policy]:
                 "Log groups are encrypted with a KMS key.",
                 MEDIUM,
                 (f"{OWASP_LLM}:LLM02",),
-                "Set kmsKeyId to the logs CMK (its policy must allow logs).",
+                "Set kmsKeyId to a customer-managed KMS key whose policy lets the logs service use it.",
             ),
             [LOG_GROUP],
             _kms,

@@ -20,8 +20,10 @@ from ._common import (
     parse_document,
     stack_rule,
     tags_of,
+    to_plain,
     truthy,
 )
+from ._predicates import denies_insecure_transport
 
 BUCKET = "aws:s3/bucket:Bucket"
 SSE = "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"
@@ -53,10 +55,12 @@ def _encryption(stack: Stack) -> Violations:
     logs = log_bucket_urns(stack)
     for bucket in _buckets(stack):
         configs = stack.referencing(bucket, SSE, "bucket")
-        if not configs:
+        # The deprecated inline shape: serverSideEncryptionConfiguration.rule (one rule).
+        inline = as_list(dig(bucket.props, "serverSideEncryptionConfiguration", "rule"))
+        if not configs and not inline:
             yield bucket.urn, f"Bucket '{bucket.name}' has no BucketServerSideEncryptionConfiguration."
             continue
-        rules = [r for c in configs for r in as_list(c.props.get("rules"))]
+        rules = [r for c in configs for r in as_list(c.props.get("rules"))] + inline
         algorithms = {dig(r, "applyServerSideEncryptionByDefault", "sseAlgorithm") for r in rules}
         kms = any(
             dig(r, "applyServerSideEncryptionByDefault", "sseAlgorithm") in ("aws:kms", "aws:kms:dsse")
@@ -78,6 +82,9 @@ def _encryption(stack: Stack) -> Violations:
 
 def _versioning(stack: Stack) -> Violations:
     for bucket in _buckets(stack):
+        # pulumi-aws 7 still accepts the deprecated inline `versioning={"enabled": True}`.
+        if truthy(dig(bucket.props, "versioning", "enabled")):
+            continue
         configs = stack.referencing(bucket, VERSIONING, "bucket")
         if not any(dig(c.props, "versioningConfiguration", "status") == "Enabled" for c in configs):
             yield bucket.urn, f"Bucket '{bucket.name}' has no BucketVersioning with status Enabled."
@@ -107,26 +114,19 @@ def _logging(stack: Stack) -> Violations:
     for bucket in _buckets(stack):
         if bucket.urn in logs:
             continue
+        if dig(bucket.props, "logging", "targetBucket") or any(
+            dig(lg, "targetBucket") for lg in as_list(bucket.props.get("loggings"))
+        ):
+            continue
         if not any(lg.props.get("targetBucket") for lg in stack.referencing(bucket, LOGGING, "bucket")):
             yield bucket.urn, f"Data bucket '{bucket.name}' has no BucketLogging (server access logs)."
 
 
-def _denies_insecure_transport(document: object) -> bool:
-    for st in parse_document(document) or []:
-        if st.effect.lower() != "deny" or "*" not in st.principals:
-            continue
-        if not any(a in ("s3:*", "*") for a in st.actions):
-            continue
-        secure = dig(st.raw, "Condition", "Bool", "aws:SecureTransport")
-        if secure is False or str(secure).lower() == "false":
-            return True
-    return False
-
-
 def _tls_only(stack: Stack) -> Violations:
     for bucket in _buckets(stack):
-        policies = stack.referencing(bucket, POLICY, "bucket")
-        if not any(_denies_insecure_transport(p.props.get("policy")) for p in policies):
+        documents = [p.props.get("policy") for p in stack.referencing(bucket, POLICY, "bucket")]
+        documents.append(bucket.props.get("policy"))  # the deprecated inline bucket policy
+        if not any(denies_insecure_transport(to_plain(d)) for d in documents):
             yield (
                 bucket.urn,
                 (
@@ -167,7 +167,7 @@ def policies() -> list[StackValidationPolicy]:
                 HIGH,
                 (f"{OWASP_LLM}:LLM02",),
                 "Add a BucketServerSideEncryptionConfiguration for the bucket with sseAlgorithm "
-                "'aws:kms' and kmsMasterKeyId set to the data-lake CMK (log buckets: AES256).",
+                "'aws:kms' and kmsMasterKeyId set to a customer-managed KMS key you control (log buckets: AES256).",
             ),
             _encryption,
         ),

@@ -59,7 +59,7 @@ def policies() -> list[Policy]:
                 "Secrets are encrypted with a customer-managed key.",
                 MEDIUM,
                 (f"{OWASP_LLM}:LLM02",),
-                "Set kmsKeyId to the platform's secrets CMK.",
+                "Set kmsKeyId to a customer-managed KMS key whose policy names the secret's readers.",
             ),
             [SECRET],
             _cmk,

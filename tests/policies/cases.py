@@ -381,6 +381,23 @@ CASES: list[Case] = [
         drop_resource("aws:ec2/flowLog:FlowLog", None, "aws:ec2/vpc:Vpc", "vpcId"),
     ),
     Case(
+        "aws-ec2-vpc-default-security-group-managed",
+        "no DefaultSecurityGroup for the VPC",
+        drop_resource("aws:ec2/defaultSecurityGroup:DefaultSecurityGroup", None, "aws:ec2/vpc:Vpc", "vpcId"),
+    ),
+    Case(
+        "aws-lb-waf",
+        "no WAF association for the public load balancer",
+        drop_resource(
+            "aws:wafv2/webAclAssociation:WebAclAssociation", "acl-lb", "aws:lb/loadBalancer:LoadBalancer", "resourceArn"
+        ),
+    ),
+    Case(
+        "aws-redshift-cluster-audit-logging",
+        "no audit logging",
+        drop_resource("aws:redshift/logging:Logging", None, "aws:redshift/cluster:Cluster", "clusterIdentifier"),
+    ),
+    Case(
         "aws-ec2-default-security-group-closed",
         "default SG with ingress",
         set_input(
@@ -449,7 +466,7 @@ CASES: list[Case] = [
         "aws-apigateway-stage-waf",
         "no WAF association",
         drop_resource(
-            "aws:wafv2/webAclAssociation:WebAclAssociation", None, "aws:apigateway/stage:Stage", "resourceArn"
+            "aws:wafv2/webAclAssociation:WebAclAssociation", "acl-stage", "aws:apigateway/stage:Stage", "resourceArn"
         ),
     ),
     Case(

@@ -284,8 +284,22 @@ def compliant_resources() -> list[Resource]:
         resource(
             "aws:lb/loadBalancer:LoadBalancer",
             "public-lb",
-            {"internal": False, "loadBalancerType": "application", "securityGroups": ["sg-lb"]},
+            {
+                "internal": False,
+                "loadBalancerType": "application",
+                "securityGroups": ["sg-lb"],
+                "dropInvalidHeaderFields": True,
+                "accessLogs": {"enabled": True, "bucket": "logs"},
+            },
             {"securityGroups": [lb_sg]},
+        )
+    )
+    r.append(
+        resource(
+            "aws:wafv2/webAclAssociation:WebAclAssociation",
+            "acl-lb",
+            {"resourceArn": "arn:aws:elasticloadbalancing:lb", "webAclArn": "arn:acl"},
+            {"resourceArn": [urn("aws:lb/loadBalancer:LoadBalancer", "public-lb")]},
         )
     )
     r.append(
@@ -572,8 +586,25 @@ def compliant_resources() -> list[Resource]:
                 "enableLogFileValidation": True,
                 "kmsKeyId": KEY_ARN,
                 "includeGlobalServiceEvents": True,
+                "cloudWatchLogsGroupArn": "arn:aws:logs:eu-west-1:1:log-group:trail:*",
+                "cloudWatchLogsRoleArn": "arn:aws:iam::1:role/trail",
             },
             {"s3BucketName": [logs_urn]},
+        )
+    )
+    r.append(
+        resource(
+            "aws:redshift/cluster:Cluster",
+            "warehouse",
+            {"clusterIdentifier": "warehouse", "nodeType": "ra3.xlplus", "encrypted": True, "kmsKeyId": KEY_ARN},
+        )
+    )
+    r.append(
+        resource(
+            "aws:redshift/logging:Logging",
+            "warehouse-audit",
+            {"clusterIdentifier": "warehouse", "logDestinationType": "cloudwatch", "logExports": ["connectionlog"]},
+            {"clusterIdentifier": [urn("aws:redshift/cluster:Cluster", "warehouse")]},
         )
     )
     r.append(resource("aws:cloudwatch/logGroup:LogGroup", "api-logs", {"kmsKeyId": KEY_ARN, "retentionInDays": 365.0}))

@@ -1,7 +1,7 @@
 """Mutation testing: every security-relevant change to the real dev/prod plans must be caught.
 
-A mutant is killed when the pack reports a mandatory violation that the unchanged plan does not
-have. Rows whose resource type is missing from a stack fail the test (they are never skipped)."""
+A mutant is killed when the rule its row targets (``Row.rule``) reports a mandatory violation that
+the unchanged plan does not have. Rows whose resource type is missing from a stack fail the test (they are never skipped)."""
 
 from __future__ import annotations
 
@@ -62,7 +62,8 @@ def _killed(pack: PackProcess, mutant: Mutant, config: dict[str, Any], baseline:
             continue
         section = run_pack(pack, mutant.plan, config, analyze_only=mutant.changed, analyze_stack=stack_too)
         found = {(v["policy"], v["urn"]) for v in section["violations"] if v["enforcementLevel"] == "mandatory"}
-        if found - baseline:
+        # Killed only by the rule the row targets: another rule firing is a coincidence, not a kill.
+        if any(policy == mutant.row.rule for policy, _ in found - baseline):
             return True
     return False
 
@@ -78,6 +79,9 @@ def test_every_mutant_is_killed(
             if not any(r["type"] == row.type for r in deployment_plans[stack]["resources"])
         }
     )
+    names = {p.name for p in pack.info().policies}
+    untargeted = [f"{row.type}: {row.what} -> {row.rule!r}" for row in ROWS if row.rule not in names]
+    assert not untargeted, f"rows whose target rule is not a pack rule: {untargeted}"
     mutants: list[Mutant] = []
     rows_without_mutant: list[str] = []
     for row in ROWS:

@@ -42,7 +42,7 @@ def test_violation_fields_and_sorting() -> None:
         "message": "KMS key 'data-key' does not enable automatic key rotation.",
         "remediation": "Set enableKeyRotation=True on the key.",
         "description": "Symmetric KMS keys rotate automatically.",
-        "frameworks": ["CIS-AWS-Foundations-3.0:3.6"],
+        "frameworks": ["AWS-FSBP:KMS.4", "CIS-AWS-Foundations-3.0:3.6"],
     }
     assert second["policy"] == "aws-sns-topic-kms" and second["enforcementLevel"] == "advisory"
     assert section["summary"] == {
@@ -143,3 +143,36 @@ def test_render_empty_section() -> None:
         {"pack": "p", "version": "1", "violations": [], "summary": {"mandatory": 0, "advisory": 0, "byPolicy": {}}}
     )
     assert text.splitlines() == ["Policy pack p@1: 0 mandatory, 0 advisory violation(s)", "no mandatory violations"]
+
+
+def test_a_computed_input_is_unknown_not_absent() -> None:
+    stack = "urn:pulumi:dev::app::pulumi:pulumi:Stack::app-dev"
+    api = "urn:pulumi:dev::app::aws:apigateway/restApi:RestApi::api"
+
+    def permission(name: str, deps: dict[str, list[str]]) -> dict[str, Any]:
+        return {
+            "urn": f"urn:pulumi:dev::app::aws:lambda/permission:Permission::{name}",
+            "type": "aws:lambda/permission:Permission",
+            "name": name,
+            "inputs": {"action": "lambda:InvokeFunction", "function": "fn", "principal": "apigateway.amazonaws.com"},
+            "propertyDependencies": deps,
+        }
+
+    plan = {
+        "project": "app",
+        "stack": "dev",
+        "resources": [
+            {"urn": stack, "type": "pulumi:pulumi:Stack", "name": "app-dev", "inputs": {}},
+            permission("computed", {"sourceArn": [api]}),
+            permission("missing", {}),
+        ],
+    }
+    section = evaluate_plan(plan, PACK)
+    found = {
+        (v["name"], v["enforcementLevel"])
+        for v in section["violations"]
+        if v["policy"] == "aws-lambda-permission-source-arn"
+    }
+    assert found == {("missing", "mandatory"), ("computed", "advisory")}
+    computed = next(v for v in section["violations"] if v["name"] == "computed")
+    assert "can't be known during preview" in computed["message"]
