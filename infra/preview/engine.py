@@ -114,7 +114,7 @@ def _entry_point(spec: ProgramSpec) -> Path:
     """The program file, as the CLI finds it: `main` from Pulumi.yaml (a file, or a folder with
     `__main__.py`), relative to the project folder; the project folder itself when unset."""
     main = _project_data(spec.project_file).get("main")
-    base = spec.project_file.parent
+    base = spec.project_file.parent.resolve()  # the program runs from its own folder
     target = base / main if isinstance(main, str) and main else base
     entry = target / "__main__.py" if target.is_dir() else target
     if not entry.is_file():
