@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from infra.preview.engine import PreviewError, preview, write_plan
+from infra.preview.engine import ConfigOverrides, PreviewError, preview, write_plan
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_PROGRAM = PROJECT_ROOT / "infra"
@@ -25,6 +25,21 @@ def configure_parser(p: argparse.ArgumentParser) -> None:
         default=None,
         help="a Pulumi Python program folder (with or under a Pulumi.yaml); default: this platform",
     )
+    p.add_argument(
+        "--config",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="set a config value, as `pulumi config set` (repeatable; KEY without ':' is the project's)",
+    )
+    p.add_argument(
+        "--config-file",
+        action="append",
+        default=[],
+        type=Path,
+        metavar="FILE",
+        help="config from a YAML/JSON file: a Pulumi.<stack>.yaml or a flat mapping (repeatable)",
+    )
     p.add_argument("--json", type=Path, metavar="FILE", help="also write the plan document (docs/plan-format.md)")
     p.add_argument(
         "--policy-pack", type=Path, default=DEFAULT_PACK, metavar="DIR", help="policy pack (default: policies/)"
@@ -40,7 +55,12 @@ def run(args: argparse.Namespace) -> int:
     own_program = args.program is None
     program: Path = DEFAULT_PROGRAM if own_program else args.program
     try:
-        plan = preview(program, args.stack, require_stack_file=own_program)
+        plan = preview(
+            program,
+            args.stack,
+            require_stack_file=own_program,
+            overrides=ConfigOverrides(tuple(args.config), tuple(args.config_file)),
+        )
     except PreviewError as err:
         print(f"error: {err}", file=sys.stderr)
         return EXIT_ERROR

@@ -78,7 +78,17 @@ class ProgramSpec:
         return region if isinstance(region, str) and region else DEFAULT_REGION
 
 
-def resolve_program(program_dir: Path, stack: str, *, require_stack_file: bool) -> ProgramSpec:
+@dataclass(frozen=True)
+class ConfigOverrides:
+    """Config given on the command line: `--config-file` files, then `--config key=value` pairs."""
+
+    pairs: tuple[str, ...] = ()
+    files: tuple[Path, ...] = ()
+
+
+def resolve_program(
+    program_dir: Path, stack: str, *, require_stack_file: bool, overrides: ConfigOverrides = ConfigOverrides()
+) -> ProgramSpec:
     """Find the program's project file and stack config; raise PreviewError with a clear line."""
     if not program_dir.exists():
         raise PreviewError(f"--program {program_dir}: no such directory")
@@ -89,7 +99,48 @@ def resolve_program(program_dir: Path, stack: str, *, require_stack_file: bool) 
         config, secrets = read_stack_config(project_file, stack, required=require_stack_file)
     except StackConfigError as err:
         raise PreviewError(str(err)) from None
+    for file in overrides.files:
+        file_config, file_secrets = _config_file(file, project)
+        config.update(file_config)
+        secrets = sorted({*secrets, *file_secrets} - (file_config.keys() - set(file_secrets)))
+    for pair in overrides.pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise PreviewError(f"--config {pair!r}: expected KEY=VALUE, e.g. --config aws:region=eu-west-1")
+        full = _full_key(key.strip(), project)
+        config[full] = value
+        secrets = [k for k in secrets if k != full]
     return ProgramSpec(program_dir, project_file, project, stack, config, secrets)
+
+
+def _full_key(key: str, project: str) -> str:
+    return key if ":" in key else f"{project}:{key}"
+
+
+def _config_file(path: Path, project: str) -> tuple[dict[str, Any], list[str]]:
+    """A `--config-file`: YAML or JSON, either a stack file (`config:` mapping) or a flat mapping."""
+    import yaml
+
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as err:
+        raise PreviewError(f"--config-file {path}: cannot read ({err.strerror})") from None
+    except yaml.YAMLError:
+        raise PreviewError(f"--config-file {path}: not valid YAML or JSON") from None
+    if isinstance(data, dict) and isinstance(data.get("config"), dict):
+        data = data["config"]
+    if not isinstance(data, dict):
+        raise PreviewError(f"--config-file {path}: expected a mapping of key to value (or a 'config:' mapping)")
+    values: dict[str, Any] = {}
+    secrets: list[str] = []
+    for key, value in data.items():
+        full = _full_key(str(key), project)
+        if isinstance(value, dict) and set(value) == {"secure"}:
+            values[full] = SECRET_MARK
+            secrets.append(full)
+        else:
+            values[full] = value
+    return values, secrets
 
 
 def _project_data(project_file: Path) -> dict[str, Any]:
@@ -122,17 +173,25 @@ def _entry_point(spec: ProgramSpec) -> Path:
     return entry
 
 
-def _config_strings(config: Mapping[str, Any]) -> dict[str, str]:
-    """Pulumi hands config to programs as strings, structured values as JSON."""
+def _config_strings(config: Mapping[str, Any], secret_keys: list[str]) -> dict[str, str]:
+    """Pulumi hands config to programs as strings, structured values as JSON. A `secure:` value cannot
+    be decrypted offline; the program gets a plausible placeholder (still a secret) instead."""
     out = {}
     for key, value in config.items():
-        if isinstance(value, str):
+        if key in secret_keys and value == SECRET_MARK:
+            out[key] = secret_placeholder(key)
+        elif isinstance(value, str):
             out[key] = value
         elif isinstance(value, bool):
             out[key] = "true" if value else "false"
         else:
             out[key] = json.dumps(value)
     return out
+
+
+def secret_placeholder(key: str) -> str:
+    """What a program reads for a `secure:` value: letters and digits, long enough for a password rule."""
+    return f"Mock-Secret-{hashlib.sha256(key.encode()).hexdigest()[:12]}"
 
 
 def _plain(value: Any, path: str, secret_paths: list[str]) -> Any:
@@ -312,7 +371,7 @@ def run_program(spec: ProgramSpec) -> dict[str, Registration]:
     entry = _entry_point(spec)
     records: dict[str, Registration] = {}
     mocks = PlatformMocks(spec.region)
-    pulumi.runtime.set_all_config(_config_strings(spec.config), spec.secret_keys)
+    pulumi.runtime.set_all_config(_config_strings(spec.config, spec.secret_keys), spec.secret_keys)
     errors = _ErrorLogs()
     logger = logging.getLogger("genai-platform.preview")
     logger.propagate = False
@@ -465,9 +524,11 @@ def build_plan(spec: ProgramSpec, records: Mapping[str, Registration]) -> dict[s
     }
 
 
-def preview(program_dir: Path, stack: str, *, require_stack_file: bool = False) -> dict[str, Any]:
+def preview(
+    program_dir: Path, stack: str, *, require_stack_file: bool = False, overrides: ConfigOverrides = ConfigOverrides()
+) -> dict[str, Any]:
     """Preview one stack of a program in this process (once per process)."""
-    spec = resolve_program(program_dir, stack, require_stack_file=require_stack_file)
+    spec = resolve_program(program_dir, stack, require_stack_file=require_stack_file, overrides=overrides)
     return build_plan(spec, run_program(spec))
 
 
