@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from infra.preview.engine import ConfigOverrides, PreviewError, preview, write_plan
+from infra.preview.engine import PreviewError, RunOptions, preview, write_plan
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_PROGRAM = PROJECT_ROOT / "infra"
@@ -40,6 +40,12 @@ def configure_parser(p: argparse.ArgumentParser) -> None:
         metavar="FILE",
         help="config from a YAML/JSON file: a Pulumi.<stack>.yaml or a flat mapping (repeatable)",
     )
+    p.add_argument(
+        "--mock-values",
+        type=Path,
+        metavar="FILE",
+        help='JSON: invoke token -> result fields, e.g. {"aws:route53/getZone:getZone": {"zoneId": "Z123"}}',
+    )
     p.add_argument("--json", type=Path, metavar="FILE", help="also write the plan document (docs/plan-format.md)")
     p.add_argument(
         "--policy-pack", type=Path, default=DEFAULT_PACK, metavar="DIR", help="policy pack (default: policies/)"
@@ -59,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
             program,
             args.stack,
             require_stack_file=own_program,
-            overrides=ConfigOverrides(tuple(args.config), tuple(args.config_file)),
+            options=RunOptions(tuple(args.config), tuple(args.config_file), args.mock_values),
         )
     except PreviewError as err:
         print(f"error: {err}", file=sys.stderr)

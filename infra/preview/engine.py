@@ -71,6 +71,7 @@ class ProgramSpec:
     stack: str
     config: dict[str, Any]
     secret_keys: list[str]
+    mock_values: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @property
     def region(self) -> str:
@@ -79,15 +80,17 @@ class ProgramSpec:
 
 
 @dataclass(frozen=True)
-class ConfigOverrides:
-    """Config given on the command line: `--config-file` files, then `--config key=value` pairs."""
+class RunOptions:
+    """Given on the command line: `--config-file` files, then `--config key=value` pairs (over the
+    stack file), and `--mock-values FILE` (invoke token -> result fields)."""
 
     pairs: tuple[str, ...] = ()
     files: tuple[Path, ...] = ()
+    mock_values: Path | None = None
 
 
 def resolve_program(
-    program_dir: Path, stack: str, *, require_stack_file: bool, overrides: ConfigOverrides = ConfigOverrides()
+    program_dir: Path, stack: str, *, require_stack_file: bool, options: RunOptions = RunOptions()
 ) -> ProgramSpec:
     """Find the program's project file and stack config; raise PreviewError with a clear line."""
     if not program_dir.exists():
@@ -99,18 +102,37 @@ def resolve_program(
         config, secrets = read_stack_config(project_file, stack, required=require_stack_file)
     except StackConfigError as err:
         raise PreviewError(str(err)) from None
-    for file in overrides.files:
+    for file in options.files:
         file_config, file_secrets = _config_file(file, project)
         config.update(file_config)
         secrets = sorted({*secrets, *file_secrets} - (file_config.keys() - set(file_secrets)))
-    for pair in overrides.pairs:
+    for pair in options.pairs:
         key, sep, value = pair.partition("=")
         if not sep or not key.strip():
             raise PreviewError(f"--config {pair!r}: expected KEY=VALUE, e.g. --config aws:region=eu-west-1")
         full = _full_key(key.strip(), project)
         config[full] = value
         secrets = [k for k in secrets if k != full]
-    return ProgramSpec(program_dir, project_file, project, stack, config, secrets)
+    mock_values = _mock_values(options.mock_values) if options.mock_values else {}
+    return ProgramSpec(program_dir, project_file, project, stack, config, secrets, mock_values)
+
+
+def _mock_values(path: Path) -> dict[str, dict[str, Any]]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as err:
+        raise PreviewError(f"--mock-values {path}: cannot read ({err.strerror})") from None
+    except json.JSONDecodeError as err:
+        raise PreviewError(f"--mock-values {path}: not valid JSON ({err.msg} at line {err.lineno})") from None
+    if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
+        raise PreviewError(
+            f"--mock-values {path}: expected an object of invoke token to result fields, "
+            'e.g. {"aws:route53/getZone:getZone": {"zoneId": "Z123"}}'
+        )
+    for token in data:
+        if token.count(":") != 2:
+            raise PreviewError(f"--mock-values {path}: {token!r} is not an invoke token like 'aws:ec2/getVpc:getVpc'")
+    return data
 
 
 def _full_key(key: str, project: str) -> str:
@@ -370,7 +392,7 @@ def run_program(spec: ProgramSpec) -> dict[str, Registration]:
 
     entry = _entry_point(spec)
     records: dict[str, Registration] = {}
-    mocks = PlatformMocks(spec.region)
+    mocks = PlatformMocks(spec.region, spec.mock_values)
     pulumi.runtime.set_all_config(_config_strings(spec.config, spec.secret_keys), spec.secret_keys)
     errors = _ErrorLogs()
     logger = logging.getLogger("genai-platform.preview")
@@ -525,10 +547,10 @@ def build_plan(spec: ProgramSpec, records: Mapping[str, Registration]) -> dict[s
 
 
 def preview(
-    program_dir: Path, stack: str, *, require_stack_file: bool = False, overrides: ConfigOverrides = ConfigOverrides()
+    program_dir: Path, stack: str, *, require_stack_file: bool = False, options: RunOptions = RunOptions()
 ) -> dict[str, Any]:
     """Preview one stack of a program in this process (once per process)."""
-    spec = resolve_program(program_dir, stack, require_stack_file=require_stack_file, overrides=overrides)
+    spec = resolve_program(program_dir, stack, require_stack_file=require_stack_file, options=options)
     return build_plan(spec, run_program(spec))
 
 

@@ -64,8 +64,10 @@ def _prefixed_name(prefix: object, rid: str) -> str | None:
 class PlatformMocks(pulumi.runtime.Mocks):
     """Answers resource registrations and invokes the way AWS and the providers would."""
 
-    def __init__(self, region: str) -> None:
+    def __init__(self, region: str, mock_values: dict[str, dict[str, Any]] | None = None) -> None:
         self.region = region
+        # `--mock-values FILE`: invoke token -> result fields, over whatever the mocks derive.
+        self.mock_values = mock_values or {}
 
     def arn(self, service: str, path: str) -> str:
         region = "" if service in _GLOBAL_SERVICES else self.region
@@ -199,6 +201,13 @@ class PlatformMocks(pulumi.runtime.Mocks):
                 state["status"] = {"loadBalancer": {"ingress": [{"hostname": host}]}}
 
     def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+        from infra.preview.invokes import generic_result
+
+        specific, failures = self._call(args)
+        result = {**generic_result(args.token, dict(args.args), self.region), **specific}
+        return {**result, **self.mock_values.get(args.token, {})}, failures
+
+    def _call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]]]:
         token, a = args.token, args.args
         if token == "aws:index/getCallerIdentity:getCallerIdentity":
             return {
@@ -245,6 +254,10 @@ class PlatformMocks(pulumi.runtime.Mocks):
             }, []
         if token == "aws:eks/getAddonVersion:getAddonVersion":
             return {"version": "v1.0.0-eksbuild.1", "addonName": a.get("addonName"), "id": a.get("addonName")}, []
+        if token in ("aws:ecr/getAuthorizationToken:getAuthorizationToken", "aws:ecr/getCredentials:getCredentials"):
+            from infra.preview.invokes import ecr_authorization
+
+            return ecr_authorization(self.region), []
         return {}, []
 
 

@@ -83,3 +83,50 @@ def test_bad_config_arguments_are_one_clear_line(tmp_path: Path) -> None:
     (tmp_path / "list.yaml").write_text("- a\n")
     done = cli("preview", "--program", str(program), "--no-policy", "--config-file", str(tmp_path / "list.yaml"))
     assert done.returncode == 2 and "expected a mapping" in done.stderr
+
+
+DATA_SOURCE_PROGRAM = """
+import json
+import pulumi
+import pulumi_aws as aws
+zone = aws.route53.get_zone(name="example.com")
+vpc = aws.ec2.get_vpc(default=True)
+subnets = aws.ec2.get_subnets(filters=[{"name": "vpc-id", "values": [vpc.id]}])
+token = aws.ecr.get_authorization_token()
+doc = aws.iam.get_policy_document(statements=[{"actions": ["s3:GetObject"], "resources": ["*"]}])
+aws.route53.Record("www", zone_id=zone.zone_id, name="www." + zone.name, type="A", ttl=300, records=["192.0.2.1"])
+aws.ec2.SecurityGroup("sg", vpc_id=vpc.id, ingress=[{"protocol": "tcp", "from_port": 22, "to_port": 22,
+                      "cidr_blocks": [vpc.cidr_block]}])
+for i, subnet in enumerate(subnets.ids):
+    aws.ec2.Instance(f"web-{i}", ami="ami-0123456789abcdef0", instance_type="t3.micro", subnet_id=subnet)
+assert token.user_name == "AWS" and token.proxy_endpoint.startswith("https://"), token
+assert json.loads(doc.json)["Statement"][0]["Action"] == ["s3:GetObject"]
+"""
+
+
+def test_data_sources_return_plausible_values_of_their_declared_type(tmp_path: Path) -> None:
+    program = make_program(tmp_path, DATA_SOURCE_PROGRAM)
+    code, err, plan = _plan(tmp_path, "--program", str(program))
+    assert code == 0, err
+    by_type = {r["type"]: r for r in plan["resources"]}
+    record = by_type["aws:route53/record:Record"]["inputs"]
+    assert record["zoneId"].startswith("Z") and record["name"] == "www.example.com"
+    group = by_type["aws:ec2/securityGroup:SecurityGroup"]["inputs"]
+    assert group["vpcId"].startswith("vpc-") and group["ingress"][0]["cidrBlocks"][0].endswith("/16")
+    assert group["ingress"][0]["fromPort"] == 22 and isinstance(group["ingress"][0]["fromPort"], int)
+    instances = [r for r in plan["resources"] if r["type"] == "aws:ec2/instance:Instance"]
+    assert len({i["inputs"]["subnetId"] for i in instances}) == 3
+    assert all(i["inputs"]["subnetId"].startswith("subnet-") for i in instances)
+
+
+def test_a_mock_values_file_supplies_specific_results(tmp_path: Path) -> None:
+    program = make_program(tmp_path, DATA_SOURCE_PROGRAM)
+    values = tmp_path / "mocks.json"
+    values.write_text(json.dumps({"aws:route53/getZone:getZone": {"zoneId": "Z0123456789ABC"}}))
+    code, err, plan = _plan(tmp_path, "--program", str(program), "--mock-values", str(values))
+    assert code == 0, err
+    record = next(r for r in plan["resources"] if r["type"] == "aws:route53/record:Record")
+    assert record["inputs"]["zoneId"] == "Z0123456789ABC"
+    values.write_text('{"getZone": 3}')
+    code, err, _ = _plan(tmp_path, "--program", str(program), "--mock-values", str(values))
+    assert code == 2 and "--mock-values" in err and "expected an object of invoke token" in err
