@@ -71,6 +71,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"error: {err}", file=sys.stderr)
         return EXIT_ERROR
 
+    for warning in plan.get("warnings", []):
+        print(f"warning: {warning}", file=sys.stderr)
     from infra.preview.render import render_plan
 
     text = render_plan(plan)

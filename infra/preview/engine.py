@@ -257,7 +257,7 @@ def _struct_to_dict(struct: Any) -> dict[str, Any]:
     return result
 
 
-def _make_monitor(mocks: Any, records: dict[str, Registration]) -> Any:
+def _make_monitor(mocks: Any, records: dict[str, Registration], warnings: list[str]) -> Any:
     from pulumi.runtime.mocks import MockMonitor
     from pulumi.runtime.settings import get_project, get_stack
 
@@ -280,6 +280,13 @@ def _make_monitor(mocks: Any, records: dict[str, Registration]) -> Any:
         def RegisterResource(self, request: Any) -> Any:
             what = f"resource '{request.name}' ({request.type})"
             urn = self.make_urn(request.parent, request.type, request.name)
+            if getattr(request, "remote", False):
+                # A multi-language component (pulumi_eks, awsx) builds its children in its own
+                # provider plugin, which does not run offline: recorded as a component, children absent.
+                warnings.append(
+                    f"{what} is a remote component: its child resources are not visible offline, so "
+                    "neither the plan nor the policy checks include them"
+                )
             if urn in records and request.type != ROOT_STACK_TYPE:
                 raise _RefusedRequest(f"{what}: duplicate URN {urn}; give each resource of a type a unique name")
             response = _answer(
@@ -369,11 +376,39 @@ class _ErrorLogs(logging.Handler):
         self.messages.append(record.getMessage())
 
 
+def program_virtualenv(project_file: Path) -> Path | None:
+    """The program's own virtualenv: `runtime.options.virtualenv` in Pulumi.yaml, else `venv` or
+    `.venv` beside it (what `pulumi` itself would use)."""
+    runtime = _project_data(project_file).get("runtime")
+    options = runtime.get("options") if isinstance(runtime, dict) else None
+    declared = options.get("virtualenv") if isinstance(options, dict) else None
+    base = project_file.parent.resolve()
+    for candidate in ([base / declared] if isinstance(declared, str) else []) + [base / "venv", base / ".venv"]:
+        if (candidate / "pyvenv.cfg").is_file():
+            return candidate
+    return None
+
+
+def _venv_site_packages(venv: Path) -> tuple[list[Path], str]:
+    """The venv's site-packages usable by this interpreter (same Python X.Y), and a note when not."""
+    here = f"python{sys.version_info.major}.{sys.version_info.minor}"
+    found = sorted(venv.glob("lib/python3.*/site-packages")) + sorted(venv.glob("Lib/site-packages"))
+    usable = [p for p in found if p.parent.name in (here, "Lib")]
+    if usable:
+        return usable, ""
+    versions = ", ".join(p.parent.name for p in found) or "none"
+    return [], f"its virtualenv {venv} is for {versions}, the preview runs {here}"
+
+
 @contextlib.contextmanager
 def _program_environment(spec: ProgramSpec, entry: Path) -> Iterator[None]:
     old_path, old_cwd = list(sys.path), Path.cwd()
     sys.path.insert(0, str(entry.parent))
     sys.path.insert(0, str(spec.project_file.parent))
+    venv = program_virtualenv(spec.project_file)
+    if venv is not None:
+        # After this tool's own packages, so the preview's pulumi runs and the venv adds what is missing.
+        sys.path.extend(str(p) for p in _venv_site_packages(venv)[0])
     os.chdir(entry.parent)
     try:
         yield
@@ -382,8 +417,9 @@ def _program_environment(spec: ProgramSpec, entry: Path) -> Iterator[None]:
         sys.path[:] = old_path
 
 
-def run_program(spec: ProgramSpec) -> dict[str, Registration]:
-    """Run the program in this process under mocks; return every registration keyed by URN."""
+def run_program(spec: ProgramSpec) -> tuple[dict[str, Registration], list[str]]:
+    """Run the program in this process under mocks; return every registration keyed by URN, and
+    warnings about what the preview cannot see."""
     import pulumi
     from pulumi.runtime.stack import run_pulumi_func
     from pulumi.runtime.sync_await import _sync_await
@@ -392,6 +428,7 @@ def run_program(spec: ProgramSpec) -> dict[str, Registration]:
 
     entry = _entry_point(spec)
     records: dict[str, Registration] = {}
+    warnings: list[str] = []
     mocks = PlatformMocks(spec.region, spec.mock_values)
     pulumi.runtime.set_all_config(_config_strings(spec.config, spec.secret_keys), spec.secret_keys)
     errors = _ErrorLogs()
@@ -403,7 +440,7 @@ def run_program(spec: ProgramSpec) -> dict[str, Registration]:
         project=spec.project,
         stack=spec.stack,
         preview=True,
-        monitor=_make_monitor(mocks, records),
+        monitor=_make_monitor(mocks, records, warnings),
         logger=logger,
     )
     _record_root_stack(spec, records)
@@ -416,7 +453,7 @@ def run_program(spec: ProgramSpec) -> dict[str, Registration]:
         raise PreviewError(_describe_failure(err, spec.project_file.parent)) from None
     if errors.messages:
         raise PreviewError(f"program reported an error: {errors.messages[0].splitlines()[0]}")
-    return records
+    return records, warnings
 
 
 def _run_entry(entry: Path) -> None:
@@ -448,12 +485,35 @@ def _describe_failure(err: BaseException, project_root: Path) -> str:
         elif match := _SDK_INPUT_WRAPPER.match(str(wrapper)):
             context += f"input {match['name']}: "
     where = _program_line(chain, project_root.resolve())
+    if isinstance(cause, ModuleNotFoundError) and cause.name:
+        return _missing_module(cause.name, project_root) + where
     message = str(cause).strip().splitlines()[0] if str(cause).strip() else ""
     if isinstance(cause, SyntaxError):
         message = cause.msg
     if isinstance(cause, _RefusedRequest):
         return f"program failed: {context}{message}{where}"
     return f"program failed: {context}{type(cause).__name__}: {message}{where}"
+
+
+def _missing_module(module: str, project_root: Path) -> str:
+    top = module.split(".", maxsplit=1)[0]
+    package = top.replace("_", "-")
+    declared = [
+        f.name
+        for f in (project_root / "requirements.txt", project_root / "pyproject.toml")
+        if f.is_file()
+        if re.search(rf"(?im)^\W*{re.escape(package)}\b", f.read_text(encoding="utf-8", errors="replace"))
+    ]
+    venv = program_virtualenv(project_root / "Pulumi.yaml") if (project_root / "Pulumi.yaml").is_file() else None
+    note = _venv_site_packages(venv)[1] if venv is not None else ""
+    where = f" (declared in {', '.join(declared)})" if declared else ""
+    return (
+        f"program failed: it imports '{top}', which is not installed where the preview runs{where}"
+        + (f"; {note}" if note else "")
+        + f". Add it: create the program's virtualenv (`python -m venv venv && venv/bin/pip install {package}`,"
+        " or `-r requirements.txt`; or set runtime.options.virtualenv in Pulumi.yaml), or install it"
+        f" beside the preview: `pip install {package}`"
+    )
 
 
 # The SDK re-raises a failure while it serializes a resource's inputs as a ValueError (or
@@ -502,7 +562,9 @@ def _in_program(filename: Path, project_root: Path) -> Path | None:
     return None
 
 
-def build_plan(spec: ProgramSpec, records: Mapping[str, Registration]) -> dict[str, Any]:
+def build_plan(
+    spec: ProgramSpec, records: Mapping[str, Registration], warnings: list[str] | None = None
+) -> dict[str, Any]:
     """The plan document described in docs/plan-format.md."""
     root = root_stack_urn(spec.project, spec.stack)
     resources = []
@@ -534,7 +596,7 @@ def build_plan(spec: ProgramSpec, records: Mapping[str, Registration]) -> dict[s
         program = str(spec.program_dir.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
         program = str(spec.program_dir)
-    return {
+    plan: dict[str, Any] = {
         "schemaVersion": PLAN_SCHEMA_VERSION,
         "tool": "genai-platform preview",
         "project": spec.project,
@@ -544,6 +606,9 @@ def build_plan(spec: ProgramSpec, records: Mapping[str, Registration]) -> dict[s
         "summary": {"resources": sum(by_type.values()), "byType": dict(sorted(by_type.items()))},
         "resources": resources,
     }
+    if warnings:
+        plan["warnings"] = sorted(set(warnings))
+    return plan
 
 
 def preview(
@@ -551,7 +616,7 @@ def preview(
 ) -> dict[str, Any]:
     """Preview one stack of a program in this process (once per process)."""
     spec = resolve_program(program_dir, stack, require_stack_file=require_stack_file, options=options)
-    return build_plan(spec, run_program(spec))
+    return build_plan(spec, *run_program(spec))
 
 
 def preview_in_subprocess(program_dir: Path, stack: str, *, require_stack_file: bool = False) -> dict[str, Any]:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
+
+import pytest
 
 from tests.infra.test_preview import cli, make_program
 
@@ -130,3 +133,62 @@ def test_a_mock_values_file_supplies_specific_results(tmp_path: Path) -> None:
     values.write_text('{"getZone": 3}')
     code, err, _ = _plan(tmp_path, "--program", str(program), "--mock-values", str(values))
     assert code == 2 and "--mock-values" in err and "expected an object of invoke token" in err
+
+
+def _fake_venv(path: Path, module: str) -> None:
+    site = path / "lib" / f"python{sys.version_info.major}.{sys.version_info.minor}" / "site-packages"
+    site.mkdir(parents=True)
+    (path / "pyvenv.cfg").write_text("home = /usr/bin\n")
+    (site / f"{module}.py").write_text("BUCKET_NAME = 'from-the-venv'\n")
+
+
+USES_HELPER = "import pulumi_aws as aws\nimport teamhelpers\naws.s3.Bucket('b', bucket=teamhelpers.BUCKET_NAME)\n"
+
+
+@pytest.mark.parametrize("venv", ["venv", ".venv", "env/custom"])
+def test_the_programs_own_virtualenv_is_used(tmp_path: Path, venv: str) -> None:
+    program = make_program(tmp_path, USES_HELPER)
+    if venv == "env/custom":
+        (program / "Pulumi.yaml").write_text(
+            "name: demo\nruntime:\n  name: python\n  options:\n    virtualenv: env/custom\n"
+        )
+    _fake_venv(program / venv, "teamhelpers")
+    code, err, plan = _plan(tmp_path, "--program", str(program))
+    assert code == 0, err
+    bucket = next(r for r in plan["resources"] if r["type"] == "aws:s3/bucket:Bucket")
+    assert bucket["inputs"]["bucket"] == "from-the-venv"
+
+
+def test_a_missing_package_is_named_with_how_to_add_it(tmp_path: Path) -> None:
+    program = make_program(
+        tmp_path, "import pulumi\nimport pulumi_random as random\nrandom.RandomPassword('p', length=16)\n"
+    )
+    (program / "requirements.txt").write_text("pulumi>=3\npulumi-random>=4.2.0\n")
+    done = cli("preview", "--program", str(program), "--no-policy")
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "imports 'pulumi_random'" in done.stderr and "declared in requirements.txt" in done.stderr
+    assert "pip install pulumi-random" in done.stderr and "(at __main__.py:2)" in done.stderr
+
+
+REMOTE_COMPONENT = """
+import pulumi
+import pulumi_aws as aws
+
+class Cluster(pulumi.ComponentResource):
+    kubeconfig: pulumi.Output[str]
+
+    def __init__(self, name):
+        super().__init__("eks:index:Cluster", name, {"kubeconfig": None, "instanceType": "t3.medium"}, None, remote=True)
+
+cluster = Cluster("cluster")
+aws.s3.Bucket("b", tags={"kubeconfig": cluster.kubeconfig.apply(str)})
+"""
+
+
+def test_a_remote_component_is_named_in_a_warning_and_the_rest_previews(tmp_path: Path) -> None:
+    program = make_program(tmp_path, REMOTE_COMPONENT)
+    code, err, plan = _plan(tmp_path, "--program", str(program))
+    assert code == 0, err
+    assert "warning: resource 'cluster' (eks:index:Cluster) is a remote component" in err
+    assert "not visible offline" in err and "Traceback" not in err
+    assert plan["warnings"] and any(r["type"] == "aws:s3/bucket:Bucket" for r in plan["resources"])
