@@ -6,6 +6,7 @@ way to preview several stacks (or programs) from one process, as the tests do.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import hashlib
 import json
@@ -16,6 +17,7 @@ import runpy
 import subprocess
 import sys
 import tempfile
+import threading
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -333,11 +335,28 @@ def _make_monitor(mocks: Any, records: dict[str, Registration], warnings: list[s
     return RecordingMonitor(mocks)
 
 
+# The SDK's MockMonitor gives each executor thread it runs on an event loop of its own. Left open,
+# they are collected at interpreter exit after their sockets, and print "Exception ignored ...
+# Invalid file descriptor: -1" on some runs; `run_program` closes them.
+_THREAD_LOOPS: set[asyncio.AbstractEventLoop] = set()
+
+
 def _answer(what: str, ask: Callable[[], Any]) -> Any:
     try:
         return ask()
     except Exception as err:
         raise _RefusedRequest(f"{what}: the offline mock could not answer ({type(err).__name__}: {err})") from err
+    finally:
+        if threading.current_thread() is not threading.main_thread():
+            with contextlib.suppress(RuntimeError):
+                _THREAD_LOOPS.add(asyncio.get_event_loop_policy().get_event_loop())
+
+
+def _close_thread_loops() -> None:
+    for loop in list(_THREAD_LOOPS):
+        if not loop.is_running() and not loop.is_closed():
+            loop.close()
+    _THREAD_LOOPS.clear()
 
 
 def _without_references(request: Any, field_name: str) -> Any:
@@ -451,6 +470,8 @@ def run_program(spec: ProgramSpec) -> tuple[dict[str, Registration], list[str]]:
         raise PreviewError(f"program exited with status {err.code}") from None
     except Exception as err:  # the program's own failure, reported as one line
         raise PreviewError(_describe_failure(err, spec.project_file.parent)) from None
+    finally:
+        _close_thread_loops()
     if errors.messages:
         raise PreviewError(f"program reported an error: {errors.messages[0].splitlines()[0]}")
     return records, warnings
