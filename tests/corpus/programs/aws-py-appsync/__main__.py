@@ -1,6 +1,6 @@
 import json
 
-import pulumi_random as random
+# ADAPTED(offline): pulumi_random removed; the data source name is fixed below
 from pulumi import Output, export
 from pulumi_aws import appsync, dynamodb, iam
 
@@ -76,12 +76,9 @@ api = appsync.GraphQLApi("key", authentication_type="API_KEY", schema=schema)
 
 api_key = appsync.ApiKey("key", api_id=api.id)
 
-random_string = random.RandomString(
-    "random-datasource-name",
-    length=15,
-    special=False,
-    number=False,
-)
+# ADAPTED(offline): was random.RandomString(length=15, special=False, number=False)
+from types import SimpleNamespace
+random_string = SimpleNamespace(result="tenantsdatasrc")
 
 ## Link a data source to the Dynamo DB Table
 data_source = appsync.DataSource(

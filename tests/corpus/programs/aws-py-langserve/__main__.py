@@ -15,7 +15,7 @@
 import pulumi
 import json
 import pulumi_aws as aws
-import pulumi_docker as docker
+# ADAPTED(offline): pulumi_docker removed; no image build offline
 
 config = pulumi.Config()
 vpc_cidr = config.get("vpc-cidr")
@@ -75,20 +75,9 @@ langserve_ecr_life_cycle_policy = aws.ecr.LifecyclePolicy(
         }
     ),
 )
-langserve_ecr_image = docker.Image(
-    "langserve-ecr-image",
-    build=docker.DockerBuildArgs(
-        platform="linux/amd64",
-        context=container_context,
-        dockerfile=container_file,
-    ),
-    image_name=langserve_ecr_repository.repository_url,
-    registry=docker.RegistryArgs(
-        server=langserve_ecr_repository.repository_url,
-        username=token.user_name,
-        password=pulumi.Output.secret(token.password),
-    ),
-)
+# ADAPTED(offline): was docker.Image(build=Dockerfile, pushed to the ECR repository); a fixed image digest
+from types import SimpleNamespace
+langserve_ecr_image = SimpleNamespace(repo_digest=langserve_ecr_repository.repository_url.apply(lambda url: f"{url}@sha256:{'0' * 64}"))
 langserve_vpc = aws.ec2.Vpc(
     "langserve-vpc",
     cidr_block=vpc_cidr,

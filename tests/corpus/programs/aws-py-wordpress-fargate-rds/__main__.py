@@ -6,7 +6,7 @@ Deploys:
 """
 
 import pulumi
-import pulumi_random as random
+# ADAPTED(offline): pulumi_random removed; db_password is a secure config value (Pulumi.dev.yaml)
 import network
 import backend
 import frontend
@@ -19,15 +19,8 @@ db_user = config.get("db_user") or "admin"
 
 # Get secretified password from config and protect it going forward, or create one using the 'random' provider.
 db_password = config.get_secret("db_password")
-if not db_password:
-    password = random.RandomPassword(
-        "db_password",
-        length=16,
-        special=True,
-        override_special="_%@",
-    )
-    # Pulumi knows this provider is used to create a password and thus automatically protects it going forward.
-    db_password = password.result
+# ADAPTED(offline): was a random.RandomPassword when db_password is not set
+db_password = config.require_secret("db_password")
 
 # Create an AWS VPC and subnets, etc
 network = network.Vpc(f"{service_name}-net", network.VpcArgs())
