@@ -23,7 +23,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from stacks.stack_config import SECRET_MARK, StackConfigError, find_project_file, read_stack_config
+from stacks.stack_config import (
+    SECRET_MARK,
+    StackConfigError,
+    config_values,
+    find_project_file,
+    read_stack_config,
+)
 
 PLAN_SCHEMA_VERSION = 1
 ROOT_STACK_TYPE = "pulumi:pulumi:Stack"
@@ -155,16 +161,7 @@ def _config_file(path: Path, project: str) -> tuple[dict[str, Any], list[str]]:
         data = data["config"]
     if not isinstance(data, dict):
         raise PreviewError(f"--config-file {path}: expected a mapping of key to value (or a 'config:' mapping)")
-    values: dict[str, Any] = {}
-    secrets: list[str] = []
-    for key, value in data.items():
-        full = _full_key(str(key), project)
-        if isinstance(value, dict) and set(value) == {"secure"}:
-            values[full] = SECRET_MARK
-            secrets.append(full)
-        else:
-            values[full] = value
-    return values, secrets
+    return config_values(data, project)
 
 
 def _project_data(project_file: Path) -> dict[str, Any]:
