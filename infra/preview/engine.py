@@ -574,7 +574,7 @@ def _program_line(chain: list[BaseException], project_root: Path) -> str:
 
 
 def _in_program(filename: Path, project_root: Path) -> Path | None:
-    internal = ".venv" in filename.parts or filename.is_relative_to(Path(__file__).parent)
+    internal = bool({".venv", "site-packages"} & set(filename.parts)) or filename.is_relative_to(Path(__file__).parent)
     if filename.is_relative_to(project_root) and not internal:
         return filename.relative_to(project_root)
     return None

@@ -192,3 +192,13 @@ def test_a_remote_component_is_named_in_a_warning_and_the_rest_previews(tmp_path
     assert "warning: resource 'cluster' (eks:index:Cluster) is a remote component" in err
     assert "not visible offline" in err and "Traceback" not in err
     assert plan["warnings"] and any(r["type"] == "aws:s3/bucket:Bucket" for r in plan["resources"])
+
+
+def test_an_error_raised_in_a_venv_package_points_at_the_programs_line(tmp_path: Path) -> None:
+    program = make_program(tmp_path, "import teamhelpers\n\nteamhelpers.fail()\n")
+    _fake_venv(program / "venv", "teamhelpers")
+    site = next((program / "venv").glob("lib/*/site-packages"))
+    (site / "teamhelpers.py").write_text("def fail():\n    raise ValueError('no such zone')\n")
+    done = cli("preview", "--program", str(program), "--no-policy")
+    assert done.returncode == 2
+    assert "ValueError: no such zone (at __main__.py:3)" in done.stderr
