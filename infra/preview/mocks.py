@@ -235,7 +235,7 @@ class PlatformMocks(pulumi.runtime.Mocks):
             letters = "abcdef"
             return {
                 "names": [f"{self.region}{x}" for x in letters],
-                "zoneIds": [f"euw1-az{i + 1}" for i in range(6)],
+                "zoneIds": [f"{_zone_id_prefix(self.region)}-az{i + 1}" for i in range(6)],
                 "id": self.region,
                 "state": "available",
                 "groupNames": [self.region],
@@ -293,6 +293,16 @@ _EC2_PREFIXES = {
     "FlowLog": "fl",
     "DefaultSecurityGroup": "sg",
 }
+
+
+def _zone_id_prefix(region: str) -> str:
+    """AWS's short form of a region in zone ids: eu-west-1 -> euw1, us-east-1 -> use1, ap-southeast-2 -> apse2."""
+    parts = region.split("-")
+    if len(parts) != 3:
+        return region
+    area, direction, number = parts
+    short = {"northeast": "ne", "southeast": "se", "northwest": "nw", "southwest": "sw"}.get(direction, direction[:1])
+    return f"{area}{short}{number}"
 
 
 def _policy_document(args: dict[str, Any]) -> str:

@@ -50,3 +50,14 @@ def test_values_follow_the_field_names() -> None:
     assert zone["zoneId"].startswith("Z") and zone["name"] == "example.com" and zone["arn"].startswith("arn:aws:")
     assert generic_result("aws:ec2/getVpc:getVpc", {}, "eu-west-1") == vpc  # the same on every call
     assert generic_result("nosuch:mod/getX:getX", {}, "eu-west-1") == {}
+
+
+def test_zone_ids_follow_the_region() -> None:
+    import pulumi
+
+    from infra.preview.mocks import PlatformMocks
+
+    for region, prefix in (("us-east-1", "use1"), ("eu-west-1", "euw1"), ("ap-southeast-2", "apse2")):
+        call = pulumi.runtime.MockCallArgs("aws:index/getAvailabilityZones:getAvailabilityZones", {}, "")
+        result, _ = PlatformMocks(region).call(call)
+        assert result["zoneIds"][0] == f"{prefix}-az1" and result["names"][0] == f"{region}a"
