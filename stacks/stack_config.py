@@ -62,7 +62,12 @@ def read_stack_config(project_file: Path, stack: str, *, required: bool) -> tupl
     config = data.get("config") or {}
     if not isinstance(config, dict):
         raise StackConfigError(f"{path}: 'config' must be a mapping of namespace:key to value")
-    project = _load_yaml(project_file).get("name", "")
+    return config_values(config, _load_yaml(project_file).get("name", ""))
+
+
+def config_values(config: dict[Any, Any], project: str) -> tuple[dict[str, Any], list[str]]:
+    """A stack file's `config:` mapping as `({"ns:key": value}, secret_keys)`: a key without a
+    namespace is the project's, and a `secure:` value is replaced by SECRET_MARK."""
     values: dict[str, Any] = {}
     secrets: list[str] = []
     for key, value in config.items():

@@ -7,14 +7,16 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from infra.preview.engine import PreviewError, preview, write_plan
+from infra.policy.profiles import PROFILES, default_profile
+from infra.preview.engine import PreviewError, RunOptions, preview, write_plan
 from stacks.stages import STAGE_NAMES
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_PACK = PROJECT_ROOT / "policies"
-# Each stage is checked with its own policy config (policies/config/<stage>.json): the stack rules
-# that need a resource present (trail, detector) apply to the stage that owns it, and the NVIDIA
-# device plugin's dated, reasoned exemptions to the cluster stage.
+# Each stage is checked with its own policy config (policies/config/<stage>.json, the `platform`
+# profile for this project's stacks): the stack rules that need a resource present (trail, detector)
+# apply to the stage that owns it, and the NVIDIA device plugin's dated, reasoned exemptions to the
+# cluster stage. Another team's program (--program) gets the `baseline` profile.
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_ERROR = 0, 1, 2
 
@@ -36,9 +38,35 @@ def configure_parser(p: argparse.ArgumentParser) -> None:
         default=None,
         help="a Pulumi Python program folder (with or under a Pulumi.yaml); default: this platform",
     )
+    p.add_argument(
+        "--config",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="with --program: set a config value, as `pulumi config set` (repeatable; KEY without ':' is the project's)",
+    )
+    p.add_argument(
+        "--config-file",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="with --program: config from a YAML/JSON file, a Pulumi.<stack>.yaml or a flat mapping (repeatable)",
+    )
+    p.add_argument(
+        "--mock-values",
+        type=Path,
+        metavar="FILE",
+        help='with --program: JSON, invoke token -> result fields, e.g. {"aws:route53/getZone:getZone": {"zoneId": "Z1"}}',
+    )
     p.add_argument("--json", type=Path, metavar="FILE", help="also write the plan document (docs/plan-format.md)")
     p.add_argument(
         "--policy-pack", type=Path, default=DEFAULT_PACK, metavar="DIR", help="policy pack (default: policies/)"
+    )
+    p.add_argument(
+        "--profile",
+        choices=PROFILES,
+        help="policy profile: baseline (any team's program; the default with --program) or platform "
+        "(this platform's stages, each with its own config; the default otherwise)",
     )
     p.add_argument(
         "--policy-config", type=Path, metavar="FILE", help="policy pack config JSON, as --policy-pack-config"
@@ -53,11 +81,18 @@ def run(args: argparse.Namespace) -> int:
             print("error: --stage applies to this platform's stages, not to --program", file=sys.stderr)
             return EXIT_ERROR
         try:
-            plan = preview(args.program, args.stack)
+            plan = preview(
+                args.program,
+                args.stack,
+                options=RunOptions(tuple(args.config), tuple(args.config_file), args.mock_values),
+            )
         except PreviewError as err:
             print(f"error: {err}", file=sys.stderr)
             return EXIT_ERROR
-        return _report(args, plan, args.policy_config)
+        return _report(args, plan, args.profile or default_profile(own_program=False), args.policy_config)
+    if args.config or args.config_file or args.mock_values:
+        print("error: --config, --config-file and --mock-values apply to --program", file=sys.stderr)
+        return EXIT_ERROR
 
     from infra.preview.stages import combined_plan, preview_stages
 
@@ -73,10 +108,11 @@ def run(args: argparse.Namespace) -> int:
         if i:
             print()
         print(f"=== stage {staged.stage.name}: {staged.plan['project']}/{staged.stack} ===")
-        config = args.policy_config
-        if config is None and args.policy_pack == DEFAULT_PACK:
-            config = staged.stage.policy_config
-        status = max(status, _report(args, staged.plan, config, write=False))
+        profile = args.profile or default_profile(own_program=True)
+        stage_config = (
+            staged.stage.policy_config if profile == "platform" and args.policy_pack == DEFAULT_PACK else None
+        )
+        status = max(status, _report(args, staged.plan, profile, args.policy_config, stage_config, write=False))
         if status == EXIT_ERROR:
             return status
     if args.json:
@@ -85,18 +121,36 @@ def run(args: argparse.Namespace) -> int:
     return status
 
 
-def _report(args: argparse.Namespace, plan: dict[str, Any], config_file: Path | None, *, write: bool = True) -> int:
-    """Print one plan and its policy result (stored in `plan["policy"]`); write it with --json."""
+def _report(
+    args: argparse.Namespace,
+    plan: dict[str, Any],
+    profile: str,
+    user_config: Path | None,
+    stage_config: Path | None = None,
+    *,
+    write: bool = True,
+) -> int:
+    """Print one plan and its policy result (stored in `plan["policy"]`); write it with --json.
+
+    The policy config is the profile's (a platform stage's own file for the platform's stacks), with
+    `--policy-config` layered over it."""
     from infra.preview.render import render_plan
 
+    for warning in plan.get("warnings", []):
+        print(f"warning: {warning}", file=sys.stderr)
     text = render_plan(plan)
     print(text.split("\n\nResources (")[0] if args.quiet else text)
     status = EXIT_OK
     if not args.no_policy:
         from infra.policy import PolicyPackError, evaluate_plan, load_policy_config, render_policy_text
+        from infra.policy.profiles import profile_config
 
         try:
-            section = evaluate_plan(plan, args.policy_pack, policy_config=load_policy_config(config_file))
+            if stage_config is not None:
+                config = {**load_policy_config(stage_config), **load_policy_config(user_config)}
+            else:
+                config = profile_config(profile, user_config)
+            section = evaluate_plan(plan, args.policy_pack, policy_config=config)
         except PolicyPackError as err:
             print(f"error: policy pack: {err}", file=sys.stderr)
             return EXIT_ERROR

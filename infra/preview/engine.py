@@ -6,6 +6,7 @@ way to preview several stacks (or programs) from one process, as the tests do.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import hashlib
 import json
@@ -16,12 +17,19 @@ import runpy
 import subprocess
 import sys
 import tempfile
+import threading
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from stacks.stack_config import SECRET_MARK, StackConfigError, find_project_file, read_stack_config
+from stacks.stack_config import (
+    SECRET_MARK,
+    StackConfigError,
+    config_values,
+    find_project_file,
+    read_stack_config,
+)
 
 PLAN_SCHEMA_VERSION = 1
 ROOT_STACK_TYPE = "pulumi:pulumi:Stack"
@@ -72,6 +80,7 @@ class ProgramSpec:
     stack: str
     config: dict[str, Any]
     secret_keys: list[str]
+    mock_values: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @property
     def region(self) -> str:
@@ -79,7 +88,19 @@ class ProgramSpec:
         return region if isinstance(region, str) and region else DEFAULT_REGION
 
 
-def resolve_program(program_dir: Path, stack: str, *, require_stack_file: bool) -> ProgramSpec:
+@dataclass(frozen=True)
+class RunOptions:
+    """Given on the command line: `--config-file` files, then `--config key=value` pairs (over the
+    stack file), and `--mock-values FILE` (invoke token -> result fields)."""
+
+    pairs: tuple[str, ...] = ()
+    files: tuple[Path, ...] = ()
+    mock_values: Path | None = None
+
+
+def resolve_program(
+    program_dir: Path, stack: str, *, require_stack_file: bool, options: RunOptions = RunOptions()
+) -> ProgramSpec:
     """Find the program's project file and stack config; raise PreviewError with a clear line."""
     if not program_dir.exists():
         raise PreviewError(f"--program {program_dir}: no such directory")
@@ -90,7 +111,58 @@ def resolve_program(program_dir: Path, stack: str, *, require_stack_file: bool) 
         config, secrets = read_stack_config(project_file, stack, required=require_stack_file)
     except StackConfigError as err:
         raise PreviewError(str(err)) from None
-    return ProgramSpec(program_dir, project_file, project, stack, config, secrets)
+    for file in options.files:
+        file_config, file_secrets = _config_file(file, project)
+        config.update(file_config)
+        secrets = sorted({*secrets, *file_secrets} - (file_config.keys() - set(file_secrets)))
+    for pair in options.pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise PreviewError(f"--config {pair!r}: expected KEY=VALUE, e.g. --config aws:region=eu-west-1")
+        full = _full_key(key.strip(), project)
+        config[full] = value
+        secrets = [k for k in secrets if k != full]
+    mock_values = _mock_values(options.mock_values) if options.mock_values else {}
+    return ProgramSpec(program_dir, project_file, project, stack, config, secrets, mock_values)
+
+
+def _mock_values(path: Path) -> dict[str, dict[str, Any]]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as err:
+        raise PreviewError(f"--mock-values {path}: cannot read ({err.strerror})") from None
+    except json.JSONDecodeError as err:
+        raise PreviewError(f"--mock-values {path}: not valid JSON ({err.msg} at line {err.lineno})") from None
+    if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
+        raise PreviewError(
+            f"--mock-values {path}: expected an object of invoke token to result fields, "
+            'e.g. {"aws:route53/getZone:getZone": {"zoneId": "Z123"}}'
+        )
+    for token in data:
+        if token.count(":") != 2:
+            raise PreviewError(f"--mock-values {path}: {token!r} is not an invoke token like 'aws:ec2/getVpc:getVpc'")
+    return data
+
+
+def _full_key(key: str, project: str) -> str:
+    return key if ":" in key else f"{project}:{key}"
+
+
+def _config_file(path: Path, project: str) -> tuple[dict[str, Any], list[str]]:
+    """A `--config-file`: YAML or JSON, either a stack file (`config:` mapping) or a flat mapping."""
+    import yaml
+
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as err:
+        raise PreviewError(f"--config-file {path}: cannot read ({err.strerror})") from None
+    except yaml.YAMLError:
+        raise PreviewError(f"--config-file {path}: not valid YAML or JSON") from None
+    if isinstance(data, dict) and isinstance(data.get("config"), dict):
+        data = data["config"]
+    if not isinstance(data, dict):
+        raise PreviewError(f"--config-file {path}: expected a mapping of key to value (or a 'config:' mapping)")
+    return config_values(data, project)
 
 
 def _project_data(project_file: Path) -> dict[str, Any]:
@@ -115,7 +187,7 @@ def _entry_point(spec: ProgramSpec) -> Path:
     """The program file, as the CLI finds it: `main` from Pulumi.yaml (a file, or a folder with
     `__main__.py`), relative to the project folder; the project folder itself when unset."""
     main = _project_data(spec.project_file).get("main")
-    base = spec.project_file.parent
+    base = spec.project_file.parent.resolve()  # the program runs from its own folder
     target = base / main if isinstance(main, str) and main else base
     entry = target / "__main__.py" if target.is_dir() else target
     if not entry.is_file():
@@ -123,17 +195,25 @@ def _entry_point(spec: ProgramSpec) -> Path:
     return entry
 
 
-def _config_strings(config: Mapping[str, Any]) -> dict[str, str]:
-    """Pulumi hands config to programs as strings, structured values as JSON."""
+def _config_strings(config: Mapping[str, Any], secret_keys: list[str]) -> dict[str, str]:
+    """Pulumi hands config to programs as strings, structured values as JSON. A `secure:` value cannot
+    be decrypted offline; the program gets a plausible placeholder (still a secret) instead."""
     out = {}
     for key, value in config.items():
-        if isinstance(value, str):
+        if key in secret_keys and value == SECRET_MARK:
+            out[key] = secret_placeholder(key)
+        elif isinstance(value, str):
             out[key] = value
         elif isinstance(value, bool):
             out[key] = "true" if value else "false"
         else:
             out[key] = json.dumps(value)
     return out
+
+
+def secret_placeholder(key: str) -> str:
+    """What a program reads for a `secure:` value: letters and digits, long enough for a password rule."""
+    return f"Mock-Secret-{hashlib.sha256(key.encode()).hexdigest()[:12]}"
 
 
 def _plain(value: Any, path: str, secret_paths: list[str]) -> Any:
@@ -177,7 +257,7 @@ def _struct_to_dict(struct: Any) -> dict[str, Any]:
     return result
 
 
-def _make_monitor(mocks: Any, records: dict[str, Registration]) -> Any:
+def _make_monitor(mocks: Any, records: dict[str, Registration], warnings: list[str]) -> Any:
     from pulumi.runtime.mocks import MockMonitor
     from pulumi.runtime.settings import get_project, get_stack
 
@@ -200,6 +280,13 @@ def _make_monitor(mocks: Any, records: dict[str, Registration]) -> Any:
         def RegisterResource(self, request: Any) -> Any:
             what = f"resource '{request.name}' ({request.type})"
             urn = self.make_urn(request.parent, request.type, request.name)
+            if getattr(request, "remote", False):
+                # A multi-language component (pulumi_eks, awsx) builds its children in its own
+                # provider plugin, which does not run offline: recorded as a component, children absent.
+                warnings.append(
+                    f"{what} is a remote component: its child resources are not visible offline, so "
+                    "neither the plan nor the policy checks include them"
+                )
             if urn in records and request.type != ROOT_STACK_TYPE:
                 raise _RefusedRequest(f"{what}: duplicate URN {urn}; give each resource of a type a unique name")
             response = _answer(
@@ -247,11 +334,28 @@ def _make_monitor(mocks: Any, records: dict[str, Registration]) -> Any:
     return RecordingMonitor(mocks)
 
 
+# The SDK's MockMonitor gives each executor thread it runs on an event loop of its own. Left open,
+# they are collected at interpreter exit after their sockets, and print "Exception ignored ...
+# Invalid file descriptor: -1" on some runs; `run_program` closes them.
+_THREAD_LOOPS: set[asyncio.AbstractEventLoop] = set()
+
+
 def _answer(what: str, ask: Callable[[], Any]) -> Any:
     try:
         return ask()
     except Exception as err:
         raise _RefusedRequest(f"{what}: the offline mock could not answer ({type(err).__name__}: {err})") from err
+    finally:
+        if threading.current_thread() is not threading.main_thread():
+            with contextlib.suppress(RuntimeError):
+                _THREAD_LOOPS.add(asyncio.get_event_loop_policy().get_event_loop())
+
+
+def _close_thread_loops() -> None:
+    for loop in list(_THREAD_LOOPS):
+        if not loop.is_running() and not loop.is_closed():
+            loop.close()
+    _THREAD_LOOPS.clear()
 
 
 def _without_references(request: Any, field_name: str) -> Any:
@@ -290,11 +394,39 @@ class _ErrorLogs(logging.Handler):
         self.messages.append(record.getMessage())
 
 
+def program_virtualenv(project_file: Path) -> Path | None:
+    """The program's own virtualenv: `runtime.options.virtualenv` in Pulumi.yaml, else `venv` or
+    `.venv` beside it (what `pulumi` itself would use)."""
+    runtime = _project_data(project_file).get("runtime")
+    options = runtime.get("options") if isinstance(runtime, dict) else None
+    declared = options.get("virtualenv") if isinstance(options, dict) else None
+    base = project_file.parent.resolve()
+    for candidate in ([base / declared] if isinstance(declared, str) else []) + [base / "venv", base / ".venv"]:
+        if (candidate / "pyvenv.cfg").is_file():
+            return candidate
+    return None
+
+
+def _venv_site_packages(venv: Path) -> tuple[list[Path], str]:
+    """The venv's site-packages usable by this interpreter (same Python X.Y), and a note when not."""
+    here = f"python{sys.version_info.major}.{sys.version_info.minor}"
+    found = sorted(venv.glob("lib/python3.*/site-packages")) + sorted(venv.glob("Lib/site-packages"))
+    usable = [p for p in found if p.parent.name in (here, "Lib")]
+    if usable:
+        return usable, ""
+    versions = ", ".join(p.parent.name for p in found) or "none"
+    return [], f"its virtualenv {venv} is for {versions}, the preview runs {here}"
+
+
 @contextlib.contextmanager
 def _program_environment(spec: ProgramSpec, entry: Path) -> Iterator[None]:
     old_path, old_cwd = list(sys.path), Path.cwd()
     sys.path.insert(0, str(entry.parent))
     sys.path.insert(0, str(spec.project_file.parent))
+    venv = program_virtualenv(spec.project_file)
+    if venv is not None:
+        # After this tool's own packages, so the preview's pulumi runs and the venv adds what is missing.
+        sys.path.extend(str(p) for p in _venv_site_packages(venv)[0])
     os.chdir(entry.parent)
     try:
         yield
@@ -305,8 +437,9 @@ def _program_environment(spec: ProgramSpec, entry: Path) -> Iterator[None]:
 
 def run_program(
     spec: ProgramSpec, stack_outputs: Mapping[str, Mapping[str, Any]] | None = None
-) -> dict[str, Registration]:
-    """Run the program in this process under mocks; return every registration keyed by URN.
+) -> tuple[dict[str, Registration], list[str]]:
+    """Run the program in this process under mocks; return every registration keyed by URN, and
+    warnings about what the preview cannot see.
 
     `stack_outputs` (`<project>/<stack>` -> outputs) answers the program's stack references; the
     program's own exports become the root stack record's outputs.
@@ -319,8 +452,9 @@ def run_program(
 
     entry = _entry_point(spec)
     records: dict[str, Registration] = {}
-    mocks = PlatformMocks(spec.region, stack_outputs)
-    pulumi.runtime.set_all_config(_config_strings(spec.config), spec.secret_keys)
+    warnings: list[str] = []
+    mocks = PlatformMocks(spec.region, stack_outputs, spec.mock_values)
+    pulumi.runtime.set_all_config(_config_strings(spec.config, spec.secret_keys), spec.secret_keys)
     errors = _ErrorLogs()
     logger = logging.getLogger("genai-platform.preview")
     logger.propagate = False
@@ -330,7 +464,7 @@ def run_program(
         project=spec.project,
         stack=spec.stack,
         preview=True,
-        monitor=_make_monitor(mocks, records),
+        monitor=_make_monitor(mocks, records, warnings),
         logger=logger,
     )
     _record_root_stack(spec, records)
@@ -341,10 +475,12 @@ def run_program(
         raise PreviewError(f"program exited with status {err.code}") from None
     except Exception as err:  # the program's own failure, reported as one line
         raise PreviewError(_describe_failure(err, spec.project_file.parent)) from None
+    finally:
+        _close_thread_loops()
     if errors.messages:
         raise PreviewError(f"program reported an error: {errors.messages[0].splitlines()[0]}")
     records[root_stack_urn(spec.project, spec.stack)].outputs = _stack_exports()
-    return records
+    return records, warnings
 
 
 def _stack_exports() -> dict[str, Any]:
@@ -407,12 +543,35 @@ def _describe_failure(err: BaseException, project_root: Path) -> str:
         elif match := _SDK_INPUT_WRAPPER.match(str(wrapper)):
             context += f"input {match['name']}: "
     where = _program_line(chain, project_root.resolve())
+    if isinstance(cause, ModuleNotFoundError) and cause.name:
+        return _missing_module(cause.name, project_root) + where
     message = str(cause).strip().splitlines()[0] if str(cause).strip() else ""
     if isinstance(cause, SyntaxError):
         message = cause.msg
     if isinstance(cause, _RefusedRequest):
         return f"program failed: {context}{message}{where}"
     return f"program failed: {context}{type(cause).__name__}: {message}{where}"
+
+
+def _missing_module(module: str, project_root: Path) -> str:
+    top = module.split(".", maxsplit=1)[0]
+    package = top.replace("_", "-")
+    declared = [
+        f.name
+        for f in (project_root / "requirements.txt", project_root / "pyproject.toml")
+        if f.is_file()
+        if re.search(rf"(?im)^\W*{re.escape(package)}\b", f.read_text(encoding="utf-8", errors="replace"))
+    ]
+    venv = program_virtualenv(project_root / "Pulumi.yaml") if (project_root / "Pulumi.yaml").is_file() else None
+    note = _venv_site_packages(venv)[1] if venv is not None else ""
+    where = f" (declared in {', '.join(declared)})" if declared else ""
+    return (
+        f"program failed: it imports '{top}', which is not installed where the preview runs{where}"
+        + (f"; {note}" if note else "")
+        + f". Add it: create the program's virtualenv (`python -m venv venv && venv/bin/pip install {package}`,"
+        " or `-r requirements.txt`; or set runtime.options.virtualenv in Pulumi.yaml), or install it"
+        f" beside the preview: `pip install {package}`"
+    )
 
 
 # The SDK re-raises a failure while it serializes a resource's inputs as a ValueError (or
@@ -455,13 +614,15 @@ def _program_line(chain: list[BaseException], project_root: Path) -> str:
 
 
 def _in_program(filename: Path, project_root: Path) -> Path | None:
-    internal = ".venv" in filename.parts or filename.is_relative_to(Path(__file__).parent)
+    internal = bool({".venv", "site-packages"} & set(filename.parts)) or filename.is_relative_to(Path(__file__).parent)
     if filename.is_relative_to(project_root) and not internal:
         return filename.relative_to(project_root)
     return None
 
 
-def build_plan(spec: ProgramSpec, records: Mapping[str, Registration]) -> dict[str, Any]:
+def build_plan(
+    spec: ProgramSpec, records: Mapping[str, Registration], warnings: list[str] | None = None
+) -> dict[str, Any]:
     """The plan document described in docs/plan-format.md."""
     root = root_stack_urn(spec.project, spec.stack)
     resources = []
@@ -494,7 +655,7 @@ def build_plan(spec: ProgramSpec, records: Mapping[str, Registration]) -> dict[s
         program = str(spec.program_dir.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
         program = str(spec.program_dir)
-    return {
+    plan: dict[str, Any] = {
         "schemaVersion": PLAN_SCHEMA_VERSION,
         "tool": "genai-platform preview",
         "project": spec.project,
@@ -504,6 +665,9 @@ def build_plan(spec: ProgramSpec, records: Mapping[str, Registration]) -> dict[s
         "summary": {"resources": sum(by_type.values()), "byType": dict(sorted(by_type.items()))},
         "resources": resources,
     }
+    if warnings:
+        plan["warnings"] = sorted(set(warnings))
+    return plan
 
 
 def preview(
@@ -512,10 +676,11 @@ def preview(
     *,
     require_stack_file: bool = False,
     stack_outputs: Mapping[str, Mapping[str, Any]] | None = None,
+    options: RunOptions = RunOptions(),
 ) -> dict[str, Any]:
     """Preview one stack of a program in this process (once per process)."""
-    spec = resolve_program(program_dir, stack, require_stack_file=require_stack_file)
-    return build_plan(spec, run_program(spec, stack_outputs))
+    spec = resolve_program(program_dir, stack, require_stack_file=require_stack_file, options=options)
+    return build_plan(spec, *run_program(spec, stack_outputs))
 
 
 def stack_outputs_of(plan: Mapping[str, Any]) -> dict[str, Any]:

@@ -66,10 +66,17 @@ def _prefixed_name(prefix: object, rid: str) -> str | None:
 class PlatformMocks(pulumi.runtime.Mocks):
     """Answers resource registrations and invokes the way AWS and the providers would."""
 
-    def __init__(self, region: str, stack_outputs: Mapping[str, Mapping[str, Any]] | None = None) -> None:
+    def __init__(
+        self,
+        region: str,
+        stack_outputs: Mapping[str, Mapping[str, Any]] | None = None,
+        mock_values: dict[str, dict[str, Any]] | None = None,
+    ) -> None:
         self.region = region
         self.stack_outputs = dict(stack_outputs or {})
         """`<project>/<stack>` -> that stack's outputs, answered to `pulumi.StackReference` reads."""
+        # `--mock-values FILE`: invoke token -> result fields, over whatever the mocks derive.
+        self.mock_values = mock_values or {}
 
     def stack_reference(self, name: str) -> dict[str, Any]:
         """A StackReference's state: the outputs of `<org>/<project>/<stack>` (any organization)."""
@@ -220,6 +227,13 @@ class PlatformMocks(pulumi.runtime.Mocks):
                 state["status"] = {"loadBalancer": {"ingress": [{"hostname": host}]}}
 
     def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+        from infra.preview.invokes import generic_result
+
+        specific, failures = self._call(args)
+        result = {**generic_result(args.token, dict(args.args), self.region), **specific}
+        return {**result, **self.mock_values.get(args.token, {})}, failures
+
+    def _call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]]]:
         token, a = args.token, args.args
         if token == "aws:index/getCallerIdentity:getCallerIdentity":
             return {
@@ -247,7 +261,7 @@ class PlatformMocks(pulumi.runtime.Mocks):
             letters = "abcdef"
             return {
                 "names": [f"{self.region}{x}" for x in letters],
-                "zoneIds": [f"euw1-az{i + 1}" for i in range(6)],
+                "zoneIds": [f"{_zone_id_prefix(self.region)}-az{i + 1}" for i in range(6)],
                 "id": self.region,
                 "state": "available",
                 "groupNames": [self.region],
@@ -266,6 +280,10 @@ class PlatformMocks(pulumi.runtime.Mocks):
             }, []
         if token == "aws:eks/getAddonVersion:getAddonVersion":
             return {"version": "v1.0.0-eksbuild.1", "addonName": a.get("addonName"), "id": a.get("addonName")}, []
+        if token in ("aws:ecr/getAuthorizationToken:getAuthorizationToken", "aws:ecr/getCredentials:getCredentials"):
+            from infra.preview.invokes import ecr_authorization
+
+            return ecr_authorization(self.region), []
         return {}, []
 
 
@@ -302,6 +320,16 @@ _EC2_PREFIXES = {
     "FlowLog": "fl",
     "DefaultSecurityGroup": "sg",
 }
+
+
+def _zone_id_prefix(region: str) -> str:
+    """AWS's short form of a region in zone ids: eu-west-1 -> euw1, us-east-1 -> use1, ap-southeast-2 -> apse2."""
+    parts = region.split("-")
+    if len(parts) != 3:
+        return region
+    area, direction, number = parts
+    short = {"northeast": "ne", "southeast": "se", "northwest": "nw", "southwest": "sw"}.get(direction, direction[:1])
+    return f"{area}{short}{number}"
 
 
 def _policy_document(args: dict[str, Any]) -> str:

@@ -236,9 +236,40 @@ INSECURE_PROGRAMS = {
 @pytest.mark.parametrize("rule", sorted(INSECURE_PROGRAMS))
 def test_insecure_programs_exit_1_and_name_the_rule(tmp_path: Path, rule: str) -> None:
     program = make_program(tmp_path, INSECURE_PROGRAMS[rule])
-    done = cli("preview", "--program", str(program), "--stack", "test", "--quiet")
+    done = cli("preview", "--program", str(program), "--stack", "test", "--quiet", "--profile", "platform")
     assert done.returncode == 1, done.stdout + done.stderr
     assert f"[mandatory] {rule}" in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("rule", "level"),
+    [
+        ("aws-ec2-security-group-no-public-ingress", "mandatory"),
+        ("aws-apigateway-method-authorization", "mandatory"),
+        # S3 encrypts every new object (SSE-S3) since 2023: no CMK is a medium finding, advisory in baseline.
+        ("aws-s3-bucket-encryption", "advisory"),
+    ],
+)
+def test_other_programs_get_the_baseline_profile(tmp_path: Path, rule: str, level: str) -> None:
+    program = make_program(tmp_path, INSECURE_PROGRAMS[rule])
+    done = cli("preview", "--program", str(program), "--stack", "test", "--quiet")
+    assert f"[{level}] {rule}" in done.stdout, done.stdout + done.stderr
+    if level == "mandatory":
+        assert done.returncode == 1
+    assert "aws-tags-required" not in done.stdout  # a platform convention, not another team's
+
+
+def test_a_two_resource_secret_passes_the_baseline(tmp_path: Path) -> None:
+    program = make_program(
+        tmp_path,
+        """
+        import pulumi_aws as aws
+        key = aws.kms.Key("key", enable_key_rotation=True, deletion_window_in_days=30)
+        aws.secretsmanager.Secret("secret", kms_key_id=key.arn)
+        """,
+    )
+    done = cli("preview", "--program", str(program), "--stack", "test", "--quiet")
+    assert done.returncode == 0, done.stdout + done.stderr
 
 
 def test_a_pack_that_does_not_exist_is_a_usage_error(tmp_path: Path) -> None:
