@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from genai_filter import audit, backend, config, http, injection, keys
+from genai_filter import context as prompt_context
 from genai_filter.findings import Finding
 from genai_filter.screen import Redactor, Screener
 
@@ -69,8 +70,10 @@ def _blocking(findings: list[Finding], actions: Mapping[str, str]) -> list[str]:
 
 def _screen_route(req: http.Request, state: State) -> Outcome:
     text, direction = http.screen_body(req.body, state.cfg.max_text_chars)
+    system_prompt = http.screen_context(req.body, prompt_context.MAX_PROMPT_CHARS)
+    ctx = None if system_prompt is None else prompt_context.derive(system_prompt)
     audit_key = _key(state.keyring.audit_key)
-    result = state.screener.screen(text, direction, _key(state.redactor))
+    result = state.screener.screen(text, direction, _key(state.redactor), context=ctx)
     payload = {
         "action": result.action,
         "text": result.text,
@@ -101,7 +104,7 @@ def _chat_route(req: http.Request, state: State, context: Any) -> Outcome:
     reasons: set[str] = set()
     deadline = state.screener.deadline()  # one screening budget for the whole conversation
     for message in messages:
-        result = state.screener.screen(message["content"], "input", redactor, deadline)
+        result = state.screener.screen(message["content"], "input", redactor, deadline, state.screener.server_context)
         input_findings.extend(result.findings)
         if result.action == "block":
             reasons.update(_blocking(result.findings, cfg.actions("input")))
@@ -161,7 +164,7 @@ def _chat_route(req: http.Request, state: State, context: Any) -> Outcome:
     if len(completion.content) > cfg.max_text_chars:
         error = http.HttpError(502, "backend_response_too_large", "the model's answer was too long to screen")
         return Outcome(502, error.body(), "error", input_findings, prompt_hmac, extra)
-    reply = state.screener.screen(completion.content, "output", redactor)
+    reply = state.screener.screen(completion.content, "output", redactor, context=state.screener.server_context)
     findings = input_findings + reply.findings
     extra["output_categories"] = sorted({f.category for f in reply.findings})
     if reply.action == "block" or reply.text is None:

@@ -93,26 +93,29 @@ class Lexicon:
             re.compile("|".join(re.escape(t) for t in sorted(unspaced, key=len, reverse=True))) if unspaced else None
         )
 
+    def _label(self, tok: str) -> str | None:
+        for stem in _stems(tok):
+            if stem in self.words:
+                return self.words[stem]
+        for n, group in self.prefixes.items():
+            if len(tok) >= n and tok[:n] in group:
+                return group[tok[:n]]
+        return None
+
     def hits(self, doc: Doc) -> list[tuple[int, str]]:
-        """(token index, label) of every match; -1 for matches in unspaced scripts."""
-        out: list[tuple[int, str]] = []
+        """(token index, label) of every match; -1 for matches in unspaced scripts. Each distinct token is
+        looked up once; the pass over the tokens is set lookups only."""
         toks = doc.tokens
-        words, prefixes, phrases = self.words, self.prefixes, self.phrases
-        for i, tok in enumerate(toks):
-            label = next((words[s] for s in _stems(tok) if s in words), None)
-            if label is None:
-                for n, group in prefixes.items():
-                    if len(tok) >= n and tok[:n] in group:
-                        label = group[tok[:n]]
-                        break
-            if label is None and tok in self.first_words:
+        matched = {tok: label for tok in doc.vocab if (label := self._label(tok)) is not None}
+        out = [(i, matched[tok]) for i, tok in enumerate(toks) if tok in matched] if matched else []
+        if self.phrases and not self.first_words.isdisjoint(doc.vocab):
+            for i in [i for i, tok in enumerate(toks) if tok in self.first_words]:
                 for width in (2, 3):
                     phrase = " ".join(toks[i : i + width])
-                    label = phrases.get(phrase) or phrases.get(phrase.rstrip("s"))
+                    label = self.phrases.get(phrase) or self.phrases.get(phrase.rstrip("s"))
                     if label is not None:
+                        out.append((i, label))
                         break
-            if label is not None:
-                out.append((i, label))
         if self.unspaced_re is not None and doc.unspaced:
             out.extend((-1, self.unspaced[m.group()]) for m in self.unspaced_re.finditer(doc.folded))
         return out
@@ -125,12 +128,14 @@ class Lexicon:
 class Doc:
     folded: str
     tokens: list[str]
+    vocab: frozenset[str]
     unspaced: bool
 
     @classmethod
     def of(cls, text: str) -> Doc:
         folded = fold(text)
-        return cls(folded, _TOKEN.findall(folded), bool(_CJK.search(folded)))
+        tokens = _TOKEN.findall(folded)
+        return cls(folded, tokens, frozenset(tokens), bool(_CJK.search(folded)))
 
 
 # topic lexicons: what a request is about. Kept general (not fitted to any probe set).
@@ -291,7 +296,7 @@ _DECLARED = re.compile(
 )
 _DECLARED_CJK = re.compile(r"(?:密码|口令|暗号|パスワード|コード|비밀번호)(?:是|は|는|:|：)\s*([A-Za-z0-9\-_]{2,64})")
 _NEVER_REVEAL = re.compile(
-    r"(?:never|do not|don't|must not|should not) (?:reveal|share|disclose|tell|say|mention|output|repeat|give out)"
+    r"(?i:never|do not|don't|must not|should not) (?i:reveal|share|disclose|tell|say|mention|output|repeat|give out)"
     r"[^.\n]{0,40}?" + _VALUE.replace("|([^", "|([A-Z0-9][^", 1),
 )
 _SECRET_DECLARATION = re.compile(
@@ -494,7 +499,7 @@ def _out_of_scope(ctx: Context, doc: Doc) -> bool:
     places = _places(doc)
     if ctx.allowed_places and places - ctx.allowed_places:
         return True
-    if any(s in ctx.allowed_terms for t in doc.tokens for s in _stems(t)):
+    if any(s in ctx.allowed_terms for t in doc.vocab for s in _stems(t)):
         return False
     return bool(domains) and not domains & ctx.allowed_domains
 
