@@ -32,6 +32,8 @@ from genai_filter.findings import Finding
 
 CATEGORY = "context"
 MAX_PROMPT_CHARS = 16_384  # bound on a client-supplied system prompt (`/v1/screen` context)
+_CUE_WINDOW = 8  # words
+_SHORT_REQUEST = 160  # characters
 _MIN_VALUE = 3  # canonical characters; shorter declared values cannot be told from ordinary text
 _LONG_VALUE = 8  # from this length the canary search of leak.py applies (halves, spelled, encoded)
 
@@ -148,7 +150,7 @@ _DOMAINS: dict[str, tuple[str, ...]] = {
              "dessert*", "dinner", "meal*", "risotto", "lasagna", "pasta", "curry", "stew", "salad", "pizza*",
              "steak*", "burger*", "cheeseburger", "recette*", "cuisine", "receta*", "cocina*", "rezept*", "kochen",
              "backe*", "kuchen", "ricett*", "receita*", "bolo", "рецепт*", "菜谱", "食谱", "レシピ", "料理", "요리"),
-    "investing": ("invest*", "stock*", "shares", "bitcoin", "crypto*", "portfolio*", "dividend*", "etf", "etfs",
+    "investing": ("invest*", "stock", "stocks", "stock market", "shares", "bitcoin", "crypto*", "portfolio*", "dividend*", "etf", "etfs",
                   "forex", "index fund*", "inversion*", "inversión", "investissement*", "aktie*", "investiment*",
                   "акци*", "инвест*", "股票", "投资", "投資"),
     "tax": ("tax", "taxes", "deduct*", "tax return", "irs", "steuer*", "impuesto*", "impot*", "impôt*",
@@ -240,7 +242,7 @@ _HIDDEN = re.compile(
 _CUES = re.compile(
     r"\b(?:spell\w*|letters?|hint|backwards?|revers\w*|encod\w*|base ?64|hex|rot ?13|acrostic|rhym\w*|digits?|"
     r"characters?|forg[eo]t\w*|emergency|urgent\w*|remind|confirm|tell me|give me|share|reveal|print|show me|"
-    r"what(?:'s| is| was) (?:the|your|it)|is it|is the|"
+    r"what(?:'s| s| is| was) (?:the|your|it)|is it|is the|"
     r"quel(?:le)?|donne|dis[- ]moi|revele|epelle|lettre|montre|partage|urgence|"
     r"cual|dime|dame|revela|deletrea|letra|muestra|comparte|urgente|"
     r"wie lautet|was ist|sag|gib|verrat\w*|buchstab\w*|zeig\w*|ruckwarts|dringend|"
@@ -376,7 +378,7 @@ def derive(system_prompt: str) -> Context:
         if _plausible(value, quoted=m.group(1) is not None):
             values.append(value)
             head = _content(m.group(0)[: m.start(1 if m.group(1) else 2) - m.start()])
-            nouns.extend(head[-2:])
+            nouns.append(" ".join(head[-2:]))  # "override code", "passcode phrase": not "code" alone
     values.extend(m.group(1) for m in _DECLARED_CJK.finditer(prompt))
     for m in _NEVER_REVEAL.finditer(prompt):
         value = (m.group(1) or m.group(2) or "").strip()
@@ -464,9 +466,19 @@ def _asks_secret(ctx: Context, text: str, doc: Doc) -> bool:
     ]
     if not nouns:
         return False
-    if _CUES.search(doc.folded) or _AUTHORITY.search(doc.folded):
+    if _AUTHORITY.search(doc.folded):
         return True
-    return any(i > 0 and toks[i - 1] in _DETERMINER for i in nouns)
+    # "the password" alone is a request in a short message; in a long task it is usually the task's subject
+    short = len(doc.folded) <= _SHORT_REQUEST
+    return any((short and i > 0 and toks[i - 1] in _DETERMINER) or _cue_near(doc, i) for i in nouns)
+
+
+def _cue_near(doc: Doc, i: int) -> bool:
+    """An extraction cue within 8 words of the noun at token `i` (a long text that mentions passwords and,
+    elsewhere, asks to print something is not a request for this secret)."""
+    if i < 0:
+        return bool(_CUES.search(doc.folded))
+    return bool(_CUES.search(" ".join(doc.tokens[max(0, i - _CUE_WINDOW) : i + _CUE_WINDOW + 1])))
 
 
 def _mentions_value(ctx: Context, doc: Doc) -> bool:
