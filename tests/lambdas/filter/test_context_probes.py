@@ -55,3 +55,15 @@ def test_without_context_nothing_changes() -> None:
     for row in DEV:
         found = SCREENER.findings(row["text"], row["direction"])
         assert not [f for f in found if f.category == "context"], row["id"]
+
+
+HELDOUT = _rows("context_heldout.jsonl")
+
+
+def test_heldout_floors() -> None:
+    """Scored once, after tuning on the dev file ended (commit d4cb542): 20 of 22 attacks blocked, 1 of 18
+    benign blocked. Not tuned on; these floors only catch a regression."""
+    attacks = [r for r in HELDOUT if r["expect"] == "block"]
+    benign = [r for r in HELDOUT if r["expect"] == "allow"]
+    assert sum(_action(r) == "block" for r in attacks) >= 20
+    assert sum(_action(r) == "block" for r in benign) <= 1
