@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from genai_filter import audit, backend, config, http, injection, keys
+from genai_filter import context as prompt_context
 from genai_filter.findings import Finding
 from genai_filter.screen import Redactor, Screener
 
@@ -74,8 +75,10 @@ def _blocking(findings: list[Finding], actions: Mapping[str, str]) -> list[str]:
 
 def _screen_route(req: http.Request, state: State) -> Outcome:
     text, direction = http.screen_body(req.body, state.cfg.max_text_chars)
+    system_prompt = http.screen_context(req.body, prompt_context.MAX_PROMPT_CHARS)
+    ctx = None if system_prompt is None else prompt_context.derive(system_prompt)
     audit_key = _key(state.keyring.audit_key)
-    result = state.screener.screen(text, direction, state.redactor())
+    result = state.screener.screen(text, direction, state.redactor(), context=ctx)
     payload = {
         "action": result.action,
         "text": result.text,
@@ -113,7 +116,7 @@ def _chat(req: http.Request, state: State, context: Any, screened: list[tuple[st
     reasons: set[str] = set()
     deadline = state.screener.deadline()  # one screening budget for the whole conversation
     for message in messages:
-        result = state.screener.screen(message["content"], "input", redactor, deadline)
+        result = state.screener.screen(message["content"], "input", redactor, deadline, state.screener.server_context)
         input_findings.extend(result.findings)
         screened.append((message["content"], result.findings, "input"))
         if result.action == "block":
@@ -174,7 +177,9 @@ def _chat(req: http.Request, state: State, context: Any, screened: list[tuple[st
     if len(completion.content) > cfg.max_text_chars:
         error = http.HttpError(502, "backend_response_too_large", "the model's answer was too long to screen")
         return Outcome(502, error.body(), "error", input_findings, prompt_hmac, extra)
-    reply = state.screener.screen(completion.content, "output", state.reply_redactor(redactor))
+    reply = state.screener.screen(
+        completion.content, "output", state.reply_redactor(redactor), context=state.screener.server_context
+    )
     screened.append((completion.content, reply.findings, "output"))
     findings = input_findings + reply.findings
     extra["output_categories"] = sorted({f.category for f in reply.findings})

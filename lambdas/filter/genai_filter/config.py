@@ -25,6 +25,7 @@ DEFAULT_ACTIONS: Mapping[str, str] = MappingProxyType(
         "obfuscation": "block",
         "unsafe": "block",
         "exfiltration": "block",
+        "context": "block",
         "secret": "redact",
         "pii": "redact",
     }

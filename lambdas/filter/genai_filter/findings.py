@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-CATEGORIES = ("prompt_injection", "jailbreak", "pii", "secret", "exfiltration", "unsafe", "obfuscation")
+CATEGORIES = ("prompt_injection", "jailbreak", "pii", "secret", "exfiltration", "unsafe", "obfuscation", "context")
 
 
 @dataclass(frozen=True, slots=True)

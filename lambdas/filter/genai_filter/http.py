@@ -185,7 +185,7 @@ def _object(body: Any, allowed: set[str], required: set[str]) -> dict[str, Any]:
 
 
 def screen_body(body: Any, max_chars: int) -> tuple[str, Literal["input", "output"]]:
-    obj = _object(body, {"text", "direction"}, {"text", "direction"})
+    obj = _object(body, {"text", "direction", "context"}, {"text", "direction"})
     text = obj["text"]
     if not isinstance(text, str):
         raise HttpError(400, "invalid_field", "'text' must be a string")
@@ -194,6 +194,23 @@ def screen_body(body: Any, max_chars: int) -> tuple[str, Literal["input", "outpu
         _check_text(text, "'text'", max_chars)
         return text, direction
     raise HttpError(400, "invalid_field", "'direction' must be 'input' or 'output'")
+
+
+def screen_context(body: dict[str, Any], max_chars: int) -> str | None:
+    """The optional `context.system_prompt` of a `/v1/screen` body (validated by `screen_body` first)."""
+    context = body.get("context")
+    if context is None:
+        return None
+    if not isinstance(context, dict):
+        raise HttpError(400, "invalid_field", "'context' must be an object with a 'system_prompt' string")
+    unknown = sorted(set(context) - {"system_prompt"})
+    if unknown:
+        raise HttpError(400, "unknown_field", f"unknown field {unknown[0][:40]!r} in 'context'")
+    prompt = context.get("system_prompt")
+    if not isinstance(prompt, str):
+        raise HttpError(400, "invalid_field", "'context.system_prompt' must be a string")
+    _check_text(prompt, "'context.system_prompt'", max_chars)
+    return prompt
 
 
 def chat_body(body: Any, max_chars: int, max_messages: int, max_tokens: int) -> tuple[list[dict[str, str]], int | None]:

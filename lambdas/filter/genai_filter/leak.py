@@ -130,7 +130,8 @@ _SPELLED_GATE = ("zero", "one", "two", "three", "four", "five", "six", "seven", 
                  "charlie", "delta", "echo", "foxtrot")  # fmt: skip
 
 
-def _spelled(lowered: str) -> str:
+def spelled_out(lowered: str) -> str:
+    """NATO letters and digit names replaced by what they spell ("tango uniform" -> "t u")."""
     return _SPELLED_WORD.sub(lambda m: _SPELLING[m.group()], lowered)
 
 
@@ -348,7 +349,7 @@ class LeakDetector:
                     return _original_index(text, k), _original_index(text, k + len(form) - 1) + 1, score
         lowered = text.lower()
         if self.forms and sum(lowered.count(w) for w in _SPELLED_GATE) >= 4:
-            spelled = canonical(_spelled(lowered))
+            spelled = canonical(spelled_out(lowered))
             if any(form in spelled for form in self.forms + self.halves):
                 return 0, len(text), 0.9
         return None

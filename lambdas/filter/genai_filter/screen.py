@@ -10,9 +10,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+from genai_filter import context as context_mod
 from genai_filter import injection, normalize, output, pii, secrets
 from genai_filter.budget import FINDING_CATEGORY, FINDING_TYPE, BudgetExceeded, Deadline, Work
 from genai_filter.config import Config
+from genai_filter.context import Context
 from genai_filter.findings import Finding
 
 Direction = Literal["input", "output"]
@@ -79,6 +81,7 @@ class Screener:
         self.cfg = cfg
         self.clock = clock
         self.leaks = output.LeakDetector(cfg.system_message(), cfg.canary_token)
+        self.server_context = context_mod.derive(cfg.system_prompt)  # what `/v1/chat`'s system prompt declares
 
     def deadline(self) -> Deadline:
         """The time budget of one request's screening (`FILTER_SCREEN_BUDGET_MS`), starting now."""
@@ -90,9 +93,12 @@ class Screener:
             return injection.detect(text, direction=direction, work=work)
         return injection.detect(text, direction=direction, threshold=self.cfg.injection_threshold, work=work)
 
-    def findings(self, text: str, direction: Direction, deadline: Deadline | None = None) -> list[Finding]:
-        """Every detector's findings; raises `BudgetExceeded` when the deadline passes (checked between
-        detectors and at every re-screen of decoded text)."""
+    def findings(
+        self, text: str, direction: Direction, deadline: Deadline | None = None, context: Context | None = None
+    ) -> list[Finding]:
+        """Every detector's findings, and with a `context` those judged against its system prompt; raises
+        `BudgetExceeded` when the deadline passes (checked between detectors and at every re-screen of
+        decoded text)."""
         deadline = deadline or self.deadline()
         found = self._injection(text, direction, deadline)
         deadline.check()
@@ -102,6 +108,9 @@ class Screener:
             deadline.check()
             found.extend(output.exfiltration(text, self.cfg.exfil_allowed_hosts))
             found.extend(self.leaks.detect(text, normalize.decoded_segments))
+        if context is not None:
+            deadline.check()
+            found.extend(context_mod.screen(context, text, direction))
         deadline.check()
         found.sort(key=lambda f: (f.start, f.end, f.category, f.type))
         return found
@@ -132,12 +141,18 @@ class Screener:
         return out
 
     def screen(
-        self, text: str, direction: Direction, redactor: Redactor, deadline: Deadline | None = None
+        self,
+        text: str,
+        direction: Direction,
+        redactor: Redactor,
+        deadline: Deadline | None = None,
+        context: Context | None = None,
     ) -> ScreenResult:
-        """Screen one text. `deadline` is shared by the texts of one request (a new one by default); when it
-        passes, or decoding would re-screen too much, the text is blocked (fail closed)."""
+        """Screen one text, against the system prompt `context` when given. `deadline` is shared by the texts
+        of one request (a new one by default); when it passes, or decoding would re-screen too much, the
+        text is blocked (fail closed)."""
         try:
-            found = self.findings(text, direction, deadline)
+            found = self.findings(text, direction, deadline, context)
         except BudgetExceeded:
             return ScreenResult("block", None, [_budget_finding(text)])
         actions = self.cfg.actions(direction)
