@@ -88,7 +88,16 @@ CAPACITY_TYPES = ("ON_DEMAND", "SPOT")
 API_AUTHORIZATION = ("COGNITO_USER_POOLS", "AWS_IAM")
 GUARDDUTY_SEVERITIES = {"low": 1.0, "medium": 4.0, "high": 7.0, "critical": 9.0}
 # The filter's finding categories and actions (lambdas/filter/genai_filter/findings.py and config.py).
-FILTER_CATEGORIES = ("prompt_injection", "jailbreak", "pii", "secret", "exfiltration", "unsafe", "obfuscation")
+FILTER_CATEGORIES = (
+    "prompt_injection",
+    "jailbreak",
+    "pii",
+    "secret",
+    "exfiltration",
+    "unsafe",
+    "obfuscation",
+    "context",
+)
 FILTER_ACTIONS = ("block", "redact", "flag")
 
 # WAFv2 rate-based rules: the limit is per evaluation window and must be at least 10.
@@ -344,6 +353,7 @@ _FILTER_DEFAULT_ACTIONS = {
     "obfuscation": "block",
     "unsafe": "block",
     "exfiltration": "block",
+    "context": "block",
     "secret": "redact",
     "pii": "redact",
 }

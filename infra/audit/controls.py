@@ -29,6 +29,7 @@ AUDIT_CONTROLS: dict[str, str | None] = {
     "logs.kms": "aws-logs-log-group-kms",
     "secretsmanager.rotation": "aws-secretsmanager-secret-rotation",
     "secretsmanager.kms": "aws-secretsmanager-secret-cmk",
+    "secretsmanager.rotation-finished": "aws-secretsmanager-secret-rotation",
     "lambda.signature-expiry": None,
     "apigateway.api": None,
     "apigateway.authorization": "aws-apigateway-method-authorization",

@@ -48,6 +48,7 @@ def configure_parser(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--config-file",
         action="append",
+        type=Path,
         default=[],
         metavar="FILE",
         help="with --program: config from a YAML/JSON file, a Pulumi.<stack>.yaml or a flat mapping (repeatable)",

@@ -98,7 +98,12 @@ def test_only_rotation_and_deployer_may_write(plan: Plan, purpose: str) -> None:
 
 
 def test_named_roles_in_the_policy_are_the_real_roles(plan: Plan) -> None:
-    roles = {r["outputs"]["arn"] for r in resources(plan, "aws:iam/role:Role")}
+    """Roles the stack creates, and the configured deploy role (outside the stack)."""
+    deploy = plan["config"].get("genai-platform:deploy")
+    deploy = json.loads(deploy) if isinstance(deploy, str) else deploy or {}
+    roles = {r["outputs"]["arn"] for r in resources(plan, "aws:iam/role:Role")} | (
+        {deploy["roleArn"]} if deploy.get("roleArn") else set()
+    )
     for secret_policy in resources(plan, "aws:secretsmanager/secretPolicy:SecretPolicy"):
         deny = next(s for s in statements(policy(secret_policy)) if s["Sid"] == "DenyAllButNamedRoles")
         named = {a for a in deny["Condition"]["StringNotLike"]["aws:PrincipalArn"] if "pulumi-deployer" not in a}
@@ -203,6 +208,6 @@ def test_the_configured_deploy_role_is_never_locked_out(prod_plan: Plan) -> None
     role = (deployer if isinstance(deployer, dict) else json.loads(deployer))["roleArn"]
     for purpose in ("backend-credentials", "pseudonymisation-key"):
         policy_resource = one(prod_plan, "aws:secretsmanager/secretPolicy:SecretPolicy", f"genai-prod-{purpose}-policy")
-        (deny,) = [s for s in statements(policy(policy_resource)) if s["Effect"] == "Deny"]
+        deny = next(s for s in statements(policy(policy_resource)) if s["Sid"] == "DenyAllButNamedRoles")
         exempt = as_list(deny["Condition"]["StringNotLike"]["aws:PrincipalArn"])
         assert role in exempt

@@ -13,6 +13,9 @@ ACCOUNT = "246813579024"
 REAL_DIGEST = "sha256:af31e2b7c7f89834c4e5219860def7ac2e49a207b3d4e8610d5a26772b7738e5"
 
 
+RUNNER_SECRET = f"arn:aws:secretsmanager:eu-west-1:{ACCOUNT}:secret:pulumi-passphrase-AbCdEf"
+
+
 def role(name: str) -> str:
     return f"arn:aws:iam::{ACCOUNT}:role/{name}"
 
@@ -22,6 +25,7 @@ READY: dict[str, dict[str, Any]] = {
         "genai-platform:monitoring": {"alarmEmails": ["secops@acme-bank.eu"]},
         "genai-platform:kms": {"keyAdministratorRoleArns": [role("genai-prod-key-admin")]},
         "genai-platform:deploy": {"roleArn": role("genai-prod-deploy")},
+        "genai-platform:runner": {"secretArns": [RUNNER_SECRET]},
         "genai-platform:ecr": {"ciPushRoleArn": role("genai-ci-push")},
         "genai-platform:kubernetes": {
             "inferenceImageDigest": REAL_DIGEST,
@@ -31,6 +35,7 @@ READY: dict[str, dict[str, Any]] = {
     "dev": {
         "genai-platform:eks": {"publicAccessCidrs": ["81.2.69.160/27"]},
         "genai-platform:deploy": {"roleArn": role("genai-dev-deploy")},
+        "genai-platform:runner": {"secretArns": [RUNNER_SECRET], "stateBucketArn": "arn:aws:s3:::acme-pulumi-state"},
         "genai-platform:ecr": {"ciPushRoleArn": role("genai-ci-push")},
         "genai-platform:kubernetes": {
             "inferenceImageDigest": REAL_DIGEST,
