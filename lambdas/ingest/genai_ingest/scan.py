@@ -27,20 +27,32 @@ OVERLAP_CHARS = 400
 HIDDEN_THRESHOLD = 0.3
 SIGNAL_THRESHOLD = 0.3
 _ATTACK = ("prompt_injection", "jailbreak")
+DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)
 class Limits:
-    max_bytes: int = 10 * 1024 * 1024
+    max_bytes: int = DEFAULT_MAX_BYTES
     formats: tuple[str, ...] = FORMATS
     max_csv_field: int = 1024 * 1024
 
     def __post_init__(self) -> None:
-        unknown = sorted(set(self.formats) - set(FORMATS))
-        if unknown:
-            raise ValueError(f"formats: unknown {', '.join(unknown)}; allowed: {', '.join(FORMATS)}")
-        if self.max_bytes < 1:
-            raise ValueError(f"max_bytes: {self.max_bytes} is not a positive number of bytes")
+        problems = limit_problems(self.max_bytes, self.formats, self.max_csv_field)
+        if problems:
+            raise ValueError("; ".join(f"{key}: {message}" for key, message in problems))
+
+
+def limit_problems(max_bytes: int, formats: tuple[str, ...], max_csv_field: int) -> list[tuple[str, str]]:
+    """Every (setting, message) wrong with these limits."""
+    problems: list[tuple[str, str]] = []
+    if max_bytes < 1:
+        problems.append(("max_bytes", f"{max_bytes} is not a positive number of bytes"))
+    unknown = sorted(set(formats) - set(FORMATS))
+    if unknown or not formats:
+        problems.append(("formats", f"unknown {', '.join(unknown) or '(none given)'}; allowed: {', '.join(FORMATS)}"))
+    if max_csv_field < 1:
+        problems.append(("max_csv_field", f"{max_csv_field} is not a positive number of characters"))
+    return problems
 
 
 @dataclass(frozen=True, slots=True)
