@@ -146,10 +146,15 @@ def _counts(found: list[Finding]) -> dict[str, int]:
     return dict(Counter(f"{f.category}:{f.type}" for f in found))
 
 
-def _unreadable(name: str, fmt: str | None, data: bytes, reason: str, declared: str | None) -> Verdict:
-    level = declared if declared in CLASSIFICATION_LEVELS else "restricted"  # unread: assume the worst
-    sha = hashlib.sha256(data).hexdigest()
-    return Verdict(name, fmt, len(data), sha, level or "restricted", "quarantined", (reason,), {})
+def unread(name: str, fmt: str | None, size: int, sha256: str, reason: str, declared: str | None) -> Verdict:
+    """The verdict on a document that could not be read: quarantined, and classified as the worst case."""
+    level = declared if declared in CLASSIFICATION_LEVELS else "restricted"
+    return Verdict(name, fmt, size, sha256, level or "restricted", "quarantined", (reason,), {})
+
+
+def oversized(name: str, size: int, sha256: str, limits: Limits, declared: str | None = None) -> Verdict:
+    reason = f"oversized: {size} bytes > limit {limits.max_bytes}"
+    return unread(name, format_of(name), size, sha256, reason, declared)
 
 
 def scan_extracted(name: str, data: bytes, extracted: Extracted, declared: str | None = None) -> Verdict:
@@ -173,13 +178,16 @@ def scan_bytes(
 ) -> Verdict:
     """The verdict on one document. `fmt` defaults to the format `name`'s suffix declares."""
     fmt = fmt or format_of(name)
+    sha = hashlib.sha256(data).hexdigest()
     if len(data) > limits.max_bytes:
-        return _unreadable(name, fmt, data, f"oversized: {len(data)} bytes > limit {limits.max_bytes}", declared)
+        return oversized(name, len(data), sha, limits, declared)
     if fmt is None or fmt not in limits.formats:
         allowed = ", ".join(limits.formats)
-        return _unreadable(name, fmt, data, f"unsupported format {fmt or 'unknown'!s}; allowed: {allowed}", declared)
+        return unread(
+            name, fmt, len(data), sha, f"unsupported format {fmt or 'unknown'!s}; allowed: {allowed}", declared
+        )
     try:
         extracted = extract(fmt, data, max_field=limits.max_csv_field)
     except Unreadable as exc:
-        return _unreadable(name, fmt, data, f"unreadable: {exc}", declared)
+        return unread(name, fmt, len(data), sha, f"unreadable: {exc}", declared)
     return scan_extracted(name, data, extracted, declared)
