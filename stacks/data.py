@@ -53,7 +53,7 @@ def build_data(ctx: PlatformContext) -> DataPlane:
     )
     stages: dict[str, tuple[pulumi.Output[str], list[Grant]]] = {
         "ingest": (pods, raw.grant_write()),
-        "prepare": (pods, raw.grant_read("restricted") + curated.grant_write()),
+        "prepare": (pods, raw.grant_read("restricted", scanned_clean=True) + curated.grant_write()),
         "train": (pods, curated.grant_read("confidential") + models.grant_write()),
         "serve": (pods, models.grant_read("internal")),
         "audit-reader": (security_team, audit.grant_read_cloudtrail_logs()),

@@ -291,7 +291,8 @@ def test_writers_must_tag_objects_with_a_valid_classification(plan: Plan) -> Non
 )
 def test_readers_see_only_objects_at_or_below_their_clearance(plan: Plan, stage: str, allowed: list[str]) -> None:
     read = next(s for s in role_policy(plan, stage) if s["Sid"] == "ReadClassifiedObjects")
-    assert read["Condition"]["StringEquals"] == {"s3:ExistingObjectTag/data_classification": allowed}
+    gate = {"s3:ExistingObjectTag/scan_status": "clean"} if stage == "prepare" else {}  # the promotion gate
+    assert read["Condition"]["StringEquals"] == {"s3:ExistingObjectTag/data_classification": allowed, **gate}
 
 
 def test_kms_use_is_only_through_s3(plan: Plan) -> None:
