@@ -12,6 +12,7 @@ from . import (
     eks,
     guardduty,
     iam,
+    integrity,
     kms,
     kubernetes,
     lambda_,
@@ -40,6 +41,7 @@ MODULES = (
     sns,
     kubernetes,
     tags,
+    integrity,
 )
 
 

@@ -9,6 +9,7 @@ from tests.policies.fixtures import (
     DIGEST,
     ECR,
     KEY_ARN,
+    PREPARE_READ,
     ROLE_ARN,
     Mutation,
     Plan,
@@ -243,6 +244,32 @@ CASES: list[Case] = [
         "aws-kms-key-policy-named-admins",
         "the key is tagged prod while the account root administers it",
         set_input("aws:kms/key:Key", "data-key", ("tags",), {"Environment": "prod"}),
+    ),
+    # integrity
+    Case(
+        "genai-prepare-reads-only-scanned-data",
+        "prepare reads raw without the scan_status condition",
+        set_input(
+            "aws:iam/rolePolicy:RolePolicy",
+            "prepare-read",
+            ("policy",),
+            doc({"Effect": "Allow", "Action": "s3:Get*", "Resource": "arn:aws:s3:::raw/*"}),
+        ),
+    ),
+    Case(
+        "genai-prepare-reads-only-scanned-data",
+        "prepare reads flagged objects too",
+        set_input(
+            "aws:iam/rolePolicy:RolePolicy",
+            "prepare-read",
+            ("policy",),
+            doc(
+                {
+                    **PREPARE_READ,
+                    "Condition": {"StringEquals": {"s3:ExistingObjectTag/scan_status": ["clean", "flagged"]}},
+                }
+            ),
+        ),
     ),
     # IAM
     Case(
