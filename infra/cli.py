@@ -27,6 +27,7 @@ INGEST_COMMANDS: tuple[tuple[str, str, str], ...] = (
 GROUPS: tuple[tuple[str, str, tuple[tuple[str, str, str], ...]], ...] = (
     ("filter", "the prompt/response filter's tools", FILTER_COMMANDS),
     ("ingest", "data ingestion scanning", INGEST_COMMANDS),
+    ("lineage", "data and model lineage", (("show", "infra.ingest.lineage", "print an object's lineage chain"),)),
 )
 
 

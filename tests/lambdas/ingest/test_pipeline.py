@@ -201,3 +201,22 @@ def test_config_lists_every_problem() -> None:
         assert part in message
     ok = load({"INGEST_QUARANTINE_BUCKET": "q", "INGEST_LINEAGE_TABLE": "t", "INGEST_FORMATS": "txt, md"})
     assert ok.limits.formats == ("txt", "md")
+
+
+def test_derived_from_metadata_becomes_lineage_links(aws: tuple[Any, Any]) -> None:
+    s3, ddb = aws
+    message = put(s3, "set.jsonl", b'{"q": "fine"}\n')
+    version = message["_version"]
+    s3.copy_object(  # the same version id cannot be rewritten: write a new one carrying the metadata
+        Bucket=RAW,
+        Key="set.jsonl",
+        CopySource={"Bucket": RAW, "Key": "set.jsonl", "VersionId": version},
+        Metadata={"derived-from": "s3://raw/a.txt#r1 s3://raw/b.txt#r2"},
+        MetadataDirective="REPLACE",
+    )
+    newest = s3.head_object(Bucket=RAW, Key="set.jsonl")["VersionId"]
+    body = json.loads(message["body"])
+    body["Records"][0]["s3"]["object"]["versionId"] = newest
+    run(s3, ddb, {"messageId": "m", "body": json.dumps(body)})
+    record = Store(ddb, TABLE).get(Ref(RAW, "set.jsonl", newest))
+    assert record is not None and record.derived_from == ("s3://raw/a.txt#r1", "s3://raw/b.txt#r2")
