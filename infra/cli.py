@@ -28,6 +28,14 @@ GROUPS: tuple[tuple[str, str, tuple[tuple[str, str, str], ...]], ...] = (
     ("filter", "the prompt/response filter's tools", FILTER_COMMANDS),
     ("ingest", "data ingestion scanning", INGEST_COMMANDS),
     ("lineage", "data and model lineage", (("show", "infra.ingest.lineage", "print an object's lineage chain"),)),
+    (
+        "provenance",
+        "signed model manifests",
+        (
+            ("sign", "infra.ingest.provenance_sign", "hash a model directory and sign its manifest with KMS"),
+            ("verify", "infra.ingest.provenance_verify", "verify a model directory against its signed manifest"),
+        ),
+    ),
 )
 
 
