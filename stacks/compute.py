@@ -17,7 +17,13 @@ from components.k8s_baseline import (
     WorkloadNamespace,
     WorkloadNamespaceArgs,
 )
-from components.k8s_workloads import DevicePluginArgs, InferenceService, InferenceServiceArgs, NvidiaDevicePlugin
+from components.k8s_workloads import (
+    DevicePluginArgs,
+    InferenceService,
+    InferenceServiceArgs,
+    ModelVerification,
+    NvidiaDevicePlugin,
+)
 from components.network import Vpc, VpcArgs
 from components.node_group import ManagedNodeGroup, ManagedNodeGroupArgs, node_volume_key
 from stacks.context import PlatformContext
@@ -234,6 +240,12 @@ def build_compute(ctx: PlatformContext, data: DataPlane) -> ComputePlane:
             load_balancer_subnet_ids=vpc.lambda_subnet_ids,
             load_balancer_source_cidrs=list(vpc.subnets.lambdas),
             name=INFERENCE_APP,
+            verification=ModelVerification(
+                image=pulumi.Output.concat(repositories["inference"].url, "@", k.model_verifier_image_digest),
+                key_arn=data.signing_key.arn,
+                model_uri=pulumi.Output.concat("s3://", data.lake.bucket("models").name, "/", k.model_prefix),
+                region=ctx.region,
+            ),
         ),
         # Pods started before their identity association exists would run without credentials.
         opts=pulumi.ResourceOptions.merge(k8s_opts, pulumi.ResourceOptions(depends_on=bindings)),

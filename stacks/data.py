@@ -8,6 +8,7 @@ import pulumi
 
 from components.data_lake import DataLake, DataLakeArgs
 from components.grants import Grant, role_trust, service_trust
+from components.kms import SIGN_ACTIONS, VERIFY_ACTIONS, EncryptionKey, EncryptionKeyArgs, RoleUse
 from components.pipeline_role import PipelineRole, PipelineRoleArgs
 from stacks.context import PlatformContext
 
@@ -20,6 +21,7 @@ def trail_name(ctx: PlatformContext) -> str:
 class DataPlane:
     lake: DataLake
     roles: dict[str, PipelineRole]
+    signing_key: EncryptionKey
 
 
 def build_data(ctx: PlatformContext) -> DataPlane:
@@ -66,4 +68,21 @@ def build_data(ctx: PlatformContext) -> DataPlane:
         )
         for stage, (trust, grants) in stages.items()
     }
-    return DataPlane(lake, roles)
+    # Model provenance (docs/integrity.md): only the train role signs manifests, the serve role only verifies.
+    signing_key = EncryptionKey(
+        f"{ctx.prefix}-model-signing",
+        EncryptionKeyArgs(
+            description="Signs model provenance manifests",
+            account_id=ctx.account_id,
+            partition=ctx.partition,
+            deletion_window_days=s.key_deletion_window_days,
+            administrators=ctx.key_administrators,
+            roles=[
+                RoleUse("TrainSignsManifests", roles["train"].arn, SIGN_ACTIONS),
+                RoleUse("ServeVerifiesManifests", roles["serve"].arn, VERIFY_ACTIONS),
+            ],
+            signing=True,
+        ),
+        opts=ctx.opts(),
+    )
+    return DataPlane(lake, roles, signing_key)

@@ -1,4 +1,5 @@
-"""Data and model integrity: the prepare stage reads only what the ingestion scanner passed."""
+"""Data and model integrity: the prepare stage reads only what the ingestion scanner passed, and the
+model server starts only after its model's signed manifest verifies."""
 
 from __future__ import annotations
 
@@ -6,7 +7,19 @@ from collections.abc import Iterator
 
 from pulumi_policy import Policy
 
-from ._common import HIGH, OWASP_LLM, Meta, Stack, action_matches, as_list, dig, parse_document, stack_rule
+from ._common import (
+    HIGH,
+    OWASP_LLM,
+    Meta,
+    Res,
+    Stack,
+    action_matches,
+    as_list,
+    dig,
+    parse_document,
+    resource_rule,
+    stack_rule,
+)
 
 ROLE = "aws:iam/role:Role"
 ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
@@ -39,6 +52,26 @@ def _prepare_reads_unscanned(stack: Stack) -> Iterator[tuple[str | None, str]]:
                     )
 
 
+DEPLOYMENT = "kubernetes:apps/v1:Deployment"
+GPU = "nvidia.com/gpu"
+VERIFIER = ("genai_ingest.provenance", "verify")
+
+
+def _serves_a_model(res: Res) -> bool:
+    containers = as_list(dig(res.props, "spec", "template", "spec", "containers"))
+    return any(GPU in (dig(c, "resources", "limits") or {}) for c in containers)
+
+
+def _unverified_model_server(res: Res) -> Iterator[str]:
+    if not _serves_a_model(res):
+        return
+    for init in as_list(dig(res.props, "spec", "template", "spec", "initContainers")):
+        words = [str(w) for w in as_list(dig(init, "command")) + as_list(dig(init, "args"))]
+        if all(v in words for v in VERIFIER):
+            return
+    yield f"Deployment '{res.name}' serves a model without the verify-model init container ({' '.join(VERIFIER)})."
+
+
 def policies() -> list[Policy]:
     return [
         stack_rule(
@@ -50,5 +83,16 @@ def policies() -> list[Policy]:
                 "Build the prepare role's reads with SecureBucket.grant_read(..., scanned_clean=True).",
             ),
             _prepare_reads_unscanned,
-        )
+        ),
+        resource_rule(
+            Meta(
+                "genai-model-server-verifies-provenance",
+                "A GPU model-serving Deployment verifies its model's signed manifest before the server starts.",
+                HIGH,
+                (f"{OWASP_LLM}:LLM03", f"{OWASP_LLM}:LLM04"),
+                "Pass InferenceServiceArgs.verification (components/k8s_workloads.py ModelVerification).",
+            ),
+            [DEPLOYMENT],
+            _unverified_model_server,
+        ),
     ]

@@ -271,6 +271,11 @@ CASES: list[Case] = [
             ),
         ),
     ),
+    Case(
+        "genai-model-server-verifies-provenance",
+        "a GPU model server without the verify-model init container",
+        set_input(DEP, None, (*C0, "resources", "limits"), {"cpu": "1", "memory": "1Gi", "nvidia.com/gpu": "1"}),
+    ),
     # IAM
     Case(
         "aws-iam-policy-no-wildcard-action",

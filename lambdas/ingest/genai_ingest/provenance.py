@@ -173,6 +173,30 @@ def verify(model_dir: Path, kms: Any, key_id: str) -> dict[str, Any]:
     return dict(body_obj)
 
 
+def fetch(s3: Any, uri: str, model_dir: Path) -> int:
+    """Download every object under `s3://bucket/prefix/` into `model_dir`; the number of files. Keys that
+    would land outside the directory are refused rather than skipped."""
+    if not uri.startswith("s3://") or "/" not in uri[5:]:
+        raise ProvenanceError(f"--from: {uri!r} is not s3://bucket/prefix/")
+    bucket, _, prefix = uri[5:].partition("/")
+    count = 0
+    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
+        for obj in page.get("Contents", []):
+            relative = obj["Key"][len(prefix) :].lstrip("/")
+            parts = relative.split("/")
+            if not relative or relative.endswith("/"):
+                continue
+            if any(part in ("", ".", "..") for part in parts):
+                raise ProvenanceError(f"s3://{bucket}/{obj['Key']}: key would land outside {model_dir}")
+            target = model_dir.joinpath(*parts)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            s3.download_file(bucket, obj["Key"], str(target))
+            count += 1
+    if not count:
+        raise ProvenanceError(f"{uri}: no objects under this prefix")
+    return count
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """The init container's entry point: exit 0 when the model verifies, 1 (with the reason) otherwise."""
     parser = argparse.ArgumentParser(prog="genai-provenance-verify", description="verify a model directory")
@@ -180,11 +204,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("model_dir", type=Path)
     parser.add_argument("--key-id", required=True)
     parser.add_argument("--region", default=None)
+    parser.add_argument("--from", dest="from_uri", default=None, help="s3://bucket/prefix/ to download first")
     args = parser.parse_args(argv)
     import boto3
     from botocore.exceptions import BotoCoreError, ClientError
 
     try:
+        if args.from_uri:
+            fetch(boto3.client("s3", region_name=args.region), args.from_uri, args.model_dir)
         manifest = verify(args.model_dir, boto3.client("kms", region_name=args.region), args.key_id)
     except (ClientError, BotoCoreError) as exc:
         print(f"model provenance verification FAILED, refusing to serve: KMS: {exc}", file=sys.stderr)

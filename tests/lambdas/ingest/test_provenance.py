@@ -148,3 +148,23 @@ def test_cli_sign_usage_errors_all_at_once(model: Path, capsys: pytest.CaptureFi
         "MODEL_DIR:",
     ):
         assert part in err, part
+
+
+def test_init_container_fetches_from_s3_then_verifies(
+    kms: tuple[Any, str, str], model: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    client, key, _ = kms
+    sign(model, "tiny", ORIGIN, client, key)
+    s3 = boto3.client("s3", region_name="us-east-1")
+    s3.create_bucket(Bucket="models")
+    for path in model.rglob("*"):
+        if path.is_file():
+            s3.put_object(
+                Bucket="models", Key=f"serving/tiny/{path.relative_to(model).as_posix()}", Body=path.read_bytes()
+            )
+    target = tmp_path / "fetched"
+    args = ["verify", str(target), "--key-id", key, "--region", "us-east-1", "--from", "s3://models/serving/tiny/"]
+    assert main(args) == 0, capsys.readouterr().err
+    s3.put_object(Bucket="models", Key="serving/tiny/../escape.txt", Body=b"x")
+    assert main([*args[:-1], "s3://models/serving/tiny/"]) == 1
+    assert "key would land outside" in capsys.readouterr().err
