@@ -10,6 +10,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 LINEAGE_FORMAT = 1
+# the table's keys, declared once for the component and the tests
+PARTITION_KEY = "object"
+SORT_KEY = "version"
+KEY_SCHEMA = ({"AttributeName": PARTITION_KEY, "KeyType": "HASH"}, {"AttributeName": SORT_KEY, "KeyType": "RANGE"})
+ATTRIBUTES = ({"AttributeName": PARTITION_KEY, "AttributeType": "S"}, {"AttributeName": SORT_KEY, "AttributeType": "S"})
 MAX_CHAIN = 64  # versions followed by `chain`: a derived-from graph is shallow (raw -> curated -> model)
 
 
@@ -117,6 +122,16 @@ class Record:
 
 class Store:
     """The lineage table through a boto3 DynamoDB client."""
+
+    @staticmethod
+    def create_table(client: Any, table: str) -> None:
+        """For tests and local use; the platform's table is a Pulumi resource with the same keys."""
+        client.create_table(
+            TableName=table,
+            KeySchema=list(KEY_SCHEMA),
+            AttributeDefinitions=list(ATTRIBUTES),
+            BillingMode="PAY_PER_REQUEST",
+        )
 
     def __init__(self, client: Any, table: str) -> None:
         self.client = client

@@ -56,18 +56,7 @@ def aws() -> Iterator[tuple[Any, Any]]:
         for bucket in (RAW, QUARANTINE):
             s3.create_bucket(Bucket=bucket)
             s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
-        ddb.create_table(
-            TableName=TABLE,
-            KeySchema=[
-                {"AttributeName": "object", "KeyType": "HASH"},
-                {"AttributeName": "version", "KeyType": "RANGE"},
-            ],
-            AttributeDefinitions=[
-                {"AttributeName": "object", "AttributeType": "S"},
-                {"AttributeName": "version", "AttributeType": "S"},
-            ],
-            BillingMode="PAY_PER_REQUEST",
-        )
+        Store.create_table(ddb, TABLE)
         yield s3, ddb
 
 
