@@ -178,7 +178,11 @@ def test_audit_bucket_admits_only_the_platform_trail(plan: Plan) -> None:
 
 
 def test_keys_rotate(plan: Plan) -> None:
-    assert all(k["inputs"]["enableKeyRotation"] is True for k in resources(plan, "aws:kms/key:Key"))
+    """Symmetric keys rotate; KMS cannot rotate asymmetric ones (the model signing key)."""
+    keys = resources(plan, "aws:kms/key:Key")
+    symmetric = [k for k in keys if k["inputs"].get("keyUsage") != "SIGN_VERIFY"]
+    assert len(symmetric) == len(keys) - 1
+    assert all(k["inputs"]["enableKeyRotation"] is True for k in symmetric)
 
 
 def test_prod_keys_have_a_30_day_deletion_window(prod_plan: Plan) -> None:
