@@ -25,6 +25,7 @@ READY: dict[str, dict[str, Any]] = {
         "genai-platform:ecr": {"ciPushRoleArn": role("genai-ci-push")},
         "genai-platform:kubernetes": {
             "inferenceImageDigest": REAL_DIGEST,
+            "modelVerifierImageDigest": REAL_DIGEST,
             "devicePluginImage": f"nvcr.io/nvidia/k8s-device-plugin:v0.17.1@{REAL_DIGEST}",
         },
     },
@@ -34,6 +35,7 @@ READY: dict[str, dict[str, Any]] = {
         "genai-platform:ecr": {"ciPushRoleArn": role("genai-ci-push")},
         "genai-platform:kubernetes": {
             "inferenceImageDigest": REAL_DIGEST,
+            "modelVerifierImageDigest": REAL_DIGEST,
             "devicePluginImage": f"nvcr.io/nvidia/k8s-device-plugin:v0.17.1@{REAL_DIGEST}",
         },
     },
