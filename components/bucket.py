@@ -20,6 +20,8 @@ from components.kms import EncryptionKey
 CLASSIFICATION_TAG = "data_classification"
 # Ordered from least to most sensitive: a clearance reads its own level and everything below it.
 CLASSIFICATION_LEVELS = ("public", "internal", "confidential", "restricted")
+# written only by the ingestion scanner (writers may not set it: OBJECT_TAG_KEYS); the promotion gate
+SCAN_STATUS_TAG = "scan_status"
 # The only tag keys a writer may set on an object.
 OBJECT_TAG_KEYS = (CLASSIFICATION_TAG, "source", "dataset")
 # Where a trail delivers its log and digest files (`AWSLogs/<account>/…` below it).
@@ -251,10 +253,11 @@ class SecureBucket(pulumi.ComponentResource):
             ),
         ]
 
-    def grant_read(self, clearance: str, *, prefix: str = "") -> list[Grant]:
+    def grant_read(self, clearance: str, *, prefix: str = "", scanned_clean: bool = False) -> list[Grant]:
         """Read objects tagged at or below `clearance`, list the bucket, and decrypt through S3.
 
         An untagged object matches no clearance: it is readable by no role until it is classified.
+        With `scanned_clean`, only objects the ingestion scanner tagged `scan_status=clean` are readable.
         """
         if clearance not in CLASSIFICATION_LEVELS:
             raise ValueError(f"unknown clearance {clearance!r}; allowed: {', '.join(CLASSIFICATION_LEVELS)}")
@@ -265,7 +268,12 @@ class SecureBucket(pulumi.ComponentResource):
                 sid="ReadClassifiedObjects",
                 actions=S3_OBJECT_READ_ACTIONS,
                 resources=[pulumi.Output.concat(self.arn, "/", prefix, "*")],
-                condition={"StringEquals": {f"s3:ExistingObjectTag/{CLASSIFICATION_TAG}": allowed}},
+                condition={
+                    "StringEquals": {
+                        f"s3:ExistingObjectTag/{CLASSIFICATION_TAG}": allowed,
+                        **({f"s3:ExistingObjectTag/{SCAN_STATUS_TAG}": "clean"} if scanned_clean else {}),
+                    }
+                },
             ),
         ]
         return grants + self._key_grants(write=False)

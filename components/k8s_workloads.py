@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import pulumi
 import pulumi_kubernetes as k8s
@@ -110,6 +111,22 @@ class NvidiaDevicePlugin(pulumi.ComponentResource):
 
 
 @dataclass
+class ModelVerification:
+    """The init container that fetches the model and checks its signed manifest (docs/integrity.md)."""
+
+    image: pulumi.Input[str]
+    """Digest-pinned image holding `genai_ingest` (python -m genai_ingest.provenance)."""
+    key_arn: pulumi.Input[str]
+    model_uri: pulumi.Input[str]
+    """`s3://<models bucket>/<prefix>/`: the model directory the manifest covers."""
+    region: pulumi.Input[str]
+    mount_path: str = "/models"
+
+
+VERIFY_MODEL_CONTAINER = "verify-model"
+
+
+@dataclass
 class InferenceServiceArgs:
     namespace: pulumi.Input[str]
     service_account: pulumi.Input[str]
@@ -129,6 +146,7 @@ class InferenceServiceArgs:
     labels: dict[str, str] = field(default_factory=dict)
     ready_timeout_seconds: int = 600
     """How long `pulumi up` waits for ready replicas and for the load balancer's address."""
+    verification: ModelVerification | None = None
 
 
 class InferenceService(pulumi.ComponentResource):
@@ -152,6 +170,33 @@ class InferenceService(pulumi.ComponentResource):
         super().__init__("genai:kubernetes:InferenceService", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         labels = {"app.kubernetes.io/name": args.name, **args.labels}
+        container_security: Any = {
+            "run_as_non_root": True,
+            "allow_privilege_escalation": False,
+            "privileged": False,
+            "read_only_root_filesystem": True,
+            "capabilities": {"drop": ["ALL"]},
+            "seccomp_profile": RUNTIME_DEFAULT_SECCOMP,
+        }
+        tmp_mount: Any = {"name": "tmp", "mount_path": "/tmp"}  # noqa: S108  # nosec B108 - the pod's own emptyDir
+        verify = args.verification
+        init_containers: list[Any] = []
+        model_mounts: list[Any] = []
+        model_volumes: list[Any] = []
+        if verify is not None:
+            model_volumes = [{"name": "model", "empty_dir": {"size_limit": "200Gi"}}]
+            model_mounts = [{"name": "model", "mount_path": verify.mount_path, "read_only": True}]
+            init_containers = [
+                {
+                    "name": VERIFY_MODEL_CONTAINER,
+                    "image": verify.image,
+                    "command": ["python", "-m", "genai_ingest.provenance", "verify", verify.mount_path],
+                    "args": ["--key-id", verify.key_arn, "--from", verify.model_uri, "--region", verify.region],
+                    "security_context": container_security,
+                    "resources": {"requests": {"cpu": "1", "memory": "1Gi"}, "limits": {"cpu": "2", "memory": "2Gi"}},
+                    "volume_mounts": [{"name": "model", "mount_path": verify.mount_path}, tmp_mount],
+                }
+            ]
         self.deployment = k8s.apps.v1.Deployment(
             f"{name}-deployment",
             metadata={
@@ -185,29 +230,22 @@ class InferenceService(pulumi.ComponentResource):
                                 "label_selector": {"match_labels": labels},
                             }
                         ],
+                        "init_containers": init_containers,
                         "containers": [
                             {
                                 "name": args.name,
                                 "image": args.image,
                                 "ports": [{"name": "http", "container_port": args.port, "protocol": "TCP"}],
                                 "env": [{"name": "PORT", "value": str(args.port)}],
-                                "security_context": {
-                                    "run_as_non_root": True,
-                                    "allow_privilege_escalation": False,
-                                    "privileged": False,
-                                    "read_only_root_filesystem": True,
-                                    "capabilities": {"drop": ["ALL"]},
-                                    "seccomp_profile": RUNTIME_DEFAULT_SECCOMP,
-                                },
+                                "security_context": container_security,
                                 "resources": {
                                     "requests": {"cpu": args.cpu, "memory": args.memory, GPU_RESOURCE: "1"},
                                     "limits": {"cpu": args.cpu_limit, "memory": args.memory_limit, GPU_RESOURCE: "1"},
                                 },
-                                # A path inside the container, backed by the pod's own emptyDir: not a shared temp dir.
-                                "volume_mounts": [{"name": "tmp", "mount_path": "/tmp"}],  # noqa: S108  # nosec B108
+                                "volume_mounts": [tmp_mount, *model_mounts],
                             }
                         ],
-                        "volumes": [{"name": "tmp", "empty_dir": {"size_limit": "1Gi"}}],
+                        "volumes": [{"name": "tmp", "empty_dir": {"size_limit": "1Gi"}}, *model_volumes],
                     },
                 },
             },

@@ -29,6 +29,9 @@ KEY_ADMIN_ACTIONS = (
 )
 KEY_USE_ACTIONS = ("kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey")
 DECRYPT_ACTIONS = ("kms:Decrypt", "kms:DescribeKey")
+SIGN_ACTIONS = ("kms:Sign", "kms:GetPublicKey", "kms:DescribeKey")
+VERIFY_ACTIONS = ("kms:Verify", "kms:GetPublicKey", "kms:DescribeKey")
+SIGNING_KEY_SPEC = "ECC_NIST_P256"  # ECDSA_SHA_256 (genai_ingest.provenance)
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,9 @@ class EncryptionKeyArgs:
     services: Sequence[ServiceUse] = ()
     alias: str | None = None
     roles: Sequence[RoleUse] = ()
+    signing: bool = False
+    """An asymmetric SIGN_VERIFY key: used only by the roles named in `roles` (no use through IAM
+    policies, so no other principal of the account can sign); AWS does not rotate asymmetric keys."""
 
 
 class EncryptionKey(pulumi.ComponentResource):
@@ -89,14 +95,17 @@ class EncryptionKey(pulumi.ComponentResource):
         admins = list(args.administrators) or [root]
         statements = [
             Grant(sid="KeyAdministration", actions=KEY_ADMIN_ACTIONS, resources=["*"], principals={"AWS": admins}),
-            Grant(
-                sid="KeyUseThroughIamPolicies",
-                actions=KEY_USE_ACTIONS,
-                resources=["*"],
-                principals={"AWS": [root]},
-                condition={"StringEquals": {"kms:CallerAccount": args.account_id}},
-            ),
         ]
+        if not args.signing:
+            statements.append(
+                Grant(
+                    sid="KeyUseThroughIamPolicies",
+                    actions=KEY_USE_ACTIONS,
+                    resources=["*"],
+                    principals={"AWS": [root]},
+                    condition={"StringEquals": {"kms:CallerAccount": args.account_id}},
+                )
+            )
         statements.extend(
             Grant(
                 sid=use.sid or f"Service{use.service.split('.')[0].title().replace('-', '')}",
@@ -120,11 +129,11 @@ class EncryptionKey(pulumi.ComponentResource):
         self.key = aws.kms.Key(
             f"{name}-key",
             description=args.description,
-            enable_key_rotation=True,
-            rotation_period_in_days=365,
+            enable_key_rotation=not args.signing,
+            rotation_period_in_days=None if args.signing else 365,
             deletion_window_in_days=args.deletion_window_days,
-            key_usage="ENCRYPT_DECRYPT",
-            customer_master_key_spec="SYMMETRIC_DEFAULT",
+            key_usage="SIGN_VERIFY" if args.signing else "ENCRYPT_DECRYPT",
+            customer_master_key_spec=SIGNING_KEY_SPEC if args.signing else "SYMMETRIC_DEFAULT",
             policy=policy_document(statements),
             opts=pulumi.ResourceOptions(parent=self),
         )

@@ -11,6 +11,7 @@ import base64
 import hashlib
 import io
 import zipfile
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,12 +53,19 @@ def package_files(source_dir: Path) -> list[tuple[str, Path]]:
     return sorted(entries)
 
 
-def zip_bytes(source_dir: Path) -> tuple[bytes, tuple[str, ...]]:
-    """The deterministic zip of a directory, and the names it holds."""
+def zip_bytes(source_dir: Path, include: tuple[Path, ...] = ()) -> tuple[bytes, tuple[str, ...]]:
+    """The deterministic zip of a directory, and the names it holds. Each `include` directory (a shared
+    package such as the filter's detectors) is added under its own name, so it is used, not copied."""
+    entries = package_files(source_dir)
+    for extra in include:
+        entries.extend((f"{extra.name}/{name}", path) for name, path in package_files(extra))
+    clashes = sorted(name for name, count in Counter(name for name, _ in entries).items() if count > 1)
+    if clashes:
+        raise ValueError(f"Lambda package {source_dir}: {', '.join(clashes)} present twice")
     buffer = io.BytesIO()
     names = []
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
-        for name, path in package_files(source_dir):
+        for name, path in sorted(entries):
             info = zipfile.ZipInfo(name, date_time=FIXED_TIMESTAMP)
             info.external_attr = FILE_MODE
             info.compress_type = zipfile.ZIP_DEFLATED
@@ -67,9 +75,9 @@ def zip_bytes(source_dir: Path) -> tuple[bytes, tuple[str, ...]]:
     return buffer.getvalue(), tuple(names)
 
 
-def build_package(source_dir: Path, build_dir: Path, name: str) -> LambdaPackage:
+def build_package(source_dir: Path, build_dir: Path, name: str, include: tuple[Path, ...] = ()) -> LambdaPackage:
     """Write `<build_dir>/<name>-<sha256[:16]>.zip` (if not already there) and describe it."""
-    data, names = zip_bytes(source_dir)
+    data, names = zip_bytes(source_dir, include)
     digest = hashlib.sha256(data)
     build_dir.mkdir(parents=True, exist_ok=True)
     target = build_dir / f"{name}-{digest.hexdigest()[:16]}.zip"

@@ -21,6 +21,23 @@ FILTER_COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("evaluate", "infra.filtering.evaluate", "measure the filter on a labelled JSONL file"),
     ("serve", "infra.filtering.serve", "run the filter handler behind a local HTTP server"),
 )
+INGEST_COMMANDS: tuple[tuple[str, str, str], ...] = (
+    ("scan", "infra.ingest.scan", "scan local files as the ingestion scanner would; one JSON verdict per file"),
+)
+# (group, help, its commands)
+GROUPS: tuple[tuple[str, str, tuple[tuple[str, str, str], ...]], ...] = (
+    ("filter", "the prompt/response filter's tools", FILTER_COMMANDS),
+    ("ingest", "data ingestion scanning", INGEST_COMMANDS),
+    ("lineage", "data and model lineage", (("show", "infra.ingest.lineage", "print an object's lineage chain"),)),
+    (
+        "provenance",
+        "signed model manifests",
+        (
+            ("sign", "infra.ingest.provenance_sign", "hash a model directory and sign its manifest with KMS"),
+            ("verify", "infra.ingest.provenance_verify", "verify a model directory against its signed manifest"),
+        ),
+    ),
+)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -45,11 +62,12 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     for name, module, help_ in COMMANDS:
         _add(sub, name, module, help_, configure=name == chosen)
-    filter_parser = sub.add_parser("filter", help="the prompt/response filter's tools")
-    filter_sub = filter_parser.add_subparsers(dest="filter_command", required=True, parser_class=_Parser)
-    filter_chosen = words[1] if chosen == "filter" and len(words) > 1 else None
-    for name, module, help_ in FILTER_COMMANDS:
-        _add(filter_sub, name, module, help_, configure=name == filter_chosen)
+    for group, group_help, commands in GROUPS:
+        group_parser = sub.add_parser(group, help=group_help, description=group_help)
+        group_sub = group_parser.add_subparsers(dest=f"{group}_command", required=True, parser_class=_Parser)
+        group_chosen = words[1] if chosen == group and len(words) > 1 else None
+        for name, module, help_ in commands:
+            _add(group_sub, name, module, help_, configure=name == group_chosen)
     return parser
 
 

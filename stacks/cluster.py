@@ -17,7 +17,13 @@ from components.k8s_baseline import (
     WorkloadNamespace,
     WorkloadNamespaceArgs,
 )
-from components.k8s_workloads import DevicePluginArgs, InferenceService, InferenceServiceArgs, NvidiaDevicePlugin
+from components.k8s_workloads import (
+    DevicePluginArgs,
+    InferenceService,
+    InferenceServiceArgs,
+    ModelVerification,
+    NvidiaDevicePlugin,
+)
 from stacks.compute import INFERENCE_APP, SERVICE_ACCOUNTS
 from stacks.settings import KubernetesSettings
 from stacks.stages import ClusterInputs
@@ -111,6 +117,12 @@ def build_cluster_stage(inputs: ClusterInputs) -> InferenceService:
             load_balancer_source_cidrs=inputs.lambda_subnet_cidrs,
             name=INFERENCE_APP,
             ready_timeout_seconds=READY_TIMEOUT_SECONDS,
+            verification=ModelVerification(
+                image=f"{inputs.inference_repository_url}@{k.model_verifier_image_digest}",
+                key_arn=inputs.model_signing_key_arn,
+                model_uri=f"s3://{inputs.models_bucket}/{k.model_prefix}",
+                region=inputs.region,
+            ),
         ),
         # Pods started before their identity association exists would run without credentials.
         opts=pulumi.ResourceOptions.merge(k8s_opts, pulumi.ResourceOptions(depends_on=bindings)),

@@ -176,6 +176,8 @@ def build_compute(ctx: PlatformContext, data: DataPlane, account: AccountOutputs
         inference_repository_url=repositories["inference"].url,
         workload_roles=pulumi.Output.all(**{b: data.roles[stage].arn for b, (_, _, stage) in SERVICE_ACCOUNTS.items()}),
         model_zone_id=model_zone.zone_id,
+        model_signing_key_arn=data.signing_key.arn,
+        models_bucket=data.lake.bucket("models").name,
     ).apply(
         lambda out: as_dict(
             ClusterInputs(

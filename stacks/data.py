@@ -9,7 +9,7 @@ import pulumi
 from components.bucket import SecureBucket, SecureBucketArgs
 from components.data_lake import DataLake, DataLakeArgs
 from components.grants import Grant, role_trust, service_trust
-from components.kms import EncryptionKey
+from components.kms import SIGN_ACTIONS, VERIFY_ACTIONS, EncryptionKey, EncryptionKeyArgs, RoleUse
 from components.pipeline_role import PipelineRole, PipelineRoleArgs
 from stacks.context import PlatformContext
 
@@ -22,6 +22,7 @@ def trail_name(ctx: PlatformContext) -> str:
 class DataPlane:
     lake: DataLake
     roles: dict[str, PipelineRole]
+    signing_key: EncryptionKey
 
 
 def platform_bucket(ctx: PlatformContext, data: DataPlane, purpose: str, key: EncryptionKey) -> SecureBucket:
@@ -76,7 +77,7 @@ def build_data(ctx: PlatformContext) -> DataPlane:
     )
     stages: dict[str, tuple[pulumi.Output[str], list[Grant]]] = {
         "ingest": (pods, raw.grant_write()),
-        "prepare": (pods, raw.grant_read("restricted") + curated.grant_write()),
+        "prepare": (pods, raw.grant_read("restricted", scanned_clean=True) + curated.grant_write()),
         "train": (pods, curated.grant_read("confidential") + models.grant_write()),
         "serve": (pods, models.grant_read("internal")),
         "audit-reader": (security_team, audit.grant_read_cloudtrail_logs()),
@@ -89,4 +90,21 @@ def build_data(ctx: PlatformContext) -> DataPlane:
         )
         for stage, (trust, grants) in stages.items()
     }
-    return DataPlane(lake, roles)
+    # Model provenance (docs/integrity.md): only the train role signs manifests, the serve role only verifies.
+    signing_key = EncryptionKey(
+        f"{ctx.prefix}-model-signing",
+        EncryptionKeyArgs(
+            description="Signs model provenance manifests",
+            account_id=ctx.account_id,
+            partition=ctx.partition,
+            deletion_window_days=s.key_deletion_window_days,
+            administrators=ctx.key_administrators,
+            roles=[
+                RoleUse("TrainSignsManifests", roles["train"].arn, SIGN_ACTIONS),
+                RoleUse("ServeVerifiesManifests", roles["serve"].arn, VERIFY_ACTIONS),
+            ],
+            signing=True,
+        ),
+        opts=ctx.opts(),
+    )
+    return DataPlane(lake, roles, signing_key)

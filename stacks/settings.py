@@ -205,6 +205,10 @@ class KubernetesSettings:
     inference_image_digest: str
     inference_port: int
     inference_replicas: int
+    model_verifier_image_digest: str
+    """Image (in the inference repository) holding genai_ingest: the model server's verify-model init container."""
+    model_prefix: str
+    """Key prefix in the models bucket of the model the server loads (and the init container verifies)."""
 
 
 @dataclass(frozen=True)
@@ -381,6 +385,8 @@ _SHARED: dict[str, Any] = {
         "devicePluginImage": _DEVICE_PLUGIN,
         "inferenceImageDigest": _INFERENCE_DIGEST,
         "inferencePort": 8000,
+        "modelVerifierImageDigest": _INFERENCE_DIGEST,
+        "modelPrefix": "serving/current/",
     },
     "api": {
         "chatAuthorization": "COGNITO_USER_POOLS",
@@ -799,6 +805,14 @@ def _build(environment: str, r: _Reader) -> PlatformSettings:
         ),
         inference_port=r.integer("kubernetes.inferencePort", 1024, 65535),
         inference_replicas=r.integer("kubernetes.inferenceReplicas", 1, 50),
+        model_verifier_image_digest=r.string(
+            "kubernetes.modelVerifierImageDigest", re.compile(r"^sha256:[0-9a-f]{64}$"), "expected sha256:<64 hex>"
+        ),
+        model_prefix=r.string(
+            "kubernetes.modelPrefix",
+            re.compile(r"^(?!.*\.\.)[A-Za-z0-9_.\-/]{1,200}/$"),
+            "expected a key prefix ending in /",
+        ),
     )
 
     custom_domain = r.optional_string(

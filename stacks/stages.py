@@ -130,7 +130,10 @@ class ClusterInputs:
     lambda_subnet_cidrs: list[str]
     inference_repository_url: str
     workload_roles: dict[str, str]
-    """namespace -> role ARN bound to its service account through EKS Pod Identity."""
+    """binding -> role ARN bound to its service account through EKS Pod Identity."""
+    model_signing_key_arn: str
+    """The KMS key whose signature the model server's init container verifies (docs/integrity.md)."""
+    models_bucket: str
     model_zone_id: str
     model_hostname: str
     kubernetes: dict[str, Any]

@@ -38,6 +38,7 @@ MODULES = (
     "appsync",
     "kubernetes",
     "tags",
+    "integrity",
 )
 
 

@@ -20,6 +20,7 @@ TLS = {"aws:SecureTransport": "true", "s3:TlsVersion": "1.3"}
 VIA_S3 = {"kms:ViaService": "s3.eu-west-1.amazonaws.com", "kms:CallerAccount": ACCOUNT}
 WRITERS = {"ingest": "raw", "prepare": "curated", "train": "models"}
 READERS = {"prepare": "raw", "train": "curated", "serve": "models"}
+SCANNED_CLEAN = {"s3:ExistingObjectTag/scan_status": "clean"}  # ignored by readers not gated on it
 
 
 def tags(**pairs: str) -> dict[str, Any]:
@@ -156,8 +157,28 @@ def test_an_unclassified_object_is_readable_by_no_clearance(plan: Plan, stage: s
     it stays unreadable until a writer classifies it."""
     obj = objects(plan, purpose, "untagged.json")
     assert s3(plan, stage, purpose, Call("GetObject", "s3:GetObject", obj, TLS)) != "Allow"
-    tagged = {**TLS, "s3:ExistingObjectTag/data_classification": "public"}
+    tagged = {**TLS, "s3:ExistingObjectTag/data_classification": "public", **SCANNED_CLEAN}
     assert s3(plan, stage, purpose, Call("GetObject", "s3:GetObject", obj, tagged)) == "Allow"
+
+
+@pytest.mark.parametrize("status", [None, "flagged", "quarantined", "CLEAN"])
+def test_prepare_reads_only_objects_the_scanner_tagged_clean(plan: Plan, status: str | None) -> None:
+    obj = objects(plan, "raw", "doc.html")
+    context = {**TLS, "s3:ExistingObjectTag/data_classification": "internal"}
+    if status is not None:
+        context["s3:ExistingObjectTag/scan_status"] = status
+    for action in ("s3:GetObject", "s3:GetObjectVersion"):
+        assert s3(plan, "prepare", "raw", Call(action, action, obj, context)) != "Allow", (action, status)
+    clean = {**context, **SCANNED_CLEAN}
+    assert s3(plan, "prepare", "raw", Call("GetObject", "s3:GetObject", obj, clean)) == "Allow"
+
+
+@pytest.mark.parametrize("status", ["clean", "quarantined"])
+def test_writers_cannot_set_the_scan_status(plan: Plan, status: str) -> None:
+    obj = objects(plan, "raw", "doc.html")
+    request = tags(data_classification="internal", scan_status=status)
+    for action in ("s3:PutObject", "s3:PutObjectTagging"):
+        assert s3(plan, "ingest", "raw", Call(action, action, obj, request)) != "Allow", action
 
 
 @pytest.mark.parametrize(("stage", "purpose"), WRITERS.items())

@@ -179,7 +179,11 @@ def test_audit_bucket_admits_only_the_platform_trail(plan: Plan) -> None:
 
 
 def test_keys_rotate(plan: Plan) -> None:
-    assert all(k["inputs"]["enableKeyRotation"] is True for k in resources(plan, "aws:kms/key:Key"))
+    """Symmetric keys rotate; KMS cannot rotate asymmetric ones (the model signing key)."""
+    keys = resources(plan, "aws:kms/key:Key")
+    symmetric = [k for k in keys if k["inputs"].get("keyUsage") != "SIGN_VERIFY"]
+    assert len(symmetric) == len(keys) - 1
+    assert all(k["inputs"]["enableKeyRotation"] is True for k in symmetric)
 
 
 def test_prod_keys_have_a_30_day_deletion_window(prod_plan: Plan) -> None:
@@ -292,7 +296,8 @@ def test_writers_must_tag_objects_with_a_valid_classification(plan: Plan) -> Non
 )
 def test_readers_see_only_objects_at_or_below_their_clearance(plan: Plan, stage: str, allowed: list[str]) -> None:
     read = next(s for s in role_policy(plan, stage) if s["Sid"] == "ReadClassifiedObjects")
-    assert read["Condition"]["StringEquals"] == {"s3:ExistingObjectTag/data_classification": allowed}
+    gate = {"s3:ExistingObjectTag/scan_status": "clean"} if stage == "prepare" else {}  # the promotion gate
+    assert read["Condition"]["StringEquals"] == {"s3:ExistingObjectTag/data_classification": allowed, **gate}
 
 
 def test_kms_use_is_only_through_s3(plan: Plan) -> None:

@@ -9,6 +9,7 @@ from tests.policies.fixtures import (
     DIGEST,
     ECR,
     KEY_ARN,
+    PREPARE_READ,
     ROLE_ARN,
     Mutation,
     Plan,
@@ -243,6 +244,37 @@ CASES: list[Case] = [
         "aws-kms-key-policy-named-admins",
         "the key is tagged prod while the account root administers it",
         set_input("aws:kms/key:Key", "data-key", ("tags",), {"Environment": "prod"}),
+    ),
+    # integrity
+    Case(
+        "genai-prepare-reads-only-scanned-data",
+        "prepare reads raw without the scan_status condition",
+        set_input(
+            "aws:iam/rolePolicy:RolePolicy",
+            "prepare-read",
+            ("policy",),
+            doc({"Effect": "Allow", "Action": "s3:Get*", "Resource": "arn:aws:s3:::raw/*"}),
+        ),
+    ),
+    Case(
+        "genai-prepare-reads-only-scanned-data",
+        "prepare reads flagged objects too",
+        set_input(
+            "aws:iam/rolePolicy:RolePolicy",
+            "prepare-read",
+            ("policy",),
+            doc(
+                {
+                    **PREPARE_READ,
+                    "Condition": {"StringEquals": {"s3:ExistingObjectTag/scan_status": ["clean", "flagged"]}},
+                }
+            ),
+        ),
+    ),
+    Case(
+        "genai-model-server-verifies-provenance",
+        "a GPU model server without the verify-model init container",
+        set_input(DEP, None, (*C0, "resources", "limits"), {"cpu": "1", "memory": "1Gi", "nvidia.com/gpu": "1"}),
     ),
     # IAM
     Case(

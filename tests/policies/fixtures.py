@@ -55,6 +55,12 @@ def doc(*statements: dict[str, Any]) -> str:
     return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
 
 
+PREPARE_READ = {
+    "Effect": "Allow",
+    "Action": ["s3:GetObject", "s3:GetObjectVersion"],
+    "Resource": "arn:aws:s3:::raw/*",
+    "Condition": {"StringEquals": {"s3:ExistingObjectTag/scan_status": "clean"}},
+}
 TLS_DENY = {
     "Effect": "Deny",
     "Principal": "*",
@@ -205,6 +211,24 @@ def compliant_resources() -> list[Resource]:
             "serve-kms",
             {"role": "serve-role", "policy": doc({"Effect": "Allow", "Action": ["kms:Decrypt"], "Resource": KEY_ARN})},
             {"role": [role_urn]},
+        )
+    )
+    prepare_trust = doc(
+        {"Effect": "Allow", "Principal": {"Service": "pods.eks.amazonaws.com"}, "Action": "sts:AssumeRole"}
+    )
+    r.append(
+        resource(
+            "aws:iam/role:Role",
+            "prepare-role",
+            {"assumeRolePolicy": prepare_trust, "tags": {"PipelineStage": "prepare"}},
+        )
+    )
+    r.append(
+        resource(
+            "aws:iam/rolePolicy:RolePolicy",
+            "prepare-read",
+            {"role": "prepare-role", "policy": doc(PREPARE_READ)},
+            {"role": [urn("aws:iam/role:Role", "prepare-role")]},
         )
     )
     r.append(

@@ -29,6 +29,7 @@ READY: dict[str, dict[str, Any]] = {
         "genai-platform:ecr": {"ciPushRoleArn": role("genai-ci-push")},
         "genai-platform:kubernetes": {
             "inferenceImageDigest": REAL_DIGEST,
+            "modelVerifierImageDigest": REAL_DIGEST,
             "devicePluginImage": f"nvcr.io/nvidia/k8s-device-plugin:v0.17.1@{REAL_DIGEST}",
         },
     },
@@ -39,6 +40,7 @@ READY: dict[str, dict[str, Any]] = {
         "genai-platform:ecr": {"ciPushRoleArn": role("genai-ci-push")},
         "genai-platform:kubernetes": {
             "inferenceImageDigest": REAL_DIGEST,
+            "modelVerifierImageDigest": REAL_DIGEST,
             "devicePluginImage": f"nvcr.io/nvidia/k8s-device-plugin:v0.17.1@{REAL_DIGEST}",
         },
     },

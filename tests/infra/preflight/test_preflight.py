@@ -38,6 +38,7 @@ def test_shipped_prod_exits_1_naming_its_placeholders(capsys: pytest.CaptureFixt
         "kms.keyAdministratorRoleArns.0",
         "deploy.roleArn",
         "kubernetes.inferenceImageDigest",
+        "kubernetes.modelVerifierImageDigest",
         "kubernetes.devicePluginImage",
         "monitoring.alarmEmails.0",
     ):

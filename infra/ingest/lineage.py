@@ -1,0 +1,75 @@
+"""`genai-platform lineage show s3://bucket/key[#version]`: the chain from an object back to its raw inputs.
+
+Reads the lineage table (DynamoDB; docs/integrity.md). Exit 0 when the chain is complete, 1 when the
+object or a link of its chain has no record, 2 on a usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from typing import Any
+
+from infra.ingest import ensure_lambda_path
+
+TABLE_ENV = "GENAI_LINEAGE_TABLE"
+
+
+def configure_parser(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "uri", metavar="s3://bucket/key[#version]", help="the object (latest recorded version by default)"
+    )
+    parser.add_argument(
+        "--table", default=os.environ.get(TABLE_ENV), help=f"lineage table name (default: ${TABLE_ENV})"
+    )
+    parser.add_argument("--region", default=None, help="AWS region of the table")
+    parser.add_argument("--json", action="store_true", help="print the chain as JSON")
+
+
+def _client(region: str | None) -> Any:
+    import boto3
+
+    return boto3.client("dynamodb", region_name=region)
+
+
+def run(args: argparse.Namespace) -> int:
+    ensure_lambda_path()
+    from botocore.exceptions import BotoCoreError, ClientError
+    from genai_ingest.lineage import Ref, Store, parse_uri
+
+    errors: list[str] = []
+    try:
+        bucket, key, version = parse_uri(args.uri)
+    except ValueError as exc:
+        errors.append(f"URI: {exc}")
+    if not args.table:
+        errors.append(f"--table: required (or set ${TABLE_ENV})")
+    if errors:
+        for error in errors:
+            print(f"genai-platform lineage show: error: {error}", file=sys.stderr)
+        return 2
+    store = Store(_client(args.region), args.table)
+    try:
+        start = store.get(Ref(bucket, key, version)) if version else store.latest(bucket, key)
+        if start is None:
+            print(f"genai-platform lineage show: no lineage record for {args.uri}", file=sys.stderr)
+            return 1
+        chain, missing = store.chain(start)
+    except (ClientError, BotoCoreError) as exc:
+        print(f"genai-platform lineage show: cannot read table {args.table!r}: {exc}", file=sys.stderr)
+        return 1
+    if args.json:
+        print(json.dumps({"chain": [{"depth": d, **r.to_json()} for d, r in chain], "missing": missing}, indent=2))
+    else:
+        for depth, record in chain:
+            arrow = "  " * depth + ("<- " if depth else "")
+            counts = ",".join(f"{k}={v}" for k, v in sorted(record.finding_counts.items())) or "none"
+            print(
+                f"{arrow}{record.ref}  sha256={record.sha256} size={record.size} scan={record.scan_status} "
+                f"class={record.data_classification} findings={counts} writer={record.writer} at={record.written_at}"
+            )
+        for uri in missing:
+            print(f"missing: no lineage record for {uri}")
+    return 1 if missing else 0
