@@ -148,7 +148,11 @@ def deny_destructive_s3(bucket_arns: Sequence[pulumi.Input[str]]) -> Grant:
 
 
 def s3_endpoint_grants(
-    partition: pulumi.Input[str], region: str, account_id: pulumi.Input[str], bucket_name_prefix: str
+    partition: pulumi.Input[str],
+    region: str,
+    account_id: pulumi.Input[str],
+    bucket_name_prefix: str,
+    containment_role: str = "",
 ) -> list[Grant]:
     """The policy of the S3 gateway endpoint: what S3 traffic from the private subnets may reach.
 
@@ -159,6 +163,8 @@ def s3_endpoint_grants(
       AWS-owned `prod-<region>-starport-layer-bucket` through presigned URLs signed by ECR, so no
       account condition can apply there (AWS ECR documentation, "Minimum Amazon S3 bucket permissions");
     - Amazon Linux 2023 package repositories (`al2023-repos-<region>-de612dc2`, AWS-owned), read only.
+    - with `containment_role` (a role name), that role may read and replace the platform buckets'
+      policies: the response function adds a deny for an exfiltrating principal (lambdas/response).
     Everything else is implicitly denied at the endpoint: other accounts' buckets, the platform's
     other environments, deletes, bucket policy and configuration changes. The settings allow only
     AL2023 and Bottlerocket AMIs, so the Amazon Linux 2 repositories are not admitted; Bottlerocket
@@ -172,7 +178,24 @@ def s3_endpoint_grants(
     def aws_bucket_objects(bucket: str) -> pulumi.Output[str]:
         return pulumi.Output.format("arn:{0}:s3:::{1}/*", partition, bucket)
 
+    containment = [
+        Grant(
+            sid="ContainmentBucketPolicies",
+            actions=["s3:GetBucketPolicy", "s3:PutBucketPolicy"],
+            resources=[own],
+            principals=anyone,
+            condition={
+                "StringEquals": {"s3:ResourceAccount": account_id},
+                "ArnEquals": {
+                    "aws:PrincipalArn": pulumi.Output.format(
+                        "arn:{0}:iam::{1}:role/{2}", partition, account_id, containment_role
+                    )
+                },
+            },
+        )
+    ]
     return [
+        *(containment if containment_role else []),
         Grant(
             sid="PlatformBuckets",
             actions=S3_ENDPOINT_PLATFORM_ACTIONS,
@@ -234,3 +257,8 @@ def xray_write() -> Grant:
         actions=["xray:PutTraceSegments", "xray:PutTelemetryRecords"],
         resources=["*"],
     )
+
+
+def topic_publish(topic_arn: pulumi.Input[str]) -> Grant:
+    """Publish to one SNS topic (its CMK is granted separately, through SNS)."""
+    return Grant(sid="PublishAlerts", actions=["sns:Publish"], resources=[topic_arn])

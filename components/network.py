@@ -75,6 +75,8 @@ class VpcArgs:
     bucket_name_prefix: str
     """The name prefix of the platform's buckets (`genai-<env>-`): the S3 endpoint admits only those
     (of this account) and the AWS-owned buckets nodes need (see `s3_endpoint_grants`)."""
+    containment_role: str = ""
+    """The response function's role name: the S3 endpoint lets it replace platform bucket policies."""
     cluster_name: str | None = None
     """Tags subnets for the EKS cluster and marks the Lambda subnets for internal load balancers."""
     interface_endpoint_services: Sequence[str] = INTERFACE_ENDPOINT_SERVICES
@@ -302,7 +304,9 @@ class Vpc(pulumi.ComponentResource):
             vpc_endpoint_type="Gateway",
             route_table_ids=self.private_route_table_ids,
             policy=policy_document(
-                s3_endpoint_grants(args.partition, args.region, args.account_id, args.bucket_name_prefix)
+                s3_endpoint_grants(
+                    args.partition, args.region, args.account_id, args.bucket_name_prefix, args.containment_role
+                )
             ),
             tags={"Name": f"{name}-s3"},
             opts=child,

@@ -10,6 +10,7 @@ from components.ecr import ImageRepository, ImageRepositoryArgs
 from components.eks_cluster import EksCluster, EksClusterArgs
 from components.k8s_baseline import (
     DEVICE_PLUGIN_NAMESPACE,
+    ContainmentAccess,
     IngressAllow,
     PodIdentityBinding,
     PodIdentityBindingArgs,
@@ -20,6 +21,7 @@ from components.k8s_baseline import (
 from components.k8s_workloads import DevicePluginArgs, InferenceService, InferenceServiceArgs, NvidiaDevicePlugin
 from components.network import Vpc, VpcArgs
 from components.node_group import ManagedNodeGroup, ManagedNodeGroupArgs, node_volume_key
+from components.response import response_function_name
 from stacks.context import PlatformContext
 from stacks.data import DataPlane
 
@@ -90,6 +92,7 @@ def build_compute(ctx: PlatformContext, data: DataPlane) -> ComputePlane:
             key_deletion_window_days=s.key_deletion_window_days,
             key_administrators=ctx.key_administrators,
             bucket_name_prefix=ctx.bucket_name_prefix,
+            containment_role=response_function_name(ctx.prefix),
             cluster_name=name,
         ),
         opts=ctx.opts(),
@@ -205,6 +208,7 @@ def build_compute(ctx: PlatformContext, data: DataPlane) -> ComputePlane:
         ),
         opts=k8s_opts,
     )
+    ContainmentAccess(f"{ctx.prefix}-containment", opts=k8s_opts)
     bindings = [
         PodIdentityBinding(
             f"{ctx.prefix}-identity-{binding}",

@@ -8,15 +8,19 @@ from components.bucket import CLOUDTRAIL_PREFIX
 from components.cloudtrail import AuditTrail, AuditTrailArgs
 from components.guardduty import ThreatDetection, ThreatDetectionArgs
 from components.kms import EncryptionKey
+from components.lambda_package import build_package
 from components.log_group import logs_key_use
 from components.monitoring import AlertTopic, AlertTopicArgs, EdgeAlarms, EdgeAlarmsArgs, publisher_key_uses
+from components.response import ResponseFunction, ResponseFunctionArgs
+from stacks.compute import ComputePlane
 from stacks.context import PlatformContext
 from stacks.data import DataPlane, trail_name
-from stacks.edge import EdgePlane
+from stacks.edge import BUILD_DIR, ROOT, EdgePlane
 from stacks.settings import GUARDDUTY_SEVERITIES
 
 # The trail's own bucket is left out of data events: every delivery would log another event.
 TRAIL_DATA_BUCKETS = ("raw", "curated", "models")
+RESPONSE_SOURCE = ROOT / "lambdas" / "response"
 
 
 def cloudtrail_log_group_name(ctx: PlatformContext) -> str:
@@ -30,9 +34,10 @@ class OperationsPlane:
     trail: AuditTrail
     alarms: EdgeAlarms
     key: EncryptionKey
+    response: ResponseFunction
 
 
-def build_operations(ctx: PlatformContext, data: DataPlane, edge: EdgePlane) -> OperationsPlane:
+def build_operations(ctx: PlatformContext, data: DataPlane, compute: ComputePlane, edge: EdgePlane) -> OperationsPlane:
     s = ctx.settings
     alert_topic_name = f"{ctx.prefix}-security-alerts"
     key = ctx.encryption_key(
@@ -103,4 +108,31 @@ def build_operations(ctx: PlatformContext, data: DataPlane, edge: EdgePlane) -> 
         ),
         opts=ctx.opts(),
     )
-    return OperationsPlane(topic=topic, guardduty=guardduty, trail=trail, alarms=alarms, key=key)
+    cluster = compute.cluster
+    response = ResponseFunction(
+        f"{ctx.prefix}-response",
+        ResponseFunctionArgs(
+            name_prefix=ctx.prefix,
+            package=build_package(RESPONSE_SOURCE, BUILD_DIR, "response"),
+            min_severity=GUARDDUTY_SEVERITIES[s.response.min_severity],
+            dry_run=s.response.dry_run,
+            cluster_name=cluster.name,
+            cluster_endpoint=cluster.endpoint,
+            cluster_ca=cluster.certificate_authority,
+            cluster_security_group_id=cluster.cluster_security_group_id,
+            vpc_id=compute.vpc_id,
+            subnet_ids=compute.lambda_subnet_ids,
+            lake_buckets={purpose: data.lake.bucket(purpose) for purpose in TRAIL_DATA_BUCKETS},
+            audit_bucket=audit,
+            topic_arn=topic.arn,
+            topic_key=key,
+            logs_key=edge.logs_key,
+            log_retention_days=s.audit_log_retention_days,
+            account_id=ctx.account_id,
+            partition=ctx.partition,
+            region=ctx.region,
+            reserved_concurrency=s.response.reserved_concurrency,
+        ),
+        opts=ctx.opts(),
+    )
+    return OperationsPlane(topic=topic, guardduty=guardduty, trail=trail, alarms=alarms, key=key, response=response)

@@ -20,7 +20,7 @@ def build_platform(settings: PlatformSettings) -> None:
     data = build_data(ctx)
     compute = build_compute(ctx, data)
     edge = build_edge(ctx, data, compute)
-    operations = build_operations(ctx, data, edge)
+    operations = build_operations(ctx, data, compute, edge)
     pulumi.export("environment", settings.environment)
     pulumi.export("dataLakeBuckets", {purpose: b.name for purpose, b in data.lake.buckets.items()})
     pulumi.export("pipelineRoles", {stage: r.arn for stage, r in data.roles.items()})

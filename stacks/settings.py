@@ -284,6 +284,8 @@ class ResponseSettings:
     """A SECURITY_HUB_SEVERITIES label: Security Hub findings at or above it go to the alert topic."""
     inspector_ecr: bool
     """Amazon Inspector scans the ECR repositories and feeds Security Hub."""
+    reserved_concurrency: int
+    """Of each response function; 0: none (dev, see the policy pack's exemption)."""
 
 
 @dataclass(frozen=True)
@@ -472,7 +474,7 @@ _DEV: dict[str, Any] = {
     },
     "secrets": {"rotationSchedule": "rate(30 days)", "rotationReservedConcurrency": 0, "recoveryWindowDays": 0},
     "monitoring": {"apiP99LatencyMs": 5000, "wafBlockedThreshold": 500, "blockRateBandWidth": 3},
-    "response": {"dryRun": True, "inspectorEcr": False},
+    "response": {"dryRun": True, "inspectorEcr": False, "reservedConcurrency": 0},
 }
 
 _PROD: dict[str, Any] = {
@@ -536,7 +538,7 @@ _PROD: dict[str, Any] = {
     },
     "secrets": {"rotationSchedule": "rate(30 days)", "rotationReservedConcurrency": 2, "recoveryWindowDays": 30},
     "monitoring": {"apiP99LatencyMs": 3000, "wafBlockedThreshold": 1000, "blockRateBandWidth": 2},
-    "response": {"dryRun": False, "inspectorEcr": True},
+    "response": {"dryRun": False, "inspectorEcr": True, "reservedConcurrency": 2},
 }
 
 
@@ -926,6 +928,7 @@ def _build(environment: str, r: _Reader) -> PlatformSettings:
         source_block_minutes=r.integer("response.sourceBlockMinutes", 5, 10080),
         security_hub_min_severity=r.choice("response.securityHubMinSeverity", SECURITY_HUB_SEVERITIES),
         inspector_ecr=r.boolean("response.inspectorEcr"),
+        reserved_concurrency=r.integer("response.reservedConcurrency", 0, 100),
     )
     if is_prod and response.dry_run:
         r.fail("response.dryRun", True, "prod contains findings (false); dry runs are for dev")

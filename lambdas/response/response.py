@@ -31,6 +31,8 @@ REVOKE_POLICY_NAME = "genai-response-revoke-older-sessions"
 CONTAIN_SID_PREFIX = "GenaiResponseDeny"
 SNAPSHOT_FINDING_TAG = "genai:response-finding"
 AUDIT_PREFIX = "response/"
+# The audit bucket admits tagged writes only with a classification (components/bucket.py grant_write).
+RECORD_TAGGING = "data_classification=internal"
 TOKEN_PREFIX = "k8s-aws-v1."
 TOKEN_TTL_SECONDS = 60
 HTTP_TIMEOUT_SECONDS = 10
@@ -341,7 +343,7 @@ class Aws:
             Key=key,
             Body=json.dumps(asdict(record), sort_keys=True).encode(),
             ContentType="application/json",
-            Tagging="classification=internal",
+            Tagging=RECORD_TAGGING,
         )
         return key
 

@@ -238,6 +238,9 @@ def test_dry_run_plans_and_records_but_changes_nothing(aws: dict[str, Any]) -> N
     body = json.loads(aws["s3"].get_object(Bucket=aws["config"].audit_bucket, Key=listed[0]["Key"])["Body"].read())
     assert body["dry_run"] is True
     assert listed[0]["Key"] == "response/2026/12/06/f-instance.json"
+    # grant_write admits a tagged put only with the bucket's classification tag key.
+    tags = aws["s3"].get_object_tagging(Bucket=aws["config"].audit_bucket, Key=listed[0]["Key"])["TagSet"]
+    assert tags == [{"Key": "data_classification", "Value": "internal"}]
 
 
 def test_a_compromised_role_loses_older_sessions_once(aws: dict[str, Any]) -> None:

@@ -1,0 +1,116 @@
+"""The containment function as planned: its rule, permission, role, isolation group and cluster access."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from components.k8s_baseline import CONTAINMENT_GROUP
+from tests.components.conftest import named, stack_settings
+from tests.conftest import Plan, Resource, policy, resources, statements
+
+FUNCTION = "aws:lambda/function:Function"
+
+
+def function(plan: Plan) -> Resource:
+    return named(plan, FUNCTION, "-response-function")
+
+
+def role_statements(plan: Plan) -> dict[str, dict[str, Any]]:
+    return {s["Sid"]: s for s in statements(policy(named(plan, "aws:iam/rolePolicy:RolePolicy", "-response-access")))}
+
+
+def test_the_function_runs_like_the_filter(plan: Plan) -> None:
+    inputs = function(plan)["inputs"]
+    assert inputs["architectures"] == ["arm64"]
+    assert inputs["runtime"] == "python3.12"
+    assert inputs["tracingConfig"] == {"mode": "Active"}
+    assert inputs["vpcConfig"]["subnetIds"]
+    assert inputs["handler"] == "response.handler"
+
+
+def test_dry_run_follows_the_environment(plan: Plan) -> None:
+    variables = function(plan)["inputs"]["environment"]["variables"]
+    expected = "true" if stack_settings(plan).response.dry_run else "false"
+    assert variables["DRY_RUN"] == expected
+    assert variables["DRY_RUN"] == ("true" if plan["stack"] == "dev" else "false")
+    assert "genai-" + plan["stack"] + "-response" in variables["PROTECTED_ROLES"].split(",")
+
+
+def test_rule_invokes_only_on_contained_resource_types_at_the_severity(plan: Plan) -> None:
+    rule = named(plan, "aws:cloudwatch/eventRule:EventRule", "-response-findings")
+    pattern = json.loads(rule["inputs"]["eventPattern"])
+    assert pattern["detail"]["severity"] == [{"numeric": [">=", 7]}]
+    assert pattern["detail"]["resource"]["resourceType"] == ["EKSCluster", "Instance", "AccessKey", "S3Bucket"]
+    (target,) = [
+        t
+        for t in resources(plan, "aws:cloudwatch/eventTarget:EventTarget")
+        if t["inputs"]["rule"] == rule["inputs"]["name"]
+    ]
+    assert target["inputs"]["arn"] == function(plan)["outputs"]["arn"]
+    permission = named(plan, "aws:lambda/permission:Permission", "-response-invoke")
+    assert permission["inputs"]["principal"] == "events.amazonaws.com"
+    assert permission["inputs"]["sourceArn"] == rule["outputs"]["arn"]
+
+
+def test_the_isolation_group_has_no_rules(plan: Plan) -> None:
+    group = named(plan, "aws:ec2/securityGroup:SecurityGroup", "-response-isolation")
+    assert group["inputs"]["ingress"] == []
+    assert group["inputs"]["egress"] == []
+
+
+def test_interfaces_move_only_within_the_vpc_and_only_to_the_isolation_group(plan: Plan) -> None:
+    found = role_statements(plan)
+    assert "ec2:Vpc" in json.dumps(found["IsolateInterfacesInThePlatformVpc"]["Condition"])
+    group = named(plan, "aws:ec2/securityGroup:SecurityGroup", "-response-isolation")
+    assert found["OnlyToTheIsolationGroup"]["Resource"].endswith(":security-group/" + group["id"])
+
+
+def test_session_revocation_is_limited_to_platform_roles_and_never_its_own(plan: Plan) -> None:
+    found = role_statements(plan)
+    assert found["RevokePlatformRoleSessions"]["Resource"].endswith(f":role/genai-{plan['stack']}-*")
+    assert found["NeverItsOwnRole"]["Effect"] == "Deny"
+    assert found["NeverItsOwnRole"]["Resource"].endswith(f":role/genai-{plan['stack']}-response")
+    actions = {a for s in found.values() for a in (s["Action"] if isinstance(s["Action"], list) else [s["Action"]])}
+    assert "sts:AssumeRole" not in actions
+    assert {a for a in actions if a.endswith("*") and not a.startswith("kms:")} == {"iam:*"}
+
+
+def test_the_cluster_maps_the_role_to_the_containment_group_only(plan: Plan) -> None:
+    entry = named(plan, "aws:eks/accessEntry:AccessEntry", "-response-access-entry")
+    assert entry["inputs"]["kubernetesGroups"] == [CONTAINMENT_GROUP]
+    associations = [
+        a
+        for a in resources(plan, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation")
+        if a["inputs"]["principalArn"] == entry["inputs"]["principalArn"]
+    ]
+    assert associations == []
+    (role,) = [r for r in resources(plan, "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole")]
+    assert role["inputs"]["rules"] == [
+        {"apiGroups": [""], "resources": ["pods"], "verbs": ["get", "patch"]},
+        {"apiGroups": [""], "resources": ["nodes"], "verbs": ["patch"]},
+    ]
+
+
+def test_the_s3_endpoint_admits_bucket_policy_changes_from_the_response_role_only(plan: Plan) -> None:
+    endpoint = named(plan, "aws:ec2/vpcEndpoint:VpcEndpoint", "network-s3")
+    (statement,) = [s for s in statements(policy(endpoint)) if s["Sid"] == "ContainmentBucketPolicies"]
+    assert statement["Condition"]["ArnEquals"]["aws:PrincipalArn"].endswith(f":role/genai-{plan['stack']}-response")
+    others = [s for s in statements(policy(endpoint)) if s["Sid"] != "ContainmentBucketPolicies"]
+    assert not any("s3:PutBucketPolicy" in json.dumps(s["Action"]) for s in others)
+
+
+def test_quarantined_pods_are_excluded_from_every_allow(plan: Plan) -> None:
+    policies = resources(plan, "kubernetes:networking.k8s.io/v1:NetworkPolicy")
+    for p in policies:
+        name, selector = p["inputs"]["metadata"]["name"], p["inputs"]["spec"]["podSelector"]
+        if name == "quarantine":
+            assert selector == {"matchLabels": {"quarantine": "true"}}
+            assert p["inputs"]["spec"]["policyTypes"] == ["Ingress", "Egress"]
+            assert not p["inputs"]["spec"].get("ingress") and not p["inputs"]["spec"].get("egress")
+        elif name != "default-deny-all":
+            assert {"key": "quarantine", "operator": "NotIn", "values": ["true"]} in selector["matchExpressions"], name
+    namespaces = {
+        p["inputs"]["metadata"]["namespace"] for p in policies if p["inputs"]["metadata"]["name"] == "quarantine"
+    }
+    assert namespaces == {p["inputs"]["metadata"]["namespace"] for p in policies}
