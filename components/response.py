@@ -43,8 +43,6 @@ class ResponseFunctionArgs:
     min_severity: float
     dry_run: bool
     cluster_name: pulumi.Input[str]
-    cluster_endpoint: pulumi.Input[str]
-    cluster_ca: pulumi.Input[str]
     cluster_security_group_id: pulumi.Input[str]
     vpc_id: pulumi.Input[str]
     subnet_ids: Sequence[pulumi.Input[str]]
@@ -176,8 +174,6 @@ class ResponseFunction(pulumi.ComponentResource):
                 "variables": {
                     "NAME_PREFIX": args.name_prefix,
                     "CLUSTER_NAME": args.cluster_name,
-                    "CLUSTER_ENDPOINT": args.cluster_endpoint,
-                    "CLUSTER_CA": args.cluster_ca,
                     "VPC_ID": args.vpc_id,
                     "ISOLATION_GROUP_ID": self.isolation_group.id,
                     "LAKE_BUCKETS": pulumi.Output.all(*[b.name for b in args.lake_buckets.values()]).apply(
@@ -241,6 +237,11 @@ class ResponseFunction(pulumi.ComponentResource):
             self.log_group.grant_write(),
             xray_write(),
             Grant(
+                sid="FindTheClusterApi",
+                actions=["eks:DescribeCluster"],
+                resources=[pulumi.Output.format("arn:{0}:eks:{1}:{2}:cluster/{3}", p, region, acct, args.cluster_name)],
+            ),
+            Grant(
                 sid="DescribeForContainment",
                 # No resource-level permissions for Describe* in EC2.
                 actions=["ec2:DescribeNetworkInterfaces", "ec2:DescribeVolumes", "ec2:DescribeSnapshots"],
@@ -285,3 +286,155 @@ class ResponseFunction(pulumi.ComponentResource):
             topic_publish(args.topic_arn),
             args.topic_key.grant_encrypt_decrypt(via_services=[f"sns.{region}.amazonaws.com"]),
         ]
+
+
+@dataclass
+class SourceBlocklistArgs:
+    name_prefix: str
+    package: LambdaPackage
+    """The response package; its `blocklist.handler`."""
+    filter_log_group_name: str
+    ip_set_arn: pulumi.Input[str]
+    ip_set_name: pulumi.Input[str]
+    ip_set_id: pulumi.Input[str]
+    threshold: int
+    window_minutes: int
+    block_minutes: int
+    audit_bucket: SecureBucket
+    topic_arn: pulumi.Input[str]
+    topic_key: EncryptionKey
+    """Also encrypts the block table."""
+    logs_key: EncryptionKey
+    log_retention_days: int
+    account_id: pulumi.Input[str]
+    partition: pulumi.Input[str]
+    region: str
+    reserved_concurrency: int = 0
+    schedule: str = "rate(5 minutes)"
+
+
+class SourceBlocklist(pulumi.ComponentResource):
+    """The filter feedback loop: a scheduled function that puts sources with a burst of blocked prompts
+    on the web ACL's `blocked-sources` IP set for a while (lambdas/response/blocklist.py), a DynamoDB
+    table of their expiries (CMK, TTL as a backstop, point-in-time recovery), and a role that may query
+    the filter's log group, update that one IP set, use that table, write `response/blocklist/` in the
+    audit bucket and publish to the alert topic."""
+
+    function: aws.lambda_.Function
+    table: aws.dynamodb.Table
+
+    def __init__(self, name: str, args: SourceBlocklistArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("genai:operations:SourceBlocklist", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        function_name = f"{args.name_prefix}-source-blocklist"
+        basics = function_basics(
+            name,
+            function_name=function_name,
+            description="Execution role of the filter feedback loop (WAF source block list)",
+            account_id=args.account_id,
+            logs_key=args.logs_key,
+            log_retention_days=args.log_retention_days,
+            parent=self,
+        )
+        self.log_group, self.role = basics.log_group, basics.role
+        self.table = aws.dynamodb.Table(
+            f"{name}-table",
+            name=f"{args.name_prefix}-blocked-sources",
+            billing_mode="PAY_PER_REQUEST",
+            hash_key="cidr",
+            attributes=[{"name": "cidr", "type": "S"}],
+            ttl={"attribute_name": "ttl", "enabled": True},
+            server_side_encryption={"enabled": True, "kms_key_arn": args.topic_key.arn},
+            point_in_time_recovery={"enabled": True},
+            opts=child,
+        )
+        log_group_arn = pulumi.Output.format(
+            "arn:{0}:logs:{1}:{2}:log-group:{3}",
+            args.partition,
+            args.region,
+            args.account_id,
+            args.filter_log_group_name,
+        )
+        grants = [
+            self.log_group.grant_write(),
+            xray_write(),
+            Grant(
+                sid="QueryFilterAuditLines",
+                actions=["logs:StartQuery"],
+                resources=[log_group_arn, pulumi.Output.concat(log_group_arn, ":*")],
+            ),
+            # GetQueryResults has no resource-level permissions.
+            Grant(sid="ReadQueryResults", actions=["logs:GetQueryResults"], resources=["*"]),
+            Grant(
+                sid="BlockTable",
+                actions=["dynamodb:Scan", "dynamodb:PutItem", "dynamodb:DeleteItem"],
+                resources=[self.table.arn],
+            ),
+            args.topic_key.grant_encrypt_decrypt(
+                via_services=[f"dynamodb.{args.region}.amazonaws.com", f"sns.{args.region}.amazonaws.com"]
+            ),
+            Grant(
+                sid="BlockedSourcesIpSet", actions=["wafv2:GetIPSet", "wafv2:UpdateIPSet"], resources=[args.ip_set_arn]
+            ),
+            *args.audit_bucket.grant_write(prefix=f"{AUDIT_PREFIX}blocklist/"),
+            topic_publish(args.topic_arn),
+        ]
+        access = aws.iam.RolePolicy(f"{name}-access", role=self.role.id, policy=policy_document(grants), opts=child)
+        self.function = aws.lambda_.Function(
+            f"{name}-function",
+            name=function_name,
+            description="Blocks sources with a burst of blocked prompts on the WAF for a while",
+            handler="blocklist.handler",
+            code=args.package.archive(),
+            source_code_hash=args.package.source_code_hash,
+            memory_size=256,
+            timeout=120,
+            reserved_concurrent_executions=args.reserved_concurrency or None,
+            environment={
+                "variables": {
+                    "LOG_GROUP": args.filter_log_group_name,
+                    "TABLE": self.table.name,
+                    "IP_SET_NAME": args.ip_set_name,
+                    "IP_SET_ID": args.ip_set_id,
+                    "AUDIT_BUCKET": args.audit_bucket.name,
+                    "TOPIC_ARN": args.topic_arn,
+                    "THRESHOLD": str(args.threshold),
+                    "WINDOW_MINUTES": str(args.window_minutes),
+                    "BLOCK_MINUTES": str(args.block_minutes),
+                }
+            },
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[access, self.log_group]),
+            role=self.role.arn,
+            runtime=PYTHON_RUNTIME,
+            architectures=[ARCHITECTURE],
+            tracing_config=ACTIVE_TRACING,
+            logging_config=basics.logging_config(),
+        )
+        schedule(self, name, self.function, f"{args.name_prefix}-source-blocklist", args.schedule)
+        self.register_outputs({"arn": self.function.arn, "table": self.table.name})
+
+
+def schedule(
+    parent: pulumi.Resource, name: str, function: aws.lambda_.Function, rule_name: str, expression: str
+) -> aws.cloudwatch.EventRule:
+    """An EventBridge schedule invoking `function`, and the permission for that rule alone."""
+    child = pulumi.ResourceOptions(parent=parent)
+    rule = aws.cloudwatch.EventRule(
+        f"{name}-schedule", name=rule_name, description=f"Runs {rule_name}", schedule_expression=expression, opts=child
+    )
+    permission = aws.lambda_.Permission(
+        f"{name}-scheduled-invoke",
+        action="lambda:InvokeFunction",
+        function=function.name,
+        principal="events.amazonaws.com",
+        source_arn=rule.arn,
+        opts=child,
+    )
+    aws.cloudwatch.EventTarget(
+        f"{name}-scheduled-target",
+        rule=rule.name,
+        target_id="function",
+        arn=function.arn,
+        opts=pulumi.ResourceOptions(parent=parent, depends_on=[permission]),
+    )
+    return rule

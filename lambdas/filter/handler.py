@@ -229,7 +229,7 @@ def handler(event: Any, context: Any = None) -> dict[str, Any]:
             findings=outcome.findings,
             latency_ms=latency_ms,
             prompt_hmac=outcome.prompt_hmac,
-            extra=outcome.extra,
+            extra={**outcome.extra, "source_ip": http.source_ip_of(event)},
         )
     )
     return http.response(outcome.status, outcome.payload, request_id, headers)

@@ -114,3 +114,36 @@ def test_quarantined_pods_are_excluded_from_every_allow(plan: Plan) -> None:
         p["inputs"]["metadata"]["namespace"] for p in policies if p["inputs"]["metadata"]["name"] == "quarantine"
     }
     assert namespaces == {p["inputs"]["metadata"]["namespace"] for p in policies}
+
+
+def test_the_web_acl_blocks_the_feedback_loop_ip_set_first(plan: Plan) -> None:
+    (acl,) = resources(plan, "aws:wafv2/webAcl:WebAcl")
+    ip_set = named(plan, "aws:wafv2/ipSet:IpSet", "-blocked-sources")
+    first = min(acl["inputs"]["rules"], key=lambda r: r["priority"])
+    assert first["name"] == "blocked-sources"
+    assert first["action"] == {"block": {}}
+    assert first["statement"] == {"ipSetReferenceStatement": {"arn": ip_set["outputs"]["arn"]}}
+    assert ip_set["inputs"]["addresses"] == []
+
+
+def test_the_block_list_runs_on_a_schedule_with_settings_and_a_narrow_role(plan: Plan) -> None:
+    s = stack_settings(plan).response
+    fn = named(plan, FUNCTION, "-blocklist-function")
+    variables = fn["inputs"]["environment"]["variables"]
+    assert (variables["THRESHOLD"], variables["WINDOW_MINUTES"], variables["BLOCK_MINUTES"]) == (
+        str(s.source_blocked_threshold),
+        str(s.source_window_minutes),
+        str(s.source_block_minutes),
+    )
+    assert variables["LOG_GROUP"] == f"/aws/lambda/genai-{plan['stack']}-filter"
+    rule = named(plan, "aws:cloudwatch/eventRule:EventRule", "-blocklist-schedule")
+    assert rule["inputs"]["scheduleExpression"] == "rate(5 minutes)"
+    found = {
+        st["Sid"]: st for st in statements(policy(named(plan, "aws:iam/rolePolicy:RolePolicy", "-blocklist-access")))
+    }
+    ip_set = named(plan, "aws:wafv2/ipSet:IpSet", "-blocked-sources")
+    assert found["BlockedSourcesIpSet"]["Resource"] == ip_set["outputs"]["arn"]
+    table = named(plan, "aws:dynamodb/table:Table", "-blocklist-table")
+    assert found["BlockTable"]["Resource"] == table["outputs"]["arn"]
+    assert table["inputs"]["ttl"] == {"attributeName": "ttl", "enabled": True}
+    assert table["inputs"]["serverSideEncryption"]["enabled"] is True
