@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import pulumi
+
 from components.bucket import CLOUDTRAIL_PREFIX
 from components.cloudtrail import AuditTrail, AuditTrailArgs
 from components.guardduty import ThreatDetection, ThreatDetectionArgs
@@ -11,7 +13,8 @@ from components.kms import EncryptionKey
 from components.lambda_package import build_package
 from components.log_group import logs_key_use
 from components.monitoring import AlertTopic, AlertTopicArgs, EdgeAlarms, EdgeAlarmsArgs, publisher_key_uses
-from components.response import ResponseFunction, ResponseFunctionArgs
+from components.response import ResponseFunction, ResponseFunctionArgs, SourceBlocklist, SourceBlocklistArgs
+from components.security_hub import SecurityHub, SecurityHubArgs
 from stacks.compute import ComputePlane
 from stacks.context import PlatformContext
 from stacks.data import DataPlane, trail_name
@@ -35,6 +38,8 @@ class OperationsPlane:
     alarms: EdgeAlarms
     key: EncryptionKey
     response: ResponseFunction
+    blocklist: SourceBlocklist
+    security_hub: SecurityHub
 
 
 def build_operations(ctx: PlatformContext, data: DataPlane, compute: ComputePlane, edge: EdgePlane) -> OperationsPlane:
@@ -117,8 +122,6 @@ def build_operations(ctx: PlatformContext, data: DataPlane, compute: ComputePlan
             min_severity=GUARDDUTY_SEVERITIES[s.response.min_severity],
             dry_run=s.response.dry_run,
             cluster_name=cluster.name,
-            cluster_endpoint=cluster.endpoint,
-            cluster_ca=cluster.certificate_authority,
             cluster_security_group_id=cluster.cluster_security_group_id,
             vpc_id=compute.vpc_id,
             subnet_ids=compute.lambda_subnet_ids,
@@ -135,4 +138,53 @@ def build_operations(ctx: PlatformContext, data: DataPlane, compute: ComputePlan
         ),
         opts=ctx.opts(),
     )
-    return OperationsPlane(topic=topic, guardduty=guardduty, trail=trail, alarms=alarms, key=key, response=response)
+    package = build_package(RESPONSE_SOURCE, BUILD_DIR, "response")
+    ip_set = edge.waf.blocked_sources
+    blocklist = SourceBlocklist(
+        f"{ctx.prefix}-blocklist",
+        SourceBlocklistArgs(
+            name_prefix=ctx.prefix,
+            package=package,
+            filter_log_group_name=f"/aws/lambda/{edge.function_name}",
+            ip_set_arn=ip_set.arn,
+            ip_set_name=ip_set.name,
+            ip_set_id=ip_set.id,
+            threshold=s.response.source_blocked_threshold,
+            window_minutes=s.response.source_window_minutes,
+            block_minutes=s.response.source_block_minutes,
+            audit_bucket=audit,
+            topic_arn=topic.arn,
+            topic_key=key,
+            logs_key=edge.logs_key,
+            log_retention_days=s.audit_log_retention_days,
+            account_id=ctx.account_id,
+            partition=ctx.partition,
+            region=ctx.region,
+            reserved_concurrency=s.response.reserved_concurrency,
+        ),
+        opts=ctx.opts(),
+    )
+    # Account-level, like GuardDuty: moves to the account-baseline stage with it.
+    security_hub = SecurityHub(
+        f"{ctx.prefix}-security-hub",
+        SecurityHubArgs(
+            name_prefix=ctx.prefix,
+            partition=ctx.partition,
+            region=ctx.region,
+            account_id=ctx.account_id,
+            min_severity=s.response.security_hub_min_severity,
+            topic_arn=topic.arn,
+            inspector_ecr=s.response.inspector_ecr,
+        ),
+        opts=pulumi.ResourceOptions.merge(ctx.opts(), pulumi.ResourceOptions(depends_on=[guardduty])),
+    )
+    return OperationsPlane(
+        topic=topic,
+        guardduty=guardduty,
+        trail=trail,
+        alarms=alarms,
+        key=key,
+        response=response,
+        blocklist=blocklist,
+        security_hub=security_hub,
+    )
