@@ -49,8 +49,6 @@ class Config:
     topic_arn: str
     min_severity: float
     dry_run: bool
-    cluster_endpoint: str = ""
-    cluster_ca: str = ""
     protected_roles: tuple[str, ...] = ()
     """Roles never revoked (the response function's own, break-glass roles)."""
 
@@ -72,8 +70,6 @@ class Config:
             topic_arn=env["TOPIC_ARN"],
             min_severity=float(env.get("MIN_SEVERITY", "7")),
             dry_run=dry == "true",
-            cluster_endpoint=env.get("CLUSTER_ENDPOINT", ""),
-            cluster_ca=env.get("CLUSTER_CA", ""),
             protected_roles=tuple(r for r in env.get("PROTECTED_ROLES", "").split(",") if r),
         )
 
@@ -465,11 +461,13 @@ def handler(event: Mapping[str, Any], _context: Any = None) -> dict[str, Any]:
     def kube() -> Kubernetes:
         if not clients:
             region = aws.session.region_name
+            # Read at run time: a CA bundle in an environment variable looks like a secret to scanners.
+            cluster = aws.session.client("eks").describe_cluster(name=config.cluster_name)["cluster"]
             clients.append(
                 Kubernetes(
-                    config.cluster_endpoint,
+                    cluster["endpoint"],
                     lambda: eks_token(aws.session, config.cluster_name, region),
-                    config.cluster_ca,
+                    cluster["certificateAuthority"]["data"],
                 )
             )
         return clients[0]
