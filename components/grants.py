@@ -154,6 +154,7 @@ def s3_endpoint_grants(
     account_id: pulumi.Input[str],
     bucket_name_prefix: str,
     state_bucket_arns: Sequence[str] = (),
+    containment_role: str = "",
 ) -> list[Grant]:
     """The policy of the S3 gateway endpoint: what S3 traffic from the private subnets may reach.
 
@@ -166,6 +167,8 @@ def s3_endpoint_grants(
     - Amazon Linux 2023 package repositories (`al2023-repos-<region>-de612dc2`, AWS-owned), read only;
     - the Pulumi state bucket(s), when the in-VPC deploy runner uses a self-managed backend: read and
       write objects, for this account's principals in a bucket this account owns.
+    - with `containment_role` (a role name), that role may read and replace the platform buckets'
+      policies: the response function adds a deny for an exfiltrating principal (lambdas/response).
     Everything else is implicitly denied at the endpoint: other accounts' buckets, the platform's
     other environments, deletes, bucket policy and configuration changes. The settings allow only
     AL2023 and Bottlerocket AMIs, so the Amazon Linux 2 repositories are not admitted; Bottlerocket
@@ -179,6 +182,22 @@ def s3_endpoint_grants(
     def aws_bucket_objects(bucket: str) -> pulumi.Output[str]:
         return pulumi.Output.format("arn:{0}:s3:::{1}/*", partition, bucket)
 
+    containment = [
+        Grant(
+            sid="ContainmentBucketPolicies",
+            actions=["s3:GetBucketPolicy", "s3:PutBucketPolicy"],
+            resources=[own],
+            principals=anyone,
+            condition={
+                "StringEquals": {"s3:ResourceAccount": account_id},
+                "ArnEquals": {
+                    "aws:PrincipalArn": pulumi.Output.format(
+                        "arn:{0}:iam::{1}:role/{2}", partition, account_id, containment_role
+                    )
+                },
+            },
+        )
+    ]
     state = (
         [
             Grant(
@@ -194,6 +213,7 @@ def s3_endpoint_grants(
     )
     return [
         *state,
+        *(containment if containment_role else []),
         Grant(
             sid="PlatformBuckets",
             actions=S3_ENDPOINT_PLATFORM_ACTIONS,
@@ -255,3 +275,8 @@ def xray_write() -> Grant:
         actions=["xray:PutTraceSegments", "xray:PutTelemetryRecords"],
         resources=["*"],
     )
+
+
+def topic_publish(topic_arn: pulumi.Input[str]) -> Grant:
+    """Publish to one SNS topic (its CMK is granted separately, through SNS)."""
+    return Grant(sid="PublishAlerts", actions=["sns:Publish"], resources=[topic_arn])

@@ -24,12 +24,29 @@ HTTPS_PORT = 443
 # The EKS Pod Identity agent serves credentials on the node's link-local address (hostNetwork).
 POD_IDENTITY_AGENT_CIDR = "169.254.170.23/32"
 POD_IDENTITY_AGENT_PORT = 80
+# The response function labels a compromised pod `quarantine=true` (lambdas/response). Network policies
+# add up, so a deny-all for quarantined pods only isolates them because every allow excludes them.
+QUARANTINE_LABEL = "quarantine"
+NOT_QUARANTINED: k8s.meta.v1.LabelSelectorRequirementArgsDict = {
+    "key": QUARANTINE_LABEL,
+    "operator": "NotIn",
+    "values": ["true"],
+}
+CONTAINMENT_GROUP = "genai:containment"
 
 
 def pss_labels(level: str) -> dict[str, str]:
     labels = {f"pod-security.kubernetes.io/{mode}": level for mode in PSS_MODES}
     labels.update({f"pod-security.kubernetes.io/{mode}-version": PSS_VERSION for mode in PSS_MODES})
     return labels
+
+
+def _allowed_pods(labels: dict[str, str] | None = None) -> k8s.meta.v1.LabelSelectorArgsDict:
+    """The pods an allow applies to: never a quarantined one."""
+    selector: k8s.meta.v1.LabelSelectorArgsDict = {"match_expressions": [NOT_QUARANTINED]}
+    if labels:
+        selector["match_labels"] = labels
+    return selector
 
 
 def _ip_peers(cidrs: Sequence[str]) -> list[k8s.networking.v1.NetworkPolicyPeerArgsDict]:
@@ -98,11 +115,15 @@ class WorkloadNamespace(pulumi.ComponentResource):
             )
 
         policy("default-deny-all", {"pod_selector": {}, "policy_types": ["Ingress", "Egress"]})
+        policy(
+            "quarantine",
+            {"pod_selector": {"match_labels": {QUARANTINE_LABEL: "true"}}, "policy_types": ["Ingress", "Egress"]},
+        )
         if args.allow_dns:
             policy(
                 "allow-dns",
                 {
-                    "pod_selector": {},
+                    "pod_selector": _allowed_pods(),
                     "policy_types": ["Egress"],
                     "egress": [
                         {
@@ -123,7 +144,7 @@ class WorkloadNamespace(pulumi.ComponentResource):
             policy(
                 "allow-pod-identity-agent",
                 {
-                    "pod_selector": {},
+                    "pod_selector": _allowed_pods(),
                     "policy_types": ["Egress"],
                     "egress": [
                         {
@@ -138,7 +159,7 @@ class WorkloadNamespace(pulumi.ComponentResource):
             policy(
                 "allow-https-to-aws-endpoints",
                 {
-                    "pod_selector": {},
+                    "pod_selector": _allowed_pods(),
                     "policy_types": ["Egress"],
                     "egress": [{"to": peers, "ports": [{"protocol": "TCP", "port": HTTPS_PORT}]}],
                 },
@@ -147,7 +168,7 @@ class WorkloadNamespace(pulumi.ComponentResource):
             policy(
                 allow.name,
                 {
-                    "pod_selector": {"match_labels": allow.pod_labels},
+                    "pod_selector": _allowed_pods(allow.pod_labels),
                     "policy_types": ["Ingress"],
                     "ingress": [
                         {
@@ -231,3 +252,31 @@ class PodIdentityBinding(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self, depends_on=[self.service_account]),
         )
         self.register_outputs({"associationArn": association.association_arn})
+
+
+class ContainmentAccess(pulumi.ComponentResource):
+    """What the response function may do in the cluster, and nothing else: read a pod (to find its
+    node), label it (merge-patch, so the quarantine policy applies) and cordon a node. Its EKS access
+    entry maps its role to `CONTAINMENT_GROUP` (components/response.py); EKS access policies grant no
+    node verbs and nothing narrower than edit, hence this ClusterRole."""
+
+    def __init__(self, name: str, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("genai:kubernetes:ContainmentAccess", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        role = k8s.rbac.v1.ClusterRole(
+            f"{name}-role",
+            metadata={"name": "genai-containment"},
+            rules=[
+                {"api_groups": [""], "resources": ["pods"], "verbs": ["get", "patch"]},
+                {"api_groups": [""], "resources": ["nodes"], "verbs": ["patch"]},
+            ],
+            opts=child,
+        )
+        k8s.rbac.v1.ClusterRoleBinding(
+            f"{name}-binding",
+            metadata={"name": "genai-containment"},
+            role_ref={"api_group": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "genai-containment"},
+            subjects=[{"kind": "Group", "name": CONTAINMENT_GROUP, "api_group": "rbac.authorization.k8s.io"}],
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[role]),
+        )
+        self.register_outputs({"group": CONTAINMENT_GROUP})

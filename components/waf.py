@@ -73,6 +73,7 @@ class WebAcl(pulumi.ComponentResource):
       match on every path but the prompt routes, whose bodies the filter judges;
     - a body size constraint at the filter's limit, with `oversize_handling: MATCH` so bodies larger
       than the explicit inspection limit are blocked rather than passed uninspected;
+    - first, a block on the `blocked-sources` IP set that the filter feedback loop maintains;
     - a per-IP rate-based rule, and a tighter one scoped down to the chat path;
     - logging to an `aws-waf-logs-*` CMK-encrypted log group, with credential headers redacted.
     """
@@ -88,11 +89,29 @@ class WebAcl(pulumi.ComponentResource):
         if not args.prompt_paths or not all(p.startswith("/") for p in args.prompt_paths):
             raise ValueError(f"{name}: prompt_paths must be URI paths starting with '/', got {list(args.prompt_paths)}")
 
+        # Filled and emptied by the source block list (lambdas/response/blocklist.py), never by Pulumi.
+        self.blocked_sources = aws.wafv2.IpSet(
+            f"{name}-blocked-sources",
+            name=f"{args.acl_name}-blocked-sources",
+            description="Sources blocked by the filter feedback loop",
+            scope="REGIONAL",
+            ip_address_version="IPV4",
+            addresses=[],
+            opts=pulumi.ResourceOptions(parent=self, ignore_changes=["addresses"]),
+        )
         managed = ["AWSManagedRulesAmazonIpReputationList"]
         if args.anonymous_ip_list:
             managed.append("AWSManagedRulesAnonymousIpList")
         managed += ["AWSManagedRulesKnownBadInputsRuleSet", "AWSManagedRulesCommonRuleSet"]
-        rules: list[Any] = []
+        rules: list[Any] = [
+            {
+                "name": "blocked-sources",
+                "priority": 0,
+                "action": {"block": {}},
+                "statement": {"ip_set_reference_statement": {"arn": self.blocked_sources.arn}},
+                "visibility_config": _visibility(f"{args.acl_name}-blocked-sources"),
+            }
+        ]
         for group in managed:
             statement: dict[str, Any] = {"vendor_name": "AWS", "name": group}
             counted = (*COUNTED_RULES.get(group, ()), *PROMPT_BODY_RULES.get(group, ()))

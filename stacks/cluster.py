@@ -10,6 +10,7 @@ from components.dns import ServiceAlias, ServiceAliasArgs
 from components.eks_cluster import kubeconfig
 from components.k8s_baseline import (
     DEVICE_PLUGIN_NAMESPACE,
+    ContainmentAccess,
     IngressAllow,
     PodIdentityBinding,
     PodIdentityBindingArgs,
@@ -87,6 +88,7 @@ def build_cluster_stage(inputs: ClusterInputs) -> InferenceService:
         ),
         opts=k8s_opts,
     )
+    ContainmentAccess(f"{prefix}-containment", opts=k8s_opts)
     bindings = [
         PodIdentityBinding(
             f"{prefix}-identity-{binding}",

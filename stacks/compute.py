@@ -12,6 +12,7 @@ from components.ecr import ImageRepository, ImageRepositoryArgs
 from components.eks_cluster import EksCluster, EksClusterArgs
 from components.network import Vpc, VpcArgs
 from components.node_group import ManagedNodeGroup, ManagedNodeGroupArgs, node_volume_key
+from components.response import response_function_name
 from stacks.context import PlatformContext
 from stacks.data import DataPlane
 from stacks.settings import as_dict
@@ -87,6 +88,7 @@ def build_compute(ctx: PlatformContext, data: DataPlane, account: AccountOutputs
             key_administrators=ctx.key_administrators,
             bucket_name_prefix=ctx.bucket_name_prefix,
             state_bucket_arns=[s.runner.state_bucket_arn] if s.runner.state_bucket_arn else [],
+            containment_role=response_function_name(ctx.prefix),
             cluster_name=name,
         ),
         opts=ctx.opts(),

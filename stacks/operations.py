@@ -5,20 +5,27 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import pulumi
+
 from components.bucket import CLOUDTRAIL_PREFIX
 from components.cloudtrail import AuditTrail, AuditTrailArgs
 from components.guardduty import ThreatDetection, ThreatDetectionArgs
 from components.kms import EncryptionKey
+from components.lambda_package import build_package
 from components.log_group import logs_key_use
 from components.monitoring import AlertTopic, AlertTopicArgs, EdgeAlarms, EdgeAlarmsArgs, publisher_key_uses
+from components.response import ResponseFunction, ResponseFunctionArgs, SourceBlocklist, SourceBlocklistArgs
+from components.security_hub import SecurityHub, SecurityHubArgs
+from stacks.compute import ComputePlane
 from stacks.context import PlatformContext
 from stacks.data import DataPlane, trail_name
-from stacks.edge import EdgePlane
+from stacks.edge import BUILD_DIR, ROOT, EdgePlane
 from stacks.settings import GUARDDUTY_SEVERITIES
 from stacks.stages import AccountOutputs
 
 # The trail's own bucket is left out of data events: every delivery would log another event.
 TRAIL_DATA_BUCKETS = ("raw", "curated", "models")
+RESPONSE_SOURCE = ROOT / "lambdas" / "response"
 
 
 def cloudtrail_log_group_name(ctx: PlatformContext) -> str:
@@ -32,10 +39,13 @@ class OperationsPlane:
     trail: AuditTrail
     alarms: EdgeAlarms
     key: EncryptionKey
+    response: ResponseFunction
+    blocklist: SourceBlocklist
+    security_hub: SecurityHub
 
 
 def build_operations(
-    ctx: PlatformContext, data: DataPlane, edge: EdgePlane, account: AccountOutputs
+    ctx: PlatformContext, data: DataPlane, compute: ComputePlane, edge: EdgePlane, account: AccountOutputs
 ) -> OperationsPlane:
     s = ctx.settings
     alert_topic_name = f"{ctx.prefix}-security-alerts"
@@ -108,4 +118,79 @@ def build_operations(
         ),
         opts=ctx.opts(),
     )
-    return OperationsPlane(topic=topic, guardduty=guardduty, trail=trail, alarms=alarms, key=key)
+    cluster = compute.cluster
+    response = ResponseFunction(
+        f"{ctx.prefix}-response",
+        ResponseFunctionArgs(
+            name_prefix=ctx.prefix,
+            package=build_package(RESPONSE_SOURCE, BUILD_DIR, "response"),
+            min_severity=GUARDDUTY_SEVERITIES[s.response.min_severity],
+            dry_run=s.response.dry_run,
+            cluster_name=cluster.name,
+            cluster_security_group_id=cluster.cluster_security_group_id,
+            vpc_id=compute.vpc_id,
+            subnet_ids=compute.lambda_subnet_ids,
+            lake_buckets={purpose: data.lake.bucket(purpose) for purpose in TRAIL_DATA_BUCKETS},
+            audit_bucket=audit,
+            topic_arn=topic.arn,
+            topic_key=key,
+            logs_key=edge.logs_key,
+            log_retention_days=s.audit_log_retention_days,
+            account_id=ctx.account_id,
+            partition=ctx.partition,
+            region=ctx.region,
+            reserved_concurrency=s.response.reserved_concurrency,
+        ),
+        opts=ctx.opts(),
+    )
+    package = build_package(RESPONSE_SOURCE, BUILD_DIR, "response")
+    ip_set = edge.waf.blocked_sources
+    blocklist = SourceBlocklist(
+        f"{ctx.prefix}-blocklist",
+        SourceBlocklistArgs(
+            name_prefix=ctx.prefix,
+            package=package,
+            filter_log_group_name=f"/aws/lambda/{edge.function_name}",
+            ip_set_arn=ip_set.arn,
+            ip_set_name=ip_set.name,
+            ip_set_id=ip_set.id,
+            threshold=s.response.source_blocked_threshold,
+            window_minutes=s.response.source_window_minutes,
+            block_minutes=s.response.source_block_minutes,
+            deletion_protection=s.protect_data,
+            audit_bucket=audit,
+            topic_arn=topic.arn,
+            topic_key=key,
+            logs_key=edge.logs_key,
+            log_retention_days=s.audit_log_retention_days,
+            account_id=ctx.account_id,
+            partition=ctx.partition,
+            region=ctx.region,
+            reserved_concurrency=s.response.reserved_concurrency,
+        ),
+        opts=ctx.opts(),
+    )
+    # Account-level, like GuardDuty: moves to the account-baseline stage with it.
+    security_hub = SecurityHub(
+        f"{ctx.prefix}-security-hub",
+        SecurityHubArgs(
+            name_prefix=ctx.prefix,
+            partition=ctx.partition,
+            region=ctx.region,
+            account_id=ctx.account_id,
+            min_severity=s.response.security_hub_min_severity,
+            topic_arn=topic.arn,
+            inspector_ecr=s.response.inspector_ecr,
+        ),
+        opts=pulumi.ResourceOptions.merge(ctx.opts(), pulumi.ResourceOptions(depends_on=[guardduty])),
+    )
+    return OperationsPlane(
+        topic=topic,
+        guardduty=guardduty,
+        trail=trail,
+        alarms=alarms,
+        key=key,
+        response=response,
+        blocklist=blocklist,
+        security_hub=security_hub,
+    )

@@ -23,7 +23,7 @@ def build_platform(settings: PlatformSettings) -> None:
     data = build_data(ctx)
     compute = build_compute(ctx, data, account)
     edge = build_edge(ctx, data, compute)
-    operations = build_operations(ctx, data, edge, account)
+    operations = build_operations(ctx, data, compute, edge, account)
     runner = build_runner(ctx, data, compute)
     pulumi.export("environment", settings.environment)
     pulumi.export("dataLakeBuckets", {purpose: b.name for purpose, b in data.lake.buckets.items()})

@@ -87,6 +87,7 @@ SYSTEM_AMI_TYPES = ("AL2023_x86_64_STANDARD", "AL2023_ARM_64_STANDARD", "BOTTLER
 CAPACITY_TYPES = ("ON_DEMAND", "SPOT")
 API_AUTHORIZATION = ("COGNITO_USER_POOLS", "AWS_IAM")
 GUARDDUTY_SEVERITIES = {"low": 1.0, "medium": 4.0, "high": 7.0, "critical": 9.0}
+SECURITY_HUB_SEVERITIES = ("LOW", "MEDIUM", "HIGH", "CRITICAL")
 # The filter's finding categories and actions (lambdas/filter/genai_filter/findings.py and config.py).
 FILTER_CATEGORIES = (
     "prompt_injection",
@@ -293,6 +294,27 @@ class MonitoringSettings:
 
 
 @dataclass(frozen=True)
+class ResponseSettings:
+    """Automated containment of GuardDuty findings (lambdas/response, docs/runbooks/)."""
+
+    dry_run: bool
+    """Plan, record and notify, but change nothing."""
+    min_severity: str
+    """A GUARDDUTY_SEVERITIES name: findings at or above it are contained."""
+    source_blocked_threshold: int
+    """Blocked prompts from one source IP within the window that put it on the WAF block list."""
+    source_window_minutes: int
+    source_block_minutes: int
+    """How long a source stays on the block list; it expires by itself."""
+    security_hub_min_severity: str
+    """A SECURITY_HUB_SEVERITIES label: Security Hub findings at or above it go to the alert topic."""
+    inspector_ecr: bool
+    """Amazon Inspector scans the ECR repositories and feeds Security Hub."""
+    reserved_concurrency: int
+    """Of each response function; 0: none (dev, see the policy pack's exemption)."""
+
+
+@dataclass(frozen=True)
 class PlatformSettings:
     """Everything the platform needs to know about one environment."""
 
@@ -317,6 +339,7 @@ class PlatformSettings:
     monitoring: MonitoringSettings
     kms: KmsSettings
     deploy: DeploySettings
+    response: ResponseSettings
     extra_tags: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -408,6 +431,13 @@ _SHARED: dict[str, Any] = {
         "outputActions": dict(_FILTER_DEFAULT_ACTIONS),
     },
     "monitoring": {"alarmEmails": [], "guarddutyMinSeverity": "medium", "api5xxThreshold": 5},
+    "response": {
+        "minSeverity": "high",
+        "sourceBlockedThreshold": 50,
+        "sourceWindowMinutes": 15,
+        "sourceBlockMinutes": 60,
+        "securityHubMinSeverity": "HIGH",
+    },
     "deploy": {"roleArn": None},
     # Empty: the account root administers the CMKs (dev only; prod must name roles).
     "kms": {"keyAdministratorRoleArns": []},
@@ -476,6 +506,7 @@ _DEV: dict[str, Any] = {
     },
     "secrets": {"rotationSchedule": "rate(30 days)", "rotationReservedConcurrency": 0, "recoveryWindowDays": 0},
     "monitoring": {"apiP99LatencyMs": 5000, "wafBlockedThreshold": 500, "blockRateBandWidth": 3},
+    "response": {"dryRun": True, "inspectorEcr": False, "reservedConcurrency": 0},
 }
 
 _PROD: dict[str, Any] = {
@@ -539,6 +570,7 @@ _PROD: dict[str, Any] = {
     },
     "secrets": {"rotationSchedule": "rate(30 days)", "rotationReservedConcurrency": 2, "recoveryWindowDays": 30},
     "monitoring": {"apiP99LatencyMs": 3000, "wafBlockedThreshold": 1000, "blockRateBandWidth": 2},
+    "response": {"dryRun": False, "inspectorEcr": True, "reservedConcurrency": 2},
 }
 
 
@@ -929,6 +961,25 @@ def _build(environment: str, r: _Reader) -> PlatformSettings:
             f"deploy.roleArn is added to the key administrators: at most {MAX_KEY_ADMINISTRATORS} roles in all",
         )
 
+    response = ResponseSettings(
+        dry_run=r.boolean("response.dryRun"),
+        min_severity=r.choice("response.minSeverity", tuple(GUARDDUTY_SEVERITIES)),
+        source_blocked_threshold=r.integer("response.sourceBlockedThreshold", 5, 1_000_000),
+        source_window_minutes=r.integer("response.sourceWindowMinutes", 5, 1440),
+        source_block_minutes=r.integer("response.sourceBlockMinutes", 5, 10080),
+        security_hub_min_severity=r.choice("response.securityHubMinSeverity", SECURITY_HUB_SEVERITIES),
+        inspector_ecr=r.boolean("response.inspectorEcr"),
+        reserved_concurrency=r.integer("response.reservedConcurrency", 0, 100),
+    )
+    if is_prod and response.dry_run:
+        r.fail("response.dryRun", True, "prod contains findings (false); dry runs are for dev")
+    if response.source_block_minutes < response.source_window_minutes:
+        r.fail(
+            "response.sourceBlockMinutes",
+            response.source_block_minutes,
+            f"at least response.sourceWindowMinutes ({response.source_window_minutes}), or a source is freed while still counted",
+        )
+
     return PlatformSettings(
         environment=environment,
         region=r.choice("region", AWS_REGIONS),
@@ -960,6 +1011,7 @@ def _build(environment: str, r: _Reader) -> PlatformSettings:
         monitoring=monitoring,
         kms=kms,
         deploy=deploy,
+        response=response,
         extra_tags=dict(extra_tags),
     )
 

@@ -742,6 +742,80 @@ def audit_code_signing(a: Audit) -> None:
     a.guarded("lambda.signature-expiry", name, signature)
 
 
+SECURITY_HUB_STANDARDS = {
+    "fsbp": "standards/aws-foundational-security-best-practices/v/1.0.0",
+    "cis-v3": "standards/cis-aws-foundations-benchmark/v/3.0.0",
+}
+
+
+def audit_security_hub(a: Audit) -> None:
+    """The hub's enabled standards (FSBP and CIS v3.0.0 READY), and an active account Access Analyzer."""
+
+    def standards() -> None:
+        found = a.aws.call("securityhub", "get_enabled_standards").get("StandardsSubscriptions") or []
+        status = {str(s.get("StandardsArn", "")).split("::", 1)[-1]: s.get("StandardsStatus") for s in found}
+        enabled = ", ".join(
+            sorted(f"{k.removeprefix('standards/').replace('/v/', ' v')} {v}" for k, v in status.items())
+        )
+        for key, path in SECURITY_HUB_STANDARDS.items():
+            a.record(
+                f"securityhub.standard.{key}",
+                a.aws.region,
+                status.get(path) == "READY",
+                f"enabled: {enabled or 'none'}",
+            )
+
+    def analyzer() -> None:
+        found = a.aws.call("accessanalyzer", "list_analyzers", type="ACCOUNT").get("analyzers") or []
+        active = [str(x.get("name")) for x in found if x.get("status") == "ACTIVE"]
+        a.record("accessanalyzer.account", a.aws.region, bool(active), f"active account analyzers: {active or 'none'}")
+
+    a.guarded("securityhub.standards", a.aws.region, standards)
+    a.guarded("accessanalyzer.account", a.aws.region, analyzer)
+
+
+def audit_containment(a: Audit) -> None:
+    """The response function, its GuardDuty rule (enabled, targeting it, allowed to invoke it only from
+    that rule), its dry-run setting as configured, and an isolation group without rules."""
+    function_name, rule_name = f"{a.prefix}-response", f"{a.prefix}-guardduty-containment"
+
+    def function() -> None:
+        fn = a.aws.call("lambda", "get_function_configuration", FunctionName=function_name)
+        dry = (fn.get("Environment") or {}).get("Variables", {}).get("DRY_RUN")
+        expected = "true" if a.settings.response.dry_run else "false"
+        a.record("containment.dry-run", function_name, dry == expected, f"DRY_RUN {dry} (expected {expected})")
+        rule = a.aws.call("events", "describe_rule", Name=rule_name)
+        targets = a.aws.call("events", "list_targets_by_rule", Rule=rule_name).get("Targets") or []
+        wired = rule.get("State") == "ENABLED" and any(t.get("Arn") == fn.get("FunctionArn") for t in targets)
+        a.record("containment.rule", rule_name, wired, f"state {rule.get('State')}, targets {len(targets)}")
+        policy = json.loads(a.aws.call("lambda", "get_policy", FunctionName=function_name).get("Policy") or "{}")
+        sources = {
+            str(st.get("Condition", {}).get("ArnLike", {}).get("AWS:SourceArn")) for st in policy.get("Statement", [])
+        }
+        a.record(
+            "containment.permission", function_name, sources == {rule.get("Arn")}, f"invocable from {sorted(sources)}"
+        )
+
+    def isolation() -> None:
+        name = f"{a.prefix}-isolation"
+        groups = (
+            a.aws.call("ec2", "describe_security_groups", Filters=[{"Name": "group-name", "Values": [name]}]).get(
+                "SecurityGroups"
+            )
+            or []
+        )
+        empty = bool(groups) and all(not g.get("IpPermissions") and not g.get("IpPermissionsEgress") for g in groups)
+        a.record(
+            "containment.isolation-group",
+            name,
+            empty,
+            "present, no rules" if empty else f"{len(groups)} found or has rules",
+        )
+
+    a.guarded("containment.rule", function_name, function)
+    a.guarded("containment.isolation-group", a.prefix, isolation)
+
+
 SECTIONS: tuple[tuple[str, Callable[[Audit], None]], ...] = (
     ("s3", audit_buckets),
     ("guardduty", audit_guardduty),
@@ -752,6 +826,8 @@ SECTIONS: tuple[tuple[str, Callable[[Audit], None]], ...] = (
     ("logs", audit_log_groups),
     ("kms", audit_keys),
     ("signing", audit_code_signing),
+    ("securityhub", audit_security_hub),
+    ("containment", audit_containment),
 )
 
 

@@ -36,6 +36,8 @@ _ARN_SHAPES: dict[str, tuple[str, str]] = {
     "aws:cloudwatch/eventRule:EventRule": ("events", "rule/{name}"),
     "aws:cognito/userPool:UserPool": ("cognito-idp", "userpool/{region}_{id}"),
     "aws:wafv2/webAcl:WebAcl": ("wafv2", "regional/webacl/{name}/{id}"),
+    "aws:wafv2/ipSet:IpSet": ("wafv2", "regional/ipset/{name}/{id}"),
+    "aws:dynamodb/table:Table": ("dynamodb", "table/{name}"),
     "aws:guardduty/detector:Detector": ("guardduty", "detector/{id}"),
     "aws:kms/key:Key": ("kms", "key/{id}"),
     "aws:kms/alias:Alias": ("kms", "{name}"),

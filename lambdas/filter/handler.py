@@ -279,7 +279,7 @@ def _handle(event: Any, context: Any) -> dict[str, Any]:
             findings=outcome.findings,
             latency_ms=latency_ms,
             prompt_hmac=outcome.prompt_hmac,
-            extra=outcome.extra,
+            extra={**outcome.extra, "source_ip": http.source_ip_of(event)},
         )
     )
     return result

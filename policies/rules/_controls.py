@@ -293,6 +293,8 @@ RULE_FSBP: dict[str, tuple[str, ...]] = {
     "k8s-pod-image-digest": (),
     "k8s-pod-image-trusted-registry": (),
     "aws-tags-required": (),
+    "genai-prepare-reads-only-scanned-data": (),
+    "genai-model-server-verifies-provenance": (),
 }
 
 # Platform conventions: account-level or this platform's own choices, off in the `baseline` profile.
@@ -312,6 +314,8 @@ PLATFORM_ONLY: frozenset[str] = frozenset(
         "aws-lambda-function-tracing",
         "aws-apigateway-stage-caching-disabled",
         "k8s-pod-image-trusted-registry",
+        "genai-prepare-reads-only-scanned-data",
+        "genai-model-server-verifies-provenance",
     }
 )
 

@@ -63,6 +63,9 @@ TAGGABLE_TYPES = frozenset(
         "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
         "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
         "aws:wafv2/webAcl:WebAcl",
+        "aws:wafv2/ipSet:IpSet",
+        "aws:dynamodb/table:Table",
+        "aws:accessanalyzer/analyzer:Analyzer",
     }
 )
 

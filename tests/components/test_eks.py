@@ -94,21 +94,26 @@ def test_access_entries_only_and_no_creator_admin(plan: Plan) -> None:
     }
 
 
-def not_runner(found: list[Resource]) -> list[Resource]:
-    """Access entries other than the in-VPC deploy runner's (which always has one: it applies the cluster stage)."""
-    return [r for r in found if "genai:deploy:DeployRunner" not in r["urn"]]
+def admin_entries(found: list[Resource]) -> list[Resource]:
+    """Access entries other than the in-VPC deploy runner's (it applies the cluster stage) and the response
+    function's (a Kubernetes group, no access policy)."""
+    return [
+        r
+        for r in found
+        if "genai:deploy:DeployRunner" not in r["urn"] and not r["name"].endswith("-response-access-entry")
+    ]
 
 
 def test_no_access_entries_without_an_admin_or_deploy_role(dev_plan: Plan) -> None:
-    assert not_runner(resources(dev_plan, "aws:eks/accessEntry:AccessEntry")) == []
-    assert not_runner(resources(dev_plan, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation")) == []
+    assert admin_entries(resources(dev_plan, "aws:eks/accessEntry:AccessEntry")) == []
+    assert admin_entries(resources(dev_plan, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation")) == []
 
 
 def assert_only_cluster_admin(plan: Plan, principal: str) -> None:
     """`principal` has the plan's one access entry besides the runner's, associated with cluster-wide admin."""
-    (entry,) = not_runner(resources(plan, "aws:eks/accessEntry:AccessEntry"))
+    (entry,) = admin_entries(resources(plan, "aws:eks/accessEntry:AccessEntry"))
     assert entry["inputs"]["principalArn"] == principal
-    (association,) = not_runner(resources(plan, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation"))
+    (association,) = admin_entries(resources(plan, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation"))
     assert association["inputs"]["principalArn"] == principal
     assert association["inputs"]["policyArn"].endswith(":cluster-access-policy/AmazonEKSClusterAdminPolicy")
     assert association["inputs"]["accessScope"] == {"type": "cluster"}

@@ -37,6 +37,13 @@ def topic(plan: Plan) -> Resource:
     return found
 
 
+def findings_rule(plan: Plan) -> Resource:
+    (found,) = [
+        r for r in resources(plan, "aws:cloudwatch/eventRule:EventRule") if r["name"].endswith("-guardduty-findings")
+    ]
+    return found
+
+
 def test_detector_is_enabled_and_publishes_every_15_minutes(account_plan: Plan) -> None:
     assert detector(account_plan)["inputs"]["enable"] is True
     assert detector(account_plan)["inputs"]["findingPublishingFrequency"] == "FIFTEEN_MINUTES"
@@ -61,7 +68,7 @@ def test_eks_runtime_monitoring_is_not_set_alongside(account_plan: Plan) -> None
 def test_findings_rule_matches_the_configured_severity(plan: Plan) -> None:
     from stacks.settings import GUARDDUTY_SEVERITIES
 
-    (rule,) = resources(plan, "aws:cloudwatch/eventRule:EventRule")
+    rule = findings_rule(plan)
     pattern = json.loads(rule["inputs"]["eventPattern"])
     assert pattern["source"] == ["aws.guardduty"]
     assert pattern["detail-type"] == ["GuardDuty Finding"]
@@ -70,8 +77,12 @@ def test_findings_rule_matches_the_configured_severity(plan: Plan) -> None:
 
 
 def test_findings_go_to_the_alert_topic(plan: Plan) -> None:
-    (target,) = resources(plan, "aws:cloudwatch/eventTarget:EventTarget")
-    (rule,) = resources(plan, "aws:cloudwatch/eventRule:EventRule")
+    rule = findings_rule(plan)
+    (target,) = [
+        t
+        for t in resources(plan, "aws:cloudwatch/eventTarget:EventTarget")
+        if t["inputs"]["rule"] == rule["inputs"]["name"]
+    ]
     assert target["inputs"]["arn"] == topic(plan)["outputs"]["arn"]
     assert target["inputs"]["rule"] == rule["inputs"]["name"]
 

@@ -155,12 +155,15 @@ def test_device_plugin_namespace_has_no_allows(plan: Plan) -> None:
     policies = [
         p for p in resources(plan, NETWORK_POLICY) if p["inputs"]["metadata"]["namespace"] == DEVICE_PLUGIN_NAMESPACE
     ]
-    assert [p["inputs"]["metadata"]["name"] for p in policies] == ["default-deny-all"]
+    assert sorted(p["inputs"]["metadata"]["name"] for p in policies) == ["default-deny-all", "quarantine"]
 
 
 def test_inference_ingress_only_from_lambda_subnets_on_the_service_port(plan: Plan) -> None:
     spec = network_policy(plan, "inference", "allow-model-server-from-filter")
-    assert spec["podSelector"] == {"matchLabels": {"app.kubernetes.io/name": "model-server"}}
+    assert spec["podSelector"] == {
+        "matchLabels": {"app.kubernetes.io/name": "model-server"},
+        "matchExpressions": [{"key": "quarantine", "operator": "NotIn", "values": ["true"]}],
+    }
     (rule,) = spec["ingress"]
     assert sorted(p["ipBlock"]["cidr"] for p in rule["from"]) == sorted(lambda_cidrs(plan))
     assert rule["ports"] == [{"port": stack_settings(plan).kubernetes.inference_port, "protocol": "TCP"}]

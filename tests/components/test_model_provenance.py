@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.conftest import Plan, resources
 
 
-def test_model_server_runs_the_verifier_first(plan: Plan) -> None:
-    (deployment,) = [d for d in resources(plan, "kubernetes:apps/v1:Deployment") if "inference" in d["name"]]
+@pytest.mark.parametrize("env", ["dev", "prod"])
+def test_model_server_runs_the_verifier_first(request: pytest.FixtureRequest, env: str) -> None:
+    """The Deployment is the cluster stage's; the signing key the platform stage's."""
+    stages: dict[str, Plan] = request.getfixturevalue(f"{env}_stages")
+    plan, cluster = stages["platform"], stages["cluster"]
+    (deployment,) = [d for d in resources(cluster, "kubernetes:apps/v1:Deployment") if "inference" in d["name"]]
     spec = deployment["inputs"]["spec"]["template"]["spec"]
     (init,) = spec["initContainers"]
     assert init["name"] == "verify-model"

@@ -137,6 +137,9 @@ ACCOUNT = "123456789012"
 FOREIGN = "999988887777"
 
 
+CONTAINMENT_SID = "ContainmentBucketPolicies"
+
+
 def s3_endpoint_policy(plan: Plan) -> dict[str, Any]:
     return policy(named(plan, "aws:ec2/vpcEndpoint:VpcEndpoint", "network-s3"))
 
@@ -147,14 +150,20 @@ def endpoint_allows(
     """Whether some Allow statement of an endpoint policy matches (no statement matching: implicit deny).
 
     Only the condition operator the policy uses is understood; anything else fails the test."""
-    context = {"aws:PrincipalAccount": principal, "s3:ResourceAccount": owner}
+    # The caller is a pipeline role; only the response role may change bucket policies (test_response.py).
+    context = {
+        "aws:PrincipalAccount": principal,
+        "s3:ResourceAccount": owner,
+        "aws:PrincipalArn": f"arn:aws:iam::{principal}:role/genai-dev-ingest",
+    }
     for st in statements(document):
-        assert st["Effect"] == "Allow" and set(st.get("Condition", {})) <= {"StringEquals"}, st
+        assert st["Effect"] == "Allow" and set(st.get("Condition", {})) <= {"StringEquals", "ArnEquals"}, st
         if not any(fnmatch.fnmatchcase(action, a) for a in as_list(st["Action"])):
             continue
         if not any(fnmatch.fnmatchcase(resource, r) for r in as_list(st["Resource"])):
             continue
-        if all(context[key] == value for key, value in st.get("Condition", {}).get("StringEquals", {}).items()):
+        conditions = [pair for op in st.get("Condition", {}).values() for pair in op.items()]
+        if all(context[key] == value for key, value in conditions):
             return True
     return False
 
@@ -162,7 +171,7 @@ def endpoint_allows(
 def test_s3_endpoint_policy_statements(plan: Plan) -> None:
     region, stack = plan["config"]["aws:region"], plan["stack"]
     by_sid = {st["Sid"]: st for st in statements(s3_endpoint_policy(plan))}
-    assert set(by_sid) == {"PlatformBuckets", "EcrImageLayers", "AmazonLinux2023Repositories"}
+    assert set(by_sid) == {"PlatformBuckets", "EcrImageLayers", "AmazonLinux2023Repositories", CONTAINMENT_SID}
     assert all(st["Effect"] == "Allow" and st["Principal"] == {"AWS": "*"} for st in by_sid.values())
     own = by_sid["PlatformBuckets"]
     assert own["Resource"] == [f"arn:aws:s3:::genai-{stack}-*", f"arn:aws:s3:::genai-{stack}-*/*"]
@@ -179,7 +188,10 @@ def test_s3_endpoint_policy_statements(plan: Plan) -> None:
 
 
 def test_s3_endpoint_never_admits_wildcard_or_destructive_actions(plan: Plan) -> None:
-    actions = [a for st in statements(s3_endpoint_policy(plan)) for a in as_list(st["Action"])]
+    """Apart from the response role's bucket-policy statement, asserted on its own in test_response.py."""
+    actions = [
+        a for st in statements(s3_endpoint_policy(plan)) if st["Sid"] != CONTAINMENT_SID for a in as_list(st["Action"])
+    ]
     assert not any("*" in a for a in actions)
     assert not any(a.startswith(("s3:Delete", "s3:PutBucket", "s3:PutLifecycle", "s3:Bypass")) for a in actions)
 
@@ -204,7 +216,7 @@ def test_s3_endpoint_admits_every_s3_action_the_platform_grants(plan: Plan) -> N
         for action in as_list(st["Action"])
         if action.startswith("s3:")
     }
-    assert granted and granted <= set(S3_ENDPOINT_PLATFORM_ACTIONS)
+    assert granted and granted <= {*S3_ENDPOINT_PLATFORM_ACTIONS, "s3:GetBucketPolicy", "s3:PutBucketPolicy"}
 
 
 def test_s3_endpoint_admits_ecr_layers_and_al2023_packages(plan: Plan) -> None:

@@ -50,10 +50,11 @@ def test_platform_config_only_relaxes_what_it_must(
     also has the functions that reserve no concurrency."""
     section = run_pack(pack, platform_plans[f"{stack}/{name}"], {})
     concurrency = "aws-lambda-function-reserved-concurrency"
-    relaxed = RELAXED[name] | ({concurrency} if (stack, name) == ("dev", "platform") else set())
+    dev_only = {concurrency, "aws-dynamodb-table-deletion-protection"}
+    relaxed = RELAXED[name] | (dev_only if (stack, name) == ("dev", "platform") else set())
     assert set(section["summary"]["byPolicy"]) == relaxed
     for v in section["violations"]:
-        if v["policy"] == concurrency:
-            assert v["urn"].startswith("urn:pulumi:dev::") and "aws:lambda/function:Function" in v["urn"]
+        if v["policy"] in dev_only:
+            assert v["urn"].startswith("urn:pulumi:dev::")
     k8s = [v for v in section["violations"] if v["policy"].startswith("k8s-")]
     assert all("nvidia-device-plugin" in v["urn"] for v in k8s)

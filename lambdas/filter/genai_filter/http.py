@@ -68,6 +68,17 @@ def request_id_of(event: Any) -> str | None:
     return None
 
 
+def source_ip_of(event: Any) -> str | None:
+    """The caller's address as API Gateway saw it, for the source block list (lambdas/response/blocklist.py)."""
+    if isinstance(event, dict):
+        ctx = event.get("requestContext")
+        identity = ctx.get("identity") if isinstance(ctx, dict) else None
+        ip = identity.get("sourceIp") if isinstance(identity, dict) else None
+        if isinstance(ip, str) and 0 < len(ip) <= 45 and all(c in "0123456789abcdefABCDEF.:" for c in ip):
+            return ip
+    return None
+
+
 def route_of(event: dict[str, Any]) -> str:
     resource = event.get("resource")
     path = event.get("path")

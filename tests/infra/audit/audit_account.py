@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
 from botocore.exceptions import ClientError
 
@@ -194,4 +194,74 @@ def build(client: Client) -> dict[str, Any]:
     ):
         logs.create_log_group(logGroupName=name, kmsKeyId=keys[key])
     logs.create_log_group(logGroupName="/aws/lambda/unrelated")  # not ours
+    ids.update(build_containment(client))
     return ids
+
+
+def build_containment(client: Client) -> dict[str, Any]:
+    """The response function wired to its GuardDuty rule, and the isolation group without rules."""
+    import io
+    import zipfile
+
+    role = client("iam").create_role(RoleName=f"genai-{ENV}-response", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+    package = io.BytesIO()
+    with zipfile.ZipFile(package, "w") as archive:
+        archive.writestr("response.py", "def handler(event, context):\n    return {}\n")
+    function = client("lambda").create_function(
+        FunctionName=f"genai-{ENV}-response",
+        Runtime="python3.12",
+        Role=role,
+        Handler="response.handler",
+        Code={"ZipFile": package.getvalue()},
+        Environment={"Variables": {"DRY_RUN": "true"}},
+    )["FunctionArn"]
+    events = client("events")
+    rule = events.put_rule(Name=f"genai-{ENV}-guardduty-containment", EventPattern='{"source": ["aws.guardduty"]}')
+    events.put_targets(Rule=f"genai-{ENV}-guardduty-containment", Targets=[{"Id": "response", "Arn": function}])
+    client("lambda").add_permission(
+        FunctionName=f"genai-{ENV}-response",
+        StatementId="events",
+        Action="lambda:InvokeFunction",
+        Principal="events.amazonaws.com",
+        SourceArn=rule["RuleArn"],
+    )
+    ec2 = client("ec2")
+    vpc = ec2.create_vpc(CidrBlock="10.9.0.0/16")["Vpc"]["VpcId"]
+    group = ec2.create_security_group(GroupName=f"genai-{ENV}-isolation", Description="isolation", VpcId=vpc)["GroupId"]
+    ec2.revoke_security_group_egress(
+        GroupId=group, IpPermissions=[{"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}]
+    )
+    return {"response_function": function, "isolation_group": group}
+
+
+# moto servers started by the tests: Security Hub and Access Analyzer calls to them get the fakes.
+MOTO_SERVERS: set[str] = set()
+
+
+class FakeSecurityHub:
+    """moto has no GetEnabledStandards; the standards a compliant account has enabled."""
+
+    standards: ClassVar[list[dict[str, str]]] = []
+
+    def get_enabled_standards(self) -> dict[str, Any]:
+        return {"StandardsSubscriptions": list(type(self).standards)}
+
+
+class FakeAccessAnalyzer:
+    """moto has no IAM Access Analyzer."""
+
+    analyzers: ClassVar[list[dict[str, str]]] = []
+
+    def list_analyzers(self, type: str) -> dict[str, Any]:
+        return {"analyzers": [a for a in FakeAccessAnalyzer.analyzers if a.get("type") == type]}
+
+
+def compliant_security_hub() -> None:
+    FakeSecurityHub.standards = [
+        {"StandardsArn": f"arn:aws:securityhub:{REGION}::{path}", "StandardsStatus": "READY"}
+        for path in (
+            "standards/aws-foundational-security-best-practices/v/1.0.0",
+            "standards/cis-aws-foundations-benchmark/v/3.0.0",
+        )
+    ]
+    FakeAccessAnalyzer.analyzers = [{"name": f"genai-{ENV}-account", "type": "ACCOUNT", "status": "ACTIVE"}]

@@ -12,7 +12,25 @@ import pytest
 from moto import mock_aws
 
 sys.path.insert(0, str(Path(__file__).parent))
-from audit_account import REGION, build
+from audit_account import MOTO_SERVERS, REGION, FakeAccessAnalyzer, FakeSecurityHub, build, compliant_security_hub
+
+from infra.audit.api import Aws
+
+FAKE_SERVICES = {"securityhub": FakeSecurityHub, "accessanalyzer": FakeAccessAnalyzer}
+
+
+@pytest.fixture(autouse=True)
+def security_hub_fakes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Security Hub and Access Analyzer (not in moto) answer as a compliant account's would."""
+    compliant_security_hub()
+    real = Aws.client
+
+    def client(self: Aws, service: str) -> Any:
+        if service in FAKE_SERVICES and (self.endpoint_url is None or self.endpoint_url in MOTO_SERVERS):
+            return FAKE_SERVICES[service]()
+        return real(self, service)
+
+    monkeypatch.setattr(Aws, "client", client)
 
 
 @pytest.fixture(autouse=True)

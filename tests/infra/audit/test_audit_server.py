@@ -16,7 +16,7 @@ from moto.server import ThreadedMotoServer
 from infra.audit.cli import main
 
 sys.path.insert(0, str(Path(__file__).parent))
-from audit_account import REGION, build
+from audit_account import MOTO_SERVERS, REGION, build
 
 pytestmark = pytest.mark.slow
 
@@ -26,6 +26,7 @@ def server() -> Iterator[str]:
     moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     moto.start()
     host, port = moto.get_host_and_port()
+    MOTO_SERVERS.add(f"http://{host}:{port}")
     try:
         yield f"http://{host}:{port}"
     finally:

@@ -199,6 +199,8 @@ def test_one_audit_record_per_request_without_raw_text(
     assert record["types"] == {"US_SSN": 1, "EMAIL_ADDRESS": 1}
     assert len(record["prompt_hmac"]) == 64
     assert record["latency_ms"] >= 0
+    # the source block list counts blocked prompts per caller address
+    assert record["source_ip"] == event()["requestContext"]["identity"]["sourceIp"]
     assert "460-89-9847" not in lines[0] and "jane@example.com" not in lines[0] and "SSN is" not in lines[0]
     # Embedded Metric Format
     emf = record["_aws"]["CloudWatchMetrics"][0]
@@ -221,3 +223,15 @@ def test_prompt_hmac_is_keyed(event: Any, invoke: Any, capsys: pytest.CaptureFix
     invoke(event(body={"text": "hello", "direction": "input"}))
     record = json.loads(capsys.readouterr().out)
     assert record["prompt_hmac"] != hashlib.sha256(b"hello").hexdigest()
+
+
+@pytest.mark.parametrize("ip", [None, "", "1.2.3.4; drop", "x" * 46, 7])
+def test_an_odd_source_address_is_recorded_as_none(
+    event: Any, invoke: Any, capsys: pytest.CaptureFixture[str], ip: Any
+) -> None:
+    ev = event(body={"text": "hello", "direction": "input"})
+    ev["requestContext"]["identity"]["sourceIp"] = ip
+    capsys.readouterr()
+    invoke(ev)
+    record = json.loads(capsys.readouterr().out.strip().splitlines()[0])
+    assert record["source_ip"] is None
