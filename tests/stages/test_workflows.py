@@ -183,3 +183,13 @@ def test_deploy_runs_weekly_so_signatures_are_renewed() -> None:
     doc = load(WORKFLOWS / "deploy.yml")
     triggers = doc.get("on", doc.get(True))  # YAML 1.1 reads the key `on` as True
     assert triggers["schedule"], "deploy.yml has no schedule"
+
+
+def test_images_are_copied_only_when_the_digest_is_missing() -> None:
+    """Immutable tags: pushing the same tag twice fails, which would stop every later stage of a re-run."""
+    (step,) = [
+        st
+        for st in load(WORKFLOWS / "stage-images.yml")["jobs"]["images"]["steps"]
+        if "skopeo copy" in st.get("run", "")
+    ]
+    assert "! present" in step["run"]
