@@ -193,3 +193,12 @@ def test_images_are_copied_only_when_the_digest_is_missing() -> None:
         if "skopeo copy" in st.get("run", "")
     ]
     assert "! present" in step["run"]
+
+
+def test_stacks_without_a_committed_salt_are_refused() -> None:
+    """A salt created in CI's checkout is lost with it; the next run could not decrypt the stack."""
+    steps = load(SETUP_ACTION)["runs"]["steps"]
+    (check,) = [st for st in steps if "encryptionsalt" in st.get("run", "")]
+    assert "exit" in check["run"] and "Pulumi.prod.yaml" in check["run"]
+    names = [st.get("name", "") for st in steps]
+    assert names.index(check["name"]) < names.index("Install the Pulumi CLI")
