@@ -261,6 +261,9 @@ def _make_monitor(mocks: Any, records: dict[str, Registration], warnings: list[s
     from pulumi.runtime.mocks import MockMonitor
     from pulumi.runtime.settings import get_project, get_stack
 
+    claimed: set[str] = set()
+    claims_lock = threading.Lock()
+
     class RecordingMonitor(MockMonitor):
         """The mock monitor, plus a record of each registration as the engine would see it."""
 
@@ -287,7 +290,12 @@ def _make_monitor(mocks: Any, records: dict[str, Registration], warnings: list[s
                     f"{what} is a remote component: its child resources are not visible offline, so "
                     "neither the plan nor the policy checks include them"
                 )
-            if urn in records and request.type != ROOT_STACK_TYPE:
+            # Registrations run concurrently on executor threads: claim the URN atomically, or two
+            # resources of the same name could both pass the check before either is recorded.
+            with claims_lock:
+                duplicate = urn in claimed and request.type != ROOT_STACK_TYPE
+                claimed.add(urn)
+            if duplicate:
                 raise _RefusedRequest(f"{what}: duplicate URN {urn}; give each resource of a type a unique name")
             response = _answer(
                 what,
