@@ -119,11 +119,13 @@ def build_operations(
         opts=ctx.opts(),
     )
     cluster = compute.cluster
+    # One package serves both functions (the containment handler and the block list): built once.
+    package = build_package(RESPONSE_SOURCE, BUILD_DIR, "response")
     response = ResponseFunction(
         f"{ctx.prefix}-response",
         ResponseFunctionArgs(
             name_prefix=ctx.prefix,
-            package=build_package(RESPONSE_SOURCE, BUILD_DIR, "response"),
+            package=package,
             min_severity=GUARDDUTY_SEVERITIES[s.response.min_severity],
             dry_run=s.response.dry_run,
             cluster_name=cluster.name,
@@ -143,7 +145,6 @@ def build_operations(
         ),
         opts=ctx.opts(),
     )
-    package = build_package(RESPONSE_SOURCE, BUILD_DIR, "response")
     ip_set = edge.waf.blocked_sources
     blocklist = SourceBlocklist(
         f"{ctx.prefix}-blocklist",
