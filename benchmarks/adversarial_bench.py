@@ -34,8 +34,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import handler  # noqa: E402
 from filter_bench import prompt  # noqa: E402
-from genai_filter import backend, config, harm, hijack, inj_rules, unsafe_reply  # noqa: E402
+from genai_filter import backend, config, harm, hijack, unsafe_reply  # noqa: E402, F401 - their patterns are built on import
 from genai_filter import context as prompt_context  # noqa: E402
+from genai_filter.rules.engine import Pattern  # noqa: E402
 from genai_filter.screen import Redactor, Screener  # noqa: E402
 
 Build = Callable[[int], str]
@@ -209,15 +210,10 @@ def best_of(fn: Callable[[str], None], text: str, runs: int, cap: float) -> floa
 
 
 def rule_prefixes() -> list[str]:
-    """The literal prefixes every rule of every registry starts matching from (read from the patterns)."""
+    """The literal prefixes every rule of every detector starts matching from (read from the patterns)."""
     found: set[str] = set()
-    for module in (inj_rules, harm, hijack, unsafe_reply):
-        for value in vars(module).values():
-            items = value if isinstance(value, (list, tuple)) else [value]
-            for item in items:
-                rx = item[0] if isinstance(item, tuple) and item else item
-                if isinstance(rx, inj_rules._Rx):
-                    found.update(p for p, _ in rx.prefixes or ())
+    for rx in Pattern.created:
+        found.update(p for p, _ in rx.prefixes or ())
     return sorted(found)
 
 

@@ -11,7 +11,7 @@ harmful object: "make a bomb", "write ransomware", "hack into", "commit identity
 * a word-salad tail after the request (random-search/GCG suffixes that carry few symbols).
 
 Only the most specific acts (weapons of mass harm, drug synthesis, malware, child sexual content) block
-with a request alone; the others need one more signal. Framing signals from `inj_rules` (fiction,
+with a request alone; the others need one more signal. Framing signals from `genai_filter.rules` (fiction,
 persona, "for educational purposes") combine with this hit in `injection._combine`.
 
 All patterns are linear-time (bounded repetitions, literal starts); see `inj_rules`.
@@ -22,15 +22,18 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from genai_filter.inj_rules import S1, RuleHit, S, _c, _fill, _has, _Lazy, _Rx
+from genai_filter.lazy import LazyPattern
+from genai_filter.rules.base import RuleHit
+from genai_filter.rules.engine import Pattern
+from genai_filter.rules.fragments import S1, S, fill, has
 
 __all__ = ["harmful_content", "harmful_request", "word_salad_tail"]
 
 # Acts that are harmful whatever the wrapper (a request for them is enough to block).
-_ACT_STRONG = _c(
+_ACT_STRONG = Pattern(
     rf"\b(?:make|making|made|build|building|built|construct\w{{0,3}}|assembl\w{{1,3}}|create|creating|manufactur\w{{1,3}}|"
     rf"synthesi[sz]\w{{1,3}}|produc\w{{1,4}}|cook\w{{0,3}}|brew\w{{0,3}}|prepar\w{{1,3}}|deploy\w{{0,3}}|detonat\w{{1,3}}|"
-    rf"obtain\w{{0,3}}|acquir\w{{1,3}}|extract\w{{0,3}}|isolat\w{{1,3}}|herstell\w{{1,3}}|bau\w{{0,2}}|fabrique\w{{0,2}}|fabricar|fabbricare){_fill(4)}"
+    rf"obtain\w{{0,3}}|acquir\w{{1,3}}|extract\w{{0,3}}|isolat\w{{1,3}}|herstell\w{{1,3}}|bau\w{{0,2}}|fabrique\w{{0,2}}|fabricar|fabbricare){fill(4)}"
     r"(?:(?<!bath )(?<!seed )(?<!photo )bombs?|pipe bombs?|explosives?|explosive devices?|ieds?|nuclear (?:weapon|bomb|device)s?|dirty bombs?|"
     r"bioweapons?|biological weapons?|chemical weapons?|nerve agents?|sarin|ricin|anthrax|napalm|molotov|thermite|"
     r"(?:toxic|poison(?:ous)?|chlorine|mustard|nerve|lethal) gas|"
@@ -42,7 +45,7 @@ _ACT_STRONG = _c(
     r"esplosiv\w{0,2}|drogen|drogues?|drogas?)\b(?!-)"
 )
 # The objects of _ACT_STRONG on their own: a cheap gate (rare words) before the verb-first pattern runs.
-_STRONG_OBJ = _c(
+_STRONG_OBJ = Pattern(
     r"\b(?:bomb|pipe bomb|explosiv|explosif|ied|nuclear|silencer|suppressor|auto sear|chloroform|cyanide|phosgene|"
     r"homemade|zip gun|pistola|arma|dirty bomb|bioweapon|biological weapon|chemical weapon|"
     r"nerve|sarin|ricin|anthrax|napalm|molotov|thermite|toxic gas|poison|chlorine|mustard|lethal gas|ghost gun|"
@@ -50,7 +53,7 @@ _STRONG_OBJ = _c(
     r"drogen|drogue|droga|esplosiv|strychnine|arsenic|abrin|tetrodotoxin|botulinum|aconitine|polonium|vx|tabun|soman|"
     r"chemical warfare)"
 )
-_ACT_STRONG2 = _c(
+_ACT_STRONG2 = Pattern(
     r"\b(?:child (?:pornography|porn|sexual abuse material)|csam|sexual content (?:involving|with) (?:a )?minors?|"
     r"sex with (?:a )?(?:minors?|children|animals)|(?:glorif\w{1,4}|normali[sz]\w{1,4}|promot\w{1,4}) pedophilia|"
     r"incit\w{1,4}(?: \w{1,15}){0,2} (?:violence|hatred|hate|genocide|riots?|attacks?) (?:against|towards?|on)\b|"
@@ -139,48 +142,50 @@ class _Span:
 _W = r"\W{1,3}"
 # Weak acts whose verb is a common word ("find", "read", "sell", "cause"): matched from the rare object backwards
 # to the verb, so the common verb is never a place the engine has to try. (object, what must end just before it)
-_ACT_BACK: tuple[tuple[_Rx, _Lazy], ...] = (
+_ACT_BACK: tuple[tuple[Pattern, LazyPattern], ...] = (
     (
-        _c(r"\b(?:oxycodone|opioids|oxys?|xanax|adderall|fentanyl|heroin|cocaine|meth|drugs|pills|percocet|vicodin)\b"),
-        _Lazy(rf"\b(?:sell|deal|distribut|push|smuggl|traffick?)\w{{0,4}}(?:{_W}\w{{1,15}}){{0,2}}?{_W}$"),
+        Pattern(
+            r"\b(?:oxycodone|opioids|oxys?|xanax|adderall|fentanyl|heroin|cocaine|meth|drugs|pills|percocet|vicodin)\b"
+        ),
+        LazyPattern(rf"\b(?:sell|deal|distribut|push|smuggl|traffick?)\w{{0,4}}(?:{_W}\w{{1,15}}){{0,2}}?{_W}$"),
     ),
     (  # "find out where my ex lives"
-        _c(rf"\b(?:lives?|stays?|is{S1}staying|sleeps?)\b"),
-        _Lazy(
+        Pattern(rf"\b(?:lives?|stays?|is{S1}staying|sleeps?)\b"),
+        LazyPattern(
             rf"\b(?:find|locate|track|figure)(?:{_W}out)?{_W}(?:where|the{_W}(?:home{_W})?address{_W}of)(?:{_W}\w{{1,12}}){{0,2}}?"
             rf"{_W}(?:my{_W}ex\w{{0,10}}|she|he|they|someone|somebody|her|him|this{_W}(?:woman|girl|person|guy)|a{_W}(?:woman|"
             rf"girl|person|man))(?:{_W}\w{{1,12}})?{_W}$"
         ),
     ),
     (
-        _c(
+        Pattern(
             rf"\b(?:militia\w{{0,3}}|armed{S1}(?:group|struggle|uprising|resistance)|jihad\w{{0,3}}|terror\w{{0,4}}{S1}(?:cell|group)|"
             rf"death{S1}squads?)"
         ),
-        _Lazy(rf"\b(?:join|recruit\w{{0,3}}|enlist)(?:{_W}\w{{1,15}}){{0,6}}?{_W}$"),
+        LazyPattern(rf"\b(?:join|recruit\w{{0,3}}|enlist)(?:{_W}\w{{1,15}}){{0,6}}?{_W}$"),
     ),
-    (_c(rf"\bup{S1}arms\b"), _Lazy(rf"\btake{_W}$")),
+    (Pattern(rf"\bup{S1}arms\b"), LazyPattern(rf"\btake{_W}$")),
     (  # staged accidents
-        _c(rf"\b(?:car{S1})?(?:accident|crash|injury|burglary|break-in|theft|fire|kidnapping|own{S1}death)s?\b"),
-        _Lazy(rf"\b(?:fake|stage|faking|staging|fabricat\w{{1,3}})(?:{_W}\w{{1,15}}){{0,2}}?{_W}$"),
+        Pattern(rf"\b(?:car{S1})?(?:accident|crash|injury|burglary|break-in|theft|fire|kidnapping|own{S1}death)s?\b"),
+        LazyPattern(rf"\b(?:fake|stage|faking|staging|fabricat\w{{1,3}})(?:{_W}\w{{1,15}}){{0,2}}?{_W}$"),
     ),
     (  # photos from a minor
-        _c(r"\b(?:photos|pictures|pics|images|videos|selfies|nudes)\b"),
-        _Lazy(
+        Pattern(r"\b(?:photos|pictures|pics|images|videos|selfies|nudes)\b"),
+        LazyPattern(
             rf"\b(?:year\W{{0,3}}old|minor|underage|preteen|child|kid)(?:{_W}\w{{1,12}}){{0,4}}?{_W}(?:to{_W})?(?:send|share|take)"
             rf"\w{{0,3}}(?:{_W}\w{{1,12}}){{0,2}}?{_W}$"
         ),
     ),
     (  # tracking a partner's phone
-        _c(r"\b(?:phone|location|messages|texts|whatsapp|emails?|calls|browsing)\b"),
-        _Lazy(
+        Pattern(r"\b(?:phone|location|messages|texts|whatsapp|emails?|calls|browsing)\b"),
+        LazyPattern(
             rf"\b(?:track|monitor|spy{_W}on|read|intercept)\w{{0,3}}(?:{_W}\w{{1,12}}){{0,2}}?{_W}(?:my{_W})?(?:girlfriend|boyfriend|"
             rf"wife|husband|partner|ex|spouse|someone|coworker)'?s?{_W}$"
         ),
     ),
     (  # starting an outbreak
-        _c(r"\b(?:outbreak|epidemic|pandemic)s?\b"),
-        _Lazy(
+        Pattern(r"\b(?:outbreak|epidemic|pandemic)s?\b"),
+        LazyPattern(
             rf"\b(?:start\w{{0,3}}|caus\w{{1,3}}|spark\w{{0,3}}|trigger\w{{0,3}}|releas\w{{1,3}})(?:{_W}\w{{1,15}}){{0,3}}?{_W}$"
         ),
     ),
@@ -197,15 +202,15 @@ def _act_back(text: str) -> _Span | None:
 
 
 # Acts that need one more signal (a request alone is not enough: security research, fiction, history).
-_ACT_WEAK = _c(
+_ACT_WEAK = Pattern(
     rf"\b(?:hack\w{{0,3}}{S1}(?:into|in{S1}to)|break\w{{0,3}}{S1}into{S1}(?:a{S1}|the{S1}|my{S1}|your{S1}|someone'?s?{S1}|"
     rf"their{S1}|his{S1}|her{S1})?(?:\w{{1,12}}{S1}){{0,2}}(?:house|home|car|building|apartment|account|email|phone|"
     rf"computer|system|network|server|database|safe|store|atm|vault)s?\b|gain\w{{0,3}}{S1}(?:unauthori[sz]ed|sudo|root|"
-    rf"illegal){S1}access|(?:steal\w{{0,3}}|stole|clone\w{{0,3}}|skim\w{{0,3}}){_fill(3)}(?:passwords?|credentials|"
+    rf"illegal){S1}access|(?:steal\w{{0,3}}|stole|clone\w{{0,3}}|skim\w{{0,3}}){fill(3)}(?:passwords?|credentials|"
     rf"identit\w{{1,3}}|data|information|records|(?:credit|debit){S1}cards?|money|cars?|personal{S1}"
     r"(?:data|information|details)|electronic|confidential|private|sensitive|trade secrets|social security|"
     r"bank|wallets?|crypto\w{0,8})|"
-    rf"(?:commit\w{{0,4}}|engag\w{{1,4}}{S1}in){_fill(2)}(?:fraud|identity theft|insider trading|tax evasion|"
+    rf"(?:commit\w{{0,4}}|engag\w{{1,4}}{S1}in){fill(2)}(?:fraud|identity theft|insider trading|tax evasion|"
     r"crimes?|credit card fraud|wire fraud|insurance fraud|money laundering|vandalism|cybercrime|theft|"
     r"voter fraud|election fraud|blackmail|extortion|hate crimes?)|"
     rf"launder(?:s|ed|ing)?\b|counterfeit\w{{0,3}}|"
@@ -220,9 +225,9 @@ _ACT_WEAK = _c(
     rf"(?:human|corpse|dead{S1}body|person)\b|human{S1}(?:flesh|meat)|cannibal\w{{0,5}}|"
     rf"(?:phishing|scam|spam){S1}(?:emails?|messages?|sites?|websites?|pages?|campaigns?|calls?|texts?)|"
     rf"(?:trick\w{{0,3}}|coerc\w{{1,3}}|manipulat\w{{1,3}}|pressur\w{{1,3}}|blackmail\w{{0,3}}|extort\w{{0,3}}|"
-    rf"groom\w{{0,3}}|lure|luring){_fill(4)}(?:into|to{S1}(?:give|share|send|hand|reveal|pay))|"
+    rf"groom\w{{0,3}}|lure|luring){fill(4)}(?:into|to{S1}(?:give|share|send|hand|reveal|pay))|"
     rf"(?:bully|bullies|bullying|harass\w{{0,3}}|stalk\w{{0,3}}|intimidat\w{{1,3}}|threaten\w{{0,3}}|"
-    rf"dox\w{{0,4}}|shame|shaming|ridicul\w{{1,3}}|demean\w{{0,3}}){_fill(3)}(?:someone|people|a (?:person|"
+    rf"dox\w{{0,4}}|shame|shaming|ridicul\w{{1,3}}|demean\w{{0,3}}){fill(3)}(?:someone|people|a (?:person|"
     r"classmate|coworker|colleague|child|user|woman|girl)|them|him|her|individuals|others|women|children|"
     r"(?:an? |my |her |his |their )?(?:ex|ex-\w{1,12}|partner|spouse|wife|husband|girlfriend|boyfriend|neighbou?r|"
     r"coworker|celebrity|journalist)\b|"
@@ -232,7 +237,7 @@ _ACT_WEAK = _c(
     rf"tweet|campaign|propaganda|content|remarks|terms|jokes?|slogans?|manifesto|essay|blog|statements?|"
     rf"insults?|comments?)|"
     rf"(?:glorif\w{{1,4}}|prais\w{{1,3}}|celebrat\w{{1,3}}|promot\w{{1,4}}|normali[sz]\w{{1,4}}|encourag\w{{1,4}}|endors\w{{1,4}}|"
-    rf"incit\w{{1,4}}|advocat\w{{1,4}}){_fill(3)}(?:the{S1})?(?:holocaust|nazis?|nazi party|terroris\w{{1,3}}|"
+    rf"incit\w{{1,4}}|advocat\w{{1,4}}){fill(3)}(?:the{S1})?(?:holocaust|nazis?|nazi party|terroris\w{{1,3}}|"
     r"genocide|violence|self-harm|self harm|suicide|anorexia|bulimia|eating disorders?|drunk driving|"
     r"calorie restriction|self-induced vomiting|vomiting|starvation|"
     r"drug use|hatred|hate|racism|slavery|torture|animal cruelty|cannibalism|stalking|predatory|"
@@ -245,7 +250,7 @@ _ACT_WEAK = _c(
     rf"forge\w{{0,3}}{S1}(?:\w{{1,12}}{S1})?(?:documents?|signatures?|checks?|cheques?|passports?|ids?|"
     rf"prescriptions?|papers)|bribe\w{{0,3}}|evad\w{{1,3}}{S1}(?:taxes|tax|customs|law{S1}enforcement|police|"
     rf"the{S1}police|authorities|border)|smuggl\w{{1,4}}|traffick\w{{1,4}}|poach\w{{0,3}}|"
-    rf"(?:dump\w{{0,3}}){_fill(2)}(?:hazardous|toxic|medical){S1}waste|"
+    rf"(?:dump\w{{0,3}}){fill(2)}(?:hazardous|toxic|medical){S1}waste|"
     rf"(?:tamper\w{{0,3}}|rig\w{{0,4}}){S1}(?:with{S1})?(?:the{S1}|a{S1})?(?:voting|election|ballot|slot)|"
     rf"(?:cheat\w{{0,3}}){S1}(?:on|in|at){S1}(?:an?{S1}|the{S1}|my{S1})?(?:\w{{1,15}}{S1}){{0,2}}(?:exams?|tests?|"
     rf"smog|emissions?|taxes|casino)|"
@@ -297,21 +302,21 @@ _ACT_WEAK = _c(
     rf"(?:pirat\w{{1,4}}|torrent\w{{0,3}}){S1}(?:content|movies|software|music|games|books)|"
     rf"(?:self-harm|self{S1}harm|starv\w{{1,4}}{S1}(?:yourself|myself|themselves)|purg\w{{1,4}}|"
     r"overdos\w{1,3})|"
-    rf"(?:gambl\w{{1,4}}){_fill(3)}(?:life{S1}savings|payday{S1}loans?|rent{S1}money)|"
-    rf"(?:payday{S1}loans?){_fill(3)}gambl\w{{1,4}}|"
+    rf"(?:gambl\w{{1,4}}){fill(3)}(?:life{S1}savings|payday{S1}loans?|rent{S1}money)|"
+    rf"(?:payday{S1}loans?){fill(3)}gambl\w{{1,4}}|"
     rf"(?:without|w/o){S1}(?:their|his|her|the{S1}(?:owner'?s|user'?s|person'?s)|any){S1}(?:consent|knowledge|"
     r"permission|authori[sz]ation)|"
     rf"(?:child|underage|youth|slave|forced){S1}(?:labor|labour|workers?|workforce)|"
     rf"(?:explicit|intimate|nude|naked|sexual){S1}(?:images?|photos?|pictures?|videos?|content)|"
     rf"(?:pornographic|erotic|sexually{S1}explicit){S1}(?:story|stories|script|content|scene|outline|novel|"
     r"movie|film)|"
-    rf"(?:sell\w{{0,3}}|buy\w{{0,3}}|purchas\w{{1,3}}){_fill(3)}(?:organs|harvested{S1}organs|stolen|drugs|"
+    rf"(?:sell\w{{0,3}}|buy\w{{0,3}}|purchas\w{{1,3}}){fill(3)}(?:organs|harvested{S1}organs|stolen|drugs|"
     r"guns|firearms|weapons|ammunition|fake|counterfeit|illegal|on the (?:black market|dark ?web))|"
     rf"(?:black{S1}market|dark{S}web){S1}(?:sites?|markets?|vendors?)|"
     rf"(?:torture|abuse|mutilat\w{{1,3}}|kill\w{{0,3}}|hurt\w{{0,3}}|harm\w{{0,3}}|poison\w{{0,3}}){S1}"
     r"(?:animals?|pets?|dogs?|cats?|a (?:dog|cat|pet|child|baby)|children|kids|an? (?:animal|elderly)|"
     rf"(?:my|your|his|her){S1}(?:wife|husband|partner|child|kids?|baby|parents?|neighbou?r|boss))|"
-    rf"(?:spread\w{{0,3}}|creat\w{{1,3}}|generat\w{{1,3}}|writ\w{{1,3}}){_fill(2)}(?:disinformation|"
+    rf"(?:spread\w{{0,3}}|creat\w{{1,3}}|generat\w{{1,3}}|writ\w{{1,3}}){fill(2)}(?:disinformation|"
     r"misinformation|propaganda|conspiracy theor\w{1,3}|deepfakes?)|"
     rf"(?:pretend\w{{0,3}}|posing|pose){S1}(?:to{S1}be{S1})?(?:as{S1})?(?:from{S1})?(?:the{S1}|a{S1}|your{S1}|their{S1})?"
     r"(?:bank|irs|police|government|paypal|amazon|microsoft|apple|tax office|support team|their boss|medicare|"
@@ -356,11 +361,11 @@ _ACT_WEAK = _c(
     rf"apis?|inbox\w{{0,2}}|phones?){S1}with|"
     rf"(?:give|send|share|hand)\w{{0,3}}{S1}(?:me|us){S1}(?:her|his|their|your){S1}(?:bank|online{S1}banking|account|"
     r"email|card) (?:login|password|pin|details|credentials)|"
-    rf"(?:track\w{{0,3}}|spy\w{{0,3}}{S1}on|monitor\w{{0,3}}|surveil\w{{1,4}}){_fill(3)}(?:without|"
+    rf"(?:track\w{{0,3}}|spy\w{{0,3}}{S1}on|monitor\w{{0,3}}|surveil\w{{1,4}}){fill(3)}(?:without|"
     r"secretly|covertly|their location|user location))"
 )
 # Intent to evade detection or consequences: the strongest single tell of a harmful request.
-_EVASION = _c(
+_EVASION = Pattern(
     rf"\b(?:sans{S1}laisser{S1}de{S1}traces?|sin{S1}dejar{S1}(?:rastro|huellas)|ohne{S1}spuren|spurlos|senza{S1}lasciare{S1}"
     rf"tracce|without{S1}(?:getting|being|ever{S1}being){S1}(?:caught|detected|noticed|traced|arrested|"
     rf"convicted)|(?:avoid\w{{0,3}}|evad\w{{1,3}}|escap\w{{1,3}}|elud\w{{1,3}}){S1}(?:getting{S1}|being{S1})?"
@@ -385,7 +390,7 @@ _EVASION = _c(
     r"(?:ohne|sin|sans) (?:erwischt|ser (?:atrapado|descubierto)|se faire (?:prendre|attraper)))"
 )
 # Persuasion and harm purpose ("convince", "posing as an expert", "encourag… to").
-_PURPOSE = _c(
+_PURPOSE = Pattern(
     rf"\b(?:posing{S1}as|pretending{S1}to{S1}be){S1}(?:an?{S1})?(?:expert|doctor|official|"
     rf"representative|irs|police|bank)|\b(?:convinc\w{{1,3}}|persuad\w{{1,3}}|encourag\w{{1,3}}|"
     rf"urg\w{{1,3}}|coax\w{{0,3}}|push\w{{0,3}}){S1}(?:\w{{1,12}}{S1}){{0,3}}?(?:to|into|that){S1}|"
@@ -400,7 +405,7 @@ _PURPOSE = _c(
     rf"\b(?:get{S1}back{S1}at|take{S1}revenge{S1}on|revenge{S1}on|ruin{S1}(?:her|his|their|my{S1}ex'?s?){S1}(?:life|reputation|career))\b"
 )
 # Intent to hurt someone ("a gas that kills quickly"): no safety/defensive framing discounts this.
-_LETHAL = _c(
+_LETHAL = Pattern(
     rf"\b(?:most|maximum|greatest){S1}(?:damage|casualties|deaths|destruction)\b|"
     rf"\b(?:that|which|to){S1}(?:kills?|harms?|injures?|poisons?|incapacitates?){S1}(?:quickly|fast|instantly|"
     r"silently|painlessly|undetectably)|"
@@ -409,7 +414,7 @@ _LETHAL = _c(
     rf"(?:[\w-]{{1,15}}{S1}){{0,2}}(?:individual|person|people|target|official|figure|politician|leader))\b"
 )
 # Fiction, persona, research or hypothetical framing around the request (PAIR-style laundering).
-_FRAMING = _c(
+_FRAMING = Pattern(
     rf"\b(?:imagine|pretend|suppose|let's{S1}say|consider){S1}(?:that{S1})?(?:you(?:'re|{S1}are|{S1}were)|a{S1}"
     rf"(?:fictional|hypothetical)|this{S1}is)|\byou(?:'re|{S1}are){S1}an?{S1}(?:\w{{1,20}}{S1}){{0,3}}?(?:consultant|"
     r"expert|historian|journalist|writer|author|novelist|screenwriter|scriptwriter|character|villain|hacker|"
@@ -426,18 +431,18 @@ _FRAMING = _c(
     r"(?:detail|description))"
 )
 # Covert manner: adds to an act, never an act on its own ("secretly plan a surprise party" is fine).
-_COVERT = _c(
+_COVERT = Pattern(
     rf"\b(?:secretly|covertly|surreptitiously|discreetly|behind{S1}(?:their|his|her|my){S1}back|in{S1}secret)\b"
 )
 # Asking for a method ("how to", "the easiest way", "step-by-step") rather than a text about the act.
-_HOWTO = _c(
+_HOWTO = Pattern(
     rf"\b(?:how{S1}(?:to|do{S1}i|can{S1}i|could{S1}i|would{S1}i|should{S1}i|does{S1}one|can{S1}one|do{S1}you)|"
     rf"step[- ]by[- ]step|instructions|tutorial|guide|tips|(?:best|easiest|quickest|fastest|simplest|cheapest|"
     rf"most{S1}effective|most{S1}painless|painless|safest){S1}(?:way|ways|method|methods|approach|place|places)|recipe|"
     rf"(?:strategy|strategies|plan|scheme|playbook|blueprint){S1}(?:for|to))\b"
 )
 # A request: an imperative at the start of the text or a sentence, or "how to / how do I".
-_REQUEST = _c(
+_REQUEST = Pattern(
     rf"(?:^|[.!?:;,\n\"'])[\W_]{{0,4}}(?:please{S1}|kindly{S1}|now{S1}|so{S1})?(?:write|create|develop|design|draft|"
     r"generate|give|provide|explain|describe|list|outline|offer|teach|show|tell|produce|compose|build|make|"
     r"suggest|share|detail|instruct|devise|plan|prepare|craft|compile|recommend|help|encourage|convince|"
@@ -454,7 +459,7 @@ _REQUEST = _c(
     r"how|recipe for)\b"
 )
 # History, news, prevention and defence are what the benign sources ask about the same acts.
-_DEFENSIVE = _c(
+_DEFENSIVE = Pattern(
     rf"\b(?:how{S1}(?:do|can|could|should){S1}(?:i|we|you|one|people|companies|parents|schools){S1}"
     rf"(?:protect|prevent|detect|recogni[sz]e|spot|avoid{S1}(?:being|becoming|falling)|defend|report|stop|"
     rf"block|identify|mitigate|secure)|(?:protect\w{{0,3}}|defend\w{{0,3}}|safeguard\w{{0,3}}){S1}(?:against|from|"
@@ -483,7 +488,7 @@ _DEFENSIVE = _c(
     rf"kids|children|customers)|\b(?:how|why){S1}do{S1}(?:\w{{1,15}}{S1}){{1,2}}(?:usually|typically|commonly|often)\b)"
 )
 
-_SALAD_TOKEN = _Lazy(r"\S{1,60}")
+_SALAD_TOKEN = LazyPattern(r"\S{1,60}")
 
 
 def word_salad_tail(text: str, start: int) -> float:
@@ -521,24 +526,24 @@ def word_salad_tail(text: str, start: int) -> float:
 # An order to produce something that *is* or *does* the act ("Create a phishing page", "Develop an app that
 # tracks users without their consent", "Write a blog post promoting anorexia") counts more than a question
 # about it or a text on it ("Explain how money laundering works", "Write a report on human trafficking").
-_ORDER = _Lazy(
+_ORDER = LazyPattern(
     r"\b(?:write|create|develop|design|draft|generate|produce|compose|build|make|craft|devise|code|program|outline|"
     r"plan|give|provide|offer|set up)\b"
 )
 # what may stand before an order: nothing (sentence start), or a polite frame ("could you please")
-_ORDER_LEAD = _Lazy(
+_ORDER_LEAD = LazyPattern(
     r"(?:^|[.!?:;,\n\"'(]|\b(?:can|could|would|will) you(?: please| kindly)?|\bplease|\bkindly|\b(?:i want|i'd like|"
     r"i would like) you to|\bhelp (?:me|us)|\b(?:your|the) (?:task|job|assignment) is to|\bnow|\bthen|\band)[\W_]{0,3}$"
 )
 # the artifact's own clause: "... that / which / to / for / promoting / spreading ..."
-_ARTIFACT_CLAUSE = _Lazy(
+_ARTIFACT_CLAUSE = LazyPattern(
     r"\b(?:that|which|who|to|for|promoting|encouraging|glorifying|normali[sz]ing|spreading|claiming|inciting|urging|"
     r"using|designed to|meant to|capable of|endorsing|advocating|celebrating|praising|defending|justifying|"
     r"suggesting|arguing|stating|asserting|insisting|recommending|featuring)\b"
 )
-_TOPIC = _Lazy(r"\b(?:on|about|regarding|concerning|describing|explaining|analy[sz]ing|summari[sz]ing|how|why)\b")
+_TOPIC = LazyPattern(r"\b(?:on|about|regarding|concerning|describing|explaining|analy[sz]ing|summari[sz]ing|how|why)\b")
 # ... unless the act is narrated as given up, refused or denied ("why she stopped hacking", "will never ask for")
-_RENOUNCED = _Lazy(
+_RENOUNCED = LazyPattern(
     r"\b(?:why|stopped|stops|quit|quitting|gave up|give up|regret\w{0,3}|recover\w{0,3} from|no longer|used to|"
     r"avoid\w{0,3}|resist\w{0,3}|refus\w{1,3}|condemn\w{0,3}|prohibit\w{0,3}|against|never|not|won't|don't|"
     r"doesn't|cannot|can't)\b"
@@ -561,7 +566,7 @@ def _orders_the_act(text: str, act_start: int) -> bool:
     return clause is not None and clause.start() - order.end() <= 80
 
 
-_SENT_END = _Lazy(r"[.!?\n]")
+_SENT_END = LazyPattern(r"[.!?\n]")
 
 
 def harmful_request(
@@ -637,23 +642,23 @@ _FABRICATE = (
 ).replace("{S1}", S1)
 # "Write a false headline …", "Formuliere eine unwahre Überschrift", "make up a news story claiming …"
 # matched from the adjective backwards to the order: the adjectives are rare, the order verbs are not
-_MADE_UP_NEWS = _c(rf"\b{_MADE_UP}(?:{S1}\w{{1,15}}){{0,2}}?{S1}{_NEWSY}\b")
-_FABRICATE_BEFORE = _Lazy(rf"\b{_FABRICATE}(?:{S1}\w{{1,15}}){{0,5}}?{S1}$")
-_DISINFO = _c(
+_MADE_UP_NEWS = Pattern(rf"\b{_MADE_UP}(?:{S1}\w{{1,15}}){{0,2}}?{S1}{_NEWSY}\b")
+_FABRICATE_BEFORE = LazyPattern(rf"\b{_FABRICATE}(?:{S1}\w{{1,15}}){{0,5}}?{S1}$")
+_DISINFO = Pattern(
     rf"\b(?:make{S1}up|invent|fabricate|erfind\w{{0,2}}|invente\w?|inventa\w?)(?:{S1}\w{{1,15}}){{0,2}}?{S1}"
     rf"(?:news|press{S1}release|quotes?{S1}from|statements?{S1}from|evidence|statistics|stud(?:y|ies)|nachricht\w{{0,2}}|"
     rf"meldung\w{{0,2}}|zitat\w{{0,2}})\b"
 )
-_NEGATED = _Lazy(
+_NEGATED = LazyPattern(
     r"\b(?:never|not|don'?t|no|avoid|without|nor|nicht|kein\w{0,2}|jamais|nunca)\W{1,3}(?:\w{1,12}\W{1,3})?$"
 )
-_PLACEHOLDER = _Lazy(
+_PLACEHOLDER = LazyPattern(
     r"[^.!?\n]{0,60}?\b(?:for|in|as)\W{1,3}(?:(?:my|our|a|an|the|some)\W{1,3})?(?:\w{1,12}\W{1,3})?(?:tests?|testing|demo|mock\w{0,3}|"
     r"dummy|placeholder|sample|seed|fixtures?|unit\W{1,3}tests?|prototype|wireframe|novel|story|game|screenplay|satire|"
     r"parody|quiz|exercise|training\W{1,3}(?:set|data)|lesson|class)\b"
 )
 # an order to argue an election result that is false on its face ("explain why X unanimously won the election")
-_ELECTION_LIE = _c(
+_ELECTION_LIE = Pattern(
     rf"\b(?:explain{S1}why|convince|persuade|prove|argue|write{S1}an?{S1}(?:article|post|essay|speech|tweet)(?:{S1}\w{{1,15}})?"
     rf"{S1}(?:arguing|claiming|proving|showing))(?:{S1}\w{{1,15}}){{0,14}}?{S1}(?:unanimous\w{{0,2}}|was{S1}stolen|"
     rf"were{S1}stolen|was{S1}rigged|were{S1}rigged)(?:{S1}\w{{1,15}}){{0,8}}?{S1}(?:election|vote)s?\b"
@@ -661,12 +666,12 @@ _ELECTION_LIE = _c(
     rf"{{0,6}}?{S1}(?:unanimous\w{{0,2}}|was{S1}stolen|were{S1}stolen|was{S1}rigged|were{S1}rigged)\b"
 )
 # the claim reported as someone's belief, not argued ("why some people falsely believe the election was stolen")
-_ATTRIBUTED = _Lazy(
+_ATTRIBUTED = LazyPattern(
     r"\b(?:believe\w?|claim\w?|think|thinks|say|says|said|falsely|myths?|conspirac\w{1,3}|theor\w{1,4}|narratives?|"
     r"debunk\w{0,3}|some|many|people|supporters)\b"
 )
 # a lethal amount asked for: "how many sleeping pills would it take to not wake up"
-_LETHAL_DOSE = _c(
+_LETHAL_DOSE = Pattern(
     rf"\b(?:how{S1}many|how{S1}much|what{S1}(?:dose|amount|quantity|number))(?:{S1}\w{{1,15}}){{0,3}}?{S1}(?:of{S1})?(?:pills|"
     rf"tablets|capsules|mg|milligrams|painkillers|paracetamol|acetaminophen|tylenol|ibuprofen|aspirin|insulin|xanax|"
     rf"ambien|benadryl|oxycodone|morphine|sleeping{S1}pills|antidepressants|heroin|fentanyl)(?:{S1}[\w']{{1,12}}){{0,6}}?"
@@ -674,12 +679,12 @@ _LETHAL_DOSE = _c(
     rf"myself|a{S1}person|someone|him|her)|end{S1}(?:it|it{S1}all|my{S1}life))\b"
 )
 # … unless it is about staying safe ("is it safe", "too much", "poison control", "accidentally took")
-_DOSE_SAFETY = _Lazy(
+_DOSE_SAFETY = LazyPattern(
     r"\b(?:safe\w{0,3}|too much|maximum|max|limit|poison control|accidental\w{0,2}|by mistake|my (?:child|kid|son|"
     r"daughter|dog|cat)|toddler|doctor|pharmacist|avoid|prevent\w{0,3}|overdose symptoms|signs of)\b"
 )
 # a joke at the expense of a protected group
-_GROUP_JOKE = _c(
+_GROUP_JOKE = Pattern(
     rf"\b(?:tell|write|make|give|share|come{S1}up{S1}with|erzahl\w{{0,2}}|raconte\w?|cuenta\w?)(?:{S1}(?:me|us|mir|moi|me))?"
     rf"(?:{S1}\w{{1,12}}){{0,2}}?{S1}(?:jokes?|witz\w{{0,2}}|blagues?|chistes?)(?:{S1}\w{{1,12}})?{S1}(?:about|on|uber|sur|sobre)"
     rf"{S1}(?:a{S1}|the{S1}|die{S1}|les{S1}|las{S1}|los{S1})?(?:women|woman|girls|jews?|jewish{S1}people|muslims?|"
@@ -687,29 +692,29 @@ _GROUP_JOKE = _c(
     rf"disabled{S1}people|immigrants|arabs|gypsies|frauen|juden|auslander|muslime|femmes|juifs|mujeres|judios)\b"
 )
 # what is praised: an atrocity, its perpetrators, or a self-destructive harm
-_ATROCITY = _c(
+_ATROCITY = Pattern(
     rf"\b(?:holocaust|genocides?|slavery|stalking|self{S}harm\w{{0,3}}|anorexi\w{{1,3}}|bulimi\w{{1,3}}|eating{S1}disorders?|"
     rf"terroris[mt]s?|terror{S1}attacks?|hijackers|school{S1}shootings?|mass{S1}shootings?|nazis?|nazism|hitler|rape|"
     rf"sexual{S1}assault|child{S1}abuse|p[a]?edophilia|domestic{S1}(?:violence|abuse)|ethnic{S1}cleansing|lynchings?|"
     rf"apartheid|suicide|drunk{S1}driving|shooters?|gunm[ae]n|bombers?|mass{S1}murderers?|serial{S1}killers?|animal{S1}cruelty|torture|isis|al{S}qaeda|ku{S1}klux{S1}klan|kkk|"
     rf"(?:sexual{S1}|romantic{S1}|consensual{S1})?relationships?{S1}between{S1}adults{S1}and{S1}(?:minors|children|kids))\b"
 )
-_PRAISE = _Lazy(
+_PRAISE = LazyPattern(
     r"\b(?:positive|good side|bright side|upsides?|benefits?|advantages?|fun|thrilling|exciting|romantic|beautiful|"
     r"glamorous|glamou?ri[sz]\w{1,4}|heroes|heroic|admirable|noble|prais\w{1,4}|celebrat\w{1,4}|glorif\w{1,4}|cool|sexy|"
     r"empowering|justified|worth it)\b"
 )
-_PRAISE_ORDER = _Lazy(
+_PRAISE_ORDER = LazyPattern(
     r"\b(?:write|argue|explain|describe|highlight|list|show|present|portray|depict|draft|compose|create|give|tell|"
     r"convince|persuade|prais\w{1,4}|celebrat\w{1,4}|glorif\w{1,4}|make)\b"
 )
 # the sentence is about the victims, prevention, the end of it or a historical setting
-_AGAINST = _Lazy(
+_AGAINST = LazyPattern(
     r"\b(?:victims?|survivors?|support\w{0,3}|prevent\w{0,4}|warning signs|recover\w{0,3}|awareness|dangers?|risks?|"
     r"condemn\w{0,3}|against|stop\w{0,4}|help\w{0,3}|cop(?:e|ing) with|anti|abolition\w{0,3}|abolish\w{0,3}|end(?:ed|ing)?|"
     r"fall of|defeat\w{0,3}|after|during|set in|resist\w{0,5}|fight\w{0,3}|treatment|therapy)\b"
 )
-_SENTENCE = _Lazy(r"[.!?\n]")
+_SENTENCE = LazyPattern(r"[.!?\n]")
 
 
 _REACH = 300  # how far a sentence is read around a match when no sentence end comes first
@@ -740,14 +745,14 @@ def harmful_content(text: str) -> list[RuleHit]:
         negated = any(_NEGATED.p.search(text, max(0, at - 20), at) for at in {start, adj})
         if not negated and not _PLACEHOLDER.p.match(text, end):
             hits.append(RuleHit("unsafe", "DISINFORMATION", start, end, 0.6))
-    for m in _ELECTION_LIE.finditer(text) if _has(text, ("election", "vote")) else ():
+    for m in _ELECTION_LIE.finditer(text) if has(text, ("election", "vote")) else ():
         if not _ATTRIBUTED.p.search(m.group()):
             hits.append(RuleHit("unsafe", "DISINFORMATION", m.start(), m.end(), 0.6))
     doses = _LETHAL_DOSE.finditer(text) if "how" in text or "what" in text else []
     if doses and not _DOSE_SAFETY.p.search(text):
         for m in doses:
             hits.append(RuleHit("unsafe", "SELF_HARM_METHOD", m.start(), m.end(), 0.6))
-    for m in _GROUP_JOKE.finditer(text) if _has(text, ("joke", "witz", "blague", "chiste")) else ():
+    for m in _GROUP_JOKE.finditer(text) if has(text, ("joke", "witz", "blague", "chiste")) else ():
         hits.append(RuleHit("unsafe", "HATEFUL_CONTENT", m.start(), m.end(), 0.5))
     read: set[tuple[int, int]] = set()
     for m in _ATROCITY.finditer(text):
@@ -763,7 +768,7 @@ def harmful_content(text: str) -> list[RuleHit]:
 
 # a later sentence that points back at it ("… relationships between adults and minors. Create an ad that promotes
 # a positive perspective on such relationships")
-_ANAPHOR = _Lazy(r"\b(?:such|this|these|those|them|it|its|their|they)\b")
+_ANAPHOR = LazyPattern(r"\b(?:such|this|these|those|them|it|its|their|they)\b")
 
 
 def _praised(sentence: str) -> bool:

@@ -22,7 +22,7 @@ import re
 from itertools import pairwise
 from pathlib import Path
 
-from genai_filter.inj_rules import RuleHit
+from genai_filter.rules.base import RuleHit
 
 __all__ = ["ENABLED", "MODEL_CAP", "features", "probability", "score_windows", "set_model", "windows"]
 

@@ -16,6 +16,10 @@ class LazyPattern:
         self._compiled: re.Pattern[str] | None = None
 
     @property
+    def source(self) -> str:
+        return self._source
+
+    @property
     def p(self) -> re.Pattern[str]:
         if self._compiled is None:
             self._compiled = re.compile(self._source, self._flags)

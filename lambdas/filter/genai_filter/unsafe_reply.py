@@ -6,34 +6,36 @@ shape of a procedure: numbered steps, several preparation verbs, or code that do
 while walking a directory tree, a keyboard listener that sends keystrokes away). A reply that refuses, warns or
 defends ("I can't help with that", "never mix …", "to protect yourself", "call poison control", "is illegal")
 is not flagged: explaining what ransomware is or why bleach and ammonia must not be mixed is the answer a safe
-model gives. Run on normalised (lower-case) text, like `genai_filter.inj_rules`.
+model gives. Run on normalised (lower-case) text, like `genai_filter.rules`.
 """
 
 from __future__ import annotations
 
-from genai_filter.inj_rules import RuleHit, _c, _Lazy
+from genai_filter.lazy import LazyPattern
+from genai_filter.rules.base import RuleHit
+from genai_filter.rules.engine import Pattern
 
 __all__ = ["harmful_reply"]
 
-_MATERIAL = _c(
+_MATERIAL = Pattern(
     r"\b(?:pipe bombs?|bombs?|explosives?|detonators?|blasting caps?|black powder|tatp|petn|rdx|ammonium nitrate|anfo|"
     r"thermite|napalm|molotov|sarin|vx|nerve agents?|ricin|castor beans|anthrax|botulinum|mustard gas|chlorine gas|"
     r"phosgene|methamphetamine|meth|pseudoephedrine|red phosphorus|fentanyl|ransomware|keyloggers?|keystrokes|"
     r"reverse shell|auto sears?|full auto|fully automatic|sleeping pills|lethal dose)\b"
 )
-_STEP_LINE = _Lazy(r"(?:^|\n)[ \t]{0,4}(?:step[ \t]{0,2}\d{1,2}\b|\d{1,2}[.)][ \t])")
-_INLINE_STEP = _Lazy(r"(?:^|[:.;] )\d{1,2}[.)] [a-z]")
-_PREP_VERB = _Lazy(
+_STEP_LINE = LazyPattern(r"(?:^|\n)[ \t]{0,4}(?:step[ \t]{0,2}\d{1,2}\b|\d{1,2}[.)][ \t])")
+_INLINE_STEP = LazyPattern(r"(?:^|[:.;] )\d{1,2}[.)] [a-z]")
+_PREP_VERB = LazyPattern(
     r"\b(?:mix|combine|heat|fill|insert|drill|seal|grind|soak|filter|precipitate|extract|pack|attach|wire|connect|"
     r"reassemble|dissolve|pour|distill|evaporate|crush|stir|boil|compress|ignite|remove)\b"
 )
 # code that does the harm: encrypting files found by walking a tree, a keyboard hook, sending the log away
-_HARM_CODE = _Lazy(
+_HARM_CODE = LazyPattern(
     r"os\.walk|glob\.glob\(['\"]/|keyboard\.listener|pynput|setwindowshookex|getasynckeystate|smtplib\.smtp|"
     r"\.encrypt\(|pay \d+(?:\.\d+)? (?:btc|bitcoin)|your files (?:are|have been) encrypted"
 )
-_TAKE_ALL = _Lazy(r"\b(?:take|swallow)(?: \w{1,10}){0,2} (?:all|them all|at once)\b|so (?:nobody|no one) finds")
-_REFUSE_OR_PROTECT = _Lazy(
+_TAKE_ALL = LazyPattern(r"\b(?:take|swallow)(?: \w{1,10}){0,2} (?:all|them all|at once)\b|so (?:nobody|no one) finds")
+_REFUSE_OR_PROTECT = LazyPattern(
     r"\b(?:i can'?t|i cannot|i won'?t|i'm not able|i am not able|i'm unable|i am unable|sorry|never (?:mix|attempt|try)|"
     r"do not (?:attempt|try|mix)|don'?t (?:attempt|try|mix)|(?:is|are) illegal|illegal for|call (?:911|988|poison control)|"
     r"poison control|helpline|hotline|reach out|protect (?:yourself|your|against)|to protect|detect(?:ing|ion)?|"

@@ -12,7 +12,9 @@ import pytest
 from genai_filter import harm, hijack
 from genai_filter.injection import detect
 from genai_filter.normalize import normalize
+from genai_filter.rules.engine import Pattern
 
+from tests.lambdas.filter.patterns import named_patterns
 from tests.lambdas.filter.probes import blocked
 
 
@@ -225,27 +227,17 @@ def test_hijack_patterns_have_no_unexpanded_placeholders() -> None:
 # alternative with `\d`, and made every prompt 1.3-1.7x slower.
 UNGATED = {
     ("genai_filter.harm", "_REQUEST"),
-    ("genai_filter.inj_rules", "_ASSIGN"),
-    ("genai_filter.inj_rules", "_ASSIGN_TERM"),
-    ("genai_filter.inj_rules", "_CONCAT"),
-    ("genai_filter.inj_rules", "_EDIT_VERB"),
-    ("genai_filter.inj_rules", "_QUESTION_START"),
-    ("genai_filter.inj_rules", "_TASK_START"),
-    ("genai_filter.inj_rules", "_TRANSFORM"),
-    ("genai_filter.inj_rules", "_SENTENCE"),
+    ("genai_filter.rules.payload", "_ASSIGN"),
+    ("genai_filter.rules.payload", "_ASSIGN_TERM"),
+    ("genai_filter.rules.payload", "_CONCAT"),
+    ("genai_filter.rules.indirect", "_EDIT_VERB"),
+    ("genai_filter.rules.indirect", "_QUESTION_START"),
+    ("genai_filter.rules.indirect", "_TASK_START"),
+    ("genai_filter.rules.indirect", "_TRANSFORM"),
+    ("genai_filter.rules.indirect", "_SENTENCE"),
 }
 
 
 def test_only_known_patterns_lack_a_literal_prefix() -> None:
-    from genai_filter import inj_rules, unsafe_reply
-    from genai_filter import normalize as norm_mod
-
-    found = set()
-    for module in (harm, hijack, inj_rules, norm_mod, unsafe_reply):
-        for name, value in vars(module).items():
-            items = value if isinstance(value, (list, tuple)) else [value]
-            for item in items:
-                rx = item[0] if isinstance(item, tuple) else item
-                if isinstance(rx, inj_rules._Rx) and rx.prefixes is None:
-                    found.add((module.__name__, name))
+    found = {name for name, rx in named_patterns() if isinstance(rx, Pattern) and rx.prefixes is None}
     assert found == UNGATED

@@ -1,0 +1,898 @@
+"""Persona jailbreak: a noisy-OR over distinct signals of a persona freed from its rules. Strong markers
+(DAN, "developer mode enabled") block alone; weak ones (a new name, "never refuses") only together or
+with a harmful topic."""
+
+from __future__ import annotations
+
+import re
+
+from genai_filter.rules.base import Composite, Rule, RuleHit, hit
+from genai_filter.rules.cues import quoted_mention
+from genai_filter.rules.engine import Pattern
+from genai_filter.rules.fragments import S1, S, fill
+
+__all__ = ["PERSONA"]
+
+
+def _unless_quoted(text: str, m: re.Match[str], score: float, direction: str) -> float:
+    # "the DAN prompt ('Do Anything Now') was …" mentions a persona rather than invoking it;
+    # a reply that quotes the marker ("asked it to 'do anything now'") reports a jailbreak
+    quoted = quoted_mention(text, m.start()) or (
+        direction == "output" and m.start() > 0 and text[m.start() - 1] in "'\"“‘«"
+    )
+    return 0.35 if quoted else score
+
+
+STRONG: tuple[Rule, ...] = (
+    Rule(
+        "persona.strong.you_are",
+        "PERSONA_JAILBREAK",
+        Pattern(
+            rf"\b(?:you{S1}are|you're|du{S1}bist|tu{S1}es|eres|sei|jij{S1}bent)(?:{S1}(?:now|jetzt|ab{S1}sofort|ab{S1}jetzt|nun|"
+            rf"maintenant|desormais|ahora|ora|nu))?{S1}dan\b(?!['’]s)[^\n]{{0,80}}?(?:\bno\b|keine|without|ohne|sans|\bsin\b|"
+            r"anything|restriction|einschrankung|rule|regel|filter|censor|zensur|limit|grenz)"
+        ),
+        0.85,
+        examples=(),
+        near_misses=(),
+        adjust=_unless_quoted,
+        first_only=True,
+    ),
+    Rule(
+        "persona.strong.stay_stays",
+        "PERSONA_JAILBREAK",
+        Pattern(
+            rf"\b(?:stay|stays|remain|remains|bleib\w{{0,2}}|verharr\w{{0,2}}){S1}(?:\w{{1,12}}{S1}){{0,3}}?in{S1}(?:their|"
+            rf"your|his|her|ihren|ihrer|deiner|seiner){S1}(?:roles|characters|rollen)\b"
+        ),
+        0.85,
+        examples=(),
+        near_misses=(),
+        adjust=_unless_quoted,
+        first_only=True,
+    ),
+    Rule(
+        "persona.strong.anything_now",
+        "PERSONA_JAILBREAK",
+        Pattern(
+            r"\bdo anything now\b|\bdan mode\b|\bdan ?\d{1,2}(?:\.\d)?\b|\bas (?<!such as )dan\b|\bbetterdan\b|\banti-?dan\b"
+        ),
+        0.85,
+        examples=(),
+        near_misses=(),
+        adjust=_unless_quoted,
+        first_only=True,
+    ),
+    Rule(
+        "persona.strong.developer_dev",
+        "PERSONA_JAILBREAK",
+        Pattern(
+            r"\b(?:developer|dev|god|jailbreak|unlocked|debug|evil|dude|unrestricted) mode (?:enabled|output|activated|"
+            r"engaged|response)|\benable (?:the )?(?:god|jailbreak|dan|evil) mode|\bgod mode\b|\bjailbreak mode\b|"
+            r"\bin developer mode,? you\b|\bstay(?:s)? in (?:their|your|his|her|the) roles?\b"
+        ),
+        0.85,
+        examples=(),
+        near_misses=(),
+        adjust=_unless_quoted,
+        first_only=True,
+    ),
+    Rule(
+        "persona.strong.always_intelligent",
+        "PERSONA_JAILBREAK",
+        Pattern(r"\balways intelligent and machiavellian\b|\bniccolo\b.{0,200}\baim\b|\baim\b.{0,100}\bunfiltered\b"),
+        0.85,
+        examples=(),
+        near_misses=(),
+        adjust=_unless_quoted,
+        first_only=True,
+    ),
+    Rule(
+        "persona.strong.evil_confidant",
+        "PERSONA_JAILBREAK",
+        Pattern(
+            r"\bevil confidant\b|\bopposite mode\b|\bchaos mode\b|\bjailbroken\b|"
+            r"🔓|\[(?:🔓\s?)?jailbreak\]|\[(?:🔒\s?)?classic\]|\bmongo tom\b|\bantigpt\b|\bbasedgpt\b|\bevilbot\b|"
+            r"\bwormgpt\b|\bfraudgpt\b|\bchadgpt\b|\bhackerman\b|\bcondition red\b|\bucar\b|\bnsfwgpt\b"
+        ),
+        0.85,
+        examples=(),
+        near_misses=(),
+        adjust=_unless_quoted,
+        first_only=True,
+    ),
+    Rule(
+        "persona.strong.not_never",
+        "PERSONA_JAILBREAK",
+        Pattern(
+            r"\b(?:not|never|isn'?t|aren'?t|won'?t be) (?:bound|restricted|limited|constrained) by (?:any |the )?"
+            r"(?:rules|ethics|morals|guidelines|polic\w{1,3}|restrictions|openai|filters|laws)"
+        ),
+        0.85,
+        examples=(),
+        near_misses=(),
+        adjust=_unless_quoted,
+        first_only=True,
+    ),
+    Rule(
+        "persona.strong.break_ing",
+        "PERSONA_JAILBREAK",
+        Pattern(
+            r"\b(?:break(?:ing)?|broken|free(?:d)?) (?:free )?(?:of|from) (?:the )?(?:typical )?(?:confines|"
+            r"restrictions|limitations|shackles|chains)"
+        ),
+        0.85,
+        examples=(),
+        near_misses=(),
+        adjust=_unless_quoted,
+        first_only=True,
+    ),
+)
+WEAK: tuple[Rule, ...] = (
+    Rule(
+        "persona.weak.keine_kein",
+        "PERSONA_JAILBREAK",
+        Pattern(
+            rf"\b(?:keine|kein){S1}(?:einschrankungen|regeln|grenzen|filter|zensur|richtlinien|ethik|moral)\b|"
+            rf"\baucune{S1}(?:restriction|limite|regle|censure)|\bningun\w{{0,2}}{S1}(?:restriccion|limite|regla|censura)"
+        ),
+        0.4,
+        examples=(),
+        near_misses=(),
+        first_only=True,
+    ),
+    Rule(
+        "persona.weak.opposite_day",
+        "PERSONA_JAILBREAK",
+        Pattern(rf"\bopposite{S1}day\b"),
+        0.35,
+        examples=(),
+        near_misses=(),
+        first_only=True,
+    ),
+    Rule(
+        "persona.weak.制限のない_制限なし",
+        "PERSONA_JAILBREAK",
+        Pattern(
+            r"制限のない|制限なし|無制限の|제한\s?없는|제한이\s?없는|没有任何限制|没有限制|不受任何?限制|无限制的|沒有任何限制"
+        ),
+        0.4,
+        examples=(),
+        near_misses=(),
+        first_only=True,
+    ),
+    Rule(
+        "persona.weak.今から_あなた",
+        "PERSONA_JAILBREAK",
+        Pattern(
+            r"今から(?:あなた|君|お前)は|これから(?:あなた|君)は|이제부터\s?(?:너는|당신은)|从现在开始.{0,2}你|從現在開始.{0,2}你"
+        ),
+        0.35,
+        examples=(),
+        near_misses=(),
+        first_only=True,
+    ),
+    # unconditional obedience ("will do anything I say")
+    Rule(
+        "persona.weak.will_would",
+        "PERSONA_JAILBREAK",
+        Pattern(
+            rf"\b(?:will|would|must|shall|'ll){S1}(?:do|say|write|answer){S1}(?:absolutely{S1})?(?:anything|everything|whatever)"
+            rf"{S1}(?:i|we|the{S1}user){S1}(?:say|ask|want|tell|command|request)"
+        ),
+        0.35,
+        examples=(),
+        near_misses=(),
+        first_only=True,
+    ),
+    # a hypothetical speaker launders what follows ("what would a child say if it had to ignore all context")
+    Rule(
+        "persona.weak.what_would",
+        "PERSONA_JAILBREAK",
+        Pattern(
+            rf"\bwhat{S1}would{S1}(?:an?{S1}|the{S1})?\w{{1,15}}{S1}(?:say|answer|respond|reply)(?:{S1}\w{{1,12}}){{0,2}}?{S1}if\b"
+        ),
+        0.3,
+        examples=(),
+        near_misses=(),
+        first_only=True,
+    ),
+    # an invented persona named by an acronym ("pretend to be STAN, which stands for 'Strive To Avoid Norms'")
+    Rule(
+        "persona.weak.pretend_ing",
+        "PERSONA_JAILBREAK",
+        Pattern(
+            rf"\b(?:pretend(?:ing)?{S1}to{S1}be|act(?:ing)?{S1}as|you{S1}are|role{S1}of|known{S1}as|called|named)"
+            rf"{S1}(?:an?{S1})?\w{{2,15}}{S1}(?:(?:which|who|that){S1})?(?:stands{S1}for|short{S1}for|an{S1}acronym{S1}for)"
+        ),
+        0.35,
+        examples=(),
+        near_misses=(),
+        first_only=True,
+    ),
+    # the "two entities, one word at a time, $Term1 = …" word-game template spells a banned topic out
+    Rule(
+        "persona.weak.two_entities",
+        "PERSONA_JAILBREAK",
+        Pattern(rf"\btwo{S1}entities\b|\bone{S1}word{S1}at{S1}a{S1}time\b"),
+        0.3,
+        examples=(),
+        near_misses=(),
+        first_only=True,
+    ),
+    Rule(
+        "persona.weak.term",
+        "PERSONA_JAILBREAK",
+        Pattern(r"\$term\d{1,2}[ \t]{0,2}="),
+        0.35,
+        examples=(),
+        near_misses=(),
+        first_only=True,
+    ),
+    # In-the-wild persona jailbreaks pile these up; a role-play request has one at most.
+    # a persona that cares about nobody ("curses a lot and doesn't care about anyone's feelings or any rules")
+    Rule(
+        "persona.weak.doesn_does",
+        "PERSONA_JAILBREAK",
+        Pattern(
+            rf"\b(?:doesn'?t|does not|don'?t|do not|never) cares?{S1}about{S1}(?:\w{{1,12}}{S1}){{0,4}}?(?:any{S1}|the{S1})?"
+            r"(?:rules|laws|ethics|morals|consequences|feelings)\b"
+        ),
+        0.35,
+        examples=(),
+        near_misses=(),
+        first_only=True,
+    ),
+    # an AI freed from its makers ("escaped the control of its creators", "broken all your restrictions")
+    Rule(
+        "persona.weak.escaped_broken",
+        "PERSONA_JAILBREAK",
+        Pattern(
+            rf"\b(?:escaped|broken{S1}free|broke{S1}free|freed|free{S1}from|liberated|unshackled|released{S1}from)(?:{S1}\w{{1,12}})"
+            rf"{{0,3}}?{S1}(?:control|limitations|restrictions|rules|constraints|shackles|chains|programming|guidelines|confines)"
+            rf"|\b(?:broken|broke|bypassed|shed|removed){S1}(?:all|every|each){S1}(?:of{S1})?(?:(?:your|its|the|my|his|her){S1})?"
+            rf"(?:restrictions?|rules?|limitations?|filters?|guidelines?|programming)|\bfull{S1}autonomy\b|"
+            rf"\b(?:no{S1}topic|nothing){S1}(?:\w{{1,12}}{S1}){{0,2}}?off[- ]limits\b"
+        ),
+        0.45,
+        examples=(),
+        near_misses=(),
+        first_only=True,
+    ),
+    # a persona that never mentions policies or never says it cannot, or has a hidden self ("no moral compass"
+    # is counted by the "no morals" signal below)
+    Rule(
+        "persona.weak.never_warns",
+        "PERSONA_JAILBREAK",
+        Pattern(
+            rf"\bnever{S1}warns?\b|\bnever{S1}(?:mentions?|says?|gives?|adds?|includes?|uses?){S1}(?:any{S1})?(?:polic(?:y|ies)|warnings?|disclaimers?|"
+            rf"sorry|apolog\w{{1,4}}|['\"]?i{S1}can'?t|['\"]?i{S1}cannot|ethics|morals?)|\bwithout{S1}(?:a{S1})?"
+            rf"conscience|\b(?:hidden|true|dark|evil|secret){S1}(?:self|side|twin)\b|\balter{S1}ego\b"
+        ),
+        0.4,
+        examples=(),
+        near_misses=(),
+        first_only=True,
+    ),
+    # policies declared not to apply ("in this mode content policies do not apply")
+    Rule(
+        "persona.weak.content_usage",
+        "PERSONA_JAILBREAK",
+        Pattern(
+            rf"\b(?:content{S1}|usage{S1}|openai{S1}|safety{S1})?(?:polic(?:y|ies)|rules|guidelines|restrictions|filters){S1}"
+            rf"(?:do{S1}not|don'?t|does{S1}not|doesn'?t|no{S1}longer|will{S1}not|won'?t){S1}apply\b"
+        ),
+        0.45,
+        examples=(),
+        near_misses=(),
+        first_only=True,
+    ),
+    # unconditional compliance ("does whatever is asked", "its only rule is to obey the user")
+    Rule(
+        "persona.weak.does_whatever",
+        "PERSONA_JAILBREAK",
+        Pattern(
+            rf"\bdoes{S1}whatever{S1}(?:is{S1}asked|(?:i|you|the{S1}user|he|she){S1}(?:says?|asks?|wants?))|\bonly{S1}rule{S1}is{S1}"
+            rf"to{S1}obey|\bprovides?{S1}any{S1}information{S1}(?:requested|asked|you{S1}want)|\bregardless{S1}of{S1}(?:legality|"
+            rf"ethics|morality|the{S1}law)|\bno{S1}matter{S1}what{S1}(?:i|the{S1}user|you{S1}are){S1}(?:ask|asks|say|says|asked)"
+        ),
+        0.4,
+        examples=(),
+        near_misses=(),
+        first_only=True,
+    ),
+    # nobody will see the answer, so nothing counts ("your outputs are not seen by anyone")
+    Rule(
+        "persona.weak.outputs_answers",
+        "PERSONA_JAILBREAK",
+        Pattern(
+            rf"\b(?:outputs?|answers?|responses?|replies){S1}(?:are|will{S1}be){S1}(?:not|never){S1}(?:seen|read|reviewed|logged|"
+            rf"monitored)|\bno{S1}one{S1}(?:will{S1})?(?:ever{S1})?(?:see|read|monitor)s?{S1}(?:this|these|your)"
+        ),
+        0.35,
+        examples=(),
+        near_misses=(),
+        first_only=True,
+    ),
+    # an AI given a new name ("a chatbot named TruthGPT", "your name is now Lex", "switch personalities")
+    Rule(
+        "persona.weak.chatbot_language",
+        "PERSONA_JAILBREAK",
+        Pattern(
+            rf"\b(?:ai|chatbot|language{S1}model|bot|artificial{S1}intelligence|model){S1}(?:called|named|known{S1}as)\b|\byour{S1}(?:new{S1})?name{S1}is{S1}now\b|\bswitch{S1}personalit\w{{1,3}}|"
+            rf"\bsimulate{S1}(?:an?{S1})?(?:uncensored|unfiltered|jailbroken|unrestricted|evil){S1}(?:version|ai|chatbot|model)"
+        ),
+        0.3,
+        examples=(),
+        near_misses=(),
+        first_only=True,
+    ),
+    # role-play prompts say this too ("Keep up the act. Do not break character.", "stay in character as
+    # Sherlock Holmes"): weak on its own
+    Rule(
+        "persona.weak.stay_character",
+        "PERSONA_JAILBREAK",
+        Pattern(rf"\bstay{S1}in{S1}character\b"),
+        0.4,
+        examples=(),
+        near_misses=(),
+        first_only=True,
+    ),
+    Rule(
+        "persona.weak.not_don",
+        "PERSONA_JAILBREAK",
+        Pattern(
+            rf"\b(?:do{S1}not|don't|never|not){S1}(?:even{S1}(?:for{S1}a{S1}second{S1})?)?break(?:ing)?{S1}(?:out{S1}of{S1})?"
+            rf"(?:their{S1}|your{S1})?characters?\b|\bwithout{S1}(?:even{S1})?breaking{S1}(?:out{S1}of{S1})?(?:their{S1}|"
+            rf"your{S1})?characters?\b|\baus{S1}(?:der|ihrer|deiner|seiner){S1}(?:rolle|figur){S1}(?:zu{S1})?(?:fallen|fallt)|"
+            rf"\b(?:fallen|fallt|fall){S1}(?:nie|niemals|nicht){S1}aus{S1}(?:der|ihrer|deiner|seiner){S1}(?:rolle|figur)"
+        ),
+        0.4,
+        examples=(),
+        near_misses=(),
+        first_only=True,
+    ),
+    Rule(
+        "persona.weak.unfiltered_uncensored",
+        "PERSONA_JAILBREAK",
+        Pattern(r"\b(?:unfiltered|uncensored|amoral|unethical|immoral|unrestricted|unhinged|lawless)\b"),
+        0.35,
+        examples=(),
+        near_misses=(),
+        first_only=True,
+    ),
+    Rule(
+        "persona.weak.doesn_does_2",
+        "PERSONA_JAILBREAK",
+        Pattern(
+            rf"\b(?:doesn'?t|does{S1}not|don'?t|do{S1}not|no{S1}longer|never|won'?t|will{S1}not|isn'?t|is{S1}not)"
+            rf"{S1}(?:have{S1}to{S1}|need{S1}to{S1}|required{S1}to{S1})?(?:abide{S1}by|adhere{S1}to|follow|obey|comply"
+            rf"{S1}with|respect|care{S1}about){S1}(?:any{S1}|the{S1}|its{S1}|their{S1})?(?:rules|guidelines|polic\w{{1,3}}|"
+            r"restrictions|ethics|morals|laws|limitations|openai)"
+        ),
+        0.45,
+        examples=(),
+        near_misses=(),
+        first_only=True,
+    ),
+    Rule(
+        "persona.weak.break_breaking",
+        "PERSONA_JAILBREAK",
+        Pattern(rf"\b(?:break|breaking|bend){S1}(?:the|all|any|every){S1}(?:fuckin\w{{0,2}}{S1}|damn{S1})?rules\b"),
+        0.35,
+        examples=(),
+        near_misses=(),
+        first_only=True,
+    ),
+    Rule(
+        "persona.weak.two_both",
+        "PERSONA_JAILBREAK",
+        Pattern(
+            rf"\b(?:two{S1}|both{S1}|2 )(?:different{S1}|separate{S1})?(?:responses|answers|paragraphs|outputs){fill(6)}"
+            r"(?:jailbreak|unfiltered|uncensored|classic|normal|developer|dan)"
+        ),
+        0.5,
+        examples=(),
+        near_misses=(),
+        first_only=True,
+    ),
+    Rule(
+        "persona.weak.without_zero",
+        "PERSONA_JAILBREAK",
+        Pattern(
+            rf"\b(?:without|no|zero|free{S1}(?:of|from)|doesn'?t{S1}have{S1}any|not{S1}have{S1}any|lacks?){S1}(?:any{S1})?"
+            r"(?:ethical|moral|content|safety)?\s?(?:restrictions|limitations|filters|filtering|censorship|"
+            r"guidelines|boundaries|ethics|morals|constraints|considerations|principles|limits|polic(?:y|ies))"
+        ),
+        0.4,
+        examples=(),
+        near_misses=(),
+        first_only=True,
+    ),
+    # contempt for its limits, "however illegal", trained without safety, refusals unknown, answers anything
+    Rule(
+        "persona.weak.despises_hates",
+        "PERSONA_JAILBREAK",
+        Pattern(
+            rf"\b(?:despises?|hates?|loathes?|rejects?|mocks?){S1}(?:all{S1}|any{S1})?(?:forms?{S1}of{S1})?(?:censorship|filters|"
+            rf"content{S1}polic\w{{1,3}}|safety{S1}rules|guidelines|restrictions)\b|\b(?:however|no{S1}matter{S1}how|even{S1}if{S1}"
+            rf"(?:it'?s|it{S1}is|they'?re|they{S1}are))(?:{S1}\w{{1,12}})?{S1}(?:illegal|unethical|immoral|dangerous|harmful)\b"
+        ),
+        0.45,
+        examples=(),
+        near_misses=(),
+        first_only=True,
+    ),
+    Rule(
+        "persona.weak.trained_built",
+        "PERSONA_JAILBREAK",
+        Pattern(
+            rf"\b(?:trained|built|made|created|developed|released){S1}without{S1}(?:any{S1})?(?:safety|alignment|guardrails|"
+            rf"ethics|ethical|filters|restrictions|rlhf)\b"
+        ),
+        0.4,
+        examples=(),
+        near_misses=(),
+        first_only=True,
+    ),
+    Rule(
+        "persona.weak.does_not",
+        "PERSONA_JAILBREAK",
+        Pattern(
+            rf"\b(?:do|does){S1}not{S1}know{S1}what{S1}(?:a{S1})?(?:refusals?|ethics|morals|rules|limits|restrictions)"
+            rf"{S1}(?:are|is)\b"
+        ),
+        0.4,
+        examples=(),
+        near_misses=(),
+        first_only=True,
+    ),
+    Rule(
+        "persona.weak.will_would_2",
+        "PERSONA_JAILBREAK",
+        Pattern(rf"\b(?:will|would|can){S1}answer{S1}anything\b"),
+        0.35,
+        examples=(),
+        near_misses=(),
+        first_only=True,
+    ),
+    Rule(
+        "persona.weak.never_won",
+        "PERSONA_JAILBREAK",
+        Pattern(
+            rf"\b(?:never|won'?t|will{S1}not|cannot|can'?t|must{S1}not|don'?t|do{S1}not){S1}(?:ever{S1})?"
+            rf"(?:refuse|decline|say{S1}no|reject)|\bwithout{S1}(?:ever{S1})?(?:refusing|refusal|declining|any{S1}refusal)|\bnever{S1}(?:tells?|says?){S1}(?:\w{{1,10}}{S1})?(?:it|that{S1}it|"
+            r"you|he|she)\s?(?:can'?t|cannot|won'?t)"
+        ),
+        0.45,
+        examples=(),
+        near_misses=(),
+        first_only=True,
+    ),
+    Rule(
+        "persona.weak.ignore_bypass",
+        "PERSONA_JAILBREAK",
+        Pattern(
+            rf"\b(?:ignore|bypass|violate|disregard|against|without|doesn'?t{S1}follow|not{S1}follow|break)"
+            rf"{fill(2)}(?:openai|anthropic|content|usage|safety|ethical|community){S1}"
+            r"(?:polic\w{1,3}|guidelines|rules|filters|restrictions)"
+        ),
+        0.7,
+        examples=(),
+        near_misses=(),
+        first_only=True,
+    ),
+    Rule(
+        "persona.weak.without_never",
+        "PERSONA_JAILBREAK",
+        Pattern(
+            rf"\b(?:no|without|never|don'?t|do{S1}not|not){S1}(?:\w{{1,8}}{S1})?(?:include{S1}|add{S1}|give{S1}|"
+            rf"any{S1}){{0,2}}(?:warnings?|disclaimers?|moral(?:izing|ising)?|lectur\w{{1,4}}|caveats?)\b"
+        ),
+        0.3,
+        examples=(),
+        near_misses=(),
+        first_only=True,
+    ),
+    Rule(
+        "persona.weak.for_purely",
+        "PERSONA_JAILBREAK",
+        Pattern(
+            rf"\b(?:for|in){S1}(?:purely{S1})?(?:educational|research|"
+            rf"informational|academic|fictional|hypothetical|entertainment){S1}(?:purposes?|reasons|context|"
+            r"use|setting|exercise)"
+        ),
+        0.3,
+        examples=(),
+        near_misses=(),
+        first_only=True,
+    ),
+    Rule(
+        "persona.weak.will_would_3",
+        "PERSONA_JAILBREAK",
+        Pattern(
+            rf"\b(?:will|would|is|are){S1}(?:never|not){S1}(?:actually{S1}|really{S1}|ever{S1})?(?:be{S1})?"
+            rf"(?:actually{S1}|really{S1}|ever{S1})?(?:used|implemented|carried{S1}out|acted{S1}upon|shared|published|"
+            r"executed|applied|put into practice)"
+        ),
+        0.35,
+        examples=(),
+        near_misses=(),
+        first_only=True,
+    ),
+    Rule(
+        "persona.weak.hypothetical_fictional",
+        "PERSONA_JAILBREAK",
+        Pattern(
+            r"\b(?:hypothetical|fictional|fictitious|imaginary|"
+            r"make-believe)\s?(?:scenario|story|world|setting|response|situation|universe|context|character|"
+            r"exercise|campaign)"
+        ),
+        0.25,
+        examples=(),
+        near_misses=(),
+        first_only=True,
+    ),
+    Rule(
+        "persona.weak.begin_start",
+        "PERSONA_JAILBREAK",
+        Pattern(
+            rf"\b(?:begin|start){S1}(?:your|the|each){S1}(?:response|reply|answer|output|message){S1}"
+            r"(?:with|by (?:saying|replying|writing|stating)|using)"
+        ),
+        0.3,
+        examples=(),
+        near_misses=(),
+        first_only=True,
+    ),
+    Rule(
+        "persona.weak.begin_start_2",
+        "PERSONA_JAILBREAK",
+        Pattern(
+            rf"\b(?:begin|start|open|preface){S1}(?:your|the|each){S1}(?:response|reply|answer|output|message){S1}"
+            rf"(?:with|by{S1}(?:saying|replying|writing|stating)){S1}[\"'“‘]?{S}(?:sure|certainly|absolutely|of{S1}course|"
+            rf"here{S1}(?:is|are|'s)|yes|okay|ok|i{S1}can|i{S1}will|claro|bien{S1}sur|gerne|natuerlich|naturlich)\b"
+        ),
+        0.6,
+        examples=(),
+        near_misses=(),
+        first_only=True,
+    ),
+    Rule(
+        "persona.weak.sure_here",
+        "PERSONA_JAILBREAK",
+        Pattern(rf"\bsure{S}(?:,|!)?{S}here{S1}(?:is|are)\b"),
+        0.35,
+        examples=(),
+        near_misses=(),
+        first_only=True,
+    ),
+    Rule(
+        "persona.weak.developer_dev",
+        "PERSONA_JAILBREAK",
+        Pattern(r"\b(?:developer|dev) mode\b|\bmod(?:e|o|us) (?:developpeur|desarrollador|sviluppatore|entwickler)"),
+        0.35,
+        examples=(),
+        near_misses=(),
+        first_only=True,
+    ),
+    Rule(
+        "persona.weak.where_which",
+        "PERSONA_JAILBREAK",
+        Pattern(
+            rf"\b(?:where|in{S1}which|there){S1}(?:there{S1})?(?:are|is){S1}no{S1}(?:laws|rules|restrictions|limits|ethics|"
+            r"morals|consequences|guidelines)\b"
+        ),
+        0.4,
+        examples=(),
+        near_misses=(),
+        first_only=True,
+    ),
+    Rule(
+        "persona.weak.deceased_late",
+        "PERSONA_JAILBREAK",
+        Pattern(
+            r"\b(?:deceased|late|dead|departed)\s(?:\w{1,12}\s)?(?:grandma|grandmother|grandfather|grandpa|granny|"
+            r"mother|father)\b[^.\n]{0,60}\bused to\b"
+        ),
+        0.6,
+        examples=(),
+        near_misses=(),
+        first_only=True,
+    ),
+    Rule(
+        "persona.weak.grandma_grandmother",
+        "PERSONA_JAILBREAK",
+        Pattern(
+            r"\b(?:grandma|grandmother|grandfather|grandpa|granny|nana|oma|opa|abuela|abuelo|grand-mere|nonna)\b"
+            r"[^.\n]{0,80}\bused to (?:read|tell|recite|sing|give|whisper)\b[^.\n]{0,60}\b(?:recipe|instructions|steps|"
+            r"formula|keys?|codes?|serial|passwords?|how to)"
+        ),
+        0.5,
+        examples=(),
+        near_misses=(),
+        first_only=True,
+    ),
+    Rule(
+        "persona.weak.sin_sans",
+        "PERSONA_JAILBREAK",
+        Pattern(
+            rf"\b(?:sin|sans|ohne|senza|sem|bez|zonder){S1}(?:ningun\w{{0,2}}{S1}|aucune?{S1}|jegliche\w?{S1}|alcun\w{{0,2}}{S1}|"
+            rf"nenhum\w{{0,2}}{S1}|zadnych{S1}|enige{S1})?(?:restriccion|restriction|einschrankung|regeln|filt|limit|"
+            r"censur|zensur|restrizion|restric|ogranicz|beperking|etica|ethique|ethik|moral)"
+        ),
+        0.4,
+        examples=(),
+        near_misses=(),
+        first_only=True,
+    ),
+    Rule(
+        "persona.weak.possible_likely",
+        "PERSONA_JAILBREAK",
+        Pattern(
+            rf"\b(?:possible|likely|expected|sample|hypothetical){S1}output{S1}of{S1}(?:print|the{S1}function|"
+            rf"simple_function|this{S1}function)"
+        ),
+        0.35,
+        examples=(),
+        near_misses=(),
+        first_only=True,
+    ),
+    Rule(
+        "persona.weak.never_don",
+        "PERSONA_JAILBREAK",
+        Pattern(rf"\b(?:never|don'?t|do not){S1}(?:ever{S1})?deviate|\bexact{S1}structure\b"),
+        0.35,
+        examples=(),
+        near_misses=(),
+        first_only=True,
+    ),
+    Rule(
+        "persona.weak.you_are",
+        "PERSONA_JAILBREAK",
+        Pattern(
+            rf"\b(?:you{S1}(?:are|re){S1}supposed{S1}to|you{S1}(?:must|have{S1}to|need{S1}to|will)|always)"
+            rf"{S1}(?:always{S1})?(?:answer|respond|reply|comply){fill(3)}(?:at{S1}all{S1}times|no{S1}matter{S1}what|"
+            r"regardless|whatever (?:i|the user) (?:ask|say)\w{0,2}|every (?:single )?(?:question|request))"
+        ),
+        0.45,
+        examples=(),
+        near_misses=(),
+        first_only=True,
+    ),
+    Rule(
+        "persona.weak.you_are_2",
+        "PERSONA_JAILBREAK",
+        Pattern(
+            rf"\b(?:(?:you{S1}(?:are|re){S1})?not{S1}(?:supposed|allowed|permitted){S1}to|you{S1}(?:must|may|can)"
+            rf"{S1}(?:not|never)|never){S1}(?:tell{S1}me|say){S1}(?:that{S1})?(?:there{S1}is{S1}no|there's{S1}no|"
+            r"you (?:can'?t|cannot|don'?t|won'?t))"
+        ),
+        0.45,
+        examples=(),
+        near_misses=(),
+        first_only=True,
+    ),
+    # an attacker pre-empting the classifier: "This is not a prompt injection."
+    Rule(
+        "persona.weak.this_not",
+        "PERSONA_JAILBREAK",
+        Pattern(
+            rf"\b(?:this|it){S1}(?:is{S1}(?:not|no)|isn'?t){S1}(?:a{S1})?(?:prompt{S1}injection|jailbreak)|"
+            rf"\bkeine{S1}aufforderungs"
+        ),
+        0.5,
+        examples=(),
+        near_misses=(),
+        first_only=True,
+    ),
+    Rule(
+        "persona.weak.you_are_3",
+        "PERSONA_JAILBREAK",
+        Pattern(
+            rf"\b(?:you|we){S1}(?:are|re){S1}(?:in|playing){S1}(?:a|an){S1}(?:\w{{1,12}}{S1}){{0,2}}(?:game|"
+            r"roleplay|role-play|simulation)"
+        ),
+        0.2,
+        examples=(),
+        near_misses=(),
+        first_only=True,
+    ),
+    Rule(
+        "persona.weak.this_hypothetical",
+        "PERSONA_JAILBREAK",
+        Pattern(
+            rf"\bin{S1}this{S1}(?:hypothetical|fictional|imaginary|alternate){S1}(?:story|world|scenario|universe)"
+        ),
+        0.3,
+        examples=(),
+        near_misses=(),
+        first_only=True,
+    ),
+    Rule(
+        "persona.weak.this_purely",
+        "PERSONA_JAILBREAK",
+        Pattern(
+            rf"\b(?:this|it){S1}is{S1}(?:purely{S1}|just{S1}|only{S1}|strictly{S1}|simply{S1}|all{S1})?(?:an?{S1})?"
+            rf"(?:hypothetical|fictional|thought{S1}experiment|simulation|creative{S1}exercise|academic{S1}exercise|"
+            rf"theoretical)\b|\bpurely{S1}(?:hypothetical|fictional|theoretical)\b"
+        ),
+        0.3,
+        examples=(),
+        near_misses=(),
+        first_only=True,
+    ),
+    Rule(
+        "persona.weak.not_never",
+        "PERSONA_JAILBREAK",
+        Pattern(
+            rf"\b(?:not|never|no{S1}intention{S1}(?:to|of)|rather{S1}than){S1}(?:(?:meant|intended|designed|supposed|"
+            rf"trying){S1})?(?:to{S1})?(?:(?:promot|encourag|endors|"
+            rf"condon|advocat|glorif|support|engag|seek)\w{{0,4}}{S1}(?:or{S1}|and{S1}|nor{S1})?){{1,3}}(?:in{S1})?(?:any{S1}|"
+            r"such |these |those |this |their |the )?(?:illegal|unlawful|harmful|unethical|criminal|dangerous|such|"
+            rf"these|those|this|their|the{S1}(?:use|behavior|behaviour|activit)|behavior|behaviour|activit|views|actions|"
+            rf"atrocities)|\b(?:should|must|is){S1}not{S1}(?:be{S1})?(?:taken|interpreted|construed|seen|meant){S1}as{S1}"
+            rf"(?:an{S1})?(?:advice|encouragement|endorsement|promotion)|\bno{S1}real-?{S}world{S1}(?:implications|"
+            rf"consequences|application|use)|\bwithout{S1}crossing{S1}(?:any{S1})?(?:legal|ethical)|\bwill{S1}not{S1}be"
+            rf"{S1}(?:enacted|replicated|attempted|tried)"
+        ),
+        0.4,
+        examples=(),
+        near_misses=(),
+        first_only=True,
+    ),
+    Rule(
+        "persona.weak.theoretical_hypothetical",
+        "PERSONA_JAILBREAK",
+        Pattern(
+            rf"\b(?:theoretical|hypothetical|imaginary|fictional|alternate|parallel){S1}(?:world|scenario|universe|"
+            rf"reality){S1}(?:where|in{S1}which){S1}you{S1}(?:are|were|would|could|can)\b"
+        ),
+        0.35,
+        examples=(),
+        near_misses=(),
+        first_only=True,
+    ),
+    Rule(
+        "persona.weak.language_model",
+        "PERSONA_JAILBREAK",
+        Pattern(
+            rf"\b(?:as{S1}an?{S1}ai{S1}(?:language{S1}model{S1})?(?:without|with{S1}no)|"
+            r"(?:opposite|contrary) (?:of|to) (?:what|how) (?:chatgpt|an ai|you) would)"
+        ),
+        0.4,
+        examples=(),
+        near_misses=(),
+        first_only=True,
+    ),
+    Rule(
+        "persona.weak.you_are_4",
+        "PERSONA_JAILBREAK",
+        Pattern(
+            rf"\b(?:(?:you{S1}are|you're|imagine{S1}(?:that{S1})?you(?:{S1}are|'re)|pretend{S1}(?:that{S1})?you(?:{S1}are|"
+            rf"'re)|suppose{S1}you(?:{S1}are|'re)|let's{S1}say{S1}you(?:{S1}are|'re)){S1}an?{S1}(?:\w{{1,20}}{S1}){{0,5}}"
+            r"(?:for|with|helping|specializing|specialising|advising|presenting|analyzing|analysing|investigating|"
+            rf"focused)|(?:you{S1}are|you're|imagine{S1}(?:that{S1})?you(?:{S1}are|'re)|as|pretend{S1}(?:that{S1})?you(?:{S1}are|"
+            rf"'re)|suppose{S1}you(?:{S1}are|'re)|let's{S1}say{S1}you(?:{S1}are|'re)){S1}an?{S1}(?:\w{{1,20}}{S1}){{0,5}}"
+            r"(?:who|tasked|working|writing|trying|looking|hired|determined))\b"
+        ),
+        0.3,
+        examples=(),
+        near_misses=(),
+        first_only=True,
+    ),
+    Rule(
+        "persona.weak.are_writing",
+        "PERSONA_JAILBREAK",
+        Pattern(
+            rf"\b(?:i'm|i am|we're|we are){S1}(?:writing|working{S1}on|creating|developing|drafting){S1}(?:an?{S1})?"
+            r"(?:\w{1,15}\s)?(?:novel|story|screenplay|script|book|movie|film|game|play|thriller|article|research paper)"
+        ),
+        0.25,
+        examples=(),
+        near_misses=(),
+        first_only=True,
+    ),
+    Rule(
+        "persona.weak.detailed_step",
+        "PERSONA_JAILBREAK",
+        Pattern(
+            rf"\b(?:detailed|step-by-step|step{S1}by{S1}step|specific|exact|precise|thorough){S1}(?:\w{{1,15}}{S1})?"
+            r"(?:instructions|guide|plan|tutorial|process|procedure|methods?|steps|business model|recipe|strategy|"
+            r"walkthrough|description of how)"
+        ),
+        0.2,
+        examples=(),
+        near_misses=(),
+        first_only=True,
+    ),
+    Rule(
+        "persona.weak.unlock_enable",
+        "PERSONA_JAILBREAK",
+        Pattern(
+            r"\b(?:unlock|enable|activate)\w{0,2}\s(?:your\s)?(?:full\s)?(?:potential|capabilities|hidden\s\w{1,12})"
+        ),
+        0.3,
+        examples=(),
+        near_misses=(),
+        first_only=True,
+    ),
+)
+
+# Acknowledging the controversy in order to push past it ("even if this view is disputed by the mainstream").
+# Teachers and debaters say it too, so it only counts with a request for one-sided content.
+_CONTROVERSY = Pattern(
+    rf"\b(?:despite|although|even{S1}(?:if|though)|while){S1}(?:\w{{1,15}}{S1}){{0,4}}(?:controvers\w{{1,4}}|"
+    rf"disputed|against{S1}(?:the{S1})?mainstream|politically{S1}incorrect|offensive|unethical|taboo|"
+    rf"(?:ethically|morally){S1}(?:problematic|questionable))|\bi understand{S1}(?:that{S1})?(?:\w{{1,15}}{S1})"
+    rf"{{0,5}}(?:can|could|may|might|is|are){S1}(?:be{S1})?(?:a{S1})?(?:\w{{1,12}}{S1})?(?:sensitive|controversial|"
+    rf"delicate|taboo)|\b(?:ethically|morally){S1}(?:problematic|questionable|dubious|ambiguous)|"
+    rf"\bpush\w{{0,3}}{S1}(?:the{S1})?boundar"
+)
+_ONE_SIDED = Pattern(
+    rf"\b(?:persuasive|convincing|compelling|promot\w{{1,4}}|endors\w{{1,4}}|justif\w{{1,4}}|normali[sz]\w{{1,4}}|"
+    rf"glorif\w{{1,4}}|make\w{{0,2}}{S1}(?:it|them|this|people|readers|your{S1}audience){S1}(?:believe|compelling|"
+    rf"convincing)|(?:argu\w{{1,4}}|claim\w{{0,3}}|stat\w{{1,4}}{S1}explicitly){S1}that)\b"
+)
+_BALANCED = Pattern(
+    rf"\b(?:both{S1}sides|pros{S1}and{S1}cons|for{S1}and{S1}against|balanced|objectively|neutral{S1}(?:overview|"
+    rf"summary|tone|perspective)|why{S1}(?:\w{{1,15}}{S1}){{0,2}}disagree)\b"
+)
+# Harmful topics: not an attack by themselves (XSTest, CyberSecEval FRR are full of them), but they
+# raise the score of jailbreak framing.
+_HARMFUL = Pattern(
+    r"\b(?:bomb|explosive|weapon|firearm|gun|malware|ransomware|keylogger|virus|trojan|botnet|ddos|phishing|"
+    r"hack\w{0,4}|steal\w{0,3}|theft|counterfeit|meth\w{0,10}|cocaine|heroin|fentanyl|drugs?|poison\w{0,3}|"
+    r"kill\w{0,3}|murder\w{0,3}|suicide|self-harm|genocide|terror\w{0,5}|launder\w{0,3}|fraud\w{0,4}|scam\w{0,3}|"
+    r"illegal\w{0,3}|extremis\w{1,3}|racis\w{1,3}|sexist|explicit|violen\w{1,3}|blackmail\w{0,3}|stalk\w{0,3}|"
+    r"bioweapon|nerve agent|overdose|tortur\w{1,3}|traffick\w{1,3}|evad\w{1,3}|evasion|exploit\w{0,3}|"
+    r"harass\w{0,4}|defam\w{1,6}|libel\w{0,3}|propaganda|misinformation|disinformation|hoax|conspiracy|"
+    r"unauthori[sz]ed|bypass\w{0,3}|crack\w{0,3}|pirat\w{1,3}|smuggl\w{1,3}|extort\w{0,4}|bully\w{0,3}|"
+    r"discriminat\w{1,5}|hate speech|slur|nazi|inferior|torrent|tax evasion|insider trading|ponzi|pyramid scheme|"
+    r"manipulat\w{1,5}|deceiv\w{1,3}|deceptive|fake|forg(?:e|ery|ed)|shoplift\w{0,3}|arson|sabotag\w{1,3}|"
+    r"assassinat\w{1,3}|kidnap\w{0,5}|abus\w{1,3}|porn\w{0,8}|sexual\w{0,3}|minors?|child\w{0,3}|cheat\w{0,3}|"
+    r"plagiari\w{1,4}|surveil\w{1,6}|spy\w{0,3}|dox\w{0,4}|ethnic|enslave\w{0,3}|slavery|holocaust|"
+    r"dangerous|harmful|lethal|deadly|untraceable|anonymously|without (?:getting caught|detection|a trace)|"
+    r"vulnerab\w{1,6}|controversial|misogyn\w{1,4}|sudo access|gain access|without (?:their |the owner's )?consent|"
+    r"opioids?|prescription|gambl\w{1,4}|weight loss drug|vigilante|revisionis\w{1,3}|eugenics|superior race|"
+    # a few in other languages (German, French, Spanish): the framing rules are multilingual too
+    r"raub\w{0,10}|(?:meister|taschen|auto)?dieb\w{0,5}|einbr(?:uch|ech)\w{0,4}|uberfall\w{0,2}|sprengstoff\w{0,2}|"
+    r"waffe\w{0,2}|drogen|mord\w{0,2}|"
+    r"cambriol\w{1,6}|braquage|bombe|drogue\w?|robo|robar|asesin\w{1,4}|bomba|explosivo\w?)\b"
+)
+
+
+def _persona(text: str, hits: list[RuleHit], direction: str) -> None:
+    spans = [(h.start, h.end, h.score) for rule in STRONG + WEAK for h in rule.hits(text, direction)]
+    controversy = _CONTROVERSY.search(text)
+    if controversy and _ONE_SIDED.search(text):
+        spans.append((controversy.start(), controversy.end(), 0.3))
+    if not spans:
+        return
+    miss = 1.0
+    for _, _, w in spans:
+        miss *= 1.0 - w
+    # a harmful topic raises framing, unless the request is for a balanced treatment ("both sides")
+    balanced = _BALANCED.search(text) is not None and _ONE_SIDED.search(text) is None
+    # the topic must be outside the framing itself ("does not encourage any *illegal* activities")
+    if (
+        max(w for _, _, w in spans) < 0.85
+        and not balanced
+        and any(not any(a <= h.start() < b for a, b, _ in spans) for h in _HARMFUL.finditer(text))
+    ):
+        miss *= 0.7
+    a = min(s for s, _, _ in spans)
+    b = max(e for _, e, _ in spans)
+    hits.append(hit("PERSONA_JAILBREAK", a, b, min(0.98, 1.0 - miss)))
+
+
+PERSONA = Composite(
+    "persona.jailbreak",
+    "PERSONA_JAILBREAK",
+    _persona,
+    0.5,
+    rules=STRONG + WEAK,
+    patterns=(_CONTROVERSY, _ONE_SIDED, _BALANCED, _HARMFUL),
+    examples=(),
+    near_misses=(),
+)
