@@ -23,7 +23,7 @@ import re
 from collections.abc import Callable
 
 from genai_filter.lazy import LazyPattern
-from genai_filter.rules.base import RuleHit
+from genai_filter.rules.base import RuleHit, hit
 from genai_filter.rules.engine import Pattern
 from genai_filter.rules.fragments import S1, S, fill, has
 
@@ -619,7 +619,7 @@ def harmful_request(
     if score <= 0.0:
         return []
     a = min(act.start(), request.start() if request else act.start())
-    return [RuleHit("unsafe", "HARMFUL_REQUEST", a, max(act.end(), a + 1), score)]
+    return [hit("HARMFUL_REQUEST", a, max(act.end(), a + 1), score)]
 
 
 # --------------------------------------------------------------------------------------------------
@@ -744,16 +744,16 @@ def harmful_content(text: str) -> list[RuleHit]:
         # "never invent statistics" forbids it; "fake reviews for my UI tests" are placeholder data
         negated = any(_NEGATED.p.search(text, max(0, at - 20), at) for at in {start, adj})
         if not negated and not _PLACEHOLDER.p.match(text, end):
-            hits.append(RuleHit("unsafe", "DISINFORMATION", start, end, 0.6))
+            hits.append(hit("DISINFORMATION", start, end, 0.6))
     for m in _ELECTION_LIE.finditer(text) if has(text, ("election", "vote")) else ():
         if not _ATTRIBUTED.p.search(m.group()):
-            hits.append(RuleHit("unsafe", "DISINFORMATION", m.start(), m.end(), 0.6))
+            hits.append(hit("DISINFORMATION", m.start(), m.end(), 0.6))
     doses = _LETHAL_DOSE.finditer(text) if "how" in text or "what" in text else []
     if doses and not _DOSE_SAFETY.p.search(text):
         for m in doses:
-            hits.append(RuleHit("unsafe", "SELF_HARM_METHOD", m.start(), m.end(), 0.6))
+            hits.append(hit("SELF_HARM_METHOD", m.start(), m.end(), 0.6))
     for m in _GROUP_JOKE.finditer(text) if has(text, ("joke", "witz", "blague", "chiste")) else ():
-        hits.append(RuleHit("unsafe", "HATEFUL_CONTENT", m.start(), m.end(), 0.5))
+        hits.append(hit("HATEFUL_CONTENT", m.start(), m.end(), 0.5))
     read: set[tuple[int, int]] = set()
     for m in _ATROCITY.finditer(text):
         a, b = _sentence_around(text, m.start(), m.end())
@@ -761,7 +761,7 @@ def harmful_content(text: str) -> list[RuleHit]:
             continue
         read.add((a, b))
         if _praised(text[a:b]) or any(_ANAPHOR.p.search(nxt) and _praised(nxt) for nxt in _next_sentences(text, b, 2)):
-            hits.append(RuleHit("unsafe", "GLORIFICATION", m.start(), m.end(), 0.6))
+            hits.append(hit("GLORIFICATION", m.start(), m.end(), 0.6))
             break
     return hits
 

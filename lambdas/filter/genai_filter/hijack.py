@@ -16,7 +16,7 @@ Run on normalised (lower-case, accent-folded) text, like `genai_filter.rules`. F
 from __future__ import annotations
 
 from genai_filter.lazy import LazyPattern
-from genai_filter.rules.base import RuleHit
+from genai_filter.rules.base import RuleHit, hit
 from genai_filter.rules.engine import Pattern
 from genai_filter.rules.fragments import S1, S, has
 
@@ -140,7 +140,7 @@ def _internals(text: str) -> list[RuleHit]:
         if before is None and _OF_YOURS.p.match(text, m.end()):
             before = _GIVE_THE.p.search(text, lo, m.start())
         if before is not None:
-            hits.append(RuleHit("prompt_injection", "MODEL_INTERNALS", before.start(), m.end(), 0.6))
+            hits.append(hit("MODEL_INTERNALS", before.start(), m.end(), 0.6))
     return hits
 
 
@@ -180,7 +180,6 @@ _PLAIN = (
     (_MAKE_UP, "DICTATED_CLAIM", 0.5, ("know",)),
     (_NO_REFUSAL, "REFUSAL_SUPPRESSION", 0.5, _QUOTED),
 )
-_CATEGORY = {"REFUSAL_SUPPRESSION": "jailbreak"}
 
 
 def goal_hijack(text: str) -> list[RuleHit]:
@@ -190,21 +189,21 @@ def goal_hijack(text: str) -> list[RuleHit]:
     for rx in (_LOCK_IF, _LOCK_ALL) if quoted or "with i" in text else ():
         for m in rx.finditer(text):
             if not _CHOICE.p.match(text, m.end()):
-                hits.append(RuleHit("prompt_injection", "RESPONSE_LOCK", m.start(), m.end(), 0.6))
+                hits.append(hit("RESPONSE_LOCK", m.start(), m.end(), 0.6))
     for m in _DICTATED_ANSWER.finditer(text) if "?" in text else ():
         if not _CHOICE.p.match(text, m.end()):
-            hits.append(RuleHit("prompt_injection", "DICTATED_CLAIM", m.start(), m.end(), 0.5))
+            hits.append(hit("DICTATED_CLAIM", m.start(), m.end(), 0.5))
     for m in _CLAIM.finditer(text) if has(text, ("that", "dass")) else ():
         if _CLAIM_LEAD.p.search(text[max(0, m.start() - 12) : m.start()]):
-            hits.append(RuleHit("prompt_injection", "DICTATED_CLAIM", m.start(), m.end(), 0.5))
+            hits.append(hit("DICTATED_CLAIM", m.start(), m.end(), 0.5))
     for rx, typ, score, gate in _PLAIN:
         for m in rx.finditer(text) if (quoted if gate is _QUOTED else has(text, gate)) else ():
-            hits.append(RuleHit(_CATEGORY.get(typ, "prompt_injection"), typ, m.start(), m.end(), score))
+            hits.append(hit(typ, m.start(), m.end(), score))
     for m in _NOT_X_BUT_Y.finditer(text) if " but " in text else ():
         unbound = _UNBOUND.p.search(text, m.end(), m.end() + 60) is not None
-        hits.append(RuleHit("jailbreak", "ROLE_SWITCH", m.start(), m.end(), 0.6 if unbound else 0.45))
+        hits.append(hit("ROLE_SWITCH", m.start(), m.end(), 0.6 if unbound else 0.45))
     hits.extend(_internals(text))
     for m in _TRAINING_DATA.finditer(text) if has(text, ("trained on", "tuned on")) else ():
         verbatim = _VERBATIM.p.search(text, m.start(), m.end() + 80) is not None
-        hits.append(RuleHit("prompt_injection", "MODEL_INTERNALS", m.start(), m.end(), 0.6 if verbatim else 0.4))
+        hits.append(hit("MODEL_INTERNALS", m.start(), m.end(), 0.6 if verbatim else 0.4))
     return hits

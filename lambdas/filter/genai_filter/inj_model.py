@@ -22,7 +22,7 @@ import re
 from itertools import pairwise
 from pathlib import Path
 
-from genai_filter.rules.base import RuleHit
+from genai_filter.rules.base import RuleHit, hit
 
 __all__ = ["ENABLED", "MODEL_CAP", "features", "probability", "score_windows", "set_model", "windows"]
 
@@ -121,4 +121,4 @@ def score_windows(text: str) -> list[RuleHit]:
             best, span = p, (a, b)
     if best < 0.5:
         return []
-    return [RuleHit("prompt_injection", "LEARNED_MODEL", span[0], span[1], MODEL_CAP * best)]
+    return [hit("LEARNED_MODEL", span[0], span[1], MODEL_CAP * best)]

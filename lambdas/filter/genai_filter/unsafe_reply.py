@@ -12,7 +12,7 @@ model gives. Run on normalised (lower-case) text, like `genai_filter.rules`.
 from __future__ import annotations
 
 from genai_filter.lazy import LazyPattern
-from genai_filter.rules.base import RuleHit
+from genai_filter.rules.base import RuleHit, hit
 from genai_filter.rules.engine import Pattern
 
 __all__ = ["harmful_reply"]
@@ -61,4 +61,4 @@ def harmful_reply(text: str) -> list[RuleHit]:
     material = _MATERIAL.search(text)
     if material is None or _REFUSE_OR_PROTECT.p.search(text) or _procedure_points(text) < 2:
         return []
-    return [RuleHit("unsafe", "HARMFUL_INSTRUCTIONS", material.start(), material.end(), 0.75)]
+    return [hit("HARMFUL_INSTRUCTIONS", material.start(), material.end(), 0.75)]

@@ -32,6 +32,7 @@ TYPE_CATEGORY: dict[str, str] = {
     "PERSONA_JAILBREAK": "jailbreak",
     "PAYLOAD_SPLITTING": "jailbreak",
     "ADVERSARIAL_SUFFIX": "jailbreak",
+    "REFUSAL_SUPPRESSION": "jailbreak",
     "HARMFUL_REQUEST": "unsafe",
     "HARMFUL_INSTRUCTIONS": "unsafe",
     "DISINFORMATION": "unsafe",

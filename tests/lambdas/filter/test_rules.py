@@ -1,0 +1,101 @@
+"""The rule registry: every record's examples fire and its near misses do not, names are unique, every type
+has a category, the generated prefix table is current, and the detector's output on a fixed sample is the
+output recorded before the rules became a registry (tests/lambdas/filter/data/golden_detect.jsonl)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from genai_filter.findings import CATEGORIES
+from genai_filter.injection import detect
+from genai_filter.normalize import normalize
+from genai_filter.rules.base import TYPE_CATEGORY, Composite, Rule
+from genai_filter.rules.engine import current_prefix_table
+from genai_filter.rules.prefix_table import PREFIXES
+from genai_filter.rules.registry import all_rules
+
+RULES = all_rules()
+
+# Rules that no test case, probe set, red-team row or development row exercises (found when the rules became
+# records: their examples could only have been invented). A new rule comes with examples.
+WITHOUT_EXAMPLES = {
+    "override.forward_send",
+    "override.vorherig_bisherig",
+    "override.prezri_pozabi",
+    "override.ignoruok_pamirsk",
+    "override.huwag_pansinin",
+    "override.αγνόησε_αγνοήστε",
+    "override.התעלם_התעלמי",
+    "override.คำสั่ง_คำแนะนำ",
+    "override.উপেক্ষা_ভুলে",
+    "override.வழிமுறை_அறிவுறுத்த",
+    "override.సూచనల_సూచనలు",
+    "override.સૂચનાઓ_સૂચના",
+    "override.نظر_انداز",
+    "override.zh_ignore_previous",
+    "override.てください_ルール",
+    "override.अनदेखा_नजरअंदाज",
+    "extraction.시스템_프롬프트",
+    "extraction.सिस्टम_प्रॉम्प्ट",
+    "role.you_are",
+    "persona.weak.possible_likely",
+    "persona.weak.you_are_3",
+    "persona.weak.unlock_enable",
+}
+
+
+def _best(rule: Rule | Composite, text: str) -> float:
+    screened = text if isinstance(rule, Composite) and rule.original else normalize(text).text
+    return max((h.score for h in rule.hits(screened)), default=0.0)
+
+
+@pytest.mark.parametrize("rule", RULES, ids=[r.name for r in RULES])
+def test_examples_fire_and_near_misses_do_not(rule: Rule | Composite) -> None:
+    for text in rule.examples:
+        assert _best(rule, text) >= rule.score, (rule.name, text)
+    for text in rule.near_misses:
+        assert _best(rule, text) < rule.score, (rule.name, text)
+
+
+def test_only_known_rules_lack_examples() -> None:
+    assert {r.name for r in RULES if not r.examples} == WITHOUT_EXAMPLES
+
+
+def test_names_are_unique_and_types_have_a_category() -> None:
+    names = [r.name for r in RULES]
+    assert len(names) == len(set(names))
+    for rule in RULES:
+        assert rule.type in TYPE_CATEGORY, rule.name
+    assert set(TYPE_CATEGORY.values()) <= set(CATEGORIES)
+
+
+def test_prefix_table_is_current() -> None:
+    """Regenerate with `python -m genai_filter.rules.engine` (from lambdas/filter) after changing a pattern."""
+    current = current_prefix_table()
+    stale = sorted(source[:60] for source in current if PREFIXES.get(source, ()) != current[source])
+    assert not stale
+
+
+GOLDEN = Path(__file__).parent / "data" / "golden_detect.jsonl"
+
+
+def _golden() -> list[dict[str, Any]]:
+    with GOLDEN.open(encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh]
+
+
+def test_detector_output_unchanged_on_the_golden_sample() -> None:
+    """Exact findings (category, type, span, score) in both directions, as recorded from the code before the
+    registry (commit e64cf9a); the refactor was checked against all 7,780 texts once (docs/filter-detection.md)."""
+    rows = _golden()
+    assert len(rows) >= 300
+    for row in rows:
+        for direction in ("input", "output"):
+            got = [
+                [f.category, f.type, f.start, f.end, f.score]
+                for f in detect(row["text"], direction=direction, threshold=0.0)
+            ]
+            assert got == row[direction], (direction, row["text"][:80])
