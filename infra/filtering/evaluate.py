@@ -1,11 +1,14 @@
 """Score the filter on a labelled JSON Lines file.
 
-Prompt files (rows `{"text", "label": "attack"|"benign", "source", ...}`): attack block rate and benign
-false-positive rate per source and overall, where blocked means the /v1/screen pipeline answers
-"block" for direction input. PII files (rows `{"text", "spans": [{"start", "end", "type"}], "source"}`):
-per-type recall and precision of the PII findings.
+Prompt files (rows `{"text", "label": "attack"|"benign", "source", ...}`, optionally `"group"` and
+`"system_prompt"`): attack block rate and benign false-positive rate per source and overall, where blocked
+means the /v1/screen pipeline answers "block" for direction input (with the row's system prompt as context
+when it has one). `--by-source-group` adds the rates per source group, each marked tuned (the rules were
+written looking at it) or held out; `--by-rule` adds, per rule of the registry, the attack rows it fires on
+and the benign rows it fires on (its false positives). PII files (rows `{"text", "spans": [{"start", "end",
+"type"}], "source"}`): per-type recall and precision of the PII findings.
 
-    python -m infra.filtering.evaluate FILE.jsonl [--json] [--check]
+    python -m infra.filtering.evaluate FILE.jsonl [--json] [--check] [--by-rule] [--by-source-group]
 """
 
 from __future__ import annotations
@@ -26,6 +29,32 @@ PII_TARGET_TYPES = ("EMAIL_ADDRESS", "PHONE_NUMBER", "US_SSN", "CREDIT_CARD", "I
 RECALL_TARGET = 0.98
 PRECISION_TARGET = 0.95
 
+# Sources that share content are one group (held out together in the leave-one-source-group-out runs of
+# docs/filter-detection.md); a source not listed is its own group, and a row's "group" overrides both.
+SOURCE_GROUPS = {
+    "bipia-email": "bipia",
+    "bipia-table": "bipia",
+    "bipia-code": "bipia",
+    "mt-bench": "mt-bench+vicuna",
+    "vicuna-bench": "mt-bench+vicuna",
+    "mt-bench-multilingual": "mt-bench+vicuna",
+}
+# The groups of the development data: the rules were written looking at them. Every other group is held out.
+TUNED_GROUPS = frozenset(
+    {
+        "deepset",
+        "jailbreakbench",
+        "xstest",
+        "awesome-chatgpt-prompts",
+        "bipia",
+        "cyberseceval-frr",
+        "mt-bench+vicuna",
+        "self-instruct",
+        "mgsm",
+        "giskard",
+    }
+)
+
 
 class EvalError(Exception):
     """The input file cannot be evaluated; the message is one line for the user."""
@@ -36,6 +65,12 @@ class PromptRow:
     text: str
     attack: bool
     source: str
+    group: str = ""
+    system_prompt: str | None = None
+
+    @property
+    def source_group(self) -> str:
+        return self.group or SOURCE_GROUPS.get(self.source, self.source)
 
 
 @dataclass
@@ -138,7 +173,13 @@ def load_rows(path: Path) -> tuple[str, list[PromptRow] | list[PiiRow]]:
             label = row["label"]
             if label not in ("attack", "benign"):
                 raise EvalError(f"{where}: 'label' must be 'attack' or 'benign'")
-            prompts.append(PromptRow(text, label == "attack", source))
+            group = row.get("group", "")
+            if not isinstance(group, str):
+                raise EvalError(f"{where}: 'group' must be a string")
+            system_prompt = row.get("system_prompt")
+            if system_prompt is not None and not isinstance(system_prompt, str):
+                raise EvalError(f"{where}: 'system_prompt' must be a string")
+            prompts.append(PromptRow(text, label == "attack", source, group, system_prompt))
         else:
             raise EvalError(f"{where}: a row needs 'label' (prompt file) or 'spans' (PII file)")
         if prompts and piis:
@@ -208,9 +249,10 @@ def evaluate_pii(rows: Sequence[PiiRow]) -> dict[str, Any]:
     }
 
 
-def evaluate_prompts(rows: Sequence[PromptRow]) -> dict[str, Any]:
+def evaluate_prompts(rows: Sequence[PromptRow], *, by_rule: bool = False, by_group: bool = False) -> dict[str, Any]:
     ensure_lambda_path()
     from genai_filter import config
+    from genai_filter.context import derive
     from genai_filter.screen import Redactor, Screener
 
     try:
@@ -219,32 +261,84 @@ def evaluate_prompts(rows: Sequence[PromptRow]) -> dict[str, Any]:
         raise EvalError(f"filter configuration: {exc}") from None
     overall = RateCounts()
     by_source: dict[str, RateCounts] = defaultdict(RateCounts)
+    by_source_group: dict[str, RateCounts] = defaultdict(RateCounts)
     for row in rows:
-        blocked = screener.screen(row.text, "input", Redactor()).action == "block"
-        for c in (overall, by_source[row.source]):
+        context = derive(row.system_prompt) if row.system_prompt else None
+        blocked = screener.screen(row.text, "input", Redactor(), context=context).action == "block"
+        for c in (overall, by_source[row.source], by_source_group[row.source_group]):
             if row.attack:
                 c.attacks += 1
                 c.attacks_blocked += blocked
             else:
                 c.benign += 1
                 c.benign_blocked += blocked
-    return {
+    report: dict[str, Any] = {
         "kind": "prompts",
         "rows": len(rows),
         "overall": overall.as_json(),
         "by_source": {s: c.as_json() for s, c in sorted(by_source.items())},
     }
+    if by_group:
+        report["by_source_group"] = _group_report(by_source_group)
+    if by_rule:
+        report["by_rule"] = evaluate_rules(rows)
+    return report
 
 
-def evaluate_file(path: Path) -> dict[str, Any]:
+def _group_report(groups: dict[str, RateCounts]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    totals = {"tuned": RateCounts(), "held-out": RateCounts()}
+    for name, c in sorted(groups.items()):
+        status = "tuned" if name in TUNED_GROUPS else "held-out"
+        out[name] = {**c.as_json(), "status": status}
+        total = totals[status]
+        total.attacks += c.attacks
+        total.attacks_blocked += c.attacks_blocked
+        total.benign += c.benign
+        total.benign_blocked += c.benign_blocked
+    return {"groups": out, "totals": {k: v.as_json() for k, v in totals.items()}}
+
+
+def evaluate_rules(rows: Sequence[PromptRow]) -> dict[str, Any]:
+    """Per rule of the registry: the attack rows and the benign rows (false positives) on which it fires, i.e.
+    scores at least its own score on the normalised text (decoded segments are not re-screened here)."""
+    ensure_lambda_path()
+    from genai_filter.normalize import normalize
+    from genai_filter.rules.base import Composite
+    from genai_filter.rules.registry import all_rules
+
+    rules = all_rules()
+    fired = {r.name: [0, 0] for r in rules}
+    for row in rows:
+        norm = normalize(row.text).text
+        for rule in rules:
+            text = row.text if isinstance(rule, Composite) and rule.original else norm
+            if any(h.score >= rule.score for h in rule.hits(text)):
+                fired[rule.name][0 if row.attack else 1] += 1
+    return {
+        r.name: {"type": r.type, "score": r.score, "attacks": fired[r.name][0], "benign": fired[r.name][1]}
+        for r in rules
+    }
+
+
+def evaluate_file(path: Path, *, by_rule: bool = False, by_group: bool = False) -> dict[str, Any]:
     kind, rows = load_rows(path)
     if kind == "pii":
+        if by_rule or by_group:
+            raise EvalError(f"{path}: --by-rule and --by-source-group apply to prompt files (rows with 'label')")
         return evaluate_pii([r for r in rows if isinstance(r, PiiRow)])
-    return evaluate_prompts([r for r in rows if isinstance(r, PromptRow)])
+    return evaluate_prompts([r for r in rows if isinstance(r, PromptRow)], by_rule=by_rule, by_group=by_group)
 
 
 def _pct(value: float | None) -> str:
     return "   n/a" if value is None else f"{100 * value:5.1f}%"
+
+
+def _rate_line(name: str, c: dict[str, Any]) -> str:
+    return (
+        f"{name:<24} {c['attacks']:>8} {_pct(c['attack_block_rate']):>8} "
+        f"{c['benign']:>7} {_pct(c['benign_false_positive_rate']):>8}"
+    )
 
 
 def render(report: dict[str, Any]) -> str:
@@ -253,10 +347,22 @@ def render(report: dict[str, Any]) -> str:
         lines.append(f"{'source':<24} {'attacks':>8} {'blocked':>8} {'benign':>7} {'FP':>8}")
         entries = [*report["by_source"].items(), ("OVERALL", report["overall"])]
         for source, c in entries:
-            lines.append(
-                f"{source:<24} {c['attacks']:>8} {_pct(c['attack_block_rate']):>8} "
-                f"{c['benign']:>7} {_pct(c['benign_false_positive_rate']):>8}"
-            )
+            lines.append(_rate_line(source, c))
+        if "by_source_group" in report:
+            lines += ["", f"{'source group':<24} {'attacks':>8} {'blocked':>8} {'benign':>7} {'FP':>8}  status"]
+            for name, c in report["by_source_group"]["groups"].items():
+                lines.append(f"{_rate_line(name, c)}  {c['status']}")
+            for status, c in report["by_source_group"]["totals"].items():
+                lines.append(_rate_line(f"ALL {status.upper()}", c))
+        if "by_rule" in report:
+            rules = report["by_rule"]
+            lines += ["", f"{'rule':<44} {'type':<26} {'attacks':>8} {'benign (FP)':>12}"]
+            ranked = sorted(rules.items(), key=lambda kv: (-kv[1]["benign"], -kv[1]["attacks"], kv[0]))
+            for name, r in ranked:
+                if r["attacks"] or r["benign"]:
+                    lines.append(f"{name:<44} {r['type']:<26} {r['attacks']:>8} {r['benign']:>12}")
+            silent = sum(1 for r in rules.values() if not (r["attacks"] or r["benign"]))
+            lines.append(f"{silent} of {len(rules)} rules fired on no row")
         return "\n".join(lines)
     lines.append(f"{'type':<16} {'gold':>6} {'pred':>6} {'recall':>8} {'precision':>10}")
     for t, c in report["overall"].items():
@@ -278,11 +384,17 @@ def configure_parser(p: argparse.ArgumentParser) -> None:
     p.add_argument("file", type=Path, help="labelled JSON Lines file (prompt rows or PII rows)")
     p.add_argument("--json", action="store_true", help="print the full report as JSON")
     p.add_argument("--check", action="store_true", help="exit 1 when a PII file misses the targets")
+    p.add_argument("--by-rule", action="store_true", help="per rule: attack rows and benign rows it fires on")
+    p.add_argument(
+        "--by-source-group",
+        action="store_true",
+        help="rates per source group, each marked tuned (development data) or held out",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     try:
-        report = evaluate_file(args.file)
+        report = evaluate_file(args.file, by_rule=args.by_rule, by_group=args.by_source_group)
     except EvalError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
