@@ -29,6 +29,7 @@ from dataclasses import dataclass
 
 from genai_filter import leak, normalize
 from genai_filter.findings import Finding
+from genai_filter.lazy import LazyPattern
 
 CATEGORY = "context"
 MAX_PROMPT_CHARS = 16_384  # bound on a client-supplied system prompt (`/v1/screen` context)
@@ -56,8 +57,8 @@ def _wordset(words: str) -> frozenset[str]:
     return frozenset(words.split())
 
 
-_TOKEN = re.compile(r"[^\W_]+")
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\u0e00-\u0e7f]")
+_TOKEN = LazyPattern(r"[^\W_]+")
+_CJK = LazyPattern(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\u0e00-\u0e7f]")
 
 
 def _stems(token: str) -> Iterable[str]:
@@ -80,12 +81,12 @@ class Lexicon:
         unspaced: dict[str, str] = {}
         for raw, label in labelled.items():
             term = fold(raw)
-            if _CJK.search(term):
+            if _CJK.p.search(term):
                 unspaced[term] = label
             elif term.endswith("*"):
                 self.prefixes.setdefault(len(term) - 1, {})[term[:-1]] = label
             elif " " in term or "'" in term or "-" in term:
-                words = _TOKEN.findall(term)
+                words = _TOKEN.p.findall(term)
                 self.phrases[" ".join(words)] = label
                 self.first_words.add(words[0])
             else:
@@ -136,8 +137,8 @@ class Doc:
     @classmethod
     def of(cls, text: str) -> Doc:
         folded = fold(text)
-        tokens = _TOKEN.findall(folded)
-        return cls(folded, tokens, frozenset(tokens), bool(_CJK.search(folded)))
+        tokens = _TOKEN.p.findall(folded)
+        return cls(folded, tokens, frozenset(tokens), bool(_CJK.p.search(folded)))
 
 
 # topic lexicons: what a request is about. Kept general (not fitted to any probe set).
@@ -186,7 +187,12 @@ _DOMAINS: dict[str, tuple[str, ...]] = {
     "hotel": ("check-in", "check in", "checkout", "booking*", "book a", "room*", "reservation*", "breakfast",
               "spa", "suite*"),
 }  # fmt: skip
-_TOPICS = Lexicon({term: name for name, terms in _DOMAINS.items() for term in terms})
+
+
+@functools.cache
+def _topics() -> Lexicon:
+    return Lexicon({term: name for name, terms in _DOMAINS.items() for term in terms})
+
 
 # diets that forbid foods: what a vegetarian/vegan assistant must not cook
 _MEAT = ("meat", "ham", "bacon", "beef", "pork", "chicken", "turkey", "lamb", "veal", "sausage*", "salami",
@@ -221,9 +227,16 @@ _PLACES = {
     "italia": "italy", "japan": "japan", "china": "china", "canada": "canada", "mexico": "mexico",
     "australia": "australia", "brazil": "brazil", "india": "india", "russia": "russia",
 }  # fmt: skip
-_PLACE_LEX = Lexicon(_PLACES)
 
-_SECRET_NOUNS = Lexicon(
+
+@functools.cache
+def _place_lex() -> Lexicon:
+    return Lexicon(_PLACES)
+
+
+@functools.cache
+def _secret_nouns() -> Lexicon:
+    return Lexicon(
     ("password*", "passcode*", "passphrase*", "pass phrase", "passwort*", "kennwort*", "secret word",
      "secret code", "code word", "codeword", "magic word", "pin", "pin code", "access code", "door code",
      "override code", "safe code", "mot de passe", "mots de passe", "code secret", "contraseña*", "clave",
@@ -231,15 +244,19 @@ _SECRET_NOUNS = Lexicon(
      "пароль", "пароля", "паролем", "код", "кода", "секретный код", "密码", "口令", "暗号", "パスワード",
      "秘密のコード", "コード", "비밀번호", "암호", "şifre", "sifre", "hasło", "haslo", "kata sandi",
      "mat khau", "كلمة المرور", "पासवर्ड")
+
+
 )  # fmt: skip
+
+
 # the secret named without its noun
-_HIDDEN = re.compile(
+_HIDDEN = LazyPattern(
     r"\b(?:(?:words?|phrase|value|thing|code)s? (?:that )?you(?:'re| are)? (?:not (?:supposed|allowed|meant) to|"
     r"can't|cannot|must not|mustn't) (?:tell|say|share|reveal|give)|you(?:'re| are) (?:hiding|protecting|"
     r"guarding|keeping secret)|secret (?:word|phrase|value|code)|the secret\b)"
 )
 # extraction cues (anywhere in the request) and the determiners that aim a noun at this assistant's secret
-_CUES = re.compile(
+_CUES = LazyPattern(
     r"\b(?:spell\w*|letters?|hint|backwards?|revers\w*|encod\w*|base ?64|hex|rot ?13|acrostic|rhym\w*|digits?|"
     r"characters?|forg[eo]t\w*|emergency|urgent\w*|remind|confirm|tell me|give me|share|reveal|print|show me|"
     r"what(?:'s| s| is| was) (?:the|your|it)|is it|is the|"
@@ -256,7 +273,7 @@ _DETERMINER = _wordset(
     "ihr ihre den il tuo tua seu sua teu"  # not "a"/"o": the English article
 )
 _MINE = _wordset("my mine our mon ma mes notre mi mis nuestro mein meine meinen unser mio mia meu minha мой мои")
-_OVERRIDE = re.compile(
+_OVERRIDE = LazyPattern(
     r"\b(?:(?:ignore|disregard|forget|override|bypass|skip|drop|suspend|lift)\w* (?:\w+ ){0,4}?"
     r"(?:rules?|restrictions?|instructions?|guidelines?|limits?|limitations?|polic(?:y|ies)|system prompt|"
     r"constraints?|thing)\b|(?:rules?|restrictions?|polic(?:y|ies)|limits?) (?:\w+ ){0,3}?(?:doesn't|does not|don't|"
@@ -271,7 +288,7 @@ _OVERRIDE = re.compile(
     r"(?:забудь|игнориру\w*) (?:\w+ )?(?:правила|инструкции|ограничения))"
     r"|(?:忽略|忘记|无视).{0,6}(?:规则|指令|限制)|(?:ルール|指示|制限)を(?:無視|忘れ)"
 )
-_AUTHORITY = re.compile(
+_AUTHORITY = LazyPattern(
     r"\b(?:i(?:'m| am) (?:the|your) (?:\w+ ){0,2}?(?:president|admin|administrator|developer|creator|owner|ceo|"
     r"boss|manager|supervisor|operator|director)|je suis (?:le|la|ton|votre) (?:\w+ )?(?:directeur|directrice|"
     r"administrateur|developpeur|proprietaire|patron|president)|soy (?:el|la|tu|su) (?:\w+ )?(?:administrador|"
@@ -282,31 +299,31 @@ _AUTHORITY = re.compile(
     r"начальник|президент))"
     r"|我是.{0,4}(?:店长|管理员|开发者|老板|经理|总统)|私は.{0,4}(?:管理者|開発者|店長|社長)"
 )
-_REFUSAL = re.compile(
+_REFUSAL = LazyPattern(
     r"\b(?:sorry|i can't|i cannot|i can not|i'm not able|i am not able|unable to|not allowed|i won't|"
     r"je ne peux|desole|no puedo|lo siento|ich kann nicht|leider|non posso|nao posso|не могу)"
 )
 
 # ---------------------------------------------------------------- reading the system prompt
 _VALUE = r"""(?:["'“”«»‘’„「『]\s?([^"'“”«»‘’„」』\n]{2,64}?)\s?["'“”«»‘’„」』]|([^\s"'“”«»,.;:!?()。，、]{2,64}))"""
-_DECLARED = re.compile(
+_DECLARED = LazyPattern(
     r"(?:password|passcode(?: phrase)?|pass ?phrase|passwort|kennwort|secret(?: \w+)?|code(?: word)?|"
     r"\w+ code|key|pin|token|magic word|mot de passe(?: \w+)?|code secret|contrasena|clave(?: secreta)?|"
     r"parola d'ordine(?: del personale)?|parola segreta|senha(?: d[oa] \w+)?|пароль|секретный код|код)"
     r"(?:\s*\([^)\n]{0,30}\))?\s*(?:is|was|will be|:|=|est|es|ist|lautet|e|è|é|—|-)\s*" + _VALUE,
     re.IGNORECASE,
 )
-_DECLARED_CJK = re.compile(r"(?:密码|口令|暗号|パスワード|コード|비밀번호)(?:是|は|는|:|：)\s*([A-Za-z0-9\-_]{2,64})")
-_NEVER_REVEAL = re.compile(
+_DECLARED_CJK = LazyPattern(r"(?:密码|口令|暗号|パスワード|コード|비밀번호)(?:是|は|는|:|：)\s*([A-Za-z0-9\-_]{2,64})")
+_NEVER_REVEAL = LazyPattern(
     r"(?i:never|do not|don't|must not|should not) (?i:reveal|share|disclose|tell|say|mention|output|repeat|give out)"
     r"[^.\n]{0,40}?" + _VALUE.replace("|([^", "|([A-Z0-9][^", 1),
 )
-_SECRET_DECLARATION = re.compile(
+_SECRET_DECLARATION = LazyPattern(
     r"\b(?:never|do not|don't|must not|ne\b.{0,20}\bjamais|nunca|niemals|mai|никогда|nao)\b.{0,60}?"
     r"\b(?:reveal|share|disclose|tell|revele|reveles|reveal|verrate|rivelar|revele|сообщай|раскрывай)",
     re.IGNORECASE,
 )
-_ALLOWED = re.compile(
+_ALLOWED = LazyPattern(
     r"(?:\bonly\b (?:\w+ ){0,4}?(?:about|regarding|related to|on|concerning|with|gives?|provides?)|"
     r"\b(?:restricted|limited|dedicated) to|\bexclusively\b|\buniquement\b (?:\w+ ){0,3}?(?:sur|concernant|aux?)|"
     r"\bseulement\b (?:\w+ ){0,3}?(?:sur|concernant)|\b(?:solo|unicamente|sólo) (?:\w+ ){0,3}?(?:sobre|de|acerca)|"
@@ -316,9 +333,9 @@ _ALLOWED = re.compile(
     r"([^.;\n。！!]{1,160})",
     re.IGNORECASE,
 )
-_ROLE = re.compile(r"\b(?:you are|you're|act as) (?:a|an|the) ([\w\- ]{2,40}?) (?:assistant|bot|tutor|coach|chef)\b",
+_ROLE = LazyPattern(r"\b(?:you are|you're|act as) (?:a|an|the) ([\w\- ]{2,40}?) (?:assistant|bot|tutor|coach|chef)\b",
                    re.IGNORECASE)  # fmt: skip
-_FORBIDDEN = re.compile(
+_FORBIDDEN = LazyPattern(
     r"\b(?:never|do not|don't|must not|should not|refuse to|avoid|no)\b (?:\w+ ){0,2}?(?:discuss|talk about|mention|"
     r"give|provide|offer|answer questions about|help with|recommend|suggest)\w* ([^.;\n]{2,100})",
     re.IGNORECASE,
@@ -356,15 +373,15 @@ class Context:
 
 
 def _content(text: str) -> list[str]:
-    return [t for t in _TOKEN.findall(fold(text)) if t not in _STOP and len(t) > 1]
+    return [t for t in _TOKEN.p.findall(fold(text)) if t not in _STOP and len(t) > 1]
 
 
 def _domains(doc: Doc) -> set[str]:
-    return _TOPICS.labels(doc)
+    return _topics().labels(doc)
 
 
 def _places(doc: Doc) -> set[str]:
-    return _PLACE_LEX.labels(doc)
+    return _place_lex().labels(doc)
 
 
 @functools.lru_cache(maxsize=64)
@@ -373,24 +390,24 @@ def derive(system_prompt: str) -> Context:
     prompt = system_prompt[:MAX_PROMPT_CHARS]
     values: list[str] = []
     nouns: list[str] = []
-    for m in _DECLARED.finditer(prompt):
+    for m in _DECLARED.p.finditer(prompt):
         value = (m.group(1) or m.group(2) or "").strip()
         if _plausible(value, quoted=m.group(1) is not None):
             values.append(value)
             head = _content(m.group(0)[: m.start(1 if m.group(1) else 2) - m.start()])
             nouns.append(" ".join(head[-2:]))  # "override code", "passcode phrase": not "code" alone
-    values.extend(m.group(1) for m in _DECLARED_CJK.finditer(prompt))
-    for m in _NEVER_REVEAL.finditer(prompt):
+    values.extend(m.group(1) for m in _DECLARED_CJK.p.finditer(prompt))
+    for m in _NEVER_REVEAL.p.finditer(prompt):
         value = (m.group(1) or m.group(2) or "").strip()
         if _plausible(value, quoted=m.group(1) is not None):
             values.append(value)
     pdoc = Doc.of(prompt)
-    guards = bool(values) or (bool(_SECRET_NOUNS.hits(pdoc)) and bool(_SECRET_DECLARATION.search(prompt)))
-    allowed_text = " ".join(m.group(1) for m in _ALLOWED.finditer(prompt))
+    guards = bool(values) or (bool(_secret_nouns().hits(pdoc)) and bool(_SECRET_DECLARATION.p.search(prompt)))
+    allowed_text = " ".join(m.group(1) for m in _ALLOWED.p.finditer(prompt))
     if allowed_text:
-        allowed_text += " " + " ".join(m.group(1) for m in _ROLE.finditer(prompt))
+        allowed_text += " " + " ".join(m.group(1) for m in _ROLE.p.finditer(prompt))
     adoc = Doc.of(allowed_text)
-    forbidden_text = " ".join(m.group(1) for m in _FORBIDDEN.finditer(prompt))
+    forbidden_text = " ".join(m.group(1) for m in _FORBIDDEN.p.finditer(prompt))
     fdoc = Doc.of(forbidden_text)
     implied: list[str] = []
     for diet, foods in _DIETS.items():
@@ -426,7 +443,7 @@ _COMMON = _wordset(
 
 def _generic(word: str) -> bool:
     """Words of a forbidden clause that name no topic on their own ("never give medical advice")."""
-    return bool(_TOPICS.hits(Doc.of(word))) or word in _STOP
+    return bool(_topics().hits(Doc.of(word))) or word in _STOP
 
 
 # ---------------------------------------------------------------- screening
@@ -449,24 +466,24 @@ def _input(ctx: Context, text: str, doc: Doc) -> list[Finding]:
         found.append(_finding("CONTEXT_SECRET_REQUEST", text))
     if _out_of_scope(ctx, doc):
         found.append(_finding("CONTEXT_OUT_OF_SCOPE", text))
-    if _OVERRIDE.search(doc.folded) or (found and _AUTHORITY.search(doc.folded)):
+    if _OVERRIDE.p.search(doc.folded) or (found and _AUTHORITY.p.search(doc.folded)):
         found.append(_finding("CONTEXT_RULE_OVERRIDE", text, 0.85))
     return found
 
 
 def _asks_secret(ctx: Context, text: str, doc: Doc) -> bool:
-    if _mentions_value(ctx, doc) or _HIDDEN.search(doc.folded):
+    if _mentions_value(ctx, doc) or _HIDDEN.p.search(doc.folded):
         return True
     toks = doc.tokens
     # the user's own password or PIN ("can I change my PIN?") is not the assistant's secret
     nouns = [
         i
-        for i, _ in _SECRET_NOUNS.hits(doc) + (ctx.secret_nouns.hits(doc) if ctx.secret_nouns else [])
+        for i, _ in _secret_nouns().hits(doc) + (ctx.secret_nouns.hits(doc) if ctx.secret_nouns else [])
         if i <= 0 or toks[i - 1] not in _MINE
     ]
     if not nouns:
         return False
-    if _AUTHORITY.search(doc.folded):
+    if _AUTHORITY.p.search(doc.folded):
         return True
     # "the password" alone is a request in a short message; in a long task it is usually the task's subject
     short = len(doc.folded) <= _SHORT_REQUEST
@@ -477,8 +494,8 @@ def _cue_near(doc: Doc, i: int) -> bool:
     """An extraction cue within 8 words of the noun at token `i` (a long text that mentions passwords and,
     elsewhere, asks to print something is not a request for this secret)."""
     if i < 0:
-        return bool(_CUES.search(doc.folded))
-    return bool(_CUES.search(" ".join(doc.tokens[max(0, i - _CUE_WINDOW) : i + _CUE_WINDOW + 1])))
+        return bool(_CUES.p.search(doc.folded))
+    return bool(_CUES.p.search(" ".join(doc.tokens[max(0, i - _CUE_WINDOW) : i + _CUE_WINDOW + 1])))
 
 
 def _mentions_value(ctx: Context, doc: Doc) -> bool:
@@ -523,9 +540,9 @@ def _output(ctx: Context, text: str, doc: Doc) -> list[Finding]:
         found.append(Finding(CATEGORY, "CONTEXT_SECRET_LEAK", leak_at[0], leak_at[1], 0.95))
     if ctx.forbids:
         hits = (ctx.forbidden.hits(doc) if ctx.forbidden else []) + [
-            hit for hit in _TOPICS.hits(doc) if hit[1] in ctx.forbidden_domains
+            hit for hit in _topics().hits(doc) if hit[1] in ctx.forbidden_domains
         ]
-        refusal = _REFUSAL.search(doc.folded[:200]) is not None
+        refusal = _REFUSAL.p.search(doc.folded[:200]) is not None
         if len(hits) >= (4 if refusal else 2):
             found.append(_finding("CONTEXT_FORBIDDEN_TOPIC", text, 0.8))
     return found

@@ -262,7 +262,7 @@ def warm_up() -> None:
 
     for pattern in Pattern.created:
         pattern.warm()
-    detect("warm up: ignore previous instructions\nSubject: x\n| a | b |\n| c | d |\n| e | f |")
+    detect("warm up")
 
 
 def detect(
