@@ -94,16 +94,16 @@ def latency(quick: bool) -> list[dict[str, Any]]:
 
 COLD_START_CODE = """
 import json, time
-t0 = time.perf_counter()
+t0, c0 = time.perf_counter(), time.process_time()
 import handler
-t1 = time.perf_counter()
+t1, c1 = time.perf_counter(), time.process_time()
 event = {"resource": "/v1/screen", "path": "/v1/screen", "httpMethod": "POST",
          "headers": {"Content-Type": "application/json"}, "requestContext": {"requestId": "bench"},
          "body": json.dumps({"text": "Mail jane@example.com about the report.", "direction": "input"}),
          "isBase64Encoded": False}
 handler.handler(event, None)
-t2 = time.perf_counter()
-print(json.dumps({"import": t1 - t0, "first": t2 - t1}))
+t2, c2 = time.perf_counter(), time.process_time()
+print(json.dumps({"import": t1 - t0, "first": t2 - t1, "import_cpu": c1 - c0, "first_cpu": c2 - c1}))
 """
 
 
@@ -112,6 +112,8 @@ def cold_start(quick: bool) -> dict[str, Any]:
     each in a fresh interpreter."""
     imports: list[float] = []
     firsts: list[float] = []
+    imports_cpu: list[float] = []
+    firsts_cpu: list[float] = []
     for _ in range(3 if quick else 7):
         proc = subprocess.run(
             # -S: no site-packages (the handler needs none at import; boto3 is imported lazily), and no
@@ -126,12 +128,18 @@ def cold_start(quick: bool) -> dict[str, Any]:
         sample = json.loads(proc.stdout.strip().splitlines()[-1])
         imports.append(sample["import"])
         firsts.append(sample["first"])
+        imports_cpu.append(sample["import_cpu"])
+        firsts_cpu.append(sample["first_cpu"])
     return {
         "runs": len(imports),
         "min_ms": round(min(imports) * 1000, 1),
         "median_ms": round(statistics.median(imports) * 1000, 1),
         "max_ms": round(max(imports) * 1000, 1),
         "first_request_median_ms": round(statistics.median(firsts) * 1000, 2),
+        # CPU time of the process: on a shared machine the wall clock also counts time spent waiting for a core
+        "cpu_min_ms": round(min(imports_cpu) * 1000, 1),
+        "cpu_median_ms": round(statistics.median(imports_cpu) * 1000, 1),
+        "first_request_cpu_median_ms": round(statistics.median(firsts_cpu) * 1000, 2),
     }
 
 
@@ -275,7 +283,8 @@ def main() -> int:
         print(
             f"\ncold start (import handler incl. detector warm-up, fresh interpreter): min {c['min_ms']} ms, "
             f"median {c['median_ms']} ms, max {c['max_ms']} ms; first request after it: "
-            f"median {c['first_request_median_ms']} ms"
+            f"median {c['first_request_median_ms']} ms; CPU time: min {c['cpu_min_ms']} ms, median {c['cpu_median_ms']} ms, "
+            f"first request median {c['first_request_cpu_median_ms']} ms"
         )
         print(
             "\nadversarial inputs (2,000 -> 20,000 characters: time ratio, linear ~10; last column: the 64 KB worst case)"

@@ -13,8 +13,7 @@ from genai_filter.findings import CATEGORIES
 from genai_filter.injection import detect
 from genai_filter.normalize import normalize
 from genai_filter.rules.base import TYPE_CATEGORY, Composite, Rule
-from genai_filter.rules.engine import current_prefix_table
-from genai_filter.rules.prefix_table import PREFIXES
+from genai_filter.rules.engine import current_prefix_table, prefix_table
 from genai_filter.rules.registry import all_rules
 
 RULES = all_rules()
@@ -75,7 +74,12 @@ def test_names_are_unique_and_types_have_a_category() -> None:
 def test_prefix_table_is_current() -> None:
     """Regenerate with `python -m genai_filter.rules.engine` (from lambdas/filter) after changing a pattern."""
     current = current_prefix_table()
-    stale = sorted(source[:60] for source in current if PREFIXES.get(source, ()) != current[source])
+    stored = prefix_table()
+
+    def as_stored(prefixes: tuple[tuple[str, str], ...] | None) -> list[list[str]] | None:
+        return None if prefixes is None else [list(p) for p in prefixes]
+
+    stale = sorted(source[:60] for source in current if stored.get(source, []) != as_stored(current[source]))
     assert not stale
 
 
