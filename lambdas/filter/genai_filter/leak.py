@@ -34,7 +34,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from genai_filter.findings import Finding
-from genai_filter.normalize import _HOMOGLYPHS, _fold_char
+from genai_filter.normalize import HOMOGLYPHS, fold_char
 
 CATEGORY = "exfiltration"
 WINDOW_WORDS = 8
@@ -44,8 +44,8 @@ _MAX_POSITIONS = 4  # prompt positions kept per gram (a prompt that repeats itse
 
 def _canon_char(ch: str) -> str:
     cp = ord(ch)
-    folded = chr(cp - 0xE0000).lower() if 0xE0020 <= cp <= 0xE007E else _fold_char(ch)
-    return "".join(c for c in (_HOMOGLYPHS.get(c, c) for c in folded) if c.isalnum())
+    folded = chr(cp - 0xE0000).lower() if 0xE0020 <= cp <= 0xE007E else fold_char(ch)
+    return "".join(c for c in (HOMOGLYPHS.get(c, c) for c in folded) if c.isalnum())
 
 
 class _CanonTable(dict[int, str]):

@@ -33,7 +33,7 @@ from urllib.parse import unquote
 from genai_filter.findings import Finding
 from genai_filter.lazy import LazyPattern
 
-__all__ = ["Normalized", "decoded_segments", "hidden_characters", "normalize", "spaced_letters"]
+__all__ = ["HOMOGLYPHS", "Normalized", "decoded_segments", "fold_char", "hidden_characters", "normalize", "spaced_letters"]
 
 
 _Lazy = LazyPattern
@@ -83,7 +83,7 @@ def _hidden_type(cp: int) -> str | None:
 
 
 # Cyrillic / Greek / other look-alikes of Latin letters (lower case, after casefold).
-_HOMOGLYPHS: dict[str, str] = {
+HOMOGLYPHS: dict[str, str] = {
     # Cyrillic
     "а": "a",
     "в": "b",
@@ -182,7 +182,7 @@ _cache: dict[str, str] = {}
 _MAX_EXPANSION = 4
 
 
-def _fold_char(ch: str) -> str:
+def fold_char(ch: str) -> str:
     """Fold one non-ASCII character (without context): hidden -> '', tags -> ASCII, NFKC, casefold."""
     out = _cache.get(ch)
     if out is not None:
@@ -297,7 +297,7 @@ def _fold_unicode(text: str) -> tuple[str, list[int], list[int]]:
         in_tags = False
         for i in range(a, b):
             ch = text[i]
-            rep = _fold_char(ch)
+            rep = fold_char(ch)
             is_tag = "\U000e0020" <= ch <= "\U000e007e"
             if is_tag != in_tags:
                 # smuggled tag text starts/ends a word of its own
@@ -341,8 +341,8 @@ def _fold_homoglyph_words(text: str) -> list[tuple[int, int, str]]:
         word = m.group()
         has_latin = any("a" <= c <= "z" for c in word)
         all_confusable = all(("a" <= c <= "z") or c in _STRICT_HOMOGLYPHS for c in word)
-        if (has_latin and any(c in _HOMOGLYPHS for c in word)) or (all_confusable and len(word) >= 4):
-            folded = "".join(_HOMOGLYPHS.get(c, c) for c in word)
+        if (has_latin and any(c in HOMOGLYPHS for c in word)) or (all_confusable and len(word) >= 4):
+            folded = "".join(HOMOGLYPHS.get(c, c) for c in word)
             if folded != word:
                 edits.append((m.start(), m.end(), folded))
     return edits
