@@ -33,7 +33,15 @@ from urllib.parse import unquote
 from genai_filter.findings import Finding
 from genai_filter.lazy import LazyPattern
 
-__all__ = ["HOMOGLYPHS", "Normalized", "decoded_segments", "fold_char", "hidden_characters", "normalize", "spaced_letters"]
+__all__ = [
+    "HOMOGLYPHS",
+    "Normalized",
+    "decoded_segments",
+    "fold_char",
+    "hidden_characters",
+    "normalize",
+    "spaced_letters",
+]
 
 
 _Lazy = LazyPattern
