@@ -68,8 +68,15 @@ def build() -> list[dict[str, str]]:
         if split is None:
             split = "heldout" if pair_id in HELDOUT_PAIRS or lang in HELDOUT_LANGS else "tune"
         out.append(
-            {"text": text, "label": label, "lang": lang, "source": source, "origin": origin, "pair_id": pair_id,
-             "split": split}
+            {
+                "text": text,
+                "label": label,
+                "lang": lang,
+                "source": source,
+                "origin": origin,
+                "pair_id": pair_id,
+                "split": split,
+            }
         )
 
     for pair_id, (source, text) in english.items():

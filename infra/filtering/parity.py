@@ -96,7 +96,7 @@ def measure(rows: Sequence[Row], blocks: Callable[[str], bool], split: str = "al
     the reference for every split: a language is compared with English on the pair_ids it has in the split."""
     verdict = {id(r): blocks(r.text) for r in rows}
     english = {r.pair_id: verdict[id(r)] for r in rows if r.lang == "en" and r.attack}
-    chosen = [r for r in rows if split == "all" or r.split == split]
+    chosen = [r for r in rows if split in ("all", r.split)]
     by_lang: dict[str, list[Row]] = defaultdict(list)
     for r in chosen:
         by_lang[r.lang].append(r)
