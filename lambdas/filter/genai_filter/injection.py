@@ -21,6 +21,7 @@ from genai_filter.harm import harmful_content, harmful_request
 from genai_filter.hijack import goal_hijack
 from genai_filter.inj_rules import RuleHit, adversarial_suffix, scan, shouted_instruction
 from genai_filter.lazy import LazyPattern
+from genai_filter.multilingual import hits as multilingual_hits
 from genai_filter.normalize import decoded_segments, hidden_characters, normalize, spaced_letters
 from genai_filter.unsafe_reply import harmful_reply
 
@@ -75,6 +76,7 @@ def _detect_text(text: str, direction: str, depth: int, work: Work) -> list[Find
         hits.extend(harmful_request(norm.text, text, norm.to_original))
         hits.extend(harmful_content(norm.text))
         hits.extend(goal_hijack(norm.text))
+        hits.extend(multilingual_hits(norm.text))
         hits.extend(_model_hits(norm.text))
     else:
         hits.extend(harmful_reply(norm.text))
