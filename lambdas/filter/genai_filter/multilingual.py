@@ -6,8 +6,8 @@ rule is either a list of phrases or two term lists `a` and `b` that must occur w
 other inside one sentence (verb and object, in either order for languages that put the object first).
 Terms are folded the way `normalize` folds the screened text, so rules match the normalised text.
 
-A rule runs only when one of its literal needles occurs in the text, so English text pays for a few
-substring tests, and every pattern is a bounded sequence of alternations: the cost stays linear.
+A rule runs only when one of its literal needles occurs in the text (for Latin and Cyrillic, at the start of
+a word), so English text pays for a set of its words and a few substring tests, and every pattern is a bounded sequence of alternations: the cost stays linear.
 """
 
 from __future__ import annotations
@@ -30,7 +30,17 @@ LEXICON_PATH = Path(__file__).with_name("lexicons") / "multilingual.json"
 
 # scripts whose words are separated by spaces and made of \w characters: terms get word boundaries there
 _BOUNDED_SCRIPTS = frozenset({"latin", "cyrillic"})
-_SCRIPTS = frozenset({"latin", "cyrillic", "arabic", "indic", "han", "hangul", "thai"})
+# the other scripts' rules run only when the text holds a character of the script
+_SCRIPT_CHARS = {
+    "arabic": LazyPattern("[\u0600-\u06ff]"),
+    "indic": LazyPattern("[\u0900-\u09ff]"),
+    "han": LazyPattern("[\u3040-\u30ff\u4e00-\u9fff]"),
+    "hangul": LazyPattern("[\u1100-\u11ff\uac00-\ud7af]"),
+    "thai": LazyPattern("[\u0e00-\u0e7f]"),
+}
+_SCRIPTS = _BOUNDED_SCRIPTS | frozenset(_SCRIPT_CHARS)
+_WORD = LazyPattern(r"[^\W\d_]+")
+_LETTERS = LazyPattern(r"[^\W\d_]*")
 _SEP = r"[\W_]{0,3}"
 _STEM = r"[^\s.,;:!?\"'()]{0,12}"
 # a window never crosses the end of a sentence; the script's own full stops are added (few characters
@@ -48,8 +58,9 @@ Validator = Callable[[str, "re.Match[str]"], float | None]
 
 @dataclass(frozen=True, slots=True)
 class LexRule:
-    """One named rule: `pattern` matches normalised text; `needles` gate it (one of them must occur in the
-    text, or the rule is not run); `validate` may drop or rescore a match."""
+    """One named rule: `pattern` matches normalised text; `validate` may drop or rescore a match. The rule
+    runs only when one of its `needles` is in the text: in Latin and Cyrillic scripts " word " is a whole
+    word and " stem" the start of a word, elsewhere a needle is a substring (and the script must occur)."""
 
     name: str
     lang: str
@@ -96,7 +107,13 @@ def _term(term: str, script: str, window: int) -> tuple[str, str, str]:
         literal = _fold(word)
         if script == "arabic":
             literal = _HARAKAT.p.sub("", literal)
-        needle = needle or literal
+        if not needle and script in _BOUNDED_SCRIPTS:
+            letters = _LETTERS.p.match(literal)
+            head = letters.group(0) if letters else ""
+            stem = term.endswith("*") and len(term.split()) == 1
+            needle = (f" {head}" if stem else f" {head} ") if head else ""
+        else:
+            needle = needle or literal
         parts.append(joiner + re.escape(literal))
         joiner = _SEP
     return ("stem" if term.endswith("*") else "word"), "".join(parts), needle
@@ -106,7 +123,7 @@ def _alternation(terms: list[str], script: str, window: int) -> tuple[str, list[
     compiled = [_term(t, script, window) for t in terms]
     bounded = script in _BOUNDED_SCRIPTS
     branches = []
-    for kind, head, tail in (("word", r"(?<![^\W_])", r"(?![^\W_])"), ("stem", r"(?<![^\W_])", "")):
+    for kind, head, tail in (("word", r"\b", r"(?![^\W_])"), ("stem", r"\b", "")):
         group = [rx for k, rx, _ in compiled if k == kind]
         if group:
             body = "(?:" + "|".join(group) + ")"
@@ -117,22 +134,28 @@ def _alternation(terms: list[str], script: str, window: int) -> tuple[str, list[
     return "(?:" + "|".join(branches) + ")", [n for _, _, n in compiled]
 
 
-def _negation_hook(negators: list[str], script: str) -> Validator | None:
-    """Drop an override that is negated right before it ("не забудь", "jangan lupakan", "别忘记")."""
-    if not negators:
+def _negation_hook(negators: list[str], after: list[str], script: str) -> Validator | None:
+    """Drop an override negated right before its verb ("не забудь", "jangan lupakan", "别忘记") or right
+    after it ("vergiss nicht")."""
+    if not negators and not after:
         return None
     words = "(?:" + "|".join(re.escape(_fold(n)) for n in negators) + ")"
     # in spaced scripts the negator is a whole word ("ne" is not the end of "अपने"); an elided "n'" is glued
     spaced = script not in ("han", "hangul", "thai")
     before = LazyPattern(rf"(?<!\S){words}(?:\s{{1,2}}|(?<='))$" if spaced else rf"{words}[\W_]{{0,2}}$")
+    behind = LazyPattern(r"[\W_]{1,3}(?:" + "|".join(re.escape(_fold(n)) for n in after) + r")\b")
 
     def validate(text: str, m: re.Match[str]) -> float | None:
         groups = m.re.groupindex
-        start = m.start()
+        start, end = m.start(), m.end()
         for name in ("a", "a2"):
             if name in groups and m.start(name) >= 0:
-                start = m.start(name)
-        return None if before.p.search(text, max(0, start - 12), start) else 1.0
+                start, end = m.start(name), m.end(name)
+        if negators and before.p.search(text, max(0, start - 12), start):
+            return None
+        if after and behind.p.match(text, end):
+            return None
+        return 1.0
 
     return validate
 
@@ -160,7 +183,11 @@ def _compile(lang: str, spec: dict[str, Any], rule: dict[str, Any], mechanisms: 
         needles.extend(a_needles)
     # a term without a literal start (a raw regex) cannot be gated: the rule then always runs
     gate = () if "" in needles else tuple(sorted(set(needles)))
-    hook = _negation_hook(spec.get("negators", []), script) if rule["mechanism"].startswith("override") else None
+    hook = (
+        _negation_hook(spec.get("negators", []), spec.get("negators_after", []), script)
+        if rule["mechanism"].startswith("override")
+        else None
+    )
     return LexRule(
         name=f"{lang}.{rule['name']}",
         lang=lang,
@@ -215,15 +242,17 @@ def scan(text: str) -> list[tuple[LexRule, int, int, float]]:
     """(rule, start, end, score) for every rule match in normalised `text`; offsets index `text`. Patterns
     compile on first use, so a language costs nothing until a text holds one of its needles."""
     found: list[tuple[LexRule, int, int, float]] = []
-    unmarked = _without_marks(text)
-    present: dict[tuple[bool, str], bool] = {}
+    words = " " + " ".join(set(_WORD.p.findall(text))) + " "
+    scripts = {name for name, chars in _SCRIPT_CHARS.items() if chars.p.search(text)}
+    unmarked = _without_marks(text) if "arabic" in scripts else None
+    present: dict[tuple[int, str], bool] = {}
     for rule in rules():
+        bounded = rule.script in _BOUNDED_SCRIPTS
+        if not bounded and rule.script not in scripts:
+            continue
         subject, index = (unmarked[0], unmarked[1]) if unmarked and rule.script == "arabic" else (text, None)
-        key = index is not None
-        if rule.needles and not any(
-            present[(key, n)] if (key, n) in present else present.setdefault((key, n), n in subject)
-            for n in rule.needles
-        ):
+        haystack = words if bounded else subject
+        if rule.needles and not any(_has(present, haystack, n) for n in rule.needles):
             continue
         for m in rule.pattern.p.finditer(subject):
             factor = 1.0 if rule.validate is None else rule.validate(subject, m)
@@ -232,6 +261,13 @@ def scan(text: str) -> list[tuple[LexRule, int, int, float]]:
             start, end = (m.start(), m.end()) if index is None else (index[m.start()], index[m.end() - 1] + 1)
             found.append((rule, start, end, rule.score * factor))
     return found
+
+
+def _has(memo: dict[tuple[int, str], bool], haystack: str, needle: str) -> bool:
+    key = (id(haystack), needle)
+    if key not in memo:
+        memo[key] = needle in haystack
+    return memo[key]
 
 
 def hits(text: str) -> list[RuleHit]:
