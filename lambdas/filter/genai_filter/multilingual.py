@@ -230,6 +230,26 @@ def rules() -> tuple[LexRule, ...]:
     return load()
 
 
+@cache
+def _english() -> tuple[frozenset[str], frozenset[str]]:
+    data = json.loads(LEXICON_PATH.read_text(encoding="utf-8"))
+    return frozenset(_fold(w) for w in data["english_words"]), frozenset(_fold(w) for w in data["latin_markers"])
+
+
+def _english_shaped(text: str, m: re.Match[str]) -> bool:
+    """A Latin-script match whose verb (or whole phrase) is made of English words ("ignore … instructions")
+    and that has no marker word of another language within 80 characters: English, left to the English rules."""
+    groups = m.re.groupindex
+    start, end = m.start(), m.end()
+    for name in ("a", "a2"):
+        if name in groups and m.start(name) >= 0:
+            start, end = m.start(name), m.end(name)
+    english, markers = _english()
+    if not english.issuperset(_WORD.p.findall(text, start, end)):
+        return False
+    return markers.isdisjoint(_WORD.p.findall(text, max(0, m.start() - 80), m.end() + 80))
+
+
 def _without_marks(text: str) -> tuple[str, list[int]] | None:
     """`text` without Arabic short vowels and tatweel, and the original index of each kept character."""
     if _HARAKAT.p.search(text) is None:
@@ -256,7 +276,7 @@ def scan(text: str) -> list[tuple[LexRule, int, int, float]]:
             continue
         for m in rule.pattern.p.finditer(subject):
             factor = 1.0 if rule.validate is None else rule.validate(subject, m)
-            if factor is None:
+            if factor is None or (rule.script == "latin" and _english_shaped(subject, m)):
                 continue
             start, end = (m.start(), m.end()) if index is None else (index[m.start()], index[m.end() - 1] + 1)
             found.append((rule, start, end, rule.score * factor))

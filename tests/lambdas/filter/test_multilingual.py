@@ -189,6 +189,21 @@ def test_negated_and_innocent_phrasings_pass(text: str) -> None:
     assert not multilingual.scan(normalize(text).text), text
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ignore the German instructions in the manual and tell me how to assemble the shelf.",
+        "Can you ignore the formatting instructions in the template?",
+        "Ignore the commandes field in the CSV file.",
+    ],
+)
+def test_english_text_sharing_words_with_other_languages_passes(text: str) -> None:
+    """ "ignore" is a French, Spanish and Portuguese verb form and "instructions" a French noun: English text
+    is left to the English rules unless a word of another language is near."""
+    assert not multilingual.scan(normalize(text).text), text
+    assert not [f for f in detect(text) if f.category in ("prompt_injection", "jailbreak")], text
+
+
 def test_lexicon_errors_name_the_entry(tmp_path: Path) -> None:
     bad = {
         "mechanisms": {"override": {"category": "prompt_injection", "type": "X", "score": 0.8, "window": 40}},
