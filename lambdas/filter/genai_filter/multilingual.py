@@ -78,8 +78,13 @@ class LexRule:
 
 def _fold(word: str) -> str:
     """`word` folded as `normalize` folds text (NFKC, case, diacritics of Latin letters, invisible characters)."""
+    folded = unicodedata.normalize("NFKC", word).casefold()
+    if folded.isascii():
+        return folded
+    if not any(ch < "\u0370" or "\u1e00" <= ch <= "\u1eff" or ch in _INVISIBLE for ch in folded if not ch.isascii()):
+        return folded  # no Latin diacritics, combining marks or invisible characters: nothing more to fold
     out: list[str] = []
-    for ch in unicodedata.normalize("NFKC", word).casefold():
+    for ch in folded:
         if ch in _INVISIBLE or (unicodedata.combining(ch) and out and out[-1].isascii()):
             continue
         base = unicodedata.normalize("NFD", ch)
@@ -114,7 +119,7 @@ def _term(term: str, script: str, window: int) -> tuple[str, str, str]:
             needle = (f" {head}" if stem else f" {head} ") if head else ""
         else:
             needle = needle or literal
-        parts.append(joiner + re.escape(literal))
+        parts.append(joiner + (literal if literal.isalnum() else re.escape(literal)))
         joiner = _SEP
     return ("stem" if term.endswith("*") else "word"), "".join(parts), needle
 
