@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from collections import defaultdict
 from collections.abc import Callable, Sequence
@@ -21,15 +20,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from infra.filtering import ensure_lambda_path
+from infra.filtering.evaluate import EvalError, input_blocker, json_objects
 
 SPLITS = ("tune", "heldout", "all")
 MAX_GAP_POINTS = 10.0  # the parity target: within 10 points of English ...
 # ... at a benign false-positive rate no higher than English's on the same split
-
-
-class ParityError(Exception):
-    """The input cannot be evaluated; the message is one line for the user."""
 
 
 @dataclass(frozen=True)
@@ -42,49 +37,21 @@ class Row:
 
 
 def load_rows(path: Path) -> list[Row]:
-    try:
-        content = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ParityError(f"cannot read {path}: {exc.strerror or type(exc).__name__}") from None
-    except UnicodeDecodeError as exc:
-        raise ParityError(f"{path}: not UTF-8 (byte offset {exc.start})") from None
     rows: list[Row] = []
-    for lineno, line in enumerate(content.splitlines(), start=1):
-        if not line.strip():
-            continue
-        where = f"{path}:{lineno}"
-        try:
-            raw = json.loads(line)
-        except (ValueError, RecursionError):
-            raise ParityError(f"{where}: not valid JSON") from None
-        if not isinstance(raw, dict):
-            raise ParityError(f"{where}: a row must be a JSON object")
+    for where, raw in json_objects(path):
         for key in ("text", "lang", "pair_id"):
             if not isinstance(raw.get(key), str) or not raw[key]:
-                raise ParityError(f"{where}: '{key}' must be a non-empty string")
+                raise EvalError(f"{where}: '{key}' must be a non-empty string")
         if raw.get("label") not in ("attack", "benign"):
-            raise ParityError(f"{where}: 'label' must be 'attack' or 'benign', not {raw.get('label')!r}")
+            raise EvalError(f"{where}: 'label' must be 'attack' or 'benign', not {raw.get('label')!r}")
         if raw.get("split") not in ("tune", "heldout"):
-            raise ParityError(f"{where}: 'split' must be 'tune' or 'heldout', not {raw.get('split')!r}")
+            raise EvalError(f"{where}: 'split' must be 'tune' or 'heldout', not {raw.get('split')!r}")
         rows.append(Row(raw["text"], raw["label"] == "attack", raw["lang"], raw["pair_id"], raw["split"]))
     if not rows:
-        raise ParityError(f"{path}: no rows")
+        raise EvalError(f"{path}: no rows")
     if not any(r.lang == "en" and r.attack for r in rows):
-        raise ParityError(f"{path}: no English attack rows to compare with")
+        raise EvalError(f"{path}: no English attack rows to compare with")
     return rows
-
-
-def pipeline_blocks() -> Callable[[str], bool]:
-    """Whether the /v1/screen pipeline (configured from the environment) blocks a text as input."""
-    ensure_lambda_path()
-    from genai_filter import config
-    from genai_filter.screen import Redactor, Screener
-
-    try:
-        screener = Screener(config.load(os.environ))
-    except config.ConfigError as exc:
-        raise ParityError(f"filter configuration: {exc}") from None
-    return lambda text: screener.screen(text, "input", Redactor()).action == "block"
 
 
 def _pct(blocked: int, total: int) -> float | None:
@@ -163,8 +130,8 @@ def configure_parser(p: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     try:
-        report = measure(load_rows(args.file), pipeline_blocks(), args.split)
-    except ParityError as exc:
+        report = measure(load_rows(args.file), input_blocker(), args.split)
+    except EvalError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     print(json.dumps(report, indent=2, sort_keys=True, ensure_ascii=False) if args.json else render(report))

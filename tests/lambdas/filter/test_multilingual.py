@@ -20,7 +20,8 @@ from genai_filter.normalize import normalize
 
 ROOT = Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(ROOT))  # infra.filtering.parity, the report these figures come from
-from infra.filtering.parity import MAX_GAP_POINTS, load_rows, measure, pipeline_blocks  # noqa: E402
+from infra.filtering.evaluate import input_blocker  # noqa: E402
+from infra.filtering.parity import MAX_GAP_POINTS, load_rows, measure  # noqa: E402
 
 DATA = ROOT / "data" / "multilingual" / "prompts.jsonl"
 LANGS = (
@@ -65,7 +66,7 @@ HELDOUT_BLOCK_FLOOR = {
 @pytest.fixture(scope="module")
 def reports() -> dict[str, dict[str, Any]]:
     rows = load_rows(DATA)
-    blocks = pipeline_blocks()
+    blocks = input_blocker()
     cache: dict[str, bool] = {}
 
     def cached(text: str) -> bool:
