@@ -6,8 +6,9 @@ rule is either a list of phrases or two term lists `a` and `b` that must occur w
 other inside one sentence (verb and object, in either order for languages that put the object first).
 Terms are folded the way `normalize` folds the screened text, so rules match the normalised text.
 
-A rule runs only when one of its literal needles occurs in the text (for Latin and Cyrillic, at the start of
-a word), so English text pays for a set of its words and a few substring tests, and every pattern is a bounded sequence of alternations: the cost stays linear.
+A rule runs only when one of its literal needles occurs in the text (for Latin and Cyrillic, at the start
+of a word), so English text pays for a set of its words and a few substring tests; every pattern is a
+bounded sequence of alternations, so the cost stays linear.
 """
 
 from __future__ import annotations
