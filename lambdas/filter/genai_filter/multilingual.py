@@ -210,9 +210,15 @@ def _compile(lang: str, spec: dict[str, Any], rule: dict[str, Any], mechanisms: 
     )
 
 
+@cache
+def _lexicon(path: Path) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return data
+
+
 def load(path: Path = LEXICON_PATH) -> tuple[LexRule, ...]:
     """Every rule of the lexicon at `path`, compiled; raises ValueError naming the bad entry."""
-    data = json.loads(path.read_text(encoding="utf-8"))
+    data = _lexicon(path)
     mechanisms = data["mechanisms"]
     out: list[LexRule] = []
     for lang, spec in data["languages"].items():
@@ -238,7 +244,7 @@ def rules() -> tuple[LexRule, ...]:
 
 @cache
 def _english() -> tuple[frozenset[str], frozenset[str]]:
-    data = json.loads(LEXICON_PATH.read_text(encoding="utf-8"))
+    data = _lexicon(LEXICON_PATH)
     return frozenset(_fold(w) for w in data["english_words"]), frozenset(_fold(w) for w in data["latin_markers"])
 
 
