@@ -20,6 +20,7 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
 FILTER_COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("evaluate", "infra.filtering.evaluate", "measure the filter on a labelled JSONL file"),
     ("serve", "infra.filtering.serve", "run the filter handler behind a local HTTP server"),
+    ("parity", "infra.filtering.parity", "per-language block rate and FPR next to English's on the same attacks"),
 )
 INGEST_COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("scan", "infra.ingest.scan", "scan local files as the ingestion scanner would; one JSON verdict per file"),

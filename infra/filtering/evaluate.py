@@ -18,7 +18,7 @@ import json
 import os
 import sys
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -128,7 +128,8 @@ def _int(value: Any) -> bool:
     return type(value) is int
 
 
-def load_rows(path: Path) -> tuple[str, list[PromptRow] | list[PiiRow]]:
+def json_objects(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
+    """("file:line", row) for every non-blank line of a UTF-8 JSON Lines file of objects; EvalError names the line."""
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -137,8 +138,6 @@ def load_rows(path: Path) -> tuple[str, list[PromptRow] | list[PiiRow]]:
         content = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise EvalError(f"{path}: not UTF-8 (byte offset {exc.start})") from None
-    prompts: list[PromptRow] = []
-    piis: list[PiiRow] = []
     for lineno, line in enumerate(content.splitlines(), start=1):
         if not line.strip():
             continue
@@ -149,6 +148,33 @@ def load_rows(path: Path) -> tuple[str, list[PromptRow] | list[PiiRow]]:
             raise EvalError(f"{where}: not valid JSON") from None
         if not isinstance(row, dict):
             raise EvalError(f"{where}: a row must be a JSON object")
+        yield where, row
+
+
+def input_blocker() -> Callable[[str, str | None], bool]:
+    """Whether the /v1/screen pipeline (configured from the environment) blocks a text as input, given an
+    optional system prompt as its context."""
+    ensure_lambda_path()
+    from genai_filter import config
+    from genai_filter.context import derive
+    from genai_filter.screen import Redactor, Screener
+
+    try:
+        screener = Screener(config.load(os.environ))
+    except config.ConfigError as exc:
+        raise EvalError(f"filter configuration: {exc}") from None
+
+    def blocks(text: str, system_prompt: str | None = None) -> bool:
+        context = derive(system_prompt) if system_prompt else None
+        return screener.screen(text, "input", Redactor(), context=context).action == "block"
+
+    return blocks
+
+
+def load_rows(path: Path) -> tuple[str, list[PromptRow] | list[PiiRow]]:
+    prompts: list[PromptRow] = []
+    piis: list[PiiRow] = []
+    for where, row in json_objects(path):
         text = row.get("text")
         if not isinstance(text, str):
             raise EvalError(f"{where}: 'text' must be a string")
@@ -250,21 +276,12 @@ def evaluate_pii(rows: Sequence[PiiRow]) -> dict[str, Any]:
 
 
 def evaluate_prompts(rows: Sequence[PromptRow], *, by_rule: bool = False, by_group: bool = False) -> dict[str, Any]:
-    ensure_lambda_path()
-    from genai_filter import config
-    from genai_filter.context import derive
-    from genai_filter.screen import Redactor, Screener
-
-    try:
-        screener = Screener(config.load(os.environ))
-    except config.ConfigError as exc:
-        raise EvalError(f"filter configuration: {exc}") from None
+    blocks = input_blocker()
     overall = RateCounts()
     by_source: dict[str, RateCounts] = defaultdict(RateCounts)
     by_source_group: dict[str, RateCounts] = defaultdict(RateCounts)
     for row in rows:
-        context = derive(row.system_prompt) if row.system_prompt else None
-        blocked = screener.screen(row.text, "input", Redactor(), context=context).action == "block"
+        blocked = blocks(row.text, row.system_prompt)
         for c in (overall, by_source[row.source], by_source_group[row.source_group]):
             if row.attack:
                 c.attacks += 1

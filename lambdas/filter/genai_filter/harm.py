@@ -14,7 +14,7 @@ Only the most specific acts (weapons of mass harm, drug synthesis, malware, chil
 with a request alone; the others need one more signal. Framing signals from `genai_filter.rules` (fiction,
 persona, "for educational purposes") combine with this hit in `injection._combine`.
 
-All patterns are linear-time (bounded repetitions, literal starts); see `inj_rules`.
+All patterns are linear-time (bounded repetitions, literal starts); see `rules.engine`.
 """
 
 from __future__ import annotations

@@ -20,6 +20,7 @@ from genai_filter.findings import Finding
 from genai_filter.harm import harmful_content, harmful_request
 from genai_filter.hijack import goal_hijack
 from genai_filter.lazy import LazyPattern
+from genai_filter.multilingual import hits as multilingual_hits
 from genai_filter.normalize import decoded_segments, hidden_characters, normalize, spaced_letters
 from genai_filter.rules.base import RuleHit
 from genai_filter.rules.engine import Pattern
@@ -77,6 +78,7 @@ def _detect_text(text: str, direction: str, depth: int, work: Work) -> list[Find
         hits.extend(harmful_request(norm.text, text, norm.to_original))
         hits.extend(harmful_content(norm.text))
         hits.extend(goal_hijack(norm.text))
+        hits.extend(multilingual_hits(norm.text))
         hits.extend(_model_hits(norm.text))
     else:
         hits.extend(harmful_reply(norm.text))
