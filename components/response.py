@@ -1,5 +1,6 @@
-"""Automated containment: the response function, its isolation security group, its EKS access entry,
-and the EventBridge rule that invokes it on high-severity GuardDuty findings (lambdas/response)."""
+"""Automated containment and the filter feedback loop, all from the one response package (lambdas/response):
+the containment function (its isolation security group, its EKS access entry, the EventBridge rule on
+high-severity GuardDuty findings), the WAF source block list, and the weekly filter findings report."""
 
 from __future__ import annotations
 
@@ -12,21 +13,34 @@ import pulumi_aws as aws
 
 from components.bucket import SecureBucket
 from components.filter_function import VPC_ACCESS_POLICY
-from components.grants import Grant, policy_document, topic_publish, xray_write
+from components.grants import Grant, topic_publish, xray_write
 from components.guardduty import findings_pattern
 from components.k8s_baseline import CONTAINMENT_GROUP
 from components.kms import EncryptionKey
-from components.lambda_base import ACTIVE_TRACING, ARCHITECTURE, PYTHON_RUNTIME, function_basics
+from components.lambda_base import PackagedFunction, execution_role, function_basics, packaged_function
 from components.lambda_package import LambdaPackage
 
 # The finding resources the function contains (lambdas/response `plan`); others only alert.
 CONTAINED_RESOURCE_TYPES = ("EKSCluster", "Instance", "AccessKey", "S3Bucket")
 AUDIT_PREFIX = "response/"
+REPORT_PREFIX = "reports/filter-findings/"
+"""Where the weekly filter findings report goes in the audit bucket (lambdas/response/report.py)."""
 
 
 def response_function_name(name_prefix: str) -> str:
-    """Also its role's name, which the S3 endpoint policy names before the role exists."""
     return f"{name_prefix}-response"
+
+
+def response_role(name_prefix: str, account_id: pulumi.Input[str], opts: pulumi.ResourceOptions) -> aws.iam.Role:
+    """The containment function's execution role, prefix-named. Created before the network: the S3
+    endpoint's policy names it by ARN (`components.grants.s3_endpoint_grants`)."""
+    return execution_role(
+        f"{name_prefix}-response-role",
+        function_name=response_function_name(name_prefix),
+        description="Execution role of the GuardDuty containment function",
+        account_id=account_id,
+        opts=opts,
+    )
 
 
 def containment_pattern(min_severity: float) -> dict[str, object]:
@@ -39,6 +53,8 @@ def containment_pattern(min_severity: float) -> dict[str, object]:
 @dataclass
 class ResponseFunctionArgs:
     name_prefix: str
+    role: aws.iam.Role
+    """From `response_role`."""
     package: LambdaPackage
     min_severity: float
     dry_run: bool
@@ -50,6 +66,8 @@ class ResponseFunctionArgs:
     API must be reachable publicly from Lambda)."""
     lake_buckets: Mapping[str, SecureBucket]
     """The buckets whose policy may get a deny for an exfiltrating principal."""
+    volume_key: EncryptionKey
+    """The node volumes' CMK: snapshots of those volumes are encrypted with it."""
     audit_bucket: SecureBucket
     topic_arn: pulumi.Input[str]
     topic_key: EncryptionKey
@@ -94,6 +112,7 @@ class ResponseFunction(pulumi.ComponentResource):
             logs_key=args.logs_key,
             log_retention_days=args.log_retention_days,
             parent=self,
+            role=args.role,
         )
         self.log_group, self.role = basics.log_group, basics.role
         self.isolation_group = aws.ec2.SecurityGroup(
@@ -107,10 +126,7 @@ class ResponseFunction(pulumi.ComponentResource):
             tags={"Name": f"{args.name_prefix}-isolation"},
             opts=child,
         )
-        access = aws.iam.RolePolicy(
-            f"{name}-access", role=self.role.id, policy=policy_document(self._grants(args)), opts=child
-        )
-        depends: list[pulumi.Resource] = [access, self.log_group]
+        depends: list[pulumi.Resource] = []
         vpc_config: aws.lambda_.FunctionVpcConfigArgsDict | None = None
         if args.subnet_ids:
             self.security_group = aws.ec2.SecurityGroup(
@@ -159,41 +175,35 @@ class ResponseFunction(pulumi.ComponentResource):
             type="STANDARD",
             opts=child,
         )
-        protected = sorted({function_name, *args.protected_roles})
-        self.function = aws.lambda_.Function(
-            f"{name}-function",
-            name=function_name,
+        # Role names, as the function compares them; its own is generated (prefix-named).
+        protected = pulumi.Output.from_input(self.role.name).apply(
+            lambda own: ",".join(sorted({own, *args.protected_roles}))
+        )
+        spec = PackagedFunction(
+            function_name=function_name,
             description="Contains high-severity GuardDuty findings about the platform's resources",
             handler="response.handler",
-            code=args.package.archive(),
-            source_code_hash=args.package.source_code_hash,
-            memory_size=256,
+            package=args.package,
             timeout=60,
-            reserved_concurrent_executions=args.reserved_concurrency or None,
-            environment={
-                "variables": {
-                    "NAME_PREFIX": args.name_prefix,
-                    "CLUSTER_NAME": args.cluster_name,
-                    "VPC_ID": args.vpc_id,
-                    "ISOLATION_GROUP_ID": self.isolation_group.id,
-                    "LAKE_BUCKETS": pulumi.Output.all(*[b.name for b in args.lake_buckets.values()]).apply(
-                        lambda names: ",".join(sorted(names))
-                    ),
-                    "AUDIT_BUCKET": args.audit_bucket.name,
-                    "TOPIC_ARN": args.topic_arn,
-                    "MIN_SEVERITY": f"{args.min_severity:g}",
-                    "DRY_RUN": "true" if args.dry_run else "false",
-                    "PROTECTED_ROLES": ",".join(protected),
-                }
-            },
+            reserved_concurrency=args.reserved_concurrency,
             vpc_config=vpc_config,
-            opts=pulumi.ResourceOptions(parent=self, depends_on=depends),
-            role=self.role.arn,
-            runtime=PYTHON_RUNTIME,
-            architectures=[ARCHITECTURE],
-            tracing_config=ACTIVE_TRACING,
-            logging_config=basics.logging_config(),
+            depends_on=depends,
+            environment={
+                "NAME_PREFIX": args.name_prefix,
+                "CLUSTER_NAME": args.cluster_name,
+                "VPC_ID": args.vpc_id,
+                "ISOLATION_GROUP_ID": self.isolation_group.id,
+                "LAKE_BUCKETS": pulumi.Output.all(*[b.name for b in args.lake_buckets.values()]).apply(
+                    lambda names: ",".join(sorted(names))
+                ),
+                "AUDIT_BUCKET": args.audit_bucket.name,
+                "TOPIC_ARN": args.topic_arn,
+                "MIN_SEVERITY": f"{args.min_severity:g}",
+                "DRY_RUN": "true" if args.dry_run else "false",
+                "PROTECTED_ROLES": protected,
+            },
         )
+        self.function = packaged_function(name, spec, basics, self._grants(args), self)
         self.rule = aws.cloudwatch.EventRule(
             f"{name}-findings",
             name=f"{args.name_prefix}-guardduty-containment",
@@ -201,21 +211,13 @@ class ResponseFunction(pulumi.ComponentResource):
             event_pattern=json.dumps(containment_pattern(args.min_severity), sort_keys=True),
             opts=child,
         )
-        permission = aws.lambda_.Permission(
-            f"{name}-invoke",
-            action="lambda:InvokeFunction",
-            function=self.function.name,
-            principal="events.amazonaws.com",
-            source_arn=self.rule.arn,
-            opts=child,
-        )
-        aws.cloudwatch.EventTarget(
-            f"{name}-target",
-            rule=self.rule.name,
+        invoke_from_rule(
+            self,
+            self.function,
+            self.rule,
+            names=(f"{name}-invoke", f"{name}-target"),
             target_id="response-function",
-            arn=self.function.arn,
             retry_policy={"maximum_retry_attempts": 4, "maximum_event_age_in_seconds": 3600},
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[permission]),
         )
         self.arn = self.function.arn
         self.register_outputs(
@@ -231,7 +233,6 @@ class ResponseFunction(pulumi.ComponentResource):
         p, acct, region = args.partition, args.account_id, args.region
         ec2 = pulumi.Output.format("arn:{0}:ec2:{1}:{2}", p, region, acct)
         vpc_arn = pulumi.Output.format("arn:{0}:ec2:{1}:{2}:vpc/{3}", p, region, acct, args.vpc_id)
-        own_role = pulumi.Output.format("arn:{0}:iam::{1}:role/{2}", p, acct, response_function_name(args.name_prefix))
         lake = [b.arn for b in args.lake_buckets.values()]
         return [
             self.log_group.grant_write(),
@@ -266,6 +267,8 @@ class ResponseFunction(pulumi.ComponentResource):
                     pulumi.Output.format("arn:{0}:ec2:{1}::snapshot/*", p, region),
                 ],
             ),
+            # Snapshots of the node volumes are encrypted with their CMK (EBS user guide, encryption requirements).
+            *args.volume_key.grant_ebs_use(region),
             Grant(
                 sid="TagNewSnapshots",
                 actions=["ec2:CreateTags"],
@@ -278,7 +281,7 @@ class ResponseFunction(pulumi.ComponentResource):
                 resources=[pulumi.Output.format("arn:{0}:iam::{1}:role/{2}-*", p, acct, args.name_prefix)],
             ),
             # It could otherwise write itself any permission.
-            Grant(sid="NeverItsOwnRole", effect="Deny", actions=["iam:*"], resources=[own_role]),
+            Grant(sid="NeverItsOwnRole", effect="Deny", actions=["iam:*"], resources=[self.role.arn]),
             Grant(
                 sid="DenyExfiltratingPrincipals", actions=["s3:GetBucketPolicy", "s3:PutBucketPolicy"], resources=lake
             ),
@@ -289,11 +292,106 @@ class ResponseFunction(pulumi.ComponentResource):
 
 
 @dataclass
-class SourceBlocklistArgs:
+class FilterLoopArgs:
+    """What the scheduled functions of the filter feedback loop share: the response package, the
+    filter's log group they read, the audit bucket they record in, the alert topic they notify."""
+
     name_prefix: str
     package: LambdaPackage
-    """The response package; its `blocklist.handler`."""
     filter_log_group_name: str
+    audit_bucket: SecureBucket
+    topic_arn: pulumi.Input[str]
+    topic_key: EncryptionKey
+    logs_key: EncryptionKey
+    log_retention_days: int
+    account_id: pulumi.Input[str]
+    partition: pulumi.Input[str]
+    region: str
+    reserved_concurrency: int = 0
+
+    def filter_log_group_arns(self) -> list[pulumi.Output[str]]:
+        """The filter's log group, and its streams."""
+        arn = pulumi.Output.format(
+            "arn:{0}:logs:{1}:{2}:log-group:{3}",
+            self.partition,
+            self.region,
+            self.account_id,
+            self.filter_log_group_name,
+        )
+        return [arn, pulumi.Output.concat(arn, ":*")]
+
+
+@dataclass(frozen=True)
+class LoopFunction:
+    """One scheduled function of the loop: the parts that differ."""
+
+    suffix: str
+    """Its name is `<name_prefix>-<suffix>`, and so is its schedule's."""
+    purpose: str
+    handler: str
+    timeout: int
+    schedule: str
+    audit_prefix: str
+    """The only prefix it writes in the audit bucket."""
+
+
+def loop_function(
+    parent: pulumi.Resource,
+    name: str,
+    loop: FilterLoopArgs,
+    spec: LoopFunction,
+    environment: Mapping[str, pulumi.Input[str]],
+    grants: Sequence[Grant],
+) -> aws.lambda_.Function:
+    """A scheduled function of the response package with a prefix-named role that may write its logs
+    and traces, its audit prefix, and publish to the alert topic, plus `grants`."""
+    function_name = f"{loop.name_prefix}-{spec.suffix}"
+    role_description = f"Execution role of {spec.purpose}"
+    role = execution_role(
+        f"{name}-role",
+        function_name=function_name,
+        description=role_description,
+        account_id=loop.account_id,
+        opts=pulumi.ResourceOptions(parent=parent),
+    )
+    basics = function_basics(
+        name,
+        function_name=function_name,
+        description=role_description,
+        account_id=loop.account_id,
+        logs_key=loop.logs_key,
+        log_retention_days=loop.log_retention_days,
+        parent=parent,
+        role=role,
+    )
+    common = [
+        basics.log_group.grant_write(),
+        xray_write(),
+        *loop.audit_bucket.grant_write(prefix=spec.audit_prefix),
+        topic_publish(loop.topic_arn),
+    ]
+    function = packaged_function(
+        name,
+        PackagedFunction(
+            function_name=function_name,
+            description=spec.purpose[:1].upper() + spec.purpose[1:],
+            handler=spec.handler,
+            package=loop.package,
+            timeout=spec.timeout,
+            reserved_concurrency=loop.reserved_concurrency,
+            environment={"AUDIT_BUCKET": loop.audit_bucket.name, "TOPIC_ARN": loop.topic_arn, **environment},
+        ),
+        basics,
+        [*common, *grants],
+        parent,
+    )
+    schedule(parent, name, function, function_name, spec.schedule)
+    return function
+
+
+@dataclass
+class SourceBlocklistArgs:
+    loop: FilterLoopArgs
     ip_set_arn: pulumi.Input[str]
     ip_set_name: pulumi.Input[str]
     ip_set_id: pulumi.Input[str]
@@ -302,70 +400,36 @@ class SourceBlocklistArgs:
     block_minutes: int
     deletion_protection: bool
     """Off only where the environment is torn down and rebuilt (dev)."""
-    audit_bucket: SecureBucket
-    topic_arn: pulumi.Input[str]
-    topic_key: EncryptionKey
-    """Also encrypts the block table."""
-    logs_key: EncryptionKey
-    log_retention_days: int
-    account_id: pulumi.Input[str]
-    partition: pulumi.Input[str]
-    region: str
-    reserved_concurrency: int = 0
     schedule: str = "rate(5 minutes)"
 
 
 class SourceBlocklist(pulumi.ComponentResource):
     """The filter feedback loop: a scheduled function that puts sources with a burst of blocked prompts
     on the web ACL's `blocked-sources` IP set for a while (lambdas/response/blocklist.py), a DynamoDB
-    table of their expiries (CMK, TTL as a backstop, point-in-time recovery), and a role that may query
-    the filter's log group, update that one IP set, use that table, write `response/blocklist/` in the
-    audit bucket and publish to the alert topic."""
+    table of their expiries (the topic's CMK, TTL as a backstop, point-in-time recovery), and a role
+    that may query the filter's log group, update that one IP set, use that table, write
+    `response/blocklist/` in the audit bucket and publish to the alert topic."""
 
     function: aws.lambda_.Function
     table: aws.dynamodb.Table
 
     def __init__(self, name: str, args: SourceBlocklistArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("genai:operations:SourceBlocklist", name, None, opts)
-        child = pulumi.ResourceOptions(parent=self)
-        function_name = f"{args.name_prefix}-source-blocklist"
-        basics = function_basics(
-            name,
-            function_name=function_name,
-            description="Execution role of the filter feedback loop (WAF source block list)",
-            account_id=args.account_id,
-            logs_key=args.logs_key,
-            log_retention_days=args.log_retention_days,
-            parent=self,
-        )
-        self.log_group, self.role = basics.log_group, basics.role
+        loop = args.loop
         self.table = aws.dynamodb.Table(
             f"{name}-table",
-            name=f"{args.name_prefix}-blocked-sources",
+            name=f"{loop.name_prefix}-blocked-sources",
             billing_mode="PAY_PER_REQUEST",
             hash_key="cidr",
             attributes=[{"name": "cidr", "type": "S"}],
             ttl={"attribute_name": "ttl", "enabled": True},
-            server_side_encryption={"enabled": True, "kms_key_arn": args.topic_key.arn},
+            server_side_encryption={"enabled": True, "kms_key_arn": loop.topic_key.arn},
             point_in_time_recovery={"enabled": True},
             deletion_protection_enabled=args.deletion_protection,
-            opts=child,
-        )
-        log_group_arn = pulumi.Output.format(
-            "arn:{0}:logs:{1}:{2}:log-group:{3}",
-            args.partition,
-            args.region,
-            args.account_id,
-            args.filter_log_group_name,
+            opts=pulumi.ResourceOptions(parent=self),
         )
         grants = [
-            self.log_group.grant_write(),
-            xray_write(),
-            Grant(
-                sid="QueryFilterAuditLines",
-                actions=["logs:StartQuery"],
-                resources=[log_group_arn, pulumi.Output.concat(log_group_arn, ":*")],
-            ),
+            Grant(sid="QueryFilterAuditLines", actions=["logs:StartQuery"], resources=loop.filter_log_group_arns()),
             # GetQueryResults has no resource-level permissions.
             Grant(sid="ReadQueryResults", actions=["logs:GetQueryResults"], resources=["*"]),
             Grant(
@@ -373,71 +437,117 @@ class SourceBlocklist(pulumi.ComponentResource):
                 actions=["dynamodb:Scan", "dynamodb:PutItem", "dynamodb:DeleteItem"],
                 resources=[self.table.arn],
             ),
-            args.topic_key.grant_encrypt_decrypt(
-                via_services=[f"dynamodb.{args.region}.amazonaws.com", f"sns.{args.region}.amazonaws.com"]
+            loop.topic_key.grant_encrypt_decrypt(
+                via_services=[f"dynamodb.{loop.region}.amazonaws.com", f"sns.{loop.region}.amazonaws.com"]
             ),
             Grant(
                 sid="BlockedSourcesIpSet", actions=["wafv2:GetIPSet", "wafv2:UpdateIPSet"], resources=[args.ip_set_arn]
             ),
-            *args.audit_bucket.grant_write(prefix=f"{AUDIT_PREFIX}blocklist/"),
-            topic_publish(args.topic_arn),
         ]
-        access = aws.iam.RolePolicy(f"{name}-access", role=self.role.id, policy=policy_document(grants), opts=child)
-        self.function = aws.lambda_.Function(
-            f"{name}-function",
-            name=function_name,
-            description="Blocks sources with a burst of blocked prompts on the WAF for a while",
-            handler="blocklist.handler",
-            code=args.package.archive(),
-            source_code_hash=args.package.source_code_hash,
-            memory_size=256,
-            timeout=120,
-            reserved_concurrent_executions=args.reserved_concurrency or None,
-            environment={
-                "variables": {
-                    "LOG_GROUP": args.filter_log_group_name,
-                    "TABLE": self.table.name,
-                    "IP_SET_NAME": args.ip_set_name,
-                    "IP_SET_ID": args.ip_set_id,
-                    "AUDIT_BUCKET": args.audit_bucket.name,
-                    "TOPIC_ARN": args.topic_arn,
-                    "THRESHOLD": str(args.threshold),
-                    "WINDOW_MINUTES": str(args.window_minutes),
-                    "BLOCK_MINUTES": str(args.block_minutes),
-                }
+        self.function = loop_function(
+            self,
+            name,
+            loop,
+            LoopFunction(
+                suffix="source-blocklist",
+                purpose="the filter feedback loop (WAF source block list)",
+                handler="blocklist.handler",
+                timeout=120,
+                schedule=args.schedule,
+                audit_prefix=f"{AUDIT_PREFIX}blocklist/",
+            ),
+            {
+                "LOG_GROUP": loop.filter_log_group_name,
+                "TABLE": self.table.name,
+                "IP_SET_NAME": args.ip_set_name,
+                "IP_SET_ID": args.ip_set_id,
+                "THRESHOLD": str(args.threshold),
+                "WINDOW_MINUTES": str(args.window_minutes),
+                "BLOCK_MINUTES": str(args.block_minutes),
             },
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[access, self.log_group]),
-            role=self.role.arn,
-            runtime=PYTHON_RUNTIME,
-            architectures=[ARCHITECTURE],
-            tracing_config=ACTIVE_TRACING,
-            logging_config=basics.logging_config(),
+            grants,
         )
-        schedule(self, name, self.function, f"{args.name_prefix}-source-blocklist", args.schedule)
         self.register_outputs({"arn": self.function.arn, "table": self.table.name})
+
+
+class FindingsReport(pulumi.ComponentResource):
+    """The weekly filter findings report (lambdas/response/report.py): once a week, a function reads the
+    filter's audit lines of the previous ISO week from its log group (`logs:FilterLogEvents`), counts
+    them by route, verdict, finding type and category, and writes `reports/filter-findings/<year>/
+    W<week>.json` and `.md` to the audit bucket, once per week. Its role may read that log group, read
+    and write that prefix, and publish to the alert topic."""
+
+    function: aws.lambda_.Function
+
+    def __init__(
+        self, name: str, loop: FilterLoopArgs, schedule_expression: str, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__("genai:operations:FindingsReport", name, None, opts)
+        grants = [
+            Grant(sid="ReadFilterAuditLines", actions=["logs:FilterLogEvents"], resources=loop.filter_log_group_arns()),
+            # Has this week's report been written already? (ListBucket on the prefix, GetObject on it.)
+            *loop.audit_bucket.grant_read("internal", prefix=REPORT_PREFIX),
+            loop.topic_key.grant_encrypt_decrypt(via_services=[f"sns.{loop.region}.amazonaws.com"]),
+        ]
+        self.function = loop_function(
+            self,
+            name,
+            loop,
+            LoopFunction(
+                suffix="findings-report",
+                purpose="the weekly filter findings report",
+                handler="report.handler",
+                # A week of audit lines is paged through; the function stops in time and says so.
+                timeout=900,
+                schedule=schedule_expression,
+                audit_prefix=REPORT_PREFIX,
+            ),
+            {"LOG_GROUP": loop.filter_log_group_name},
+            grants,
+        )
+        self.register_outputs({"arn": self.function.arn})
+
+
+def invoke_from_rule(
+    parent: pulumi.Resource,
+    function: aws.lambda_.Function,
+    rule: aws.cloudwatch.EventRule,
+    *,
+    names: tuple[str, str],
+    target_id: str,
+    retry_policy: aws.cloudwatch.EventTargetRetryPolicyArgsDict | None = None,
+) -> None:
+    """`rule` invokes `function`: the permission for that rule alone (`names[0]`), then the target (`names[1]`)."""
+    permission = aws.lambda_.Permission(
+        names[0],
+        action="lambda:InvokeFunction",
+        function=function.name,
+        principal="events.amazonaws.com",
+        source_arn=rule.arn,
+        opts=pulumi.ResourceOptions(parent=parent),
+    )
+    aws.cloudwatch.EventTarget(
+        names[1],
+        rule=rule.name,
+        target_id=target_id,
+        arn=function.arn,
+        retry_policy=retry_policy,
+        opts=pulumi.ResourceOptions(parent=parent, depends_on=[permission]),
+    )
 
 
 def schedule(
     parent: pulumi.Resource, name: str, function: aws.lambda_.Function, rule_name: str, expression: str
 ) -> aws.cloudwatch.EventRule:
     """An EventBridge schedule invoking `function`, and the permission for that rule alone."""
-    child = pulumi.ResourceOptions(parent=parent)
     rule = aws.cloudwatch.EventRule(
-        f"{name}-schedule", name=rule_name, description=f"Runs {rule_name}", schedule_expression=expression, opts=child
+        f"{name}-schedule",
+        name=rule_name,
+        description=f"Runs {rule_name}",
+        schedule_expression=expression,
+        opts=pulumi.ResourceOptions(parent=parent),
     )
-    permission = aws.lambda_.Permission(
-        f"{name}-scheduled-invoke",
-        action="lambda:InvokeFunction",
-        function=function.name,
-        principal="events.amazonaws.com",
-        source_arn=rule.arn,
-        opts=child,
-    )
-    aws.cloudwatch.EventTarget(
-        f"{name}-scheduled-target",
-        rule=rule.name,
-        target_id="function",
-        arn=function.arn,
-        opts=pulumi.ResourceOptions(parent=parent, depends_on=[permission]),
+    invoke_from_rule(
+        parent, function, rule, names=(f"{name}-scheduled-invoke", f"{name}-scheduled-target"), target_id="function"
     )
     return rule
