@@ -95,7 +95,9 @@ class SecurityHub(pulumi.ComponentResource):
             enable_default_standards=False,
             auto_enable_controls=True,
             control_finding_generator="SECURITY_CONTROL",
-            opts=pulumi.ResourceOptions(parent=self, import_=args.import_hub_id),
+            # One hub serves every environment and other tools in the account: a destroy of this
+            # stage must not switch Security Hub off (like the GuardDuty detector).
+            opts=pulumi.ResourceOptions(parent=self, import_=args.import_hub_id, protect=True, retain_on_delete=True),
         )
         after_hub = pulumi.ResourceOptions(parent=self, depends_on=[self.account])
         self.standards = {
