@@ -17,7 +17,13 @@ from components.grants import Grant, topic_publish, xray_write
 from components.guardduty import findings_pattern
 from components.k8s_baseline import CONTAINMENT_GROUP
 from components.kms import EncryptionKey
-from components.lambda_base import PackagedFunction, execution_role, function_basics, packaged_function
+from components.lambda_base import (
+    FunctionBasics,
+    PackagedFunction,
+    execution_role,
+    function_basics,
+    packaged_function,
+)
 from components.lambda_package import LambdaPackage
 
 # The finding resources the function contains (lambdas/response `plan`); others only alert.
@@ -51,11 +57,118 @@ def containment_pattern(min_severity: float) -> dict[str, object]:
 
 
 @dataclass
-class ResponseFunctionArgs:
+class ResponsePackageArgs:
+    """What every function of the response package shares: the package, the filter's log group the
+    feedback loop reads, the audit bucket they record in, the alert topic they notify."""
+
     name_prefix: str
+    package: LambdaPackage
+    filter_log_group_name: str
+    audit_bucket: SecureBucket
+    topic_arn: pulumi.Input[str]
+    topic_key: EncryptionKey
+    logs_key: EncryptionKey
+    log_retention_days: int
+    account_id: pulumi.Input[str]
+    partition: pulumi.Input[str]
+    region: str
+    reserved_concurrency: int = 0
+
+    def filter_log_group_arns(self) -> list[pulumi.Output[str]]:
+        """The filter's log group, and its streams."""
+        arn = pulumi.Output.format(
+            "arn:{0}:logs:{1}:{2}:log-group:{3}",
+            self.partition,
+            self.region,
+            self.account_id,
+            self.filter_log_group_name,
+        )
+        return [arn, pulumi.Output.concat(arn, ":*")]
+
+
+@dataclass(frozen=True)
+class PackageFunction:
+    """One function of the response package: the parts that differ."""
+
+    suffix: str
+    """Its name is `<name_prefix>-<suffix>` (and so is its schedule's)."""
+    purpose: str
+    """For its role's description: `Execution role of <purpose>`."""
+    description: str
+    handler: str
+    timeout: int
+    audit_prefix: str
+    """The only prefix it writes in the audit bucket."""
+    schedule: str | None = None
+
+
+def package_function(
+    parent: pulumi.Resource,
+    name: str,
+    common: ResponsePackageArgs,
+    spec: PackageFunction,
+    environment: Mapping[str, pulumi.Input[str]],
+    grants: Sequence[Grant],
+    *,
+    role: aws.iam.Role | None = None,
+    vpc_config: aws.lambda_.FunctionVpcConfigArgsDict | None = None,
+    depends_on: Sequence[pulumi.Resource] = (),
+) -> tuple[FunctionBasics, aws.lambda_.Function]:
+    """A function of the response package with a prefix-named role (`role`, or a new one) that may write
+    its logs and traces and its audit prefix, and publish to the alert topic, plus `grants`; invoked
+    by `spec.schedule` when it has one."""
+    function_name = f"{common.name_prefix}-{spec.suffix}"
+    role_description = f"Execution role of {spec.purpose}"
+    basics = function_basics(
+        name,
+        function_name=function_name,
+        description=role_description,
+        account_id=common.account_id,
+        logs_key=common.logs_key,
+        log_retention_days=common.log_retention_days,
+        parent=parent,
+        role=role
+        or execution_role(
+            f"{name}-role",
+            function_name=function_name,
+            description=role_description,
+            account_id=common.account_id,
+            opts=pulumi.ResourceOptions(parent=parent),
+        ),
+    )
+    shared = [
+        basics.log_group.grant_write(),
+        xray_write(),
+        *common.audit_bucket.grant_write(prefix=spec.audit_prefix),
+        topic_publish(common.topic_arn),
+    ]
+    function = packaged_function(
+        name,
+        PackagedFunction(
+            function_name=function_name,
+            description=spec.description,
+            handler=spec.handler,
+            package=common.package,
+            timeout=spec.timeout,
+            reserved_concurrency=common.reserved_concurrency,
+            vpc_config=vpc_config,
+            depends_on=list(depends_on),
+            environment={"AUDIT_BUCKET": common.audit_bucket.name, "TOPIC_ARN": common.topic_arn, **environment},
+        ),
+        basics,
+        [*shared, *grants],
+        parent,
+    )
+    if spec.schedule:
+        schedule(parent, name, function, function_name, spec.schedule)
+    return basics, function
+
+
+@dataclass
+class ResponseFunctionArgs:
+    common: ResponsePackageArgs
     role: aws.iam.Role
     """From `response_role`."""
-    package: LambdaPackage
     min_severity: float
     dry_run: bool
     cluster_name: pulumi.Input[str]
@@ -68,15 +181,6 @@ class ResponseFunctionArgs:
     """The buckets whose policy may get a deny for an exfiltrating principal."""
     volume_key: EncryptionKey
     """The node volumes' CMK: snapshots of those volumes are encrypted with it."""
-    audit_bucket: SecureBucket
-    topic_arn: pulumi.Input[str]
-    topic_key: EncryptionKey
-    logs_key: EncryptionKey
-    log_retention_days: int
-    account_id: pulumi.Input[str]
-    partition: pulumi.Input[str]
-    region: str
-    reserved_concurrency: int = 0
     protected_roles: Sequence[str] = ()
     """Role names never revoked automatically (break-glass roles); the function's own is always added."""
 
@@ -103,27 +207,18 @@ class ResponseFunction(pulumi.ComponentResource):
     def __init__(self, name: str, args: ResponseFunctionArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("genai:operations:ResponseFunction", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
-        function_name = response_function_name(args.name_prefix)
-        basics = function_basics(
-            name,
-            function_name=function_name,
-            description="Execution role of the GuardDuty containment function",
-            account_id=args.account_id,
-            logs_key=args.logs_key,
-            log_retention_days=args.log_retention_days,
-            parent=self,
-            role=args.role,
-        )
-        self.log_group, self.role = basics.log_group, basics.role
+        common = args.common
+        function_name = response_function_name(common.name_prefix)
+        self.role = args.role
         self.isolation_group = aws.ec2.SecurityGroup(
             f"{name}-isolation",
-            name=f"{args.name_prefix}-isolation",
+            name=f"{common.name_prefix}-isolation",
             description="Isolation: no ingress, no egress (automated containment)",
             vpc_id=args.vpc_id,
             ingress=[],
             egress=[],
             revoke_rules_on_delete=True,
-            tags={"Name": f"{args.name_prefix}-isolation"},
+            tags={"Name": f"{common.name_prefix}-isolation"},
             opts=child,
         )
         depends: list[pulumi.Resource] = []
@@ -162,7 +257,7 @@ class ResponseFunction(pulumi.ComponentResource):
                 aws.iam.RolePolicyAttachment(
                     f"{name}-vpc-access",
                     role=self.role.name,
-                    policy_arn=pulumi.Output.format("arn:{0}:iam::aws:policy/{1}", args.partition, VPC_ACCESS_POLICY),
+                    policy_arn=pulumi.Output.format("arn:{0}:iam::aws:policy/{1}", common.partition, VPC_ACCESS_POLICY),
                     opts=child,
                 )
             )
@@ -179,34 +274,39 @@ class ResponseFunction(pulumi.ComponentResource):
         protected = pulumi.Output.from_input(self.role.name).apply(
             lambda own: ",".join(sorted({own, *args.protected_roles}))
         )
-        spec = PackagedFunction(
-            function_name=function_name,
-            description="Contains high-severity GuardDuty findings about the platform's resources",
-            handler="response.handler",
-            package=args.package,
-            timeout=60,
-            reserved_concurrency=args.reserved_concurrency,
-            vpc_config=vpc_config,
-            depends_on=depends,
-            environment={
-                "NAME_PREFIX": args.name_prefix,
+        basics, self.function = package_function(
+            self,
+            name,
+            common,
+            PackageFunction(
+                suffix="response",
+                purpose="the GuardDuty containment function",
+                description="Contains high-severity GuardDuty findings about the platform's resources",
+                handler="response.handler",
+                timeout=60,
+                audit_prefix=AUDIT_PREFIX,
+            ),
+            {
+                "NAME_PREFIX": common.name_prefix,
                 "CLUSTER_NAME": args.cluster_name,
                 "VPC_ID": args.vpc_id,
                 "ISOLATION_GROUP_ID": self.isolation_group.id,
                 "LAKE_BUCKETS": pulumi.Output.all(*[b.name for b in args.lake_buckets.values()]).apply(
                     lambda names: ",".join(sorted(names))
                 ),
-                "AUDIT_BUCKET": args.audit_bucket.name,
-                "TOPIC_ARN": args.topic_arn,
                 "MIN_SEVERITY": f"{args.min_severity:g}",
                 "DRY_RUN": "true" if args.dry_run else "false",
                 "PROTECTED_ROLES": protected,
             },
+            self._grants(args),
+            role=args.role,
+            vpc_config=vpc_config,
+            depends_on=depends,
         )
-        self.function = packaged_function(name, spec, basics, self._grants(args), self)
+        self.log_group = basics.log_group
         self.rule = aws.cloudwatch.EventRule(
             f"{name}-findings",
-            name=f"{args.name_prefix}-guardduty-containment",
+            name=f"{common.name_prefix}-guardduty-containment",
             description=f"GuardDuty findings with severity >= {args.min_severity:g} about contained resource types",
             event_pattern=json.dumps(containment_pattern(args.min_severity), sort_keys=True),
             opts=child,
@@ -230,13 +330,12 @@ class ResponseFunction(pulumi.ComponentResource):
         )
 
     def _grants(self, args: ResponseFunctionArgs) -> list[Grant]:
-        p, acct, region = args.partition, args.account_id, args.region
+        common = args.common
+        p, acct, region = common.partition, common.account_id, common.region
         ec2 = pulumi.Output.format("arn:{0}:ec2:{1}:{2}", p, region, acct)
         vpc_arn = pulumi.Output.format("arn:{0}:ec2:{1}:{2}:vpc/{3}", p, region, acct, args.vpc_id)
         lake = [b.arn for b in args.lake_buckets.values()]
         return [
-            self.log_group.grant_write(),
-            xray_write(),
             Grant(
                 sid="FindTheClusterApi",
                 actions=["eks:DescribeCluster"],
@@ -278,120 +377,20 @@ class ResponseFunction(pulumi.ComponentResource):
             Grant(
                 sid="RevokePlatformRoleSessions",
                 actions=["iam:GetRolePolicy", "iam:PutRolePolicy"],
-                resources=[pulumi.Output.format("arn:{0}:iam::{1}:role/{2}-*", p, acct, args.name_prefix)],
+                resources=[pulumi.Output.format("arn:{0}:iam::{1}:role/{2}-*", p, acct, common.name_prefix)],
             ),
             # It could otherwise write itself any permission.
             Grant(sid="NeverItsOwnRole", effect="Deny", actions=["iam:*"], resources=[self.role.arn]),
             Grant(
                 sid="DenyExfiltratingPrincipals", actions=["s3:GetBucketPolicy", "s3:PutBucketPolicy"], resources=lake
             ),
-            *args.audit_bucket.grant_write(prefix=AUDIT_PREFIX),
-            topic_publish(args.topic_arn),
-            args.topic_key.grant_encrypt_decrypt(via_services=[f"sns.{region}.amazonaws.com"]),
+            common.topic_key.grant_encrypt_decrypt(via_services=[f"sns.{region}.amazonaws.com"]),
         ]
 
 
 @dataclass
-class FilterLoopArgs:
-    """What the scheduled functions of the filter feedback loop share: the response package, the
-    filter's log group they read, the audit bucket they record in, the alert topic they notify."""
-
-    name_prefix: str
-    package: LambdaPackage
-    filter_log_group_name: str
-    audit_bucket: SecureBucket
-    topic_arn: pulumi.Input[str]
-    topic_key: EncryptionKey
-    logs_key: EncryptionKey
-    log_retention_days: int
-    account_id: pulumi.Input[str]
-    partition: pulumi.Input[str]
-    region: str
-    reserved_concurrency: int = 0
-
-    def filter_log_group_arns(self) -> list[pulumi.Output[str]]:
-        """The filter's log group, and its streams."""
-        arn = pulumi.Output.format(
-            "arn:{0}:logs:{1}:{2}:log-group:{3}",
-            self.partition,
-            self.region,
-            self.account_id,
-            self.filter_log_group_name,
-        )
-        return [arn, pulumi.Output.concat(arn, ":*")]
-
-
-@dataclass(frozen=True)
-class LoopFunction:
-    """One scheduled function of the loop: the parts that differ."""
-
-    suffix: str
-    """Its name is `<name_prefix>-<suffix>`, and so is its schedule's."""
-    purpose: str
-    handler: str
-    timeout: int
-    schedule: str
-    audit_prefix: str
-    """The only prefix it writes in the audit bucket."""
-
-
-def loop_function(
-    parent: pulumi.Resource,
-    name: str,
-    loop: FilterLoopArgs,
-    spec: LoopFunction,
-    environment: Mapping[str, pulumi.Input[str]],
-    grants: Sequence[Grant],
-) -> aws.lambda_.Function:
-    """A scheduled function of the response package with a prefix-named role that may write its logs
-    and traces, its audit prefix, and publish to the alert topic, plus `grants`."""
-    function_name = f"{loop.name_prefix}-{spec.suffix}"
-    role_description = f"Execution role of {spec.purpose}"
-    role = execution_role(
-        f"{name}-role",
-        function_name=function_name,
-        description=role_description,
-        account_id=loop.account_id,
-        opts=pulumi.ResourceOptions(parent=parent),
-    )
-    basics = function_basics(
-        name,
-        function_name=function_name,
-        description=role_description,
-        account_id=loop.account_id,
-        logs_key=loop.logs_key,
-        log_retention_days=loop.log_retention_days,
-        parent=parent,
-        role=role,
-    )
-    common = [
-        basics.log_group.grant_write(),
-        xray_write(),
-        *loop.audit_bucket.grant_write(prefix=spec.audit_prefix),
-        topic_publish(loop.topic_arn),
-    ]
-    function = packaged_function(
-        name,
-        PackagedFunction(
-            function_name=function_name,
-            description=spec.purpose[:1].upper() + spec.purpose[1:],
-            handler=spec.handler,
-            package=loop.package,
-            timeout=spec.timeout,
-            reserved_concurrency=loop.reserved_concurrency,
-            environment={"AUDIT_BUCKET": loop.audit_bucket.name, "TOPIC_ARN": loop.topic_arn, **environment},
-        ),
-        basics,
-        [*common, *grants],
-        parent,
-    )
-    schedule(parent, name, function, function_name, spec.schedule)
-    return function
-
-
-@dataclass
 class SourceBlocklistArgs:
-    loop: FilterLoopArgs
+    common: ResponsePackageArgs
     ip_set_arn: pulumi.Input[str]
     ip_set_name: pulumi.Input[str]
     ip_set_id: pulumi.Input[str]
@@ -415,21 +414,21 @@ class SourceBlocklist(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: SourceBlocklistArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("genai:operations:SourceBlocklist", name, None, opts)
-        loop = args.loop
+        common = args.common
         self.table = aws.dynamodb.Table(
             f"{name}-table",
-            name=f"{loop.name_prefix}-blocked-sources",
+            name=f"{common.name_prefix}-blocked-sources",
             billing_mode="PAY_PER_REQUEST",
             hash_key="cidr",
             attributes=[{"name": "cidr", "type": "S"}],
             ttl={"attribute_name": "ttl", "enabled": True},
-            server_side_encryption={"enabled": True, "kms_key_arn": loop.topic_key.arn},
+            server_side_encryption={"enabled": True, "kms_key_arn": common.topic_key.arn},
             point_in_time_recovery={"enabled": True},
             deletion_protection_enabled=args.deletion_protection,
             opts=pulumi.ResourceOptions(parent=self),
         )
         grants = [
-            Grant(sid="QueryFilterAuditLines", actions=["logs:StartQuery"], resources=loop.filter_log_group_arns()),
+            Grant(sid="QueryFilterAuditLines", actions=["logs:StartQuery"], resources=common.filter_log_group_arns()),
             # GetQueryResults has no resource-level permissions.
             Grant(sid="ReadQueryResults", actions=["logs:GetQueryResults"], resources=["*"]),
             Grant(
@@ -437,27 +436,28 @@ class SourceBlocklist(pulumi.ComponentResource):
                 actions=["dynamodb:Scan", "dynamodb:PutItem", "dynamodb:DeleteItem"],
                 resources=[self.table.arn],
             ),
-            loop.topic_key.grant_encrypt_decrypt(
-                via_services=[f"dynamodb.{loop.region}.amazonaws.com", f"sns.{loop.region}.amazonaws.com"]
+            common.topic_key.grant_encrypt_decrypt(
+                via_services=[f"dynamodb.{common.region}.amazonaws.com", f"sns.{common.region}.amazonaws.com"]
             ),
             Grant(
                 sid="BlockedSourcesIpSet", actions=["wafv2:GetIPSet", "wafv2:UpdateIPSet"], resources=[args.ip_set_arn]
             ),
         ]
-        self.function = loop_function(
+        _, self.function = package_function(
             self,
             name,
-            loop,
-            LoopFunction(
+            common,
+            PackageFunction(
                 suffix="source-blocklist",
                 purpose="the filter feedback loop (WAF source block list)",
+                description="Blocks sources with a burst of blocked prompts on the WAF for a while",
                 handler="blocklist.handler",
                 timeout=120,
                 schedule=args.schedule,
                 audit_prefix=f"{AUDIT_PREFIX}blocklist/",
             ),
             {
-                "LOG_GROUP": loop.filter_log_group_name,
+                "LOG_GROUP": common.filter_log_group_name,
                 "TABLE": self.table.name,
                 "IP_SET_NAME": args.ip_set_name,
                 "IP_SET_ID": args.ip_set_id,
@@ -480,29 +480,36 @@ class FindingsReport(pulumi.ComponentResource):
     function: aws.lambda_.Function
 
     def __init__(
-        self, name: str, loop: FilterLoopArgs, schedule_expression: str, opts: pulumi.ResourceOptions | None = None
+        self,
+        name: str,
+        common: ResponsePackageArgs,
+        schedule_expression: str,
+        opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__("genai:operations:FindingsReport", name, None, opts)
         grants = [
-            Grant(sid="ReadFilterAuditLines", actions=["logs:FilterLogEvents"], resources=loop.filter_log_group_arns()),
+            Grant(
+                sid="ReadFilterAuditLines", actions=["logs:FilterLogEvents"], resources=common.filter_log_group_arns()
+            ),
             # Has this week's report been written already? (ListBucket on the prefix, GetObject on it.)
-            *loop.audit_bucket.grant_read("internal", prefix=REPORT_PREFIX),
-            loop.topic_key.grant_encrypt_decrypt(via_services=[f"sns.{loop.region}.amazonaws.com"]),
+            *common.audit_bucket.grant_read("internal", prefix=REPORT_PREFIX),
+            common.topic_key.grant_encrypt_decrypt(via_services=[f"sns.{common.region}.amazonaws.com"]),
         ]
-        self.function = loop_function(
+        _, self.function = package_function(
             self,
             name,
-            loop,
-            LoopFunction(
+            common,
+            PackageFunction(
                 suffix="findings-report",
                 purpose="the weekly filter findings report",
+                description="Writes the weekly report of the filter's findings to the audit bucket",
                 handler="report.handler",
                 # A week of audit lines is paged through; the function stops in time and says so.
                 timeout=900,
                 schedule=schedule_expression,
                 audit_prefix=REPORT_PREFIX,
             ),
-            {"LOG_GROUP": loop.filter_log_group_name},
+            {"LOG_GROUP": common.filter_log_group_name},
             grants,
         )
         self.register_outputs({"arn": self.function.arn})

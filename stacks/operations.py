@@ -15,10 +15,10 @@ from components.lambda_package import build_package
 from components.log_group import logs_key_use
 from components.monitoring import AlertTopic, AlertTopicArgs, EdgeAlarms, EdgeAlarmsArgs, publisher_key_uses
 from components.response import (
-    FilterLoopArgs,
     FindingsReport,
     ResponseFunction,
     ResponseFunctionArgs,
+    ResponsePackageArgs,
     SourceBlocklist,
     SourceBlocklistArgs,
     response_role,
@@ -140,33 +140,7 @@ def build_operations(
     cluster = compute.cluster
     # One package serves the three functions (containment, block list, weekly report): built once.
     package = build_package(RESPONSE_SOURCE, BUILD_DIR, "response")
-    response = ResponseFunction(
-        f"{ctx.prefix}-response",
-        ResponseFunctionArgs(
-            name_prefix=ctx.prefix,
-            role=role,
-            package=package,
-            min_severity=GUARDDUTY_SEVERITIES[s.response.min_severity],
-            dry_run=s.response.dry_run,
-            cluster_name=cluster.name,
-            cluster_security_group_id=cluster.cluster_security_group_id,
-            vpc_id=compute.vpc_id,
-            subnet_ids=compute.lambda_subnet_ids,
-            lake_buckets={purpose: data.lake.bucket(purpose) for purpose in TRAIL_DATA_BUCKETS},
-            volume_key=compute.volume_key,
-            audit_bucket=audit,
-            topic_arn=topic.arn,
-            topic_key=key,
-            logs_key=edge.logs_key,
-            log_retention_days=s.audit_log_retention_days,
-            account_id=ctx.account_id,
-            partition=ctx.partition,
-            region=ctx.region,
-            reserved_concurrency=s.response.reserved_concurrency,
-        ),
-        opts=ctx.opts(),
-    )
-    loop = FilterLoopArgs(
+    common = ResponsePackageArgs(
         name_prefix=ctx.prefix,
         package=package,
         filter_log_group_name=f"/aws/lambda/{edge.function_name}",
@@ -180,11 +154,27 @@ def build_operations(
         region=ctx.region,
         reserved_concurrency=s.response.reserved_concurrency,
     )
+    response = ResponseFunction(
+        f"{ctx.prefix}-response",
+        ResponseFunctionArgs(
+            common=common,
+            role=role,
+            min_severity=GUARDDUTY_SEVERITIES[s.response.min_severity],
+            dry_run=s.response.dry_run,
+            cluster_name=cluster.name,
+            cluster_security_group_id=cluster.cluster_security_group_id,
+            vpc_id=compute.vpc_id,
+            subnet_ids=compute.lambda_subnet_ids,
+            lake_buckets={purpose: data.lake.bucket(purpose) for purpose in TRAIL_DATA_BUCKETS},
+            volume_key=compute.volume_key,
+        ),
+        opts=ctx.opts(),
+    )
     ip_set = edge.waf.blocked_sources
     blocklist = SourceBlocklist(
         f"{ctx.prefix}-blocklist",
         SourceBlocklistArgs(
-            loop=loop,
+            common=common,
             ip_set_arn=ip_set.arn,
             ip_set_name=ip_set.name,
             ip_set_id=ip_set.id,
@@ -195,7 +185,7 @@ def build_operations(
         ),
         opts=ctx.opts(),
     )
-    report = FindingsReport(f"{ctx.prefix}-findings-report", loop, s.response.weekly_report_schedule, opts=ctx.opts())
+    report = FindingsReport(f"{ctx.prefix}-findings-report", common, s.response.weekly_report_schedule, opts=ctx.opts())
     # The hub is the account stage's (account.security_hub_arn); this environment routes its own findings.
     security_hub = SecurityFindings(
         f"{ctx.prefix}-security-hub",
