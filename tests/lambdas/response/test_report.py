@@ -12,7 +12,6 @@ from typing import Any
 import boto3
 import pytest
 import report
-from moto import mock_aws
 
 REGION = "eu-west-1"
 LOG_GROUP = "/aws/lambda/genai-dev-filter"
@@ -87,20 +86,16 @@ def test_the_cost_is_linear_in_the_number_of_lines() -> None:
 
 
 @pytest.fixture
-def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Any]]:
-    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    with mock_aws():
-        session = boto3.session.Session(region_name=REGION)
-        logs = session.client("logs")
-        logs.create_log_group(logGroupName=LOG_GROUP)
-        logs.create_log_stream(logGroupName=LOG_GROUP, logStreamName="s")
-        s3 = session.client("s3")
-        s3.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION})
-        topic = session.client("sns").create_topic(Name="genai-dev-security-alerts")["TopicArn"]
-        cfg = report.ReportConfig(LOG_GROUP, BUCKET, topic)
-        yield {"client": report.ReportAws(cfg, session), "logs": logs, "s3": s3}
+def aws(mocked_aws: None) -> Iterator[dict[str, Any]]:
+    session = boto3.session.Session(region_name=REGION)
+    logs = session.client("logs")
+    logs.create_log_group(logGroupName=LOG_GROUP)
+    logs.create_log_stream(logGroupName=LOG_GROUP, logStreamName="s")
+    s3 = session.client("s3")
+    s3.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION})
+    topic = session.client("sns").create_topic(Name="genai-dev-security-alerts")["TopicArn"]
+    cfg = report.ReportConfig(LOG_GROUP, BUCKET, topic)
+    yield {"client": report.ReportAws(cfg, session), "logs": logs, "s3": s3}
 
 
 def put(env: dict[str, Any], at: dt.datetime, *messages: str) -> None:
