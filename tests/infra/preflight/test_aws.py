@@ -197,7 +197,7 @@ def test_quota_shortfalls_are_missing_with_the_request_to_make(account: boto3.Se
         items = account_prerequisites(lambda name: stubbed.get(name) or account.client(name), settings)
     by_subject = {i.subject.split(" (")[0]: i for i in items if i.rule == "quota"}
     assert by_subject["lambda L-B99A9384"].status == MISSING
-    assert "is 10, needs at least 202" in by_subject["lambda L-B99A9384"].problem
+    assert "is 10, needs at least 208" in by_subject["lambda L-B99A9384"].problem
     assert by_subject["ec2 L-DB2E81BA"].status == MISSING
     assert "--quota-code L-DB2E81BA --desired-value 64" in by_subject["ec2 L-DB2E81BA"].fix
     assert by_subject["ec2 L-1216C47A"].status == OK
