@@ -113,18 +113,26 @@ def _counts(value: Any) -> Iterator[tuple[str, int]]:
                 yield str(key)[:64], count
 
 
+def _audit_record(line: str) -> dict[str, Any] | None:
+    """The audit record of a log line: the line itself, or the `message` of a line the Lambda runtime
+    wrapped in its own JSON (its JSON log format may wrap stdout)."""
+    try:
+        record = json.loads(line)
+        if isinstance(record, dict) and isinstance(record.get("message"), str) and "event" not in record:
+            record = json.loads(record["message"])
+    except ValueError:
+        return None
+    return record if isinstance(record, dict) and record.get("event") == "filter_audit" else None
+
+
 def aggregate(lines: Iterable[str], week: str, start: dt.datetime, end: dt.datetime) -> Report:
     """Counts of the audit lines; one pass, memory bounded by the distinct values seen."""
     report = Report(week=week, start=start.isoformat(), end=end.isoformat())
     blocked_prompts: Counter[str] = Counter()
     sources: set[str] = set()
     for line in lines:
-        try:
-            record = json.loads(line)
-        except ValueError:
-            report.malformed += 1
-            continue
-        if not isinstance(record, dict) or record.get("event") != "filter_audit":
+        record = _audit_record(line)
+        if record is None:
             report.malformed += 1
             continue
         report.records += 1

@@ -50,12 +50,14 @@ def test_counts_by_route_verdict_type_and_category() -> None:
         line(route="other", verdict="error", status=404, error="not_found"),
         "not json",
         json.dumps({"event": "something_else"}),
+        json.dumps({"timestamp": "2026-11-24T10:00:00Z", "level": "INFO", "message": line(verdict="allow")}),
+        json.dumps({"level": "INFO", "message": "not json either"}),
     ]
     found = report.aggregate(lines, *WEEK)
-    assert (found.records, found.malformed) == (5, 2)
+    assert (found.records, found.malformed) == (6, 3)
     screen = found.routes["/v1/screen"]
-    assert screen.requests == 2
-    assert dict(screen.verdicts) == {"redact": 1, "block": 1}
+    assert screen.requests == 3
+    assert dict(screen.verdicts) == {"redact": 1, "block": 1, "allow": 1}
     assert dict(screen.types) == {"EMAIL_ADDRESS": 2, "US_SSN": 1, "instruction_override": 1}
     assert dict(screen.categories) == {"pii": 3, "injection": 1}
     assert dict(found.routes["other"].errors) == {"not_found": 1}
