@@ -9,6 +9,7 @@ import pulumi_aws as aws
 
 from components.grants import service_trust
 from components.guardduty import ThreatDetector
+from components.security_hub import SecurityHub, SecurityHubArgs
 
 # The AWS managed policy for the account-level API Gateway logging role (logs actions only).
 PUSH_TO_CLOUDWATCH_POLICY = "service-role/AmazonAPIGatewayPushToCloudWatchLogs"
@@ -28,6 +29,11 @@ class AccountBaselineArgs:
     refuses a second one."""
     guard_duty_detector_id: str | None = None
     """Import this detector instead of creating one (GuardDuty allows one per account and region)."""
+    region: str = ""
+    inspector_ecr: bool = False
+    """Amazon Inspector enhanced scanning of the account's ECR images."""
+    security_hub_import_id: str | None = None
+    """The account id when Security Hub is already enabled: the hub is imported."""
 
 
 class AccountBaseline(pulumi.ComponentResource):
@@ -39,12 +45,16 @@ class AccountBaseline(pulumi.ComponentResource):
     - the API Gateway account setting (`aws.apigateway.Account`) with its CloudWatch Logs role: one
       per account and region, so two environments owning it would overwrite each other, and
       destroying one would cut the other's API logging;
-    - the GuardDuty detector and its protection plans (one per account and region).
+    - the GuardDuty detector and its protection plans (one per account and region);
+    - Security Hub with its standards, the account IAM Access Analyzer and, optionally, Amazon
+      Inspector on ECR (`components.security_hub.SecurityHub`), after the detector so that GuardDuty's
+      integration finds the hub. Each environment routes its own findings (`SecurityFindings`).
     """
 
     autoscaling_role_arn: pulumi.Output[str]
     api_logging_role_arn: pulumi.Output[str]
     detector_id: pulumi.Output[str]
+    security_hub_arn: pulumi.Output[str]
 
     def __init__(self, name: str, args: AccountBaselineArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("genai:account:AccountBaseline", name, None, opts)
@@ -86,10 +96,24 @@ class AccountBaseline(pulumi.ComponentResource):
 
         guardduty = ThreatDetector(f"{name}-guardduty", import_id=args.guard_duty_detector_id, opts=child)
         self.detector_id = guardduty.detector.id
+        hub = SecurityHub(
+            f"{name}-security-hub",
+            SecurityHubArgs(
+                partition=args.partition,
+                region=args.region,
+                account_id=args.account_id,
+                analyzer_name="genai-account",
+                inspector_ecr=args.inspector_ecr,
+                import_hub_id=args.security_hub_import_id,
+            ),
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[guardduty]),
+        )
+        self.security_hub_arn = hub.hub_arn
         self.register_outputs(
             {
                 "autoScalingRoleArn": self.autoscaling_role_arn,
                 "apiGatewayLoggingRoleArn": self.api_logging_role_arn,
                 "guardDutyDetectorId": self.detector_id,
+                "securityHubArn": self.security_hub_arn,
             }
         )

@@ -154,7 +154,7 @@ def s3_endpoint_grants(
     account_id: pulumi.Input[str],
     bucket_name_prefix: str,
     state_bucket_arns: Sequence[str] = (),
-    containment_role: str = "",
+    containment_role_arn: pulumi.Input[str] | None = None,
 ) -> list[Grant]:
     """The policy of the S3 gateway endpoint: what S3 traffic from the private subnets may reach.
 
@@ -167,7 +167,7 @@ def s3_endpoint_grants(
     - Amazon Linux 2023 package repositories (`al2023-repos-<region>-de612dc2`, AWS-owned), read only;
     - the Pulumi state bucket(s), when the in-VPC deploy runner uses a self-managed backend: read and
       write objects, for this account's principals in a bucket this account owns.
-    - with `containment_role` (a role name), that role may read and replace the platform buckets'
+    - with `containment_role_arn`, that role may read and replace the platform buckets'
       policies: the response function adds a deny for an exfiltrating principal (lambdas/response).
     Everything else is implicitly denied at the endpoint: other accounts' buckets, the platform's
     other environments, deletes, bucket policy and configuration changes. The settings allow only
@@ -190,11 +190,7 @@ def s3_endpoint_grants(
             principals=anyone,
             condition={
                 "StringEquals": {"s3:ResourceAccount": account_id},
-                "ArnEquals": {
-                    "aws:PrincipalArn": pulumi.Output.format(
-                        "arn:{0}:iam::{1}:role/{2}", partition, account_id, containment_role
-                    )
-                },
+                "ArnEquals": {"aws:PrincipalArn": containment_role_arn},
             },
         )
     ]
@@ -213,7 +209,7 @@ def s3_endpoint_grants(
     )
     return [
         *state,
-        *(containment if containment_role else []),
+        *(containment if containment_role_arn is not None else []),
         Grant(
             sid="PlatformBuckets",
             actions=S3_ENDPOINT_PLATFORM_ACTIONS,

@@ -29,6 +29,9 @@ KEY_ADMIN_ACTIONS = (
 )
 KEY_USE_ACTIONS = ("kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey")
 DECRYPT_ACTIONS = ("kms:Decrypt", "kms:DescribeKey")
+# What a caller needs to use EBS encryption with a CMK, CreateGrant aside (AWS EBS user guide,
+# "Requirements for Amazon EBS encryption").
+EBS_USE_ACTIONS = ("kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:ReEncrypt*")
 SIGN_ACTIONS = ("kms:Sign", "kms:GetPublicKey", "kms:DescribeKey")
 VERIFY_ACTIONS = ("kms:Verify", "kms:GetPublicKey", "kms:DescribeKey")
 SIGNING_KEY_SPEC = "ECC_NIST_P256"  # ECDSA_SHA_256 (genai_ingest.provenance)
@@ -73,6 +76,9 @@ class EncryptionKeyArgs:
     services: Sequence[ServiceUse] = ()
     alias: str | None = None
     roles: Sequence[RoleUse] = ()
+    grants_for_aws_resources: bool = False
+    """IAM policies may also allow `kms:CreateGrant`, only for grants to AWS resources
+    (`kms:GrantIsForAWSResource`): what EBS needs to snapshot or attach a volume encrypted with it."""
     signing: bool = False
     """An asymmetric SIGN_VERIFY key: used only by the roles named in `roles` (no use through IAM
     policies, so no other principal of the account can sign); AWS does not rotate asymmetric keys."""
@@ -104,6 +110,19 @@ class EncryptionKey(pulumi.ComponentResource):
                     resources=["*"],
                     principals={"AWS": [root]},
                     condition={"StringEquals": {"kms:CallerAccount": args.account_id}},
+                )
+            )
+        if args.grants_for_aws_resources:
+            statements.append(
+                Grant(
+                    sid="GrantsForAwsResourcesThroughIamPolicies",
+                    actions=["kms:CreateGrant"],
+                    resources=["*"],
+                    principals={"AWS": [root]},
+                    condition={
+                        "StringEquals": {"kms:CallerAccount": args.account_id},
+                        "Bool": {"kms:GrantIsForAWSResource": "true"},
+                    },
                 )
             )
         statements.extend(
@@ -152,6 +171,21 @@ class EncryptionKey(pulumi.ComponentResource):
 
     def grant_encrypt_decrypt(self, *, via_services: Sequence[str] = ()) -> Grant:
         return self._grant("EncryptDecrypt", KEY_USE_ACTIONS, via_services)
+
+    def grant_ebs_use(self, region: str) -> list[Grant]:
+        """What a caller of EC2 needs for volumes or snapshots encrypted with this key (CreateSnapshot of
+        such a volume, for example): use through EC2 only, and grants only to AWS resources. The key
+        must have `grants_for_aws_resources`."""
+        via = {"kms:ViaService": f"ec2.{region}.amazonaws.com"}
+        return [
+            Grant(sid="KmsEbsUse", actions=EBS_USE_ACTIONS, resources=[self.key.arn], condition={"StringEquals": via}),
+            Grant(
+                sid="KmsEbsGrants",
+                actions=["kms:CreateGrant"],
+                resources=[self.key.arn],
+                condition={"StringEquals": via, "Bool": {"kms:GrantIsForAWSResource": "true"}},
+            ),
+        ]
 
     def _grant(self, label: str, actions: Sequence[str], via_services: Sequence[str]) -> Grant:
         condition = {"StringEquals": {"kms:ViaService": list(via_services)}} if via_services else {}

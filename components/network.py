@@ -77,8 +77,8 @@ class VpcArgs:
     (of this account) and the AWS-owned buckets nodes need (see `s3_endpoint_grants`)."""
     state_bucket_arns: Sequence[str] = ()
     """Pulumi state buckets the in-VPC deploy runner reads and writes through the S3 endpoint."""
-    containment_role: str = ""
-    """The response function's role name: the S3 endpoint lets it replace platform bucket policies."""
+    containment_role_arn: pulumi.Input[str] | None = None
+    """The response function's role: the S3 endpoint lets it replace platform bucket policies."""
     cluster_name: str | None = None
     """Tags subnets for the EKS cluster and marks the Lambda subnets for internal load balancers."""
     interface_endpoint_services: Sequence[str] = INTERFACE_ENDPOINT_SERVICES
@@ -312,7 +312,7 @@ class Vpc(pulumi.ComponentResource):
                     args.account_id,
                     args.bucket_name_prefix,
                     args.state_bucket_arns,
-                    args.containment_role,
+                    args.containment_role_arn,
                 )
             ),
             tags={"Name": f"{name}-s3"},

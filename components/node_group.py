@@ -50,7 +50,8 @@ def node_volume_key(
     autoscaling_role_arn: pulumi.Input[str],
     opts: pulumi.ResourceOptions | None = None,
 ) -> EncryptionKey:
-    """The CMK for node root/data volumes, usable by the Auto Scaling service-linked role."""
+    """The CMK for node root/data volumes, usable by the Auto Scaling service-linked role; IAM policies
+    may grant its use through EC2 (the response function snapshots node volumes)."""
     return EncryptionKey(
         name,
         EncryptionKeyArgs(
@@ -60,6 +61,7 @@ def node_volume_key(
             deletion_window_days=deletion_window_days,
             administrators=administrators,
             roles=ebs_key_roles(autoscaling_role_arn),
+            grants_for_aws_resources=True,
         ),
         opts=opts,
     )

@@ -1,8 +1,7 @@
-"""Security Hub for the account: the FSBP and CIS v3.0.0 standards, an account IAM Access Analyzer,
-optionally Amazon Inspector on ECR, and findings at or above a severity to the alert topic.
-
-Account-level: one hub, one analyzer per account and region. Meant for the account-baseline stage;
-every resource here can be imported where the account already has one.
+"""Security Hub in two parts. The account's singletons (account stage): the hub with the FSBP and CIS
+v3.0.0 standards, an account IAM Access Analyzer, optionally Amazon Inspector on ECR. Per environment
+(platform stage): the EventBridge rule sending findings at or above a severity about that environment's
+resources to its alert topic.
 """
 
 from __future__ import annotations
@@ -18,6 +17,8 @@ STANDARDS = {
     "fsbp": "standards/aws-foundational-security-best-practices/v/1.0.0",
     "cis-v3": "standards/cis-aws-foundations-benchmark/v/3.0.0",
 }
+ACCOUNT_RESOURCE_TYPE = "AwsAccount"
+"""ASFF resource type of findings about the account itself (root use, password policy, trails)."""
 
 
 def standards_arn(partition: pulumi.Input[str], region: str, path: str) -> pulumi.Output[str]:
@@ -25,12 +26,23 @@ def standards_arn(partition: pulumi.Input[str], region: str, path: str) -> pulum
     return pulumi.Output.format("arn:{0}:securityhub:{1}::{2}", partition, region, path)
 
 
-def findings_pattern(min_label: str) -> dict[str, object]:
+def findings_pattern(
+    min_label: str, environment: str, name_prefix: str, *, account_findings: bool = False
+) -> dict[str, object]:
     """Imported findings (every integration: GuardDuty, Access Analyzer, Inspector, controls) at or above
-    a severity label, still active and not yet triaged."""
+    a severity label, still active and not yet triaged, about one environment's resources: a resource
+    whose ARN or id holds `<name_prefix>-` (every physical name does), or that carries the
+    environment's `Environment` tag (the provider's default tags). With `account_findings`, also
+    findings about the account itself."""
     if min_label not in SEVERITY_LABELS:
         raise ValueError(f"min_label must be one of {', '.join(SEVERITY_LABELS)}, got {min_label!r}")
     labels = list(SEVERITY_LABELS[SEVERITY_LABELS.index(min_label) :])
+    ours: list[dict[str, object]] = [
+        {"Resources": {"Id": [{"wildcard": f"*{name_prefix}-*"}]}},
+        {"Resources": {"Tags": {"Environment": [environment]}}},
+    ]
+    if account_findings:
+        ours.append({"Resources": {"Type": [ACCOUNT_RESOURCE_TYPE]}})
     return {
         "source": ["aws.securityhub"],
         "detail-type": ["Security Hub Findings - Imported"],
@@ -39,6 +51,7 @@ def findings_pattern(min_label: str) -> dict[str, object]:
                 "Severity": {"Label": labels},
                 "RecordState": ["ACTIVE"],
                 "Workflow": {"Status": ["NEW"]},
+                "$or": ours,
             }
         },
     }
@@ -46,43 +59,45 @@ def findings_pattern(min_label: str) -> dict[str, object]:
 
 @dataclass
 class SecurityHubArgs:
-    name_prefix: str
     partition: pulumi.Input[str]
     region: str
     account_id: pulumi.Input[str]
-    min_severity: str
-    """A SEVERITY_LABELS value."""
-    topic_arn: pulumi.Input[str]
-    """Its policy and key must admit EventBridge rules named `<name_prefix>…` (components/monitoring.py)."""
+    analyzer_name: str
     inspector_ecr: bool
+    import_hub_id: str | None = None
+    """The account id, when Security Hub is already enabled here: the hub is imported (one per region)."""
 
 
 class SecurityHub(pulumi.ComponentResource):
-    """- Security Hub without its default standards, consolidated control findings, new controls on;
+    """The account's Security Hub singletons (account stage):
+
+    - Security Hub without its default standards, consolidated control findings, new controls on;
     - the AWS Foundational Security Best Practices v1.0.0 and CIS AWS Foundations Benchmark v3.0.0
       subscriptions (after the hub: a subscription on a disabled hub fails);
     - an ACCOUNT IAM Access Analyzer (external access to roles, keys, buckets, secrets);
-    - with `inspector_ecr`, Amazon Inspector enhanced scanning of the account's ECR images;
-    - an EventBridge rule sending imported findings at or above `min_severity` to the alert topic.
+    - with `inspector_ecr`, Amazon Inspector enhanced scanning of the account's ECR images.
 
     GuardDuty, Access Analyzer and Inspector findings reach Security Hub through its built-in AWS
     service integrations, which are on as soon as both sides are enabled. The controls need AWS Config
-    recording the resource types they evaluate (docs/detection-response.md).
+    recording the resource types they evaluate (a prerequisite: docs/detection-response.md).
     """
 
     account: aws.securityhub.Account
     analyzer: aws.accessanalyzer.Analyzer
     standards: dict[str, aws.securityhub.StandardsSubscription]
+    hub_arn: pulumi.Output[str]
 
     def __init__(self, name: str, args: SecurityHubArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__("genai:operations:SecurityHub", name, None, opts)
+        super().__init__("genai:account:SecurityHub", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         self.account = aws.securityhub.Account(
             f"{name}-account",
             enable_default_standards=False,
             auto_enable_controls=True,
             control_finding_generator="SECURITY_CONTROL",
-            opts=child,
+            # One hub serves every environment and other tools in the account: a destroy of this
+            # stage must not switch Security Hub off (like the GuardDuty detector).
+            opts=pulumi.ResourceOptions(parent=self, import_=args.import_hub_id, protect=True, retain_on_delete=True),
         )
         after_hub = pulumi.ResourceOptions(parent=self, depends_on=[self.account])
         self.standards = {
@@ -92,22 +107,54 @@ class SecurityHub(pulumi.ComponentResource):
             for key, path in STANDARDS.items()
         }
         self.analyzer = aws.accessanalyzer.Analyzer(
-            f"{name}-access-analyzer", analyzer_name=f"{args.name_prefix}-account", type="ACCOUNT", opts=child
+            f"{name}-access-analyzer", analyzer_name=args.analyzer_name, type="ACCOUNT", opts=child
         )
         if args.inspector_ecr:
             aws.inspector2.Enabler(
                 f"{name}-inspector-ecr", account_ids=[args.account_id], resource_types=["ECR"], opts=child
             )
-        rule = aws.cloudwatch.EventRule(
+        self.hub_arn = self.account.arn
+        self.register_outputs(
+            {
+                "hubArn": self.hub_arn,
+                "standards": {k: s.standards_arn for k, s in self.standards.items()},
+                "analyzer": self.analyzer.arn,
+            }
+        )
+
+
+@dataclass
+class SecurityFindingsArgs:
+    name_prefix: str
+    environment: str
+    min_severity: str
+    """A SEVERITY_LABELS value."""
+    topic_arn: pulumi.Input[str]
+    """Its policy and key must admit EventBridge rules named `<name_prefix>…` (components/monitoring.py)."""
+    account_findings: bool = False
+
+
+class SecurityFindings(pulumi.ComponentResource):
+    """One environment's share of Security Hub (platform stage): an EventBridge rule sending imported
+    findings at or above `min_severity` about this environment's resources to its alert topic. The
+    hub itself is the account stage's (`SecurityHub`)."""
+
+    rule: aws.cloudwatch.EventRule
+
+    def __init__(self, name: str, args: SecurityFindingsArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("genai:operations:SecurityFindings", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        pattern = findings_pattern(
+            args.min_severity, args.environment, args.name_prefix, account_findings=args.account_findings
+        )
+        self.rule = aws.cloudwatch.EventRule(
             f"{name}-findings",
             name=f"{args.name_prefix}-securityhub-findings",
-            description=f"Security Hub findings with severity {args.min_severity} or higher",
-            event_pattern=json.dumps(findings_pattern(args.min_severity), sort_keys=True),
-            opts=after_hub,
+            description=f"Security Hub findings with severity {args.min_severity} or higher about {args.environment}",
+            event_pattern=json.dumps(pattern, sort_keys=True),
+            opts=child,
         )
         aws.cloudwatch.EventTarget(
-            f"{name}-findings-to-topic", rule=rule.name, target_id="alert-topic", arn=args.topic_arn, opts=child
+            f"{name}-findings-to-topic", rule=self.rule.name, target_id="alert-topic", arn=args.topic_arn, opts=child
         )
-        self.register_outputs(
-            {"standards": {k: s.standards_arn for k, s in self.standards.items()}, "analyzer": self.analyzer.arn}
-        )
+        self.register_outputs({"rule": self.rule.name})

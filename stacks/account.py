@@ -16,11 +16,13 @@ def build_account(settings: AccountSettings) -> AccountBaseline:
     invoke = pulumi.InvokeOptions(provider=provider)
     account_id = aws.get_caller_identity_output(opts=invoke).account_id
     partition = aws.get_partition_output(opts=invoke).partition
-    import_arn = None
+    import_arn = hub_import = None
+    # An import id must be a plain value when the resource is declared, and an explicit provider
+    # may not be configured yet during a first preview: ask the default one (same credentials).
     if settings.auto_scaling_role_exists:
-        # An import id must be a plain value when the resource is declared, and an explicit provider
-        # may not be configured yet during a first preview: ask the default one (same credentials).
         import_arn = autoscaling_role_arn(aws.get_partition().partition, aws.get_caller_identity().account_id)
+    if settings.security_hub_exists:
+        hub_import = aws.get_caller_identity().account_id
     baseline = AccountBaseline(
         f"genai-account-{settings.region}",
         AccountBaselineArgs(
@@ -28,6 +30,9 @@ def build_account(settings: AccountSettings) -> AccountBaseline:
             partition=partition,
             auto_scaling_role_import_arn=import_arn,
             guard_duty_detector_id=settings.guard_duty_detector_id,
+            region=settings.region,
+            inspector_ecr=settings.inspector_ecr,
+            security_hub_import_id=hub_import,
         ),
         opts=pulumi.ResourceOptions(provider=provider),
     )
@@ -36,4 +41,5 @@ def build_account(settings: AccountSettings) -> AccountBaseline:
     pulumi.export("autoScalingRoleArn", baseline.autoscaling_role_arn)
     pulumi.export("apiGatewayLoggingRoleArn", baseline.api_logging_role_arn)
     pulumi.export("guardDutyDetectorId", baseline.detector_id)
+    pulumi.export("securityHubArn", baseline.security_hub_arn)
     return baseline

@@ -10,9 +10,9 @@ import pulumi
 from components.dns import PrivateZone, PrivateZoneArgs
 from components.ecr import ImageRepository, ImageRepositoryArgs
 from components.eks_cluster import EksCluster, EksClusterArgs
+from components.kms import EncryptionKey
 from components.network import Vpc, VpcArgs
 from components.node_group import ManagedNodeGroup, ManagedNodeGroupArgs, node_volume_key
-from components.response import response_function_name
 from stacks.context import PlatformContext
 from stacks.data import DataPlane
 from stacks.settings import as_dict
@@ -56,6 +56,8 @@ class ComputePlane:
     endpoint_security_group_id: pulumi.Output[str]
     """The security group of the interface VPC endpoints (TCP 443 from the VPC CIDR only)."""
     node_role_arns: dict[str, pulumi.Output[str]]
+    volume_key: EncryptionKey
+    """The node volumes' CMK (the response function snapshots those volumes)."""
     cluster_name: pulumi.Output[str]
     inference_service_url: pulumi.Output[str]
     """A fixed in-VPC name (`model-server.<env zone>`); the cluster stage points it at the model's NLB."""
@@ -70,7 +72,9 @@ class ComputePlane:
         return self.endpoint_security_group_id
 
 
-def build_compute(ctx: PlatformContext, data: DataPlane, account: AccountOutputs) -> ComputePlane:
+def build_compute(
+    ctx: PlatformContext, data: DataPlane, account: AccountOutputs, containment_role_arn: pulumi.Input[str]
+) -> ComputePlane:
     s = ctx.settings
     name = cluster_name(ctx)
     vpc = Vpc(
@@ -88,7 +92,7 @@ def build_compute(ctx: PlatformContext, data: DataPlane, account: AccountOutputs
             key_administrators=ctx.key_administrators,
             bucket_name_prefix=ctx.bucket_name_prefix,
             state_bucket_arns=[s.runner.state_bucket_arn] if s.runner.state_bucket_arn else [],
-            containment_role=response_function_name(ctx.prefix),
+            containment_role_arn=containment_role_arn,
             cluster_name=name,
         ),
         opts=ctx.opts(),
@@ -197,6 +201,7 @@ def build_compute(ctx: PlatformContext, data: DataPlane, account: AccountOutputs
     )
 
     return ComputePlane(
+        volume_key=volume_key,
         vpc=vpc,
         cluster=cluster,
         node_groups=node_groups,

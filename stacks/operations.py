@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import pulumi
+import pulumi_aws as aws
 
 from components.bucket import CLOUDTRAIL_PREFIX
 from components.cloudtrail import AuditTrail, AuditTrailArgs
@@ -14,8 +14,16 @@ from components.kms import EncryptionKey
 from components.lambda_package import build_package
 from components.log_group import logs_key_use
 from components.monitoring import AlertTopic, AlertTopicArgs, EdgeAlarms, EdgeAlarmsArgs, publisher_key_uses
-from components.response import ResponseFunction, ResponseFunctionArgs, SourceBlocklist, SourceBlocklistArgs
-from components.security_hub import SecurityHub, SecurityHubArgs
+from components.response import (
+    FindingsReport,
+    ResponseFunction,
+    ResponseFunctionArgs,
+    ResponsePackageArgs,
+    SourceBlocklist,
+    SourceBlocklistArgs,
+    response_role,
+)
+from components.security_hub import SecurityFindings, SecurityFindingsArgs
 from stacks.compute import ComputePlane
 from stacks.context import PlatformContext
 from stacks.data import DataPlane, trail_name
@@ -41,11 +49,22 @@ class OperationsPlane:
     key: EncryptionKey
     response: ResponseFunction
     blocklist: SourceBlocklist
-    security_hub: SecurityHub
+    report: FindingsReport
+    security_hub: SecurityFindings
+
+
+def containment_role(ctx: PlatformContext) -> aws.iam.Role:
+    """The response function's role, created before the network whose S3 endpoint names it."""
+    return response_role(ctx.prefix, ctx.account_id, ctx.opts())
 
 
 def build_operations(
-    ctx: PlatformContext, data: DataPlane, compute: ComputePlane, edge: EdgePlane, account: AccountOutputs
+    ctx: PlatformContext,
+    data: DataPlane,
+    compute: ComputePlane,
+    edge: EdgePlane,
+    account: AccountOutputs,
+    role: aws.iam.Role,
 ) -> OperationsPlane:
     s = ctx.settings
     alert_topic_name = f"{ctx.prefix}-security-alerts"
@@ -119,13 +138,27 @@ def build_operations(
         opts=ctx.opts(),
     )
     cluster = compute.cluster
-    # One package serves both functions (the containment handler and the block list): built once.
+    # One package serves the three functions (containment, block list, weekly report): built once.
     package = build_package(RESPONSE_SOURCE, BUILD_DIR, "response")
+    common = ResponsePackageArgs(
+        name_prefix=ctx.prefix,
+        package=package,
+        filter_log_group_name=f"/aws/lambda/{edge.function_name}",
+        audit_bucket=audit,
+        topic_arn=topic.arn,
+        topic_key=key,
+        logs_key=edge.logs_key,
+        log_retention_days=s.audit_log_retention_days,
+        account_id=ctx.account_id,
+        partition=ctx.partition,
+        region=ctx.region,
+        reserved_concurrency=s.response.reserved_concurrency,
+    )
     response = ResponseFunction(
         f"{ctx.prefix}-response",
         ResponseFunctionArgs(
-            name_prefix=ctx.prefix,
-            package=package,
+            common=common,
+            role=role,
             min_severity=GUARDDUTY_SEVERITIES[s.response.min_severity],
             dry_run=s.response.dry_run,
             cluster_name=cluster.name,
@@ -133,15 +166,7 @@ def build_operations(
             vpc_id=compute.vpc_id,
             subnet_ids=compute.lambda_subnet_ids,
             lake_buckets={purpose: data.lake.bucket(purpose) for purpose in TRAIL_DATA_BUCKETS},
-            audit_bucket=audit,
-            topic_arn=topic.arn,
-            topic_key=key,
-            logs_key=edge.logs_key,
-            log_retention_days=s.audit_log_retention_days,
-            account_id=ctx.account_id,
-            partition=ctx.partition,
-            region=ctx.region,
-            reserved_concurrency=s.response.reserved_concurrency,
+            volume_key=compute.volume_key,
         ),
         opts=ctx.opts(),
     )
@@ -149,9 +174,7 @@ def build_operations(
     blocklist = SourceBlocklist(
         f"{ctx.prefix}-blocklist",
         SourceBlocklistArgs(
-            name_prefix=ctx.prefix,
-            package=package,
-            filter_log_group_name=f"/aws/lambda/{edge.function_name}",
+            common=common,
             ip_set_arn=ip_set.arn,
             ip_set_name=ip_set.name,
             ip_set_id=ip_set.id,
@@ -159,31 +182,21 @@ def build_operations(
             window_minutes=s.response.source_window_minutes,
             block_minutes=s.response.source_block_minutes,
             deletion_protection=s.protect_data,
-            audit_bucket=audit,
-            topic_arn=topic.arn,
-            topic_key=key,
-            logs_key=edge.logs_key,
-            log_retention_days=s.audit_log_retention_days,
-            account_id=ctx.account_id,
-            partition=ctx.partition,
-            region=ctx.region,
-            reserved_concurrency=s.response.reserved_concurrency,
         ),
         opts=ctx.opts(),
     )
-    # Account-level, like GuardDuty: moves to the account-baseline stage with it.
-    security_hub = SecurityHub(
+    report = FindingsReport(f"{ctx.prefix}-findings-report", common, s.response.weekly_report_schedule, opts=ctx.opts())
+    # The hub is the account stage's (account.security_hub_arn); this environment routes its own findings.
+    security_hub = SecurityFindings(
         f"{ctx.prefix}-security-hub",
-        SecurityHubArgs(
+        SecurityFindingsArgs(
             name_prefix=ctx.prefix,
-            partition=ctx.partition,
-            region=ctx.region,
-            account_id=ctx.account_id,
+            environment=s.environment,
             min_severity=s.response.security_hub_min_severity,
             topic_arn=topic.arn,
-            inspector_ecr=s.response.inspector_ecr,
+            account_findings=s.response.account_findings,
         ),
-        opts=pulumi.ResourceOptions.merge(ctx.opts(), pulumi.ResourceOptions(depends_on=[guardduty])),
+        opts=ctx.opts(),
     )
     return OperationsPlane(
         topic=topic,
@@ -193,5 +206,6 @@ def build_operations(
         key=key,
         response=response,
         blocklist=blocklist,
+        report=report,
         security_hub=security_hub,
     )

@@ -9,7 +9,7 @@ from stacks.context import create_context
 from stacks.data import build_data
 from stacks.deploy import build_runner
 from stacks.edge import build_edge
-from stacks.operations import build_operations
+from stacks.operations import build_operations, containment_role
 from stacks.protection import retain_data_stores
 from stacks.settings import PlatformSettings
 from stacks.stages import CLUSTER_STAGE_OUTPUT, account_outputs
@@ -21,9 +21,11 @@ def build_platform(settings: PlatformSettings) -> None:
     if settings.protect_data:
         retain_data_stores()
     data = build_data(ctx)
-    compute = build_compute(ctx, data, account)
+    # Before the network: the S3 endpoint's policy names the containment role by its (generated) ARN.
+    response_role = containment_role(ctx)
+    compute = build_compute(ctx, data, account, response_role.arn)
     edge = build_edge(ctx, data, compute)
-    operations = build_operations(ctx, data, compute, edge, account)
+    operations = build_operations(ctx, data, compute, edge, account, response_role)
     runner = build_runner(ctx, data, compute)
     pulumi.export("environment", settings.environment)
     pulumi.export("dataLakeBuckets", {purpose: b.name for purpose, b in data.lake.buckets.items()})

@@ -311,6 +311,8 @@ def configured_roles(settings: PlatformSettings) -> dict[str, str]:
 
 LAMBDA_UNRESERVED_MINIMUM = 100
 """Lambda refuses a reservation that leaves fewer unreserved executions than this."""
+RESPONSE_FUNCTIONS = 3
+"""Containment, source block list, weekly findings report: each reserves `response.reservedConcurrency`."""
 
 
 @dataclass(frozen=True)
@@ -360,15 +362,17 @@ def _family_class(instance_type: str) -> str:
 def quota_needs(settings: PlatformSettings) -> list[QuotaNeed]:
     """The quotas a deploy of these settings draws on, and the least value each must have."""
     needs: list[QuotaNeed] = []
-    reserved = settings.filter.reserved_concurrency + settings.secrets.rotation_reserved_concurrency
+    response = RESPONSE_FUNCTIONS * settings.response.reserved_concurrency
+    reserved = settings.filter.reserved_concurrency + settings.secrets.rotation_reserved_concurrency + response
     if reserved:
         needs.append(
             QuotaNeed(
                 LAMBDA_CONCURRENCY,
                 LAMBDA_UNRESERVED_MINIMUM + reserved,
                 f"{reserved} reserved (filter.reservedConcurrency {settings.filter.reserved_concurrency}, "
-                f"secrets.rotationReservedConcurrency {settings.secrets.rotation_reserved_concurrency}) "
-                f"+ the {LAMBDA_UNRESERVED_MINIMUM} Lambda keeps unreserved",
+                f"secrets.rotationReservedConcurrency {settings.secrets.rotation_reserved_concurrency}, "
+                f"response.reservedConcurrency {settings.response.reserved_concurrency} for each of the "
+                f"{RESPONSE_FUNCTIONS} response functions) + the {LAMBDA_UNRESERVED_MINIMUM} Lambda keeps unreserved",
             )
         )
     totals: dict[Quota, tuple[int, list[str]]] = {}

@@ -88,6 +88,8 @@ CAPACITY_TYPES = ("ON_DEMAND", "SPOT")
 API_AUTHORIZATION = ("COGNITO_USER_POOLS", "AWS_IAM")
 GUARDDUTY_SEVERITIES = {"low": 1.0, "medium": 4.0, "high": 7.0, "critical": 9.0}
 SECURITY_HUB_SEVERITIES = ("LOW", "MEDIUM", "HIGH", "CRITICAL")
+# Once a week: a day of the week, not a day of the month (`?`), every month.
+_WEEKLY_CRON = re.compile(r"^cron\((?:[0-5]?\d) (?:[01]?\d|2[0-3]) \? \* (?:MON|TUE|WED|THU|FRI|SAT|SUN) \*\)$")
 # The filter's finding categories and actions (lambdas/filter/genai_filter/findings.py and config.py).
 FILTER_CATEGORIES = (
     "prompt_injection",
@@ -308,8 +310,12 @@ class ResponseSettings:
     """How long a source stays on the block list; it expires by itself."""
     security_hub_min_severity: str
     """A SECURITY_HUB_SEVERITIES label: Security Hub findings at or above it go to the alert topic."""
-    inspector_ecr: bool
-    """Amazon Inspector scans the ECR repositories and feeds Security Hub."""
+    account_findings: bool
+    """This environment's topic also gets findings about the account itself (resource type
+    `AwsAccount`: root use, password policy, CloudTrail set-up), which no environment owns."""
+    weekly_report_schedule: str
+    """When the weekly filter findings report runs (EventBridge cron, UTC); it reports the previous
+    ISO week."""
     reserved_concurrency: int
     """Of each response function; 0: none (dev, see the policy pack's exemption)."""
 
@@ -437,6 +443,7 @@ _SHARED: dict[str, Any] = {
         "sourceWindowMinutes": 15,
         "sourceBlockMinutes": 60,
         "securityHubMinSeverity": "HIGH",
+        "weeklyReportSchedule": "cron(0 6 ? * MON *)",
     },
     "deploy": {"roleArn": None},
     # Empty: the account root administers the CMKs (dev only; prod must name roles).
@@ -506,7 +513,7 @@ _DEV: dict[str, Any] = {
     },
     "secrets": {"rotationSchedule": "rate(30 days)", "rotationReservedConcurrency": 0, "recoveryWindowDays": 0},
     "monitoring": {"apiP99LatencyMs": 5000, "wafBlockedThreshold": 500, "blockRateBandWidth": 3},
-    "response": {"dryRun": True, "inspectorEcr": False, "reservedConcurrency": 0},
+    "response": {"dryRun": True, "accountFindings": False, "reservedConcurrency": 0},
 }
 
 _PROD: dict[str, Any] = {
@@ -570,7 +577,7 @@ _PROD: dict[str, Any] = {
     },
     "secrets": {"rotationSchedule": "rate(30 days)", "rotationReservedConcurrency": 2, "recoveryWindowDays": 30},
     "monitoring": {"apiP99LatencyMs": 3000, "wafBlockedThreshold": 1000, "blockRateBandWidth": 2},
-    "response": {"dryRun": False, "inspectorEcr": True, "reservedConcurrency": 2},
+    "response": {"dryRun": False, "accountFindings": True, "reservedConcurrency": 2},
 }
 
 
@@ -968,7 +975,10 @@ def _build(environment: str, r: _Reader) -> PlatformSettings:
         source_window_minutes=r.integer("response.sourceWindowMinutes", 5, 1440),
         source_block_minutes=r.integer("response.sourceBlockMinutes", 5, 10080),
         security_hub_min_severity=r.choice("response.securityHubMinSeverity", SECURITY_HUB_SEVERITIES),
-        inspector_ecr=r.boolean("response.inspectorEcr"),
+        account_findings=r.boolean("response.accountFindings"),
+        weekly_report_schedule=r.string(
+            "response.weeklyReportSchedule", _WEEKLY_CRON, "a weekly EventBridge cron: cron(M H ? * DAY *)"
+        ),
         reserved_concurrency=r.integer("response.reservedConcurrency", 0, 100),
     )
     if is_prod and response.dry_run:
@@ -1209,6 +1219,8 @@ ACCOUNT_DEFAULTS: dict[str, Any] = {
     "costCenter": "genai-shared",
     "autoScalingRoleExists": False,
     "guardDutyDetectorId": None,
+    "securityHubExists": False,
+    "inspectorEcr": True,
 }
 
 
@@ -1224,6 +1236,11 @@ class AccountSettings:
     the stage imports it instead of creating it, since IAM refuses a second one."""
     guard_duty_detector_id: str | None
     """An existing GuardDuty detector to import (one per account and region); None creates one."""
+    security_hub_exists: bool
+    """Security Hub is already enabled in the account and region: the stage imports the hub."""
+    inspector_ecr: bool
+    """Amazon Inspector enhanced scanning of the account's ECR images (docs/detection-response.md): on
+    where the account hosts prod images; it switches the whole registry to enhanced scanning."""
 
     def base_tags(self) -> dict[str, str]:
         return {
@@ -1251,6 +1268,8 @@ def account_settings_from_config(config: Mapping[str, Any], stack: str) -> Accou
         cost_center=r.string("costCenter", tag_value, "letters, digits and . @ + - _ (max 128)"),
         auto_scaling_role_exists=r.boolean("autoScalingRoleExists"),
         guard_duty_detector_id=r.optional_string("guardDutyDetectorId", _DETECTOR_ID, "expected a 32-hex detector id"),
+        security_hub_exists=r.boolean("securityHubExists"),
+        inspector_ecr=r.boolean("inspectorEcr"),
     )
     problems.extend(r.problems)
     if problems:

@@ -99,8 +99,11 @@ class AccountOutputs:
     autoscaling_role_arn: str
     api_logging_role_arn: str
     detector_id: str
+    security_hub_arn: str
+    """Read so that a platform stack whose findings rule relies on the hub fails clearly before the
+    account stage has enabled it."""
 
-    NAMES = ("autoScalingRoleArn", "apiGatewayLoggingRoleArn", "guardDutyDetectorId")
+    NAMES = ("autoScalingRoleArn", "apiGatewayLoggingRoleArn", "guardDutyDetectorId", "securityHubArn")
 
 
 def account_outputs(region: str) -> AccountOutputs:

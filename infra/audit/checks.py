@@ -749,7 +749,8 @@ SECURITY_HUB_STANDARDS = {
 
 
 def audit_security_hub(a: Audit) -> None:
-    """The hub's enabled standards (FSBP and CIS v3.0.0 READY), and an active account Access Analyzer."""
+    """The hub's enabled standards (FSBP and CIS v3.0.0 READY) and an active account Access Analyzer
+    (both the account stage's), and this environment's findings rule, enabled, to its alert topic."""
 
     def standards() -> None:
         found = a.aws.call("securityhub", "get_enabled_standards").get("StandardsSubscriptions") or []
@@ -770,8 +771,16 @@ def audit_security_hub(a: Audit) -> None:
         active = [str(x.get("name")) for x in found if x.get("status") == "ACTIVE"]
         a.record("accessanalyzer.account", a.aws.region, bool(active), f"active account analyzers: {active or 'none'}")
 
+    def findings_rule() -> None:
+        name, topic = f"{a.prefix}-securityhub-findings", f":{a.prefix}-security-alerts"
+        rule = a.aws.call("events", "describe_rule", Name=name)
+        targets = a.aws.call("events", "list_targets_by_rule", Rule=name).get("Targets") or []
+        wired = rule.get("State") == "ENABLED" and any(str(t.get("Arn", "")).endswith(topic) for t in targets)
+        a.record("securityhub.findings-rule", name, wired, f"state {rule.get('State')}, targets {len(targets)}")
+
     a.guarded("securityhub.standards", a.aws.region, standards)
     a.guarded("accessanalyzer.account", a.aws.region, analyzer)
+    a.guarded("securityhub.findings-rule", a.prefix, findings_rule)
 
 
 def audit_containment(a: Audit) -> None:

@@ -31,6 +31,7 @@ AUDIT_CONTROLS: dict[str, str | None] = {
     "secretsmanager.kms": "aws-secretsmanager-secret-cmk",
     "secretsmanager.rotation-finished": "aws-secretsmanager-secret-rotation",
     "securityhub.standards": None,
+    "securityhub.findings-rule": None,
     "accessanalyzer.account": None,
     "containment.rule": None,
     "containment.dry-run": None,

@@ -130,6 +130,10 @@ def _pull(node: str, repo: str) -> Intent:
     )
 
 
+_NODE_VOLUME_KEY = "genai-{env}-node-volumes-key"
+_VIA_EC2: dict[str, ContextValue] = {"kms:ViaService": "ec2.{region}.amazonaws.com"}
+
+
 INTENTS: tuple[Intent, ...] = (
     Intent(
         id="serve-reads-backend-secret",
@@ -324,6 +328,23 @@ INTENTS: tuple[Intent, ...] = (
                 ("arn:aws:s3:::", Ref(EACH, "targetBucket"), "/", Ref(EACH, "targetPrefix"), "2026-01-01-00-00-00-0"),
                 {"aws:SourceArn": ("arn:aws:s3:::", Ref(EACH, "bucket")), "aws:SourceAccount": "{account}"},
             ),
+        ),
+    ),
+    Intent(
+        id="response-snapshots-node-volumes",
+        title="The response function snapshots a node volume encrypted with the node-volume key",
+        source="18 follow-up (item 3)",
+        principal=Ref("genai-{env}-response-role"),
+        calls=(
+            Call("ec2:CreateSnapshot", "arn:aws:ec2:{region}:{account}:volume/vol-0123456789abcdef0"),
+            Call("ec2:CreateSnapshot", "arn:aws:ec2:{region}::snapshot/*"),
+            # EBS's documented needs for a CMK-encrypted volume (EBS user guide, encryption requirements).
+            Call("kms:CreateGrant", Ref(_NODE_VOLUME_KEY), {**_VIA_EC2, "kms:GrantIsForAWSResource": "true"}),
+            Call("kms:DescribeKey", Ref(_NODE_VOLUME_KEY), _VIA_EC2),
+            Call("kms:Decrypt", Ref(_NODE_VOLUME_KEY), _VIA_EC2),
+            Call("kms:GenerateDataKeyWithoutPlaintext", Ref(_NODE_VOLUME_KEY), _VIA_EC2),
+            Call("kms:ReEncryptFrom", Ref(_NODE_VOLUME_KEY), _VIA_EC2),
+            Call("kms:ReEncryptTo", Ref(_NODE_VOLUME_KEY), _VIA_EC2),
         ),
     ),
     Intent(

@@ -178,13 +178,78 @@ def quota_checks(clients: Clients, settings: PlatformSettings) -> list[Prerequis
     return items
 
 
+ACCOUNT_STAGE_FIX = "apply the account stage first: cd stages/account && pulumi up --stack {region} (docs/deploy.md)"
+
+
+def account_stage_checks(clients: Clients, settings: PlatformSettings) -> list[Prerequisite]:
+    """The account stage is applied (Security Hub is on: the platform's findings rule relies on it), and
+    AWS Config records in the region (Security Hub's controls evaluate through it; not created here)."""
+    region = settings.region
+    items: list[Prerequisite] = []
+    subject = f"Security Hub in {region}"
+    try:
+        clients("securityhub").describe_hub()
+        items.append(Prerequisite(OK, "account-stage-applied", subject, "enabled", ""))
+    except ClientError as err:
+        missing = _code(err) in ("InvalidAccessException", "ResourceNotFoundException")
+        items.append(
+            Prerequisite(
+                MISSING if missing else UNKNOWN,
+                "account-stage-applied",
+                subject,
+                "not enabled: the account stage has not been applied in this region, so the environment's "
+                "findings rule would receive nothing"
+                if missing
+                else f"could not check ({_error(err)})",
+                ACCOUNT_STAGE_FIX.format(region=region) if missing else "allow securityhub:DescribeHub",
+            )
+        )
+    except BotoCoreError as err:
+        items.append(Prerequisite(UNKNOWN, "account-stage-applied", subject, f"could not check ({err})", "retry"))
+    subject = f"AWS Config recorder in {region}"
+    fix = (
+        "turn on AWS Config recording in this region (the organisation's landing zone usually owns the "
+        "recorder; otherwise aws configservice put-configuration-recorder, put-delivery-channel and "
+        "start-configuration-recorder; docs/detection-response.md)"
+    )
+    try:
+        found = clients("config").describe_configuration_recorder_status().get("ConfigurationRecordersStatus", [])
+    except (ClientError, BotoCoreError) as err:
+        items.append(
+            Prerequisite(
+                UNKNOWN,
+                "config-recording",
+                subject,
+                f"could not check ({_error(err)})",
+                "allow config:DescribeConfigurationRecorderStatus",
+            )
+        )
+        return items
+    recording = [str(r.get("name")) for r in found if r.get("recording")]
+    if recording:
+        items.append(Prerequisite(OK, "config-recording", subject, f"recording ({', '.join(recording)})", ""))
+    else:
+        items.append(
+            Prerequisite(
+                MISSING,
+                "config-recording",
+                subject,
+                "no recorder is recording: most Security Hub controls (FSBP, CIS) report no data without it",
+                fix,
+            )
+        )
+    return items
+
+
 def account_prerequisites(clients: Clients, settings: PlatformSettings) -> list[Prerequisite]:
-    """Roles exist, the model server image is in ECR, quotas suffice: each as MISSING, UNKNOWN or OK."""
+    """Roles exist, the model server image is in ECR, quotas suffice, the account stage is applied and
+    AWS Config records: each as MISSING, UNKNOWN or OK."""
     account = caller_account(clients)
     return [
         *role_checks(clients, settings, account),
         *image_checks(clients, settings),
         *quota_checks(clients, settings),
+        *account_stage_checks(clients, settings),
     ]
 
 

@@ -39,6 +39,7 @@ _ARN_SHAPES: dict[str, tuple[str, str]] = {
     "aws:wafv2/ipSet:IpSet": ("wafv2", "regional/ipset/{name}/{id}"),
     "aws:dynamodb/table:Table": ("dynamodb", "table/{name}"),
     "aws:guardduty/detector:Detector": ("guardduty", "detector/{id}"),
+    "aws:securityhub/account:Account": ("securityhub", "hub/default"),
     "aws:kms/key:Key": ("kms", "key/{id}"),
     "aws:kms/alias:Alias": ("kms", "{name}"),
     "aws:signer/signingProfile:SigningProfile": ("signer", "/signing-profiles/{name}"),

@@ -22,6 +22,59 @@ def role_statements(plan: Plan) -> dict[str, dict[str, Any]]:
     return {s["Sid"]: s for s in statements(policy(named(plan, "aws:iam/rolePolicy:RolePolicy", "-response-access")))}
 
 
+def response_role(plan: Plan) -> Resource:
+    return named(plan, "aws:iam/role:Role", "-response-role")
+
+
+@pytest.mark.parametrize("suffix", ["-response-role", "-blocklist-role", "-findings-report-role"])
+def test_the_response_roles_are_prefix_named(plan: Plan, suffix: str) -> None:
+    """A fixed IAM name blocks a destroy-then-up and any replacement (EntityAlreadyExists)."""
+    role = named(plan, "aws:iam/role:Role", suffix)
+    assert "name" not in role["inputs"]
+    assert role["inputs"]["namePrefix"].startswith(f"genai-{plan['stack']}-")
+    assert role["outputs"]["name"].startswith(role["inputs"]["namePrefix"])
+
+
+def test_snapshots_of_node_volumes_may_use_the_node_volume_key_through_ec2_only(plan: Plan) -> None:
+    key = named(plan, "aws:kms/key:Key", "-node-volumes-key")
+    found = role_statements(plan)
+    use, grants = found["KmsEbsUse"], found["KmsEbsGrants"]
+    assert use["Resource"] == grants["Resource"] == key["outputs"]["arn"]
+    assert set(use["Action"]) == {
+        "kms:Decrypt",
+        "kms:DescribeKey",
+        "kms:GenerateDataKeyWithoutPlaintext",
+        "kms:ReEncrypt*",
+    }
+    assert grants["Action"] == ["kms:CreateGrant"]
+    assert grants["Condition"]["Bool"] == {"kms:GrantIsForAWSResource": "true"}
+    via = {"kms:ViaService": f"ec2.{plan['config']['aws:region']}.amazonaws.com"}
+    assert use["Condition"]["StringEquals"] == grants["Condition"]["StringEquals"] == via
+    (delegation,) = [s for s in statements(policy(key)) if s["Sid"] == "GrantsForAwsResourcesThroughIamPolicies"]
+    assert delegation["Action"] == ["kms:CreateGrant"]
+    assert delegation["Condition"]["Bool"] == {"kms:GrantIsForAWSResource": "true"}
+
+
+def test_the_weekly_report_reads_the_filter_log_group_and_writes_its_prefix_only(plan: Plan) -> None:
+    fn = named(plan, FUNCTION, "-findings-report-function")
+    assert fn["inputs"]["handler"] == "report.handler"
+    blocklist = named(plan, FUNCTION, "-blocklist-function")
+    assert fn["inputs"]["sourceCodeHash"] == blocklist["inputs"]["sourceCodeHash"]  # one package
+    assert fn["inputs"]["environment"]["variables"]["LOG_GROUP"] == f"/aws/lambda/genai-{plan['stack']}-filter"
+    rule = named(plan, "aws:cloudwatch/eventRule:EventRule", "-findings-report-schedule")
+    assert rule["inputs"]["scheduleExpression"] == stack_settings(plan).response.weekly_report_schedule
+    found = statements(policy(named(plan, "aws:iam/rolePolicy:RolePolicy", "-findings-report-access")))
+    (logs,) = [s for s in found if s["Sid"] == "ReadFilterAuditLines"]
+    assert logs["Action"] == ["logs:FilterLogEvents"]
+    assert all(f"log-group:/aws/lambda/genai-{plan['stack']}-filter" in r for r in logs["Resource"])
+    s3 = [s for s in found if any(a.startswith("s3:") for a in s["Action"])]
+    assert s3
+    for statement in s3:
+        resources_ = statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
+        where = json.dumps(statement.get("Condition", {})) + json.dumps(resources_)
+        assert "reports/filter-findings/" in where, statement
+
+
 def test_the_function_runs_like_the_filter(plan: Plan) -> None:
     inputs = function(plan)["inputs"]
     assert inputs["architectures"] == ["arm64"]
@@ -36,7 +89,8 @@ def test_dry_run_follows_the_environment(plan: Plan) -> None:
     expected = "true" if stack_settings(plan).response.dry_run else "false"
     assert variables["DRY_RUN"] == expected
     assert variables["DRY_RUN"] == ("true" if plan["stack"] == "dev" else "false")
-    assert "genai-" + plan["stack"] + "-response" in variables["PROTECTED_ROLES"].split(",")
+    (role,) = [r for r in resources(plan, "aws:iam/role:Role") if r["name"].endswith("-response-role")]
+    assert role["outputs"]["name"] in variables["PROTECTED_ROLES"].split(",")
 
 
 def test_rule_invokes_only_on_contained_resource_types_at_the_severity(plan: Plan) -> None:
@@ -72,7 +126,7 @@ def test_session_revocation_is_limited_to_platform_roles_and_never_its_own(plan:
     found = role_statements(plan)
     assert found["RevokePlatformRoleSessions"]["Resource"].endswith(f":role/genai-{plan['stack']}-*")
     assert found["NeverItsOwnRole"]["Effect"] == "Deny"
-    assert found["NeverItsOwnRole"]["Resource"].endswith(f":role/genai-{plan['stack']}-response")
+    assert found["NeverItsOwnRole"]["Resource"] == response_role(plan)["outputs"]["arn"]
     actions = {a for s in found.values() for a in (s["Action"] if isinstance(s["Action"], list) else [s["Action"]])}
     assert "sts:AssumeRole" not in actions
     assert {a for a in actions if a.endswith("*") and not a.startswith("kms:")} == {"iam:*"}
@@ -98,7 +152,7 @@ def test_the_cluster_maps_the_role_to_the_containment_group_only(plan: Plan, req
 def test_the_s3_endpoint_admits_bucket_policy_changes_from_the_response_role_only(plan: Plan) -> None:
     endpoint = named(plan, "aws:ec2/vpcEndpoint:VpcEndpoint", "network-s3")
     (statement,) = [s for s in statements(policy(endpoint)) if s["Sid"] == "ContainmentBucketPolicies"]
-    assert statement["Condition"]["ArnEquals"]["aws:PrincipalArn"].endswith(f":role/genai-{plan['stack']}-response")
+    assert statement["Condition"]["ArnEquals"]["aws:PrincipalArn"] == response_role(plan)["outputs"]["arn"]
     others = [s for s in statements(policy(endpoint)) if s["Sid"] != "ContainmentBucketPolicies"]
     assert not any("s3:PutBucketPolicy" in json.dumps(s["Action"]) for s in others)
 

@@ -1,8 +1,11 @@
-"""Security Hub under the mock runtime: standards after the hub, the analyzer, Inspector, the findings rule."""
+"""Security Hub under the mock runtime: the hub, its standards, the analyzer and Inspector in the account
+stage; each environment's findings rule, about its own resources, in its platform stage."""
 
 from __future__ import annotations
 
 import json
+import re
+from typing import Any
 
 import pytest
 
@@ -10,17 +13,24 @@ from components.security_hub import SEVERITY_LABELS, findings_pattern
 from tests.components.conftest import named, stack_settings
 from tests.conftest import Plan, resources
 
+HUB_TYPES = (
+    "aws:securityhub/account:Account",
+    "aws:securityhub/standardsSubscription:StandardsSubscription",
+    "aws:accessanalyzer/analyzer:Analyzer",
+    "aws:inspector2/enabler:Enabler",
+)
 
-def test_the_hub_enables_no_default_standards_and_consolidated_controls(plan: Plan) -> None:
-    (account,) = resources(plan, "aws:securityhub/account:Account")
+
+def test_the_hub_enables_no_default_standards_and_consolidated_controls(account_plan: Plan) -> None:
+    (account,) = resources(account_plan, "aws:securityhub/account:Account")
     assert account["inputs"]["enableDefaultStandards"] is False
     assert account["inputs"]["controlFindingGenerator"] == "SECURITY_CONTROL"
 
 
-def test_fsbp_and_cis_v3_are_subscribed_after_the_hub(plan: Plan) -> None:
-    (account,) = resources(plan, "aws:securityhub/account:Account")
-    region = plan["config"]["aws:region"]
-    subscriptions = resources(plan, "aws:securityhub/standardsSubscription:StandardsSubscription")
+def test_fsbp_and_cis_v3_are_subscribed_after_the_hub(account_plan: Plan) -> None:
+    (account,) = resources(account_plan, "aws:securityhub/account:Account")
+    region = account_plan["config"]["aws:region"]
+    subscriptions = resources(account_plan, "aws:securityhub/standardsSubscription:StandardsSubscription")
     assert sorted(s["inputs"]["standardsArn"] for s in subscriptions) == [
         f"arn:aws:securityhub:{region}::standards/aws-foundational-security-best-practices/v/1.0.0",
         f"arn:aws:securityhub:{region}::standards/cis-aws-foundations-benchmark/v/3.0.0",
@@ -28,19 +38,85 @@ def test_fsbp_and_cis_v3_are_subscribed_after_the_hub(plan: Plan) -> None:
     assert all(account["urn"] in s["dependencies"] for s in subscriptions)
 
 
-def test_an_account_access_analyzer(plan: Plan) -> None:
-    (analyzer,) = resources(plan, "aws:accessanalyzer/analyzer:Analyzer")
+def test_an_account_access_analyzer_and_inspector_on_ecr(account_plan: Plan) -> None:
+    (analyzer,) = resources(account_plan, "aws:accessanalyzer/analyzer:Analyzer")
     assert analyzer["inputs"]["type"] == "ACCOUNT"
+    (enabler,) = resources(account_plan, "aws:inspector2/enabler:Enabler")
+    assert enabler["inputs"]["resourceTypes"] == ["ECR"]
 
 
-def test_inspector_scans_ecr_in_prod_only(plan: Plan) -> None:
-    enablers = resources(plan, "aws:inspector2/enabler:Enabler")
-    if stack_settings(plan).response.inspector_ecr:
-        (enabler,) = enablers
-        assert enabler["inputs"]["resourceTypes"] == ["ECR"]
-    else:
-        assert enablers == []
-    assert bool(enablers) == (plan["stack"] == "prod")
+@pytest.mark.parametrize("type_", HUB_TYPES)
+def test_the_account_singletons_are_only_in_the_account_stage(plan: Plan, type_: str) -> None:
+    """Two environments in one account would otherwise fight over one hub (and destroy it for both)."""
+    assert resources(plan, type_) == []
+
+
+def test_the_platform_reads_the_hub_from_the_account_stage(account_plan: Plan) -> None:
+    (root,) = [r for r in account_plan["resources"] if r["type"] == "pulumi:pulumi:Stack"]
+    assert root["outputs"]["securityHubArn"].startswith("arn:aws:securityhub:")
+
+
+def matches(pattern: Any, event: Any) -> bool:
+    """EventBridge matching, for what these patterns use: values, `wildcard`, nested objects, `$or`,
+    arrays of objects in the event (any element may match)."""
+    if isinstance(event, list):
+        return any(matches(pattern, e) for e in event)
+    if isinstance(pattern, dict):
+        if not isinstance(event, dict):
+            return False
+        for key, sub in pattern.items():
+            if key == "$or":
+                if not any(matches(alternative, event) for alternative in sub):
+                    return False
+            elif key not in event or not matches(sub, event[key]):
+                return False
+        return True
+    values = event if isinstance(event, list) else [event]
+    for allowed in pattern:
+        for value in values:
+            if isinstance(allowed, dict) and "wildcard" in allowed:
+                regex = ".*".join(re.escape(part) for part in allowed["wildcard"].split("*"))
+                if isinstance(value, str) and re.fullmatch(regex, value):
+                    return True
+            elif allowed == value:
+                return True
+    return False
+
+
+def finding(resource: dict[str, Any], label: str = "HIGH") -> dict[str, Any]:
+    return {
+        "source": "aws.securityhub",
+        "detail-type": "Security Hub Findings - Imported",
+        "detail": {
+            "findings": [
+                {
+                    "Severity": {"Label": label},
+                    "RecordState": "ACTIVE",
+                    "Workflow": {"Status": "NEW"},
+                    "Resources": [resource],
+                }
+            ]
+        },
+    }
+
+
+def test_each_environment_gets_only_findings_about_its_own_resources(dev_plan: Plan, prod_plan: Plan) -> None:
+    patterns = {
+        env: json.loads(
+            named(p, "aws:cloudwatch/eventRule:EventRule", "-security-hub-findings")["inputs"]["eventPattern"]
+        )
+        for env, p in (("dev", dev_plan), ("prod", prod_plan))
+    }
+    dev_bucket = {"Type": "AwsS3Bucket", "Id": "arn:aws:s3:::genai-dev-datalake-raw-bucket-1a2b3c4"}
+    prod_role = {"Type": "AwsIamRole", "Id": "arn:aws:iam::123456789012:role/genai-prod-serve-role"}
+    tagged = {"Type": "AwsEc2Instance", "Id": "arn:aws:ec2:eu-west-1:1:instance/i-0abc", "Tags": {"Environment": "dev"}}
+    account = {"Type": "AwsAccount", "Id": "AWS::::Account:123456789012"}
+    assert matches(patterns["dev"], finding(dev_bucket)) and not matches(patterns["prod"], finding(dev_bucket))
+    assert matches(patterns["prod"], finding(prod_role)) and not matches(patterns["dev"], finding(prod_role))
+    assert matches(patterns["dev"], finding(tagged)) and not matches(patterns["prod"], finding(tagged))
+    # Findings about the account itself go to the environment that takes them (prod), once.
+    assert matches(patterns["prod"], finding(account)) and not matches(patterns["dev"], finding(account))
+    assert not matches(patterns["dev"], finding(dev_bucket, "MEDIUM"))
 
 
 def test_findings_at_or_above_the_severity_go_to_the_alert_topic(plan: Plan) -> None:
@@ -56,9 +132,11 @@ def test_findings_at_or_above_the_severity_go_to_the_alert_topic(plan: Plan) -> 
     (topic,) = resources(plan, "aws:sns/topic:Topic")
     assert target["inputs"]["arn"] == topic["outputs"]["arn"]
     assert rule["inputs"]["name"].startswith(f"genai-{plan['stack']}-")  # the topic admits only these
+    assert stack_settings(plan).response.account_findings is (plan["stack"] == "prod")
 
 
 def test_the_pattern_takes_every_label_from_the_minimum_up() -> None:
-    assert findings_pattern("LOW")["detail"]["findings"]["Severity"]["Label"] == list(SEVERITY_LABELS[1:])  # type: ignore[index]
+    found = findings_pattern("LOW", "dev", "genai-dev")
+    assert found["detail"]["findings"]["Severity"]["Label"] == list(SEVERITY_LABELS[1:])  # type: ignore[index]
     with pytest.raises(ValueError, match="min_label must be one of"):
-        findings_pattern("high")
+        findings_pattern("high", "dev", "genai-dev")

@@ -51,6 +51,7 @@ def test_intents_that_hold_today_pass(deployments: dict[str, Deployment]) -> Non
     failing = {v.resource for v in check_intents(deployments["dev"])}
     for intent in (
         "filter-reads-secrets",
+        "response-snapshots-node-volumes",
         "rotation-rotates-secrets",
         "system-nodes-pull-inference",
         "serve-reads-models",

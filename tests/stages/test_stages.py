@@ -19,6 +19,9 @@ ACCOUNT_SINGLETONS = (
     "aws:guardduty/detector:Detector",
     "aws:apigateway/account:Account",
     "aws:iam/serviceLinkedRole:ServiceLinkedRole",
+    "aws:securityhub/account:Account",
+    "aws:accessanalyzer/analyzer:Analyzer",
+    "aws:inspector2/enabler:Enabler",
 )
 
 
@@ -66,7 +69,7 @@ def test_node_volume_key_names_the_role_the_account_stage_created(request: pytes
 def test_account_outputs_feed_the_platform(request: pytest.FixtureRequest) -> None:
     plans = stages_of(request, "dev")
     outputs = root_outputs(plans["account"])
-    assert {"autoScalingRoleArn", "apiGatewayLoggingRoleArn", "guardDutyDetectorId"} <= set(outputs)
+    assert {"autoScalingRoleArn", "apiGatewayLoggingRoleArn", "guardDutyDetectorId", "securityHubArn"} <= set(outputs)
 
 
 def root_outputs(plan: Plan) -> dict[str, object]:
@@ -197,11 +200,13 @@ def test_account_settings_report_every_problem_at_once() -> None:
                 "aws:region": "eu-west-2",
                 "genai-platform:guardDutyDetectorId": "nope",
                 "genai-platform:colour": "blue",
+                "genai-platform:inspectorEcr": "yes",
             },
             "eu-west-1",
         )
     problems = "\n".join(caught.value.problems)
     assert "genai-platform:colour: unknown setting" in problems
+    assert "genai-platform:inspectorEcr" in problems
     assert 'genai-platform:guardDutyDetectorId: "nope" is invalid; expected a 32-hex detector id' in problems
     assert 'aws:region: "eu-west-2" is invalid; the account stage\'s stack is named after its region' in problems
 
@@ -220,6 +225,7 @@ def test_account_stage_imports_what_the_account_already_has(tmp_path: Path) -> N
     (project / "Pulumi.eu-west-1.yaml").write_text(
         "config:\n  aws:region: eu-west-1\n  genai-platform:autoScalingRoleExists: true\n"
         "  genai-platform:guardDutyDetectorId: 0123456789abcdef0123456789abcdef\n"
+        "  genai-platform:securityHubExists: true\n"
     )
     done = subprocess.run(
         [
@@ -245,6 +251,7 @@ def test_account_stage_imports_what_the_account_already_has(tmp_path: Path) -> N
             "arn:aws:iam::123456789012:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling"
         ),
         "aws:guardduty/detector:Detector": "0123456789abcdef0123456789abcdef",
+        "aws:securityhub/account:Account": "123456789012",
     }
 
 
@@ -256,6 +263,8 @@ def test_the_accounts_detector_is_kept(account_plan: Plan) -> None:
     """One detector serves every environment in the account: a destroy must not switch detection off."""
     (detector,) = resources(account_plan, "aws:guardduty/detector:Detector")
     assert (detector["protect"], detector["retainOnDelete"]) == (True, True)
+    (hub,) = resources(account_plan, "aws:securityhub/account:Account")
+    assert (hub["protect"], hub["retainOnDelete"]) == (True, True)
 
 
 def test_stage_option_is_refused_with_another_program(tmp_path: Path) -> None:

@@ -225,6 +225,10 @@ def build_containment(client: Client) -> dict[str, Any]:
         Principal="events.amazonaws.com",
         SourceArn=rule["RuleArn"],
     )
+    findings = f"genai-{ENV}-securityhub-findings"
+    events.put_rule(Name=findings, EventPattern='{"source": ["aws.securityhub"]}')
+    topic = f"arn:aws:sns:{REGION}:123456789012:genai-{ENV}-security-alerts"
+    events.put_targets(Rule=findings, Targets=[{"Id": "alert-topic", "Arn": topic}])
     ec2 = client("ec2")
     vpc = ec2.create_vpc(CidrBlock="10.9.0.0/16")["Vpc"]["VpcId"]
     group = ec2.create_security_group(GroupName=f"genai-{ENV}-isolation", Description="isolation", VpcId=vpc)["GroupId"]

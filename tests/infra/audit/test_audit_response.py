@@ -32,6 +32,7 @@ def test_enabled_standards_and_the_analyzer_pass(account: dict[str, Any]) -> Non
         "securityhub.standard.fsbp": PASS,
         "securityhub.standard.cis-v3": PASS,
         "accessanalyzer.account": PASS,
+        "securityhub.findings-rule": PASS,
     }
     assert "cis-aws-foundations-benchmark v3.0.0 READY" in found[f"securityhub.standard.cis-v3 {REGION}"].detail
 
@@ -44,6 +45,12 @@ def test_a_missing_or_pending_standard_fails(account: dict[str, Any]) -> None:
     assert statuses(audit("securityhub"))["securityhub.standard.cis-v3"] == FAIL
     FakeSecurityHub.standards = FakeSecurityHub.standards[1:]
     assert statuses(audit("securityhub"))["securityhub.standard.fsbp"] == FAIL
+
+
+def test_a_disabled_or_untargeted_findings_rule_fails(account: dict[str, Any]) -> None:
+    events = boto3.client("events", region_name=REGION)
+    events.remove_targets(Rule="genai-dev-securityhub-findings", Ids=["alert-topic"])
+    assert statuses(audit("securityhub"))["securityhub.findings-rule"] == FAIL
 
 
 def test_no_active_account_analyzer_fails(account: dict[str, Any]) -> None:

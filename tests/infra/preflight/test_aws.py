@@ -65,6 +65,25 @@ def push_image(session: boto3.Session, repository: str = "genai-prod/inference")
     return str(pushed["image"]["imageId"]["imageDigest"])
 
 
+def apply_account_stage(session: boto3.Session, *, config_recording: bool = True) -> None:
+    """What the account stage (Security Hub) and the landing zone (AWS Config recording) leave behind."""
+    session.client("securityhub").enable_security_hub(EnableDefaultStandards=False)
+    if config_recording:
+        config = session.client("config")
+        config.put_configuration_recorder(
+            ConfigurationRecorder={
+                "name": "default",
+                "roleARN": role("aws-config"),
+                "recordingGroup": {"allSupported": True, "includeGlobalResourceTypes": True},
+            }
+        )
+        session.client("s3").create_bucket(
+            Bucket="config-delivery", CreateBucketConfiguration={"LocationConstraint": REGION}
+        )
+        config.put_delivery_channel(DeliveryChannel={"name": "default", "s3BucketName": "config-delivery"})
+        config.start_configuration_recorder(ConfigurationRecorderName="default")
+
+
 def ready_project(tmp_path: Path, digest: str, **overrides: Any) -> Path:
     kubernetes = {**READY["prod"]["genai-platform:kubernetes"], "inferenceImageDigest": digest}
     return write_project(tmp_path, "prod", {"genai-platform:kubernetes": kubernetes, **overrides})
@@ -82,8 +101,10 @@ def test_ready_account_exits_0_and_says_what_it_could_not_check(
 ) -> None:
     create_roles(account, "genai-prod-key-admin", "genai-prod-deploy", "genai-ci-push")
     digest = push_image(account)
+    apply_account_stage(account)
     code, out = preflight(capsys, ready_project(tmp_path, digest))
     assert code == 0, out
+    assert f"OK       Security Hub in {REGION}" in out and f"OK       AWS Config recorder in {REGION}" in out
     assert f"OK       genai-platform:deploy.roleArn\n         {role('genai-prod-deploy')} exists" in out
     assert f"genai-prod/inference@{digest} is present" in out
     # moto offers neither Service Quotas for ec2 nor Lambda's account settings: reported, not guessed.
@@ -91,6 +112,27 @@ def test_ready_account_exits_0_and_says_what_it_could_not_check(
     assert "UNKNOWN  lambda L-B99A9384 (Concurrent executions)" in out
     assert "could not check: needs at least 64" in out
     assert "check the UNKNOWN items yourself" in out
+
+
+def test_the_account_stage_comes_first(
+    account: boto3.Session, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    create_roles(account, "genai-prod-key-admin", "genai-prod-deploy", "genai-ci-push")
+    code, out = preflight(capsys, ready_project(tmp_path, push_image(account)))
+    assert code == 1
+    assert f"MISSING  Security Hub in {REGION}\n         not enabled: the account stage has not been applied" in out
+    assert f"pulumi up --stack {REGION}" in out
+    assert f"MISSING  AWS Config recorder in {REGION}\n         no recorder is recording" in out
+
+
+def test_a_stopped_config_recorder_is_missing(account: boto3.Session) -> None:
+    apply_account_stage(account)
+    account.client("config").stop_configuration_recorder(ConfigurationRecorderName="default")
+    items = account_prerequisites(account.client, settings_from_config({**READY["prod"]}, "prod"))
+    (config,) = [i for i in items if i.rule == "config-recording"]
+    assert config.status == MISSING and "Security Hub controls" in config.problem
+    (hub,) = [i for i in items if i.rule == "account-stage-applied"]
+    assert hub.status == OK
 
 
 def test_missing_role_exits_1(account: boto3.Session, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -155,7 +197,7 @@ def test_quota_shortfalls_are_missing_with_the_request_to_make(account: boto3.Se
         items = account_prerequisites(lambda name: stubbed.get(name) or account.client(name), settings)
     by_subject = {i.subject.split(" (")[0]: i for i in items if i.rule == "quota"}
     assert by_subject["lambda L-B99A9384"].status == MISSING
-    assert "is 10, needs at least 202" in by_subject["lambda L-B99A9384"].problem
+    assert "is 10, needs at least 208" in by_subject["lambda L-B99A9384"].problem
     assert by_subject["ec2 L-DB2E81BA"].status == MISSING
     assert "--quota-code L-DB2E81BA --desired-value 64" in by_subject["ec2 L-DB2E81BA"].fix
     assert by_subject["ec2 L-1216C47A"].status == OK

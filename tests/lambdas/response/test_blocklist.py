@@ -10,7 +10,6 @@ import blocklist
 import boto3
 import pytest
 from botocore.stub import Stubber
-from moto import mock_aws
 
 REGION = "eu-west-1"
 NOW = 1_796_000_000
@@ -92,28 +91,24 @@ def test_the_query_counts_blocked_prompts_per_source_in_the_window() -> None:
 
 
 @pytest.fixture
-def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Any]]:
-    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    with mock_aws():
-        session = boto3.session.Session(region_name=REGION)
-        session.client("dynamodb").create_table(
-            TableName="genai-dev-blocked-sources",
-            KeySchema=[{"AttributeName": "cidr", "KeyType": "HASH"}],
-            AttributeDefinitions=[{"AttributeName": "cidr", "AttributeType": "S"}],
-            BillingMode="PAY_PER_REQUEST",
-        )
-        waf = session.client("wafv2")
-        ip_set = waf.create_ip_set(
-            Name="genai-dev-blocked-sources", Scope="REGIONAL", IPAddressVersion="IPV4", Addresses=[]
-        )["Summary"]
-        session.client("s3").create_bucket(
-            Bucket="genai-dev-audit", CreateBucketConfiguration={"LocationConstraint": REGION}
-        )
-        topic = session.client("sns").create_topic(Name="genai-dev-security-alerts")["TopicArn"]
-        cfg = config(ip_set_id=ip_set["Id"], topic_arn=topic)
-        yield {"config": cfg, "client": blocklist.BlocklistAws(cfg, session), "waf": waf, "s3": session.client("s3")}
+def aws(mocked_aws: None) -> Iterator[dict[str, Any]]:
+    session = boto3.session.Session(region_name=REGION)
+    session.client("dynamodb").create_table(
+        TableName="genai-dev-blocked-sources",
+        KeySchema=[{"AttributeName": "cidr", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "cidr", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    waf = session.client("wafv2")
+    ip_set = waf.create_ip_set(
+        Name="genai-dev-blocked-sources", Scope="REGIONAL", IPAddressVersion="IPV4", Addresses=[]
+    )["Summary"]
+    session.client("s3").create_bucket(
+        Bucket="genai-dev-audit", CreateBucketConfiguration={"LocationConstraint": REGION}
+    )
+    topic = session.client("sns").create_topic(Name="genai-dev-security-alerts")["TopicArn"]
+    cfg = config(ip_set_id=ip_set["Id"], topic_arn=topic)
+    yield {"config": cfg, "client": blocklist.BlocklistAws(cfg, session), "waf": waf, "s3": session.client("s3")}
 
 
 def addresses(env: dict[str, Any]) -> list[str]:

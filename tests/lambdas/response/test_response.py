@@ -13,7 +13,6 @@ from typing import Any
 import boto3
 import pytest
 import response
-from moto import mock_aws
 
 REGION = "eu-west-1"
 ACCOUNT = "123456789012"
@@ -133,51 +132,45 @@ def test_the_merged_policy_keeps_existing_statements_and_is_idempotent() -> None
 
 
 @pytest.fixture
-def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Any]]:
-    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    with mock_aws():
-        ec2 = boto3.client("ec2", region_name=REGION)
-        vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
-        subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.1.0/24")["Subnet"]["SubnetId"]
-        node_sg = ec2.create_security_group(GroupName="nodes", Description="n", VpcId=vpc)["GroupId"]
-        isolation = ec2.create_security_group(GroupName="isolation", Description="i", VpcId=vpc)["GroupId"]
-        # A node's interfaces carry the node group (the VPC CNI adds secondary ones), not the instance.
-        primary = ec2.create_network_interface(SubnetId=subnet, Groups=[node_sg])["NetworkInterface"]
-        instance = ec2.run_instances(
-            ImageId="ami-12c6146b",
-            MinCount=1,
-            MaxCount=1,
-            NetworkInterfaces=[{"NetworkInterfaceId": primary["NetworkInterfaceId"], "DeviceIndex": 0}],
-        )["Instances"][0]["InstanceId"]
-        secondary = ec2.create_network_interface(SubnetId=subnet, Groups=[node_sg])["NetworkInterface"]
-        ec2.attach_network_interface(
-            NetworkInterfaceId=secondary["NetworkInterfaceId"], InstanceId=instance, DeviceIndex=1
-        )
-        s3 = boto3.client("s3", region_name=REGION)
-        for bucket in (f"{PREFIX}-raw", f"{PREFIX}-audit"):
-            s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": REGION})
-        sns = boto3.client("sns", region_name=REGION)
-        topic = sns.create_topic(Name=f"{PREFIX}-security-alerts")["TopicArn"]
-        sqs = boto3.client("sqs", region_name=REGION)
-        queue = sqs.create_queue(QueueName="alerts")["QueueUrl"]
-        queue_arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-        sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=queue_arn)
-        iam = boto3.client("iam")
-        iam.create_role(RoleName=f"{PREFIX}-ingest", AssumeRolePolicyDocument="{}")
-        cfg = config(vpc_id=vpc, isolation_group_id=isolation, topic_arn=topic)
-        yield {
-            "config": cfg,
-            "client": response.Aws(cfg, boto3.session.Session(region_name=REGION)),
-            "ec2": ec2,
-            "s3": s3,
-            "iam": iam,
-            "sqs": sqs,
-            "queue": queue,
-            "instance": instance,
-            "vpc": vpc,
-        }
+def aws(mocked_aws: None) -> Iterator[dict[str, Any]]:
+    ec2 = boto3.client("ec2", region_name=REGION)
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.1.0/24")["Subnet"]["SubnetId"]
+    node_sg = ec2.create_security_group(GroupName="nodes", Description="n", VpcId=vpc)["GroupId"]
+    isolation = ec2.create_security_group(GroupName="isolation", Description="i", VpcId=vpc)["GroupId"]
+    # A node's interfaces carry the node group (the VPC CNI adds secondary ones), not the instance.
+    primary = ec2.create_network_interface(SubnetId=subnet, Groups=[node_sg])["NetworkInterface"]
+    instance = ec2.run_instances(
+        ImageId="ami-12c6146b",
+        MinCount=1,
+        MaxCount=1,
+        NetworkInterfaces=[{"NetworkInterfaceId": primary["NetworkInterfaceId"], "DeviceIndex": 0}],
+    )["Instances"][0]["InstanceId"]
+    secondary = ec2.create_network_interface(SubnetId=subnet, Groups=[node_sg])["NetworkInterface"]
+    ec2.attach_network_interface(NetworkInterfaceId=secondary["NetworkInterfaceId"], InstanceId=instance, DeviceIndex=1)
+    s3 = boto3.client("s3", region_name=REGION)
+    for bucket in (f"{PREFIX}-raw", f"{PREFIX}-audit"):
+        s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": REGION})
+    sns = boto3.client("sns", region_name=REGION)
+    topic = sns.create_topic(Name=f"{PREFIX}-security-alerts")["TopicArn"]
+    sqs = boto3.client("sqs", region_name=REGION)
+    queue = sqs.create_queue(QueueName="alerts")["QueueUrl"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=queue_arn)
+    iam = boto3.client("iam")
+    iam.create_role(RoleName=f"{PREFIX}-ingest", AssumeRolePolicyDocument="{}")
+    cfg = config(vpc_id=vpc, isolation_group_id=isolation, topic_arn=topic)
+    yield {
+        "config": cfg,
+        "client": response.Aws(cfg, boto3.session.Session(region_name=REGION)),
+        "ec2": ec2,
+        "s3": s3,
+        "iam": iam,
+        "sqs": sqs,
+        "queue": queue,
+        "instance": instance,
+        "vpc": vpc,
+    }
 
 
 def instance_finding(env: dict[str, Any]) -> dict[str, Any]:
