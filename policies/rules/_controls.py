@@ -339,6 +339,13 @@ BASELINE_ADVISORY: frozenset[str] = frozenset(
 )
 
 
+# Rule settings of the `baseline` profile beside its level: a team's web server or load balancer
+# may take HTTP and HTTPS from anywhere (FSBP EC2.18's default authorized ports); the platform's may not.
+BASELINE_SETTINGS: dict[str, dict[str, object]] = {
+    "aws-ec2-security-group-no-public-ingress": {"authorizedPorts": [80, 443]},
+}
+
+
 def baseline_level(rule: str, severity: str) -> str:
     """The rule's enforcement level in the `baseline` profile."""
     if rule in PLATFORM_ONLY:
