@@ -99,7 +99,7 @@ def run(args: argparse.Namespace) -> int:
                 if stack not in packs:
                     packs[stack] = PackProcess(args.policy_pack, env=pack_env(stage.project, stack))
                     packs[stack].spawn()
-        plans = preview_stages(args.stack, args.stage)
+        plans = preview_stages(args.stack, args.stage, fork=True)
         return _report_stages(args, plans, packs)
     except (PreviewError, PolicyPackError) as err:
         print(f"error: {'policy pack: ' if isinstance(err, PolicyPackError) else ''}{err}", file=sys.stderr)

@@ -11,7 +11,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from infra.preview.engine import PLAN_SCHEMA_VERSION, PreviewError, preview_forked, stack_outputs_of
+from infra.preview.engine import (
+    PLAN_SCHEMA_VERSION,
+    PreviewError,
+    preview_forked,
+    preview_in_subprocess,
+    stack_outputs_of,
+)
 from stacks.stack_config import StackConfigError, find_project_file, read_stack_config
 from stacks.stages import PLATFORM, STAGES, Stage
 
@@ -77,21 +83,29 @@ def stage_stacks(
 
 
 def preview_stages(
-    environment: str, selected: Sequence[str] | None = None, *, platform_dir: Path | None = None
+    environment: str,
+    selected: Sequence[str] | None = None,
+    *,
+    platform_dir: Path | None = None,
+    fork: bool = False,
 ) -> list[StagePlan]:
-    """Preview `selected` stages (default: all) for one environment, one forked process per stage
-    after the provider modules are imported once here.
+    """Preview `selected` stages (default: all) for one environment, one process per stage.
 
+    `fork`: the command's way: import the provider modules once here, then fork a child per stage
+    (engine.preview_forked). Only for a process that has run no program and holds no gRPC channel,
+    so other callers (tests, harnesses) get a fresh interpreter per stage.
     `platform_dir` replaces the platform stage's project folder (a test copy with other settings).
     """
     folder = platform_dir or PLATFORM.folder
     outputs: dict[str, dict[str, Any]] = {}
     plans: list[StagePlan] = []
-    preload_stage_modules()
+    if fork:
+        preload_stage_modules()
+    run = preview_forked if fork else preview_in_subprocess
     for stage, stack in stage_stacks(environment, selected, platform_dir=platform_dir):
         program = folder if stage is PLATFORM else stage.folder
         try:
-            plan = preview_forked(program, stack, require_stack_file=True, stack_outputs=outputs)
+            plan = run(program, stack, require_stack_file=True, stack_outputs=outputs)
         except PreviewError as err:
             raise PreviewError(f"{stage.name} stage ({stage.project}/{stack}): {err}") from None
         plan["stage"] = stage.name

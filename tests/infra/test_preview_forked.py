@@ -46,3 +46,17 @@ def test_a_failing_program_is_one_line_from_the_child(tmp_path: Path) -> None:
     with pytest.raises(PreviewError, match=r"bad setting") as err:
         preview_forked(program, "dev")
     assert "\n" not in str(err.value) and "__main__.py" in str(err.value)
+
+
+def test_the_command_forks_its_stages_and_other_callers_do_not(monkeypatch: pytest.MonkeyPatch) -> None:
+    from infra.preview import stages
+
+    calls: list[str] = []
+    monkeypatch.setattr(stages, "preload_stage_modules", lambda: calls.append("preload"))
+    monkeypatch.setattr(stages, "preview_forked", lambda *a, **k: calls.append("fork") or {"resources": []})
+    monkeypatch.setattr(stages, "preview_in_subprocess", lambda *a, **k: calls.append("spawn") or {"resources": []})
+    stages.preview_stages("dev", ["account"])
+    assert calls == ["spawn"]
+    calls.clear()
+    stages.preview_stages("dev", ["account"], fork=True)
+    assert calls == ["preload", "fork"]
