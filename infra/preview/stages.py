@@ -99,10 +99,11 @@ def preview_stages(
     folder = platform_dir or PLATFORM.folder
     outputs: dict[str, dict[str, Any]] = {}
     plans: list[StagePlan] = []
-    if fork:
+    stages = stage_stacks(environment, selected, platform_dir=platform_dir)
+    if fork and len(stages) > 1:  # one stage imports only what it uses, in its own child
         preload_stage_modules()
     run = preview_forked if fork else preview_in_subprocess
-    for stage, stack in stage_stacks(environment, selected, platform_dir=platform_dir):
+    for stage, stack in stages:
         program = folder if stage is PLATFORM else stage.folder
         try:
             plan = run(program, stack, require_stack_file=True, stack_outputs=outputs)

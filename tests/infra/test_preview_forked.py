@@ -59,4 +59,7 @@ def test_the_command_forks_its_stages_and_other_callers_do_not(monkeypatch: pyte
     assert calls == ["spawn"]
     calls.clear()
     stages.preview_stages("dev", ["account"], fork=True)
-    assert calls == ["preload", "fork"]
+    assert calls == ["fork"]  # one stage: nothing to share, its child imports what it uses
+    calls.clear()
+    stages.preview_stages("dev", ["platform"], fork=True)
+    assert calls == ["preload", "fork", "fork"]  # with its upstream account stage
