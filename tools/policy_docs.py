@@ -40,8 +40,12 @@ def _severity(entry: Any) -> str:
 
 
 def baseline() -> str:
-    baseline_level = _module("rules._controls").baseline_level
-    levels = {name: baseline_level(name, _severity(entry)) for name, entry in sorted(_registry().items())}
+    controls = _module("rules._controls")
+    levels: dict[str, object] = {}
+    for name, entry in sorted(_registry().items()):
+        level = controls.baseline_level(name, _severity(entry))
+        settings = controls.BASELINE_SETTINGS.get(name)
+        levels[name] = {"enforcementLevel": level, **settings} if settings else level
     return json.dumps(levels, indent=2) + "\n"
 
 

@@ -69,7 +69,11 @@ class PackProcess:
     ) -> None:
         self.close()
 
-    def start(self) -> None:
+    def spawn(self) -> None:
+        """Start the pack's process without connecting to it: it loads while the caller works
+        (a preview forks after this, which it must not do once a gRPC channel is open)."""
+        if self._proc is not None:
+            return
         check_pack_dir(self.pack_dir)
         self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 - closed in close()
         try:
@@ -83,6 +87,12 @@ class PackProcess:
             )
         except OSError as exc:
             raise PolicyPackError(f"cannot start policy pack {self.pack_dir}: {exc.strerror or exc}") from None
+
+    def start(self) -> None:
+        """Spawn (unless spawned) and connect."""
+        if self.stub is not None:
+            return
+        self.spawn()
         port = self._read_port()
         options = [("grpc.max_receive_message_length", MAX_MESSAGE), ("grpc.max_send_message_length", MAX_MESSAGE)]
         self._channel = grpc.insecure_channel(f"127.0.0.1:{port}", options=options)
@@ -148,6 +158,7 @@ class PackProcess:
         return self.call("GetAnalyzerInfo", empty_pb2.Empty())
 
     def close(self) -> None:
+        self.stub = None
         if self._channel is not None:
             self._channel.close()
             self._channel = None

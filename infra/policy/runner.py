@@ -233,16 +233,26 @@ def run_pack(
     }
 
 
+def pack_env(project: str, stack: str) -> dict[str, str]:
+    """The environment the engine gives a pack for a stack."""
+    return {"PULUMI_PROJECT": project, "PULUMI_STACK": stack, "PULUMI_DRY_RUN": "true"}
+
+
 def evaluate_plan(
-    plan: dict[str, Any], pack_dir: Path, *, policy_config: dict[str, Any] | None = None
+    plan: dict[str, Any],
+    pack_dir: Path,
+    *,
+    policy_config: dict[str, Any] | None = None,
+    pack: PackProcess | None = None,
 ) -> dict[str, Any]:
-    """The ``policy`` section of the plan document: run the pack over ``plan`` and collect violations."""
+    """The ``policy`` section of the plan document: run the pack over ``plan`` and collect violations.
+
+    ``pack``: a pack process started (or spawned) for the plan's stack, reused and left running."""
     _resources(plan)
-    check_pack_dir(Path(pack_dir))
-    env = {
-        "PULUMI_PROJECT": str(plan.get("project") or ""),
-        "PULUMI_STACK": str(plan.get("stack") or ""),
-        "PULUMI_DRY_RUN": "true",
-    }
-    with PackProcess(Path(pack_dir), env=env) as pack:
+    if pack is not None:
+        pack.start()
         return run_pack(pack, plan, policy_config or {})
+    check_pack_dir(Path(pack_dir))
+    env = pack_env(str(plan.get("project") or ""), str(plan.get("stack") or ""))
+    with PackProcess(Path(pack_dir), env=env) as started:
+        return run_pack(started, plan, policy_config or {})

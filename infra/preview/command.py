@@ -81,27 +81,62 @@ def run(args: argparse.Namespace) -> int:
         if args.stage:
             print("error: --stage applies to this platform's stages, not to --program", file=sys.stderr)
             return EXIT_ERROR
-        try:
-            plan = preview(
-                args.program,
-                args.stack,
-                options=RunOptions(tuple(args.config), tuple(args.config_file), args.mock_values),
-            )
-        except PreviewError as err:
-            print(f"error: {err}", file=sys.stderr)
-            return EXIT_ERROR
-        return _report(args, plan, args.profile or default_profile(own_program=False), args.policy_config)
+        return _run_program(args)
     if args.config or args.config_file or args.mock_values:
         print("error: --config, --config-file and --mock-values apply to --program", file=sys.stderr)
         return EXIT_ERROR
 
-    from infra.preview.stages import combined_plan, preview_stages
+    from infra.policy import PackProcess, PolicyPackError
+    from infra.policy.runner import pack_env
+    from infra.preview.stages import preview_stages, stage_stacks
 
+    # One pack process per stack name (the only environment the rules read), started now so it
+    # loads while the stages are previewed, and connected only after the stages' forks.
+    packs: dict[str, PackProcess] = {}
     try:
-        plans = preview_stages(args.stack, args.stage)
-    except PreviewError as err:
-        print(f"error: {err}", file=sys.stderr)
+        if not args.no_policy:
+            for stage, stack in stage_stacks(args.stack, args.stage):
+                if stack not in packs:
+                    packs[stack] = PackProcess(args.policy_pack, env=pack_env(stage.project, stack))
+                    packs[stack].spawn()
+        plans = preview_stages(args.stack, args.stage, fork=True)
+        return _report_stages(args, plans, packs)
+    except (PreviewError, PolicyPackError) as err:
+        print(f"error: {'policy pack: ' if isinstance(err, PolicyPackError) else ''}{err}", file=sys.stderr)
         return EXIT_ERROR
+    finally:
+        for pack in packs.values():
+            pack.close()
+
+
+def _run_program(args: argparse.Namespace) -> int:
+    """Preview another team's program in this process, its pack loading meanwhile."""
+    from infra.policy import PackProcess, PolicyPackError
+    from infra.policy.runner import pack_env
+
+    pack = None
+    try:
+        if not args.no_policy:
+            # The stack's project is known only after the run; the rules read only the stack name.
+            pack = PackProcess(args.policy_pack, env=pack_env("", args.stack))
+            pack.spawn()
+        plan = preview(
+            args.program,
+            args.stack,
+            options=RunOptions(tuple(args.config), tuple(args.config_file), args.mock_values),
+        )
+        return _report(args, plan, args.profile or default_profile(own_program=False), args.policy_config, pack=pack)
+    except (PreviewError, PolicyPackError) as err:
+        print(f"error: {'policy pack: ' if isinstance(err, PolicyPackError) else ''}{err}", file=sys.stderr)
+        return EXIT_ERROR
+    finally:
+        if pack is not None:
+            pack.close()
+
+
+def _report_stages(args: argparse.Namespace, plans: list[Any], packs: dict[str, Any]) -> int:
+    from infra.preview.stages import combined_plan
+
     selected = set(args.stage or STAGE_NAMES)
     shown = [p for p in plans if p.stage.name in selected]
     status = EXIT_OK
@@ -113,7 +148,12 @@ def run(args: argparse.Namespace) -> int:
         stage_config = (
             staged.stage.policy_config if profile == "platform" and args.policy_pack == DEFAULT_PACK else None
         )
-        status = max(status, _report(args, staged.plan, profile, args.policy_config, stage_config, write=False))
+        status = max(
+            status,
+            _report(
+                args, staged.plan, profile, args.policy_config, stage_config, write=False, pack=packs.get(staged.stack)
+            ),
+        )
         if status == EXIT_ERROR:
             return status
     if args.json:
@@ -130,6 +170,7 @@ def _report(
     stage_config: Path | None = None,
     *,
     write: bool = True,
+    pack: Any = None,
 ) -> int:
     """Print one plan and its policy result (stored in `plan["policy"]`); write it with --json.
 
@@ -151,7 +192,7 @@ def _report(
                 config = {**load_policy_config(stage_config), **load_policy_config(user_config)}
             else:
                 config = profile_config(profile, user_config)
-            section = evaluate_plan(plan, args.policy_pack, policy_config=config)
+            section = evaluate_plan(plan, args.policy_pack, policy_config=config, pack=pack)
         except PolicyPackError as err:
             print(f"error: policy pack: {err}", file=sys.stderr)
             return EXIT_ERROR

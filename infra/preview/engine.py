@@ -699,6 +699,59 @@ def stack_outputs_of(plan: Mapping[str, Any]) -> dict[str, Any]:
     return {}
 
 
+def preview_forked(
+    program_dir: Path,
+    stack: str,
+    *,
+    require_stack_file: bool = False,
+    stack_outputs: Mapping[str, Mapping[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """Preview in a forked child of this process: one program run per process, as
+    `preview_in_subprocess`, but the child starts with this process's imported modules (the
+    caller preloads the provider modules once for several stacks). Falls back to a subprocess
+    where there is no fork. The caller must not have run a program or opened a gRPC channel."""
+    if not hasattr(os, "fork"):
+        return preview_in_subprocess(
+            program_dir, stack, require_stack_file=require_stack_file, stack_outputs=stack_outputs
+        )
+    read_end, write_end = os.pipe()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid == 0:  # the child: run, send {"plan": ...} or {"error": ...}, and leave without cleanup
+        os.close(read_end)
+        status = 0
+        try:
+            try:
+                reply: dict[str, Any] = {
+                    "plan": preview(
+                        program_dir, stack, require_stack_file=require_stack_file, stack_outputs=stack_outputs
+                    )
+                }
+            except PreviewError as err:
+                reply = {"error": str(err)}
+            with os.fdopen(write_end, "wb") as out:
+                out.write(json.dumps(reply, sort_keys=True).encode("utf-8"))  # as write_plan: stable order
+        except BaseException:
+            status = 70
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(status)
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as pipe:
+        data = pipe.read()
+    _, wait_status = os.waitpid(pid, 0)
+    code = os.waitstatus_to_exitcode(wait_status)
+    if code != 0 or not data:
+        raise PreviewError(f"preview worker exited with {code}")
+    reply = json.loads(data)
+    if "error" in reply:
+        raise PreviewError(str(reply["error"]))
+    plan: dict[str, Any] = reply["plan"]
+    return plan
+
+
 def preview_in_subprocess(
     program_dir: Path,
     stack: str,

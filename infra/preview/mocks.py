@@ -138,6 +138,13 @@ class PlatformMocks(pulumi.runtime.Mocks):
                 arn=f"arn:{PARTITION}:apigateway:{self.region}::/restapis/{rid[:10]}",
             )
             state["id"] = rid[:10]
+        elif typ == "aws:apigatewayv2/api:Api":
+            state.update(
+                executionArn=f"arn:{PARTITION}:execute-api:{self.region}:{ACCOUNT_ID}:{rid[:10]}",
+                arn=f"arn:{PARTITION}:apigateway:{self.region}::/apis/{rid[:10]}",
+                apiEndpoint=f"https://{rid[:10]}.execute-api.{self.region}.amazonaws.com",
+            )
+            state["id"] = rid[:10]
         elif typ == "aws:apigateway/stage:Stage":
             api = inputs.get("restApi", "api")
             stage = inputs.get("stageName", "stage")

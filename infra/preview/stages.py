@@ -3,13 +3,21 @@ from the previewed outputs of the stage before it (stacks/stages.py)."""
 
 from __future__ import annotations
 
+import importlib
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from infra.preview.engine import PLAN_SCHEMA_VERSION, PreviewError, preview_in_subprocess, stack_outputs_of
+from infra.preview.engine import (
+    PLAN_SCHEMA_VERSION,
+    PreviewError,
+    preview_forked,
+    preview_in_subprocess,
+    stack_outputs_of,
+)
 from stacks.stack_config import StackConfigError, find_project_file, read_stack_config
 from stacks.stages import PLATFORM, STAGES, Stage
 
@@ -35,6 +43,28 @@ def environment_region(environment: str, platform_dir: Path = PLATFORM.folder) -
     return region
 
 
+# Provider submodules the stages use (`aws.ec2.`, `k8s.core.v1.`): each costs up to a second to import.
+_AWS_MODULE = re.compile(r"\baws\.([a-z][a-z0-9_]*)\.")
+_K8S_MODULE = re.compile(r"\bk8s\.([a-z][a-z0-9_]*)\.(v[0-9a-z]+)\.")
+SOURCES = ("components", "stacks", "stages")
+
+
+def preload_stage_modules(root: Path = PLATFORM.folder) -> None:
+    """Import the provider modules the stages' sources name, once, before the stages are forked
+    (engine.preview_forked), instead of once in every stage's process."""
+    modules = {"pulumi", "pulumi_aws"}
+    for folder in SOURCES:
+        for source in (root / folder).rglob("*.py"):
+            text = source.read_text(encoding="utf-8")
+            modules.update(f"pulumi_aws.{m}" for m in _AWS_MODULE.findall(text))
+            modules.update(f"pulumi_kubernetes.{g}.{v}" for g, v in _K8S_MODULE.findall(text))
+    for module in sorted(modules):
+        try:
+            importlib.import_module(module).__all__  # noqa: B018 - touching an attribute loads a lazy module
+        except (ImportError, AttributeError):
+            continue  # the stage's own run reports a missing module
+
+
 def needed(selected: Sequence[str]) -> list[Stage]:
     """The selected stages and every stage upstream of them, in deploy order."""
     wanted = set(selected)
@@ -44,22 +74,39 @@ def needed(selected: Sequence[str]) -> list[Stage]:
     return [s for s in STAGES if s.name in wanted]
 
 
-def preview_stages(
+def stage_stacks(
     environment: str, selected: Sequence[str] | None = None, *, platform_dir: Path | None = None
-) -> list[StagePlan]:
-    """Preview `selected` stages (default: all) for one environment, one subprocess per stage.
+) -> list[tuple[Stage, str]]:
+    """The stages to preview for `selected` (default: all), in deploy order, with their stack names."""
+    region = environment_region(environment, platform_dir or PLATFORM.folder)
+    return [(s, s.stack_for(environment, region)) for s in needed(selected or [s.name for s in STAGES])]
 
+
+def preview_stages(
+    environment: str,
+    selected: Sequence[str] | None = None,
+    *,
+    platform_dir: Path | None = None,
+    fork: bool = False,
+) -> list[StagePlan]:
+    """Preview `selected` stages (default: all) for one environment, one process per stage.
+
+    `fork`: the command's way: import the provider modules once here, then fork a child per stage
+    (engine.preview_forked). Only for a process that has run no program and holds no gRPC channel,
+    so other callers (tests, harnesses) get a fresh interpreter per stage.
     `platform_dir` replaces the platform stage's project folder (a test copy with other settings).
     """
     folder = platform_dir or PLATFORM.folder
-    region = environment_region(environment, folder)
     outputs: dict[str, dict[str, Any]] = {}
     plans: list[StagePlan] = []
-    for stage in needed(selected or [s.name for s in STAGES]):
-        stack = stage.stack_for(environment, region)
+    stages = stage_stacks(environment, selected, platform_dir=platform_dir)
+    if fork and len(stages) > 1:  # one stage imports only what it uses, in its own child
+        preload_stage_modules()
+    run = preview_forked if fork else preview_in_subprocess
+    for stage, stack in stages:
         program = folder if stage is PLATFORM else stage.folder
         try:
-            plan = preview_in_subprocess(program, stack, require_stack_file=True, stack_outputs=outputs)
+            plan = run(program, stack, require_stack_file=True, stack_outputs=outputs)
         except PreviewError as err:
             raise PreviewError(f"{stage.name} stage ({stage.project}/{stack}): {err}") from None
         plan["stage"] = stage.name

@@ -36,6 +36,8 @@ LOW = Severity.LOW
 
 # Framework references, "<framework>:<control>".
 CIS_AWS = "CIS-AWS-Foundations-3.0"
+# How the plan shows a Pulumi secret (its value is not in the plan).
+SECRET_MARK = "[secret]"
 CIS_EKS = "CIS-EKS-1.5"
 OWASP_LLM = "OWASP-LLM-Top10-2025"
 

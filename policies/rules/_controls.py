@@ -160,6 +160,7 @@ FSBP_CONTROLS: dict[str, tuple[str, str]] = {
     "RDS.11": ("RDS instances should have automatic backups enabled", ""),
     "RDS.27": ("RDS DB clusters should be encrypted at rest", ""),
     "Redshift.1": ("Amazon Redshift clusters should prohibit public access", ""),
+    "Redshift.2": ("Connections to Amazon Redshift clusters should be encrypted in transit", ""),
     "Redshift.4": ("Amazon Redshift clusters should have audit logging enabled", ""),
     "Redshift.10": ("Redshift clusters should be encrypted at rest", ""),
     "StepFunctions.1": ("Step Functions state machines should have logging turned on", ""),
@@ -281,6 +282,7 @@ RULE_FSBP: dict[str, tuple[str, ...]] = {
     "aws-redshift-cluster-not-public": ("Redshift.1",),
     "aws-redshift-cluster-audit-logging": ("Redshift.4",),
     "aws-redshift-cluster-encrypted": ("Redshift.10",),
+    "aws-redshift-cluster-require-ssl": ("Redshift.2",),
     "aws-sfn-state-machine-logging": ("StepFunctions.1",),
     "aws-appsync-api-logging": ("AppSync.2",),
     "aws-appsync-api-auth": ("AppSync.5",),
@@ -337,6 +339,13 @@ BASELINE_ADVISORY: frozenset[str] = frozenset(
         "k8s-namespace-default-deny",
     }
 )
+
+
+# Rule settings of the `baseline` profile beside its level: a team's web server or load balancer
+# may take HTTP and HTTPS from anywhere (FSBP EC2.18's default authorized ports); the platform's may not.
+BASELINE_SETTINGS: dict[str, dict[str, object]] = {
+    "aws-ec2-security-group-no-public-ingress": {"authorizedPorts": [80, 443]},
+}
 
 
 def baseline_level(rule: str, severity: str) -> str:

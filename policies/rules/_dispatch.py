@@ -5,7 +5,7 @@ The SDK's servicer converts a resource's property struct (and its provider's) on
 subclass converts each resource once per call, hands the same read-only view to every policy and
 calls a resource policy only for the types it declares (``resource_rule`` records them). Levels,
 config, reporting and the unknown-value / not-applicable diagnostics are the SDK's own methods, so
-the engine sees the same responses. ``install()`` swaps it in before ``PolicyPack`` is built; if
+the engine sees the same responses, except that integral numbers are ints (``number``). ``install()`` swaps it in before ``PolicyPack`` is built; if
 the SDK's internals are not the ones this was written against, the stock servicer stays.
 """
 
@@ -35,7 +35,23 @@ def _props(message: Any) -> Any:
     try:
         return _proxy_struct(message, [])
     except _Special:
-        return unknown_checking_proxy(deserialize_properties(json_format.MessageToDict(message)))
+        return unknown_checking_proxy(ints_restored(deserialize_properties(json_format.MessageToDict(message))))
+
+
+def number(value: float) -> int | float:
+    """A Struct number as the program wrote it: every number crosses gRPC as a float, so an
+    integral one (a port, a count) is restored to an int, and messages print 22, not 22.0."""
+    return int(value) if value.is_integer() and abs(value) < 2**53 else value
+
+
+def ints_restored(value: Any) -> Any:
+    if isinstance(value, float):
+        return number(value)
+    if isinstance(value, dict):
+        return {k: ints_restored(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [ints_restored(v) for v in value]
+    return value
 
 
 _BY_URN: dict[str, tuple[bytes, Any]] = {}
@@ -78,7 +94,7 @@ def _proxy_value(value: Any, path: list[str], key: str | int) -> Any:
     if kind == "bool_value":
         return value.bool_value
     if kind == "number_value":
-        return value.number_value
+        return number(value.number_value)
     return None
 
 

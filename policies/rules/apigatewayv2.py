@@ -27,6 +27,13 @@ def _authorization(res: Res) -> Iterator[str]:
         yield f"Route '{route_key or res.name}' has authorization NONE."
 
 
+def _access_logs(res: Res) -> Iterator[str]:
+    if res.type != API:
+        yield from access_logs(res)
+    elif res.props.get("target"):  # quick create makes a $default stage no program can configure
+        yield f"API '{res.name}' is quick-created with a target, so its $default stage has no access logs."
+
+
 def policies() -> list[Policy]:
     return [
         resource_rule(
@@ -66,9 +73,11 @@ def policies() -> list[Policy]:
                         }
                     ),
                     insecure({"name": "$default", "autoDeploy": True}),
+                    secure({"protocolType": "HTTP"}, type=API),
+                    insecure({"protocolType": "HTTP", "target": "arn:aws:lambda:eu-west-1:1:function:f"}, type=API),
                 ),
             ),
-            [STAGE],
-            access_logs,
+            [STAGE, API],
+            _access_logs,
         ),
     ]

@@ -55,11 +55,16 @@ def _instance_volumes(res: Res) -> Iterator[str]:
         yield f"Instance '{res.name}' root volume is not encrypted."
 
 
-def _ports(from_port: object, to_port: object) -> tuple[float, float]:
-    def num(v: object, default: float) -> float:
-        return float(v) if isinstance(v, int | float) and not isinstance(v, bool) else default
+def _ports(from_port: object, to_port: object) -> tuple[int | float, int | float]:
+    def num(v: object, default: int) -> int | float:
+        return v if isinstance(v, int | float) and not isinstance(v, bool) else default
 
     return num(from_port, 0), num(to_port, 65535)
+
+
+def _port_text(ports: tuple[int | float, int | float]) -> str:
+    low, high = ports
+    return f"port {low}" if low == high else f"ports {low}-{high}"
 
 
 def _public_lb_groups(stack: Stack) -> set[str]:
@@ -73,9 +78,14 @@ def _public_lb_groups(stack: Stack) -> set[str]:
 
 def _open_ingress(stack: Stack) -> Iterator[tuple[str | None, str]]:
     public_lb = _public_lb_groups(stack)
+    # FSBP EC2.18's "authorized ports": TCP ports any source may reach (the baseline profile: 80, 443).
+    authorized = {int(p) for p in as_list(stack.config.get("authorizedPorts")) if isinstance(p, int | float)}
 
-    def allowed(group_urns: set[str], protocol: object, ports: tuple[float, float]) -> bool:
-        return bool(group_urns) and group_urns <= public_lb and ports == (443, 443) and str(protocol) in ("tcp", "6")
+    def allowed(group_urns: set[str], protocol: object, ports: tuple[int | float, int | float]) -> bool:
+        tcp = str(protocol) in ("tcp", "6")
+        if tcp and ports[0] == ports[1] and ports[0] in authorized:
+            return True
+        return bool(group_urns) and group_urns <= public_lb and ports == (443, 443) and tcp
 
     def targets(r: PolicyResource) -> set[str]:
         return {d.urn for d in r.property_dependencies.get("securityGroupId", []) if d.resource_type == SG}
@@ -85,19 +95,22 @@ def _open_ingress(stack: Stack) -> Iterator[tuple[str | None, str]]:
             cidrs = set(as_list(dig(rule, "cidrBlocks"))) | set(as_list(dig(rule, "ipv6CidrBlocks")))
             ports = _ports(dig(rule, "fromPort"), dig(rule, "toPort"))
             if cidrs & WORLD and not allowed({sg.urn}, dig(rule, "protocol"), ports):
-                yield sg.urn, f"Security group '{sg.name}' allows ingress from the internet on ports {ports}."
+                yield sg.urn, f"Security group '{sg.name}' allows ingress from the internet on {_port_text(ports)}."
     for rule in stack.of_type(SG_RULE):
         p = rule.props
         cidrs = set(as_list(p.get("cidrBlocks"))) | set(as_list(p.get("ipv6CidrBlocks")))
         ports = _ports(p.get("fromPort"), p.get("toPort"))
         if p.get("type") == "ingress" and cidrs & WORLD and not allowed(targets(rule), p.get("protocol"), ports):
-            yield rule.urn, f"Security group rule '{rule.name}' allows ingress from the internet on ports {ports}."
+            yield (
+                rule.urn,
+                f"Security group rule '{rule.name}' allows ingress from the internet on {_port_text(ports)}.",
+            )
     for rule in stack.of_type(SG_INGRESS):
         p = rule.props
         cidrs = {p.get("cidrIpv4"), p.get("cidrIpv6")}
         ports = _ports(p.get("fromPort"), p.get("toPort"))
         if cidrs & WORLD and not allowed(targets(rule), p.get("ipProtocol"), ports):
-            yield rule.urn, f"Ingress rule '{rule.name}' allows ingress from the internet on ports {ports}."
+            yield rule.urn, f"Ingress rule '{rule.name}' allows ingress from the internet on {_port_text(ports)}."
 
 
 def _flow_logs(stack: Stack) -> Iterator[tuple[str | None, str]]:
@@ -227,6 +240,14 @@ def policies() -> list[Policy]:
                 (f"{CIS_AWS}:5.3", f"{CIS_AWS}:5.4"),
                 "Restrict the source to the VPC CIDR or a security group; only an internet-facing "
                 "LoadBalancer's own security group may accept 0.0.0.0/0 on TCP 443.",
+                config={
+                    "authorizedPorts": {
+                        "type": "array",
+                        "items": {"type": "integer"},
+                        "default": [],
+                        "description": "TCP ports open to any source are allowed on (FSBP EC2.18)",
+                    }
+                },
             ),
             _open_ingress,
         ),

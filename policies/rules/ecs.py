@@ -14,6 +14,7 @@ from ._common import (
     HIGH,
     LOW,
     MEDIUM,
+    SECRET_MARK,
     Meta,
     Res,
     as_list,
@@ -43,6 +44,13 @@ def containers(res: Res) -> list[Mapping[str, Any]]:
 
 
 def _secrets(res: Res) -> Iterator[str]:
+    if res.props.get("containerDefinitions") == SECRET_MARK:
+        # A secret built into the definitions (environment, command): ECS keeps it readable.
+        yield (
+            f"The container definitions of '{res.name}' embed a Pulumi secret, which ECS stores in plain text "
+            "in the task definition."
+        )
+        return
     for c in containers(res):
         for variable in as_list(c.get("environment")):
             why = plaintext_secret(str(dig(variable, "name") or ""), dig(variable, "value"))
@@ -111,6 +119,7 @@ def policies() -> list[Policy]:
                         )
                     ),
                     insecure(_task({**_GOOD, "environment": [{"name": "DB_PASSWORD", "value": "hunter2!"}]})),
+                    insecure({"containerDefinitions": SECRET_MARK}, "a secret inlined in the definitions"),
                     insecure(_task({**_GOOD, "environment": [{"name": "X", "value": "AKIAABCDEFGHIJKLMNOP"}]})),
                 ),
             ),

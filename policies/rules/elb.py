@@ -43,8 +43,12 @@ def _https(res: Res) -> Iterator[str]:
             if str(dig(listener, "lbProtocol") or "").upper() in ("HTTP", "TCP"):
                 yield f"Classic load balancer '{res.name}' has a {dig(listener, 'lbProtocol')} listener on port {dig(listener, 'lbPort')}."
         return
-    if str(res.props.get("protocol") or "").upper() == "HTTP" and not _redirects_to_https(res):
-        yield f"Listener '{res.name}' serves plain HTTP without redirecting to HTTPS."
+    protocol = res.props.get("protocol")
+    # Without a protocol an application load balancer's listener is HTTP (the provider's default).
+    plain = (protocol is None and not res.props.get("certificateArn")) or str(protocol or "").upper() == "HTTP"
+    if plain and not _redirects_to_https(res):
+        default = " (no protocol set: the default is HTTP)" if protocol is None else ""
+        yield f"Listener '{res.name}' serves plain HTTP{default} without redirecting to HTTPS."
 
 
 def _tls_policy(res: Res) -> Iterator[str]:
@@ -110,6 +114,10 @@ def policies() -> list[Policy]:
                             "port": 80,
                             "defaultActions": [{"type": "forward", "targetGroupArn": "arn:tg"}],
                         }
+                    ),
+                    insecure(
+                        {"port": 80, "defaultActions": [{"type": "forward", "targetGroupArn": "arn:tg"}]},
+                        "no protocol: HTTP by default",
                     ),
                     insecure(
                         {

@@ -9,7 +9,21 @@ from collections.abc import Iterator
 
 from pulumi_policy import Policy
 
-from ._common import CRITICAL, LOW, MEDIUM, OWASP_LLM, Meta, Res, as_map, dig, insecure, resource_rule, secure, today
+from ._common import (
+    CRITICAL,
+    LOW,
+    MEDIUM,
+    OWASP_LLM,
+    SECRET_MARK,
+    Meta,
+    Res,
+    as_map,
+    dig,
+    insecure,
+    resource_rule,
+    secure,
+    today,
+)
 
 FUNCTION = "aws:lambda/function:Function"
 PERMISSION = "aws:lambda/permission:Permission"
@@ -44,7 +58,7 @@ def plaintext_secret(key: str, value: object) -> str | None:
     """Why an environment variable holds a plaintext secret, or None (shared with ECS)."""
     if not isinstance(value, str) or not value:
         return None
-    if value == "[secret]":
+    if value == SECRET_MARK:
         return "holds a Pulumi secret, which the service stores in plain text"
     if looks_like_token(value):
         return "holds a token-like literal value"

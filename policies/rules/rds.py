@@ -6,12 +6,11 @@ from collections.abc import Iterator
 
 from pulumi_policy import Policy
 
-from ._common import CRITICAL, HIGH, MEDIUM, Meta, Res, insecure, resource_rule, secure, truthy
+from ._common import CRITICAL, HIGH, MEDIUM, SECRET_MARK, Meta, Res, insecure, resource_rule, secure, truthy
 
 INSTANCE = "aws:rds/instance:Instance"
 CLUSTER = "aws:rds/cluster:Cluster"
 CLUSTER_INSTANCE = "aws:rds/clusterInstance:ClusterInstance"
-SECRET = "[secret]"
 
 
 def _public(res: Res) -> Iterator[str]:
@@ -33,7 +32,7 @@ def _encrypted(res: Res) -> Iterator[str]:
 def _password(res: Res) -> Iterator[str]:
     key = "password" if res.type == INSTANCE else "masterPassword"
     value = res.props.get(key)
-    if isinstance(value, str) and value and value != SECRET:
+    if isinstance(value, str) and value and value != SECRET_MARK:
         yield f"Database '{res.name}' has a literal {key} in the program (it ends up in source control and state)."
 
 
@@ -97,7 +96,7 @@ def policies() -> list[Policy]:
                 "Pulumi secret (config.require_secret) instead of a literal.",
                 examples=(
                     secure({"engine": "postgres", "manageMasterUserPassword": True}),
-                    secure({"engine": "postgres", "password": SECRET}, "a Pulumi secret"),
+                    secure({"engine": "postgres", "password": SECRET_MARK}, "a Pulumi secret"),
                     insecure({"engine": "postgres", "password": "Sup3rSecret!"}),
                     insecure({"engine": "aurora-postgresql", "masterPassword": "hunter2hunter2"}, type=CLUSTER),
                 ),

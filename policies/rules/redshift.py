@@ -1,4 +1,4 @@
-"""Redshift: public access, encryption at rest, audit logging."""
+"""Redshift: public access, encryption at rest, audit logging, TLS-only connections."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from ._common import (
     Meta,
     Res,
     Stack,
+    as_list,
     dig,
     falsy,
     insecure,
@@ -24,6 +25,7 @@ from ._common import (
 
 CLUSTER = "aws:redshift/cluster:Cluster"
 LOGGING = "aws:redshift/logging:Logging"
+PARAMETER_GROUP = "aws:redshift/parameterGroup:ParameterGroup"
 
 
 def _public(res: Res) -> Iterator[str]:
@@ -42,6 +44,29 @@ def _audit(stack: Stack) -> Iterator[tuple[str | None, str]]:
             continue  # the deprecated inline block
         if not stack.referencing(cluster, LOGGING, "clusterIdentifier"):
             yield cluster.urn, f"Cluster '{cluster.name}' has no audit logging (aws.redshift.Logging)."
+
+
+def _require_ssl(stack: Stack) -> Iterator[tuple[str | None, str]]:
+    for cluster in stack.of_type(CLUSTER):
+        deps = cluster.property_dependencies.get("clusterParameterGroupName", [])
+        groups = [g for g in deps if g.resource_type == PARAMETER_GROUP]
+        if not groups:
+            if cluster.props.get("clusterParameterGroupName") is None:
+                yield (
+                    cluster.urn,
+                    f"Cluster '{cluster.name}' uses the default parameter group, where require_ssl is false.",
+                )
+            continue  # a group named outside the program: not decidable from the plan
+        for group in groups:
+            on = any(
+                str(dig(p, "name")) == "require_ssl" and str(dig(p, "value")).lower() == "true"
+                for p in as_list(group.props.get("parameters"))
+            )
+            if not on:
+                yield (
+                    cluster.urn,
+                    f"Cluster '{cluster.name}' uses parameter group '{group.name}' without require_ssl=true.",
+                )
 
 
 def policies() -> list[Policy]:
@@ -82,5 +107,16 @@ def policies() -> list[Policy]:
                 "Add an aws.redshift.Logging for the cluster (log_destination_type 'cloudwatch' or 's3').",
             ),
             _audit,
+        ),
+        stack_rule(
+            Meta(
+                "aws-redshift-cluster-require-ssl",
+                "Redshift clusters accept only TLS connections.",
+                MEDIUM,
+                (),
+                "Create an aws.redshift.ParameterGroup with parameters=[{name: 'require_ssl', value: 'true'}] "
+                "and set the cluster's cluster_parameter_group_name to it.",
+            ),
+            _require_ssl,
         ),
     ]

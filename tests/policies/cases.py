@@ -425,6 +425,14 @@ CASES: list[Case] = [
         ),
     ),
     Case(
+        "aws-redshift-cluster-require-ssl",
+        "parameter group without require_ssl",
+        set_input(
+            "aws:redshift/parameterGroup:ParameterGroup", "warehouse-params", ("parameters", 0, "value"), "false"
+        ),
+        on=("aws:redshift/cluster:Cluster", "warehouse"),
+    ),
+    Case(
         "aws-redshift-cluster-audit-logging",
         "no audit logging",
         drop_resource("aws:redshift/logging:Logging", None, "aws:redshift/cluster:Cluster", "clusterIdentifier"),

@@ -618,9 +618,23 @@ def compliant_resources() -> list[Resource]:
     )
     r.append(
         resource(
+            "aws:redshift/parameterGroup:ParameterGroup",
+            "warehouse-params",
+            {"family": "redshift-1.0", "parameters": [{"name": "require_ssl", "value": "true"}]},
+        )
+    )
+    r.append(
+        resource(
             "aws:redshift/cluster:Cluster",
             "warehouse",
-            {"clusterIdentifier": "warehouse", "nodeType": "ra3.xlplus", "encrypted": True, "kmsKeyId": KEY_ARN},
+            {
+                "clusterIdentifier": "warehouse",
+                "nodeType": "ra3.xlplus",
+                "encrypted": True,
+                "kmsKeyId": KEY_ARN,
+                "clusterParameterGroupName": "warehouse-params-1a2b3c",
+            },
+            {"clusterParameterGroupName": [urn("aws:redshift/parameterGroup:ParameterGroup", "warehouse-params")]},
         )
     )
     r.append(
