@@ -11,17 +11,16 @@ import pulumi_aws as aws
 from components.bucket import SecureBucket
 from components.grants import policy_document, secret_read, xray_write
 from components.kms import EncryptionKey
-from components.lambda_base import ACTIVE_TRACING, ARCHITECTURE, PYTHON_RUNTIME, function_basics
+from components.lambda_base import (
+    ACTIVE_TRACING,
+    ARCHITECTURE,
+    PYTHON_RUNTIME,
+    endpoint_only_security_group,
+    function_basics,
+    signed_code,
+    vpc_access,
+)
 from components.lambda_package import LambdaPackage
-
-SIGNING_PLATFORM = "AWSLambda-SHA384-ECDSA"
-# Lambda checks a signature's expiry at every deployment (not at run time), so a package must be
-# re-signed before this many days pass; `signing_period` triggers that well inside the validity.
-SIGNATURE_VALIDITY_DAYS = 135
-# The AWS managed policy with exactly the ENI actions VPC-attached functions need. Those actions
-# (ec2:CreateNetworkInterface, …) require Resource "*", so a managed policy is preferred to an inline
-# `*`-resource statement.
-VPC_ACCESS_POLICY = "service-role/AWSLambdaVPCAccessExecutionRole"
 
 
 @dataclass
@@ -111,21 +110,15 @@ class FilterFunction(pulumi.ComponentResource):
             ),
             opts=child,
         )
-        vpc_access = aws.iam.RolePolicyAttachment(
-            f"{name}-vpc-access",
-            role=self.role.name,
-            policy_arn=pulumi.Output.format("arn:{0}:iam::aws:policy/{1}", args.partition, VPC_ACCESS_POLICY),
-            opts=child,
-        )
-
-        self.security_group = aws.ec2.SecurityGroup(
-            f"{name}-sg",
-            name=f"{args.function_name}-lambda",
+        vpc_attachment = vpc_access(name, self.role, args.partition, self)
+        self.security_group = endpoint_only_security_group(
+            name,
+            function_name=args.function_name,
             description="Filter Lambda: egress to the model backend and the VPC endpoints only",
             vpc_id=args.vpc_id,
-            revoke_rules_on_delete=True,
-            tags={"Name": f"{args.function_name}-lambda"},
-            opts=child,
+            endpoint_security_group_id=args.endpoint_security_group_id,
+            endpoint_rule_description="AWS APIs through the interface VPC endpoints (Secrets Manager, KMS, X-Ray, Logs)",
+            parent=self,
         )
         aws.vpc.SecurityGroupEgressRule(
             f"{name}-egress-backend",
@@ -137,47 +130,29 @@ class FilterFunction(pulumi.ComponentResource):
             cidr_ipv4=args.vpc_cidr,
             opts=child,
         )
-        aws.vpc.SecurityGroupEgressRule(
-            f"{name}-egress-endpoints",
-            security_group_id=self.security_group.id,
-            description="AWS APIs through the interface VPC endpoints (Secrets Manager, KMS, X-Ray, Logs)",
-            ip_protocol="tcp",
-            from_port=443,
-            to_port=443,
-            referenced_security_group_id=args.endpoint_security_group_id,
-            opts=child,
-        )
 
-        code_signing_arn: pulumi.Output[str] | None = None
-        code: dict[str, pulumi.Input[str]] | None = None
+        signed = None
         if args.code_signing:
             if not args.signing_profile_prefix or args.artifact_bucket is None:
                 raise ValueError(f"{name}: code signing needs a signing profile prefix and an artifact bucket")
-            profile = aws.signer.SigningProfile(
-                f"{name}-signing-profile",
-                name_prefix=args.signing_profile_prefix,
-                platform_id=SIGNING_PLATFORM,
-                signature_validity_period={"value": SIGNATURE_VALIDITY_DAYS, "type": "DAYS"},
-                opts=child,
+            signed = signed_code(
+                name,
+                function_name=args.function_name,
+                package=args.package,
+                bucket=args.artifact_bucket,
+                profile_prefix=args.signing_profile_prefix,
+                period=args.signing_period,
+                parent=self,
             )
-            config = aws.lambda_.CodeSigningConfig(
-                f"{name}-code-signing",
-                description=f"Only code signed by the {args.signing_profile_prefix} profile deploys to {args.function_name}",
-                allowed_publishers={"signing_profile_version_arns": [profile.version_arn]},
-                policies={"untrusted_artifact_on_deployment": "Enforce"},
-                opts=child,
-            )
-            code_signing_arn = config.arn
-            code = self._signed_code(name, args, args.artifact_bucket, profile)
 
         self.function = aws.lambda_.Function(
             f"{name}-function",
             name=args.function_name,
             description="Prompt/response filter in front of the model backend",
             handler="handler.handler",
-            code=None if code else args.package.archive(),
-            s3_bucket=code["bucket"] if code else None,
-            s3_key=code["key"] if code else None,
+            code=None if signed else args.package.archive(),
+            s3_bucket=signed.bucket if signed else None,
+            s3_key=signed.key if signed else None,
             source_code_hash=args.package.source_code_hash,
             memory_size=args.memory_mb,
             timeout=args.timeout_seconds,
@@ -186,8 +161,8 @@ class FilterFunction(pulumi.ComponentResource):
             kms_key_arn=args.key.arn,
             environment={"variables": dict(args.environment)},
             vpc_config={"subnet_ids": args.subnet_ids, "security_group_ids": [self.security_group.id]},
-            code_signing_config_arn=code_signing_arn,
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[access, vpc_access, self.log_group]),
+            code_signing_config_arn=signed.config_arn if signed else None,
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[access, vpc_attachment, self.log_group]),
             role=self.role.arn,
             runtime=PYTHON_RUNTIME,
             architectures=[ARCHITECTURE],
@@ -198,33 +173,3 @@ class FilterFunction(pulumi.ComponentResource):
         self.name = self.function.name
         self.invoke_arn = self.function.invoke_arn
         self.register_outputs({"arn": self.arn, "roleArn": self.role.arn, "securityGroupId": self.security_group.id})
-
-    def _signed_code(
-        self, name: str, args: FilterFunctionArgs, bucket: SecureBucket, profile: aws.signer.SigningProfile
-    ) -> dict[str, pulumi.Input[str]]:
-        """Upload the package, sign it with the profile, and return where the signed object is."""
-        child = pulumi.ResourceOptions(parent=self)
-        unsigned = aws.s3.BucketObjectv2(
-            f"{name}-unsigned-package",
-            bucket=bucket.name,
-            key=f"unsigned/period-{args.signing_period}/{args.package.path.name}",
-            source=pulumi.FileAsset(str(args.package.path)),
-            opts=pulumi.ResourceOptions(parent=self, depends_on=bucket.write_dependencies),
-        )
-        job = aws.signer.SigningJob(
-            f"{name}-signing-job",
-            profile_name=profile.name,
-            source={"s3": {"bucket": bucket.name, "key": unsigned.key, "version": unsigned.version_id}},
-            destination={"s3": {"bucket": bucket.name, "prefix": "signed/"}},
-            ignore_signing_job_failure=False,
-            opts=child,
-        )
-        signed = job.signed_objects.apply(_signed_location)
-        return {"bucket": signed.apply(lambda loc: loc[0]), "key": signed.apply(lambda loc: loc[1])}
-
-
-def _signed_location(objects: Sequence[aws.signer.outputs.SigningJobSignedObject] | None) -> tuple[str, str]:
-    s3 = objects[0].s3s[0] if objects and objects[0].s3s else None
-    if s3 is None or not s3.bucket or not s3.key:
-        raise ValueError("the signing job reported no signed object")
-    return s3.bucket, s3.key

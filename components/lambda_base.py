@@ -1,15 +1,19 @@
 """What every platform function shares: runtime, tracing, JSON logs to its own encrypted log group,
-and an execution role that only Lambda in this account may assume."""
+an execution role that only Lambda in this account may assume, and for VPC-attached or signed
+functions the ENI policy, an endpoint-only security group and the AWS Signer chain."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pulumi
 import pulumi_aws as aws
 
+from components.bucket import SecureBucket
 from components.grants import service_trust
 from components.kms import EncryptionKey
+from components.lambda_package import LambdaPackage
 from components.log_group import EncryptedLogGroup, LogGroupArgs
 
 PYTHON_RUNTIME = "python3.12"
@@ -42,9 +46,13 @@ def function_basics(
     log_retention_days: int,
     parent: pulumi.Resource,
     classification: str = "internal",
+    role_name_prefix: bool = False,
 ) -> FunctionBasics:
-    """The log group `/aws/lambda/<function_name>` and the execution role (named like the function,
-    so resource policies can name it before it exists), both children of `parent`."""
+    """The log group `/aws/lambda/<function_name>` and the execution role, both children of `parent`.
+
+    The role is named like the function, so resource policies can name it before it exists; with
+    `role_name_prefix` it gets a unique name starting `<function_name>-` instead (IAM names are unique
+    in the account: a fixed name breaks replacements), for roles nothing names in advance."""
     child = pulumi.ResourceOptions(parent=parent)
     log_group = EncryptedLogGroup(
         f"{name}-logs",
@@ -58,10 +66,132 @@ def function_basics(
     )
     role = aws.iam.Role(
         f"{name}-role",
-        name=function_name,
+        name=None if role_name_prefix else function_name,
+        name_prefix=f"{function_name}-" if role_name_prefix else None,
         assume_role_policy=service_trust(["lambda.amazonaws.com"], account_id),
         description=description,
         max_session_duration=3600,
         opts=child,
     )
     return FunctionBasics(log_group, role)
+
+
+SIGNING_PLATFORM = "AWSLambda-SHA384-ECDSA"
+# Lambda checks a signature's expiry at every deployment (not at run time), so a package must be
+# re-signed before this many days pass; `signing_period` triggers that well inside the validity.
+SIGNATURE_VALIDITY_DAYS = 135
+# The AWS managed policy with exactly the ENI actions VPC-attached functions need. Those actions
+# (ec2:CreateNetworkInterface, …) require Resource "*", so a managed policy is preferred to an inline
+# `*`-resource statement.
+VPC_ACCESS_POLICY = "service-role/AWSLambdaVPCAccessExecutionRole"
+
+
+def vpc_access(
+    name: str, role: aws.iam.Role, partition: pulumi.Input[str], parent: pulumi.Resource
+) -> aws.iam.RolePolicyAttachment:
+    """The managed ENI policy a VPC-attached function's role needs (`<name>-vpc-access`)."""
+    return aws.iam.RolePolicyAttachment(
+        f"{name}-vpc-access",
+        role=role.name,
+        policy_arn=pulumi.Output.format("arn:{0}:iam::aws:policy/{1}", partition, VPC_ACCESS_POLICY),
+        opts=pulumi.ResourceOptions(parent=parent),
+    )
+
+
+def endpoint_only_security_group(
+    name: str,
+    *,
+    function_name: str,
+    description: str,
+    vpc_id: pulumi.Input[str],
+    endpoint_security_group_id: pulumi.Input[str],
+    endpoint_rule_description: str,
+    parent: pulumi.Resource,
+) -> aws.ec2.SecurityGroup:
+    """A function's security group (`<name>-sg`) with one egress rule: 443 to the interface VPC
+    endpoints. Callers add the few other destinations the function needs."""
+    child = pulumi.ResourceOptions(parent=parent)
+    group = aws.ec2.SecurityGroup(
+        f"{name}-sg",
+        name=f"{function_name}-lambda",
+        description=description,
+        vpc_id=vpc_id,
+        revoke_rules_on_delete=True,
+        tags={"Name": f"{function_name}-lambda"},
+        opts=child,
+    )
+    aws.vpc.SecurityGroupEgressRule(
+        f"{name}-egress-endpoints",
+        security_group_id=group.id,
+        description=endpoint_rule_description,
+        ip_protocol="tcp",
+        from_port=443,
+        to_port=443,
+        referenced_security_group_id=endpoint_security_group_id,
+        opts=child,
+    )
+    return group
+
+
+@dataclass(frozen=True)
+class SignedCode:
+    """Where a function's signed package is, and the code-signing config that admits only it."""
+
+    config_arn: pulumi.Output[str]
+    bucket: pulumi.Output[str]
+    key: pulumi.Output[str]
+
+
+def signed_code(
+    name: str,
+    *,
+    function_name: str,
+    package: LambdaPackage,
+    bucket: SecureBucket,
+    profile_prefix: str,
+    period: int,
+    parent: pulumi.Resource,
+) -> SignedCode:
+    """An AWS Signer profile (`profile_prefix`: letters, digits, `_`; a prefix because Signer keeps a
+    canceled name two years), a code-signing config that rejects anything else, and the package
+    uploaded to `bucket` under `unsigned/period-<period>/` and signed by a Signer job. A new `period`
+    re-signs the package, so a redeploy never carries an expired signature."""
+    child = pulumi.ResourceOptions(parent=parent)
+    profile = aws.signer.SigningProfile(
+        f"{name}-signing-profile",
+        name_prefix=profile_prefix,
+        platform_id=SIGNING_PLATFORM,
+        signature_validity_period={"value": SIGNATURE_VALIDITY_DAYS, "type": "DAYS"},
+        opts=child,
+    )
+    config = aws.lambda_.CodeSigningConfig(
+        f"{name}-code-signing",
+        description=f"Only code signed by the {profile_prefix} profile deploys to {function_name}",
+        allowed_publishers={"signing_profile_version_arns": [profile.version_arn]},
+        policies={"untrusted_artifact_on_deployment": "Enforce"},
+        opts=child,
+    )
+    unsigned = aws.s3.BucketObjectv2(
+        f"{name}-unsigned-package",
+        bucket=bucket.name,
+        key=f"unsigned/period-{period}/{package.path.name}",
+        source=pulumi.FileAsset(str(package.path)),
+        opts=pulumi.ResourceOptions(parent=parent, depends_on=bucket.write_dependencies),
+    )
+    job = aws.signer.SigningJob(
+        f"{name}-signing-job",
+        profile_name=profile.name,
+        source={"s3": {"bucket": bucket.name, "key": unsigned.key, "version": unsigned.version_id}},
+        destination={"s3": {"bucket": bucket.name, "prefix": "signed/"}},
+        ignore_signing_job_failure=False,
+        opts=child,
+    )
+    signed = job.signed_objects.apply(_signed_location)
+    return SignedCode(config.arn, signed.apply(lambda loc: loc[0]), signed.apply(lambda loc: loc[1]))
+
+
+def _signed_location(objects: Sequence[aws.signer.outputs.SigningJobSignedObject] | None) -> tuple[str, str]:
+    s3 = objects[0].s3s[0] if objects and objects[0].s3s else None
+    if s3 is None or not s3.bucket or not s3.key:
+        raise ValueError("the signing job reported no signed object")
+    return s3.bucket, s3.key
