@@ -99,6 +99,8 @@ class EdgePlane:
     api_name: str
     stage_name: str
     web_acl_name: str
+    artifacts: SecureBucket | None
+    """Function packages for AWS Signer, when code signing is on."""
 
 
 def filter_environment(
@@ -129,6 +131,11 @@ def filter_environment(
 def signing_period(today: date, renewal_days: int) -> int:
     """The renewal period `today` falls in; each new one re-signs the package (see FilterFunctionArgs)."""
     return today.toordinal() // renewal_days
+
+
+def signing_profile_prefix(ctx: PlatformContext, function: str) -> str:
+    """AWS Signer names allow letters, digits and `_` only."""
+    return f"{ctx.prefix.replace('-', '_')}_{function}_"
 
 
 def artifact_bucket(ctx: PlatformContext, data: DataPlane) -> SecureBucket:
@@ -203,6 +210,7 @@ def build_edge(ctx: PlatformContext, data: DataPlane, compute: EdgeNetwork) -> E
         for stage in stages:
             data.roles[stage].grant(f"{ctx.prefix}-{stage}-reads-{purpose}", secrets[purpose].grant_read(ctx.region))
 
+    artifacts = artifact_bucket(ctx, data) if s.filter.code_signing else None
     filter_fn = FilterFunction(
         filter_name,
         FilterFunctionArgs(
@@ -225,9 +233,9 @@ def build_edge(ctx: PlatformContext, data: DataPlane, compute: EdgeNetwork) -> E
             partition=ctx.partition,
             region=ctx.region,
             code_signing=s.filter.code_signing,
-            signing_profile_prefix=f"{ctx.prefix.replace('-', '_')}_filter_",
+            signing_profile_prefix=signing_profile_prefix(ctx, "filter"),
             signing_period=signing_period(ctx.today, s.filter.signature_renewal_days),
-            artifact_bucket=artifact_bucket(ctx, data) if s.filter.code_signing else None,
+            artifact_bucket=artifacts,
         ),
         opts=ctx.opts(),
     )
@@ -296,4 +304,5 @@ def build_edge(ctx: PlatformContext, data: DataPlane, compute: EdgeNetwork) -> E
         api_name=name_of_api,
         stage_name=s.api.stage_name,
         web_acl_name=ctx.prefix,
+        artifacts=artifacts,
     )
