@@ -11,15 +11,7 @@ import pulumi_aws as aws
 from components.bucket import SecureBucket
 from components.grants import policy_document, secret_read, xray_write
 from components.kms import EncryptionKey
-from components.lambda_base import (
-    ACTIVE_TRACING,
-    ARCHITECTURE,
-    PYTHON_RUNTIME,
-    endpoint_only_security_group,
-    function_basics,
-    signed_code,
-    vpc_access,
-)
+from components.lambda_base import endpoint_only_security_group, function_basics, vpc_access, vpc_function
 from components.lambda_package import LambdaPackage
 
 
@@ -131,43 +123,26 @@ class FilterFunction(pulumi.ComponentResource):
             opts=child,
         )
 
-        signed = None
-        if args.code_signing:
-            if not args.signing_profile_prefix or args.artifact_bucket is None:
-                raise ValueError(f"{name}: code signing needs a signing profile prefix and an artifact bucket")
-            signed = signed_code(
-                name,
-                function_name=args.function_name,
-                package=args.package,
-                bucket=args.artifact_bucket,
-                profile_prefix=args.signing_profile_prefix,
-                period=args.signing_period,
-                parent=self,
-            )
-
-        self.function = aws.lambda_.Function(
-            f"{name}-function",
-            name=args.function_name,
+        self.function = vpc_function(
+            name,
+            basics=basics,
+            function_name=args.function_name,
             description="Prompt/response filter in front of the model backend",
             handler="handler.handler",
-            code=None if signed else args.package.archive(),
-            s3_bucket=signed.bucket if signed else None,
-            s3_key=signed.key if signed else None,
-            source_code_hash=args.package.source_code_hash,
-            memory_size=args.memory_mb,
-            timeout=args.timeout_seconds,
-            # 0: no reservation (the provider's default, -1); Lambda reads 0 as "always throttle".
-            reserved_concurrent_executions=args.reserved_concurrency or None,
-            kms_key_arn=args.key.arn,
-            environment={"variables": dict(args.environment)},
-            vpc_config={"subnet_ids": args.subnet_ids, "security_group_ids": [self.security_group.id]},
-            code_signing_config_arn=signed.config_arn if signed else None,
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[access, vpc_attachment, self.log_group]),
-            role=self.role.arn,
-            runtime=PYTHON_RUNTIME,
-            architectures=[ARCHITECTURE],
-            tracing_config=ACTIVE_TRACING,
-            logging_config=basics.logging_config(),
+            package=args.package,
+            memory_mb=args.memory_mb,
+            timeout_seconds=args.timeout_seconds,
+            reserved_concurrency=args.reserved_concurrency,
+            key=args.key,
+            environment=args.environment,
+            subnet_ids=args.subnet_ids,
+            security_group=self.security_group,
+            depends_on=[access, vpc_attachment, self.log_group],
+            code_signing=args.code_signing,
+            signing_profile_prefix=args.signing_profile_prefix,
+            signing_period=args.signing_period,
+            artifact_bucket=args.artifact_bucket,
+            parent=self,
         )
         self.arn = self.function.arn
         self.name = self.function.name

@@ -29,6 +29,9 @@ S3_ENDPOINT_PLATFORM_ACTIONS = (
     "s3:GetBucketAcl",
     *S3_OBJECT_READ_ACTIONS,
     *S3_OBJECT_WRITE_ACTIONS,
+    # The ingestion scanner reads and tags object versions (SecureBucket.grant_scan).
+    "s3:GetObjectVersionTagging",
+    "s3:PutObjectVersionTagging",
     "s3:AbortMultipartUpload",
     "s3:ListMultipartUploadParts",
 )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import pulumi
 import pulumi_aws as aws
@@ -17,17 +18,10 @@ import pulumi_aws as aws
 from components.bucket import CLASSIFICATION_TAG, SCAN_STATUS_TAG, SecureBucket
 from components.grants import Grant, policy_document, queue_consume, table_write_once, xray_write
 from components.kms import EncryptionKey, ServiceUse
-from components.lambda_base import (
-    ACTIVE_TRACING,
-    ARCHITECTURE,
-    PYTHON_RUNTIME,
-    endpoint_only_security_group,
-    function_basics,
-    signed_code,
-    vpc_access,
-)
+from components.lambda_base import endpoint_only_security_group, function_basics, vpc_access, vpc_function
 from components.lambda_package import LambdaPackage
 from components.log_group import logs_key_use
+from components.monitoring import dashboard_metric, dashboard_widget
 
 # The scanner's configuration (genai_ingest.config reads these names).
 ENV_MAX_BYTES = "INGEST_MAX_BYTES"
@@ -251,48 +245,31 @@ class IngestScanner(pulumi.ComponentResource):
                 prefix_list_id=prefix_list,
                 opts=child,
             )
-        signed = None
-        if args.code_signing:
-            if not args.signing_profile_prefix or args.artifact_bucket is None:
-                raise ValueError(f"{name}: code signing needs a signing profile prefix and an artifact bucket")
-            signed = signed_code(
-                name,
-                function_name=function_name,
-                package=args.package,
-                bucket=args.artifact_bucket,
-                profile_prefix=args.signing_profile_prefix,
-                period=args.signing_period,
-                parent=self,
-            )
-        self.function = aws.lambda_.Function(
-            f"{name}-function",
-            name=function_name,
+        self.function = vpc_function(
+            name,
+            basics=basics,
+            function_name=function_name,
             description="Scans every object version written to the raw bucket (docs/integrity.md)",
             handler="ingest_handler.handler",
-            code=None if signed else args.package.archive(),
-            s3_bucket=signed.bucket if signed else None,
-            s3_key=signed.key if signed else None,
-            source_code_hash=args.package.source_code_hash,
-            memory_size=args.memory_mb,
-            timeout=args.timeout_seconds,
-            reserved_concurrent_executions=args.reserved_concurrency or None,
-            kms_key_arn=args.key.arn,
+            package=args.package,
+            memory_mb=args.memory_mb,
+            timeout_seconds=args.timeout_seconds,
+            reserved_concurrency=args.reserved_concurrency,
+            key=args.key,
             environment={
-                "variables": {
-                    ENV_MAX_BYTES: str(args.max_bytes),
-                    ENV_FORMATS: ",".join(args.formats),
-                    ENV_QUARANTINE_BUCKET: args.quarantine.name,
-                    ENV_LINEAGE_TABLE: self.table.name,
-                }
+                ENV_MAX_BYTES: str(args.max_bytes),
+                ENV_FORMATS: ",".join(args.formats),
+                ENV_QUARANTINE_BUCKET: args.quarantine.name,
+                ENV_LINEAGE_TABLE: self.table.name,
             },
-            vpc_config={"subnet_ids": args.subnet_ids, "security_group_ids": [self.security_group.id]},
-            code_signing_config_arn=signed.config_arn if signed else None,
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[access, vpc_attachment, self.log_group]),
-            role=self.role.arn,
-            runtime=PYTHON_RUNTIME,
-            architectures=[ARCHITECTURE],
-            tracing_config=ACTIVE_TRACING,
-            logging_config=basics.logging_config(),
+            subnet_ids=args.subnet_ids,
+            security_group=self.security_group,
+            depends_on=[access, vpc_attachment, self.log_group],
+            code_signing=args.code_signing,
+            signing_profile_prefix=args.signing_profile_prefix,
+            signing_period=args.signing_period,
+            artifact_bucket=args.artifact_bucket,
+            parent=self,
         )
         self.event_source = aws.lambda_.EventSourceMapping(
             f"{name}-events",
@@ -386,3 +363,52 @@ class IngestScanner(pulumi.ComponentResource):
             "ApproximateAgeOfOldestMessage",
             BACKLOG_ALARM_SECONDS,
         )
+        aws.cloudwatch.Dashboard(
+            f"{name}-dashboard",
+            dashboard_name=f"{args.name_prefix}-ingest",
+            dashboard_body=pulumi.Output.all(
+                self.queue.name, self.dead_letter_queue.name, scanner_function_name(args.name_prefix)
+            ).apply(lambda names: json.dumps(_dashboard(args.region, *names), sort_keys=True)),
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+
+
+def _dashboard(region: str, queue: str, dlq: str, function: str) -> dict[str, Any]:
+    """Every alarmed metric, and the scanner's own."""
+    fn = {"FunctionName": function}
+    return {
+        "widgets": [
+            dashboard_widget(
+                "Scan queue: waiting versions and the oldest one's age (s)",
+                region,
+                [
+                    dashboard_metric(
+                        "AWS/SQS", "ApproximateNumberOfMessagesVisible", {"QueueName": queue}, stat="Maximum"
+                    ),
+                    dashboard_metric(
+                        "AWS/SQS", "ApproximateAgeOfOldestMessage", {"QueueName": queue}, stat="Maximum", yAxis="right"
+                    ),
+                ],
+                0,
+                0,
+            ),
+            dashboard_widget(
+                "Dead-letter queue: versions that failed every retry",
+                region,
+                [dashboard_metric("AWS/SQS", "ApproximateNumberOfMessagesVisible", {"QueueName": dlq}, stat="Maximum")],
+                12,
+                0,
+            ),
+            dashboard_widget(
+                "Scanner errors, throttles and duration p99 (ms)",
+                region,
+                [
+                    dashboard_metric("AWS/Lambda", "Errors", fn, stat="Sum"),
+                    dashboard_metric("AWS/Lambda", "Throttles", fn, stat="Sum"),
+                    dashboard_metric("AWS/Lambda", "Duration", fn, stat="p99", yAxis="right"),
+                ],
+                0,
+                6,
+            ),
+        ]
+    }

@@ -4,7 +4,7 @@ functions the ENI policy, an endpoint-only security group and the AWS Signer cha
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import pulumi
@@ -195,3 +195,67 @@ def _signed_location(objects: Sequence[aws.signer.outputs.SigningJobSignedObject
     if s3 is None or not s3.bucket or not s3.key:
         raise ValueError("the signing job reported no signed object")
     return s3.bucket, s3.key
+
+
+def vpc_function(
+    name: str,
+    *,
+    basics: FunctionBasics,
+    function_name: str,
+    description: str,
+    handler: str,
+    package: LambdaPackage,
+    memory_mb: int,
+    timeout_seconds: int,
+    reserved_concurrency: int,
+    key: EncryptionKey,
+    environment: Mapping[str, pulumi.Input[str]],
+    subnet_ids: Sequence[pulumi.Input[str]],
+    security_group: aws.ec2.SecurityGroup,
+    depends_on: Sequence[pulumi.Resource],
+    code_signing: bool,
+    signing_profile_prefix: str,
+    signing_period: int,
+    artifact_bucket: SecureBucket | None,
+    parent: pulumi.Resource,
+) -> aws.lambda_.Function:
+    """A VPC-attached function (`<name>-function`) with the platform's posture: its environment
+    encrypted with `key`, tracing, JSON logs to its own group, and with `code_signing` the package
+    signed through `signed_code` and deployed from the signed object."""
+    signed = None
+    if code_signing:
+        if not signing_profile_prefix or artifact_bucket is None:
+            raise ValueError(f"{name}: code signing needs a signing profile prefix and an artifact bucket")
+        signed = signed_code(
+            name,
+            function_name=function_name,
+            package=package,
+            bucket=artifact_bucket,
+            profile_prefix=signing_profile_prefix,
+            period=signing_period,
+            parent=parent,
+        )
+    return aws.lambda_.Function(
+        f"{name}-function",
+        name=function_name,
+        description=description,
+        handler=handler,
+        code=None if signed else package.archive(),
+        s3_bucket=signed.bucket if signed else None,
+        s3_key=signed.key if signed else None,
+        source_code_hash=package.source_code_hash,
+        memory_size=memory_mb,
+        timeout=timeout_seconds,
+        # 0: no reservation (the provider's default, -1); Lambda reads 0 as "always throttle".
+        reserved_concurrent_executions=reserved_concurrency or None,
+        kms_key_arn=key.arn,
+        environment={"variables": dict(environment)},
+        vpc_config={"subnet_ids": subnet_ids, "security_group_ids": [security_group.id]},
+        code_signing_config_arn=signed.config_arn if signed else None,
+        opts=pulumi.ResourceOptions(parent=parent, depends_on=list(depends_on)),
+        role=basics.role.arn,
+        runtime=PYTHON_RUNTIME,
+        architectures=[ARCHITECTURE],
+        tracing_config=ACTIVE_TRACING,
+        logging_config=basics.logging_config(),
+    )

@@ -303,36 +303,32 @@ class Vpc(pulumi.ComponentResource):
             cidr_ipv4=args.cidr,
             opts=child,
         )
-        self.s3_endpoint = aws.ec2.VpcEndpoint(
-            f"{name}-s3",
-            vpc_id=self.vpc.id,
-            service_name=f"com.amazonaws.{args.region}.s3",
-            vpc_endpoint_type="Gateway",
-            route_table_ids=self.private_route_table_ids,
-            policy=policy_document(
-                s3_endpoint_grants(
-                    args.partition,
-                    args.region,
-                    args.account_id,
-                    args.bucket_name_prefix,
-                    args.state_bucket_arns,
-                    args.containment_role,
-                )
+
+        def gateway(service: str, grants: list[Grant]) -> aws.ec2.VpcEndpoint:
+            return aws.ec2.VpcEndpoint(
+                f"{name}-{service}",
+                vpc_id=self.vpc.id,
+                service_name=f"com.amazonaws.{args.region}.{service}",
+                vpc_endpoint_type="Gateway",
+                route_table_ids=self.private_route_table_ids,
+                policy=policy_document(grants),
+                tags={"Name": f"{name}-{service}"},
+                opts=child,
+            )
+
+        self.s3_endpoint = gateway(
+            "s3",
+            s3_endpoint_grants(
+                args.partition,
+                args.region,
+                args.account_id,
+                args.bucket_name_prefix,
+                args.state_bucket_arns,
+                args.containment_role,
             ),
-            tags={"Name": f"{name}-s3"},
-            opts=child,
         )
-        self.dynamodb_endpoint = aws.ec2.VpcEndpoint(
-            f"{name}-dynamodb",
-            vpc_id=self.vpc.id,
-            service_name=f"com.amazonaws.{args.region}.dynamodb",
-            vpc_endpoint_type="Gateway",
-            route_table_ids=self.private_route_table_ids,
-            policy=policy_document(
-                dynamodb_endpoint_grants(args.partition, args.region, args.account_id, args.bucket_name_prefix)
-            ),
-            tags={"Name": f"{name}-dynamodb"},
-            opts=child,
+        self.dynamodb_endpoint = gateway(
+            "dynamodb", dynamodb_endpoint_grants(args.partition, args.region, args.account_id, args.bucket_name_prefix)
         )
         for service in args.interface_endpoint_services:
             aws.ec2.VpcEndpoint(

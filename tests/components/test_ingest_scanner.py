@@ -254,3 +254,27 @@ def test_names_and_formats_match_the_scanner() -> None:
         scanner_config.ENV_QUARANTINE_BUCKET,
         scanner_config.ENV_LINEAGE_TABLE,
     )
+
+
+def test_the_dashboard_shows_the_queues_the_alarms_watch(plan: Plan) -> None:
+    board = scanner(plan, "aws:cloudwatch/dashboard:Dashboard", "dashboard")
+    assert board["inputs"]["dashboardName"] == f"genai-{plan['stack']}-ingest"
+    rows = [row for w in json.loads(board["inputs"]["dashboardBody"])["widgets"] for row in w["properties"]["metrics"]]
+    assert ["AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", queue(plan, "dlq")["outputs"]["name"]] in [
+        r[:4] for r in rows
+    ]
+    assert ["AWS/SQS", "ApproximateAgeOfOldestMessage", "QueueName", queue(plan)["outputs"]["name"]] in [
+        r[:4] for r in rows
+    ]
+
+
+def test_prod_deploys_only_the_signed_scanner(prod_plan: Plan) -> None:
+    profile = scanner(prod_plan, "aws:signer/signingProfile:SigningProfile", "signing-profile")
+    config = scanner(prod_plan, "aws:lambda/codeSigningConfig:CodeSigningConfig", "code-signing")
+    assert profile["inputs"]["namePrefix"] == "genai_prod_ingest_"
+    assert config["inputs"]["policies"] == {"untrustedArtifactOnDeployment": "Enforce"}
+    assert config["inputs"]["allowedPublishers"]["signingProfileVersionArns"] == [profile["outputs"]["versionArn"]]
+    assert function(prod_plan)["inputs"]["codeSigningConfigArn"] == config["outputs"]["arn"]
+    job = scanner(prod_plan, "aws:signer/signingJob:SigningJob", "signing-job")
+    (signed,) = job["outputs"]["signedObjects"][0]["s3s"]
+    assert function(prod_plan)["inputs"]["s3Key"] == signed["key"]

@@ -2,26 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-import pytest
-
-from stacks.settings import INGEST_FORMATS, SettingsError, settings_from_config
-
-PROD = {
-    "monitoring": {"alarmEmails": ["secops@example.com"]},
-    "kms": {"keyAdministratorRoleArns": ["arn:aws:iam::123456789012:role/kms-key-admin"]},
-}
-
-
-def load(stack: str, **values: Any) -> Any:
-    return settings_from_config({f"genai-platform:{k}": v for k, v in values.items()}, stack)
-
-
-def problems(stack: str, **values: Any) -> list[str]:
-    with pytest.raises(SettingsError) as err:
-        load(stack, **values)
-    return err.value.problems
+from stacks.settings import INGEST_FORMATS
+from tests.stacks.test_settings_response import PROD, load, problems
 
 
 def test_defaults() -> None:
