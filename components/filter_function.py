@@ -8,10 +8,9 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from components.bucket import SecureBucket
 from components.grants import policy_document, secret_read, xray_write
 from components.kms import EncryptionKey
-from components.lambda_base import endpoint_only_security_group, function_basics, vpc_access, vpc_function
+from components.lambda_base import CodeSigning, endpoint_only_security_group, function_basics, vpc_access, vpc_function
 from components.lambda_package import LambdaPackage
 
 
@@ -40,16 +39,8 @@ class FilterFunctionArgs:
     account_id: pulumi.Input[str]
     partition: pulumi.Input[str]
     region: str
-    code_signing: bool
-    signing_profile_prefix: str = ""
-    """Letters, digits and `_` only (AWS Signer's rule); required when `code_signing` is on. A prefix,
-    not a name: Signer keeps a canceled profile's name reserved for two years."""
-    signing_period: int = 0
-    """Which renewal period the package is signed in (days since 0001-01-01 divided by the renewal
-    interval). A new period uploads and signs the package again, so a redeploy never carries an
-    expired signature."""
-    artifact_bucket: SecureBucket | None = None
-    """Versioned bucket for the unsigned and signed packages; required when `code_signing` is on."""
+    code_signing: CodeSigning | None = None
+    """The package's AWS Signer chain (prod); None deploys the zip as built."""
 
 
 class FilterFunction(pulumi.ComponentResource):
@@ -139,9 +130,6 @@ class FilterFunction(pulumi.ComponentResource):
             security_group=self.security_group,
             depends_on=[access, vpc_attachment, self.log_group],
             code_signing=args.code_signing,
-            signing_profile_prefix=args.signing_profile_prefix,
-            signing_period=args.signing_period,
-            artifact_bucket=args.artifact_bucket,
             parent=self,
         )
         self.arn = self.function.arn

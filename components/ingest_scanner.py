@@ -18,7 +18,7 @@ import pulumi_aws as aws
 from components.bucket import CLASSIFICATION_TAG, SCAN_STATUS_TAG, SecureBucket
 from components.grants import Grant, policy_document, queue_consume, table_write_once, xray_write
 from components.kms import EncryptionKey, ServiceUse
-from components.lambda_base import endpoint_only_security_group, function_basics, vpc_access, vpc_function
+from components.lambda_base import CodeSigning, endpoint_only_security_group, function_basics, vpc_access, vpc_function
 from components.lambda_package import LambdaPackage
 from components.log_group import logs_key_use
 from components.monitoring import dashboard_metric, dashboard_widget
@@ -116,10 +116,7 @@ class IngestScannerArgs:
     account_id: pulumi.Input[str]
     partition: pulumi.Input[str]
     region: str
-    code_signing: bool
-    signing_profile_prefix: str = ""
-    signing_period: int = 0
-    artifact_bucket: SecureBucket | None = None
+    code_signing: CodeSigning | None = None
 
 
 class IngestScanner(pulumi.ComponentResource):
@@ -266,9 +263,6 @@ class IngestScanner(pulumi.ComponentResource):
             security_group=self.security_group,
             depends_on=[access, vpc_attachment, self.log_group],
             code_signing=args.code_signing,
-            signing_profile_prefix=args.signing_profile_prefix,
-            signing_period=args.signing_period,
-            artifact_bucket=args.artifact_bucket,
             parent=self,
         )
         self.event_source = aws.lambda_.EventSourceMapping(

@@ -78,7 +78,7 @@ def function_basics(
 
 SIGNING_PLATFORM = "AWSLambda-SHA384-ECDSA"
 # Lambda checks a signature's expiry at every deployment (not at run time), so a package must be
-# re-signed before this many days pass; `signing_period` triggers that well inside the validity.
+# re-signed before this many days pass; `CodeSigning.period` triggers that well inside the validity.
 SIGNATURE_VALIDITY_DAYS = 135
 # The AWS managed policy with exactly the ENI actions VPC-attached functions need. Those actions
 # (ec2:CreateNetworkInterface, …) require Resource "*", so a managed policy is preferred to an inline
@@ -131,6 +131,21 @@ def endpoint_only_security_group(
         opts=child,
     )
     return group
+
+
+@dataclass(frozen=True)
+class CodeSigning:
+    """Deploy only code signed by the function's own AWS Signer profile."""
+
+    profile_prefix: str
+    """Letters, digits and `_` only (AWS Signer's rule). A prefix, not a name: Signer keeps a
+    canceled profile's name reserved for two years."""
+    period: int
+    """Which renewal period the package is signed in (days since 0001-01-01 divided by the renewal
+    interval). A new period uploads and signs the package again, so a redeploy never carries an
+    expired signature."""
+    bucket: SecureBucket
+    """Versioned bucket for the unsigned and signed packages."""
 
 
 @dataclass(frozen=True)
@@ -213,26 +228,23 @@ def vpc_function(
     subnet_ids: Sequence[pulumi.Input[str]],
     security_group: aws.ec2.SecurityGroup,
     depends_on: Sequence[pulumi.Resource],
-    code_signing: bool,
-    signing_profile_prefix: str,
-    signing_period: int,
-    artifact_bucket: SecureBucket | None,
+    code_signing: CodeSigning | None,
     parent: pulumi.Resource,
 ) -> aws.lambda_.Function:
     """A VPC-attached function (`<name>-function`) with the platform's posture: its environment
     encrypted with `key`, tracing, JSON logs to its own group, and with `code_signing` the package
     signed through `signed_code` and deployed from the signed object."""
     signed = None
-    if code_signing:
-        if not signing_profile_prefix or artifact_bucket is None:
-            raise ValueError(f"{name}: code signing needs a signing profile prefix and an artifact bucket")
+    if code_signing is not None:
+        if not code_signing.profile_prefix:
+            raise ValueError(f"{name}: code signing needs a signing profile prefix")
         signed = signed_code(
             name,
             function_name=function_name,
             package=package,
-            bucket=artifact_bucket,
-            profile_prefix=signing_profile_prefix,
-            period=signing_period,
+            bucket=code_signing.bucket,
+            profile_prefix=code_signing.profile_prefix,
+            period=code_signing.period,
             parent=parent,
         )
     return aws.lambda_.Function(

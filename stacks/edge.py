@@ -15,6 +15,7 @@ import pulumi_aws as aws
 from components.bucket import SecureBucket
 from components.filter_function import FilterFunction, FilterFunctionArgs
 from components.kms import EncryptionKey
+from components.lambda_base import CodeSigning
 from components.lambda_package import build_package
 from components.log_group import logs_key_use
 from components.monitoring import FILTER_NAMESPACE
@@ -129,13 +130,20 @@ def filter_environment(
 
 
 def signing_period(today: date, renewal_days: int) -> int:
-    """The renewal period `today` falls in; each new one re-signs the package (see FilterFunctionArgs)."""
+    """The renewal period `today` falls in; each new one re-signs the package (see CodeSigning.period)."""
     return today.toordinal() // renewal_days
 
 
-def signing_profile_prefix(ctx: PlatformContext, function: str) -> str:
-    """AWS Signer names allow letters, digits and `_` only."""
-    return f"{ctx.prefix.replace('-', '_')}_{function}_"
+def code_signing(ctx: PlatformContext, function: str, artifacts: SecureBucket | None) -> CodeSigning | None:
+    """The AWS Signer chain of one function, when code signing is on (the artifact bucket exists).
+    Profile names allow letters, digits and `_` only."""
+    if artifacts is None:
+        return None
+    return CodeSigning(
+        profile_prefix=f"{ctx.prefix.replace('-', '_')}_{function}_",
+        period=signing_period(ctx.today, ctx.settings.filter.signature_renewal_days),
+        bucket=artifacts,
+    )
 
 
 def artifact_bucket(ctx: PlatformContext, data: DataPlane) -> SecureBucket:
@@ -232,10 +240,7 @@ def build_edge(ctx: PlatformContext, data: DataPlane, compute: EdgeNetwork) -> E
             account_id=ctx.account_id,
             partition=ctx.partition,
             region=ctx.region,
-            code_signing=s.filter.code_signing,
-            signing_profile_prefix=signing_profile_prefix(ctx, "filter"),
-            signing_period=signing_period(ctx.today, s.filter.signature_renewal_days),
-            artifact_bucket=artifacts,
+            code_signing=code_signing(ctx, "filter", artifacts),
         ),
         opts=ctx.opts(),
     )

@@ -10,7 +10,7 @@ from components.lambda_package import build_package
 from stacks.compute import ComputePlane
 from stacks.context import PlatformContext
 from stacks.data import DataPlane, platform_bucket
-from stacks.edge import BUILD_DIR, FILTER_SOURCE, ROOT, EdgePlane, signing_period, signing_profile_prefix
+from stacks.edge import BUILD_DIR, FILTER_SOURCE, ROOT, EdgePlane, code_signing
 from stacks.operations import OperationsPlane
 
 INGEST_SOURCE = ROOT / "lambdas" / "ingest"
@@ -40,7 +40,6 @@ def build_ingest(
         "Ingestion scanner: its queues, lineage table, log group and environment",
         services=ingest_key_uses(ctx.partition, ctx.region, ctx.account_id, ctx.prefix, raw.arn),
     )
-    code_signing = s.filter.code_signing and edge.artifacts is not None
     return IngestScanner(
         f"{ctx.prefix}-ingest-scanner",
         IngestScannerArgs(
@@ -70,10 +69,7 @@ def build_ingest(
             account_id=ctx.account_id,
             partition=ctx.partition,
             region=ctx.region,
-            code_signing=code_signing,
-            signing_profile_prefix=signing_profile_prefix(ctx, "ingest"),
-            signing_period=signing_period(ctx.today, s.filter.signature_renewal_days),
-            artifact_bucket=edge.artifacts,
+            code_signing=code_signing(ctx, "ingest", edge.artifacts),
         ),
         opts=ctx.opts(),
     )
