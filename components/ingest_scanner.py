@@ -135,7 +135,8 @@ class IngestScanner(pulumi.ComponentResource):
       the verdict keys, copy into the quarantine bucket with the verdict tags, get and put lineage
       items (no update or delete), consume the queue, and use the keys through their services;
     - an event source mapping reporting batch item failures, with a concurrency ceiling;
-    - alarms to the alert topic: any message in the DLQ, and a message waiting over an hour.
+    - alarms to the alert topic: any message in the DLQ, and a message waiting over an hour; a
+      dashboard of both queues and the function.
     """
 
     function: aws.lambda_.Function
