@@ -22,6 +22,9 @@ CLASSIFICATION_TAG = "data_classification"
 CLASSIFICATION_LEVELS = ("public", "internal", "confidential", "restricted")
 # written only by the ingestion scanner (writers may not set it: OBJECT_TAG_KEYS); the promotion gate
 SCAN_STATUS_TAG = "scan_status"
+SCANNER_VERSION_TAG = "scanner_version"
+# The tag keys the scanner's verdict sets (genai_ingest.pipeline), next to the writer's own.
+VERDICT_TAG_KEYS = (CLASSIFICATION_TAG, SCAN_STATUS_TAG, SCANNER_VERSION_TAG)
 # The only tag keys a writer may set on an object.
 OBJECT_TAG_KEYS = (CLASSIFICATION_TAG, "source", "dataset")
 # Where a trail delivers its log and digest files (`AWSLogs/<account>/…` below it).
@@ -48,6 +51,9 @@ class SecureBucketArgs:
     """Bucket ARNs whose server access logs this bucket receives."""
     cloudtrail_trail_arn: pulumi.Input[str] | None = None
     """A trail allowed to deliver its logs under `CLOUDTRAIL_PREFIX`."""
+    exclusive_readers: Sequence[pulumi.Input[str]] = ()
+    """Role ARNs that alone may read objects: the bucket policy denies object reads to every other
+    principal, whatever its IAM policies allow (the quarantine: the security team only)."""
     tags: dict[str, str] = field(default_factory=dict)
 
 
@@ -232,6 +238,15 @@ class SecureBucket(pulumi.ComponentResource):
             )
         if args.cloudtrail_trail_arn is not None:
             statements.extend(self._cloudtrail_writers(args.cloudtrail_trail_arn, args.account_id))
+        if args.exclusive_readers:
+            statements.append(
+                deny(
+                    "OnlyNamedReaders",
+                    [*S3_OBJECT_READ_ACTIONS, "s3:GetObjectVersionTagging"],
+                    objects,
+                    {"ArnNotEquals": {"aws:PrincipalArn": list(args.exclusive_readers)}},
+                )
+            )
         return statements
 
     def _cloudtrail_writers(self, trail_arn: pulumi.Input[str], account_id: pulumi.Input[str]) -> list[Grant]:
@@ -296,7 +311,32 @@ class SecureBucket(pulumi.ComponentResource):
             *self._key_grants(write=False),
         ]
 
-    def grant_write(self, *, prefix: str = "") -> list[Grant]:
+    def grant_scan(self) -> list[Grant]:
+        """What the ingestion scanner needs: read every object version and its tags, whatever they are
+        (it classifies untagged objects), and tag a version with its verdict (`VERDICT_TAG_KEYS` and
+        the writer's own keys only)."""
+        objects = [pulumi.Output.concat(self.arn, "/*")]
+        return [
+            Grant(
+                sid="ReadEveryObjectVersion",
+                actions=[*S3_OBJECT_READ_ACTIONS, "s3:GetObjectVersionTagging"],
+                resources=objects,
+            ),
+            Grant(
+                sid="TagVerdicts",
+                actions=["s3:PutObjectTagging", "s3:PutObjectVersionTagging"],
+                resources=objects,
+                condition={
+                    "StringEquals": {f"s3:RequestObjectTag/{CLASSIFICATION_TAG}": list(CLASSIFICATION_LEVELS)},
+                    "ForAllValues:StringEquals": {
+                        "s3:RequestObjectTagKeys": sorted({*OBJECT_TAG_KEYS, *VERDICT_TAG_KEYS})
+                    },
+                },
+            ),
+            *self._key_grants(write=False),
+        ]
+
+    def grant_write(self, *, prefix: str = "", tag_keys: Sequence[str] = OBJECT_TAG_KEYS) -> list[Grant]:
         """Put objects, single-part or multipart, and encrypt through S3.
 
         S3 authorises CreateMultipartUpload, UploadPart and CompleteMultipartUpload all as
@@ -316,7 +356,7 @@ class SecureBucket(pulumi.ComponentResource):
                 resources=objects,
                 condition={
                     "StringEquals": {f"s3:RequestObjectTag/{CLASSIFICATION_TAG}": list(CLASSIFICATION_LEVELS)},
-                    "ForAllValues:StringEquals": {"s3:RequestObjectTagKeys": list(OBJECT_TAG_KEYS)},
+                    "ForAllValues:StringEquals": {"s3:RequestObjectTagKeys": list(tag_keys)},
                 },
             ),
             Grant(

@@ -8,20 +8,10 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from components.bucket import SecureBucket
 from components.grants import policy_document, secret_read, xray_write
 from components.kms import EncryptionKey
-from components.lambda_base import ACTIVE_TRACING, ARCHITECTURE, PYTHON_RUNTIME, function_basics
+from components.lambda_base import CodeSigning, endpoint_only_security_group, function_basics, vpc_access, vpc_function
 from components.lambda_package import LambdaPackage
-
-SIGNING_PLATFORM = "AWSLambda-SHA384-ECDSA"
-# Lambda checks a signature's expiry at every deployment (not at run time), so a package must be
-# re-signed before this many days pass; `signing_period` triggers that well inside the validity.
-SIGNATURE_VALIDITY_DAYS = 135
-# The AWS managed policy with exactly the ENI actions VPC-attached functions need. Those actions
-# (ec2:CreateNetworkInterface, …) require Resource "*", so a managed policy is preferred to an inline
-# `*`-resource statement.
-VPC_ACCESS_POLICY = "service-role/AWSLambdaVPCAccessExecutionRole"
 
 
 @dataclass
@@ -49,16 +39,8 @@ class FilterFunctionArgs:
     account_id: pulumi.Input[str]
     partition: pulumi.Input[str]
     region: str
-    code_signing: bool
-    signing_profile_prefix: str = ""
-    """Letters, digits and `_` only (AWS Signer's rule); required when `code_signing` is on. A prefix,
-    not a name: Signer keeps a canceled profile's name reserved for two years."""
-    signing_period: int = 0
-    """Which renewal period the package is signed in (days since 0001-01-01 divided by the renewal
-    interval). A new period uploads and signs the package again, so a redeploy never carries an
-    expired signature."""
-    artifact_bucket: SecureBucket | None = None
-    """Versioned bucket for the unsigned and signed packages; required when `code_signing` is on."""
+    code_signing: CodeSigning | None = None
+    """The package's AWS Signer chain (prod); None deploys the zip as built."""
 
 
 class FilterFunction(pulumi.ComponentResource):
@@ -111,21 +93,15 @@ class FilterFunction(pulumi.ComponentResource):
             ),
             opts=child,
         )
-        vpc_access = aws.iam.RolePolicyAttachment(
-            f"{name}-vpc-access",
-            role=self.role.name,
-            policy_arn=pulumi.Output.format("arn:{0}:iam::aws:policy/{1}", args.partition, VPC_ACCESS_POLICY),
-            opts=child,
-        )
-
-        self.security_group = aws.ec2.SecurityGroup(
-            f"{name}-sg",
-            name=f"{args.function_name}-lambda",
+        vpc_attachment = vpc_access(name, self.role, args.partition, self)
+        self.security_group = endpoint_only_security_group(
+            name,
+            function_name=args.function_name,
             description="Filter Lambda: egress to the model backend and the VPC endpoints only",
             vpc_id=args.vpc_id,
-            revoke_rules_on_delete=True,
-            tags={"Name": f"{args.function_name}-lambda"},
-            opts=child,
+            endpoint_security_group_id=args.endpoint_security_group_id,
+            endpoint_rule_description="AWS APIs through the interface VPC endpoints (Secrets Manager, KMS, X-Ray, Logs)",
+            parent=self,
         )
         aws.vpc.SecurityGroupEgressRule(
             f"{name}-egress-backend",
@@ -137,94 +113,26 @@ class FilterFunction(pulumi.ComponentResource):
             cidr_ipv4=args.vpc_cidr,
             opts=child,
         )
-        aws.vpc.SecurityGroupEgressRule(
-            f"{name}-egress-endpoints",
-            security_group_id=self.security_group.id,
-            description="AWS APIs through the interface VPC endpoints (Secrets Manager, KMS, X-Ray, Logs)",
-            ip_protocol="tcp",
-            from_port=443,
-            to_port=443,
-            referenced_security_group_id=args.endpoint_security_group_id,
-            opts=child,
-        )
 
-        code_signing_arn: pulumi.Output[str] | None = None
-        code: dict[str, pulumi.Input[str]] | None = None
-        if args.code_signing:
-            if not args.signing_profile_prefix or args.artifact_bucket is None:
-                raise ValueError(f"{name}: code signing needs a signing profile prefix and an artifact bucket")
-            profile = aws.signer.SigningProfile(
-                f"{name}-signing-profile",
-                name_prefix=args.signing_profile_prefix,
-                platform_id=SIGNING_PLATFORM,
-                signature_validity_period={"value": SIGNATURE_VALIDITY_DAYS, "type": "DAYS"},
-                opts=child,
-            )
-            config = aws.lambda_.CodeSigningConfig(
-                f"{name}-code-signing",
-                description=f"Only code signed by the {args.signing_profile_prefix} profile deploys to {args.function_name}",
-                allowed_publishers={"signing_profile_version_arns": [profile.version_arn]},
-                policies={"untrusted_artifact_on_deployment": "Enforce"},
-                opts=child,
-            )
-            code_signing_arn = config.arn
-            code = self._signed_code(name, args, args.artifact_bucket, profile)
-
-        self.function = aws.lambda_.Function(
-            f"{name}-function",
-            name=args.function_name,
+        self.function = vpc_function(
+            name,
+            basics=basics,
+            function_name=args.function_name,
             description="Prompt/response filter in front of the model backend",
             handler="handler.handler",
-            code=None if code else args.package.archive(),
-            s3_bucket=code["bucket"] if code else None,
-            s3_key=code["key"] if code else None,
-            source_code_hash=args.package.source_code_hash,
-            memory_size=args.memory_mb,
-            timeout=args.timeout_seconds,
-            # 0: no reservation (the provider's default, -1); Lambda reads 0 as "always throttle".
-            reserved_concurrent_executions=args.reserved_concurrency or None,
-            kms_key_arn=args.key.arn,
-            environment={"variables": dict(args.environment)},
-            vpc_config={"subnet_ids": args.subnet_ids, "security_group_ids": [self.security_group.id]},
-            code_signing_config_arn=code_signing_arn,
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[access, vpc_access, self.log_group]),
-            role=self.role.arn,
-            runtime=PYTHON_RUNTIME,
-            architectures=[ARCHITECTURE],
-            tracing_config=ACTIVE_TRACING,
-            logging_config=basics.logging_config(),
+            package=args.package,
+            memory_mb=args.memory_mb,
+            timeout_seconds=args.timeout_seconds,
+            reserved_concurrency=args.reserved_concurrency,
+            key=args.key,
+            environment=args.environment,
+            subnet_ids=args.subnet_ids,
+            security_group=self.security_group,
+            depends_on=[access, vpc_attachment, self.log_group],
+            code_signing=args.code_signing,
+            parent=self,
         )
         self.arn = self.function.arn
         self.name = self.function.name
         self.invoke_arn = self.function.invoke_arn
         self.register_outputs({"arn": self.arn, "roleArn": self.role.arn, "securityGroupId": self.security_group.id})
-
-    def _signed_code(
-        self, name: str, args: FilterFunctionArgs, bucket: SecureBucket, profile: aws.signer.SigningProfile
-    ) -> dict[str, pulumi.Input[str]]:
-        """Upload the package, sign it with the profile, and return where the signed object is."""
-        child = pulumi.ResourceOptions(parent=self)
-        unsigned = aws.s3.BucketObjectv2(
-            f"{name}-unsigned-package",
-            bucket=bucket.name,
-            key=f"unsigned/period-{args.signing_period}/{args.package.path.name}",
-            source=pulumi.FileAsset(str(args.package.path)),
-            opts=pulumi.ResourceOptions(parent=self, depends_on=bucket.write_dependencies),
-        )
-        job = aws.signer.SigningJob(
-            f"{name}-signing-job",
-            profile_name=profile.name,
-            source={"s3": {"bucket": bucket.name, "key": unsigned.key, "version": unsigned.version_id}},
-            destination={"s3": {"bucket": bucket.name, "prefix": "signed/"}},
-            ignore_signing_job_failure=False,
-            opts=child,
-        )
-        signed = job.signed_objects.apply(_signed_location)
-        return {"bucket": signed.apply(lambda loc: loc[0]), "key": signed.apply(lambda loc: loc[1])}
-
-
-def _signed_location(objects: Sequence[aws.signer.outputs.SigningJobSignedObject] | None) -> tuple[str, str]:
-    s3 = objects[0].s3s[0] if objects and objects[0].s3s else None
-    if s3 is None or not s3.bucket or not s3.key:
-        raise ValueError("the signing job reported no signed object")
-    return s3.bucket, s3.key

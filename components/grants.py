@@ -29,6 +29,9 @@ S3_ENDPOINT_PLATFORM_ACTIONS = (
     "s3:GetBucketAcl",
     *S3_OBJECT_READ_ACTIONS,
     *S3_OBJECT_WRITE_ACTIONS,
+    # The ingestion scanner reads and tags object versions (SecureBucket.grant_scan).
+    "s3:GetObjectVersionTagging",
+    "s3:PutObjectVersionTagging",
     "s3:AbortMultipartUpload",
     "s3:ListMultipartUploadParts",
 )
@@ -276,3 +279,41 @@ def xray_write() -> Grant:
 def topic_publish(topic_arn: pulumi.Input[str]) -> Grant:
     """Publish to one SNS topic (its CMK is granted separately, through SNS)."""
     return Grant(sid="PublishAlerts", actions=["sns:Publish"], resources=[topic_arn])
+
+
+def queue_consume(queue_arn: pulumi.Input[str]) -> Grant:
+    """What a Lambda event source mapping needs on its SQS queue, with the function's role (the
+    queue's CMK is granted separately, through SQS)."""
+    return Grant(
+        sid="ConsumeQueue",
+        actions=["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"],
+        resources=[queue_arn],
+    )
+
+
+def table_write_once(table_arn: pulumi.Input[str]) -> Grant:
+    """Read items and put new ones: no update, no delete (a conditional put is write-once)."""
+    return Grant(sid="WriteOnceItems", actions=["dynamodb:GetItem", "dynamodb:PutItem"], resources=[table_arn])
+
+
+# The item actions the DynamoDB gateway endpoint admits on the platform's own tables.
+DYNAMODB_ENDPOINT_ACTIONS = ("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:DescribeTable")
+
+
+def dynamodb_endpoint_grants(
+    partition: pulumi.Input[str], region: str, account_id: pulumi.Input[str], table_name_prefix: str
+) -> list[Grant]:
+    """The policy of the DynamoDB gateway endpoint: item reads and writes on this account's tables named
+    `<table_name_prefix>…`, by this account's principals; nothing else passes from the private subnets."""
+    tables = pulumi.Output.format(
+        "arn:{0}:dynamodb:{1}:{2}:table/{3}*", partition, region, account_id, table_name_prefix
+    )
+    return [
+        Grant(
+            sid="PlatformTables",
+            actions=DYNAMODB_ENDPOINT_ACTIONS,
+            resources=[tables],
+            principals={"AWS": ["*"]},
+            condition={"StringEquals": {"aws:PrincipalAccount": account_id}},
+        )
+    ]

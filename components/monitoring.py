@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -287,31 +287,40 @@ class EdgeAlarms(pulumi.ComponentResource):
         )
 
 
+def dashboard_metric(namespace: str, name: str, dims: Mapping[str, str], **options: Any) -> list[Any]:
+    """One metric row of a CloudWatch dashboard widget."""
+    row: list[Any] = [namespace, name]
+    for key, value in dims.items():
+        row += [key, value]
+    return [*row, options] if options else row
+
+
+def dashboard_widget(title: str, region: str, metrics: list[list[Any]], x: int, y: int, **props: Any) -> dict[str, Any]:
+    """A 12×6 time-series widget at (x, y)."""
+    return {
+        "type": "metric",
+        "x": x,
+        "y": y,
+        "width": 12,
+        "height": 6,
+        "properties": {
+            "title": title,
+            "region": region,
+            "metrics": metrics,
+            "period": PERIOD_SECONDS,
+            "view": "timeSeries",
+            **props,
+        },
+    }
+
+
 def _dashboard(
     args: EdgeAlarmsArgs, api: dict[str, str], function: dict[str, str], waf: dict[str, str]
 ) -> dict[str, Any]:
-    def metric(namespace: str, name: str, dims: dict[str, str], **options: Any) -> list[Any]:
-        row: list[Any] = [namespace, name]
-        for key, value in dims.items():
-            row += [key, value]
-        return [*row, options] if options else row
+    metric = dashboard_metric
 
     def widget(title: str, metrics: list[list[Any]], x: int, y: int, **props: Any) -> dict[str, Any]:
-        return {
-            "type": "metric",
-            "x": x,
-            "y": y,
-            "width": 12,
-            "height": 6,
-            "properties": {
-                "title": title,
-                "region": args.region,
-                "metrics": metrics,
-                "period": PERIOD_SECONDS,
-                "view": "timeSeries",
-                **props,
-            },
-        }
+        return dashboard_widget(title, args.region, metrics, x, y, **props)
 
     filter_metrics = [
         metric(args.filter_namespace, m, {FILTER_ROUTE_DIMENSION: route}, stat="Sum")

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
-from components.grants import Grant, policy_document, s3_endpoint_grants, service_trust
+from components.grants import Grant, dynamodb_endpoint_grants, policy_document, s3_endpoint_grants, service_trust
 from components.kms import EncryptionKey, EncryptionKeyArgs
 from components.log_group import EncryptedLogGroup, LogGroupArgs, logs_key_use
 
@@ -73,8 +73,9 @@ class VpcArgs:
     key_administrators: Sequence[str]
     """Roles that administer the flow-log CMK; empty: the account root (see `EncryptionKey`)."""
     bucket_name_prefix: str
-    """The name prefix of the platform's buckets (`genai-<env>-`): the S3 endpoint admits only those
-    (of this account) and the AWS-owned buckets nodes need (see `s3_endpoint_grants`)."""
+    """The name prefix of the platform's buckets and tables (`genai-<env>-`): the S3 endpoint admits
+    only those buckets (of this account) and the AWS-owned buckets nodes need (see
+    `s3_endpoint_grants`), the DynamoDB endpoint only those tables."""
     state_bucket_arns: Sequence[str] = ()
     """Pulumi state buckets the in-VPC deploy runner reads and writes through the S3 endpoint."""
     containment_role_arn: pulumi.Input[str] | None = None
@@ -93,6 +94,8 @@ class Vpc(pulumi.ComponentResource):
     - the default security group adopted and stripped of every rule;
     - an S3 gateway endpoint whose policy admits only the platform's own buckets (by name prefix and
       account) and the AWS-owned buckets nodes read (ECR layers, AL2023 repositories);
+    - a DynamoDB gateway endpoint admitting item reads and writes on the platform's own tables (the
+      same name prefix) by this account's principals;
     - private-DNS interface endpoints (ECR api/dkr, STS, Logs, Secrets Manager, KMS, X-Ray) behind a
       security group that admits only the VPC CIDR on TCP 443.
     """
@@ -107,6 +110,7 @@ class Vpc(pulumi.ComponentResource):
     private_route_table_ids: list[pulumi.Output[str]]
     endpoint_security_group: aws.ec2.SecurityGroup
     s3_endpoint: aws.ec2.VpcEndpoint
+    dynamodb_endpoint: aws.ec2.VpcEndpoint
     flow_log_group: EncryptedLogGroup
 
     def __init__(self, name: str, args: VpcArgs, opts: pulumi.ResourceOptions | None = None) -> None:
@@ -299,24 +303,32 @@ class Vpc(pulumi.ComponentResource):
             cidr_ipv4=args.cidr,
             opts=child,
         )
-        self.s3_endpoint = aws.ec2.VpcEndpoint(
-            f"{name}-s3",
-            vpc_id=self.vpc.id,
-            service_name=f"com.amazonaws.{args.region}.s3",
-            vpc_endpoint_type="Gateway",
-            route_table_ids=self.private_route_table_ids,
-            policy=policy_document(
-                s3_endpoint_grants(
-                    args.partition,
-                    args.region,
-                    args.account_id,
-                    args.bucket_name_prefix,
-                    args.state_bucket_arns,
-                    args.containment_role_arn,
-                )
+
+        def gateway(service: str, grants: list[Grant]) -> aws.ec2.VpcEndpoint:
+            return aws.ec2.VpcEndpoint(
+                f"{name}-{service}",
+                vpc_id=self.vpc.id,
+                service_name=f"com.amazonaws.{args.region}.{service}",
+                vpc_endpoint_type="Gateway",
+                route_table_ids=self.private_route_table_ids,
+                policy=policy_document(grants),
+                tags={"Name": f"{name}-{service}"},
+                opts=child,
+            )
+
+        self.s3_endpoint = gateway(
+            "s3",
+            s3_endpoint_grants(
+                args.partition,
+                args.region,
+                args.account_id,
+                args.bucket_name_prefix,
+                args.state_bucket_arns,
+                args.containment_role_arn,
             ),
-            tags={"Name": f"{name}-s3"},
-            opts=child,
+        )
+        self.dynamodb_endpoint = gateway(
+            "dynamodb", dynamodb_endpoint_grants(args.partition, args.region, args.account_id, args.bucket_name_prefix)
         )
         for service in args.interface_endpoint_services:
             aws.ec2.VpcEndpoint(

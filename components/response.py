@@ -12,7 +12,6 @@ import pulumi
 import pulumi_aws as aws
 
 from components.bucket import SecureBucket
-from components.filter_function import VPC_ACCESS_POLICY
 from components.grants import Grant, topic_publish, xray_write
 from components.guardduty import findings_pattern
 from components.k8s_baseline import CONTAINMENT_GROUP
@@ -23,6 +22,7 @@ from components.lambda_base import (
     execution_role,
     function_basics,
     packaged_function,
+    vpc_access,
 )
 from components.lambda_package import LambdaPackage
 
@@ -253,14 +253,7 @@ class ResponseFunction(pulumi.ComponentResource):
                 referenced_security_group_id=self.security_group.id,
                 opts=child,
             )
-            depends.append(
-                aws.iam.RolePolicyAttachment(
-                    f"{name}-vpc-access",
-                    role=self.role.name,
-                    policy_arn=pulumi.Output.format("arn:{0}:iam::aws:policy/{1}", common.partition, VPC_ACCESS_POLICY),
-                    opts=child,
-                )
-            )
+            depends.append(vpc_access(name, self.role, common.partition, self))
             vpc_config = {"subnet_ids": args.subnet_ids, "security_group_ids": [self.security_group.id]}
         self.access_entry = aws.eks.AccessEntry(
             f"{name}-access-entry",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pulumi
@@ -25,15 +26,24 @@ class DataPlane:
     signing_key: EncryptionKey
 
 
-def platform_bucket(ctx: PlatformContext, data: DataPlane, purpose: str, key: EncryptionKey) -> SecureBucket:
-    """A bucket outside the lake (`genai-<env>-<purpose>`, internal data) with every control of a
-    lake bucket: its own CMK, access logs to the lake's log bucket, prod protection."""
+def platform_bucket(
+    ctx: PlatformContext,
+    data: DataPlane,
+    purpose: str,
+    key: EncryptionKey,
+    *,
+    classification: str = "internal",
+    exclusive_readers: Sequence[pulumi.Input[str]] = (),
+) -> SecureBucket:
+    """A bucket outside the lake (`genai-<env>-<purpose>`) with every control of a lake bucket: its
+    own CMK, access logs to the lake's log bucket, prod protection."""
     s = ctx.settings
     return SecureBucket(
         f"{ctx.prefix}-{purpose}",
         SecureBucketArgs(
             purpose=purpose,
-            classification="internal",
+            classification=classification,
+            exclusive_readers=exclusive_readers,
             key=key,
             log_bucket=data.lake.access_logs.bucket,
             account_id=ctx.account_id,

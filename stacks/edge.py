@@ -15,6 +15,7 @@ import pulumi_aws as aws
 from components.bucket import SecureBucket
 from components.filter_function import FilterFunction, FilterFunctionArgs
 from components.kms import EncryptionKey
+from components.lambda_base import CodeSigning
 from components.lambda_package import build_package
 from components.log_group import logs_key_use
 from components.monitoring import FILTER_NAMESPACE
@@ -99,6 +100,8 @@ class EdgePlane:
     api_name: str
     stage_name: str
     web_acl_name: str
+    artifacts: SecureBucket | None
+    """Function packages for AWS Signer, when code signing is on."""
 
 
 def filter_environment(
@@ -127,8 +130,20 @@ def filter_environment(
 
 
 def signing_period(today: date, renewal_days: int) -> int:
-    """The renewal period `today` falls in; each new one re-signs the package (see FilterFunctionArgs)."""
+    """The renewal period `today` falls in; each new one re-signs the package (see CodeSigning.period)."""
     return today.toordinal() // renewal_days
+
+
+def code_signing(ctx: PlatformContext, function: str, artifacts: SecureBucket | None) -> CodeSigning | None:
+    """The AWS Signer chain of one function, when code signing is on (the artifact bucket exists).
+    Profile names allow letters, digits and `_` only."""
+    if artifacts is None:
+        return None
+    return CodeSigning(
+        profile_prefix=f"{ctx.prefix.replace('-', '_')}_{function}_",
+        period=signing_period(ctx.today, ctx.settings.filter.signature_renewal_days),
+        bucket=artifacts,
+    )
 
 
 def artifact_bucket(ctx: PlatformContext, data: DataPlane) -> SecureBucket:
@@ -203,6 +218,7 @@ def build_edge(ctx: PlatformContext, data: DataPlane, compute: EdgeNetwork) -> E
         for stage in stages:
             data.roles[stage].grant(f"{ctx.prefix}-{stage}-reads-{purpose}", secrets[purpose].grant_read(ctx.region))
 
+    artifacts = artifact_bucket(ctx, data) if s.filter.code_signing else None
     filter_fn = FilterFunction(
         filter_name,
         FilterFunctionArgs(
@@ -224,10 +240,7 @@ def build_edge(ctx: PlatformContext, data: DataPlane, compute: EdgeNetwork) -> E
             account_id=ctx.account_id,
             partition=ctx.partition,
             region=ctx.region,
-            code_signing=s.filter.code_signing,
-            signing_profile_prefix=f"{ctx.prefix.replace('-', '_')}_filter_",
-            signing_period=signing_period(ctx.today, s.filter.signature_renewal_days),
-            artifact_bucket=artifact_bucket(ctx, data) if s.filter.code_signing else None,
+            code_signing=code_signing(ctx, "filter", artifacts),
         ),
         opts=ctx.opts(),
     )
@@ -296,4 +309,5 @@ def build_edge(ctx: PlatformContext, data: DataPlane, compute: EdgeNetwork) -> E
         api_name=name_of_api,
         stage_name=s.api.stage_name,
         web_acl_name=ctx.prefix,
+        artifacts=artifacts,
     )

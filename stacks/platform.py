@@ -9,6 +9,7 @@ from stacks.context import create_context
 from stacks.data import build_data
 from stacks.deploy import build_runner
 from stacks.edge import build_edge
+from stacks.ingest import build_ingest
 from stacks.operations import build_operations, containment_role
 from stacks.protection import retain_data_stores
 from stacks.settings import PlatformSettings
@@ -27,6 +28,7 @@ def build_platform(settings: PlatformSettings) -> None:
     edge = build_edge(ctx, data, compute)
     operations = build_operations(ctx, data, compute, edge, account, response_role)
     runner = build_runner(ctx, data, compute)
+    scanner = build_ingest(ctx, data, compute, edge, operations)
     pulumi.export("environment", settings.environment)
     pulumi.export("dataLakeBuckets", {purpose: b.name for purpose, b in data.lake.buckets.items()})
     pulumi.export("pipelineRoles", {stage: r.arn for stage, r in data.roles.items()})
@@ -40,6 +42,8 @@ def build_platform(settings: PlatformSettings) -> None:
     pulumi.export("webAclArn", edge.waf.arn)
     pulumi.export("filterFunctionArn", edge.filter.arn)
     pulumi.export("alertTopicArn", operations.topic.arn)
+    pulumi.export("ingestQueueArn", scanner.queue.arn)
+    pulumi.export("lineageTable", scanner.table.name)
     pulumi.export("deployRunnerProject", runner.project.name)
     pulumi.export("deploySourceBucket", runner.source_bucket_name)
     pulumi.export(CLUSTER_STAGE_OUTPUT, compute.cluster_stage)

@@ -176,6 +176,11 @@ KEY_FIXES: dict[str, str] = {
         "genai-platform:kubernetes.inferenceImageDigest to its digest, sha256:<64 hex> "
         "(aws ecr describe-images --repository-name genai-<env>/inference)"
     ),
+    "kubernetes.modelVerifierImageDigest": (
+        "push the model verifier image (lambdas/ingest and lambdas/filter/genai_filter, entry point "
+        "`python -m genai_ingest.provenance`) to genai-<env>/inference, then set "
+        "genai-platform:kubernetes.modelVerifierImageDigest to its digest, sha256:<64 hex>"
+    ),
     "kubernetes.devicePluginImage": (
         "set genai-platform:kubernetes.devicePluginImage to nvcr.io/nvidia/k8s-device-plugin:<tag>@sha256:<64 hex>, "
         "the digest from `crane digest nvcr.io/nvidia/k8s-device-plugin:<tag>`"
@@ -362,17 +367,21 @@ def _family_class(instance_type: str) -> str:
 def quota_needs(settings: PlatformSettings) -> list[QuotaNeed]:
     """The quotas a deploy of these settings draws on, and the least value each must have."""
     needs: list[QuotaNeed] = []
-    response = RESPONSE_FUNCTIONS * settings.response.reserved_concurrency
-    reserved = settings.filter.reserved_concurrency + settings.secrets.rotation_reserved_concurrency + response
+    reservations = {
+        "filter.reservedConcurrency": settings.filter.reserved_concurrency,
+        "secrets.rotationReservedConcurrency": settings.secrets.rotation_reserved_concurrency,
+        "ingest.reservedConcurrency": settings.ingest.reserved_concurrency,
+        f"response.reservedConcurrency ×{RESPONSE_FUNCTIONS}": RESPONSE_FUNCTIONS
+        * settings.response.reserved_concurrency,
+    }
+    reserved = sum(reservations.values())
     if reserved:
         needs.append(
             QuotaNeed(
                 LAMBDA_CONCURRENCY,
                 LAMBDA_UNRESERVED_MINIMUM + reserved,
-                f"{reserved} reserved (filter.reservedConcurrency {settings.filter.reserved_concurrency}, "
-                f"secrets.rotationReservedConcurrency {settings.secrets.rotation_reserved_concurrency}, "
-                f"response.reservedConcurrency {settings.response.reserved_concurrency} for each of the "
-                f"{RESPONSE_FUNCTIONS} response functions) + the {LAMBDA_UNRESERVED_MINIMUM} Lambda keeps unreserved",
+                f"{reserved} reserved ({', '.join(f'{k} {v}' for k, v in reservations.items())}) "
+                f"+ the {LAMBDA_UNRESERVED_MINIMUM} Lambda keeps unreserved",
             )
         )
     totals: dict[Quota, tuple[int, list[str]]] = {}

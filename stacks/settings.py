@@ -108,6 +108,11 @@ WAF_MIN_RATE_LIMIT = 10
 # AWS Signer signatures of the filter package are valid 135 days (components/filter_function.py); a
 # renewal after at most 120 leaves two weeks to notice a deploy that did not run.
 SIGNATURE_RENEWAL_MAX_DAYS = 120
+# The formats the ingestion scanner reads (lambdas/ingest/genai_ingest/formats.py FORMATS).
+INGEST_FORMATS = ("txt", "md", "csv", "json", "jsonl", "html")
+# The slowest scanner throughput measured (docs/integrity.md: 0.48 MB/s), halved: the function's
+# timeout must cover an object at the size limit at this rate.
+INGEST_MIN_BYTES_PER_SECOND = 240_000
 WAF_BODY_INSPECTION_LIMITS = {"KB_16": 16 * 1024, "KB_32": 32 * 1024, "KB_48": 48 * 1024, "KB_64": 64 * 1024}
 
 _EMAIL = re.compile(r"^[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})+$")
@@ -257,6 +262,26 @@ class FilterSettings:
 
 
 @dataclass(frozen=True)
+class IngestSettings:
+    """The ingestion scanner (components/ingest_scanner.py, docs/integrity.md)."""
+
+    max_bytes: int
+    """Larger objects are not read but quarantined (hashed for their lineage record)."""
+    formats: tuple[str, ...]
+    """Objects in other formats are quarantined as unreadable."""
+    batch_size: int
+    """Queue messages per invocation."""
+    max_concurrency: int
+    """The event source mapping's ceiling on concurrent invocations."""
+    reserved_concurrency: int
+    """0: none; otherwise at least `max_concurrency`."""
+    memory_mb: int
+    timeout_seconds: int
+    max_receive_count: int
+    """Failed receives before a message goes to the dead-letter queue (which alarms)."""
+
+
+@dataclass(frozen=True)
 class SecretsSettings:
     rotation_schedule: str
     recovery_window_days: int
@@ -341,6 +366,7 @@ class PlatformSettings:
     api: ApiSettings
     waf: WafSettings
     filter: FilterSettings
+    ingest: IngestSettings
     secrets: SecretsSettings
     monitoring: MonitoringSettings
     kms: KmsSettings
@@ -436,6 +462,13 @@ _SHARED: dict[str, Any] = {
         "inputActions": dict(_FILTER_DEFAULT_ACTIONS),
         "outputActions": dict(_FILTER_DEFAULT_ACTIONS),
     },
+    "ingest": {
+        "maxBytes": 10 * 1024 * 1024,
+        "formats": list(INGEST_FORMATS),
+        "batchSize": 5,
+        "timeoutSeconds": 300,
+        "maxReceiveCount": 3,
+    },
     "monitoring": {"alarmEmails": [], "guarddutyMinSeverity": "medium", "api5xxThreshold": 5},
     "response": {
         "minSeverity": "high",
@@ -511,6 +544,7 @@ _DEV: dict[str, Any] = {
         "backendReadTimeoutSeconds": 15,
         "codeSigning": False,
     },
+    "ingest": {"memoryMb": 1024, "maxConcurrency": 2, "reservedConcurrency": 0},
     "secrets": {"rotationSchedule": "rate(30 days)", "rotationReservedConcurrency": 0, "recoveryWindowDays": 0},
     "monitoring": {"apiP99LatencyMs": 5000, "wafBlockedThreshold": 500, "blockRateBandWidth": 3},
     "response": {"dryRun": True, "accountFindings": False, "reservedConcurrency": 0},
@@ -575,6 +609,7 @@ _PROD: dict[str, Any] = {
         "backendReadTimeoutSeconds": 25,
         "codeSigning": True,
     },
+    "ingest": {"memoryMb": 2048, "maxConcurrency": 5, "reservedConcurrency": 5},
     "secrets": {"rotationSchedule": "rate(30 days)", "rotationReservedConcurrency": 2, "recoveryWindowDays": 30},
     "monitoring": {"apiP99LatencyMs": 3000, "wafBlockedThreshold": 1000, "blockRateBandWidth": 2},
     "response": {"dryRun": False, "accountFindings": True, "reservedConcurrency": 2},
@@ -926,6 +961,8 @@ def _build(environment: str, r: _Reader) -> PlatformSettings:
     if is_prod and not filter_settings.code_signing:
         r.fail("filter.codeSigning", False, "prod deploys only signed code")
 
+    ingest = _ingest(r)
+
     if kubernetes.inference_replicas > kubernetes.gpu_quota.get("inference", 0):
         r.fail(
             "kubernetes.inferenceReplicas",
@@ -1017,6 +1054,7 @@ def _build(environment: str, r: _Reader) -> PlatformSettings:
         api=api,
         waf=waf,
         filter=filter_settings,
+        ingest=ingest,
         secrets=_secrets(r, is_prod=is_prod),
         monitoring=monitoring,
         kms=kms,
@@ -1043,6 +1081,41 @@ def _secrets(r: _Reader, *, is_prod: bool) -> SecretsSettings:
         recovery_window_days=window,
         rotation_reserved_concurrency=r.integer("secrets.rotationReservedConcurrency", 0, 10),
     )
+
+
+def _ingest(r: _Reader) -> IngestSettings:
+    formats = r.string_list(
+        "ingest.formats", lambda v: None if v in INGEST_FORMATS else "allowed: " + ", ".join(INGEST_FORMATS)
+    )
+    if not formats:
+        r.fail("ingest.formats", list(formats), "at least one format; allowed: " + ", ".join(INGEST_FORMATS))
+    _unique(r, "ingest.formats", formats, "formats")
+    settings = IngestSettings(
+        max_bytes=r.integer("ingest.maxBytes", 1024, 100 * 1024 * 1024),
+        formats=formats,
+        batch_size=r.integer("ingest.batchSize", 1, 10),
+        max_concurrency=r.integer("ingest.maxConcurrency", 2, 1000),
+        reserved_concurrency=r.integer("ingest.reservedConcurrency", 0, 1000),
+        memory_mb=r.integer("ingest.memoryMb", 512, 10240),
+        timeout_seconds=r.integer("ingest.timeoutSeconds", 30, 900),
+        max_receive_count=r.integer("ingest.maxReceiveCount", 1, 20),
+    )
+    if 0 < settings.reserved_concurrency < settings.max_concurrency:
+        r.fail(
+            "ingest.reservedConcurrency",
+            settings.reserved_concurrency,
+            f"0 (none) or at least ingest.maxConcurrency ({settings.max_concurrency}): throttled batches count as "
+            "failed receives and go to the dead-letter queue",
+        )
+    needed = -(-settings.max_bytes * settings.batch_size // INGEST_MIN_BYTES_PER_SECOND)
+    if settings.timeout_seconds < needed:
+        r.fail(
+            "ingest.timeoutSeconds",
+            settings.timeout_seconds,
+            f"at least {needed} s: a batch of ingest.batchSize ({settings.batch_size}) objects at ingest.maxBytes "
+            f"({settings.max_bytes}) scanned at {INGEST_MIN_BYTES_PER_SECOND} bytes/s",
+        )
+    return settings
 
 
 def _unique(r: _Reader, key: str, values: Sequence[str], what: str) -> None:

@@ -160,10 +160,13 @@ KEY_OWNERS = (
     *(KeyOwner("bucket", purpose, f"datalake-{purpose}") for purpose in ("raw", "curated", "models", "audit")),
     KeyOwner("bucket", "artifacts", "artifacts"),
     KeyOwner("bucket", "deploy-sources", "deploy"),
+    KeyOwner("bucket", "quarantine", "quarantine"),
     KeyOwner("trail", "*", "datalake-audit"),
     KeyOwner("secret", "*", "edge-secrets"),
     KeyOwner("eks-cluster", "*", "eks-secrets"),
     KeyOwner("log-group", "/aws/eks/genai-{env}", "eks-logs"),
+    # The scanner's log group has the scanner's key (docs/integrity.md); the first match wins.
+    KeyOwner("log-group", "/aws/lambda/genai-{env}-ingest-scanner", "ingest"),
     KeyOwner("log-group", "/aws/lambda/genai-{env}", "edge-logs"),
     KeyOwner("log-group", "/aws/apigateway/genai-{env}", "edge-logs"),
     KeyOwner("log-group", "aws-waf-logs-genai-{env}", "edge-logs"),

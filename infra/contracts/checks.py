@@ -200,7 +200,8 @@ def _context(call_context: Mapping[str, object], d: Deployment, each: Resource |
 
 
 def evaluate_intent(d: Deployment, index: PolicyIndex, intent: Intent, each: Resource | None) -> list[str]:
-    """The failing calls of one intent, each with the reason; empty when the intent is met."""
+    """The failing calls of one intent, each with the reason; empty when the intent is met (for a
+    denied intent: when every call is refused)."""
     try:
         principal = _principal(intent.principal, d, each)
     except _Unresolved as err:
@@ -219,8 +220,10 @@ def evaluate_intent(d: Deployment, index: PolicyIndex, intent: Intent, each: Res
             decision = _eks_admin(d, principal, cluster) if cluster else Decision(False, "cluster not in plan")
         else:
             decision = evaluate(index, Request(principal, call.action, resource, context))
-        if not decision.allowed:
-            failures.append(f"{label} on {resource}: {decision.reason}")
+        if decision.allowed == intent.denied:
+            failures.append(
+                f"{label} on {resource}: " + (f"allowed, {decision.reason}" if intent.denied else decision.reason)
+            )
     return failures
 
 

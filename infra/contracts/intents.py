@@ -1,6 +1,6 @@
 """The platform's access intents: who must be able to call what, as the real sequence of API calls.
 
-Each intent is a named record. Names are logical resource names with `{env}`; `Ref(name, attr)` is
+Each intent is a named record: an access the platform needs, or (`denied=True`) one it forbids. Names are logical resource names with `{env}`; `Ref(name, attr)` is
 the value of that resource in the plan (its ARN by default, or an input or output such as
 `kmsKeyId`); strings may use `{env}`, `{region}` and `{account}`. `each=` repeats an intent for every
 resource of a type (`Ref(EACH)` is that resource).
@@ -51,6 +51,8 @@ class Intent:
     """A role (`Ref`), `service:<principal>`, or `DEPLOYER` (the identity that runs `pulumi up`)."""
     calls: tuple[Call, ...]
     each: str = ""
+    denied: bool = False
+    """Every call must be refused: an access the platform forbids (the promotion gate, who signs)."""
 
 
 def _s3_via(bucket_key: str) -> dict[str, ContextValue]:
@@ -132,6 +134,217 @@ def _pull(node: str, repo: str) -> Intent:
 
 _NODE_VOLUME_KEY = "genai-{env}-node-volumes-key"
 _VIA_EC2: dict[str, ContextValue] = {"kms:ViaService": "ec2.{region}.amazonaws.com"}
+
+# --- data and model integrity (issue 17) ----------------------------------------------------------
+
+RAW_BUCKET = "genai-{env}-datalake-raw-bucket"
+RAW_KEY = "genai-{env}-datalake-raw-key"
+QUARANTINE_BUCKET = "genai-{env}-quarantine-bucket"
+QUARANTINE_KEY = "genai-{env}-quarantine-key"
+SCANNER = "genai-{env}-ingest-scanner-role"
+SCAN_QUEUE = "genai-{env}-ingest-scanner-queue"
+LINEAGE_TABLE = "genai-{env}-ingest-scanner-lineage"
+SIGNING_KEY = "genai-{env}-model-signing-key"
+_RAW_OBJECT = (Ref(RAW_BUCKET), "/uploads/report.md")
+_QUARANTINED = (Ref(QUARANTINE_BUCKET), "/raw-bucket/v1/uploads/report.md")
+_S3_SENDS: dict[str, ContextValue] = {"aws:SourceArn": Ref(RAW_BUCKET), "aws:SourceAccount": "{account}"}
+
+
+def _read_object(obj: Value, bucket: str, key: str, tags: Mapping[str, str]) -> tuple[Call, Call]:
+    return (
+        Call("s3:GetObject", obj, {f"s3:ExistingObjectTag/{k}": v for k, v in tags.items()}),
+        Call("kms:Decrypt", Ref(key), _s3_via(bucket), api="GetObject"),
+    )
+
+
+def _sign(principal: Value, action: str, intent_id: str, title: str, *, denied: bool = False) -> Intent:
+    return Intent(
+        id=intent_id,
+        title=title,
+        source="17 build 4",
+        principal=principal,
+        calls=(Call(action, Ref(SIGNING_KEY)),),
+        denied=denied,
+    )
+
+
+INTEGRITY_INTENTS: tuple[Intent, ...] = (
+    Intent(
+        id="s3-notifies-scan-queue",
+        title="S3 sends the raw bucket's object-created events to the encrypted scan queue",
+        source="17 build 1",
+        principal="service:s3.amazonaws.com",
+        calls=(
+            Call("sqs:SendMessage", Ref(SCAN_QUEUE), _S3_SENDS),
+            Call("kms:GenerateDataKey", Ref(SCAN_QUEUE, "kmsMasterKeyId"), _S3_SENDS, api="SendMessage"),
+            Call("kms:Decrypt", Ref(SCAN_QUEUE, "kmsMasterKeyId"), _S3_SENDS, api="PutBucketNotification (test)"),
+        ),
+    ),
+    Intent(
+        id="scanner-consumes-queue",
+        title="Lambda polls the scan queue with the scanner's role and decrypts its messages",
+        source="17 build 1",
+        principal=Ref(SCANNER),
+        calls=(
+            Call("sqs:ReceiveMessage", Ref(SCAN_QUEUE)),
+            Call(
+                "kms:Decrypt",
+                Ref(SCAN_QUEUE, "kmsMasterKeyId"),
+                {"kms:ViaService": "sqs.{region}.amazonaws.com"},
+                api="ReceiveMessage",
+            ),
+            Call("sqs:DeleteMessage", Ref(SCAN_QUEUE)),
+            Call("sqs:ChangeMessageVisibility", Ref(SCAN_QUEUE)),
+            Call("sqs:GetQueueAttributes", Ref(SCAN_QUEUE)),
+        ),
+    ),
+    Intent(
+        id="scanner-reads-and-tags-raw",
+        title="The scanner reads an untagged raw object version and its tags, and tags it with the verdict",
+        source="17 build 1",
+        principal=Ref(SCANNER),
+        calls=(
+            Call("s3:GetObjectVersionTagging", _RAW_OBJECT),
+            Call("s3:GetObjectVersion", _RAW_OBJECT),
+            Call("kms:Decrypt", Ref(RAW_KEY), _s3_via(RAW_BUCKET), api="GetObject"),
+            Call(
+                "s3:PutObjectVersionTagging",
+                _RAW_OBJECT,
+                {
+                    "s3:RequestObjectTag/data_classification": "confidential",
+                    "s3:RequestObjectTagKeys": ["data_classification", "scan_status", "scanner_version", "source"],
+                },
+            ),
+        ),
+    ),
+    Intent(
+        id="scanner-quarantines",
+        title="The scanner copies a flagged version into the quarantine bucket with its verdict tags",
+        source="17 build 1",
+        principal=Ref(SCANNER),
+        calls=(
+            Call("s3:GetObjectVersion", _RAW_OBJECT, api="CopyObject (source)"),
+            Call(
+                "s3:PutObject",
+                _QUARANTINED,
+                {
+                    "s3:RequestObjectTag/data_classification": "restricted",
+                    "s3:RequestObjectTagKeys": ["data_classification", "scan_status"],
+                },
+                api="CopyObject",
+            ),
+            Call(
+                "s3:PutObjectTagging",
+                _QUARANTINED,
+                {
+                    "s3:RequestObjectTag/data_classification": "restricted",
+                    "s3:RequestObjectTagKeys": ["data_classification", "scan_status"],
+                },
+                api="CopyObject",
+            ),
+            Call("kms:GenerateDataKey", Ref(QUARANTINE_KEY), _s3_via(QUARANTINE_BUCKET), api="CopyObject"),
+        ),
+    ),
+    Intent(
+        id="scanner-writes-lineage",
+        title="The scanner reads and writes once the lineage record of a version",
+        source="17 build 3",
+        principal=Ref(SCANNER),
+        calls=(Call("dynamodb:GetItem", Ref(LINEAGE_TABLE)), Call("dynamodb:PutItem", Ref(LINEAGE_TABLE))),
+    ),
+    Intent(
+        id="scanner-cannot-rewrite-lineage",
+        title="The scanner can neither update nor delete a lineage record",
+        source="17 build 3",
+        principal=Ref(SCANNER),
+        calls=(Call("dynamodb:UpdateItem", Ref(LINEAGE_TABLE)), Call("dynamodb:DeleteItem", Ref(LINEAGE_TABLE))),
+        denied=True,
+    ),
+    Intent(
+        id="security-team-reads-quarantine",
+        title="The security team's role reads a quarantined version",
+        source="17 build 1",
+        principal=Ref("genai-{env}-audit-reader-role"),
+        calls=_read_object(
+            _QUARANTINED,
+            QUARANTINE_BUCKET,
+            QUARANTINE_KEY,
+            {"data_classification": "restricted", "scan_status": "flagged"},
+        ),
+    ),
+    *(
+        Intent(
+            id=f"{who}-cannot-read-quarantine",
+            title=f"The {who} role cannot read a quarantined version, whatever its IAM policies say",
+            source="17 build 1",
+            principal=principal,
+            calls=(
+                Call(
+                    "s3:GetObject",
+                    _QUARANTINED,
+                    {
+                        "s3:ExistingObjectTag/data_classification": "internal",
+                        "s3:ExistingObjectTag/scan_status": "flagged",
+                    },
+                ),
+            ),
+            denied=True,
+        )
+        for who, principal in (
+            ("deploy", DEPLOYER),
+            ("scanner", Ref(SCANNER)),
+            ("prepare", Ref("genai-{env}-prepare-role")),
+        )
+    ),
+    Intent(
+        id="prepare-reads-clean-raw",
+        title="The prepare stage reads a raw object the scanner passed",
+        source="17 build 2",
+        principal=Ref("genai-{env}-prepare-role"),
+        calls=_read_object(
+            _RAW_OBJECT, RAW_BUCKET, RAW_KEY, {"data_classification": "confidential", "scan_status": "clean"}
+        ),
+    ),
+    *(
+        Intent(
+            id=f"prepare-cannot-read-{status}-raw",
+            title=f"The prepare stage cannot read a raw object that is {status}",
+            source="17 build 2",
+            principal=Ref("genai-{env}-prepare-role"),
+            calls=(Call("s3:GetObject", _RAW_OBJECT, tags), Call("s3:GetObjectVersion", _RAW_OBJECT, tags)),
+            denied=True,
+        )
+        for status, tags in (
+            ("unscanned", {"s3:ExistingObjectTag/data_classification": "internal"}),
+            (
+                "flagged",
+                {"s3:ExistingObjectTag/data_classification": "internal", "s3:ExistingObjectTag/scan_status": "flagged"},
+            ),
+            (
+                "quarantined",
+                {
+                    "s3:ExistingObjectTag/data_classification": "internal",
+                    "s3:ExistingObjectTag/scan_status": "quarantined",
+                },
+            ),
+        )
+    ),
+    _sign(Ref("genai-{env}-train-role"), "kms:Sign", "train-signs-manifests", "The train role signs a model manifest"),
+    _sign(
+        Ref("genai-{env}-serve-role"), "kms:Verify", "serve-verifies-manifests", "The serve role verifies a manifest"
+    ),
+    *(
+        _sign(
+            principal, "kms:Sign", f"{who}-cannot-sign-manifests", f"The {who} role cannot sign a manifest", denied=True
+        )
+        for who, principal in (
+            ("serve", Ref("genai-{env}-serve-role")),
+            ("prepare", Ref("genai-{env}-prepare-role")),
+            ("scanner", Ref(SCANNER)),
+            ("deploy", DEPLOYER),
+        )
+    ),
+)
 
 
 INTENTS: tuple[Intent, ...] = (
@@ -367,4 +580,5 @@ INTENTS: tuple[Intent, ...] = (
         each="aws:eks/cluster:Cluster",
         calls=(Call(EKS_CLUSTER_ADMIN, Ref(EACH)),),
     ),
+    *INTEGRITY_INTENTS,
 )

@@ -90,16 +90,32 @@ def role_checks(clients: Clients, settings: PlatformSettings, account: str) -> l
     return items
 
 
+# (setting under kubernetes., its settings field, what the image is): both are in the inference repository.
+PINNED_IMAGES = (
+    ("inferenceImageDigest", "inference_image_digest", "the model server image"),
+    (
+        "modelVerifierImageDigest",
+        "model_verifier_image_digest",
+        "the model verifier image (genai_ingest, the verify-model init container)",
+    ),
+)
+
+
 def image_checks(clients: Clients, settings: PlatformSettings) -> list[Prerequisite]:
-    """The model server's image must be in the stack's inference repository, by the configured digest."""
-    digest = settings.kubernetes.inference_image_digest
-    if placeholder_problem(digest):
-        return []
+    """The model server's and the model verifier's images must be in the stack's inference repository,
+    by the configured digests (a placeholder is reported as one, not looked up)."""
+    return [
+        item
+        for key, field_name, what in PINNED_IMAGES
+        if not placeholder_problem(digest := str(getattr(settings.kubernetes, field_name)))
+        for item in _image_check(clients, settings, key, what, digest)
+    ]
+
+
+def _image_check(clients: Clients, settings: PlatformSettings, key: str, what: str, digest: str) -> list[Prerequisite]:
     repository = f"{settings.name_prefix}/inference"
-    subject = f"{PROJECT}:kubernetes.inferenceImageDigest"
-    fix = (
-        f"push the model server image to {repository} (the platform stage creates the repository), then pin its digest"
-    )
+    subject = f"{PROJECT}:kubernetes.{key}"
+    fix = f"push {what} to {repository} (the platform stage creates the repository), then pin its digest"
     try:
         clients("ecr").describe_images(repositoryName=repository, imageIds=[{"imageDigest": digest}])
     except ClientError as err:

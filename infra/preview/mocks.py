@@ -170,6 +170,8 @@ class PlatformMocks(pulumi.runtime.Mocks):
                 version=inputs.get("version", "1.33"),
                 status="ACTIVE",
             )
+        elif typ == "aws:sqs/queue:Queue":
+            state["url"] = f"https://sqs.{self.region}.amazonaws.com/{ACCOUNT_ID}/{physical}"
         elif typ == "aws:ec2/vpc:Vpc":
             state.update(
                 id=f"vpc-{rid}",

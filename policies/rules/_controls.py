@@ -266,6 +266,8 @@ RULE_FSBP: dict[str, tuple[str, ...]] = {
     "aws-sns-topic-kms": ("SNS.1",),
     "aws-sns-topic-policy-no-public": (),
     "aws-sqs-queue-encryption": ("SQS.1",),
+    "aws-sqs-event-source-dead-letter": (),
+    "aws-sqs-s3-notification-cmk": (),
     "aws-sqs-queue-policy-no-public": (),
     "aws-rds-instance-not-public": ("RDS.2",),
     "aws-rds-storage-encrypted": ("RDS.3", "RDS.27"),

@@ -52,6 +52,7 @@ TAGGABLE_TYPES = frozenset(
         "aws:kms/key:Key",
         "aws:lambda/codeSigningConfig:CodeSigningConfig",
         "aws:lambda/function:Function",
+        "aws:lambda/eventSourceMapping:EventSourceMapping",
         "aws:lb/loadBalancer:LoadBalancer",
         "aws:s3/bucket:Bucket",
         "aws:route53/zone:Zone",

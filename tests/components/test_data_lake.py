@@ -160,8 +160,8 @@ def test_dev_has_no_object_lock(dev_plan: Plan) -> None:
 
 def test_prod_protects_and_retains_buckets(prod_plan: Plan) -> None:
     buckets = resources(prod_plan, "aws:s3/bucket:Bucket")
-    # five lake buckets, the function artifacts, the deploy runner's sources
-    assert len(buckets) == 7 and all(b["protect"] and b["retainOnDelete"] for b in buckets)
+    # five lake buckets, the function artifacts, the deploy runner's sources, the quarantine
+    assert len(buckets) == 8 and all(b["protect"] and b["retainOnDelete"] for b in buckets)
 
 
 def test_prod_never_force_destroys(prod_plan: Plan) -> None:

@@ -27,6 +27,11 @@ def one(plan: Plan, type_: str, name: str) -> Resource:
     return found[0]
 
 
+def filters(plan: Plan, type_: str) -> list[Resource]:
+    """The filter's own resources of a type (the scanner has a signing chain of its own)."""
+    return [r for r in resources(plan, type_) if r["name"].startswith(f"genai-{plan['stack']}-filter-")]
+
+
 def function(plan: Plan) -> Resource:
     return one(plan, FUNCTION, f"genai-{env(plan)}-filter-function")
 
@@ -110,7 +115,7 @@ def package_path(plan: Plan) -> str:
     if "code" in inputs(plan):
         path: str = inputs(plan)["code"]["archive"]["path"]
         return path
-    unsigned = resources(plan, "aws:s3/bucketObjectv2:BucketObjectv2")
+    unsigned = filters(plan, "aws:s3/bucketObjectv2:BucketObjectv2")
     assert len(unsigned) == 1
     source: str = unsigned[0]["inputs"]["source"]["asset"]["path"]
     return source
@@ -220,8 +225,8 @@ def test_every_lambda_permission_carries_a_source_arn(plan: Plan) -> None:
 
 
 def test_prod_enforces_code_signing(prod_plan: Plan) -> None:
-    config = resources(prod_plan, "aws:lambda/codeSigningConfig:CodeSigningConfig")[0]
-    profile = resources(prod_plan, "aws:signer/signingProfile:SigningProfile")[0]
+    config = filters(prod_plan, "aws:lambda/codeSigningConfig:CodeSigningConfig")[0]
+    profile = filters(prod_plan, "aws:signer/signingProfile:SigningProfile")[0]
     assert profile["inputs"]["platformId"] == "AWSLambda-SHA384-ECDSA"
     assert config["inputs"]["policies"] == {"untrustedArtifactOnDeployment": "Enforce"}
     assert config["inputs"]["allowedPublishers"]["signingProfileVersionArns"] == [profile["outputs"]["versionArn"]]
@@ -229,9 +234,9 @@ def test_prod_enforces_code_signing(prod_plan: Plan) -> None:
 
 
 def test_prod_deploys_the_object_the_signing_job_signed(prod_plan: Plan) -> None:
-    job = resources(prod_plan, "aws:signer/signingJob:SigningJob")[0]
-    unsigned = resources(prod_plan, "aws:s3/bucketObjectv2:BucketObjectv2")[0]
-    profile = resources(prod_plan, "aws:signer/signingProfile:SigningProfile")[0]
+    job = filters(prod_plan, "aws:signer/signingJob:SigningJob")[0]
+    unsigned = filters(prod_plan, "aws:s3/bucketObjectv2:BucketObjectv2")[0]
+    profile = filters(prod_plan, "aws:signer/signingProfile:SigningProfile")[0]
     assert job["inputs"]["profileName"] == profile["outputs"]["name"]
     assert profile["outputs"]["name"].startswith(profile["inputs"]["namePrefix"])
     assert job["inputs"]["source"]["s3"]["key"] == unsigned["inputs"]["key"]
@@ -244,14 +249,14 @@ def test_prod_deploys_the_object_the_signing_job_signed(prod_plan: Plan) -> None
 
 def test_prod_signing_profile_is_autonamed(prod_plan: Plan) -> None:
     """Signer keeps a canceled profile's name for two years: a fixed name breaks any replacement."""
-    profile = resources(prod_plan, "aws:signer/signingProfile:SigningProfile")[0]
+    profile = filters(prod_plan, "aws:signer/signingProfile:SigningProfile")[0]
     assert "name" not in profile["inputs"]
     assert profile["inputs"]["namePrefix"] == "genai_prod_filter_"
 
 
 def test_prod_upload_waits_for_versioning_and_encryption(prod_plan: Plan) -> None:
     """Without versioning the object has no VersionId and the signing job cannot start."""
-    unsigned = resources(prod_plan, "aws:s3/bucketObjectv2:BucketObjectv2")[0]
+    unsigned = filters(prod_plan, "aws:s3/bucketObjectv2:BucketObjectv2")[0]
     waits_for = {
         r["type"]
         for r in prod_plan["resources"]
@@ -268,7 +273,7 @@ def test_prod_package_is_signed_again_in_each_renewal_period(prod_plan: Plan) ->
 
     from stacks.edge import signing_period
 
-    unsigned = resources(prod_plan, "aws:s3/bucketObjectv2:BucketObjectv2")[0]
+    unsigned = filters(prod_plan, "aws:s3/bucketObjectv2:BucketObjectv2")[0]
     renewal = settings_of(prod_plan).filter.signature_renewal_days
     period = signing_period(datetime.now(UTC).date(), renewal)
     assert unsigned["inputs"]["key"].startswith(f"unsigned/period-{period}/")

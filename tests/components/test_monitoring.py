@@ -121,13 +121,17 @@ def test_waf_blocked_spike_alarm(plan: Plan) -> None:
 
 
 def dashboard(plan: Plan) -> Resource:
-    (found,) = resources(plan, "aws:cloudwatch/dashboard:Dashboard")
+    (found,) = [
+        d for d in resources(plan, "aws:cloudwatch/dashboard:Dashboard") if d["name"].endswith("-edge-alarms-dashboard")
+    ]
     return found
 
 
 def test_dashboard_shows_every_alarmed_metric(plan: Plan) -> None:
-    body = json.loads(dashboard(plan)["inputs"]["dashboardBody"])
-    shown = {(row[0], row[1]) for widget in body["widgets"] for row in widget["properties"]["metrics"]}
+    bodies = [json.loads(d["inputs"]["dashboardBody"]) for d in resources(plan, "aws:cloudwatch/dashboard:Dashboard")]
+    shown = {
+        (row[0], row[1]) for body in bodies for widget in body["widgets"] for row in widget["properties"]["metrics"]
+    }
     for found in resources(plan, ALARM):
         inputs = found["inputs"]
         if inputs.get("namespace", "").startswith("AWS/"):

@@ -201,6 +201,37 @@ def test_kms_needs_key_policy_delegation_and_identity() -> None:
     assert not decision.allowed and "key policy" in decision.reason
 
 
+GATED_READ = {
+    "Effect": "Allow",
+    "Action": "s3:GetObject",
+    "Resource": f"{BUCKET_ARN}/*",
+    "Condition": {"StringEquals": {"s3:ExistingObjectTag/scan_status": "clean"}},
+}
+UNSCANNED_READ = Intent(
+    "reads-unscanned",
+    "the writer cannot read an object the scanner flagged",
+    "test",
+    Ref("writer"),
+    (Call("s3:GetObject", (Ref("data"), "/o"), {"s3:ExistingObjectTag/scan_status": "flagged"}),),
+    denied=True,
+)
+
+
+def test_a_denied_intent_passes_when_every_call_is_refused() -> None:
+    assert checks.check_intents(deploy(*writer(GATED_READ)), [UNSCANNED_READ]) == []
+
+
+def test_a_denied_intent_fails_when_a_call_is_allowed() -> None:
+    ungated = {**GATED_READ, "Condition": {}}
+    (violation,) = checks.check_intents(deploy(*writer(ungated)), [UNSCANNED_READ])
+    assert violation.resource == "reads-unscanned"
+    assert "s3:GetObject on arn:aws:s3:::data/o: allowed, allowed by writer-access" in violation.message
+
+
+def test_a_denied_intent_fails_when_it_cannot_be_resolved() -> None:
+    assert ids(checks.check_intents(deploy(), [UNSCANNED_READ])) == ["reads-unscanned"]
+
+
 TRAIL_ARN = "arn:aws:cloudtrail:eu-west-1:123456789012:trail/t"
 CLOUDTRAIL_KEY = Intent(
     "cloudtrail-key",

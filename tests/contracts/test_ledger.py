@@ -62,3 +62,14 @@ def test_intents_that_hold_today_pass(deployments: dict[str, Deployment]) -> Non
         "auditor-assumes-audit-reader",
     ):
         assert intent not in failing
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_integrity_intents_hold(deployments: dict[str, Deployment], stack: str) -> None:
+    """Issue 17: the scan pipeline's accesses are allowed and what it forbids is refused, on both stacks."""
+    from infra.contracts.checks import check_intents
+    from infra.contracts.intents import INTEGRITY_INTENTS
+
+    assert len(INTEGRITY_INTENTS) >= 20
+    assert any(i.denied for i in INTEGRITY_INTENTS) and not all(i.denied for i in INTEGRITY_INTENTS)
+    assert [v.message for v in check_intents(deployments[stack], INTEGRITY_INTENTS)] == []

@@ -245,6 +245,22 @@ CASES: list[Case] = [
         "the key is tagged prod while the account root administers it",
         set_input("aws:kms/key:Key", "data-key", ("tags",), {"Environment": "prod"}),
     ),
+    # sqs
+    Case(
+        "aws-sqs-event-source-dead-letter",
+        "the scan queue loses its dead-letter queue",
+        del_input("aws:sqs/queue:Queue", "scan", ("redrivePolicy",)),
+    ),
+    Case(
+        "aws-sqs-s3-notification-cmk",
+        "the scan queue uses the AWS managed key",
+        set_input("aws:sqs/queue:Queue", "scan", ("kmsMasterKeyId",), "alias/aws/sqs"),
+    ),
+    Case(
+        "aws-sqs-s3-notification-cmk",
+        "the scan queue uses SSE-SQS",
+        del_input("aws:sqs/queue:Queue", "scan", ("kmsMasterKeyId",)),
+    ),
     # integrity
     Case(
         "genai-prepare-reads-only-scanned-data",

@@ -781,7 +781,42 @@ def compliant_resources() -> list[Resource]:
             "kubernetes:core/v1:Pod", "debug", {"metadata": meta, "spec": _pod_spec("debug", f"{ECR}/debug{DIGEST}")}
         )
     )
+    r.extend(_scan_queue())
     return r
+
+
+def _scan_queue() -> list[Resource]:
+    """S3 events → a CMK-encrypted queue with a DLQ → a Lambda event source mapping."""
+    queue_type = "aws:sqs/queue:Queue"
+    dlq_arn = f"arn:aws:sqs:{REGION}:{ACCOUNT}:scan-dlq"
+    queue_arn = f"arn:aws:sqs:{REGION}:{ACCOUNT}:scan"
+    return [
+        resource(queue_type, "scan-dlq", {"kmsMasterKeyId": KEY_ARN}),
+        resource(
+            queue_type,
+            "scan",
+            {
+                "kmsMasterKeyId": KEY_ARN,
+                "redrivePolicy": json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": 3}),
+            },
+        ),
+        resource(
+            "aws:lambda/eventSourceMapping:EventSourceMapping",
+            "scan-events",
+            {
+                "eventSourceArn": queue_arn,
+                "functionName": "scanner",
+                "functionResponseTypes": ["ReportBatchItemFailures"],
+            },
+            {"eventSourceArn": [urn(queue_type, "scan")]},
+        ),
+        resource(
+            "aws:s3/bucketNotification:BucketNotification",
+            "scan-notification",
+            {"bucket": "raw", "queues": [{"queueArn": queue_arn, "events": ["s3:ObjectCreated:*"]}]},
+            {"queues": [urn(queue_type, "scan")]},
+        ),
+    ]
 
 
 def compliant_plan() -> Plan:

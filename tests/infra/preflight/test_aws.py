@@ -85,7 +85,11 @@ def apply_account_stage(session: boto3.Session, *, config_recording: bool = True
 
 
 def ready_project(tmp_path: Path, digest: str, **overrides: Any) -> Path:
-    kubernetes = {**READY["prod"]["genai-platform:kubernetes"], "inferenceImageDigest": digest}
+    kubernetes = {
+        **READY["prod"]["genai-platform:kubernetes"],
+        "inferenceImageDigest": digest,
+        "modelVerifierImageDigest": digest,
+    }
     return write_project(tmp_path, "prod", {"genai-platform:kubernetes": kubernetes, **overrides})
 
 
@@ -161,6 +165,25 @@ def test_image_not_pushed_exits_1(account: boto3.Session, tmp_path: Path, capsys
     assert f"genai-prod/inference has no image {other}" in out
 
 
+def test_verifier_image_not_pushed_exits_1(
+    account: boto3.Session, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    create_roles(account, "genai-prod-key-admin", "genai-prod-deploy", "genai-ci-push")
+    digest = push_image(account)
+    other = "sha256:" + hashlib.sha256(b"model-verifier").hexdigest()
+    kubernetes = {
+        **READY["prod"]["genai-platform:kubernetes"],
+        "inferenceImageDigest": digest,
+        "modelVerifierImageDigest": other,
+    }
+    project = ready_project(tmp_path, digest, **{"genai-platform:kubernetes": kubernetes})
+    code, out = preflight(capsys, project)
+    assert code == 1
+    assert "genai-platform:kubernetes.modelVerifierImageDigest" in out
+    assert f"genai-prod/inference has no image {other}" in out
+    assert f"genai-prod/inference@{digest} is present" in out  # the model server's own digest passes
+
+
 def test_repository_not_created_yet_exits_1(
     account: boto3.Session, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -197,7 +220,7 @@ def test_quota_shortfalls_are_missing_with_the_request_to_make(account: boto3.Se
         items = account_prerequisites(lambda name: stubbed.get(name) or account.client(name), settings)
     by_subject = {i.subject.split(" (")[0]: i for i in items if i.rule == "quota"}
     assert by_subject["lambda L-B99A9384"].status == MISSING
-    assert "is 10, needs at least 208" in by_subject["lambda L-B99A9384"].problem
+    assert "is 10, needs at least 213" in by_subject["lambda L-B99A9384"].problem
     assert by_subject["ec2 L-DB2E81BA"].status == MISSING
     assert "--quota-code L-DB2E81BA --desired-value 64" in by_subject["ec2 L-DB2E81BA"].fix
     assert by_subject["ec2 L-1216C47A"].status == OK

@@ -88,8 +88,8 @@ def test_quotas_are_named_by_their_service_quotas_codes() -> None:
         "prod",
     )
     needs = {need.quota.code: need.required for need in quota_needs(settings)}
-    # filter 100 + rotation 2 + 3 response functions x 2 reserved, plus the 100 Lambda keeps unreserved
-    assert needs["L-B99A9384"] == 208
+    # filter 100, rotation 2, scanner 5, 3 response functions x 2 reserved, and the 100 Lambda keeps unreserved
+    assert needs["L-B99A9384"] == 213
     # prod's GPU group: up to 8 on-demand g6.2xlarge (8 vCPUs each)
     assert needs["L-DB2E81BA"] == 64
     assert "L-3819A6DF" not in needs
