@@ -598,6 +598,54 @@ def check_object_waits_for_bucket(d: Deployment) -> list[Violation]:
     return out
 
 
+# --- log groups: the CMK admits CloudWatch Logs for that group ------------------------------------
+
+# What CloudWatch Logs calls on a log group's CMK, with the group's ARN as encryption context (CloudWatch
+# Logs User Guide, "Encrypt log data in CloudWatch Logs using AWS KMS"): CreateLogGroup with kmsKeyId fails
+# ("The specified KMS key does not exist or is not allowed to be used with Arn ...") unless the key
+# policy allows these to logs.<region>.amazonaws.com for that ARN.
+LOGS_KEY_CALLS = ("kms:GenerateDataKey", "kms:Decrypt", "kms:Encrypt")
+
+
+def check_log_group_keys(d: Deployment) -> list[Violation]:
+    index = PolicyIndex(d)
+    keys = {r.arn: r for r in d.of_type("aws:kms/key:Key") if r.arn}
+    logs = Principal.service(f"logs.{d.region}.amazonaws.com")
+    out = []
+    for group in d.of_type("aws:cloudwatch/logGroup:LogGroup"):
+        key_arn, name = group.inputs.get("kmsKeyId"), group.inputs.get("name")
+        if not isinstance(key_arn, str) or not key_arn or not isinstance(name, str):
+            continue  # unencrypted (the policy pack's rule) or not known at preview
+        if key_arn not in keys:
+            out.append(
+                violation(
+                    "log-group-key-admits-logs",
+                    group,
+                    f"kmsKeyId {key_arn} is not a key created by a stage: its policy cannot be checked; "
+                    "use a stage's CMK",
+                )
+            )
+            continue
+        arn = f"arn:aws:logs:{d.region}:{d.account}:log-group:{name}"
+        context = {"kms:EncryptionContext:aws:logs:arn": arn}
+        denied = [
+            action
+            for action in LOGS_KEY_CALLS
+            if not evaluate(index, Request(logs, action, key_arn, context)).allowed
+        ]
+        if denied:
+            out.append(
+                violation(
+                    "log-group-key-admits-logs",
+                    group,
+                    f"the policy of {keys[key_arn].name} does not allow {', '.join(denied)} to {logs.id} for "
+                    f"{arn} (encryption context kms:EncryptionContext:aws:logs:arn): CreateLogGroup fails. "
+                    "Create the group through EncryptedLogGroup, which admits it on its key.",
+                )
+            )
+    return out
+
+
 # --- policies are valid against the IAM reference --------------------------------------------------
 
 
@@ -661,6 +709,16 @@ CHECKS: tuple[Check, ...] = (
         passes="kms:GenerateDataKey* under kms:EncryptionContext:aws:cloudtrail:arn",
         fails="kms:DescribeKey under kms:EncryptionContext:aws:cloudtrail:arn (DescribeKey carries none)",
         run=check_policies_valid,
+    ),
+    Check(
+        "log-group-key-admits-logs",
+        "Every log group's CMK lets CloudWatch Logs use it for that group's ARN",
+        "review 2026-12-06 N4",
+        passes="a log group whose key policy allows logs.<region>.amazonaws.com under "
+        "kms:EncryptionContext:aws:logs:arn = the group's ARN",
+        fails="/aws/lambda/genai-dev-response on edge-logs-key, whose logs statements name only the edge's "
+        "groups (AccessDeniedException on CreateLogGroup)",
+        run=check_log_group_keys,
     ),
     Check(
         "lifecycle-reserved-names",

@@ -397,3 +397,31 @@ def test_cli_lists_checks_and_rejects_unknown_stack(capsys: pytest.CaptureFixtur
     assert main(["contracts", "--stack", "nope"]) == 2
     err = capsys.readouterr().err
     assert "Pulumi.nope.yaml" in err and "Traceback" not in err
+
+
+# --- log groups' keys admit CloudWatch Logs --------------------------------------------------------
+
+LOGS = {"Service": "logs.eu-west-1.amazonaws.com"}
+GROUP_ARN = f"arn:aws:logs:eu-west-1:{ACCOUNT}:log-group:/aws/lambda/f"
+
+
+def _logs_statement(group_arn: str) -> dict[str, Any]:
+    return {
+        "Effect": "Allow",
+        "Principal": LOGS,
+        "Action": ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+        "Resource": "*",
+        "Condition": {"ArnLike": {"kms:EncryptionContext:aws:logs:arn": group_arn}},
+    }
+
+
+def test_log_group_key_must_admit_logs_for_that_group() -> None:
+    group = res("aws:cloudwatch/logGroup:LogGroup", "g", {"name": "/aws/lambda/f", "kmsKeyId": KEY_ARN})
+    other = _logs_statement(f"arn:aws:logs:eu-west-1:{ACCOUNT}:log-group:/aws/lambda/other")
+    wrong = res("aws:kms/key:Key", "k", {"policy": doc(other)}, arn=KEY_ARN)
+    violations = checks.check_log_group_keys(deploy(group, wrong))
+    assert ids(violations) == ["g"] and "kms:GenerateDataKey" in violations[0].message
+    right = res("aws:kms/key:Key", "k", {"policy": doc(other, _logs_statement(GROUP_ARN))}, arn=KEY_ARN)
+    assert checks.check_log_group_keys(deploy(group, right)) == []
+    foreign = res("aws:cloudwatch/logGroup:LogGroup", "g", {"name": "/x", "kmsKeyId": "arn:aws:kms:eu-west-1:1:key/z"})
+    assert "not a key created by a stage" in checks.check_log_group_keys(deploy(foreign, right))[0].message
