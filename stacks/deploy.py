@@ -6,7 +6,7 @@ import pulumi
 
 from components.deploy_runner import DeployRunner, DeployRunnerArgs
 from components.grants import Grant
-from components.log_group import EncryptedLogGroup, LogGroupArgs, logs_key_use
+from components.log_group import EncryptedLogGroup, LogGroupArgs
 from stacks.compute import SERVICE_ACCOUNTS, ComputePlane
 from stacks.context import PlatformContext
 from stacks.data import DataPlane, platform_bucket
@@ -20,11 +20,7 @@ def build_runner(ctx: PlatformContext, data: DataPlane, compute: ComputePlane) -
     s = ctx.settings
     name = runner_project_name(ctx)
     log_group_name = f"/aws/codebuild/{name}"
-    key = ctx.encryption_key(
-        "deploy",
-        "Deploy runner sources and build logs",
-        services=[logs_key_use(ctx.region, ctx.partition, ctx.account_id, log_group_name)],
-    )
+    key = ctx.encryption_key("deploy", "Deploy runner sources and build logs")
     sources = platform_bucket(ctx, data, "deploy-sources", key)
     logs = EncryptedLogGroup(
         f"{ctx.prefix}-deploy-logs",

@@ -20,11 +20,14 @@ def build_platform(settings: PlatformSettings) -> None:
     ctx = create_context(settings)
     if settings.protect_data:
         retain_data_stores()
-    data = build_data(ctx)
-    compute = build_compute(ctx, data, account)
-    edge = build_edge(ctx, data, compute)
-    operations = build_operations(ctx, data, compute, edge, account)
-    runner = build_runner(ctx, data, compute)
+    try:
+        data = build_data(ctx)
+        compute = build_compute(ctx, data, account)
+        edge = build_edge(ctx, data, compute)
+        operations = build_operations(ctx, data, compute, edge, account)
+        runner = build_runner(ctx, data, compute)
+    finally:
+        ctx.seal_keys()  # the keys' policies name the log groups created above
     pulumi.export("environment", settings.environment)
     pulumi.export("dataLakeBuckets", {purpose: b.name for purpose, b in data.lake.buckets.items()})
     pulumi.export("pipelineRoles", {stage: r.arn for stage, r in data.roles.items()})
