@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -357,18 +357,35 @@ def _family_class(instance_type: str) -> str:
     return "P" if family.startswith("p") else "Standard"
 
 
-def quota_needs(settings: PlatformSettings) -> list[QuotaNeed]:
-    """The quotas a deploy of these settings draws on, and the least value each must have."""
+def lambda_reservations(resources: Iterable[Mapping[str, Any]]) -> dict[str, int]:
+    """Reserved concurrency by function name, from a plan's `aws:lambda/function:Function` resources
+    (every function the program creates, so a new one is counted without anyone listing it)."""
+    found: dict[str, int] = {}
+    for r in resources:
+        if r.get("type") != "aws:lambda/function:Function":
+            continue
+        inputs = r.get("inputs") or {}
+        reserved = inputs.get("reservedConcurrentExecutions")
+        if isinstance(reserved, int) and reserved > 0:
+            found[str(inputs.get("name") or r.get("name"))] = reserved
+    return found
+
+
+def quota_needs(settings: PlatformSettings, reservations: Mapping[str, int] | None = None) -> list[QuotaNeed]:
+    """The quotas a deploy of these settings draws on, and the least value each must have.
+
+    `reservations`: reserved concurrency by function, from the platform plan (`lambda_reservations`);
+    None leaves the Lambda quota out (nothing hand-counted from settings)."""
     needs: list[QuotaNeed] = []
-    reserved = settings.filter.reserved_concurrency + settings.secrets.rotation_reserved_concurrency
+    reserved = sum((reservations or {}).values())
     if reserved:
+        each = ", ".join(f"{name} {n}" for name, n in sorted((reservations or {}).items()))
         needs.append(
             QuotaNeed(
                 LAMBDA_CONCURRENCY,
                 LAMBDA_UNRESERVED_MINIMUM + reserved,
-                f"{reserved} reserved (filter.reservedConcurrency {settings.filter.reserved_concurrency}, "
-                f"secrets.rotationReservedConcurrency {settings.secrets.rotation_reserved_concurrency}) "
-                f"+ the {LAMBDA_UNRESERVED_MINIMUM} Lambda keeps unreserved",
+                f"{reserved} reserved by the plan's functions ({each}) + the {LAMBDA_UNRESERVED_MINIMUM} "
+                "Lambda keeps unreserved",
             )
         )
     totals: dict[Quota, tuple[int, list[str]]] = {}
@@ -396,7 +413,7 @@ def quota_fix(need: QuotaNeed, region: str) -> str:
     )
 
 
-def quota_items(settings: PlatformSettings) -> list[Prerequisite]:
+def quota_items(settings: PlatformSettings, reservations: Mapping[str, int] | None = None) -> list[Prerequisite]:
     return [
         Prerequisite(
             status=CHECK,
@@ -405,7 +422,7 @@ def quota_items(settings: PlatformSettings) -> list[Prerequisite]:
             problem=f"needs at least {need.required}: {need.why}",
             fix=f"check with `genai-platform preflight --aws`; if short, {quota_fix(need, settings.region)}",
         )
-        for need in quota_needs(settings)
+        for need in quota_needs(settings, reservations)
     ]
 
 
@@ -414,12 +431,15 @@ def quota_items(settings: PlatformSettings) -> list[Prerequisite]:
 # ---------------------------------------------------------------------------------------------------
 
 
-def offline_prerequisites(config: Mapping[str, Any], stack: str) -> tuple[PlatformSettings, list[Prerequisite]]:
-    """Settings (raises `SettingsError` when invalid) and every prerequisite checkable without AWS."""
+def offline_prerequisites(
+    config: Mapping[str, Any], stack: str, reservations: Mapping[str, int] | None = None
+) -> tuple[PlatformSettings, list[Prerequisite]]:
+    """Settings (raises `SettingsError` when invalid) and every prerequisite checkable without AWS;
+    `reservations` (from the platform plan) adds the Lambda concurrency quota."""
     settings = settings_from_config(config, stack)
     items = placeholders(effective_config(config, stack))
     items += role_items(settings)
-    items += quota_items(settings)
+    items += quota_items(settings, reservations)
     return settings, items
 
 

@@ -629,9 +629,7 @@ def check_log_group_keys(d: Deployment) -> list[Violation]:
         arn = f"arn:aws:logs:{d.region}:{d.account}:log-group:{name}"
         context = {"kms:EncryptionContext:aws:logs:arn": arn}
         denied = [
-            action
-            for action in LOGS_KEY_CALLS
-            if not evaluate(index, Request(logs, action, key_arn, context)).allowed
+            action for action in LOGS_KEY_CALLS if not evaluate(index, Request(logs, action, key_arn, context)).allowed
         ]
         if denied:
             out.append(

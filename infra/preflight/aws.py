@@ -6,7 +6,7 @@ does not offer) yields an UNKNOWN item saying what could not be checked, never a
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
@@ -147,9 +147,11 @@ def quota_value(clients: Clients, need: QuotaNeed) -> tuple[float | None, str]:
     return None, "; ".join(reasons)
 
 
-def quota_checks(clients: Clients, settings: PlatformSettings) -> list[Prerequisite]:
+def quota_checks(
+    clients: Clients, settings: PlatformSettings, reservations: Mapping[str, int] | None = None
+) -> list[Prerequisite]:
     items = []
-    for need in quota_needs(settings):
+    for need in quota_needs(settings, reservations):
         subject = f"{need.quota.service} {need.quota.code} ({need.quota.name})"
         value, why_not = quota_value(clients, need)
         if value is None:
@@ -178,13 +180,15 @@ def quota_checks(clients: Clients, settings: PlatformSettings) -> list[Prerequis
     return items
 
 
-def account_prerequisites(clients: Clients, settings: PlatformSettings) -> list[Prerequisite]:
+def account_prerequisites(
+    clients: Clients, settings: PlatformSettings, reservations: Mapping[str, int] | None = None
+) -> list[Prerequisite]:
     """Roles exist, the model server image is in ECR, quotas suffice: each as MISSING, UNKNOWN or OK."""
     account = caller_account(clients)
     return [
         *role_checks(clients, settings, account),
         *image_checks(clients, settings),
-        *quota_checks(clients, settings),
+        *quota_checks(clients, settings, reservations),
     ]
 
 
@@ -192,13 +196,13 @@ class AccountError(Exception):
     """The account cannot be reached at all (no credentials, no network): nothing can be checked."""
 
 
-def check_account(settings: PlatformSettings) -> list[Prerequisite]:
+def check_account(settings: PlatformSettings, reservations: Mapping[str, int] | None = None) -> list[Prerequisite]:
     """`account_prerequisites` with clients from the default credential chain, in the stack's region."""
     import boto3
 
     session = boto3.Session(region_name=settings.region)
     try:
-        return account_prerequisites(session.client, settings)
+        return account_prerequisites(session.client, settings, reservations)
     except (ClientError, BotoCoreError) as err:
         raise AccountError(
             f"cannot reach AWS to check the account ({_error(err)}); configure credentials "

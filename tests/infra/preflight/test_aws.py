@@ -18,7 +18,7 @@ from moto import mock_aws
 
 from infra.cli import main
 from infra.preflight.aws import account_prerequisites
-from stacks.prerequisites import MISSING, OK, UNKNOWN
+from stacks.prerequisites import MISSING, OK, UNKNOWN, lambda_reservations
 from stacks.settings import settings_from_config
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -137,7 +137,9 @@ def test_placeholders_are_not_looked_up(account: boto3.Session, capsys: pytest.C
     assert "123456789012 is an AWS documentation example" in out
 
 
-def test_quota_shortfalls_are_missing_with_the_request_to_make(account: boto3.Session) -> None:
+def test_quota_shortfalls_are_missing_with_the_request_to_make(
+    account: boto3.Session, prod_plan: dict[str, Any]
+) -> None:
     settings = settings_from_config({**READY["prod"]}, "prod")
     quotas = account.client("service-quotas")
     lambda_ = account.client("lambda")
@@ -152,10 +154,11 @@ def test_quota_shortfalls_are_missing_with_the_request_to_make(account: boto3.Se
                 {"ServiceCode": "ec2", "QuotaCode": code},
             )
         stubbed = {"service-quotas": quotas, "lambda": lambda_}
-        items = account_prerequisites(lambda name: stubbed.get(name) or account.client(name), settings)
+        reservations = lambda_reservations(prod_plan["resources"])
+        items = account_prerequisites(lambda name: stubbed.get(name) or account.client(name), settings, reservations)
     by_subject = {i.subject.split(" (")[0]: i for i in items if i.rule == "quota"}
     assert by_subject["lambda L-B99A9384"].status == MISSING
-    assert "is 10, needs at least 202" in by_subject["lambda L-B99A9384"].problem
+    assert "is 10, needs at least 206" in by_subject["lambda L-B99A9384"].problem
     assert by_subject["ec2 L-DB2E81BA"].status == MISSING
     assert "--quota-code L-DB2E81BA --desired-value 64" in by_subject["ec2 L-DB2E81BA"].fix
     assert by_subject["ec2 L-1216C47A"].status == OK

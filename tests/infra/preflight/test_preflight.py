@@ -15,6 +15,7 @@ from stacks.prerequisites import (
     MISSING,
     PLACEHOLDER_RULES,
     instance_vcpus,
+    lambda_reservations,
     offline_prerequisites,
     placeholder_problem,
     quota_needs,
@@ -44,6 +45,7 @@ def test_shipped_prod_exits_1_naming_its_placeholders(capsys: pytest.CaptureFixt
     ):
         assert f"MISSING  genai-platform:{key}" in out, key
     assert "123456789012 is an AWS documentation example" in out
+    assert "lambda L-B99A9384 (Concurrent executions)\n         needs at least 206" in out
     assert "Traceback" not in out
 
 
@@ -82,14 +84,21 @@ def test_every_item_says_how_to_fix_it() -> None:
         assert item.subject.startswith(("genai-platform:", "lambda ", "ec2 ")), item
 
 
-def test_quotas_are_named_by_their_service_quotas_codes() -> None:
+def test_quotas_are_named_by_their_service_quotas_codes(prod_plan: dict[str, Any]) -> None:
     settings = settings_from_config(
         {**READY["prod"], "genai-platform:kms": {"keyAdministratorRoleArns": ["arn:aws:iam::246813579024:role/k"]}},
         "prod",
     )
-    needs = {need.quota.code: need.required for need in quota_needs(settings)}
-    # filter 100 + rotation 2 reserved, plus the 100 Lambda keeps unreserved
-    assert needs["L-B99A9384"] == 202
+    reservations = lambda_reservations(prod_plan["resources"])
+    # every function of the plan, not only the ones someone listed (review N5: response and blocklist)
+    assert reservations == {
+        "genai-prod-filter": 100,
+        "genai-prod-rotation": 2,
+        "genai-prod-response": 2,
+        "genai-prod-source-blocklist": 2,
+    }
+    needs = {need.quota.code: need.required for need in quota_needs(settings, reservations)}
+    assert needs["L-B99A9384"] == 206  # 106 reserved, plus the 100 Lambda keeps unreserved
     # prod's GPU group: up to 8 on-demand g6.2xlarge (8 vCPUs each)
     assert needs["L-DB2E81BA"] == 64
     assert "L-3819A6DF" not in needs
@@ -132,6 +141,24 @@ def test_invalid_settings_exit_1_with_the_key_and_no_traceback(
     assert code == 1
     assert "genai-platform:deploy.roleArn" in err and "not the account root" in err
     assert "Traceback" not in out + err
+
+
+def test_unpreviewable_plan_leaves_the_lambda_quota_unknown(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from infra.preflight import command
+    from infra.preview import stages
+    from infra.preview.engine import PreviewError
+
+    def fail(*_: Any, **__: Any) -> Any:
+        raise PreviewError("boom")
+
+    monkeypatch.undo()
+    monkeypatch.setattr(stages, "preview_stages", fail)
+    assert command.plan_reservations("dev", Path("."))[0] is None
+    monkeypatch.setattr(command, "plan_reservations", lambda *_: (None, "boom"))
+    _, out, _ = preflight(capsys, "--stack", "dev")
+    assert "UNKNOWN  lambda L-B99A9384" in out and "boom" in out
 
 
 def test_unknown_stack_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
