@@ -30,6 +30,8 @@ class Prerequisite:
     fix: str
     blocks_deploy: bool = False
     """The program refuses a real deploy while this item remains."""
+    stage: str = "platform"
+    """The stage that needs it, and so refuses to start without it (`stage_of_setting`)."""
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -172,9 +174,14 @@ KEY_FIXES: dict[str, str] = {
         "in-cluster stage (for example your VPN's /32s), or [] for a private-only endpoint"
     ),
     "kubernetes.inferenceImageDigest": (
-        "push the model server image to genai-<env>/inference, then set "
-        "genai-platform:kubernetes.inferenceImageDigest to its digest, sha256:<64 hex> "
-        "(aws ecr describe-images --repository-name genai-<env>/inference)"
+        "set genai-platform:kubernetes.inferenceImageDigest to the model server image's digest, sha256:<64 hex>: "
+        "`crane digest <upstream image:tag>` (the images job copies it into genai-<env>/inference, created by the "
+        "platform stage, with the digest preserved); only the cluster stage waits for it"
+    ),
+    "kubernetes.modelVerifierImageDigest": (
+        "set genai-platform:kubernetes.modelVerifierImageDigest to the digest the images job prints after it "
+        "builds images/model-verifier and pushes it to genai-<env>/inference (created by the platform stage), "
+        "sha256:<64 hex>; only the cluster stage waits for it"
     ),
     "kubernetes.devicePluginImage": (
         "set genai-platform:kubernetes.devicePluginImage to nvcr.io/nvidia/k8s-device-plugin:<tag>@sha256:<64 hex>, "
@@ -215,6 +222,15 @@ def placeholder_problem(value: str) -> tuple[PlaceholderRule, str] | None:
     return None
 
 
+CLUSTER_STAGE_SETTINGS = ("kubernetes.",)
+"""Settings only the cluster stage reads (the platform forwards them in its `clusterStage` output)."""
+
+
+def stage_of_setting(path: str) -> str:
+    """The stage a setting belongs to: `cluster` for `kubernetes.*`, else `platform`."""
+    return "cluster" if _setting(path).startswith(CLUSTER_STAGE_SETTINGS) else "platform"
+
+
 def placeholders(values: Mapping[str, Any]) -> list[Prerequisite]:
     """Every setting value that is a placeholder, from effective (defaults-merged) settings values."""
     found = []
@@ -231,6 +247,7 @@ def placeholders(values: Mapping[str, Any]) -> list[Prerequisite]:
                 problem=f"{value!r}: {problem}",
                 fix=key_fix(path, f"set {PROJECT}:{_setting(path)}: {rule.fix}"),
                 blocks_deploy=True,
+                stage=stage_of_setting(path),
             )
         )
     return found
@@ -443,9 +460,16 @@ def offline_prerequisites(
     return settings, items
 
 
-def deploy_blockers(config: Mapping[str, Any], stack: str) -> list[Prerequisite]:
-    """The items that make a real deploy fail part-way: the program refuses to start with any of them."""
-    return [item for item in offline_prerequisites(config, stack)[1] if item.blocks_deploy]
+def deploy_blockers(config: Mapping[str, Any], stack: str, stage: str = "platform") -> list[Prerequisite]:
+    """The items that make `stage`'s real deploy fail part-way: that stage refuses to start with any of
+    them (the platform stage does not wait for the cluster stage's images)."""
+    return [item for item in offline_prerequisites(config, stack)[1] if item.blocks_deploy and item.stage == stage]
+
+
+def cluster_blockers(kubernetes: Mapping[str, Any]) -> list[Prerequisite]:
+    """The cluster stage's blockers, from the Kubernetes settings the platform forwards (field names)."""
+    camel = {re.sub(r"_([a-z])", lambda m: m.group(1).upper(), k): v for k, v in kubernetes.items()}
+    return [item for item in placeholders({"kubernetes": camel}) if item.blocks_deploy]
 
 
 def describe_blockers(stack: str, blockers: list[Prerequisite]) -> str:

@@ -14,6 +14,8 @@ from stacks.prerequisites import (
     CHECK,
     MISSING,
     PLACEHOLDER_RULES,
+    cluster_blockers,
+    deploy_blockers,
     instance_vcpus,
     lambda_reservations,
     offline_prerequisites,
@@ -172,3 +174,25 @@ def test_stack_is_required(capsys: pytest.CaptureFixture[str]) -> None:
         main(["preflight"])
     assert exit_.value.code == 2
     assert "--stack" in capsys.readouterr().err
+
+
+def test_each_stage_refuses_only_its_own_placeholders() -> None:
+    """review N8: the platform stage creates the repositories the cluster stage's images go to."""
+    from stacks.settings import as_dict
+    from stacks.stack_config import find_project_file, read_stack_config
+
+    config, _ = read_stack_config(find_project_file(Path(__file__).resolve().parents[3]), "prod", required=True)
+    platform = {i.subject for i in deploy_blockers(config, "prod", "platform")}
+    cluster = {i.subject for i in deploy_blockers(config, "prod", "cluster")}
+    assert "genai-platform:deploy.roleArn" in platform
+    assert not any(s.startswith("genai-platform:kubernetes.") for s in platform)
+    expected = {
+        "genai-platform:kubernetes.inferenceImageDigest",
+        "genai-platform:kubernetes.modelVerifierImageDigest",
+        "genai-platform:kubernetes.devicePluginImage",
+    }
+    assert expected <= cluster
+    forwarded = as_dict(settings_from_config(config, "prod").kubernetes)
+    assert expected <= {i.subject for i in cluster_blockers(forwarded)}
+    for item in cluster_blockers(forwarded):
+        assert "push the model server image to genai-<env>/inference, then" not in item.fix
