@@ -4,9 +4,11 @@ item and an example that passes and one that fails. See docs/deploy-contracts.md
 from __future__ import annotations
 
 import fnmatch
+import json
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from infra.contracts import intents as intent_table
 from infra.contracts.iam import (
@@ -644,6 +646,51 @@ def check_log_group_keys(d: Deployment) -> list[Violation]:
     return out
 
 
+# --- GPU Deployments can roll out on the GPUs they already hold ----------------------------------
+
+GPU_RESOURCE = "nvidia.com/gpu"
+# Something that adds nodes when a pod is Pending for lack of a GPU (then a surge pod can be placed).
+AUTOSCALERS = ("cluster-autoscaler", "karpenter")
+_K8S_WORKLOADS = ("kubernetes:apps/v1:Deployment", "kubernetes:helm.sh/v3:Release", "kubernetes:helm.sh/v4:Chart")
+
+
+def _gpu_containers(spec: Mapping[str, Any]) -> list[str]:
+    pod = ((spec.get("template") or {}).get("spec")) or {}
+    return [
+        str(c.get("name"))
+        for c in pod.get("containers") or []
+        if any(GPU_RESOURCE in ((c.get("resources") or {}).get(kind) or {}) for kind in ("requests", "limits"))
+    ]
+
+
+def _never_surges(strategy: Mapping[str, Any]) -> bool:
+    if strategy.get("type") == "Recreate":
+        return True
+    surge = (strategy.get("rollingUpdate") or {}).get("maxSurge")
+    return surge in (0, "0", "0%")  # unset means the default, 25% rounded up: one extra pod
+
+
+def check_gpu_rollout(d: Deployment) -> list[Violation]:
+    if any(a in json.dumps(r.inputs) or a in r.name for r in d.of_type(*_K8S_WORKLOADS) for a in AUTOSCALERS):
+        return []
+    out = []
+    for r in d.of_type("kubernetes:apps/v1:Deployment"):
+        spec = r.inputs.get("spec") or {}
+        containers = _gpu_containers(spec)
+        if containers and not _never_surges(spec.get("strategy") or {}):
+            out.append(
+                violation(
+                    "gpu-rollout-capacity",
+                    r,
+                    f"containers {', '.join(containers)} request {GPU_RESOURCE} and the rollout may surge (default "
+                    "maxSurge 25%, rounded up to one pod) with no autoscaler in any stage: the surge pod stays "
+                    "Pending on full GPU nodes and every rollout times out. Use strategy rollingUpdate maxSurge 0, "
+                    "maxUnavailable 1 (or Recreate), or install an autoscaler.",
+                )
+            )
+    return out
+
+
 # --- policies are valid against the IAM reference --------------------------------------------------
 
 
@@ -717,6 +764,14 @@ CHECKS: tuple[Check, ...] = (
         fails="/aws/lambda/genai-dev-response on edge-logs-key, whose logs statements name only the edge's "
         "groups (AccessDeniedException on CreateLogGroup)",
         run=check_log_group_keys,
+    ),
+    Check(
+        "gpu-rollout-capacity",
+        "A GPU Deployment's rollout fits on the GPUs it holds, unless an autoscaler adds nodes",
+        "review 2026-12-06 N7",
+        passes="a Deployment requesting nvidia.com/gpu with rollingUpdate maxSurge 0, maxUnavailable 1",
+        fails="the same Deployment with no strategy (maxSurge 25%) and no cluster-autoscaler or Karpenter",
+        run=check_gpu_rollout,
     ),
     Check(
         "lifecycle-reserved-names",

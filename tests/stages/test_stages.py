@@ -110,7 +110,7 @@ def test_platform_stage_without_the_account_stage_fails_clearly() -> None:
 def test_filter_reaches_the_model_through_the_name_the_cluster_stage_points_at_the_nlb(
     request: pytest.FixtureRequest,
 ) -> None:
-    plans = stages_of(request, "dev")
+    plans = stages_of(request, "prod")  # dev declares no model yet, so it has no model server name (review N2)
     (function,) = [
         f
         for f in resources(plans["platform"], "aws:lambda/function:Function")
