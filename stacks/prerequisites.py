@@ -306,6 +306,48 @@ def role_items(settings: PlatformSettings) -> list[Prerequisite]:
     return found
 
 
+# ---------------------------------------------------------------------------------------------------
+# The model the server loads
+# ---------------------------------------------------------------------------------------------------
+
+SIGNED_MODEL_FILES = ("manifest.json", "manifest.sig.json")
+"""What `genai_ingest.provenance` signs and verifies (docs/integrity.md)."""
+
+
+def models_bucket_pattern(name_prefix: str) -> re.Pattern[str]:
+    """The models bucket's auto-generated name: its logical name plus Pulumi's 7-hex suffix."""
+    return re.compile(rf"^{re.escape(name_prefix)}-datalake-models-bucket-[0-9a-f]{{7}}$")
+
+
+def model_fix(settings: PlatformSettings) -> str:
+    k = settings.kubernetes
+    return (
+        f"after the platform stage, sign and upload a model (`genai-ingest` promote, docs/integrity.md) to "
+        f"s3://<{settings.name_prefix} models bucket>/{k.model_prefix}; then set {PROJECT}:kubernetes.modelReady: "
+        "true and run the cluster stage"
+    )
+
+
+def model_items(settings: PlatformSettings) -> list[Prerequisite]:
+    """Offline: whether the settings declare a signed model (checked against the bucket with --aws)."""
+    k = settings.kubernetes
+    subject = f"{PROJECT}:kubernetes.modelReady"
+    if not k.model_ready:
+        problem = (
+            "no signed model declared: the cluster stage runs the model server at 0 replicas (no pod, no DNS "
+            "name), so /v1/chat has no backend until one is"
+        )
+        return [Prerequisite(CHECK, "signed-model", subject, problem, model_fix(settings), stage="cluster")]
+    problem = (
+        f"the model server verifies s3://<models bucket>/{k.model_prefix} before it starts: a signed model "
+        f"({', '.join(SIGNED_MODEL_FILES)}) must be there before the cluster stage"
+    )
+    fix = "check with `genai-platform preflight --aws` (the images job checks it too); if absent, " + model_fix(
+        settings
+    )
+    return [Prerequisite(CHECK, "signed-model", subject, problem, fix, stage="cluster")]
+
+
 def configured_roles(settings: PlatformSettings) -> dict[str, str]:
     """Every role ARN the settings name, by the setting that names it."""
     roles = {
@@ -456,6 +498,7 @@ def offline_prerequisites(
     settings = settings_from_config(config, stack)
     items = placeholders(effective_config(config, stack))
     items += role_items(settings)
+    items += model_items(settings)
     items += quota_items(settings, reservations)
     return settings, items
 

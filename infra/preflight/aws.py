@@ -12,14 +12,18 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 
 from stacks.prerequisites import (
+    CHECK,
     LAMBDA_CONCURRENCY,
     MISSING,
     OK,
+    SIGNED_MODEL_FILES,
     UNKNOWN,
     Prerequisite,
     QuotaNeed,
     configured_roles,
     key_fix,
+    model_fix,
+    models_bucket_pattern,
     placeholder_problem,
     quota_fix,
     quota_needs,
@@ -90,44 +94,90 @@ def role_checks(clients: Clients, settings: PlatformSettings, account: str) -> l
     return items
 
 
+# setting -> what the image is, and how it gets into the inference repository.
+CLUSTER_IMAGES = {
+    "kubernetes.inferenceImageDigest": "the model server image (the images job copies vars.INFERENCE_SOURCE_IMAGE)",
+    "kubernetes.modelVerifierImageDigest": "the model verifier image (the images job builds images/model-verifier)",
+}
+
+
 def image_checks(clients: Clients, settings: PlatformSettings) -> list[Prerequisite]:
-    """The model server's image must be in the stack's inference repository, by the configured digest."""
-    digest = settings.kubernetes.inference_image_digest
-    if placeholder_problem(digest):
-        return []
+    """The cluster stage's images must be in the stack's inference repository, by the configured digests."""
+    k = settings.kubernetes
+    digests = {
+        "kubernetes.inferenceImageDigest": k.inference_image_digest,
+        "kubernetes.modelVerifierImageDigest": k.model_verifier_image_digest,
+    }
+    return [
+        _image_check(clients, settings, key, digest)
+        for key, digest in digests.items()
+        if not placeholder_problem(digest)  # reported offline already
+    ]
+
+
+def _image_check(clients: Clients, settings: PlatformSettings, key: str, digest: str) -> Prerequisite:
     repository = f"{settings.name_prefix}/inference"
-    subject = f"{PROJECT}:kubernetes.inferenceImageDigest"
+    subject = f"{PROJECT}:{key}"
     fix = (
-        f"push the model server image to {repository} (the platform stage creates the repository), then pin its digest"
+        f"push {CLUSTER_IMAGES[key]} to {repository} after the platform stage created it, "
+        f"then pin its digest in {PROJECT}:{key}"
     )
     try:
         clients("ecr").describe_images(repositoryName=repository, imageIds=[{"imageDigest": digest}])
     except ClientError as err:
         code = _code(err)
         if code == "RepositoryNotFoundException":
-            return [
-                Prerequisite(
-                    MISSING,
-                    "image-missing",
-                    subject,
-                    f"repository {repository} does not exist yet, so {digest} cannot be in it",
-                    fix,
-                )
-            ]
+            problem = f"repository {repository} does not exist yet, so {digest} cannot be in it"
+            return Prerequisite(MISSING, "image-missing", subject, problem, fix, stage="cluster")
         if code == "ImageNotFoundException":
-            return [Prerequisite(MISSING, "image-missing", subject, f"{repository} has no image {digest}", fix)]
-        return [
-            Prerequisite(
-                UNKNOWN,
-                "image-missing",
-                subject,
-                f"could not check {repository}@{digest} ({_error(err)})",
-                "allow ecr:DescribeImages to the preflight caller",
+            return Prerequisite(
+                MISSING, "image-missing", subject, f"{repository} has no image {digest}", fix, stage="cluster"
             )
-        ]
+        return Prerequisite(
+            UNKNOWN,
+            "image-missing",
+            subject,
+            f"could not check {repository}@{digest} ({_error(err)})",
+            "allow ecr:DescribeImages to the preflight caller",
+        )
     except BotoCoreError as err:
-        return [Prerequisite(UNKNOWN, "image-missing", subject, f"could not check {repository} ({err})", "retry")]
-    return [Prerequisite(OK, "image-missing", subject, f"{repository}@{digest} is present", "")]
+        return Prerequisite(UNKNOWN, "image-missing", subject, f"could not check {repository} ({err})", "retry")
+    return Prerequisite(OK, "image-missing", subject, f"{repository}@{digest} is present", "")
+
+
+def model_checks(clients: Clients, settings: PlatformSettings) -> list[Prerequisite]:
+    """A signed model (manifest and signature) under `kubernetes.modelPrefix` in the models bucket."""
+    k = settings.kubernetes
+    subject = f"{PROJECT}:kubernetes.modelReady"
+    pattern = models_bucket_pattern(settings.name_prefix)
+    try:
+        buckets = [b["Name"] for b in clients("s3").list_buckets().get("Buckets", []) if pattern.match(b["Name"])]
+    except (ClientError, BotoCoreError) as err:
+        return [Prerequisite(UNKNOWN, "signed-model", subject, f"could not list buckets ({_error(err)})", "retry")]
+    if not buckets:
+        where = f"s3://{pattern.pattern.strip('^$')}/{k.model_prefix}"
+        status = MISSING if k.model_ready else CHECK
+        problem = f"no models bucket yet (the platform stage creates it), so no signed model at {where}"
+        return [Prerequisite(status, "signed-model", subject, problem, model_fix(settings), stage="cluster")]
+    where = f"s3://{buckets[0]}/{k.model_prefix}"
+    missing = []
+    for name in SIGNED_MODEL_FILES:
+        try:
+            clients("s3").head_object(Bucket=buckets[0], Key=f"{k.model_prefix}{name}")
+        except ClientError as err:
+            if _code(err) not in ("404", "NoSuchKey", "NotFound"):
+                return [Prerequisite(UNKNOWN, "signed-model", subject, f"could not check {where} ({_error(err)})", "")]
+            missing.append(name)
+        except BotoCoreError as err:
+            return [Prerequisite(UNKNOWN, "signed-model", subject, f"could not check {where} ({err})", "retry")]
+    if missing:
+        status = MISSING if k.model_ready else CHECK
+        problem = f"no signed model at {where} ({', '.join(missing)} absent)"
+        return [Prerequisite(status, "signed-model", subject, problem, model_fix(settings), stage="cluster")]
+    if not k.model_ready:
+        fix = f"set {PROJECT}:kubernetes.modelReady: true to run the model server"
+        return [Prerequisite(CHECK, "signed-model", subject, f"a signed model is at {where}", fix)]
+    return [Prerequisite(OK, "signed-model", subject, f"a signed model is at {where}", "")]
 
 
 def quota_value(clients: Clients, need: QuotaNeed) -> tuple[float | None, str]:
@@ -188,6 +238,7 @@ def account_prerequisites(
     return [
         *role_checks(clients, settings, account),
         *image_checks(clients, settings),
+        *model_checks(clients, settings),
         *quota_checks(clients, settings, reservations),
     ]
 

@@ -44,7 +44,7 @@ def render(stack: str, settings: PlatformSettings, items: list[Prerequisite], *,
     lines = [f"preflight: stack {stack} (environment {settings.environment}, {settings.region}), {where}"]
     order = {MISSING: 0, UNKNOWN: 1, CHECK: 2, OK: 3}
     for item in sorted(items, key=lambda i: order[i.status]):
-        stage = f"  [{item.stage} stage]" if item.blocks_deploy else ""
+        stage = f"  [{item.stage} stage]" if item.stage != "platform" else ""
         lines.append(f"{LABELS[item.status]:<8} {item.subject}{stage}")
         lines.append(f"         {item.problem}")
         if item.fix:

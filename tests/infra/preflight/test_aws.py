@@ -65,8 +65,23 @@ def push_image(session: boto3.Session, repository: str = "genai-prod/inference")
     return str(pushed["image"]["imageId"]["imageDigest"])
 
 
-def ready_project(tmp_path: Path, digest: str, **overrides: Any) -> Path:
-    kubernetes = {**READY["prod"]["genai-platform:kubernetes"], "inferenceImageDigest": digest}
+MODELS_BUCKET = "genai-prod-datalake-models-bucket-a4b03af"
+
+
+def put_model(session: boto3.Session, *files: str) -> None:
+    """The models bucket (as the platform stage names it) with `files` under the shipped model prefix."""
+    s3 = session.client("s3")
+    s3.create_bucket(Bucket=MODELS_BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION})
+    for name in files:
+        s3.put_object(Bucket=MODELS_BUCKET, Key=f"serving/current/{name}", Body=b"{}")
+
+
+def ready_project(tmp_path: Path, digest: str, verifier: str | None = None, **overrides: Any) -> Path:
+    kubernetes = {
+        **READY["prod"]["genai-platform:kubernetes"],
+        "inferenceImageDigest": digest,
+        "modelVerifierImageDigest": verifier or digest,
+    }
     return write_project(tmp_path, "prod", {"genai-platform:kubernetes": kubernetes, **overrides})
 
 
@@ -82,8 +97,10 @@ def test_ready_account_exits_0_and_says_what_it_could_not_check(
 ) -> None:
     create_roles(account, "genai-prod-key-admin", "genai-prod-deploy", "genai-ci-push")
     digest = push_image(account)
+    put_model(account, "manifest.json", "manifest.sig.json", "model.safetensors")
     code, out = preflight(capsys, ready_project(tmp_path, digest))
     assert code == 0, out
+    assert f"OK       genai-platform:kubernetes.modelReady\n         a signed model is at s3://{MODELS_BUCKET}/" in out
     assert f"OK       genai-platform:deploy.roleArn\n         {role('genai-prod-deploy')} exists" in out
     assert f"genai-prod/inference@{digest} is present" in out
     # moto offers neither Service Quotas for ec2 nor Lambda's account settings: reported, not guessed.
@@ -91,6 +108,47 @@ def test_ready_account_exits_0_and_says_what_it_could_not_check(
     assert "UNKNOWN  lambda L-B99A9384 (Concurrent executions)" in out
     assert "could not check: needs at least 64" in out
     assert "check the UNKNOWN items yourself" in out
+
+
+def test_no_signed_model_exits_1_naming_the_prefix(
+    account: boto3.Session, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """review N2: the verify-model init container would crash-loop and the cluster stage time out."""
+    create_roles(account, "genai-prod-key-admin", "genai-prod-deploy", "genai-ci-push")
+    digest = push_image(account)
+    put_model(account, "model.safetensors")
+    code, out = preflight(capsys, ready_project(tmp_path, digest))
+    assert code == 1
+    assert (
+        f"MISSING  genai-platform:kubernetes.modelReady  [cluster stage]\n         no signed model at "
+        f"s3://{MODELS_BUCKET}/serving/current/ (manifest.json, manifest.sig.json absent)"
+    ) in out
+
+
+def test_undeclared_model_is_a_check_not_a_failure(
+    account: boto3.Session, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    create_roles(account, "genai-prod-key-admin", "genai-prod-deploy", "genai-ci-push")
+    digest = push_image(account)
+    kubernetes = {**READY["prod"]["genai-platform:kubernetes"], "inferenceImageDigest": digest}
+    project = write_project(tmp_path, "prod", {"genai-platform:kubernetes": {**kubernetes, "modelReady": False}})
+    _, out = preflight(capsys, project)
+    assert "CHECK    genai-platform:kubernetes.modelReady" in out and "no models bucket yet" in out
+
+
+def test_verifier_image_not_pushed_exits_1(
+    account: boto3.Session, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """review N3: the init image is a different image from the model server's."""
+    create_roles(account, "genai-prod-key-admin", "genai-prod-deploy", "genai-ci-push")
+    digest = push_image(account)
+    put_model(account, "manifest.json", "manifest.sig.json")
+    verifier = "sha256:" + hashlib.sha256(b"verifier").hexdigest()
+    code, out = preflight(capsys, ready_project(tmp_path, digest, verifier))
+    assert code == 1
+    assert "MISSING  genai-platform:kubernetes.modelVerifierImageDigest  [cluster stage]" in out
+    assert f"genai-prod/inference has no image {verifier}" in out
+    assert "builds images/model-verifier" in out
 
 
 def test_missing_role_exits_1(account: boto3.Session, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
