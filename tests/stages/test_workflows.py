@@ -202,3 +202,27 @@ def test_stacks_without_a_committed_salt_are_refused() -> None:
     assert "exit" in check["run"] and "Pulumi.prod.yaml" in check["run"]
     names = [st.get("name", "") for st in steps]
     assert names.index(check["name"]) < names.index("Install the Pulumi CLI")
+
+
+def _images_steps() -> list[dict[str, Any]]:
+    steps: list[dict[str, Any]] = load(WORKFLOWS / "stage-images.yml")["jobs"]["images"]["steps"]
+    return steps
+
+
+def test_model_verifier_image_is_built_and_pushed() -> None:
+    """review N3: the verify-model init container's image (kubernetes.modelVerifierImageDigest) is its own."""
+    (step,) = [st for st in _images_steps() if "images/model-verifier/Dockerfile" in st.get("run", "")]
+    run = step["run"]
+    assert "model_verifier_image_digest" in run and "docker push" in run
+    assert run.index('present "$digest"') < run.index("docker build"), "build only when the pinned digest is absent"
+    dockerfile = (ROOT / "images" / "model-verifier" / "Dockerfile").read_text(encoding="utf-8")
+    assert "COPY lambdas/ingest/genai_ingest" in dockerfile and "COPY lambdas/filter/genai_filter" in dockerfile
+    assert re.search(r"^USER 10001", dockerfile, re.M), "the pod runs as UID 10001 (restricted profile)"
+    locked = re.search(r'name = "boto3"\nversion = "([^"]+)"', (ROOT / "uv.lock").read_text(encoding="utf-8"))
+    assert locked and f"boto3=={locked.group(1)}" in dockerfile
+
+
+def test_signed_model_is_checked_before_the_cluster_stage() -> None:
+    """review N2: with modelReady the init container needs the manifest and its signature."""
+    (step,) = [st for st in _images_steps() if "manifest.sig.json" in st.get("run", "")]
+    assert "model_ready" in step["run"] and "head-object" in step["run"] and "exit 1" in step["run"]
