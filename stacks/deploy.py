@@ -10,6 +10,7 @@ from components.log_group import EncryptedLogGroup, LogGroupArgs
 from stacks.compute import SERVICE_ACCOUNTS, ComputePlane
 from stacks.context import PlatformContext
 from stacks.data import DataPlane, platform_bucket
+from stacks.state_backend import runner_access, state_grant_resources
 
 
 def runner_project_name(ctx: PlatformContext) -> str:
@@ -69,6 +70,12 @@ def build_runner(ctx: PlatformContext, data: DataPlane, compute: ComputePlane) -
             resources=workload_roles,
         ),
     ]
+    # Its own stacks only: the dev runner can neither read nor write prod's state (review N6).
+    state_reads, state_writes = (
+        state_grant_resources(s.runner.state_bucket_arn, runner_access(s.environment))
+        if s.runner.state_bucket_arn
+        else ([], [])
+    )
     return DeployRunner(
         f"{ctx.prefix}-runner",
         DeployRunnerArgs(
@@ -86,6 +93,8 @@ def build_runner(ctx: PlatformContext, data: DataPlane, compute: ComputePlane) -
             region=ctx.region,
             grants=grants,
             state_bucket_arn=s.runner.state_bucket_arn,
+            state_read_objects=state_reads,
+            state_write_objects=state_writes,
             secret_arns=s.runner.secret_arns,
             kubeconfig_role_arn=s.eks.admin_role_arn,
         ),

@@ -292,6 +292,8 @@ def role_items(settings: PlatformSettings) -> list[Prerequisite]:
         for key, rule, unset, problem, blocks in checks
         if unset
     ]
+    if settings.runner.state_bucket_arn is not None:
+        found.append(state_policy_item(settings.runner.state_bucket_arn.rsplit(":", 1)[-1], CHECK))
     if settings.runner.state_bucket_arn is None:
         found.append(
             Prerequisite(
@@ -346,6 +348,23 @@ def model_items(settings: PlatformSettings) -> list[Prerequisite]:
         settings
     )
     return [Prerequisite(CHECK, "signed-model", subject, problem, fix, stage="cluster")]
+
+
+STATE_POLICY_SID = "DenyOtherStacks"
+"""The Sid prefix of `stacks.state_backend.state_bucket_policy`'s per-role statements."""
+
+
+def state_policy_item(bucket: str, status: str, problem: str = "") -> Prerequisite:
+    return Prerequisite(
+        status,
+        "state-bucket-policy",
+        f"s3://{bucket} (state backend)",
+        problem
+        or "each role must reach only its own stacks' state (the preview role: dev and the account stack; "
+        "each runner: its environment), or a pull request or the dev runner can read prod's state",
+        f"genai-platform state-policy --bucket {bucket} --account <account> --preview-role-arn <preview role> "
+        f"> policy.json && aws s3api put-bucket-policy --bucket {bucket} --policy file://policy.json",
+    )
 
 
 def configured_roles(settings: PlatformSettings) -> dict[str, str]:

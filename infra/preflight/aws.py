@@ -17,6 +17,7 @@ from stacks.prerequisites import (
     MISSING,
     OK,
     SIGNED_MODEL_FILES,
+    STATE_POLICY_SID,
     UNKNOWN,
     Prerequisite,
     QuotaNeed,
@@ -27,6 +28,7 @@ from stacks.prerequisites import (
     placeholder_problem,
     quota_fix,
     quota_needs,
+    state_policy_item,
 )
 from stacks.settings import PROJECT, PlatformSettings
 
@@ -230,6 +232,30 @@ def quota_checks(
     return items
 
 
+def state_policy_checks(clients: Clients, settings: PlatformSettings) -> list[Prerequisite]:
+    """The state bucket's policy carries the per-role statements of `genai-platform state-policy`."""
+    if settings.runner.state_bucket_arn is None:
+        return []
+    bucket = settings.runner.state_bucket_arn.rsplit(":", 1)[-1]
+    try:
+        policy = clients("s3").get_bucket_policy(Bucket=bucket)["Policy"]
+    except ClientError as err:
+        if _code(err) == "NoSuchBucketPolicy":
+            return [
+                state_policy_item(
+                    bucket, MISSING, "the bucket has no policy: every role with s3:GetObject reads every stack"
+                )
+            ]
+        return [state_policy_item(bucket, UNKNOWN, f"could not read the bucket policy ({_error(err)})")]
+    except BotoCoreError as err:
+        return [state_policy_item(bucket, UNKNOWN, f"could not read the bucket policy ({err})")]
+    if STATE_POLICY_SID not in policy:
+        return [state_policy_item(bucket, MISSING, "the bucket policy does not limit roles to their own stacks")]
+    return [
+        Prerequisite(OK, "state-bucket-policy", f"s3://{bucket} (state backend)", "limits roles to their stacks", "")
+    ]
+
+
 def account_prerequisites(
     clients: Clients, settings: PlatformSettings, reservations: Mapping[str, int] | None = None
 ) -> list[Prerequisite]:
@@ -239,6 +265,7 @@ def account_prerequisites(
         *role_checks(clients, settings, account),
         *image_checks(clients, settings),
         *model_checks(clients, settings),
+        *state_policy_checks(clients, settings),
         *quota_checks(clients, settings, reservations),
     ]
 

@@ -254,3 +254,20 @@ def test_no_credentials_exits_2_with_a_clear_message(
     err = capsys.readouterr().err
     assert code == 2
     assert "cannot reach AWS" in err and "Unable to locate credentials" in err
+
+
+def test_state_bucket_without_the_per_role_policy_is_missing(account: boto3.Session) -> None:
+    """review N6: without it, a pull request's preview role or the dev runner could read prod's state."""
+    from infra.preflight.aws import state_policy_checks
+    from stacks.state_backend import default_principals, render, state_bucket_policy
+
+    settings = settings_from_config({**READY["dev"]}, "dev")
+    s3 = account.client("s3")
+    s3.create_bucket(Bucket="acme-pulumi-state", CreateBucketConfiguration={"LocationConstraint": REGION})
+    (item,) = state_policy_checks(account.client, settings)
+    assert item.status == MISSING and "has no policy" in item.problem
+    assert "genai-platform state-policy --bucket acme-pulumi-state" in item.fix
+    policy = state_bucket_policy("acme-pulumi-state", default_principals(ACCOUNT, REGION, role("genai-preview")))
+    s3.put_bucket_policy(Bucket="acme-pulumi-state", Policy=render(policy))
+    (item,) = state_policy_checks(account.client, settings)
+    assert item.status == OK
