@@ -69,6 +69,10 @@ class DeployRunnerArgs:
     """What the cluster stage's resources need beyond the cluster (DNS record, Pod Identity)."""
     state_bucket_arn: str | None = None
     """A self-managed state backend's bucket (`s3://…`); None for Pulumi Cloud."""
+    state_read_objects: Sequence[str] = ()
+    """The state objects it may read (its own stacks only: `stacks.state_backend`)."""
+    state_write_objects: Sequence[str] = ()
+    """The state objects it may write (the cluster stack it applies)."""
     secret_arns: Sequence[str] = ()
     """Secrets the build reads through `SECRETS_MANAGER` variables (config passphrase or access token)."""
     kubeconfig_role_arn: str | None = None
@@ -167,13 +171,18 @@ class DeployRunner(pulumi.ComponentResource):
             *args.grants,
         ]
         if args.state_bucket_arn:
-            grants.append(
-                Grant(
-                    sid="StateBackend",
-                    actions=["s3:ListBucket", "s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
-                    resources=[args.state_bucket_arn, f"{args.state_bucket_arn}/*"],
+            grants += [
+                Grant(sid="StateBackendList", actions=["s3:ListBucket"], resources=[args.state_bucket_arn]),
+                Grant(sid="StateBackendRead", actions=["s3:GetObject"], resources=list(args.state_read_objects)),
+            ]
+            if args.state_write_objects:
+                grants.append(
+                    Grant(
+                        sid="StateBackendWrite",
+                        actions=["s3:PutObject", "s3:DeleteObject"],
+                        resources=list(args.state_write_objects),
+                    )
                 )
-            )
         if args.secret_arns:
             grants.append(
                 Grant(

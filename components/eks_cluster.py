@@ -12,7 +12,7 @@ import pulumi_aws as aws
 
 from components.grants import Grant, policy_document
 from components.kms import EncryptionKey, EncryptionKeyArgs, RoleUse
-from components.log_group import EncryptedLogGroup, LogGroupArgs, logs_key_use
+from components.log_group import EncryptedLogGroup, LogGroupArgs
 
 CONTROL_PLANE_LOG_TYPES = ("api", "audit", "authenticator", "controllerManager", "scheduler")
 # Installed with the control plane, before any node joins (nodes need the CNI to become Ready).
@@ -190,7 +190,7 @@ class EksCluster(pulumi.ComponentResource):
                 partition=args.partition,
                 deletion_window_days=args.key_deletion_window_days,
                 administrators=args.key_administrators,
-                services=[logs_key_use(args.region, args.partition, args.account_id, log_group_name)],
+                logs_region=args.region,
             ),
             opts=child,
         )
@@ -205,6 +205,7 @@ class EksCluster(pulumi.ComponentResource):
             ),
             opts=child,
         )
+        logs_key.seal()
 
         cluster_policy = aws.iam.RolePolicyAttachment(
             f"{name}-cluster-policy",

@@ -27,7 +27,6 @@ from components.lambda_base import (
     vpc_function,
 )
 from components.lambda_package import LambdaPackage
-from components.log_group import logs_key_use
 from components.monitoring import dashboard_metric, dashboard_widget
 
 # The scanner's configuration (genai_ingest.config reads these names).
@@ -58,21 +57,16 @@ def lineage_table_name(name_prefix: str) -> str:
     return f"{name_prefix}-lineage"
 
 
-def ingest_key_uses(
-    partition: pulumi.Input[str],
-    region: str,
-    account_id: pulumi.Input[str],
-    name_prefix: str,
-    source_bucket_arn: pulumi.Input[str],
-) -> list[ServiceUse]:
+def ingest_key_uses(account_id: pulumi.Input[str], source_bucket_arn: pulumi.Input[str]) -> list[ServiceUse]:
     """What the scanner's CMK must allow services in its key policy.
 
     - S3 encrypts the event notifications it sends to the queue (S3 user guide, "Configuring
       notifications for a KMS-encrypted SQS queue": GenerateDataKey and Decrypt, the latter for the
       test message S3 sends when the configuration is written), only for the source bucket of this
-      account (aws:SourceArn, aws:SourceAccount: the confused-deputy guard);
-    - CloudWatch Logs encrypts the function's log group, and no other.
-    """
+      account (aws:SourceArn, aws:SourceAccount: the confused-deputy guard).
+
+    CloudWatch Logs' statement for the function's log group is added when the key is sealed
+    (`EncryptionKey.seal`), like every log group's."""
     return [
         ServiceUse(
             service="s3.amazonaws.com",
@@ -83,7 +77,6 @@ def ingest_key_uses(
             },
             sid="S3NotificationsToTheScanQueue",
         ),
-        logs_key_use(region, partition, account_id, f"/aws/lambda/{scanner_function_name(name_prefix)}"),
     ]
 
 

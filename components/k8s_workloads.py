@@ -24,6 +24,13 @@ DEVICE_PLUGIN_DIR = "/var/lib/kubelet/device-plugins"
 # annotation bounds the wait, so an image that cannot be pulled or a node that never comes fails the
 # update instead of holding it.
 TIMEOUT_ANNOTATION = "pulumi.com/timeoutSeconds"
+SKIP_AWAIT_ANNOTATION = "pulumi.com/skipAwait"
+# Every GPU is in use and no autoscaler adds nodes: a surge pod would stay Pending and the rollout would
+# never finish. Replace one replica at a time instead (Kubernetes Deployment strategy; review N7).
+GPU_ROLLOUT: k8s.apps.v1.DeploymentStrategyArgsDict = {
+    "type": "RollingUpdate",
+    "rolling_update": {"max_surge": 0, "max_unavailable": 1},
+}
 
 
 def ready_timeout(seconds: int) -> dict[str, str]:
@@ -134,6 +141,7 @@ class InferenceServiceArgs:
     """`<ECR repositoryUrl>@sha256:<digest>`."""
     port: int
     replicas: int
+    """0 while no signed model exists: no pod, and neither the Deployment nor the Service is waited for."""
     load_balancer_subnet_ids: Sequence[pulumi.Input[str]]
     """Where the internal NLB lives: the Lambda subnets, next to its only caller."""
     load_balancer_source_cidrs: Sequence[str]
@@ -207,6 +215,7 @@ class InferenceService(pulumi.ComponentResource):
             },
             spec={
                 "replicas": args.replicas,
+                "strategy": GPU_ROLLOUT,
                 "selector": {"match_labels": labels},
                 "template": {
                     "metadata": {"labels": labels},
@@ -260,6 +269,8 @@ class InferenceService(pulumi.ComponentResource):
                 "labels": labels,
                 "annotations": {
                     **ready_timeout(args.ready_timeout_seconds),
+                    # With no pod, the Service has no endpoints and its readiness wait could only time out.
+                    **({SKIP_AWAIT_ANNOTATION: "true"} if args.replicas == 0 else {}),
                     "service.beta.kubernetes.io/aws-load-balancer-type": "nlb",
                     "service.beta.kubernetes.io/aws-load-balancer-internal": "true",
                     "service.beta.kubernetes.io/aws-load-balancer-subnets": subnets,

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import asyncio
+from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass, field
+from typing import cast
 
 import pulumi
 import pulumi_aws as aws
@@ -35,6 +37,9 @@ EBS_USE_ACTIONS = ("kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKeyWithout
 SIGN_ACTIONS = ("kms:Sign", "kms:GetPublicKey", "kms:DescribeKey")
 VERIFY_ACTIONS = ("kms:Verify", "kms:GetPublicKey", "kms:DescribeKey")
 SIGNING_KEY_SPEC = "ECC_NIST_P256"  # ECDSA_SHA_256 (genai_ingest.provenance)
+# What CloudWatch Logs needs on a CMK (CloudWatch Logs User Guide, "Encrypt log data in CloudWatch Logs
+# using AWS KMS"), under kms:EncryptionContext:aws:logs:arn = the log group's ARN.
+LOGS_KEY_ACTIONS = ("kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*")
 
 
 @dataclass(frozen=True)
@@ -82,6 +87,10 @@ class EncryptionKeyArgs:
     signing: bool = False
     """An asymmetric SIGN_VERIFY key: used only by the roles named in `roles` (no use through IAM
     policies, so no other principal of the account can sign); AWS does not rotate asymmetric keys."""
+    logs_region: str | None = None
+    """Admit CloudWatch Logs of this region for exactly the log groups created on this key: each
+    `EncryptedLogGroup` registers its name (`admit_log_group`), and the policy is written once the key
+    is sealed (`seal`, after the last group; the key's creation waits for it)."""
 
 
 class EncryptionKey(pulumi.ComponentResource):
@@ -145,6 +154,17 @@ class EncryptionKey(pulumi.ComponentResource):
             )
             for use in args.roles
         )
+        self._log_groups: list[pulumi.Input[str]] | None = None
+        self._sealed: asyncio.Future[list[pulumi.Input[str]]] | None = None
+        policy = policy_document(statements)
+        if args.logs_region:
+            self._log_groups = []
+            self._sealed = asyncio.get_event_loop().create_future()
+            fixed, region = list(statements), args.logs_region
+            sealed: pulumi.Input[list[str]] = cast(Awaitable[list[str]], self._sealed)
+            policy = pulumi.Output.from_input(sealed).apply(
+                lambda groups: policy_document([*fixed, *_logs_grants(region, args, groups)])
+            )
         self.key = aws.kms.Key(
             f"{name}-key",
             description=args.description,
@@ -153,7 +173,7 @@ class EncryptionKey(pulumi.ComponentResource):
             deletion_window_in_days=args.deletion_window_days,
             key_usage="SIGN_VERIFY" if args.signing else "ENCRYPT_DECRYPT",
             customer_master_key_spec=SIGNING_KEY_SPEC if args.signing else "SYMMETRIC_DEFAULT",
-            policy=policy_document(statements),
+            policy=policy,
             opts=pulumi.ResourceOptions(parent=self),
         )
         aws.kms.Alias(
@@ -164,6 +184,27 @@ class EncryptionKey(pulumi.ComponentResource):
         )
         self.arn = self.key.arn
         self.register_outputs({"arn": self.key.arn, "keyId": self.key.key_id})
+
+    @property
+    def admits_log_groups(self) -> bool:
+        return self._log_groups is not None
+
+    def admit_log_group(self, owner: str, log_group_name: pulumi.Input[str]) -> None:
+        """Let CloudWatch Logs use this key for the log group `log_group_name` (a name or an ARN pattern's
+        name part). `owner` names the caller in errors."""
+        if self._log_groups is None or self._sealed is None:
+            raise ValueError(
+                f"{owner}: key {self._name} does not admit log groups; create it with logs_region "
+                "(PlatformContext.encryption_key does) so its policy lets CloudWatch Logs use it"
+            )
+        if self._sealed.done():
+            raise ValueError(f"{owner}: key {self._name} is already sealed; create its log groups before seal()")
+        self._log_groups.append(log_group_name)
+
+    def seal(self) -> None:
+        """Write the policy with the log groups admitted so far (the key is created only after this)."""
+        if self._sealed is not None and not self._sealed.done():
+            self._sealed.set_result(list(self._log_groups or []))
 
     def grant_decrypt(self, *, via_services: Sequence[str] = ()) -> Grant:
         """Decrypt with this key, optionally only through the named services (kms:ViaService)."""
@@ -190,3 +231,21 @@ class EncryptionKey(pulumi.ComponentResource):
     def _grant(self, label: str, actions: Sequence[str], via_services: Sequence[str]) -> Grant:
         condition = {"StringEquals": {"kms:ViaService": list(via_services)}} if via_services else {}
         return Grant(sid=f"Kms{label}", actions=actions, resources=[self.key.arn], condition=condition)
+
+
+def _logs_grants(region: str, args: EncryptionKeyArgs, groups: Sequence[pulumi.Input[str]]) -> list[Grant]:
+    if not groups:
+        return []
+    arns = [
+        pulumi.Output.format("arn:{0}:logs:{1}:{2}:log-group:{3}", args.partition, region, args.account_id, group)
+        for group in groups
+    ]
+    return [
+        Grant(
+            sid="ServiceLogs",
+            actions=LOGS_KEY_ACTIONS,
+            resources=["*"],
+            principals={"Service": [f"logs.{region}.amazonaws.com"]},
+            condition={"ArnLike": {"kms:EncryptionContext:aws:logs:arn": arns}},
+        )
+    ]

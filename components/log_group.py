@@ -1,18 +1,15 @@
 """A CloudWatch log group that is always KMS-encrypted and always has a retention period.
 
-Usage (the key's policy must let CloudWatch Logs use it for exactly this log group; `logs_key_use`
-builds that service statement):
+Usage: the key admits CloudWatch Logs for exactly the log groups created on it, so it must be created
+with `logs_region` (`PlatformContext.encryption_key` does) and sealed after its last group:
 
-    key = EncryptionKey(
-        f"{name}-logs",
-        EncryptionKeyArgs(..., services=[logs_key_use(region, partition, account_id, "/aws/vpc/x/flow-logs")]),
-        opts=pulumi.ResourceOptions(parent=self),
-    )
+    key = EncryptionKey(f"{name}-logs", EncryptionKeyArgs(..., logs_region=region), opts=...)
     group = EncryptedLogGroup(
         f"{name}-flow-logs",
         LogGroupArgs(log_group_name="/aws/vpc/x/flow-logs", retention_days=365, key=key),
         opts=pulumi.ResourceOptions(parent=self),
     )
+    key.seal()
 
 Log group names are explicit (never auto-named): the audit command and AWS services (EKS writes to
 `/aws/eks/<cluster>/cluster`) find log groups by name.
@@ -26,35 +23,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.grants import Grant
-from components.kms import EncryptionKey, ServiceUse
-
-# What CloudWatch Logs needs on a CMK (AWS CloudWatch Logs documentation, "Encrypt log data").
-LOGS_KEY_ACTIONS = ("kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*")
-
-
-def log_group_arn(
-    region: str, partition: pulumi.Input[str], account_id: pulumi.Input[str], log_group_name: str
-) -> pulumi.Output[str]:
-    return pulumi.Output.format("arn:{0}:logs:{1}:{2}:log-group:{3}", partition, region, account_id, log_group_name)
-
-
-def logs_key_use(
-    region: str, partition: pulumi.Input[str], account_id: pulumi.Input[str], log_group_name: str
-) -> ServiceUse:
-    """The key-policy statement that lets CloudWatch Logs use a CMK for one named log group only.
-
-    The `kms:EncryptionContext:aws:logs:arn` condition stops the logs service from using the key for
-    any other log group (the confused-deputy guard AWS recommends).
-    """
-    return ServiceUse(
-        service=f"logs.{region}.amazonaws.com",
-        actions=LOGS_KEY_ACTIONS,
-        condition={
-            "ArnLike": {
-                "kms:EncryptionContext:aws:logs:arn": log_group_arn(region, partition, account_id, log_group_name)
-            }
-        },
-    )
+from components.kms import EncryptionKey
 
 
 @dataclass
@@ -65,7 +34,11 @@ class LogGroupArgs:
     retention_days: int
     """One of the periods CloudWatch accepts (settings validate it)."""
     key: EncryptionKey
-    """A CMK whose policy includes `logs_key_use(...)` for this log group."""
+    """A CMK created with `logs_region`: the group registers itself on it (its policy then admits
+    CloudWatch Logs for this group's ARN)."""
+    admit_as: str | None = None
+    """The name pattern the key admits instead of the name, for a name known only after another
+    resource exists (API Gateway's `API-Gateway-Execution-Logs_<id>/<stage>`)."""
     classification: str = "internal"
     """The `DataClassification` tag: log groups hold data."""
     tags: dict[str, str] = field(default_factory=dict)
@@ -82,6 +55,7 @@ class EncryptedLogGroup(pulumi.ComponentResource):
         super().__init__("genai:observability:EncryptedLogGroup", name, None, opts)
         if args.retention_days <= 0:
             raise ValueError(f"{name}: a log group needs a finite retention, got {args.retention_days}")
+        args.key.admit_log_group(name, args.admit_as if args.admit_as is not None else args.log_group_name)
         self.log_group = aws.cloudwatch.LogGroup(
             f"{name}-group",
             name=args.log_group_name,

@@ -15,7 +15,7 @@ import pulumi_aws as aws
 
 from components.grants import Grant, dynamodb_endpoint_grants, policy_document, s3_endpoint_grants, service_trust
 from components.kms import EncryptionKey, EncryptionKeyArgs
-from components.log_group import EncryptedLogGroup, LogGroupArgs, logs_key_use
+from components.log_group import EncryptedLogGroup, LogGroupArgs
 
 # Interface endpoints nodes and functions need to reach AWS without the internet.
 INTERFACE_ENDPOINT_SERVICES = ("ecr.api", "ecr.dkr", "sts", "logs", "secretsmanager", "kms", "xray")
@@ -233,7 +233,7 @@ class Vpc(pulumi.ComponentResource):
                 partition=args.partition,
                 deletion_window_days=args.key_deletion_window_days,
                 administrators=args.key_administrators,
-                services=[logs_key_use(args.region, args.partition, args.account_id, args.flow_log_group_name)],
+                logs_region=args.region,
             ),
             opts=child,
         )
@@ -247,6 +247,7 @@ class Vpc(pulumi.ComponentResource):
             ),
             opts=child,
         )
+        key.seal()
         role = aws.iam.Role(
             f"{name}-flow-logs-role",
             assume_role_policy=service_trust(["vpc-flow-logs.amazonaws.com"], args.account_id),

@@ -112,8 +112,8 @@ class RestApiArgs:
     clients: Sequence[str]
     """One API key per client, each bound to the usage plan (quotas are per key)."""
     logs_key: EncryptionKey
-    """Its policy must let CloudWatch Logs use it for the access log group and for
-    `execution_log_group_pattern(stage_name)`."""
+    """Created with `logs_region`: the access and execution log groups register on it (the execution
+    groups as `execution_log_group_pattern(stage_name)`)."""
     log_retention_days: int
     account_id: pulumi.Input[str]
     partition: pulumi.Input[str]
@@ -210,6 +210,7 @@ class RestApi(pulumi.ComponentResource):
                 log_group_name=pulumi.Output.concat(EXECUTION_LOG_GROUP_PREFIX, api_id, "/", args.stage_name),
                 retention_days=args.log_retention_days,
                 key=args.logs_key,
+                admit_as=execution_log_group_pattern(args.stage_name),
             ),
             opts=child,
         )

@@ -16,6 +16,7 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("audit", "infra.audit.cli", "check a deployed account against the platform's baseline"),
     ("preflight", "infra.preflight.command", "what a real deploy of a stack needs that is missing"),
     ("redteam", "infra.redteam", "send attack and benign prompts to a deployed filter endpoint"),
+    ("state-policy", "infra.state_policy", "the state bucket policy that limits each role to its own stacks"),
 )
 FILTER_COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("evaluate", "infra.filtering.evaluate", "measure the filter on a labelled JSONL file"),

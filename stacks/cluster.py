@@ -114,7 +114,7 @@ def build_cluster_stage(inputs: ClusterInputs) -> InferenceService:
             service_account=INFERENCE_APP,
             image=f"{inputs.inference_repository_url}@{k.inference_image_digest}",
             port=k.inference_port,
-            replicas=k.inference_replicas,
+            replicas=k.inference_replicas if k.model_ready else 0,
             load_balancer_subnet_ids=inputs.lambda_subnet_ids,
             load_balancer_source_cidrs=inputs.lambda_subnet_cidrs,
             name=INFERENCE_APP,
@@ -129,12 +129,14 @@ def build_cluster_stage(inputs: ClusterInputs) -> InferenceService:
         # Pods started before their identity association exists would run without credentials.
         opts=pulumi.ResourceOptions.merge(k8s_opts, pulumi.ResourceOptions(depends_on=bindings)),
     )
-    ServiceAlias(
-        f"{prefix}-model-dns",
-        ServiceAliasArgs(zone_id=inputs.model_zone_id, hostname=inputs.model_hostname, target=inference.hostname),
-        opts=pulumi.ResourceOptions(provider=provider),
-    )
     pulumi.export("environment", inputs.environment)
-    pulumi.export("inferenceServiceUrl", f"http://{inputs.model_hostname}:{k.inference_port}")
-    pulumi.export("inferenceLoadBalancer", inference.hostname)
+    pulumi.export("modelReady", k.model_ready)
+    if k.model_ready:
+        ServiceAlias(
+            f"{prefix}-model-dns",
+            ServiceAliasArgs(zone_id=inputs.model_zone_id, hostname=inputs.model_hostname, target=inference.hostname),
+            opts=pulumi.ResourceOptions(provider=provider),
+        )
+        pulumi.export("inferenceServiceUrl", f"http://{inputs.model_hostname}:{k.inference_port}")
+        pulumi.export("inferenceLoadBalancer", inference.hostname)
     return inference

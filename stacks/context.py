@@ -21,6 +21,8 @@ class PlatformContext:
     partition: pulumi.Output[str]
     today: date = field(default_factory=lambda: datetime.now(UTC).date())
     """The deploy's date (UTC): time-based renewals, such as re-signing the filter package, key on it."""
+    keys: list[EncryptionKey] = field(default_factory=list)
+    """The keys made by `encryption_key`, sealed by `seal_keys` once every log group exists."""
 
     @property
     def region(self) -> str:
@@ -50,8 +52,9 @@ class PlatformContext:
         return (*roles, deployer) if roles and deployer and deployer not in roles else roles
 
     def encryption_key(self, name: str, description: str, services: Sequence[ServiceUse] = ()) -> EncryptionKey:
-        """A top-level CMK `genai-<env>-<name>` with the environment's deletion window and key administrators."""
-        return EncryptionKey(
+        """A top-level CMK `genai-<env>-<name>` with the environment's deletion window and key administrators;
+        it admits CloudWatch Logs for every log group created on it (`seal_keys` writes its policy)."""
+        key = EncryptionKey(
             f"{self.prefix}-{name}",
             EncryptionKeyArgs(
                 description=description,
@@ -60,9 +63,17 @@ class PlatformContext:
                 deletion_window_days=self.settings.key_deletion_window_days,
                 administrators=self.key_administrators,
                 services=services,
+                logs_region=self.region,
             ),
             opts=self.opts(),
         )
+        self.keys.append(key)
+        return key
+
+    def seal_keys(self) -> None:
+        """Write every context key's policy: call once the composition has created all log groups."""
+        for key in self.keys:
+            key.seal()
 
     def service(self, name: str) -> str:
         """The regional endpoint name of an AWS service, as kms:ViaService expects it."""

@@ -6,10 +6,11 @@ import pulumi
 
 from components.deploy_runner import DeployRunner, DeployRunnerArgs
 from components.grants import Grant
-from components.log_group import EncryptedLogGroup, LogGroupArgs, logs_key_use
+from components.log_group import EncryptedLogGroup, LogGroupArgs
 from stacks.compute import SERVICE_ACCOUNTS, ComputePlane
 from stacks.context import PlatformContext
 from stacks.data import DataPlane, platform_bucket
+from stacks.state_backend import runner_access, state_grant_resources
 
 
 def runner_project_name(ctx: PlatformContext) -> str:
@@ -20,11 +21,7 @@ def build_runner(ctx: PlatformContext, data: DataPlane, compute: ComputePlane) -
     s = ctx.settings
     name = runner_project_name(ctx)
     log_group_name = f"/aws/codebuild/{name}"
-    key = ctx.encryption_key(
-        "deploy",
-        "Deploy runner sources and build logs",
-        services=[logs_key_use(ctx.region, ctx.partition, ctx.account_id, log_group_name)],
-    )
+    key = ctx.encryption_key("deploy", "Deploy runner sources and build logs")
     sources = platform_bucket(ctx, data, "deploy-sources", key)
     logs = EncryptedLogGroup(
         f"{ctx.prefix}-deploy-logs",
@@ -73,6 +70,12 @@ def build_runner(ctx: PlatformContext, data: DataPlane, compute: ComputePlane) -
             resources=workload_roles,
         ),
     ]
+    # Its own stacks only: the dev runner can neither read nor write prod's state (review N6).
+    state_reads, state_writes = (
+        state_grant_resources(s.runner.state_bucket_arn, runner_access(s.environment))
+        if s.runner.state_bucket_arn
+        else ([], [])
+    )
     return DeployRunner(
         f"{ctx.prefix}-runner",
         DeployRunnerArgs(
@@ -90,6 +93,8 @@ def build_runner(ctx: PlatformContext, data: DataPlane, compute: ComputePlane) -
             region=ctx.region,
             grants=grants,
             state_bucket_arn=s.runner.state_bucket_arn,
+            state_read_objects=state_reads,
+            state_write_objects=state_writes,
             secret_arns=s.runner.secret_arns,
             kubeconfig_role_arn=s.eks.admin_role_arn,
         ),

@@ -17,9 +17,8 @@ from components.filter_function import FilterFunction, FilterFunctionArgs
 from components.kms import EncryptionKey
 from components.lambda_base import CodeSigning
 from components.lambda_package import build_package
-from components.log_group import logs_key_use
 from components.monitoring import FILTER_NAMESPACE
-from components.rest_api import CHAT_SCHEMA, SCREEN_SCHEMA, RestApi, RestApiArgs, Route, execution_log_group_pattern
+from components.rest_api import CHAT_SCHEMA, SCREEN_SCHEMA, RestApi, RestApiArgs, Route
 from components.rotation import RotationFunction, RotationFunctionArgs
 from components.secrets import (
     ManagedSecret,
@@ -28,7 +27,7 @@ from components.secrets import (
     role_arn,
     secret_arn_pattern,
 )
-from components.waf import WAF_LOG_PREFIX, WebAcl, WebAclArgs
+from components.waf import WebAcl, WebAclArgs
 from stacks.context import PlatformContext
 from stacks.data import DataPlane, platform_bucket
 
@@ -67,16 +66,6 @@ def rotation_function_name(ctx: PlatformContext) -> str:
 
 def api_name(ctx: PlatformContext) -> str:
     return f"{ctx.prefix}-api"
-
-
-def edge_log_group_names(ctx: PlatformContext) -> list[str]:
-    """The edge's log groups, by the names the audit command looks for."""
-    return [
-        f"/aws/lambda/{filter_function_name(ctx)}",
-        f"/aws/lambda/{rotation_function_name(ctx)}",
-        f"/aws/apigateway/{api_name(ctx)}/access",
-        f"{WAF_LOG_PREFIX}{ctx.prefix}",
-    ]
 
 
 # purpose -> (secret name suffix, JSON field the filter reads and rotation writes)
@@ -156,14 +145,7 @@ def artifact_bucket(ctx: PlatformContext, data: DataPlane) -> SecureBucket:
 def build_edge(ctx: PlatformContext, data: DataPlane, compute: EdgeNetwork) -> EdgePlane:
     s = ctx.settings
     filter_name, rotation_name, name_of_api = filter_function_name(ctx), rotation_function_name(ctx), api_name(ctx)
-    logs_key = ctx.encryption_key(
-        "edge-logs",
-        "Edge log groups (filter, rotation, API access, WAF)",
-        services=[
-            logs_key_use(ctx.region, ctx.partition, ctx.account_id, group)
-            for group in [*edge_log_group_names(ctx), execution_log_group_pattern(s.api.stage_name)]
-        ],
-    )
+    logs_key = ctx.encryption_key("edge-logs", "Edge and response log groups (filter, rotation, API, WAF, response)")
     secrets_key = ctx.encryption_key("edge-secrets", "Filter secrets and the edge functions' environment variables")
 
     secret_names = {purpose: f"{ctx.prefix}/{suffix}" for purpose, (suffix, _) in SECRETS.items()}

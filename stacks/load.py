@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pulumi
 
-from stacks.prerequisites import deploy_blockers, describe_blockers
+from stacks.prerequisites import Prerequisite, deploy_blockers, describe_blockers
 from stacks.settings import PROJECT, PlatformSettings, settings_from_config
 from stacks.stack_config import runtime_config
 
@@ -18,10 +18,14 @@ def load_settings() -> PlatformSettings:
     config = runtime_config(PROJECT)
     stack = pulumi.get_stack()
     settings = settings_from_config(config, stack)
-    blockers = deploy_blockers(config, stack)
+    refuse_deploy(stack, deploy_blockers(config, stack, "platform"))
+    return settings
+
+
+def refuse_deploy(stack: str, blockers: list[Prerequisite]) -> None:
+    """Raise on a real deploy while `blockers` remain; a preview only warns."""
     if blockers:
         message = describe_blockers(stack, blockers)
         if not pulumi.runtime.is_dry_run():
             raise pulumi.RunError(message)
         pulumi.log.warn(message)
-    return settings

@@ -12,7 +12,6 @@ from components.cloudtrail import AuditTrail, AuditTrailArgs
 from components.guardduty import ThreatDetection, ThreatDetectionArgs
 from components.kms import EncryptionKey
 from components.lambda_package import build_package
-from components.log_group import logs_key_use
 from components.monitoring import AlertTopic, AlertTopicArgs, EdgeAlarms, EdgeAlarmsArgs, publisher_key_uses
 from components.response import (
     FindingsReport,
@@ -72,7 +71,6 @@ def build_operations(
         "operations",
         "Alert topic and the CloudTrail log group",
         services=[
-            logs_key_use(ctx.region, ctx.partition, ctx.account_id, cloudtrail_log_group_name(ctx)),
             *publisher_key_uses(ctx.partition, ctx.region, ctx.account_id, ctx.prefix, alert_topic_name),
         ],
     )

@@ -21,14 +21,17 @@ def build_platform(settings: PlatformSettings) -> None:
     ctx = create_context(settings)
     if settings.protect_data:
         retain_data_stores()
-    data = build_data(ctx)
-    # Before the network: the S3 endpoint's policy names the containment role by its (generated) ARN.
-    response_role = containment_role(ctx)
-    compute = build_compute(ctx, data, account, response_role.arn)
-    edge = build_edge(ctx, data, compute)
-    operations = build_operations(ctx, data, compute, edge, account, response_role)
-    runner = build_runner(ctx, data, compute)
-    scanner = build_ingest(ctx, data, compute, edge, operations)
+    try:
+        data = build_data(ctx)
+        # Before the network: the S3 endpoint's policy names the containment role by its (generated) ARN.
+        response_role = containment_role(ctx)
+        compute = build_compute(ctx, data, account, response_role.arn)
+        edge = build_edge(ctx, data, compute)
+        operations = build_operations(ctx, data, compute, edge, account, response_role)
+        runner = build_runner(ctx, data, compute)
+        scanner = build_ingest(ctx, data, compute, edge, operations)
+    finally:
+        ctx.seal_keys()  # the keys' policies name the log groups created above
     pulumi.export("environment", settings.environment)
     pulumi.export("dataLakeBuckets", {purpose: b.name for purpose, b in data.lake.buckets.items()})
     pulumi.export("pipelineRoles", {stage: r.arn for stage, r in data.roles.items()})

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,6 +30,8 @@ class Prerequisite:
     fix: str
     blocks_deploy: bool = False
     """The program refuses a real deploy while this item remains."""
+    stage: str = "platform"
+    """The stage that needs it, and so refuses to start without it (`stage_of_setting`)."""
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -172,14 +174,14 @@ KEY_FIXES: dict[str, str] = {
         "in-cluster stage (for example your VPN's /32s), or [] for a private-only endpoint"
     ),
     "kubernetes.inferenceImageDigest": (
-        "push the model server image to genai-<env>/inference, then set "
-        "genai-platform:kubernetes.inferenceImageDigest to its digest, sha256:<64 hex> "
-        "(aws ecr describe-images --repository-name genai-<env>/inference)"
+        "set genai-platform:kubernetes.inferenceImageDigest to the model server image's digest, sha256:<64 hex>: "
+        "`crane digest <upstream image:tag>` (the images job copies it into genai-<env>/inference, created by the "
+        "platform stage, with the digest preserved); only the cluster stage waits for it"
     ),
     "kubernetes.modelVerifierImageDigest": (
-        "push the model verifier image (lambdas/ingest and lambdas/filter/genai_filter, entry point "
-        "`python -m genai_ingest.provenance`) to genai-<env>/inference, then set "
-        "genai-platform:kubernetes.modelVerifierImageDigest to its digest, sha256:<64 hex>"
+        "set genai-platform:kubernetes.modelVerifierImageDigest to the digest the images job prints after it "
+        "builds images/model-verifier and pushes it to genai-<env>/inference (created by the platform stage), "
+        "sha256:<64 hex>; only the cluster stage waits for it"
     ),
     "kubernetes.devicePluginImage": (
         "set genai-platform:kubernetes.devicePluginImage to nvcr.io/nvidia/k8s-device-plugin:<tag>@sha256:<64 hex>, "
@@ -220,6 +222,15 @@ def placeholder_problem(value: str) -> tuple[PlaceholderRule, str] | None:
     return None
 
 
+CLUSTER_STAGE_SETTINGS = ("kubernetes.",)
+"""Settings only the cluster stage reads (the platform forwards them in its `clusterStage` output)."""
+
+
+def stage_of_setting(path: str) -> str:
+    """The stage a setting belongs to: `cluster` for `kubernetes.*`, else `platform`."""
+    return "cluster" if _setting(path).startswith(CLUSTER_STAGE_SETTINGS) else "platform"
+
+
 def placeholders(values: Mapping[str, Any]) -> list[Prerequisite]:
     """Every setting value that is a placeholder, from effective (defaults-merged) settings values."""
     found = []
@@ -236,6 +247,7 @@ def placeholders(values: Mapping[str, Any]) -> list[Prerequisite]:
                 problem=f"{value!r}: {problem}",
                 fix=key_fix(path, f"set {PROJECT}:{_setting(path)}: {rule.fix}"),
                 blocks_deploy=True,
+                stage=stage_of_setting(path),
             )
         )
     return found
@@ -280,6 +292,8 @@ def role_items(settings: PlatformSettings) -> list[Prerequisite]:
         for key, rule, unset, problem, blocks in checks
         if unset
     ]
+    if settings.runner.state_bucket_arn is not None:
+        found.append(state_policy_item(settings.runner.state_bucket_arn.rsplit(":", 1)[-1], CHECK))
     if settings.runner.state_bucket_arn is None:
         found.append(
             Prerequisite(
@@ -292,6 +306,65 @@ def role_items(settings: PlatformSettings) -> list[Prerequisite]:
             )
         )
     return found
+
+
+# ---------------------------------------------------------------------------------------------------
+# The model the server loads
+# ---------------------------------------------------------------------------------------------------
+
+SIGNED_MODEL_FILES = ("manifest.json", "manifest.sig.json")
+"""What `genai_ingest.provenance` signs and verifies (docs/integrity.md)."""
+
+
+def models_bucket_pattern(name_prefix: str) -> re.Pattern[str]:
+    """The models bucket's auto-generated name: its logical name plus Pulumi's 7-hex suffix."""
+    return re.compile(rf"^{re.escape(name_prefix)}-datalake-models-bucket-[0-9a-f]{{7}}$")
+
+
+def model_fix(settings: PlatformSettings) -> str:
+    k = settings.kubernetes
+    return (
+        f"after the platform stage, sign and upload a model (`genai-ingest` promote, docs/integrity.md) to "
+        f"s3://<{settings.name_prefix} models bucket>/{k.model_prefix}; then set {PROJECT}:kubernetes.modelReady: "
+        "true and run the cluster stage"
+    )
+
+
+def model_items(settings: PlatformSettings) -> list[Prerequisite]:
+    """Offline: whether the settings declare a signed model (checked against the bucket with --aws)."""
+    k = settings.kubernetes
+    subject = f"{PROJECT}:kubernetes.modelReady"
+    if not k.model_ready:
+        problem = (
+            "no signed model declared: the cluster stage runs the model server at 0 replicas (no pod, no DNS "
+            "name), so /v1/chat has no backend until one is"
+        )
+        return [Prerequisite(CHECK, "signed-model", subject, problem, model_fix(settings), stage="cluster")]
+    problem = (
+        f"the model server verifies s3://<models bucket>/{k.model_prefix} before it starts: a signed model "
+        f"({', '.join(SIGNED_MODEL_FILES)}) must be there before the cluster stage"
+    )
+    fix = "check with `genai-platform preflight --aws` (the images job checks it too); if absent, " + model_fix(
+        settings
+    )
+    return [Prerequisite(CHECK, "signed-model", subject, problem, fix, stage="cluster")]
+
+
+STATE_POLICY_SID = "DenyOtherStacks"
+"""The Sid prefix of `stacks.state_backend.state_bucket_policy`'s per-role statements."""
+
+
+def state_policy_item(bucket: str, status: str, problem: str = "") -> Prerequisite:
+    return Prerequisite(
+        status,
+        "state-bucket-policy",
+        f"s3://{bucket} (state backend)",
+        problem
+        or "each role must reach only its own stacks' state (the preview role: dev and the account stack; "
+        "each runner: its environment), or a pull request or the dev runner can read prod's state",
+        f"genai-platform state-policy --bucket {bucket} --account <account> --preview-role-arn <preview role> "
+        f"> policy.json && aws s3api put-bucket-policy --bucket {bucket} --policy file://policy.json",
+    )
 
 
 def configured_roles(settings: PlatformSettings) -> dict[str, str]:
@@ -364,24 +437,35 @@ def _family_class(instance_type: str) -> str:
     return "P" if family.startswith("p") else "Standard"
 
 
-def quota_needs(settings: PlatformSettings) -> list[QuotaNeed]:
-    """The quotas a deploy of these settings draws on, and the least value each must have."""
+def lambda_reservations(resources: Iterable[Mapping[str, Any]]) -> dict[str, int]:
+    """Reserved concurrency by function name, from a plan's `aws:lambda/function:Function` resources
+    (every function the program creates, so a new one is counted without anyone listing it)."""
+    found: dict[str, int] = {}
+    for r in resources:
+        if r.get("type") != "aws:lambda/function:Function":
+            continue
+        inputs = r.get("inputs") or {}
+        reserved = inputs.get("reservedConcurrentExecutions")
+        if isinstance(reserved, int) and reserved > 0:
+            found[str(inputs.get("name") or r.get("name"))] = reserved
+    return found
+
+
+def quota_needs(settings: PlatformSettings, reservations: Mapping[str, int] | None = None) -> list[QuotaNeed]:
+    """The quotas a deploy of these settings draws on, and the least value each must have.
+
+    `reservations`: reserved concurrency by function, from the platform plan (`lambda_reservations`);
+    None leaves the Lambda quota out (nothing hand-counted from settings)."""
     needs: list[QuotaNeed] = []
-    reservations = {
-        "filter.reservedConcurrency": settings.filter.reserved_concurrency,
-        "secrets.rotationReservedConcurrency": settings.secrets.rotation_reserved_concurrency,
-        "ingest.reservedConcurrency": settings.ingest.reserved_concurrency,
-        f"response.reservedConcurrency ×{RESPONSE_FUNCTIONS}": RESPONSE_FUNCTIONS
-        * settings.response.reserved_concurrency,
-    }
-    reserved = sum(reservations.values())
+    reserved = sum((reservations or {}).values())
     if reserved:
+        each = ", ".join(f"{name} {n}" for name, n in sorted((reservations or {}).items()))
         needs.append(
             QuotaNeed(
                 LAMBDA_CONCURRENCY,
                 LAMBDA_UNRESERVED_MINIMUM + reserved,
-                f"{reserved} reserved ({', '.join(f'{k} {v}' for k, v in reservations.items())}) "
-                f"+ the {LAMBDA_UNRESERVED_MINIMUM} Lambda keeps unreserved",
+                f"{reserved} reserved by the plan's functions ({each}) + the {LAMBDA_UNRESERVED_MINIMUM} "
+                "Lambda keeps unreserved",
             )
         )
     totals: dict[Quota, tuple[int, list[str]]] = {}
@@ -409,7 +493,7 @@ def quota_fix(need: QuotaNeed, region: str) -> str:
     )
 
 
-def quota_items(settings: PlatformSettings) -> list[Prerequisite]:
+def quota_items(settings: PlatformSettings, reservations: Mapping[str, int] | None = None) -> list[Prerequisite]:
     return [
         Prerequisite(
             status=CHECK,
@@ -418,7 +502,7 @@ def quota_items(settings: PlatformSettings) -> list[Prerequisite]:
             problem=f"needs at least {need.required}: {need.why}",
             fix=f"check with `genai-platform preflight --aws`; if short, {quota_fix(need, settings.region)}",
         )
-        for need in quota_needs(settings)
+        for need in quota_needs(settings, reservations)
     ]
 
 
@@ -427,18 +511,29 @@ def quota_items(settings: PlatformSettings) -> list[Prerequisite]:
 # ---------------------------------------------------------------------------------------------------
 
 
-def offline_prerequisites(config: Mapping[str, Any], stack: str) -> tuple[PlatformSettings, list[Prerequisite]]:
-    """Settings (raises `SettingsError` when invalid) and every prerequisite checkable without AWS."""
+def offline_prerequisites(
+    config: Mapping[str, Any], stack: str, reservations: Mapping[str, int] | None = None
+) -> tuple[PlatformSettings, list[Prerequisite]]:
+    """Settings (raises `SettingsError` when invalid) and every prerequisite checkable without AWS;
+    `reservations` (from the platform plan) adds the Lambda concurrency quota."""
     settings = settings_from_config(config, stack)
     items = placeholders(effective_config(config, stack))
     items += role_items(settings)
-    items += quota_items(settings)
+    items += model_items(settings)
+    items += quota_items(settings, reservations)
     return settings, items
 
 
-def deploy_blockers(config: Mapping[str, Any], stack: str) -> list[Prerequisite]:
-    """The items that make a real deploy fail part-way: the program refuses to start with any of them."""
-    return [item for item in offline_prerequisites(config, stack)[1] if item.blocks_deploy]
+def deploy_blockers(config: Mapping[str, Any], stack: str, stage: str = "platform") -> list[Prerequisite]:
+    """The items that make `stage`'s real deploy fail part-way: that stage refuses to start with any of
+    them (the platform stage does not wait for the cluster stage's images)."""
+    return [item for item in offline_prerequisites(config, stack)[1] if item.blocks_deploy and item.stage == stage]
+
+
+def cluster_blockers(kubernetes: Mapping[str, Any]) -> list[Prerequisite]:
+    """The cluster stage's blockers, from the Kubernetes settings the platform forwards (field names)."""
+    camel = {re.sub(r"_([a-z])", lambda m: m.group(1).upper(), k): v for k, v in kubernetes.items()}
+    return [item for item in placeholders({"kubernetes": camel}) if item.blocks_deploy]
 
 
 def describe_blockers(stack: str, blockers: list[Prerequisite]) -> str:

@@ -217,6 +217,9 @@ class KubernetesSettings:
     """Image (in the inference repository) holding genai_ingest: the model server's verify-model init container."""
     model_prefix: str
     """Key prefix in the models bucket of the model the server loads (and the init container verifies)."""
+    model_ready: bool
+    """A signed model is at `s3://<models bucket>/<model_prefix>`: the model server runs its replicas (and
+    the cluster stage waits for them). False: 0 replicas, no readiness wait, no DNS name (docs/deploy.md)."""
 
 
 @dataclass(frozen=True)
@@ -527,6 +530,8 @@ _DEV: dict[str, Any] = {
         "cpuQuota": {"training": 16, "inference": 16},
         "memoryQuotaGi": {"training": 64, "inference": 64},
         "inferenceReplicas": 1,
+        # A fresh dev has no signed model yet (training runs in this stage): no model server until one is declared.
+        "modelReady": False,
     },
     "api": {
         "throttleRateLimit": 20,
@@ -593,6 +598,8 @@ _PROD: dict[str, Any] = {
         "cpuQuota": {"training": 128, "inference": 128},
         "memoryQuotaGi": {"training": 512, "inference": 512},
         "inferenceReplicas": 2,
+        # prod never runs without its model: the images job and `preflight --aws` refuse a missing one.
+        "modelReady": True,
     },
     "api": {
         "throttleRateLimit": 100,
@@ -887,6 +894,7 @@ def _build(environment: str, r: _Reader) -> PlatformSettings:
             re.compile(r"^(?!.*\.\.)[A-Za-z0-9_.\-/]{1,200}/$"),
             "expected a key prefix ending in /",
         ),
+        model_ready=r.boolean("kubernetes.modelReady"),
     )
 
     custom_domain = r.optional_string(

@@ -4,9 +4,11 @@ item and an example that passes and one that fails. See docs/deploy-contracts.md
 from __future__ import annotations
 
 import fnmatch
+import json
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from infra.contracts import intents as intent_table
 from infra.contracts.iam import (
@@ -601,6 +603,97 @@ def check_object_waits_for_bucket(d: Deployment) -> list[Violation]:
     return out
 
 
+# --- log groups: the CMK admits CloudWatch Logs for that group ------------------------------------
+
+# What CloudWatch Logs calls on a log group's CMK, with the group's ARN as encryption context (CloudWatch
+# Logs User Guide, "Encrypt log data in CloudWatch Logs using AWS KMS"): CreateLogGroup with kmsKeyId fails
+# ("The specified KMS key does not exist or is not allowed to be used with Arn ...") unless the key
+# policy allows these to logs.<region>.amazonaws.com for that ARN.
+LOGS_KEY_CALLS = ("kms:GenerateDataKey", "kms:Decrypt", "kms:Encrypt")
+
+
+def check_log_group_keys(d: Deployment) -> list[Violation]:
+    index = PolicyIndex(d)
+    keys = {r.arn: r for r in d.of_type("aws:kms/key:Key") if r.arn}
+    logs = Principal.service(f"logs.{d.region}.amazonaws.com")
+    out = []
+    for group in d.of_type("aws:cloudwatch/logGroup:LogGroup"):
+        key_arn, name = group.inputs.get("kmsKeyId"), group.inputs.get("name")
+        if not isinstance(key_arn, str) or not key_arn or not isinstance(name, str):
+            continue  # unencrypted (the policy pack's rule) or not known at preview
+        if key_arn not in keys:
+            out.append(
+                violation(
+                    "log-group-key-admits-logs",
+                    group,
+                    f"kmsKeyId {key_arn} is not a key created by a stage: its policy cannot be checked; "
+                    "use a stage's CMK",
+                )
+            )
+            continue
+        arn = f"arn:aws:logs:{d.region}:{d.account}:log-group:{name}"
+        context = {"kms:EncryptionContext:aws:logs:arn": arn}
+        denied = [
+            action for action in LOGS_KEY_CALLS if not evaluate(index, Request(logs, action, key_arn, context)).allowed
+        ]
+        if denied:
+            out.append(
+                violation(
+                    "log-group-key-admits-logs",
+                    group,
+                    f"the policy of {keys[key_arn].name} does not allow {', '.join(denied)} to {logs.id} for "
+                    f"{arn} (encryption context kms:EncryptionContext:aws:logs:arn): CreateLogGroup fails. "
+                    "Create the group through EncryptedLogGroup, which admits it on its key.",
+                )
+            )
+    return out
+
+
+# --- GPU Deployments can roll out on the GPUs they already hold ----------------------------------
+
+GPU_RESOURCE = "nvidia.com/gpu"
+# Something that adds nodes when a pod is Pending for lack of a GPU (then a surge pod can be placed).
+AUTOSCALERS = ("cluster-autoscaler", "karpenter")
+_K8S_WORKLOADS = ("kubernetes:apps/v1:Deployment", "kubernetes:helm.sh/v3:Release", "kubernetes:helm.sh/v4:Chart")
+
+
+def _gpu_containers(spec: Mapping[str, Any]) -> list[str]:
+    pod = ((spec.get("template") or {}).get("spec")) or {}
+    return [
+        str(c.get("name"))
+        for c in pod.get("containers") or []
+        if any(GPU_RESOURCE in ((c.get("resources") or {}).get(kind) or {}) for kind in ("requests", "limits"))
+    ]
+
+
+def _never_surges(strategy: Mapping[str, Any]) -> bool:
+    if strategy.get("type") == "Recreate":
+        return True
+    surge = (strategy.get("rollingUpdate") or {}).get("maxSurge")
+    return surge in (0, "0", "0%")  # unset means the default, 25% rounded up: one extra pod
+
+
+def check_gpu_rollout(d: Deployment) -> list[Violation]:
+    if any(a in json.dumps(r.inputs) or a in r.name for r in d.of_type(*_K8S_WORKLOADS) for a in AUTOSCALERS):
+        return []
+    out = []
+    for r in d.of_type("kubernetes:apps/v1:Deployment"):
+        spec = r.inputs.get("spec") or {}
+        containers = _gpu_containers(spec)
+        if containers and not _never_surges(spec.get("strategy") or {}):
+            out.append(
+                violation(
+                    "gpu-rollout-capacity",
+                    r,
+                    f"containers {', '.join(containers)} request {GPU_RESOURCE} and the rollout may surge (default "
+                    "maxSurge 25%, rounded up to one pod) with no autoscaler in any stage: the surge pod stays "
+                    "Pending on full GPU nodes and every rollout times out. Use strategy rollingUpdate maxSurge 0, "
+                    "maxUnavailable 1 (or Recreate), or install an autoscaler.",
+                )
+            )
+    return out
+
+
 # --- policies are valid against the IAM reference --------------------------------------------------
 
 
@@ -664,6 +757,24 @@ CHECKS: tuple[Check, ...] = (
         passes="kms:GenerateDataKey* under kms:EncryptionContext:aws:cloudtrail:arn",
         fails="kms:DescribeKey under kms:EncryptionContext:aws:cloudtrail:arn (DescribeKey carries none)",
         run=check_policies_valid,
+    ),
+    Check(
+        "log-group-key-admits-logs",
+        "Every log group's CMK lets CloudWatch Logs use it for that group's ARN",
+        "review 2026-12-06 N4",
+        passes="a log group whose key policy allows logs.<region>.amazonaws.com under "
+        "kms:EncryptionContext:aws:logs:arn = the group's ARN",
+        fails="/aws/lambda/genai-dev-response on edge-logs-key, whose logs statements name only the edge's "
+        "groups (AccessDeniedException on CreateLogGroup)",
+        run=check_log_group_keys,
+    ),
+    Check(
+        "gpu-rollout-capacity",
+        "A GPU Deployment's rollout fits on the GPUs it holds, unless an autoscaler adds nodes",
+        "review 2026-12-06 N7",
+        passes="a Deployment requesting nvidia.com/gpu with rollingUpdate maxSurge 0, maxUnavailable 1",
+        fails="the same Deployment with no strategy (maxSurge 25%) and no cluster-autoscaler or Karpenter",
+        run=check_gpu_rollout,
     ),
     Check(
         "lifecycle-reserved-names",

@@ -6,23 +6,29 @@ does not offer) yields an UNKNOWN item saying what could not be checked, never a
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
 from stacks.prerequisites import (
+    CHECK,
     LAMBDA_CONCURRENCY,
     MISSING,
     OK,
+    SIGNED_MODEL_FILES,
+    STATE_POLICY_SID,
     UNKNOWN,
     Prerequisite,
     QuotaNeed,
     configured_roles,
     key_fix,
+    model_fix,
+    models_bucket_pattern,
     placeholder_problem,
     quota_fix,
     quota_needs,
+    state_policy_item,
 )
 from stacks.settings import PROJECT, PlatformSettings
 
@@ -90,60 +96,90 @@ def role_checks(clients: Clients, settings: PlatformSettings, account: str) -> l
     return items
 
 
-# (setting under kubernetes., its settings field, what the image is): both are in the inference repository.
-PINNED_IMAGES = (
-    ("inferenceImageDigest", "inference_image_digest", "the model server image"),
-    (
-        "modelVerifierImageDigest",
-        "model_verifier_image_digest",
-        "the model verifier image (genai_ingest, the verify-model init container)",
-    ),
-)
+# setting -> what the image is, and how it gets into the inference repository.
+CLUSTER_IMAGES = {
+    "kubernetes.inferenceImageDigest": "the model server image (the images job copies vars.INFERENCE_SOURCE_IMAGE)",
+    "kubernetes.modelVerifierImageDigest": "the model verifier image (the images job builds images/model-verifier)",
+}
 
 
 def image_checks(clients: Clients, settings: PlatformSettings) -> list[Prerequisite]:
-    """The model server's and the model verifier's images must be in the stack's inference repository,
-    by the configured digests (a placeholder is reported as one, not looked up)."""
+    """The cluster stage's images must be in the stack's inference repository, by the configured digests."""
+    k = settings.kubernetes
+    digests = {
+        "kubernetes.inferenceImageDigest": k.inference_image_digest,
+        "kubernetes.modelVerifierImageDigest": k.model_verifier_image_digest,
+    }
     return [
-        item
-        for key, field_name, what in PINNED_IMAGES
-        if not placeholder_problem(digest := str(getattr(settings.kubernetes, field_name)))
-        for item in _image_check(clients, settings, key, what, digest)
+        _image_check(clients, settings, key, digest)
+        for key, digest in digests.items()
+        if not placeholder_problem(digest)  # reported offline already
     ]
 
 
-def _image_check(clients: Clients, settings: PlatformSettings, key: str, what: str, digest: str) -> list[Prerequisite]:
+def _image_check(clients: Clients, settings: PlatformSettings, key: str, digest: str) -> Prerequisite:
     repository = f"{settings.name_prefix}/inference"
-    subject = f"{PROJECT}:kubernetes.{key}"
-    fix = f"push {what} to {repository} (the platform stage creates the repository), then pin its digest"
+    subject = f"{PROJECT}:{key}"
+    fix = (
+        f"push {CLUSTER_IMAGES[key]} to {repository} after the platform stage created it, "
+        f"then pin its digest in {PROJECT}:{key}"
+    )
     try:
         clients("ecr").describe_images(repositoryName=repository, imageIds=[{"imageDigest": digest}])
     except ClientError as err:
         code = _code(err)
         if code == "RepositoryNotFoundException":
-            return [
-                Prerequisite(
-                    MISSING,
-                    "image-missing",
-                    subject,
-                    f"repository {repository} does not exist yet, so {digest} cannot be in it",
-                    fix,
-                )
-            ]
+            problem = f"repository {repository} does not exist yet, so {digest} cannot be in it"
+            return Prerequisite(MISSING, "image-missing", subject, problem, fix, stage="cluster")
         if code == "ImageNotFoundException":
-            return [Prerequisite(MISSING, "image-missing", subject, f"{repository} has no image {digest}", fix)]
-        return [
-            Prerequisite(
-                UNKNOWN,
-                "image-missing",
-                subject,
-                f"could not check {repository}@{digest} ({_error(err)})",
-                "allow ecr:DescribeImages to the preflight caller",
+            return Prerequisite(
+                MISSING, "image-missing", subject, f"{repository} has no image {digest}", fix, stage="cluster"
             )
-        ]
+        return Prerequisite(
+            UNKNOWN,
+            "image-missing",
+            subject,
+            f"could not check {repository}@{digest} ({_error(err)})",
+            "allow ecr:DescribeImages to the preflight caller",
+        )
     except BotoCoreError as err:
-        return [Prerequisite(UNKNOWN, "image-missing", subject, f"could not check {repository} ({err})", "retry")]
-    return [Prerequisite(OK, "image-missing", subject, f"{repository}@{digest} is present", "")]
+        return Prerequisite(UNKNOWN, "image-missing", subject, f"could not check {repository} ({err})", "retry")
+    return Prerequisite(OK, "image-missing", subject, f"{repository}@{digest} is present", "")
+
+
+def model_checks(clients: Clients, settings: PlatformSettings) -> list[Prerequisite]:
+    """A signed model (manifest and signature) under `kubernetes.modelPrefix` in the models bucket."""
+    k = settings.kubernetes
+    subject = f"{PROJECT}:kubernetes.modelReady"
+    pattern = models_bucket_pattern(settings.name_prefix)
+    try:
+        buckets = [b["Name"] for b in clients("s3").list_buckets().get("Buckets", []) if pattern.match(b["Name"])]
+    except (ClientError, BotoCoreError) as err:
+        return [Prerequisite(UNKNOWN, "signed-model", subject, f"could not list buckets ({_error(err)})", "retry")]
+    if not buckets:
+        where = f"s3://{pattern.pattern.strip('^$')}/{k.model_prefix}"
+        status = MISSING if k.model_ready else CHECK
+        problem = f"no models bucket yet (the platform stage creates it), so no signed model at {where}"
+        return [Prerequisite(status, "signed-model", subject, problem, model_fix(settings), stage="cluster")]
+    where = f"s3://{buckets[0]}/{k.model_prefix}"
+    missing = []
+    for name in SIGNED_MODEL_FILES:
+        try:
+            clients("s3").head_object(Bucket=buckets[0], Key=f"{k.model_prefix}{name}")
+        except ClientError as err:
+            if _code(err) not in ("404", "NoSuchKey", "NotFound"):
+                return [Prerequisite(UNKNOWN, "signed-model", subject, f"could not check {where} ({_error(err)})", "")]
+            missing.append(name)
+        except BotoCoreError as err:
+            return [Prerequisite(UNKNOWN, "signed-model", subject, f"could not check {where} ({err})", "retry")]
+    if missing:
+        status = MISSING if k.model_ready else CHECK
+        problem = f"no signed model at {where} ({', '.join(missing)} absent)"
+        return [Prerequisite(status, "signed-model", subject, problem, model_fix(settings), stage="cluster")]
+    if not k.model_ready:
+        fix = f"set {PROJECT}:kubernetes.modelReady: true to run the model server"
+        return [Prerequisite(CHECK, "signed-model", subject, f"a signed model is at {where}", fix)]
+    return [Prerequisite(OK, "signed-model", subject, f"a signed model is at {where}", "")]
 
 
 def quota_value(clients: Clients, need: QuotaNeed) -> tuple[float | None, str]:
@@ -163,9 +199,11 @@ def quota_value(clients: Clients, need: QuotaNeed) -> tuple[float | None, str]:
     return None, "; ".join(reasons)
 
 
-def quota_checks(clients: Clients, settings: PlatformSettings) -> list[Prerequisite]:
+def quota_checks(
+    clients: Clients, settings: PlatformSettings, reservations: Mapping[str, int] | None = None
+) -> list[Prerequisite]:
     items = []
-    for need in quota_needs(settings):
+    for need in quota_needs(settings, reservations):
         subject = f"{need.quota.service} {need.quota.code} ({need.quota.name})"
         value, why_not = quota_value(clients, need)
         if value is None:
@@ -257,14 +295,43 @@ def account_stage_checks(clients: Clients, settings: PlatformSettings) -> list[P
     return items
 
 
-def account_prerequisites(clients: Clients, settings: PlatformSettings) -> list[Prerequisite]:
-    """Roles exist, the model server image is in ECR, quotas suffice, the account stage is applied and
-    AWS Config records: each as MISSING, UNKNOWN or OK."""
+def state_policy_checks(clients: Clients, settings: PlatformSettings) -> list[Prerequisite]:
+    """The state bucket's policy carries the per-role statements of `genai-platform state-policy`."""
+    if settings.runner.state_bucket_arn is None:
+        return []
+    bucket = settings.runner.state_bucket_arn.rsplit(":", 1)[-1]
+    try:
+        policy = clients("s3").get_bucket_policy(Bucket=bucket)["Policy"]
+    except ClientError as err:
+        if _code(err) == "NoSuchBucketPolicy":
+            return [
+                state_policy_item(
+                    bucket, MISSING, "the bucket has no policy: every role with s3:GetObject reads every stack"
+                )
+            ]
+        return [state_policy_item(bucket, UNKNOWN, f"could not read the bucket policy ({_error(err)})")]
+    except BotoCoreError as err:
+        return [state_policy_item(bucket, UNKNOWN, f"could not read the bucket policy ({err})")]
+    if STATE_POLICY_SID not in policy:
+        return [state_policy_item(bucket, MISSING, "the bucket policy does not limit roles to their own stacks")]
+    return [
+        Prerequisite(OK, "state-bucket-policy", f"s3://{bucket} (state backend)", "limits roles to their stacks", "")
+    ]
+
+
+def account_prerequisites(
+    clients: Clients, settings: PlatformSettings, reservations: Mapping[str, int] | None = None
+) -> list[Prerequisite]:
+    """Roles exist, the cluster images and the signed model are in place, the state bucket policy limits
+    roles to their stacks, quotas suffice, the account stage is applied and AWS Config records: each as
+    MISSING, UNKNOWN or OK."""
     account = caller_account(clients)
     return [
         *role_checks(clients, settings, account),
         *image_checks(clients, settings),
-        *quota_checks(clients, settings),
+        *model_checks(clients, settings),
+        *state_policy_checks(clients, settings),
+        *quota_checks(clients, settings, reservations),
         *account_stage_checks(clients, settings),
     ]
 
@@ -273,13 +340,13 @@ class AccountError(Exception):
     """The account cannot be reached at all (no credentials, no network): nothing can be checked."""
 
 
-def check_account(settings: PlatformSettings) -> list[Prerequisite]:
+def check_account(settings: PlatformSettings, reservations: Mapping[str, int] | None = None) -> list[Prerequisite]:
     """`account_prerequisites` with clients from the default credential chain, in the stack's region."""
     import boto3
 
     session = boto3.Session(region_name=settings.region)
     try:
-        return account_prerequisites(session.client, settings)
+        return account_prerequisites(session.client, settings, reservations)
     except (ClientError, BotoCoreError) as err:
         raise AccountError(
             f"cannot reach AWS to check the account ({_error(err)}); configure credentials "

@@ -10,8 +10,16 @@ import argparse
 import sys
 from pathlib import Path
 
-from stacks.prerequisites import CHECK, MISSING, OK, UNKNOWN, Prerequisite, offline_prerequisites
-from stacks.settings import PlatformSettings, SettingsError
+from stacks.prerequisites import (
+    CHECK,
+    MISSING,
+    OK,
+    UNKNOWN,
+    Prerequisite,
+    lambda_reservations,
+    offline_prerequisites,
+)
+from stacks.settings import PlatformSettings, SettingsError, settings_from_config
 from stacks.stack_config import StackConfigError, find_project_file, read_stack_config
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -36,7 +44,8 @@ def render(stack: str, settings: PlatformSettings, items: list[Prerequisite], *,
     lines = [f"preflight: stack {stack} (environment {settings.environment}, {settings.region}), {where}"]
     order = {MISSING: 0, UNKNOWN: 1, CHECK: 2, OK: 3}
     for item in sorted(items, key=lambda i: order[i.status]):
-        lines.append(f"{LABELS[item.status]:<8} {item.subject}")
+        stage = f"  [{item.stage} stage]" if item.stage != "platform" else ""
+        lines.append(f"{LABELS[item.status]:<8} {item.subject}{stage}")
         lines.append(f"         {item.problem}")
         if item.fix:
             lines.append(f"         fix: {item.fix}")
@@ -52,6 +61,19 @@ def render(stack: str, settings: PlatformSettings, items: list[Prerequisite], *,
     return "\n".join(lines)
 
 
+def plan_reservations(stack: str, project_dir: Path) -> tuple[dict[str, int] | None, str]:
+    """Reserved concurrency by function from the platform stage's offline preview, or None and why not."""
+    from infra.preview.engine import PreviewError
+    from infra.preview.stages import preview_stages
+
+    try:
+        plans = preview_stages(stack, ["platform"], platform_dir=project_dir)
+    except PreviewError as err:
+        return None, str(err)
+    platform = next(p for p in plans if p.stage.name == "platform")
+    return lambda_reservations(platform.plan["resources"]), ""
+
+
 def run(args: argparse.Namespace) -> int:
     try:
         project_file = find_project_file(args.project_dir)
@@ -60,17 +82,29 @@ def run(args: argparse.Namespace) -> int:
         print(f"error: {err}", file=sys.stderr)
         return EXIT_ERROR
     try:
-        settings, items = offline_prerequisites(config, args.stack)
+        settings_from_config(config, args.stack)  # invalid settings are reported before any preview
+        reservations, why_not = plan_reservations(args.stack, args.project_dir)
+        settings, items = offline_prerequisites(config, args.stack, reservations)
     except SettingsError as err:
         print(f"preflight: stack {args.stack}: the settings are invalid; fix these first:", file=sys.stderr)
         for problem in err.problems:
             print(f"  - {problem}", file=sys.stderr)
         return EXIT_MISSING
+    if reservations is None:
+        items.append(
+            Prerequisite(
+                UNKNOWN,
+                "quota",
+                "lambda L-B99A9384 (Concurrent executions)",
+                f"the plan could not be previewed, so the functions' reserved concurrency is unknown: {why_not}",
+                "fix the preview (`genai-platform preview --stack " + args.stack + "`), then rerun preflight",
+            )
+        )
     if args.aws:
         from infra.preflight.aws import AccountError, check_account
 
         try:
-            items = [i for i in items if i.status != CHECK] + check_account(settings)
+            items = [i for i in items if i.status != CHECK] + check_account(settings, reservations)
         except AccountError as err:
             print(f"error: {err}", file=sys.stderr)
             return EXIT_ERROR

@@ -11,6 +11,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 import pulumi
 
 from stacks.cluster import build_cluster_stage
+from stacks.load import refuse_deploy
+from stacks.prerequisites import cluster_blockers
 from stacks.stages import cluster_inputs
 
-build_cluster_stage(cluster_inputs(pulumi.get_stack()))
+inputs = cluster_inputs(pulumi.get_stack())
+# This stage's own placeholders (image digests): the platform stage does not refuse them.
+refuse_deploy(pulumi.get_stack(), cluster_blockers(inputs.kubernetes))
+build_cluster_stage(inputs)

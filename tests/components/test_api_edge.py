@@ -350,8 +350,9 @@ def test_execution_logs_go_to_a_precreated_encrypted_group(plan: Plan) -> None:
     )
     region, account = plan["config"]["aws:region"], "123456789012"
     contexts = [
-        st["Condition"]["ArnLike"]["kms:EncryptionContext:aws:logs:arn"]
+        arn
         for st in statements(policy(key))
         if st.get("Principal") == {"Service": f"logs.{region}.amazonaws.com"}
+        for arn in st["Condition"]["ArnLike"]["kms:EncryptionContext:aws:logs:arn"]
     ]
     assert f"arn:aws:logs:{region}:{account}:log-group:API-Gateway-Execution-Logs_*/{s.api.stage_name}" in contexts

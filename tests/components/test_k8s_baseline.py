@@ -286,7 +286,29 @@ def test_inference_tolerates_gpu_taint_and_selects_gpu_nodes(plan: Plan) -> None
 
 
 def test_inference_replicas_from_settings(plan: Plan) -> None:
-    assert deployment(plan)["inputs"]["spec"]["replicas"] == stack_settings(plan).kubernetes.inference_replicas
+    k = stack_settings(plan).kubernetes
+    assert deployment(plan)["inputs"]["spec"]["replicas"] == (k.inference_replicas if k.model_ready else 0)
+
+
+def test_no_signed_model_means_no_pod_and_no_wait(plan: Plan) -> None:
+    """review N2: with no model the init container can only crash-loop; dev declares none yet (modelReady
+    false), so nothing is scheduled and neither resource is awaited; prod declares it and waits."""
+    k = stack_settings(plan).kubernetes
+    service = by_k8s_name(plan, "kubernetes:core/v1:Service", "inference", "model-server")["inputs"]
+    skip = service["metadata"]["annotations"].get("pulumi.com/skipAwait")
+    records = resources(plan, "aws:route53/record:Record")
+    if k.model_ready:
+        assert skip is None and len(records) == 1
+    else:
+        assert deployment(plan)["inputs"]["spec"]["replicas"] == 0
+        assert skip == "true" and records == []
+    assert {"dev": False, "prod": True}[plan["stack"]] == k.model_ready
+
+
+def test_gpu_rollout_replaces_one_replica_at_a_time(plan: Plan) -> None:
+    """review N7: every GPU is taken and no autoscaler adds one, so a surge pod would stay Pending."""
+    strategy = deployment(plan)["inputs"]["spec"]["strategy"]
+    assert strategy == {"type": "RollingUpdate", "rollingUpdate": {"maxSurge": 0, "maxUnavailable": 1}}
 
 
 def test_inference_service_internal_nlb_for_lambda_subnets(plan: Plan) -> None:

@@ -106,7 +106,7 @@ def test_flow_log_key_lets_logs_use_it_for_that_group_only(plan: Plan) -> None:
     key = named(plan, "aws:kms/key:Key", "network-flow-logs-key")
     service = [s for s in statements(policy(key)) if s.get("Principal", {}).get("Service", "").startswith("logs.")]
     assert len(service) == 1
-    arn = service[0]["Condition"]["ArnLike"]["kms:EncryptionContext:aws:logs:arn"]
+    (arn,) = service[0]["Condition"]["ArnLike"]["kms:EncryptionContext:aws:logs:arn"]
     assert arn.endswith(f":log-group:/aws/vpc/genai-{plan['stack']}/flow-logs")
 
 

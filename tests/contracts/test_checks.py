@@ -428,3 +428,55 @@ def test_cli_lists_checks_and_rejects_unknown_stack(capsys: pytest.CaptureFixtur
     assert main(["contracts", "--stack", "nope"]) == 2
     err = capsys.readouterr().err
     assert "Pulumi.nope.yaml" in err and "Traceback" not in err
+
+
+# --- log groups' keys admit CloudWatch Logs --------------------------------------------------------
+
+LOGS = {"Service": "logs.eu-west-1.amazonaws.com"}
+GROUP_ARN = f"arn:aws:logs:eu-west-1:{ACCOUNT}:log-group:/aws/lambda/f"
+
+
+def _logs_statement(group_arn: str) -> dict[str, Any]:
+    return {
+        "Effect": "Allow",
+        "Principal": LOGS,
+        "Action": ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+        "Resource": "*",
+        "Condition": {"ArnLike": {"kms:EncryptionContext:aws:logs:arn": group_arn}},
+    }
+
+
+def test_log_group_key_must_admit_logs_for_that_group() -> None:
+    group = res("aws:cloudwatch/logGroup:LogGroup", "g", {"name": "/aws/lambda/f", "kmsKeyId": KEY_ARN})
+    other = _logs_statement(f"arn:aws:logs:eu-west-1:{ACCOUNT}:log-group:/aws/lambda/other")
+    wrong = res("aws:kms/key:Key", "k", {"policy": doc(other)}, arn=KEY_ARN)
+    violations = checks.check_log_group_keys(deploy(group, wrong))
+    assert ids(violations) == ["g"] and "kms:GenerateDataKey" in violations[0].message
+    right = res("aws:kms/key:Key", "k", {"policy": doc(other, _logs_statement(GROUP_ARN))}, arn=KEY_ARN)
+    assert checks.check_log_group_keys(deploy(group, right)) == []
+    foreign = res("aws:cloudwatch/logGroup:LogGroup", "g", {"name": "/x", "kmsKeyId": "arn:aws:kms:eu-west-1:1:key/z"})
+    assert "not a key created by a stage" in checks.check_log_group_keys(deploy(foreign, right))[0].message
+
+
+# --- GPU rollouts --------------------------------------------------------------------------------
+
+
+def _gpu_deployment(strategy: dict[str, Any] | None) -> dict[str, Any]:
+    container = {"name": "model", "resources": {"limits": {"nvidia.com/gpu": "1"}}}
+    spec: dict[str, Any] = {"replicas": 1, "template": {"spec": {"containers": [container]}}}
+    if strategy is not None:
+        spec["strategy"] = strategy
+    return res("kubernetes:apps/v1:Deployment", "model", {"spec": spec})
+
+
+def test_gpu_deployment_must_not_surge_without_an_autoscaler() -> None:
+    assert ids(checks.check_gpu_rollout(deploy(_gpu_deployment(None)))) == ["model"]
+    rolling = {"type": "RollingUpdate", "rollingUpdate": {"maxSurge": "25%"}}
+    assert ids(checks.check_gpu_rollout(deploy(_gpu_deployment(rolling)))) == ["model"]
+    no_surge = {"type": "RollingUpdate", "rollingUpdate": {"maxSurge": 0, "maxUnavailable": 1}}
+    assert checks.check_gpu_rollout(deploy(_gpu_deployment(no_surge))) == []
+    assert checks.check_gpu_rollout(deploy(_gpu_deployment({"type": "Recreate"}))) == []
+    autoscaler = res("kubernetes:helm.sh/v3:Release", "karpenter", {"chart": "karpenter"})
+    assert checks.check_gpu_rollout(deploy(_gpu_deployment(None), autoscaler)) == []
+    cpu = res("kubernetes:apps/v1:Deployment", "web", {"spec": {"template": {"spec": {"containers": [{"name": "w"}]}}}})
+    assert checks.check_gpu_rollout(deploy(cpu)) == []

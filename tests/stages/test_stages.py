@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from infra.preview.engine import PreviewError, preview_in_subprocess
-from tests.conftest import ROOT, Plan, policy, resources, statements
+from tests.conftest import ROOT, Plan, as_list, policy, resources, statements
 
 STAGES = ("account", "platform", "cluster")
 ACCOUNT_SINGLETONS = (
@@ -113,7 +113,7 @@ def test_platform_stage_without_the_account_stage_fails_clearly() -> None:
 def test_filter_reaches_the_model_through_the_name_the_cluster_stage_points_at_the_nlb(
     request: pytest.FixtureRequest,
 ) -> None:
-    plans = stages_of(request, "dev")
+    plans = stages_of(request, "prod")  # dev declares no model yet, so it has no model server name (review N2)
     (function,) = [
         f
         for f in resources(plans["platform"], "aws:lambda/function:Function")
@@ -308,7 +308,16 @@ def test_runner_reaches_a_self_managed_state_backend(runner_plan: Plan) -> None:
         p for p in resources(runner_plan, "aws:iam/rolePolicy:RolePolicy") if p["name"].endswith("-runner-policy")
     ]
     grants = {s["Sid"]: s for s in statements(policy(runner))}
-    assert set(grants["StateBackend"]["Resource"]) == {STATE_BUCKET, f"{STATE_BUCKET}/*"}
+    # its own stacks only (review N6): it reads dev's platform outputs and applies dev's cluster stack
+    assert grants["StateBackendList"]["Resource"] == STATE_BUCKET
+    assert set(grants["StateBackendRead"]["Resource"]) == {
+        f"{STATE_BUCKET}/.pulumi/meta.yaml",
+        f"{STATE_BUCKET}/.pulumi/stacks/genai-platform/dev.json*",
+        f"{STATE_BUCKET}/.pulumi/stacks/genai-cluster/dev.json*",
+        *(f"{STATE_BUCKET}/.pulumi/{kind}/genai-cluster/dev/*" for kind in ("locks", "history", "backups")),
+    }
+    writes = as_list(grants["StateBackendWrite"]["Resource"])
+    assert all("/genai-cluster/dev" in w for w in writes) and not any("prod" in w for w in writes)
     assert grants["DeploySecrets"]["Resource"] == PASSPHRASE
 
 

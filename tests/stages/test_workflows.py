@@ -202,3 +202,74 @@ def test_stacks_without_a_committed_salt_are_refused() -> None:
     assert "exit" in check["run"] and "Pulumi.prod.yaml" in check["run"]
     names = [st.get("name", "") for st in steps]
     assert names.index(check["name"]) < names.index("Install the Pulumi CLI")
+
+
+def _images_steps() -> list[dict[str, Any]]:
+    steps: list[dict[str, Any]] = load(WORKFLOWS / "stage-images.yml")["jobs"]["images"]["steps"]
+    return steps
+
+
+def test_model_verifier_image_is_built_and_pushed() -> None:
+    """review N3: the verify-model init container's image (kubernetes.modelVerifierImageDigest) is its own."""
+    (step,) = [st for st in _images_steps() if "images/model-verifier/Dockerfile" in st.get("run", "")]
+    run = step["run"]
+    assert "model_verifier_image_digest" in run and "docker push" in run
+    assert run.index('present "$digest"') < run.index("docker build"), "build only when the pinned digest is absent"
+    dockerfile = (ROOT / "images" / "model-verifier" / "Dockerfile").read_text(encoding="utf-8")
+    assert "COPY lambdas/ingest/genai_ingest" in dockerfile and "COPY lambdas/filter/genai_filter" in dockerfile
+    assert re.search(r"^USER 10001", dockerfile, re.M), "the pod runs as UID 10001 (restricted profile)"
+    locked = re.search(r'name = "boto3"\nversion = "([^"]+)"', (ROOT / "uv.lock").read_text(encoding="utf-8"))
+    assert locked and f"boto3=={locked.group(1)}" in dockerfile
+
+
+def test_signed_model_is_checked_before_the_cluster_stage() -> None:
+    """review N2: with modelReady the init container needs the manifest and its signature."""
+    (step,) = [st for st in _images_steps() if "manifest.sig.json" in st.get("run", "")]
+    assert "model_ready" in step["run"] and "head-object" in step["run"] and "exit 1" in step["run"]
+
+
+def _secrets_used(text: str) -> set[str]:
+    return set(re.findall(r"secrets\.([A-Z0-9_]+)", text))
+
+
+def test_each_environment_holds_its_own_passphrase() -> None:
+    """review N6: a passphrase lives only in the environment of the stacks it opens. Every job that reads one
+    runs in an environment (deploy jobs: admits only main); the pull-request preview gets the account and
+    dev stacks' passphrases, each for its own step, and never the deploy environments' secret."""
+    for name, wf in workflows().items():
+        for job_id, job in (wf.get("jobs") or {}).items():
+            used = {s for s in _secrets_used(yaml.safe_dump(job)) if s.startswith("PULUMI_CONFIG_PASSPHRASE")}
+            if used:
+                assert job.get("environment"), (name, job_id, "reads a passphrase outside an environment")
+    preview = load(WORKFLOWS / "pull-request.yml")["jobs"]["pulumi-preview"]
+    assert preview["environment"] == "preview"
+    assert "PULUMI_CONFIG_PASSPHRASE" not in (preview.get("env") or {}), "one job-wide passphrase for every stack"
+    by_step = {
+        st["name"]: _secrets_used(yaml.safe_dump(st))
+        for st in preview["steps"]
+        if "pulumi preview" in st.get("run", "")
+    }
+    assert by_step == {
+        "pulumi preview with the policy pack (account stage)": {"PULUMI_CONFIG_PASSPHRASE_ACCOUNT"},
+        "pulumi preview with the policy pack (platform stage, dev)": {"PULUMI_CONFIG_PASSPHRASE_DEV"},
+    }
+    stacks = {job_id: job.get("environment") for job_id, job in deploy_jobs().items() if "environment" in job}
+    assert stacks["account"] == "account" and stacks["platform-dev"] == "dev" and stacks["platform-prod"] == "prod"
+
+
+def test_pull_request_artifacts_hold_no_state() -> None:
+    """review N10: an artifact is readable by anyone with read access for its whole retention."""
+    wf = load(WORKFLOWS / "pull-request.yml")
+    for job_id, job in wf["jobs"].items():
+        exports = [st["run"] for st in job.get("steps") or [] if "pulumi stack export" in st.get("run", "")]
+        uploads = [st for st in job.get("steps") or [] if "upload-artifact" in st.get("uses", "")]
+        for run in exports:
+            (target,) = re.findall(r"pulumi stack export[^>\n]*>\s*(\S+)", run)
+            folder = target.split("/")[0]
+            for upload in uploads:
+                paths = str(upload["with"]["path"]).split()
+                assert not any(p.startswith((target, f"{folder}/")) or p == folder for p in paths), (job_id, paths)
+            assert any(f"rm -rf {folder}" in st.get("run", "") for st in job["steps"]), (job_id, "state left behind")
+    preview = wf["jobs"]["pulumi-preview"]
+    (upload,) = [st for st in preview["steps"] if "upload-artifact" in st.get("uses", "")]
+    assert all(p.startswith("real/review-real-dev.") for p in str(upload["with"]["path"]).split())

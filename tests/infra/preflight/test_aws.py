@@ -18,7 +18,7 @@ from moto import mock_aws
 
 from infra.cli import main
 from infra.preflight.aws import account_prerequisites
-from stacks.prerequisites import MISSING, OK, UNKNOWN
+from stacks.prerequisites import MISSING, OK, UNKNOWN, lambda_reservations
 from stacks.settings import settings_from_config
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -84,11 +84,22 @@ def apply_account_stage(session: boto3.Session, *, config_recording: bool = True
         config.start_configuration_recorder(ConfigurationRecorderName="default")
 
 
-def ready_project(tmp_path: Path, digest: str, **overrides: Any) -> Path:
+MODELS_BUCKET = "genai-prod-datalake-models-bucket-a4b03af"
+
+
+def put_model(session: boto3.Session, *files: str) -> None:
+    """The models bucket (as the platform stage names it) with `files` under the shipped model prefix."""
+    s3 = session.client("s3")
+    s3.create_bucket(Bucket=MODELS_BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION})
+    for name in files:
+        s3.put_object(Bucket=MODELS_BUCKET, Key=f"serving/current/{name}", Body=b"{}")
+
+
+def ready_project(tmp_path: Path, digest: str, verifier: str | None = None, **overrides: Any) -> Path:
     kubernetes = {
         **READY["prod"]["genai-platform:kubernetes"],
         "inferenceImageDigest": digest,
-        "modelVerifierImageDigest": digest,
+        "modelVerifierImageDigest": verifier or digest,
     }
     return write_project(tmp_path, "prod", {"genai-platform:kubernetes": kubernetes, **overrides})
 
@@ -106,8 +117,10 @@ def test_ready_account_exits_0_and_says_what_it_could_not_check(
     create_roles(account, "genai-prod-key-admin", "genai-prod-deploy", "genai-ci-push")
     digest = push_image(account)
     apply_account_stage(account)
+    put_model(account, "manifest.json", "manifest.sig.json", "model.safetensors")
     code, out = preflight(capsys, ready_project(tmp_path, digest))
     assert code == 0, out
+    assert f"OK       genai-platform:kubernetes.modelReady\n         a signed model is at s3://{MODELS_BUCKET}/" in out
     assert f"OK       Security Hub in {REGION}" in out and f"OK       AWS Config recorder in {REGION}" in out
     assert f"OK       genai-platform:deploy.roleArn\n         {role('genai-prod-deploy')} exists" in out
     assert f"genai-prod/inference@{digest} is present" in out
@@ -139,6 +152,48 @@ def test_a_stopped_config_recorder_is_missing(account: boto3.Session) -> None:
     assert hub.status == OK
 
 
+def test_no_signed_model_exits_1_naming_the_prefix(
+    account: boto3.Session, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """review N2: the verify-model init container would crash-loop and the cluster stage time out."""
+    create_roles(account, "genai-prod-key-admin", "genai-prod-deploy", "genai-ci-push")
+    digest = push_image(account)
+    put_model(account, "model.safetensors")
+    code, out = preflight(capsys, ready_project(tmp_path, digest))
+    assert code == 1
+    assert (
+        f"MISSING  genai-platform:kubernetes.modelReady  [cluster stage]\n         no signed model at "
+        f"s3://{MODELS_BUCKET}/serving/current/ (manifest.json, manifest.sig.json absent)"
+    ) in out
+
+
+def test_undeclared_model_is_a_check_not_a_failure(
+    account: boto3.Session, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    create_roles(account, "genai-prod-key-admin", "genai-prod-deploy", "genai-ci-push")
+    digest = push_image(account)
+    kubernetes = {**READY["prod"]["genai-platform:kubernetes"], "inferenceImageDigest": digest}
+    project = write_project(tmp_path, "prod", {"genai-platform:kubernetes": {**kubernetes, "modelReady": False}})
+    _, out = preflight(capsys, project)
+    assert "CHECK    genai-platform:kubernetes.modelReady" in out and "no models bucket yet" in out
+
+
+def test_verifier_image_not_pushed_exits_1(
+    account: boto3.Session, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """review N3: the init image is a different image from the model server's."""
+    create_roles(account, "genai-prod-key-admin", "genai-prod-deploy", "genai-ci-push")
+    digest = push_image(account)
+    put_model(account, "manifest.json", "manifest.sig.json")
+    verifier = "sha256:" + hashlib.sha256(b"verifier").hexdigest()
+    code, out = preflight(capsys, ready_project(tmp_path, digest, verifier))
+    assert code == 1
+    assert "MISSING  genai-platform:kubernetes.modelVerifierImageDigest  [cluster stage]" in out
+    assert f"genai-prod/inference has no image {verifier}" in out
+    assert "builds images/model-verifier" in out
+    assert f"genai-prod/inference@{digest} is present" in out  # the model server's own digest passes
+
+
 def test_missing_role_exits_1(account: boto3.Session, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     create_roles(account, "genai-prod-key-admin", "genai-ci-push")
     code, out = preflight(capsys, ready_project(tmp_path, push_image(account)))
@@ -165,25 +220,6 @@ def test_image_not_pushed_exits_1(account: boto3.Session, tmp_path: Path, capsys
     assert f"genai-prod/inference has no image {other}" in out
 
 
-def test_verifier_image_not_pushed_exits_1(
-    account: boto3.Session, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    create_roles(account, "genai-prod-key-admin", "genai-prod-deploy", "genai-ci-push")
-    digest = push_image(account)
-    other = "sha256:" + hashlib.sha256(b"model-verifier").hexdigest()
-    kubernetes = {
-        **READY["prod"]["genai-platform:kubernetes"],
-        "inferenceImageDigest": digest,
-        "modelVerifierImageDigest": other,
-    }
-    project = ready_project(tmp_path, digest, **{"genai-platform:kubernetes": kubernetes})
-    code, out = preflight(capsys, project)
-    assert code == 1
-    assert "genai-platform:kubernetes.modelVerifierImageDigest" in out
-    assert f"genai-prod/inference has no image {other}" in out
-    assert f"genai-prod/inference@{digest} is present" in out  # the model server's own digest passes
-
-
 def test_repository_not_created_yet_exits_1(
     account: boto3.Session, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -202,7 +238,9 @@ def test_placeholders_are_not_looked_up(account: boto3.Session, capsys: pytest.C
     assert "123456789012 is an AWS documentation example" in out
 
 
-def test_quota_shortfalls_are_missing_with_the_request_to_make(account: boto3.Session) -> None:
+def test_quota_shortfalls_are_missing_with_the_request_to_make(
+    account: boto3.Session, prod_plan: dict[str, Any]
+) -> None:
     settings = settings_from_config({**READY["prod"]}, "prod")
     quotas = account.client("service-quotas")
     lambda_ = account.client("lambda")
@@ -217,7 +255,8 @@ def test_quota_shortfalls_are_missing_with_the_request_to_make(account: boto3.Se
                 {"ServiceCode": "ec2", "QuotaCode": code},
             )
         stubbed = {"service-quotas": quotas, "lambda": lambda_}
-        items = account_prerequisites(lambda name: stubbed.get(name) or account.client(name), settings)
+        reservations = lambda_reservations(prod_plan["resources"])
+        items = account_prerequisites(lambda name: stubbed.get(name) or account.client(name), settings, reservations)
     by_subject = {i.subject.split(" (")[0]: i for i in items if i.rule == "quota"}
     assert by_subject["lambda L-B99A9384"].status == MISSING
     assert "is 10, needs at least 213" in by_subject["lambda L-B99A9384"].problem
@@ -258,3 +297,20 @@ def test_no_credentials_exits_2_with_a_clear_message(
     err = capsys.readouterr().err
     assert code == 2
     assert "cannot reach AWS" in err and "Unable to locate credentials" in err
+
+
+def test_state_bucket_without_the_per_role_policy_is_missing(account: boto3.Session) -> None:
+    """review N6: without it, a pull request's preview role or the dev runner could read prod's state."""
+    from infra.preflight.aws import state_policy_checks
+    from stacks.state_backend import default_principals, render, state_bucket_policy
+
+    settings = settings_from_config({**READY["dev"]}, "dev")
+    s3 = account.client("s3")
+    s3.create_bucket(Bucket="acme-pulumi-state", CreateBucketConfiguration={"LocationConstraint": REGION})
+    (item,) = state_policy_checks(account.client, settings)
+    assert item.status == MISSING and "has no policy" in item.problem
+    assert "genai-platform state-policy --bucket acme-pulumi-state" in item.fix
+    policy = state_bucket_policy("acme-pulumi-state", default_principals(ACCOUNT, REGION, role("genai-preview")))
+    s3.put_bucket_policy(Bucket="acme-pulumi-state", Policy=render(policy))
+    (item,) = state_policy_checks(account.client, settings)
+    assert item.status == OK

@@ -14,7 +14,10 @@ from stacks.prerequisites import (
     CHECK,
     MISSING,
     PLACEHOLDER_RULES,
+    cluster_blockers,
+    deploy_blockers,
     instance_vcpus,
+    lambda_reservations,
     offline_prerequisites,
     placeholder_problem,
     quota_needs,
@@ -44,6 +47,7 @@ def test_shipped_prod_exits_1_naming_its_placeholders(capsys: pytest.CaptureFixt
     ):
         assert f"MISSING  genai-platform:{key}" in out, key
     assert "123456789012 is an AWS documentation example" in out
+    assert "lambda L-B99A9384 (Concurrent executions)\n         needs at least 213" in out
     assert "Traceback" not in out
 
 
@@ -82,14 +86,23 @@ def test_every_item_says_how_to_fix_it() -> None:
         assert item.subject.startswith(("genai-platform:", "lambda ", "ec2 ")), item
 
 
-def test_quotas_are_named_by_their_service_quotas_codes() -> None:
+def test_quotas_are_named_by_their_service_quotas_codes(prod_plan: dict[str, Any]) -> None:
     settings = settings_from_config(
         {**READY["prod"], "genai-platform:kms": {"keyAdministratorRoleArns": ["arn:aws:iam::246813579024:role/k"]}},
         "prod",
     )
-    needs = {need.quota.code: need.required for need in quota_needs(settings)}
-    # filter 100, rotation 2, scanner 5, 3 response functions x 2 reserved, and the 100 Lambda keeps unreserved
-    assert needs["L-B99A9384"] == 213
+    reservations = lambda_reservations(prod_plan["resources"])
+    # every function of the plan, not only the ones someone listed (review N5: response and blocklist)
+    assert reservations == {
+        "genai-prod-filter": 100,
+        "genai-prod-findings-report": 2,
+        "genai-prod-ingest-scanner": 5,
+        "genai-prod-rotation": 2,
+        "genai-prod-response": 2,
+        "genai-prod-source-blocklist": 2,
+    }
+    needs = {need.quota.code: need.required for need in quota_needs(settings, reservations)}
+    assert needs["L-B99A9384"] == 213  # 113 reserved, plus the 100 Lambda keeps unreserved
     # prod's GPU group: up to 8 on-demand g6.2xlarge (8 vCPUs each)
     assert needs["L-DB2E81BA"] == 64
     assert "L-3819A6DF" not in needs
@@ -134,6 +147,24 @@ def test_invalid_settings_exit_1_with_the_key_and_no_traceback(
     assert "Traceback" not in out + err
 
 
+def test_unpreviewable_plan_leaves_the_lambda_quota_unknown(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from infra.preflight import command
+    from infra.preview import stages
+    from infra.preview.engine import PreviewError
+
+    def fail(*_: Any, **__: Any) -> Any:
+        raise PreviewError("boom")
+
+    monkeypatch.undo()
+    monkeypatch.setattr(stages, "preview_stages", fail)
+    assert command.plan_reservations("dev", Path("."))[0] is None
+    monkeypatch.setattr(command, "plan_reservations", lambda *_: (None, "boom"))
+    _, out, _ = preflight(capsys, "--stack", "dev")
+    assert "UNKNOWN  lambda L-B99A9384" in out and "boom" in out
+
+
 def test_unknown_stack_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = preflight(capsys, "--stack", "staging")
     assert code == 2
@@ -145,3 +176,25 @@ def test_stack_is_required(capsys: pytest.CaptureFixture[str]) -> None:
         main(["preflight"])
     assert exit_.value.code == 2
     assert "--stack" in capsys.readouterr().err
+
+
+def test_each_stage_refuses_only_its_own_placeholders() -> None:
+    """review N8: the platform stage creates the repositories the cluster stage's images go to."""
+    from stacks.settings import as_dict
+    from stacks.stack_config import find_project_file, read_stack_config
+
+    config, _ = read_stack_config(find_project_file(Path(__file__).resolve().parents[3]), "prod", required=True)
+    platform = {i.subject for i in deploy_blockers(config, "prod", "platform")}
+    cluster = {i.subject for i in deploy_blockers(config, "prod", "cluster")}
+    assert "genai-platform:deploy.roleArn" in platform
+    assert not any(s.startswith("genai-platform:kubernetes.") for s in platform)
+    expected = {
+        "genai-platform:kubernetes.inferenceImageDigest",
+        "genai-platform:kubernetes.modelVerifierImageDigest",
+        "genai-platform:kubernetes.devicePluginImage",
+    }
+    assert expected <= cluster
+    forwarded = as_dict(settings_from_config(config, "prod").kubernetes)
+    assert expected <= {i.subject for i in cluster_blockers(forwarded)}
+    for item in cluster_blockers(forwarded):
+        assert "push the model server image to genai-<env>/inference, then" not in item.fix
