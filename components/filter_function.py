@@ -9,7 +9,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.bucket import SecureBucket
-from components.grants import policy_document, secret_read, xray_write
+from components.grants import Grant, policy_document, secret_read, xray_write
 from components.kms import EncryptionKey
 from components.lambda_base import ACTIVE_TRACING, ARCHITECTURE, PYTHON_RUNTIME, function_basics
 from components.lambda_package import LambdaPackage
@@ -59,6 +59,10 @@ class FilterFunctionArgs:
     expired signature."""
     artifact_bucket: SecureBucket | None = None
     """Versioned bucket for the unsigned and signed packages; required when `code_signing` is on."""
+    grants: Sequence[Grant] = ()
+    """What the guard tier needs besides (ApplyGuardrail on the guardrail, decrypt with its key)."""
+    guard_port: int | None = None
+    """The self-hosted guard classifier's port: egress to the VPC CIDR on it."""
 
 
 class FilterFunction(pulumi.ComponentResource):
@@ -107,6 +111,7 @@ class FilterFunction(pulumi.ComponentResource):
                     secret_read(args.secret_arns),
                     args.key.grant_decrypt(via_services=via),
                     xray_write(),
+                    *args.grants,
                 ]
             ),
             opts=child,
@@ -137,6 +142,17 @@ class FilterFunction(pulumi.ComponentResource):
             cidr_ipv4=args.vpc_cidr,
             opts=child,
         )
+        if args.guard_port is not None and args.guard_port != args.backend_port:
+            aws.vpc.SecurityGroupEgressRule(
+                f"{name}-egress-guard",
+                security_group_id=self.security_group.id,
+                description="Guard classifier inside the VPC",
+                ip_protocol="tcp",
+                from_port=args.guard_port,
+                to_port=args.guard_port,
+                cidr_ipv4=args.vpc_cidr,
+                opts=child,
+            )
         aws.vpc.SecurityGroupEgressRule(
             f"{name}-egress-endpoints",
             security_group_id=self.security_group.id,

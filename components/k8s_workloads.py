@@ -147,6 +147,11 @@ class InferenceServiceArgs:
     ready_timeout_seconds: int = 600
     """How long `pulumi up` waits for ready replicas and for the load balancer's address."""
     verification: ModelVerification | None = None
+    gpu: bool = True
+    """One GPU per replica, on GPU nodes; False: CPU only, on the system nodes (the guard classifier)."""
+    args: Sequence[str] = ()
+    """The server's arguments (the image's entrypoint stays)."""
+    env: dict[str, str] = field(default_factory=dict)
 
 
 class InferenceService(pulumi.ComponentResource):
@@ -180,6 +185,8 @@ class InferenceService(pulumi.ComponentResource):
         }
         tmp_mount: Any = {"name": "tmp", "mount_path": "/tmp"}  # noqa: S108  # nosec B108 - the pod's own emptyDir
         verify = args.verification
+        gpu: Any = {GPU_RESOURCE: "1"} if args.gpu else {}
+        placement: Any = {"node_selector": GPU_NODE_SELECTOR, "tolerations": [GPU_TOLERATION]} if args.gpu else {}
         init_containers: list[Any] = []
         model_mounts: list[Any] = []
         model_volumes: list[Any] = []
@@ -197,6 +204,22 @@ class InferenceService(pulumi.ComponentResource):
                     "volume_mounts": [{"name": "model", "mount_path": verify.mount_path}, tmp_mount],
                 }
             ]
+        server: Any = {
+            "name": args.name,
+            "image": args.image,
+            "ports": [{"name": "http", "container_port": args.port, "protocol": "TCP"}],
+            **({"args": list(args.args)} if args.args else {}),
+            "env": [
+                {"name": "PORT", "value": str(args.port)},
+                *({"name": k, "value": v} for k, v in sorted(args.env.items())),
+            ],
+            "security_context": container_security,
+            "resources": {
+                "requests": {"cpu": args.cpu, "memory": args.memory, **gpu},
+                "limits": {"cpu": args.cpu_limit, "memory": args.memory_limit, **gpu},
+            },
+            "volume_mounts": [tmp_mount, *model_mounts],
+        }
         self.deployment = k8s.apps.v1.Deployment(
             f"{name}-deployment",
             metadata={
@@ -211,6 +234,7 @@ class InferenceService(pulumi.ComponentResource):
                 "template": {
                     "metadata": {"labels": labels},
                     "spec": {
+                        **placement,
                         "service_account_name": args.service_account,
                         "automount_service_account_token": False,
                         "security_context": {
@@ -220,8 +244,6 @@ class InferenceService(pulumi.ComponentResource):
                             "fs_group": 10001,
                             "seccomp_profile": RUNTIME_DEFAULT_SECCOMP,
                         },
-                        "node_selector": GPU_NODE_SELECTOR,
-                        "tolerations": [GPU_TOLERATION],
                         "topology_spread_constraints": [
                             {
                                 "max_skew": 1,
@@ -231,20 +253,7 @@ class InferenceService(pulumi.ComponentResource):
                             }
                         ],
                         "init_containers": init_containers,
-                        "containers": [
-                            {
-                                "name": args.name,
-                                "image": args.image,
-                                "ports": [{"name": "http", "container_port": args.port, "protocol": "TCP"}],
-                                "env": [{"name": "PORT", "value": str(args.port)}],
-                                "security_context": container_security,
-                                "resources": {
-                                    "requests": {"cpu": args.cpu, "memory": args.memory, GPU_RESOURCE: "1"},
-                                    "limits": {"cpu": args.cpu_limit, "memory": args.memory_limit, GPU_RESOURCE: "1"},
-                                },
-                                "volume_mounts": [tmp_mount, *model_mounts],
-                            }
-                        ],
+                        "containers": [server],
                         "volumes": [{"name": "tmp", "empty_dir": {"size_limit": "1Gi"}}, *model_volumes],
                     },
                 },

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
-from components.grants import Grant, policy_document, s3_endpoint_grants, service_trust
+from components.grants import Grant, guardrail_endpoint_grants, policy_document, s3_endpoint_grants, service_trust
 from components.kms import EncryptionKey, EncryptionKeyArgs
 from components.log_group import EncryptedLogGroup, LogGroupArgs, logs_key_use
 
@@ -82,6 +82,9 @@ class VpcArgs:
     cluster_name: str | None = None
     """Tags subnets for the EKS cluster and marks the Lambda subnets for internal load balancers."""
     interface_endpoint_services: Sequence[str] = INTERFACE_ENDPOINT_SERVICES
+    guardrail_endpoint: bool = False
+    """A bedrock-runtime interface endpoint in the Lambda subnets, next to its only caller (the filter's
+    guard tier), whose policy admits only ApplyGuardrail on this account's guardrails."""
     tags: dict[str, str] = field(default_factory=dict)
 
 
@@ -328,5 +331,18 @@ class Vpc(pulumi.ComponentResource):
                 subnet_ids=self.private_subnet_ids,
                 security_group_ids=[self.endpoint_security_group.id],
                 tags={"Name": f"{name}-{service}"},
+                opts=child,
+            )
+        if args.guardrail_endpoint:
+            aws.ec2.VpcEndpoint(
+                f"{name}-bedrock-runtime",
+                vpc_id=self.vpc.id,
+                service_name=f"com.amazonaws.{args.region}.bedrock-runtime",
+                vpc_endpoint_type="Interface",
+                private_dns_enabled=True,
+                subnet_ids=self.lambda_subnet_ids,
+                security_group_ids=[self.endpoint_security_group.id],
+                policy=policy_document(guardrail_endpoint_grants(args.partition, args.region, args.account_id)),
+                tags={"Name": f"{name}-bedrock-runtime"},
                 opts=child,
             )
