@@ -69,7 +69,7 @@ def test_prod_filter_may_apply_only_that_guardrail_and_decrypt_only_its_key(prod
             "Effect": "Allow",
             "Action": ["bedrock:ApplyGuardrail"],
             "Resource": guardrail["outputs"]["guardrailArn"],
-        }  # fmt: skip
+        }
     ]
     assert any(
         s["Resource"] == key["outputs"]["arn"] and s["Action"] == ["kms:Decrypt", "kms:DescribeKey"] for s in found
@@ -152,16 +152,16 @@ def test_prod_cluster_has_no_classifier(prod_stages: dict[str, Plan]) -> None:
         (
             {"bedrock": {"piiEntities": ["SSN"]}},
             'filter.guard.bedrock.piiEntities: "SSN" is invalid; not a Bedrock PII type',
-        ),  # fmt: skip
+        ),
         (
             {"bedrock": {"promptAttackStrength": "NONE"}},
             'filter.guard.bedrock.promptAttackStrength: "NONE" is invalid',
-        ),  # fmt: skip
+        ),
         ({"bedrock": {"deniedTopics": [{"name": "x/y", "definition": "d", "examples": []}]}}, "deniedTopics.0.name"),
         (
             {"bedrock": {"deniedTopics": [{"name": "ok", "definition": "d" * 201, "examples": []}]}},
             "1 to 200 characters",
-        ),  # fmt: skip
+        ),
         ({"classifier": {"imageDigest": "latest"}}, 'filter.guard.classifier.imageDigest: "latest" is invalid'),
     ],
 )
@@ -186,7 +186,7 @@ def test_the_guard_budget_must_fit_in_the_function_timeout() -> None:
     from stacks.settings import SettingsError, settings_from_config
 
     config = {"genai-platform:filter": json.dumps({"timeoutSeconds": 6, "screenBudgetMs": 3000, "guard": {"budgetMs": 3000}})}  # fmt: skip
-    with pytest.raises(SettingsError, match="filter.guard.budgetMs"):
+    with pytest.raises(SettingsError, match=r"filter\.guard\.budgetMs"):
         settings_from_config(config, "dev")
 
 
