@@ -132,24 +132,17 @@ class FilterFunction(pulumi.ComponentResource):
             tags={"Name": f"{args.function_name}-lambda"},
             opts=child,
         )
-        aws.vpc.SecurityGroupEgressRule(
-            f"{name}-egress-backend",
-            security_group_id=self.security_group.id,
-            description="Model backend inside the VPC",
-            ip_protocol="tcp",
-            from_port=args.backend_port,
-            to_port=args.backend_port,
-            cidr_ipv4=args.vpc_cidr,
-            opts=child,
-        )
+        in_vpc = {"backend": (args.backend_port, "Model backend inside the VPC")}
         if args.guard_port is not None and args.guard_port != args.backend_port:
+            in_vpc["guard"] = (args.guard_port, "Guard classifier inside the VPC")
+        for target, (port, description) in in_vpc.items():
             aws.vpc.SecurityGroupEgressRule(
-                f"{name}-egress-guard",
+                f"{name}-egress-{target}",
                 security_group_id=self.security_group.id,
-                description="Guard classifier inside the VPC",
+                description=description,
                 ip_protocol="tcp",
-                from_port=args.guard_port,
-                to_port=args.guard_port,
+                from_port=port,
+                to_port=port,
                 cidr_ipv4=args.vpc_cidr,
                 opts=child,
             )

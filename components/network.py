@@ -321,28 +321,22 @@ class Vpc(pulumi.ComponentResource):
             tags={"Name": f"{name}-s3"},
             opts=child,
         )
-        for service in args.interface_endpoint_services:
+        endpoints: list[tuple[str, list[pulumi.Output[str]], pulumi.Output[str] | None]] = [
+            (service, self.private_subnet_ids, None) for service in args.interface_endpoint_services
+        ]
+        if args.guardrail_endpoint:
+            guardrails = policy_document(guardrail_endpoint_grants(args.partition, args.region, args.account_id))
+            endpoints.append(("bedrock-runtime", self.lambda_subnet_ids, guardrails))
+        for service, subnets, endpoint_policy in endpoints:
             aws.ec2.VpcEndpoint(
                 f"{name}-{service.replace('.', '-')}",
                 vpc_id=self.vpc.id,
                 service_name=f"com.amazonaws.{args.region}.{service}",
                 vpc_endpoint_type="Interface",
                 private_dns_enabled=True,
-                subnet_ids=self.private_subnet_ids,
+                subnet_ids=subnets,
                 security_group_ids=[self.endpoint_security_group.id],
+                policy=endpoint_policy,
                 tags={"Name": f"{name}-{service}"},
-                opts=child,
-            )
-        if args.guardrail_endpoint:
-            aws.ec2.VpcEndpoint(
-                f"{name}-bedrock-runtime",
-                vpc_id=self.vpc.id,
-                service_name=f"com.amazonaws.{args.region}.bedrock-runtime",
-                vpc_endpoint_type="Interface",
-                private_dns_enabled=True,
-                subnet_ids=self.lambda_subnet_ids,
-                security_group_ids=[self.endpoint_security_group.id],
-                policy=policy_document(guardrail_endpoint_grants(args.partition, args.region, args.account_id)),
-                tags={"Name": f"{name}-bedrock-runtime"},
                 opts=child,
             )

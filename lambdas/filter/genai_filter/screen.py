@@ -178,6 +178,8 @@ class Screener:
                 if self._action(found, direction) != before:
                     tier = outcome.tier
         result = self._apply(text, direction, redactor, found)
+        if outcome is None:
+            return result
         return ScreenResult(result.action, result.text, result.findings, tier, outcome)
 
     def _action(self, found: list[Finding], direction: Direction) -> Action:
