@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import pulumi
 import pulumi_kubernetes as k8s
@@ -228,36 +228,39 @@ class InferenceService(pulumi.ComponentResource):
                 "labels": labels,
                 "annotations": ready_timeout(args.ready_timeout_seconds),
             },
-            spec={
-                "replicas": args.replicas,
-                "selector": {"match_labels": labels},
-                "template": {
-                    "metadata": {"labels": labels},
-                    "spec": {
-                        **placement,
-                        "service_account_name": args.service_account,
-                        "automount_service_account_token": False,
-                        "security_context": {
-                            "run_as_non_root": True,
-                            "run_as_user": 10001,
-                            "run_as_group": 10001,
-                            "fs_group": 10001,
-                            "seccomp_profile": RUNTIME_DEFAULT_SECCOMP,
+            spec=cast(
+                Any,
+                {
+                    "replicas": args.replicas,
+                    "selector": {"match_labels": labels},
+                    "template": {
+                        "metadata": {"labels": labels},
+                        "spec": {
+                            **placement,
+                            "service_account_name": args.service_account,
+                            "automount_service_account_token": False,
+                            "security_context": {
+                                "run_as_non_root": True,
+                                "run_as_user": 10001,
+                                "run_as_group": 10001,
+                                "fs_group": 10001,
+                                "seccomp_profile": RUNTIME_DEFAULT_SECCOMP,
+                            },
+                            "topology_spread_constraints": [
+                                {
+                                    "max_skew": 1,
+                                    "topology_key": "topology.kubernetes.io/zone",
+                                    "when_unsatisfiable": "ScheduleAnyway",
+                                    "label_selector": {"match_labels": labels},
+                                }
+                            ],
+                            "init_containers": init_containers,
+                            "containers": [server],
+                            "volumes": [{"name": "tmp", "empty_dir": {"size_limit": "1Gi"}}, *model_volumes],
                         },
-                        "topology_spread_constraints": [
-                            {
-                                "max_skew": 1,
-                                "topology_key": "topology.kubernetes.io/zone",
-                                "when_unsatisfiable": "ScheduleAnyway",
-                                "label_selector": {"match_labels": labels},
-                            }
-                        ],
-                        "init_containers": init_containers,
-                        "containers": [server],
-                        "volumes": [{"name": "tmp", "empty_dir": {"size_limit": "1Gi"}}, *model_volumes],
                     },
                 },
-            },
+            ),
             opts=child,
         )
         subnets = pulumi.Output.all(*args.load_balancer_subnet_ids).apply(",".join)
