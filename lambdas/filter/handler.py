@@ -67,6 +67,8 @@ def init(env: Mapping[str, str] | None = None) -> None:
 init()
 # compile the detection patterns during Lambda init (which runs with a CPU boost) rather than in the first request
 injection.warm_up()
+if _STATE is not None and _STATE.screener.guard is not None:
+    _STATE.screener.guard.backend.warm_up()
 
 
 def _blocking(findings: list[Finding], actions: Mapping[str, str]) -> list[str]:

@@ -13,6 +13,7 @@ only for texts the rules did not already block (docs/filter-detection.md, "Guard
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import json
@@ -82,6 +83,9 @@ class GuardBackend(Protocol):
 
     def classify(self, text: str, direction: Direction, *, timeout: float) -> GuardVerdict: ...
 
+    def warm_up(self) -> None:
+        """Pay one-time costs (imports, clients) during Lambda init, outside any request's budget."""
+
 
 def _verdict(findings: list[Finding], tier: str, started: float) -> GuardVerdict:
     return GuardVerdict(
@@ -138,6 +142,11 @@ class BedrockGuardrail:
         if self._client is None:
             self._client = self._client_factory()
         return self._client
+
+    def warm_up(self) -> None:
+        with contextlib.suppress(Exception):  # a failure here is reported by the first request instead
+            self.client()
+            _pool()
 
     def classify(self, text: str, direction: Direction, *, timeout: float) -> GuardVerdict:
         started = time.perf_counter()
@@ -334,6 +343,9 @@ class PromptGuardClassifier:
         self.url = predict_url(url)
         self.threshold = threshold
         self._post = post
+
+    def warm_up(self) -> None:
+        import http.client  # noqa: F401 - what post_json imports on first use
 
     def classify(self, text: str, direction: Direction, *, timeout: float) -> GuardVerdict:
         started = time.perf_counter()

@@ -416,3 +416,33 @@ def test_defaults_are_no_tier_and_fail_closed() -> None:
     arn = f"arn:aws:bedrock:eu-west-1:123456789012:guardrail/{GUARDRAIL_ID}"
     env = {"FILTER_GUARD_TIER": "bedrock", "FILTER_GUARD_ID": arn, "FILTER_GUARD_VERSION": GUARDRAIL_VERSION}
     assert config.load(env).guard_id == arn
+
+
+def test_warm_up_creates_the_bedrock_client_outside_the_requests_budget() -> None:
+    client, stubber = stubbed_bedrock()
+    made: list[object] = []
+
+    def factory() -> object:
+        made.append(client)
+        return client
+
+    cfg = config.load({"FILTER_GUARD_TIER": "bedrock", "FILTER_GUARD_ID": GUARDRAIL_ID, "FILTER_GUARD_VERSION": "1"})
+    tier = guard.build(cfg, lambda: KEY, bedrock=factory)
+    assert tier is not None and made == []
+    tier.backend.warm_up()
+    assert len(made) == 1
+    expect(stubber, guardrail_response("NONE"), BENIGN)
+    assert screen(Screener(cfg, guard=tier), BENIGN).tier == "rules"
+    assert len(made) == 1
+
+
+def test_warm_up_never_raises() -> None:
+    def broken() -> object:
+        raise RuntimeError("no region")
+
+    cfg = config.load({"FILTER_GUARD_TIER": "bedrock", "FILTER_GUARD_ID": GUARDRAIL_ID, "FILTER_GUARD_VERSION": "1"})
+    tier = guard.build(cfg, lambda: KEY, bedrock=broken)
+    assert tier is not None
+    tier.backend.warm_up()
+    result = screen(Screener(cfg, guard=tier), BENIGN)
+    assert result.tier == "fail-closed" and result.guard is not None and result.guard.error == "client_unavailable"
