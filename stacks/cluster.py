@@ -36,6 +36,16 @@ READY_TIMEOUT_SECONDS = 900
 """How long `pulumi up` waits for the model server and its load balancer before failing (not hanging)."""
 
 
+def verification(inputs: ClusterInputs, k: KubernetesSettings, model_prefix: str) -> ModelVerification:
+    """The verify-model init container for weights under `model_prefix` in the models bucket (docs/integrity.md)."""
+    return ModelVerification(
+        image=f"{inputs.inference_repository_url}@{k.model_verifier_image_digest}",
+        key_arn=inputs.model_signing_key_arn,
+        model_uri=f"s3://{inputs.models_bucket}/{model_prefix}",
+        region=inputs.region,
+    )
+
+
 def filter_ingress(inputs: ClusterInputs, inference_port: int) -> list[IngressAllow]:
     """What the inference namespace admits from the filter's subnets: the model server, and the guard
     classifier when the guard tier is self-hosted."""
@@ -135,12 +145,7 @@ def build_cluster_stage(inputs: ClusterInputs) -> InferenceService:
             load_balancer_source_cidrs=inputs.lambda_subnet_cidrs,
             name=INFERENCE_APP,
             ready_timeout_seconds=READY_TIMEOUT_SECONDS,
-            verification=ModelVerification(
-                image=f"{inputs.inference_repository_url}@{k.model_verifier_image_digest}",
-                key_arn=inputs.model_signing_key_arn,
-                model_uri=f"s3://{inputs.models_bucket}/{k.model_prefix}",
-                region=inputs.region,
-            ),
+            verification=verification(inputs, k, k.model_prefix),
         ),
         # Pods started before their identity association exists would run without credentials.
         opts=pulumi.ResourceOptions.merge(k8s_opts, pulumi.ResourceOptions(depends_on=bindings)),
@@ -171,12 +176,7 @@ def build_cluster_stage(inputs: ClusterInputs) -> InferenceService:
                 gpu=False,
                 args=[*GUARD_SERVER_ARGS, "--port", str(classifier["port"])],
                 env={"HF_HOME": "/tmp/hf"},  # noqa: S108  # nosec B108 - the pod's own emptyDir
-                verification=ModelVerification(
-                    image=f"{inputs.inference_repository_url}@{k.model_verifier_image_digest}",
-                    key_arn=inputs.model_signing_key_arn,
-                    model_uri=f"s3://{inputs.models_bucket}/{classifier['model_prefix']}",
-                    region=inputs.region,
-                ),
+                verification=verification(inputs, k, str(classifier["model_prefix"])),
             ),
             opts=pulumi.ResourceOptions.merge(k8s_opts, pulumi.ResourceOptions(depends_on=bindings)),
         )
