@@ -12,9 +12,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from genai_filter import audit, backend, config, guard, http, injection, keys
+from genai_filter import audit, backend, config, http, injection, keys
 from genai_filter import context as prompt_context
-from genai_filter.findings import Finding
+from genai_filter.findings import Finding, decided_by
 from genai_filter.screen import Redactor, Screener, ScreenResult
 
 
@@ -46,7 +46,12 @@ class Outcome:
 def build_state(env: Mapping[str, str]) -> State:
     cfg = config.load(env)
     keyring = keys.KeyRing(keys.SecretCache(cfg.secret_ttl_seconds), cfg.hmac_secret_arn, cfg.backend_secret_arn)
-    return State(cfg, Screener(cfg, guard=guard.build(cfg, keyring.guard_cache_key)), keyring)
+    tier = None
+    if cfg.guard_tier != "none":
+        from genai_filter import guard  # about 10 ms of imports that a container without a tier never pays
+
+        tier = guard.build(cfg, keyring.guard_cache_key)
+    return State(cfg, Screener(cfg, guard=tier), keyring)
 
 
 T = TypeVar("T")
@@ -219,7 +224,7 @@ def _chat(
             "input": input_action,
             "output": reply.action,
             "findings": [{"category": f.category, "type": f.type} for f in findings],
-            "tier": guard.decided_by([r.tier for r in results]),
+            "tier": decided_by([r.tier for r in results]),
         },
         "request_id": req.request_id,
     }
@@ -248,8 +253,10 @@ def _audit_pseudonyms(state: State, screened: list[tuple[str, list[Finding], str
 
 def _audit_tier(state: State, results: list[ScreenResult]) -> dict[str, Any]:
     """Which tier decided the request, and with a guard tier configured, what it did."""
-    extra: dict[str, Any] = {"tier": guard.decided_by([r.tier for r in results])}
+    extra: dict[str, Any] = {"tier": decided_by([r.tier for r in results])}
     if state.screener.guard is not None:
+        from genai_filter import guard
+
         outcomes = [r.guard for r in results if r.guard is not None]
         extra["guard"] = {"backend": state.screener.guard.backend.name, **guard.summary(outcomes)}
     return extra

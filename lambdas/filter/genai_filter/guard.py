@@ -23,8 +23,6 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
-from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
@@ -32,7 +30,7 @@ from genai_filter import backend as http_backend
 from genai_filter import keys
 from genai_filter.budget import FINDING_CATEGORY, Deadline
 from genai_filter.config import Config
-from genai_filter.findings import Finding
+from genai_filter.findings import FAIL_CLOSED_TIER, Finding
 
 Direction = Literal["input", "output"]
 
@@ -41,8 +39,7 @@ UNAVAILABLE = "GUARD_UNAVAILABLE"
 PROMPT_ATTACK = "GUARD_PROMPT_ATTACK"
 DENIED_TOPIC = "GUARD_DENIED_TOPIC"
 INTERVENED = "GUARD_INTERVENED"
-FAIL_CLOSED = "fail-closed"
-RULES = "rules"
+FAIL_CLOSED = FAIL_CLOSED_TIER
 
 # Bedrock's filter confidence, as a score comparable with the rules' (a finding only when detected)
 _CONFIDENCE = {"NONE": 0.0, "LOW": 0.5, "MEDIUM": 0.75, "HIGH": 0.95}
@@ -100,16 +97,18 @@ def _verdict(findings: list[Finding], tier: str, started: float) -> GuardVerdict
 # (a) Amazon Bedrock Guardrails
 # ---------------------------------------------------------------------------------------------------
 
-_executor: ThreadPoolExecutor | None = None
+_executor: Any = None  # concurrent.futures pulls in logging (about 10 ms): imported on first use
 _executor_lock = threading.Lock()
 
 
-def _pool() -> ThreadPoolExecutor:
+def _pool() -> Any:
     """Calls run on a small pool so that the budget bounds the wait, whatever botocore's socket timeouts do."""
     global _executor  # noqa: PLW0603 - one pool per container
     if _executor is None:
         with _executor_lock:
             if _executor is None:
+                from concurrent.futures import ThreadPoolExecutor
+
                 _executor = ThreadPoolExecutor(max_workers=4, thread_name_prefix="guard")
     return _executor
 
@@ -149,6 +148,8 @@ class BedrockGuardrail:
             _pool()
 
     def classify(self, text: str, direction: Direction, *, timeout: float) -> GuardVerdict:
+        from concurrent.futures import TimeoutError as FutureTimeout
+
         started = time.perf_counter()
         try:
             client = self.client()
@@ -479,14 +480,6 @@ def build(cfg: Config, cache_key: Callable[[], bytes], bedrock: Callable[[], Any
     return GuardTier(
         backend, cfg.guard_budget_ms, cfg.guard_fail_closed, cache_key, VerdictCache(cfg.guard_cache_entries)
     )
-
-
-_PRECEDENCE = {RULES: 0, FAIL_CLOSED: 2}
-
-
-def decided_by(tiers: Sequence[str]) -> str:
-    """The tier that decided a request of several texts: fail-closed, else a backend, else the rules."""
-    return max(tiers, key=lambda t: _PRECEDENCE.get(t, 1), default=RULES)
 
 
 def summary(outcomes: Sequence[GuardOutcome]) -> dict[str, Any]:

@@ -8,15 +8,17 @@ import hmac
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from genai_filter import context as context_mod
 from genai_filter import injection, normalize, output, pii, secrets
 from genai_filter.budget import FINDING_CATEGORY, FINDING_TYPE, BudgetExceeded, Deadline, Work
 from genai_filter.config import Config
 from genai_filter.context import Context
-from genai_filter.findings import Finding
-from genai_filter.guard import RULES, GuardOutcome, GuardTier
+from genai_filter.findings import RULES_TIER, Finding
+
+if TYPE_CHECKING:  # the guard module is imported only where a tier is configured (cold start)
+    from genai_filter.guard import GuardOutcome, GuardTier
 
 Direction = Literal["input", "output"]
 Action = Literal["allow", "redact", "block"]
@@ -27,7 +29,7 @@ class ScreenResult:
     action: Action
     text: str | None  # None when blocked
     findings: list[Finding]
-    tier: str = RULES
+    tier: str = RULES_TIER
     """Which tier decided: `rules`, a guard backend (`bedrock`, `self-hosted`) or `fail-closed`."""
     guard: GuardOutcome | None = None
 
@@ -168,7 +170,7 @@ class Screener:
             found = self.findings(text, direction, deadline, context)
         except BudgetExceeded:
             return ScreenResult("block", None, [_budget_finding(text)])
-        tier, outcome = RULES, None
+        tier, outcome = RULES_TIER, None
         guard = self.guard
         if guard is not None and guard.consults(direction) and self._action(found, direction) != "block":
             outcome = guard.review(text, direction, guard_deadline or guard.deadline())

@@ -379,9 +379,11 @@ def test_without_a_tier_the_audit_says_rules(capsys: pytest.CaptureFixture[str],
 
 
 def test_decided_by_prefers_fail_closed_then_a_backend() -> None:
-    assert guard.decided_by([]) == "rules"
-    assert guard.decided_by(["rules", "bedrock", "rules"]) == "bedrock"
-    assert guard.decided_by(["bedrock", "fail-closed"]) == "fail-closed"
+    from genai_filter.findings import decided_by
+
+    assert decided_by([]) == "rules"
+    assert decided_by(["rules", "bedrock", "rules"]) == "bedrock"
+    assert decided_by(["bedrock", "fail-closed"]) == "fail-closed"
 
 
 # Configuration -------------------------------------------------------------------------------------------
