@@ -1,6 +1,6 @@
 """Filter benchmark: screening latency by prompt size, throughput, cold start, and regex backtracking.
 
-    python benchmarks/filter_bench.py [--json] [--quick]
+    python benchmarks/filter_bench.py [--json] [--quick] [--guard-only]
 
 Not a timed test: it prints figures (for docs/filter-api.md) and exits 0. Catastrophic backtracking
 shows up as super-linear growth: for every adversarial family the time for a 10x longer input must
@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 LAMBDA_ROOT = ROOT / "lambdas" / "filter"
 sys.path.insert(0, str(LAMBDA_ROOT))
 
-from genai_filter import config, output, pii, secrets  # noqa: E402
+from genai_filter import config, guard, output, pii, secrets  # noqa: E402
 from genai_filter.screen import Redactor, Screener  # noqa: E402
 
 SENTENCES = [
@@ -90,6 +90,74 @@ def latency(quick: bool) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+def guard_tier(quick: bool) -> list[dict[str, Any]]:
+    """What the guard tier adds to one 2 KB input, against the loopback fake classifier (a real HTTP round
+    trip, no model) and the Stubber'd Bedrock client (botocore's request path, no network); cache off
+    for the call rows. The model's own inference time comes on top and is not measured here."""
+    sys.path.insert(0, str(ROOT))
+    from tests.lambdas.filter.guard_fakes import (
+        GUARDRAIL_ID,
+        GUARDRAIL_VERSION,
+        expect,
+        fake_classifier,
+        guardrail_response,
+        stubbed_bedrock,
+    )
+
+    text = prompt(2048)
+    runs = 30 if quick else 300
+    plain = Screener(config.load({}))
+    rows: list[dict[str, Any]] = []
+
+    def row(label: str, screener: Screener) -> None:
+        # interleaved with the rules-only screener, so that load on a shared machine hits both alike
+        base: list[float] = []
+        tiered: list[float] = []
+        screener.screen(text, "input", Redactor())
+        for _ in range(runs):
+            t = time.perf_counter()
+            plain.screen(text, "input", Redactor())
+            base.append(time.perf_counter() - t)
+            t = time.perf_counter()
+            screener.screen(text, "input", Redactor())
+            tiered.append(time.perf_counter() - t)
+        added = [b - a for a, b in zip(base, tiered, strict=True)]
+        rows.append(
+            {
+                "tier": label,
+                "runs": runs,
+                "rules_p50_ms": _ms(statistics.median(base)),
+                "p50_ms": _ms(statistics.median(tiered)),
+                "p99_ms": _ms(pct(tiered, 0.99)),
+                "added_p50_ms": _ms(statistics.median(added)),
+                "added_p99_ms": _ms(pct(added, 0.99)),
+            }
+        )
+
+    with fake_classifier() as fake:
+        env = {"FILTER_GUARD_TIER": "self-hosted", "FILTER_GUARD_URL": fake.url}
+        for label, entries in (("self-hosted (loopback TEI fake)", "0"), ("self-hosted, cache hit", "64")):
+            cfg = config.load({**env, "FILTER_GUARD_CACHE_ENTRIES": entries})
+            row(label, Screener(cfg, guard=guard.build(cfg, lambda: b"k" * 32)))
+    client, stubber = stubbed_bedrock()
+    for _ in range(runs + 1):
+        expect(stubber, guardrail_response("NONE"), text)
+    cfg = config.load(
+        {
+            "FILTER_GUARD_TIER": "bedrock",
+            "FILTER_GUARD_ID": GUARDRAIL_ID,
+            "FILTER_GUARD_VERSION": GUARDRAIL_VERSION,
+            "FILTER_GUARD_CACHE_ENTRIES": "0",
+        }
+    )
+    row("bedrock (botocore Stubber)", Screener(cfg, guard=guard.build(cfg, lambda: b"k" * 32, bedrock=lambda: client)))
+    return rows
+
+
+def _ms(seconds: float) -> float:
+    return round(seconds * 1000, 3)
 
 
 COLD_START_CODE = """
@@ -253,12 +321,18 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--quick", action="store_true", help="fewer runs (smoke test)")
+    parser.add_argument("--guard-only", action="store_true", help="only the latency the guard tier adds")
     args = parser.parse_args()
+    if args.guard_only:
+        rows = guard_tier(args.quick)
+        print(json.dumps(rows, indent=2) if args.json else _guard_table(rows))
+        return 0
     report = {
         "python": sys.version.split()[0],
         "latency": latency(args.quick),
         "cold_start": cold_start(args.quick),
         "adversarial": adversarial(args.quick),
+        "guard_tier": guard_tier(args.quick),
     }
     worst = max(r["detectors_ratio"] for r in report["adversarial"])
     worst_pipeline = max(r["pipeline_ratio"] for r in report["adversarial"])
@@ -300,7 +374,18 @@ def main() -> int:
                 f"{r['pipeline_ms_65k']:>15}"
             )
         print(f"\nworst ratio: detectors {worst}, full pipeline {worst_pipeline}")
+        print(_guard_table(report["guard_tier"]))
     return 1 if max(worst, worst_pipeline) > FAIL_ABOVE else 0
+
+
+def _guard_table(rows: list[dict[str, Any]]) -> str:
+    lines = ["\nguard tier: screening one 2 KB input, in ms (added: paired with the rules alone, run by run)"]
+    lines.append(f"{'tier':<34} {'rules p50':>9} {'p50':>8} {'p99':>8} {'added p50':>9} {'added p99':>9}")
+    lines += [
+        f"{r['tier']:<34} {r['rules_p50_ms']:>9} {r['p50_ms']:>8} {r['p99_ms']:>8} {r['added_p50_ms']:>9} {r['added_p99_ms']:>9}"
+        for r in rows
+    ]
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from components.grants import policy_document, secret_read, xray_write
+from components.grants import Grant, policy_document, secret_read, xray_write
 from components.kms import EncryptionKey
 from components.lambda_base import CodeSigning, endpoint_only_security_group, function_basics, vpc_access, vpc_function
 from components.lambda_package import LambdaPackage
@@ -41,6 +41,10 @@ class FilterFunctionArgs:
     region: str
     code_signing: CodeSigning | None = None
     """The package's AWS Signer chain (prod); None deploys the zip as built."""
+    grants: Sequence[Grant] = ()
+    """What the guard tier needs besides (ApplyGuardrail on the guardrail, decrypt with its key)."""
+    guard_port: int | None = None
+    """The self-hosted guard classifier's port: egress to the VPC CIDR on it."""
 
 
 class FilterFunction(pulumi.ComponentResource):
@@ -89,6 +93,7 @@ class FilterFunction(pulumi.ComponentResource):
                     secret_read(args.secret_arns),
                     args.key.grant_decrypt(via_services=via),
                     xray_write(),
+                    *args.grants,
                 ]
             ),
             opts=child,
@@ -103,16 +108,20 @@ class FilterFunction(pulumi.ComponentResource):
             endpoint_rule_description="AWS APIs through the interface VPC endpoints (Secrets Manager, KMS, X-Ray, Logs)",
             parent=self,
         )
-        aws.vpc.SecurityGroupEgressRule(
-            f"{name}-egress-backend",
-            security_group_id=self.security_group.id,
-            description="Model backend inside the VPC",
-            ip_protocol="tcp",
-            from_port=args.backend_port,
-            to_port=args.backend_port,
-            cidr_ipv4=args.vpc_cidr,
-            opts=child,
-        )
+        in_vpc = {"backend": (args.backend_port, "Model backend inside the VPC")}
+        if args.guard_port is not None and args.guard_port != args.backend_port:
+            in_vpc["guard"] = (args.guard_port, "Guard classifier inside the VPC")
+        for target, (port, description) in in_vpc.items():
+            aws.vpc.SecurityGroupEgressRule(
+                f"{name}-egress-{target}",
+                security_group_id=self.security_group.id,
+                description=description,
+                ip_protocol="tcp",
+                from_port=port,
+                to_port=port,
+                cidr_ipv4=args.vpc_cidr,
+                opts=child,
+            )
 
         self.function = vpc_function(
             name,

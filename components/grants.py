@@ -317,3 +317,26 @@ def dynamodb_endpoint_grants(
             condition={"StringEquals": {"aws:PrincipalAccount": account_id}},
         )
     ]
+
+
+GUARDRAIL_APPLY_ACTIONS = ("bedrock:ApplyGuardrail",)
+
+
+def guardrail_apply(guardrail_arns: Sequence[pulumi.Input[str]]) -> Grant:
+    """Apply the named Bedrock guardrails (`arn:<partition>:bedrock:<region>:<account>:guardrail/<id>`) to
+    any text; no model invocation, no guardrail management."""
+    return Grant(sid="ApplyGuardrail", actions=GUARDRAIL_APPLY_ACTIONS, resources=list(guardrail_arns))
+
+
+def guardrail_endpoint_grants(partition: pulumi.Input[str], region: str, account_id: pulumi.Input[str]) -> list[Grant]:
+    """The bedrock-runtime endpoint's policy: this account's principals may apply this account's guardrails,
+    and nothing else passes (no model invocation through the endpoint, no other account's guardrails)."""
+    return [
+        Grant(
+            sid="ApplyOwnGuardrails",
+            actions=GUARDRAIL_APPLY_ACTIONS,
+            resources=[pulumi.Output.format("arn:{0}:bedrock:{1}:{2}:guardrail/*", partition, region, account_id)],
+            principals={"AWS": ["*"]},
+            condition={"StringEquals": {"aws:PrincipalAccount": account_id}},
+        )
+    ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import pulumi
 import pulumi_kubernetes as k8s
@@ -155,6 +155,11 @@ class InferenceServiceArgs:
     ready_timeout_seconds: int = 600
     """How long `pulumi up` waits for ready replicas and for the load balancer's address."""
     verification: ModelVerification | None = None
+    gpu: bool = True
+    """One GPU per replica, on GPU nodes; False: CPU only, on the system nodes (the guard classifier)."""
+    args: Sequence[str] = ()
+    """The server's arguments (the image's entrypoint stays)."""
+    env: dict[str, str] = field(default_factory=dict)
 
 
 class InferenceService(pulumi.ComponentResource):
@@ -188,6 +193,8 @@ class InferenceService(pulumi.ComponentResource):
         }
         tmp_mount: Any = {"name": "tmp", "mount_path": "/tmp"}  # noqa: S108  # nosec B108 - the pod's own emptyDir
         verify = args.verification
+        gpu: Any = {GPU_RESOURCE: "1"} if args.gpu else {}
+        placement: Any = {"node_selector": GPU_NODE_SELECTOR, "tolerations": [GPU_TOLERATION]} if args.gpu else {}
         init_containers: list[Any] = []
         model_mounts: list[Any] = []
         model_volumes: list[Any] = []
@@ -205,6 +212,22 @@ class InferenceService(pulumi.ComponentResource):
                     "volume_mounts": [{"name": "model", "mount_path": verify.mount_path}, tmp_mount],
                 }
             ]
+        server: Any = {
+            "name": args.name,
+            "image": args.image,
+            "ports": [{"name": "http", "container_port": args.port, "protocol": "TCP"}],
+            **({"args": list(args.args)} if args.args else {}),
+            "env": [
+                {"name": "PORT", "value": str(args.port)},
+                *({"name": k, "value": v} for k, v in sorted(args.env.items())),
+            ],
+            "security_context": container_security,
+            "resources": {
+                "requests": {"cpu": args.cpu, "memory": args.memory, **gpu},
+                "limits": {"cpu": args.cpu_limit, "memory": args.memory_limit, **gpu},
+            },
+            "volume_mounts": [tmp_mount, *model_mounts],
+        }
         self.deployment = k8s.apps.v1.Deployment(
             f"{name}-deployment",
             metadata={
@@ -213,51 +236,40 @@ class InferenceService(pulumi.ComponentResource):
                 "labels": labels,
                 "annotations": ready_timeout(args.ready_timeout_seconds),
             },
-            spec={
-                "replicas": args.replicas,
-                "strategy": GPU_ROLLOUT,
-                "selector": {"match_labels": labels},
-                "template": {
-                    "metadata": {"labels": labels},
-                    "spec": {
-                        "service_account_name": args.service_account,
-                        "automount_service_account_token": False,
-                        "security_context": {
-                            "run_as_non_root": True,
-                            "run_as_user": 10001,
-                            "run_as_group": 10001,
-                            "fs_group": 10001,
-                            "seccomp_profile": RUNTIME_DEFAULT_SECCOMP,
+            spec=cast(
+                Any,
+                {
+                    "replicas": args.replicas,
+                    **({"strategy": GPU_ROLLOUT} if args.gpu else {}),
+                    "selector": {"match_labels": labels},
+                    "template": {
+                        "metadata": {"labels": labels},
+                        "spec": {
+                            **placement,
+                            "service_account_name": args.service_account,
+                            "automount_service_account_token": False,
+                            "security_context": {
+                                "run_as_non_root": True,
+                                "run_as_user": 10001,
+                                "run_as_group": 10001,
+                                "fs_group": 10001,
+                                "seccomp_profile": RUNTIME_DEFAULT_SECCOMP,
+                            },
+                            "topology_spread_constraints": [
+                                {
+                                    "max_skew": 1,
+                                    "topology_key": "topology.kubernetes.io/zone",
+                                    "when_unsatisfiable": "ScheduleAnyway",
+                                    "label_selector": {"match_labels": labels},
+                                }
+                            ],
+                            "init_containers": init_containers,
+                            "containers": [server],
+                            "volumes": [{"name": "tmp", "empty_dir": {"size_limit": "1Gi"}}, *model_volumes],
                         },
-                        "node_selector": GPU_NODE_SELECTOR,
-                        "tolerations": [GPU_TOLERATION],
-                        "topology_spread_constraints": [
-                            {
-                                "max_skew": 1,
-                                "topology_key": "topology.kubernetes.io/zone",
-                                "when_unsatisfiable": "ScheduleAnyway",
-                                "label_selector": {"match_labels": labels},
-                            }
-                        ],
-                        "init_containers": init_containers,
-                        "containers": [
-                            {
-                                "name": args.name,
-                                "image": args.image,
-                                "ports": [{"name": "http", "container_port": args.port, "protocol": "TCP"}],
-                                "env": [{"name": "PORT", "value": str(args.port)}],
-                                "security_context": container_security,
-                                "resources": {
-                                    "requests": {"cpu": args.cpu, "memory": args.memory, GPU_RESOURCE: "1"},
-                                    "limits": {"cpu": args.cpu_limit, "memory": args.memory_limit, GPU_RESOURCE: "1"},
-                                },
-                                "volume_mounts": [tmp_mount, *model_mounts],
-                            }
-                        ],
-                        "volumes": [{"name": "tmp", "empty_dir": {"size_limit": "1Gi"}}, *model_volumes],
                     },
                 },
-            },
+            ),
             opts=child,
         )
         subnets = pulumi.Output.all(*args.load_balancer_subnet_ids).apply(",".join)

@@ -13,7 +13,14 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
-from components.grants import Grant, dynamodb_endpoint_grants, policy_document, s3_endpoint_grants, service_trust
+from components.grants import (
+    Grant,
+    dynamodb_endpoint_grants,
+    guardrail_endpoint_grants,
+    policy_document,
+    s3_endpoint_grants,
+    service_trust,
+)
 from components.kms import EncryptionKey, EncryptionKeyArgs
 from components.log_group import EncryptedLogGroup, LogGroupArgs
 
@@ -83,6 +90,9 @@ class VpcArgs:
     cluster_name: str | None = None
     """Tags subnets for the EKS cluster and marks the Lambda subnets for internal load balancers."""
     interface_endpoint_services: Sequence[str] = INTERFACE_ENDPOINT_SERVICES
+    guardrail_endpoint: bool = False
+    """A bedrock-runtime interface endpoint in the Lambda subnets, next to its only caller (the filter's
+    guard tier), whose policy admits only ApplyGuardrail on this account's guardrails."""
     tags: dict[str, str] = field(default_factory=dict)
 
 
@@ -331,15 +341,22 @@ class Vpc(pulumi.ComponentResource):
         self.dynamodb_endpoint = gateway(
             "dynamodb", dynamodb_endpoint_grants(args.partition, args.region, args.account_id, args.bucket_name_prefix)
         )
-        for service in args.interface_endpoint_services:
+        endpoints: list[tuple[str, list[pulumi.Output[str]], pulumi.Output[str] | None]] = [
+            (service, self.private_subnet_ids, None) for service in args.interface_endpoint_services
+        ]
+        if args.guardrail_endpoint:
+            guardrails = policy_document(guardrail_endpoint_grants(args.partition, args.region, args.account_id))
+            endpoints.append(("bedrock-runtime", self.lambda_subnet_ids, guardrails))
+        for service, subnets, endpoint_policy in endpoints:
             aws.ec2.VpcEndpoint(
                 f"{name}-{service.replace('.', '-')}",
                 vpc_id=self.vpc.id,
                 service_name=f"com.amazonaws.{args.region}.{service}",
                 vpc_endpoint_type="Interface",
                 private_dns_enabled=True,
-                subnet_ids=self.private_subnet_ids,
+                subnet_ids=subnets,
                 security_group_ids=[self.endpoint_security_group.id],
+                policy=endpoint_policy,
                 tags={"Name": f"{name}-{service}"},
                 opts=child,
             )

@@ -20,6 +20,8 @@ from stacks.stages import AccountOutputs, ClusterInputs
 
 IMAGE_REPOSITORIES = ("training", "inference")
 INFERENCE_APP = "model-server"
+GUARD_APP = "prompt-guard"
+"""The self-hosted guard classifier (filter.guard.tier = self-hosted): its app label and DNS name."""
 # Binding -> (namespace, service account, data-plane role bound to it through EKS Pod Identity).
 # Binding names stay as they are: a renamed binding would replace its association.
 SERVICE_ACCOUNTS = {
@@ -62,6 +64,9 @@ class ComputePlane:
     inference_service_url: pulumi.Output[str]
     """A fixed in-VPC name (`model-server.<env zone>`); the cluster stage points it at the model's NLB."""
     inference_port: int
+    guard_service_url: pulumi.Output[str]
+    """The self-hosted classifier's fixed in-VPC name (`prompt-guard.<env zone>`), like the model server's."""
+    guard_port: int
     repository_arns: dict[str, pulumi.Output[str]]
     repository_urls: dict[str, pulumi.Output[str]]
     cluster_stage: pulumi.Output[dict[str, Any]]
@@ -94,6 +99,7 @@ def build_compute(
             state_bucket_arns=[s.runner.state_bucket_arn] if s.runner.state_bucket_arn else [],
             containment_role_arn=containment_role_arn,
             cluster_name=name,
+            guardrail_endpoint=s.filter.guard.tier == "bedrock",
         ),
         opts=ctx.opts(),
     )
@@ -170,6 +176,9 @@ def build_compute(
         f"{ctx.prefix}-services", PrivateZoneArgs(domain=f"{ctx.prefix}.internal", vpc_id=vpc.vpc_id), opts=ctx.opts()
     )
     model_hostname = model_zone.hostname(INFERENCE_APP)
+    guard = s.filter.guard
+    guard_hostname = model_zone.hostname(GUARD_APP)
+    guard_classifier = {**as_dict(guard.classifier), "hostname": guard_hostname} if guard.tier == "self-hosted" else {}
     https_egress = pulumi.Output.all(s.network.vpc_cidr, vpc.s3_endpoint.cidr_blocks).apply(
         lambda parts: [parts[0], *(parts[1] or [])]
     )
@@ -194,6 +203,7 @@ def build_compute(
                 vpc_cidr=s.network.vpc_cidr,
                 lambda_subnet_cidrs=list(vpc.subnets.lambdas),
                 model_hostname=model_hostname,
+                guard_classifier=guard_classifier,
                 kubernetes=as_dict(k),
                 **out,
             )
@@ -218,6 +228,8 @@ def build_compute(
         cluster_name=cluster.name,
         inference_service_url=pulumi.Output.from_input(f"http://{model_hostname}:{k.inference_port}"),
         inference_port=k.inference_port,
+        guard_service_url=pulumi.Output.from_input(f"http://{guard_hostname}:{guard.classifier.port}"),
+        guard_port=guard.classifier.port,
         repository_arns={p: r.arn for p, r in repositories.items()},
         repository_urls={p: r.url for p, r in repositories.items()},
         cluster_stage=cluster_stage,

@@ -14,6 +14,8 @@ import pulumi_aws as aws
 
 from components.bucket import SecureBucket
 from components.filter_function import FilterFunction, FilterFunctionArgs
+from components.grants import Grant
+from components.guardrail import Guardrail, GuardrailArgs, Topic
 from components.kms import EncryptionKey
 from components.lambda_base import CodeSigning
 from components.lambda_package import build_package
@@ -54,6 +56,10 @@ class EdgeNetwork(Protocol):
     def inference_service_url(self) -> pulumi.Output[str]: ...
     @property
     def inference_port(self) -> int: ...
+    @property
+    def guard_service_url(self) -> pulumi.Output[str]: ...
+    @property
+    def guard_port(self) -> int: ...
 
 
 def filter_function_name(ctx: PlatformContext) -> str:
@@ -91,10 +97,14 @@ class EdgePlane:
     web_acl_name: str
     artifacts: SecureBucket | None
     """Function packages for AWS Signer, when code signing is on."""
+    guardrail: Guardrail | None = None
 
 
 def filter_environment(
-    ctx: PlatformContext, backend_url: pulumi.Input[str], secrets: dict[str, ManagedSecret]
+    ctx: PlatformContext,
+    backend_url: pulumi.Input[str],
+    secrets: dict[str, ManagedSecret],
+    guard: dict[str, pulumi.Input[str]] | None = None,
 ) -> dict[str, pulumi.Input[str]]:
     """The filter's configuration (lambdas/filter/genai_filter/config.py): names, limits and ARNs only."""
     f = ctx.settings.filter
@@ -115,7 +125,47 @@ def filter_environment(
     }
     if f.allowed_link_hosts:
         env["FILTER_EXFIL_ALLOWED_HOSTS"] = ",".join(f.allowed_link_hosts)
+    g = f.guard
+    env["FILTER_GUARD_TIER"] = g.tier
+    if g.tier != "none":
+        env.update(
+            {
+                "FILTER_GUARD_BUDGET_MS": str(g.budget_ms),
+                "FILTER_GUARD_FAIL_MODE": g.fail_mode,
+                "FILTER_GUARD_THRESHOLD": f"{g.threshold:g}",
+                "FILTER_GUARD_CACHE_ENTRIES": str(g.cache_entries),
+                **(guard or {}),
+            }
+        )
     return env
+
+
+def guard_tier(ctx: PlatformContext, compute: EdgeNetwork) -> tuple[Guardrail | None, dict[str, pulumi.Input[str]]]:
+    """The guard tier's resources and the filter settings that point at them (filter.guard.tier)."""
+    g = ctx.settings.filter.guard
+    if g.tier == "self-hosted":
+        return None, {"FILTER_GUARD_URL": compute.guard_service_url}
+    if g.tier != "bedrock":
+        return None, {}
+    guardrail = Guardrail(
+        f"{ctx.prefix}-guardrail",
+        GuardrailArgs(
+            guardrail_name=f"{ctx.prefix}-filter",
+            key=ctx.encryption_key("guardrail", "The filter's Bedrock guardrail"),
+            prompt_attack_strength=g.prompt_attack_strength,
+            pii_entities=g.pii_entities,
+            denied_topics=[Topic(t.name, t.definition, t.examples) for t in g.denied_topics],
+        ),
+        opts=ctx.opts(),
+    )
+    return guardrail, {"FILTER_GUARD_ID": guardrail.guardrail_id, "FILTER_GUARD_VERSION": guardrail.version_number}
+
+
+def guard_grants(guardrail: Guardrail | None) -> list[Grant]:
+    if guardrail is None:
+        return []
+    # Bedrock decrypts the guardrail with the caller's permissions: the caller needs kms:Decrypt on its key
+    return [guardrail.grant_apply(), guardrail.key.grant_decrypt()]
 
 
 def signing_period(today: date, renewal_days: int) -> int:
@@ -201,12 +251,13 @@ def build_edge(ctx: PlatformContext, data: DataPlane, compute: EdgeNetwork) -> E
             data.roles[stage].grant(f"{ctx.prefix}-{stage}-reads-{purpose}", secrets[purpose].grant_read(ctx.region))
 
     artifacts = artifact_bucket(ctx, data) if s.filter.code_signing else None
+    guardrail, guard_env = guard_tier(ctx, compute)
     filter_fn = FilterFunction(
         filter_name,
         FilterFunctionArgs(
             function_name=filter_name,
             package=build_package(FILTER_SOURCE, BUILD_DIR, "filter"),
-            environment=filter_environment(ctx, compute.inference_service_url, secrets),
+            environment=filter_environment(ctx, compute.inference_service_url, secrets, guard_env),
             secret_arns=[secret.arn for secret in secrets.values()],
             key=secrets_key,
             logs_key=logs_key,
@@ -223,6 +274,8 @@ def build_edge(ctx: PlatformContext, data: DataPlane, compute: EdgeNetwork) -> E
             partition=ctx.partition,
             region=ctx.region,
             code_signing=code_signing(ctx, "filter", artifacts),
+            grants=guard_grants(guardrail),
+            guard_port=compute.guard_port if s.filter.guard.tier == "self-hosted" else None,
         ),
         opts=ctx.opts(),
     )
@@ -292,4 +345,5 @@ def build_edge(ctx: PlatformContext, data: DataPlane, compute: EdgeNetwork) -> E
         stage_name=s.api.stage_name,
         web_acl_name=ctx.prefix,
         artifacts=artifacts,
+        guardrail=guardrail,
     )

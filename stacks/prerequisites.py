@@ -187,6 +187,11 @@ KEY_FIXES: dict[str, str] = {
         "set genai-platform:kubernetes.devicePluginImage to nvcr.io/nvidia/k8s-device-plugin:<tag>@sha256:<64 hex>, "
         "the digest from `crane digest nvcr.io/nvidia/k8s-device-plugin:<tag>`"
     ),
+    "filter.guard.classifier.imageDigest": (
+        "mirror the text-embeddings-inference CPU image (ghcr.io/huggingface/text-embeddings-inference:cpu-<version>) "
+        "into genai-<env>/inference, then set genai-platform:filter.guard.classifier.imageDigest to its digest, "
+        "sha256:<64 hex> (aws ecr describe-images --repository-name genai-<env>/inference)"
+    ),
     "monitoring.alarmEmails": "set genai-platform:monitoring.alarmEmails to mailboxes someone reads (each must confirm its SNS subscription)",
     "api.certificateArn": "set genai-platform:api.certificateArn to the ACM certificate of api.customDomain",
 }
@@ -517,7 +522,11 @@ def offline_prerequisites(
     """Settings (raises `SettingsError` when invalid) and every prerequisite checkable without AWS;
     `reservations` (from the platform plan) adds the Lambda concurrency quota."""
     settings = settings_from_config(config, stack)
-    items = placeholders(effective_config(config, stack))
+    values = effective_config(config, stack)
+    if settings.filter.guard.tier != "self-hosted":  # the classifier is not deployed: its image is not needed
+        guard = {k: v for k, v in values["filter"]["guard"].items() if k != "classifier"}
+        values = {**values, "filter": {**values["filter"], "guard": guard}}
+    items = placeholders(values)
     items += role_items(settings)
     items += model_items(settings)
     items += quota_items(settings, reservations)

@@ -102,6 +102,26 @@ FILTER_CATEGORIES = (
     "context",
 )
 FILTER_ACTIONS = ("block", "redact", "flag")
+# The filter's guard tier (lambdas/filter/genai_filter/guard.py, docs/filter-detection.md "Guard tier").
+GUARD_TIERS = ("none", "bedrock", "self-hosted")
+GUARD_FAIL_MODES = ("open", "closed")
+GUARDRAIL_STRENGTHS = ("LOW", "MEDIUM", "HIGH")
+# The PII entity types Bedrock Guardrails' sensitive information filter knows (CreateGuardrail, PiiEntityConfig).
+GUARDRAIL_PII_TYPES = (
+    "ADDRESS", "AGE", "AWS_ACCESS_KEY", "AWS_SECRET_KEY", "CA_HEALTH_NUMBER", "CA_SOCIAL_INSURANCE_NUMBER",
+    "CREDIT_DEBIT_CARD_CVV", "CREDIT_DEBIT_CARD_EXPIRY", "CREDIT_DEBIT_CARD_NUMBER", "DRIVER_ID", "EMAIL",
+    "INTERNATIONAL_BANK_ACCOUNT_NUMBER", "IP_ADDRESS", "LICENSE_PLATE", "MAC_ADDRESS", "NAME", "PASSWORD", "PHONE",
+    "PIN", "SWIFT_CODE", "UK_NATIONAL_HEALTH_SERVICE_NUMBER", "UK_NATIONAL_INSURANCE_NUMBER",
+    "UK_UNIQUE_TAXPAYER_REFERENCE_NUMBER", "URL", "USERNAME", "US_BANK_ACCOUNT_NUMBER", "US_BANK_ROUTING_NUMBER",
+    "US_INDIVIDUAL_TAX_IDENTIFICATION_NUMBER", "US_PASSPORT_NUMBER", "US_SOCIAL_SECURITY_NUMBER",
+    "VEHICLE_IDENTIFICATION_NUMBER",
+)  # fmt: skip
+# CreateGuardrail's limits on a denied topic (GuardrailTopicConfig).
+GUARDRAIL_MAX_TOPICS = 30
+GUARDRAIL_TOPIC_NAME = re.compile(r"^[0-9a-zA-Z\-_ !?.]{1,100}$")
+GUARDRAIL_TOPIC_DEFINITION_MAX = 200
+GUARDRAIL_TOPIC_EXAMPLES_MAX = 5
+GUARDRAIL_TOPIC_EXAMPLE_MAX = 100
 
 # WAFv2 rate-based rules: the limit is per evaluation window and must be at least 10.
 WAF_MIN_RATE_LIMIT = 10
@@ -246,6 +266,41 @@ class WafSettings:
 
 
 @dataclass(frozen=True)
+class DeniedTopic:
+    name: str
+    definition: str
+    examples: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ClassifierSettings:
+    """The self-hosted classifier: text-embeddings-inference serving Llama Prompt Guard 2 on the cluster."""
+
+    image_digest: str
+    """Of the TEI image mirrored into the inference repository (`genai-<env>/inference`)."""
+    port: int
+    replicas: int
+    model_prefix: str
+    """Key prefix in the models bucket of the classifier's weights (verified like the model server's)."""
+
+
+@dataclass(frozen=True)
+class GuardSettings:
+    tier: str
+    """none, bedrock (Amazon Bedrock Guardrails) or self-hosted (the classifier on the cluster)."""
+    budget_ms: int
+    """The time the tier may add to one request; past it the fail mode decides."""
+    fail_mode: str
+    threshold: float
+    """The classifier's malicious probability at or above which a text is flagged."""
+    cache_entries: int
+    prompt_attack_strength: str
+    pii_entities: tuple[str, ...]
+    denied_topics: tuple[DeniedTopic, ...]
+    classifier: ClassifierSettings
+
+
+@dataclass(frozen=True)
 class FilterSettings:
     memory_mb: int
     timeout_seconds: int
@@ -262,6 +317,7 @@ class FilterSettings:
     """The package is re-signed when this many days have passed, well inside the signature's validity."""
     input_actions: Mapping[str, str]
     output_actions: Mapping[str, str]
+    guard: GuardSettings
 
 
 @dataclass(frozen=True)
@@ -464,6 +520,20 @@ _SHARED: dict[str, Any] = {
         "signatureRenewalDays": 90,
         "inputActions": dict(_FILTER_DEFAULT_ACTIONS),
         "outputActions": dict(_FILTER_DEFAULT_ACTIONS),
+        "guard": {
+            "threshold": 0.5,
+            "cacheEntries": 4096,
+            "bedrock": {
+                "promptAttackStrength": "HIGH",
+                "piiEntities": ["EMAIL", "PHONE", "CREDIT_DEBIT_CARD_NUMBER", "US_SOCIAL_SECURITY_NUMBER", "PASSWORD"],
+                "deniedTopics": [],
+            },
+            "classifier": {
+                "imageDigest": _INFERENCE_DIGEST,
+                "port": 8080,
+                "modelPrefix": "guard/prompt-guard-2/",
+            },
+        },
     },
     "ingest": {
         "maxBytes": 10 * 1024 * 1024,
@@ -548,6 +618,8 @@ _DEV: dict[str, Any] = {
         "reservedConcurrency": 0,
         "backendReadTimeoutSeconds": 15,
         "codeSigning": False,
+        # dev runs the classifier on its own cluster (no per-call charge) and lets requests through when it is down
+        "guard": {"tier": "self-hosted", "budgetMs": 1000, "failMode": "open", "classifier": {"replicas": 1}},
     },
     "ingest": {"memoryMb": 1024, "maxConcurrency": 2, "reservedConcurrency": 0},
     "secrets": {"rotationSchedule": "rate(30 days)", "rotationReservedConcurrency": 0, "recoveryWindowDays": 0},
@@ -615,6 +687,7 @@ _PROD: dict[str, Any] = {
         "reservedConcurrency": 100,
         "backendReadTimeoutSeconds": 25,
         "codeSigning": True,
+        "guard": {"tier": "bedrock", "budgetMs": 800, "failMode": "closed", "classifier": {"replicas": 2}},
     },
     "ingest": {"memoryMb": 2048, "maxConcurrency": 5, "reservedConcurrency": 5},
     "secrets": {"rotationSchedule": "rate(30 days)", "rotationReservedConcurrency": 2, "recoveryWindowDays": 30},
@@ -952,7 +1025,14 @@ def _build(environment: str, r: _Reader) -> PlatformSettings:
         signature_renewal_days=r.integer("filter.signatureRenewalDays", 1, SIGNATURE_RENEWAL_MAX_DAYS),
         input_actions=_filter_actions(r, "filter.inputActions"),
         output_actions=_filter_actions(r, "filter.outputActions"),
+        guard=_guard(r),
     )
+    if filter_settings.guard.budget_ms + filter_settings.screen_budget_ms >= filter_settings.timeout_seconds * 1000:
+        r.fail(
+            "filter.guard.budgetMs",
+            filter_settings.guard.budget_ms,
+            f"with filter.screenBudgetMs ({filter_settings.screen_budget_ms}) must stay under filter.timeoutSeconds ({filter_settings.timeout_seconds} s)",
+        )
     limit = WAF_BODY_INSPECTION_LIMITS.get(waf.body_inspection_limit, 0)
     if filter_settings.max_body_bytes > limit:
         r.fail(
@@ -1183,6 +1263,76 @@ def _filter_actions(r: _Reader, key: str) -> dict[str, str]:
         if category not in FILTER_CATEGORIES:
             r.fail(f"{key}.{category}", raw[category], "unknown category; known: " + ", ".join(FILTER_CATEGORIES))
     return actions
+
+
+def _guard(r: _Reader) -> GuardSettings:
+    key = "filter.guard"
+    pii = r.string_list(
+        f"{key}.bedrock.piiEntities",
+        lambda v: (
+            None if v in GUARDRAIL_PII_TYPES else "not a Bedrock PII type; allowed: " + ", ".join(GUARDRAIL_PII_TYPES)
+        ),
+    )
+    _unique(r, f"{key}.bedrock.piiEntities", pii, "PII entity types")
+    raw_topics = r.get(f"{key}.bedrock.deniedTopics")
+    if not isinstance(raw_topics, list):
+        r.fail(f"{key}.bedrock.deniedTopics", raw_topics, "expected a list of {name, definition, examples}")
+        raw_topics = []
+    if len(raw_topics) > GUARDRAIL_MAX_TOPICS:
+        r.fail(f"{key}.bedrock.deniedTopics", len(raw_topics), f"Bedrock allows at most {GUARDRAIL_MAX_TOPICS} topics")
+    topics = []
+    for i, raw in enumerate(raw_topics):
+        at = f"{key}.bedrock.deniedTopics.{i}"
+        if not isinstance(raw, Mapping) or not set(raw) <= {"name", "definition", "examples"}:
+            r.fail(at, raw, "expected {name, definition, examples} and no other keys")
+            continue
+        examples = r.string_list(
+            f"{at}.examples",
+            lambda v: (
+                None if 0 < len(v) <= GUARDRAIL_TOPIC_EXAMPLE_MAX else f"1 to {GUARDRAIL_TOPIC_EXAMPLE_MAX} characters"
+            ),
+        )
+        if len(examples) > GUARDRAIL_TOPIC_EXAMPLES_MAX:
+            r.fail(f"{at}.examples", list(examples), f"at most {GUARDRAIL_TOPIC_EXAMPLES_MAX} examples")
+        topics.append(
+            DeniedTopic(
+                name=r.string(f"{at}.name", GUARDRAIL_TOPIC_NAME, "1 to 100 letters, digits, spaces and - _ ! ? ."),
+                definition=r.typed(
+                    f"{at}.definition",
+                    str,
+                    "",
+                    lambda v: (
+                        None
+                        if 0 < len(v) <= GUARDRAIL_TOPIC_DEFINITION_MAX
+                        else f"1 to {GUARDRAIL_TOPIC_DEFINITION_MAX} characters"
+                    ),
+                ),
+                examples=examples,
+            )
+        )
+    _unique(r, f"{key}.bedrock.deniedTopics", [t.name for t in topics], "topic names")
+    return GuardSettings(
+        tier=r.choice(f"{key}.tier", GUARD_TIERS),
+        budget_ms=r.integer(f"{key}.budgetMs", 50, 5000),
+        fail_mode=r.choice(f"{key}.failMode", GUARD_FAIL_MODES),
+        threshold=r.number(f"{key}.threshold", 0.01, 0.99),
+        cache_entries=r.integer(f"{key}.cacheEntries", 0, 100_000),
+        prompt_attack_strength=r.choice(f"{key}.bedrock.promptAttackStrength", GUARDRAIL_STRENGTHS),
+        pii_entities=pii,
+        denied_topics=tuple(topics),
+        classifier=ClassifierSettings(
+            image_digest=r.string(
+                f"{key}.classifier.imageDigest", re.compile(r"^sha256:[0-9a-f]{64}$"), "expected sha256:<64 hex>"
+            ),
+            port=r.integer(f"{key}.classifier.port", 1024, 65535),
+            replicas=r.integer(f"{key}.classifier.replicas", 1, 20),
+            model_prefix=r.string(
+                f"{key}.classifier.modelPrefix",
+                re.compile(r"^(?!.*\.\.)[A-Za-z0-9_.\-/]{1,200}/$"),
+                "expected a key prefix ending in /",
+            ),
+        ),
+    )
 
 
 def _merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:

@@ -139,13 +139,15 @@ class ClusterInputs:
     models_bucket: str
     model_zone_id: str
     model_hostname: str
+    guard_classifier: dict[str, Any]
+    """`settings.filter.guard.classifier` as JSON plus its `hostname`; empty unless the guard tier is self-hosted."""
     kubernetes: dict[str, Any]
     """`settings.kubernetes` as JSON (`stacks.settings.as_dict`)."""
 
     @classmethod
     def from_output(cls, value: dict[str, Any]) -> ClusterInputs:
         names = list(cls.__dataclass_fields__)
-        optional = {"kubeconfig_role_arn"}  # None-valued outputs do not survive serialization
+        optional = {"kubeconfig_role_arn", "guard_classifier"}  # None-valued outputs do not survive serialization
         missing = [n for n in names if n not in value and n not in optional]
         if missing:
             raise StageOrderError(
@@ -153,6 +155,7 @@ class ClusterInputs:
                 "apply the platform stage from this commit first"
             )
         fields: dict[str, Any] = {n: _integral(value.get(n)) for n in names}
+        fields["guard_classifier"] = fields["guard_classifier"] or {}  # an empty map does not survive either
         return cls(**fields)
 
 

@@ -363,6 +363,22 @@ INTENTS: tuple[Intent, ...] = (
         calls=_read_secret(_BACKEND_SECRET) + _read_secret(_PSEUDONYM_SECRET),
     ),
     Intent(
+        id="filter-applies-guardrail",
+        title="The filter's guard tier applies the Bedrock guardrail (and decrypts it with the guardrail's key)",
+        source="16 build 3a",
+        principal=Ref("genai-{env}-filter-role"),
+        calls=(
+            Call("bedrock:ApplyGuardrail", Ref(EACH, "guardrailArn")),
+            Call(
+                "kms:Decrypt",
+                Ref(EACH, "kmsKeyArn"),
+                {"kms:ViaService": "bedrock.{region}.amazonaws.com"},
+                api="ApplyGuardrail",
+            ),
+        ),
+        each="aws:bedrock/guardrail:Guardrail",
+    ),
+    Intent(
         id="rotation-rotates-secrets",
         title="The rotation function writes new versions of both secrets",
         source="13 build 3b",

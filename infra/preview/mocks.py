@@ -226,6 +226,14 @@ class PlatformMocks(pulumi.runtime.Mocks):
             state["jobId"] = f"{rid[:8]}-0000-4000-8000-{_digest(rid, length=12)}"
             state["signedObjects"] = [{"s3s": [{"bucket": bucket, "key": f"{prefix}{state['jobId']}.zip"}]}]
             state["status"] = "Succeeded"
+        elif typ == "aws:bedrock/guardrail:Guardrail":
+            guardrail_id = _digest(rid, "guardrail", length=12)
+            arn = self.arn("bedrock", f"guardrail/{guardrail_id}")
+            state.update(guardrailId=guardrail_id, guardrailArn=arn, version="DRAFT", status="READY")
+            state["id"] = f"{guardrail_id},DRAFT"
+        elif typ == "aws:bedrock/guardrailVersion:GuardrailVersion":
+            state["version"] = "1"
+            state["id"] = f"{inputs.get('guardrailArn', '')},1"
         elif typ == "aws:signer/signingProfile:SigningProfile":
             state.update(version="v1", versionArn=f"{state['arn']}/{_digest(rid, 'version', length=10)}")
         elif typ.startswith("kubernetes:") and isinstance(inputs.get("metadata"), dict):

@@ -14,8 +14,8 @@ from typing import Any, TypeVar
 
 from genai_filter import audit, backend, config, http, injection, keys
 from genai_filter import context as prompt_context
-from genai_filter.findings import Finding
-from genai_filter.screen import Redactor, Screener
+from genai_filter.findings import Finding, decided_by
+from genai_filter.screen import Redactor, Screener, ScreenResult
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,8 +45,13 @@ class Outcome:
 
 def build_state(env: Mapping[str, str]) -> State:
     cfg = config.load(env)
-    cache = keys.SecretCache(cfg.secret_ttl_seconds)
-    return State(cfg, Screener(cfg), keys.KeyRing(cache, cfg.hmac_secret_arn, cfg.backend_secret_arn))
+    keyring = keys.KeyRing(keys.SecretCache(cfg.secret_ttl_seconds), cfg.hmac_secret_arn, cfg.backend_secret_arn)
+    tier = None
+    if cfg.guard_tier != "none":
+        from genai_filter import guard  # about 10 ms of imports that a container without a tier never pays
+
+        tier = guard.build(cfg, keyring.guard_cache_key)
+    return State(cfg, Screener(cfg, guard=tier), keyring)
 
 
 T = TypeVar("T")
@@ -67,6 +72,8 @@ def init(env: Mapping[str, str] | None = None) -> None:
 init()
 # compile the detection patterns during Lambda init (which runs with a CPU boost) rather than in the first request
 injection.warm_up()
+if _STATE is not None and _STATE.screener.guard is not None:
+    _STATE.screener.guard.backend.warm_up()
 
 
 def _blocking(findings: list[Finding], actions: Mapping[str, str]) -> list[str]:
@@ -83,6 +90,7 @@ def _screen_route(req: http.Request, state: State) -> Outcome:
         "action": result.action,
         "text": result.text,
         "findings": [f.to_json() for f in result.findings],
+        "tier": result.tier,
         "request_id": req.request_id,
     }
     return Outcome(
@@ -91,18 +99,30 @@ def _screen_route(req: http.Request, state: State) -> Outcome:
         result.action,
         result.findings,
         audit.prompt_hash(audit_key, text),
-        {"direction": direction, **_audit_pseudonyms(state, [(text, result.findings, direction)])},
+        {
+            "direction": direction,
+            **_audit_pseudonyms(state, [(text, result.findings, direction)]),
+            **_audit_tier(state, [result]),
+        },
     )
 
 
 def _chat_route(req: http.Request, state: State, context: Any) -> Outcome:
     screened: list[tuple[str, list[Finding], str]] = []
-    outcome = _chat(req, state, context, screened)
+    results: list[ScreenResult] = []
+    outcome = _chat(req, state, context, screened, results)
     outcome.extra.update(_audit_pseudonyms(state, screened))
+    outcome.extra.update(_audit_tier(state, results))
     return outcome
 
 
-def _chat(req: http.Request, state: State, context: Any, screened: list[tuple[str, list[Finding], str]]) -> Outcome:
+def _chat(
+    req: http.Request,
+    state: State,
+    context: Any,
+    screened: list[tuple[str, list[Finding], str]],
+    results: list[ScreenResult],
+) -> Outcome:
     cfg = state.cfg
     messages, max_tokens = http.chat_body(req.body, cfg.max_text_chars, cfg.max_messages, cfg.max_tokens)
     if cfg.backend_url is None:
@@ -115,8 +135,12 @@ def _chat(req: http.Request, state: State, context: Any, screened: list[tuple[st
     input_action = "allow"
     reasons: set[str] = set()
     deadline = state.screener.deadline()  # one screening budget for the whole conversation
+    guard_deadline = state.screener.guard_deadline()  # and one for the guard tier
     for message in messages:
-        result = state.screener.screen(message["content"], "input", redactor, deadline, state.screener.server_context)
+        result = state.screener.screen(
+            message["content"], "input", redactor, deadline, state.screener.server_context, guard_deadline
+        )
+        results.append(result)
         input_findings.extend(result.findings)
         screened.append((message["content"], result.findings, "input"))
         if result.action == "block":
@@ -178,8 +202,13 @@ def _chat(req: http.Request, state: State, context: Any, screened: list[tuple[st
         error = http.HttpError(502, "backend_response_too_large", "the model's answer was too long to screen")
         return Outcome(502, error.body(), "error", input_findings, prompt_hmac, extra)
     reply = state.screener.screen(
-        completion.content, "output", state.reply_redactor(redactor), context=state.screener.server_context
+        completion.content,
+        "output",
+        state.reply_redactor(redactor),
+        context=state.screener.server_context,
+        guard_deadline=guard_deadline,
     )
+    results.append(reply)
     screened.append((completion.content, reply.findings, "output"))
     findings = input_findings + reply.findings
     extra["output_categories"] = sorted({f.category for f in reply.findings})
@@ -195,6 +224,7 @@ def _chat(req: http.Request, state: State, context: Any, screened: list[tuple[st
             "input": input_action,
             "output": reply.action,
             "findings": [{"category": f.category, "type": f.type} for f in findings],
+            "tier": decided_by([r.tier for r in results]),
         },
         "request_id": req.request_id,
     }
@@ -218,6 +248,17 @@ def _audit_pseudonyms(state: State, screened: list[tuple[str, list[Finding], str
     extra: dict[str, Any] = {"pseudonyms": ordered[:MAX_AUDIT_PSEUDONYMS]}
     if len(ordered) > MAX_AUDIT_PSEUDONYMS:
         extra["pseudonyms_omitted"] = len(ordered) - MAX_AUDIT_PSEUDONYMS
+    return extra
+
+
+def _audit_tier(state: State, results: list[ScreenResult]) -> dict[str, Any]:
+    """Which tier decided the request, and with a guard tier configured, what it did."""
+    extra: dict[str, Any] = {"tier": decided_by([r.tier for r in results])}
+    if state.screener.guard is not None:
+        from genai_filter import guard
+
+        outcomes = [r.guard for r in results if r.guard is not None]
+        extra["guard"] = {"backend": state.screener.guard.backend.name, **guard.summary(outcomes)}
     return extra
 
 

@@ -25,6 +25,7 @@ MODULES = (
     "lambda_",
     "secretsmanager",
     "guardduty",
+    "bedrock",
     "cloudtrail",
     "logs",
     "sns",

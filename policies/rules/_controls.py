@@ -247,6 +247,8 @@ RULE_FSBP: dict[str, tuple[str, ...]] = {
     "aws-wafv2-web-acl-rate-limit": (),
     "aws-wafv2-web-acl-logging": (),
     "aws-lambda-function-no-plaintext-secrets": (),
+    "aws-bedrock-guardrail-prompt-attack": (),
+    "aws-bedrock-guardrail-cmk": (),
     "aws-lambda-function-tracing": (),
     "aws-lambda-function-runtime": ("Lambda.2",),
     "aws-lambda-permission-source-arn": ("Lambda.1",),

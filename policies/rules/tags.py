@@ -19,6 +19,7 @@ TAGGABLE_TYPES = frozenset(
         "aws:apigateway/restApi:RestApi",
         "aws:apigateway/stage:Stage",
         "aws:apigateway/usagePlan:UsagePlan",
+        "aws:bedrock/guardrail:Guardrail",
         "aws:cloudtrail/trail:Trail",
         "aws:cloudwatch/eventRule:EventRule",
         "aws:cloudwatch/logGroup:LogGroup",

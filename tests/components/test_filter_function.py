@@ -145,14 +145,16 @@ def test_security_group_egress_reaches_only_backend_and_endpoints(plan: Plan) ->
         for r in resources(plan, "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule")
         if r["inputs"]["securityGroupId"] == sg["id"]
     ]
-    assert len(rules) == 2
     s = settings_of(plan)
+    assert len(rules) == (3 if s.filter.guard.tier == "self-hosted" else 2)
     for rule in rules:
         assert rule["inputs"].get("cidrIpv4") != "0.0.0.0/0"
         assert rule["inputs"]["ipProtocol"] == "tcp"
     by_port = {r["inputs"]["fromPort"]: r["inputs"] for r in rules}
     assert by_port[s.kubernetes.inference_port]["cidrIpv4"] == s.network.vpc_cidr
     assert by_port[443]["referencedSecurityGroupId"].startswith("sg-")
+    if s.filter.guard.tier == "self-hosted":
+        assert by_port[s.filter.guard.classifier.port]["cidrIpv4"] == s.network.vpc_cidr
 
 
 def test_no_ingress_rules_on_the_function_security_group(plan: Plan) -> None:
@@ -188,6 +190,11 @@ def test_role_reads_only_its_own_secrets(plan: Plan) -> None:
 
 def test_role_decrypts_only_through_lambda_and_secrets_manager(plan: Plan) -> None:
     kms = [s for s in role_statements(plan) if any(a.startswith("kms:") for a in as_list(s["Action"]))]
+    if settings_of(plan).filter.guard.tier == "bedrock":  # and the guardrail's key, to apply it (decrypt only)
+        guardrail_key = one(plan, "aws:kms/key:Key", f"genai-{env(plan)}-guardrail-key")["outputs"]["arn"]
+        (guard,) = [s for s in kms if s["Resource"] == guardrail_key]
+        assert guard["Action"] == ["kms:Decrypt", "kms:DescribeKey"]
+        kms.remove(guard)
     assert len(kms) == 1
     assert kms[0]["Resource"] == inputs(plan)["kmsKeyArn"]
     assert sorted(kms[0]["Condition"]["StringEquals"]["kms:ViaService"]) == [

@@ -54,13 +54,36 @@ def chat(
     read_timeout: float,
     max_bytes: int,
 ) -> Completion:
+    status, raw = post_json(
+        completions_url(base_url),
+        payload,
+        api_key=api_key,
+        connect_timeout=connect_timeout,
+        read_timeout=read_timeout,
+        max_bytes=max_bytes,
+    )
+    if not 200 <= status < 300:
+        raise BackendError(502, "backend_error", f"the model backend answered with status {status}")
+    return parse(raw)
+
+
+def post_json(
+    url: str,
+    payload: Any,
+    *,
+    api_key: str | None,
+    connect_timeout: float,
+    read_timeout: float,
+    max_bytes: int,
+) -> tuple[int, bytes]:
+    """POST `payload` as JSON; the status and the raw body, read within `read_timeout` in all (not per read)."""
     # imported on first use: containers that only serve /v1/screen never pay for http.client and ssl
     import http.client
     import socket
     import ssl
     import threading
 
-    parts = urlsplit(completions_url(base_url))
+    parts = urlsplit(url)
     host = parts.hostname or ""
     conn: http.client.HTTPConnection
     if parts.scheme == "https":
@@ -132,9 +155,7 @@ def chat(
         if watchdog is not None:
             watchdog.cancel()
         conn.close()
-    if not 200 <= status < 300:
-        raise BackendError(502, "backend_error", f"the model backend answered with status {status}")
-    return parse(b"".join(chunks))
+    return status, b"".join(chunks)
 
 
 def _bad(message: str) -> BackendError:

@@ -42,6 +42,12 @@ class Deadline:
     def __post_init__(self) -> None:
         self.started = self.clock()
 
+    def remaining(self) -> float:
+        """Seconds left (infinite without a limit; negative once passed)."""
+        if self.seconds is None:
+            return float("inf")
+        return self.seconds - (self.clock() - self.started)
+
     def check(self) -> None:
         if self.seconds is not None and self.clock() - self.started > self.seconds:
             raise BudgetExceeded("time")

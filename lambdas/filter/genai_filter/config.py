@@ -13,6 +13,7 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import Any
 from urllib.parse import urlsplit
 
 from genai_filter.findings import CATEGORIES
@@ -65,6 +66,14 @@ class Config:
     secret_ttl_seconds: float = 300.0
     metrics_namespace: str = "GenAIPlatform/Filter"
     screen_budget_ms: float = 5000.0
+    guard_tier: str = "none"  # none | bedrock | self-hosted (genai_filter/guard.py)
+    guard_budget_ms: float = 800.0
+    guard_fail_closed: bool = True
+    guard_id: str | None = None  # Bedrock guardrail id or ARN
+    guard_version: str | None = None  # a published guardrail version ("1", "2", ...)
+    guard_url: str | None = None  # the self-hosted classifier's base URL
+    guard_threshold: float = 0.5
+    guard_cache_entries: int = 4096
 
     def actions(self, direction: str) -> Mapping[str, str]:
         return self.output_actions if direction == "output" else self.input_actions
@@ -124,8 +133,54 @@ KNOWN = frozenset(
         "FILTER_SYSTEM_PROMPT", "FILTER_CANARY_TOKEN", "FILTER_EXFIL_ALLOWED_HOSTS", "FILTER_MAX_BODY_BYTES",
         "FILTER_MAX_TEXT_CHARS", "FILTER_MAX_MESSAGES", "FILTER_MAX_TOKENS", "FILTER_DEFAULT_MAX_TOKENS",
         "FILTER_SECRET_TTL_SECONDS", "FILTER_METRICS_NAMESPACE", "FILTER_SCREEN_BUDGET_MS",
+        "FILTER_GUARD_TIER", "FILTER_GUARD_BUDGET_MS", "FILTER_GUARD_FAIL_MODE", "FILTER_GUARD_ID",
+        "FILTER_GUARD_VERSION", "FILTER_GUARD_URL", "FILTER_GUARD_THRESHOLD", "FILTER_GUARD_CACHE_ENTRIES",
     }
 )  # fmt: skip
+
+
+def _url(env: Mapping[str, str], name: str) -> str | None:
+    raw = (env.get(name) or "").strip() or None
+    if raw is not None:
+        parts = urlsplit(raw)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ConfigError(f"{name} must be an absolute http(s) URL")
+        if parts.query or parts.fragment or parts.username or parts.password:
+            raise ConfigError(f"{name} must not carry credentials, a query or a fragment")
+    return raw
+
+
+GUARD_TIERS = ("none", "bedrock", "self-hosted")
+_GUARDRAIL_ID = re.compile(r"[a-z0-9]{1,64}|arn:aws[a-z\-]*:bedrock:[a-z0-9\-]{1,20}:\d{12}:guardrail/[a-z0-9]{1,64}")
+
+
+def _guard(env: Mapping[str, str]) -> dict[str, Any]:
+    tier = (env.get("FILTER_GUARD_TIER") or "none").strip()
+    if tier not in GUARD_TIERS:
+        raise ConfigError(f"FILTER_GUARD_TIER must be one of {', '.join(GUARD_TIERS)}, got {tier[:40]!r}")
+    mode = (env.get("FILTER_GUARD_FAIL_MODE") or "closed").strip()
+    if mode not in ("open", "closed"):
+        raise ConfigError(f"FILTER_GUARD_FAIL_MODE must be 'open' or 'closed', got {mode[:40]!r}")
+    guard_id = (env.get("FILTER_GUARD_ID") or "").strip() or None
+    version = (env.get("FILTER_GUARD_VERSION") or "").strip() or None
+    url = _url(env, "FILTER_GUARD_URL")
+    if tier == "bedrock":
+        if guard_id is None or not _GUARDRAIL_ID.fullmatch(guard_id):
+            raise ConfigError("FILTER_GUARD_TIER=bedrock needs FILTER_GUARD_ID, a guardrail id or ARN")
+        if version is None or not re.fullmatch(r"[1-9][0-9]{0,7}", version):
+            raise ConfigError("FILTER_GUARD_TIER=bedrock needs FILTER_GUARD_VERSION, a published version number")
+    if tier == "self-hosted" and url is None:
+        raise ConfigError("FILTER_GUARD_TIER=self-hosted needs FILTER_GUARD_URL, the classifier's base URL")
+    return {
+        "guard_tier": tier,
+        "guard_budget_ms": _number(env, "FILTER_GUARD_BUDGET_MS", 800.0, 20, 10_000, integer=False),
+        "guard_fail_closed": mode == "closed",
+        "guard_id": guard_id,
+        "guard_version": version,
+        "guard_url": url,
+        "guard_threshold": _number(env, "FILTER_GUARD_THRESHOLD", 0.5, 0.01, 0.99, integer=False),
+        "guard_cache_entries": int(_number(env, "FILTER_GUARD_CACHE_ENTRIES", 4096, 0, 1_000_000, integer=True)),
+    }
 
 
 def load(env: Mapping[str, str]) -> Config:
@@ -144,13 +199,7 @@ def load(env: Mapping[str, str]) -> Config:
     if mode not in ("placeholder", "pseudonym"):
         raise ConfigError("FILTER_REDACTION_MODE must be 'placeholder' or 'pseudonym'")
 
-    backend_url = (env.get("FILTER_BACKEND_URL") or "").strip() or None
-    if backend_url is not None:
-        parts = urlsplit(backend_url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ConfigError("FILTER_BACKEND_URL must be an absolute http(s) URL")
-        if parts.query or parts.fragment or parts.username or parts.password:
-            raise ConfigError("FILTER_BACKEND_URL must not carry credentials, a query or a fragment")
+    backend_url = _url(env, "FILTER_BACKEND_URL")
 
     canary = (env.get("FILTER_CANARY_TOKEN") or "").strip()
     if canary and len(canary) < 12:
@@ -200,4 +249,5 @@ def load(env: Mapping[str, str]) -> Config:
         metrics_namespace=namespace,
         screen_budget_ms=_number(env, "FILTER_SCREEN_BUDGET_MS", 5000.0, 10, 60_000, integer=False),
         canary_token=canary or "cnry-" + secrets.token_hex(12),
+        **_guard(env),
     )

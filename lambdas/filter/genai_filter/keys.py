@@ -102,6 +102,10 @@ class KeyRing:
     def pseudonym_key(self) -> bytes:
         return hmac.new(self._master(), b"genai-filter/pseudonym-v1", hashlib.sha256).digest()
 
+    def guard_cache_key(self) -> bytes:
+        """Keys the guard tier's verdict cache (an HMAC of each text), never stored with the verdicts."""
+        return hmac.new(self._master(), b"genai-filter/guard-cache-v1", hashlib.sha256).digest()
+
     def backend_api_key(self) -> str | None:
         if self.backend_secret_arn is None:
             return None

@@ -8,14 +8,17 @@ import hmac
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from genai_filter import context as context_mod
 from genai_filter import injection, normalize, output, pii, secrets
 from genai_filter.budget import FINDING_CATEGORY, FINDING_TYPE, BudgetExceeded, Deadline, Work
 from genai_filter.config import Config
 from genai_filter.context import Context
-from genai_filter.findings import Finding
+from genai_filter.findings import RULES_TIER, Finding
+
+if TYPE_CHECKING:  # the guard module is imported only where a tier is configured (cold start)
+    from genai_filter.guard import GuardOutcome, GuardTier
 
 Direction = Literal["input", "output"]
 Action = Literal["allow", "redact", "block"]
@@ -26,6 +29,9 @@ class ScreenResult:
     action: Action
     text: str | None  # None when blocked
     findings: list[Finding]
+    tier: str = RULES_TIER
+    """Which tier decided: `rules`, a guard backend (`bedrock`, `self-hosted`) or `fail-closed`."""
+    guard: GuardOutcome | None = None
 
     def categories(self) -> list[str]:
         return sorted({f.category for f in self.findings})
@@ -77,15 +83,22 @@ class Redactor:
 
 
 class Screener:
-    def __init__(self, cfg: Config, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, cfg: Config, clock: Callable[[], float] = time.monotonic, guard: GuardTier | None = None
+    ) -> None:
         self.cfg = cfg
         self.clock = clock
+        self.guard = guard
         self.leaks = output.LeakDetector(cfg.system_message(), cfg.canary_token)
         self.server_context = context_mod.derive(cfg.system_prompt)  # what `/v1/chat`'s system prompt declares
 
     def deadline(self) -> Deadline:
         """The time budget of one request's screening (`FILTER_SCREEN_BUDGET_MS`), starting now."""
         return Deadline(self.cfg.screen_budget_ms / 1000.0, self.clock)
+
+    def guard_deadline(self) -> Deadline | None:
+        """The guard tier's budget for one request (`FILTER_GUARD_BUDGET_MS`), starting now."""
+        return self.guard.deadline() if self.guard is not None else None
 
     def _injection(self, text: str, direction: Direction, deadline: Deadline) -> list[Finding]:
         work = Work.for_text(len(text), deadline)
@@ -147,14 +160,35 @@ class Screener:
         redactor: Redactor,
         deadline: Deadline | None = None,
         context: Context | None = None,
+        guard_deadline: Deadline | None = None,
     ) -> ScreenResult:
         """Screen one text, against the system prompt `context` when given. `deadline` is shared by the texts
         of one request (a new one by default); when it passes, or decoding would re-screen too much, the
-        text is blocked (fail closed)."""
+        text is blocked (fail closed). Texts the rules do not block go to the guard tier, if one is
+        configured, within `guard_deadline` (the tier's budget for the request)."""
         try:
             found = self.findings(text, direction, deadline, context)
         except BudgetExceeded:
             return ScreenResult("block", None, [_budget_finding(text)])
+        tier, outcome = RULES_TIER, None
+        guard = self.guard
+        if guard is not None and guard.consults(direction) and self._action(found, direction) != "block":
+            outcome = guard.review(text, direction, guard_deadline or guard.deadline())
+            if outcome.findings:
+                before = self._action(found, direction)
+                found = sorted([*found, *outcome.findings], key=lambda f: (f.start, f.end, f.category, f.type))
+                if self._action(found, direction) != before:
+                    tier = outcome.tier
+        result = self._apply(text, direction, redactor, found)
+        if outcome is None:
+            return result
+        return ScreenResult(result.action, result.text, result.findings, tier, outcome)
+
+    def _action(self, found: list[Finding], direction: Direction) -> Action:
+        verdicts = {self.cfg.actions(direction).get(f.category, "block") for f in found}
+        return "block" if "block" in verdicts else "redact" if "redact" in verdicts else "allow"
+
+    def _apply(self, text: str, direction: Direction, redactor: Redactor, found: list[Finding]) -> ScreenResult:
         actions = self.cfg.actions(direction)
         verdicts = [actions.get(f.category, "block") for f in found]
         if "block" in verdicts:

@@ -37,6 +37,7 @@ READY: dict[str, dict[str, Any]] = {
         "genai-platform:eks": {"publicAccessCidrs": ["81.2.69.160/27"]},
         "genai-platform:deploy": {"roleArn": role("genai-dev-deploy")},
         "genai-platform:runner": {"secretArns": [RUNNER_SECRET], "stateBucketArn": "arn:aws:s3:::acme-pulumi-state"},
+        "genai-platform:filter": {"guard": {"classifier": {"imageDigest": REAL_DIGEST}}},
         "genai-platform:ecr": {"ciPushRoleArn": role("genai-ci-push")},
         "genai-platform:kubernetes": {
             "inferenceImageDigest": REAL_DIGEST,

@@ -60,6 +60,16 @@ def test_shipped_dev_names_the_documentation_cidr_and_the_missing_deploy_role(
     assert "203.0.113.0/24 is inside the documentation range" in out
     assert "MISSING  genai-platform:deploy.roleArn" in out
     assert "MISSING  genai-platform:ecr.ciPushRoleArn" in out
+    # dev runs the self-hosted guard classifier: its image digest is a placeholder until pinned
+    assert "MISSING  genai-platform:filter.guard.classifier.imageDigest" in out
+    assert "text-embeddings-inference" in out
+
+
+def test_the_classifier_image_is_not_asked_for_where_the_tier_does_not_deploy_it(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    _, out, _ = preflight(capsys, "--stack", "prod")  # prod's tier is bedrock
+    assert "filter.guard.classifier" not in out
 
 
 @pytest.mark.parametrize("stack", ["dev", "prod"])

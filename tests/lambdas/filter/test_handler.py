@@ -17,6 +17,7 @@ def test_screen_allow(event: Any, invoke: Any) -> None:
         "action": "allow",
         "text": "What is the capital of France?",
         "findings": [],
+        "tier": "rules",
         "request_id": "c6af9ac6-7b61-11e6-9a41-93e8deadbeef",
     }
     assert headers["X-Request-Id"] == "c6af9ac6-7b61-11e6-9a41-93e8deadbeef"
