@@ -1,9 +1,10 @@
 """`genai-platform lineage record s3://bucket/key[#version] --from s3://bucket/key#version...`: the record
 of a curated or model version, written once by the stage that wrote it (docs/integrity.md).
 
-The version's SHA-256 and size are computed from S3 (streamed); the writer is the caller's identity.
-`--from-manifest s3://models/…/.provenance/manifest.json` takes the inputs from a provenance manifest's
-training data. Exit 0 when recorded (or already recorded with the same facts), 1 when S3, the table or
+The version's SHA-256 and size are computed from S3 (streamed), or with `--file` from the local copy
+the stage uploaded (a stage may not be allowed to read its output back: prepare reads only scanned
+objects); the writer is the caller's identity. `--from-manifest` takes the inputs from a provenance
+manifest's training data (in S3 or a local file). Exit 0 when recorded (or already recorded with the same facts), 1 when S3, the table or
 the inputs' records refuse it, 2 on a usage error.
 """
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 
 from infra.ingest import ensure_lambda_path
 from infra.ingest.lineage import TABLE_ENV, add_table_arguments, client, usage_errors
@@ -33,8 +35,14 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--from-manifest",
-        metavar="s3://bucket/key[#version]",
+        metavar="s3://bucket/key[#version] | PATH",
         help="take the inputs from this provenance manifest's training_data",
+    )
+    parser.add_argument(
+        "--file",
+        type=Path,
+        metavar="PATH",
+        help="hash this local copy of the version instead of reading it from S3 (needs #version)",
     )
     parser.add_argument("--classification", choices=LEVELS, help="the data_classification the version was tagged with")
     add_table_arguments(parser)
@@ -57,6 +65,7 @@ def run(args: argparse.Namespace) -> int:
         parents,
         parse_uri,
         record_derived,
+        sha256_stream,
     )
     from genai_ingest.provenance import ProvenanceError, training_data
 
@@ -70,15 +79,22 @@ def run(args: argparse.Namespace) -> int:
         inputs = parents(args.inputs)
     except LineageError as exc:
         errors.append(f"--from: {exc}")
-    if args.from_manifest:
+    if args.from_manifest and args.from_manifest.startswith("s3://"):
         try:
             manifest = parse_uri(args.from_manifest)
         except ValueError as exc:
             errors.append(f"--from-manifest: {exc}")
-    elif not args.inputs:
+    elif args.from_manifest and not Path(args.from_manifest).is_file():
+        errors.append(f"--from-manifest: {args.from_manifest!r} is neither an s3:// URI nor a file")
+    elif not args.inputs and not args.from_manifest:
         errors.append("--from or --from-manifest: required (the versions this one derives from)")
     if not args.table:
         errors.append(f"--table: required (or set ${TABLE_ENV})")
+    if args.file is not None:
+        if not args.file.is_file():
+            errors.append(f"--file: {args.file} is not a file")
+        if target is not None and target[2] is None:
+            errors.append(f"URI: {args.uri!r} names no version (--file needs s3://bucket/key#version)")
     if errors or target is None:
         return usage_errors("record", errors)
     bucket, key, version = target
@@ -89,7 +105,13 @@ def run(args: argparse.Namespace) -> int:
             body = s3.get_object(Bucket=m_bucket, Key=m_key, **({"VersionId": m_version} if m_version else {}))
             with body["Body"] as stream:
                 inputs += parents(training_data(stream.read()))
-        sha, size, version = hash_version(s3, bucket, key, version)
+        elif args.from_manifest:
+            inputs += parents(training_data(Path(args.from_manifest).read_bytes()))
+        if args.file is not None and version is not None:
+            with args.file.open("rb") as handle:
+                sha, size = sha256_stream(handle.read)
+        else:
+            sha, size, version = hash_version(s3, bucket, key, version)
         writer = client("sts", args.region).get_caller_identity()["Arn"]
         record, wrote = record_derived(
             Store(client("dynamodb", args.region), args.table),
@@ -100,7 +122,7 @@ def run(args: argparse.Namespace) -> int:
             size=size,
             data_classification=args.classification or UNKNOWN_CLASSIFICATION,
         )
-    except (LineageError, ProvenanceError, ValueError) as exc:
+    except (LineageError, ProvenanceError, ValueError, OSError) as exc:
         return _fail(str(exc))
     except (ClientError, BotoCoreError) as exc:
         return _fail(f"{args.uri}: {exc}")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import boto3
@@ -119,27 +120,27 @@ def test_a_tampered_curated_object_fails_verify_naming_it(lake: Lake, capsys: py
     assert main(["lineage", "show", f"s3://{MODELS}/llm/model.safetensors", "--table", TABLE]) == 0
 
 
-def test_a_record_whose_hash_is_wrong_fails_verify(lake: Lake, capsys: pytest.CaptureFixture[str]) -> None:
-    version = lake.put(CURATED, "x.jsonl", b"{}\n")
+def test_file_mode_hashes_the_local_copy_and_verify_catches_a_wrong_one(
+    lake: Lake, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     ra = lake.ingest("a.txt", b"Pump manual.")
-    lie = Record(
-        Ref(CURATED, "x.jsonl", version),
-        "00" * 32,
-        3,
-        "w",
-        "t",
-        "t",
-        "derived",
-        "internal",
-        "",
-        {},
-        "",
-        (f"s3://{RAW}/a.txt#{ra}",),
-    )
-    assert lake.store.put_once(lie)
-    assert main(["lineage", "show", f"s3://{CURATED}/x.jsonl", "--table", TABLE, "--verify", "--json"]) == 1
+    good, bad = tmp_path / "good.jsonl", tmp_path / "bad.jsonl"
+    good.write_bytes(b'{"text": "pump"}\n')
+    bad.write_bytes(b'{"text": "not what was uploaded"}\n')
+    v1 = lake.put(CURATED, "good.jsonl", good.read_bytes())
+    v2 = lake.put(CURATED, "bad.jsonl", good.read_bytes())
+    assert record(f"s3://{CURATED}/good.jsonl#{v1}", "--file", str(good), "--from", f"s3://{RAW}/a.txt#{ra}") == 0
+    assert record(f"s3://{CURATED}/bad.jsonl#{v2}", "--file", str(bad), "--from", f"s3://{RAW}/a.txt#{ra}") == 0
+    capsys.readouterr()
+    assert main(["lineage", "show", f"s3://{CURATED}/good.jsonl", "--table", TABLE, "--verify"]) == 0
+    capsys.readouterr()
+    assert main(["lineage", "show", f"s3://{CURATED}/bad.jsonl", "--table", TABLE, "--verify", "--json"]) == 1
     out = json.loads(capsys.readouterr().out)
-    assert out["chain"][0]["problems"][0].startswith(f"s3://{CURATED}/x.jsonl#{version}: hash mismatch: sha256=")
+    assert out["chain"][0]["problems"][0].startswith(f"s3://{CURATED}/bad.jsonl#{v2}: hash mismatch: sha256=")
+    assert out["chain"][1]["problems"] == []
+    # --file records a version the caller names: the one its upload returned
+    assert record(f"s3://{CURATED}/good.jsonl", "--file", str(good), "--from", f"s3://{RAW}/a.txt#{ra}") == 2
+    assert "names no version (--file needs s3://bucket/key#version)" in capsys.readouterr().err
 
 
 def test_a_missing_parent_record(lake: Lake, capsys: pytest.CaptureFixture[str]) -> None:
@@ -176,6 +177,7 @@ def test_a_missing_parent_record(lake: Lake, capsys: pytest.CaptureFixture[str])
         (["s3://curated/set.jsonl", "--from", "raw/a.txt#v1"], "--from: 'raw/a.txt#v1' is not an s3:// URI"),
         (["s3://curated/set.jsonl"], "--from or --from-manifest: required"),
         (["s3://curated/set.jsonl", "--from-manifest", "s3://models"], "--from-manifest: 's3://models' names no"),
+        (["s3://c/k", "--from-manifest", "no/such.json"], "--from-manifest: 'no/such.json' is neither an s3:// URI"),
     ],
 )
 def test_usage_errors_are_one_line_with_exit_2(
@@ -199,3 +201,16 @@ def test_runtime_errors_are_one_line_with_exit_1(lake: Lake, capsys: pytest.Capt
     lake.s3.put_object(Bucket="unversioned", Key="k", Body=b"x")
     assert record("s3://unversioned/k", "--from", f"s3://{RAW}/a.txt#{ra}") == 1
     assert "has no version id: lineage needs a versioned bucket" in capsys.readouterr().err
+
+
+def test_a_local_manifest_names_the_training_data(lake: Lake, tmp_path: Path) -> None:
+    v = build_chain(lake)
+    manifest = tmp_path / "manifest.json"
+    manifest.write_text(json.dumps({"training_data": [f"s3://{CURATED}/set.jsonl#{v['c1']}"]}))
+    weights = tmp_path / "config.json"
+    weights.write_bytes(b"{}")
+    m2 = lake.put(MODELS, "llm/config.json", weights.read_bytes())
+    uri = f"s3://{MODELS}/llm/config.json#{m2}"
+    assert record(uri, "--file", str(weights), "--from-manifest", str(manifest)) == 0
+    stored = lake.store.get(Ref(MODELS, "llm/config.json", m2))
+    assert stored is not None and stored.derived_from == (f"s3://{CURATED}/set.jsonl#{v['c1']}",)
