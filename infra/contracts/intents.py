@@ -212,20 +212,19 @@ def _lineage_intents() -> tuple[Intent, ...]:
             for other in _LINEAGE_BUCKETS
             if other != bucket
         )
-        intents.append(
-            Intent(
-                id=f"{stage}-cannot-rewrite-lineage",
-                title=f"The {stage} stage can neither update nor delete a lineage record",
-                source="17 build 3",
-                principal=role,
-                calls=(
-                    Call("dynamodb:UpdateItem", Ref(LINEAGE_TABLE)),
-                    Call("dynamodb:DeleteItem", Ref(LINEAGE_TABLE)),
-                ),
-                denied=True,
-            )
-        )
+        intents.append(_cannot_rewrite_lineage(stage, role))
     return tuple(intents)
+
+
+def _cannot_rewrite_lineage(who: str, principal: Value) -> Intent:
+    return Intent(
+        id=f"{who}-cannot-rewrite-lineage",
+        title=f"The {who} role can neither update nor delete a lineage record",
+        source="17 build 3",
+        principal=principal,
+        calls=(Call("dynamodb:UpdateItem", Ref(LINEAGE_TABLE)), Call("dynamodb:DeleteItem", Ref(LINEAGE_TABLE))),
+        denied=True,
+    )
 
 
 def _sign(principal: Value, action: str, intent_id: str, title: str, *, denied: bool = False) -> Intent:
@@ -323,14 +322,7 @@ INTEGRITY_INTENTS: tuple[Intent, ...] = (
         principal=Ref(SCANNER),
         calls=(Call("dynamodb:GetItem", Ref(LINEAGE_TABLE)), Call("dynamodb:PutItem", Ref(LINEAGE_TABLE))),
     ),
-    Intent(
-        id="scanner-cannot-rewrite-lineage",
-        title="The scanner can neither update nor delete a lineage record",
-        source="17 build 3",
-        principal=Ref(SCANNER),
-        calls=(Call("dynamodb:UpdateItem", Ref(LINEAGE_TABLE)), Call("dynamodb:DeleteItem", Ref(LINEAGE_TABLE))),
-        denied=True,
-    ),
+    _cannot_rewrite_lineage("scanner", Ref(SCANNER)),
     Intent(
         id="security-team-reads-quarantine",
         title="The security team's role reads a quarantined version",

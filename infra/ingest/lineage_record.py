@@ -18,8 +18,6 @@ from pathlib import Path
 from infra.ingest import ensure_lambda_path
 from infra.ingest.lineage import TABLE_ENV, add_table_arguments, client, usage_errors
 
-LEVELS = ("public", "internal", "confidential", "restricted")
-
 
 def configure_parser(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
@@ -44,7 +42,7 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
         metavar="PATH",
         help="hash this local copy of the version instead of reading it from S3 (needs #version)",
     )
-    parser.add_argument("--classification", choices=LEVELS, help="the data_classification the version was tagged with")
+    parser.add_argument("--classification", help="the data_classification the version was tagged with")
     add_table_arguments(parser)
 
 
@@ -68,6 +66,7 @@ def run(args: argparse.Namespace) -> int:
         sha256_stream,
     )
     from genai_ingest.provenance import ProvenanceError, training_data
+    from genai_ingest.scan import CLASSIFICATION_LEVELS
 
     errors: list[str] = []
     target = manifest = None
@@ -90,6 +89,8 @@ def run(args: argparse.Namespace) -> int:
         errors.append("--from or --from-manifest: required (the versions this one derives from)")
     if not args.table:
         errors.append(f"--table: required (or set ${TABLE_ENV})")
+    if args.classification is not None and args.classification not in CLASSIFICATION_LEVELS:
+        errors.append(f"--classification: {args.classification!r} is not one of {', '.join(CLASSIFICATION_LEVELS)}")
     if args.file is not None:
         if not args.file.is_file():
             errors.append(f"--file: {args.file} is not a file")

@@ -178,6 +178,10 @@ def test_a_missing_parent_record(lake: Lake, capsys: pytest.CaptureFixture[str])
         (["s3://curated/set.jsonl"], "--from or --from-manifest: required"),
         (["s3://curated/set.jsonl", "--from-manifest", "s3://models"], "--from-manifest: 's3://models' names no"),
         (["s3://c/k", "--from-manifest", "no/such.json"], "--from-manifest: 'no/such.json' is neither an s3:// URI"),
+        (
+            ["s3://c/k", "--from", "s3://r/a#1", "--classification", "secret"],
+            "--classification: 'secret' is not one of public",
+        ),
     ],
 )
 def test_usage_errors_are_one_line_with_exit_2(
