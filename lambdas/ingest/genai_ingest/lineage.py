@@ -287,18 +287,22 @@ def verify_record(s3: Any, record: Record) -> list[str]:
     """Re-hash the recorded version and the object's current version; a problem per line, naming the
     object: the recorded version gone or its bytes different, or the key now holding other bytes."""
     ref = record.ref
-    error = s3.exceptions.ClientError
+    errors = (s3.exceptions.ClientError, ValueError)
+
+    def why(exc: Exception) -> str:
+        return str(getattr(exc, "response", {}).get("Error", {}).get("Code") or exc)
+
     try:
         sha, size, _ = hash_version(s3, ref.bucket, ref.key, ref.version)
-    except error as exc:
-        return [f"{ref}: recorded version unreadable ({exc.response.get('Error', {}).get('Code', exc)})"]
+    except errors as exc:
+        return [f"{ref}: recorded version unreadable ({why(exc)})"]
     problems = []
     if (sha, size) != (record.sha256, record.size):
         problems.append(f"{ref}: hash mismatch: sha256={sha} size={size}, recorded sha256={record.sha256}")
     try:
         current_sha, _, current = hash_version(s3, ref.bucket, ref.key)
-    except error as exc:
-        return [*problems, f"{ref.object}: no current version ({exc.response.get('Error', {}).get('Code', exc)})"]
+    except errors as exc:
+        return [*problems, f"{ref.object}: no current version ({why(exc)})"]
     if current != ref.version and current_sha != record.sha256:
         problems.append(
             f"{ref.object}: changed: current version {current} has sha256={current_sha}, not the recorded {ref.version}'s"

@@ -84,3 +84,12 @@ def test_hash_version_streams_and_verify_names_the_changed_object(aws: tuple[Any
     ]
     gone = Record(Ref("curated", "big.bin", "nope"), sha, size, "w", "t", "t", DERIVED, "internal", "", {}, "")
     assert verify_record(s3, gone)[0].startswith("s3://curated/big.bin#nope: recorded version unreadable (")
+
+
+def test_verify_names_an_object_deleted_since(aws: tuple[Any, Store]) -> None:
+    s3, store = aws
+    v1 = s3.put_object(Bucket="curated", Key="gone.jsonl", Body=b"{}\n")["VersionId"]
+    sha, size, _ = hash_version(s3, "curated", "gone.jsonl", v1)
+    record, _ = record_derived(store, Ref("curated", "gone.jsonl", v1), [RAW], writer="w", sha256=sha, size=size)
+    s3.delete_object(Bucket="curated", Key="gone.jsonl")  # a delete marker on top
+    assert verify_record(s3, record) == ["s3://curated/gone.jsonl: no current version (NoSuchKey)"]
