@@ -72,6 +72,8 @@ class AuditTrailArgs:
     account_id: pulumi.Input[str]
     depends_on: Sequence[pulumi.Resource] = ()
     """What must exist first (the audit bucket and its policy)."""
+    table_arns: Sequence[pulumi.Input[str]] = ()
+    """DynamoDB tables whose item writes (data events) are recorded: the write-once lineage table."""
 
 
 class AuditTrail(pulumi.ComponentResource):
@@ -133,6 +135,18 @@ class AuditTrail(pulumi.ComponentResource):
                         {"field": "eventCategory", "equals": ["Data"]},
                         {"field": "resources.type", "equals": ["AWS::Lambda::Function"]},
                         {"field": "resources.ARN", "equals": list(args.function_arns)},
+                    ],
+                }
+            )
+        if args.table_arns:
+            selectors.append(
+                {
+                    "name": "Lineage table writes",
+                    "field_selectors": [
+                        {"field": "eventCategory", "equals": ["Data"]},
+                        {"field": "resources.type", "equals": ["AWS::DynamoDB::Table"]},
+                        {"field": "readOnly", "equals": ["false"]},
+                        {"field": "resources.ARN", "equals": list(args.table_arns)},
                     ],
                 }
             )

@@ -296,6 +296,23 @@ def table_write_once(table_arn: pulumi.Input[str]) -> Grant:
     return Grant(sid="WriteOnceItems", actions=["dynamodb:GetItem", "dynamodb:PutItem"], resources=[table_arn])
 
 
+def table_write_once_under(
+    table_arn: pulumi.Input[str], partition_key_patterns: Sequence[pulumi.Input[str]]
+) -> list[Grant]:
+    """Read any item, put new ones only under partition keys matching the patterns (`dynamodb:LeadingKeys`,
+    `StringLike`): a stage records the versions of its own bucket, and reads the records of its inputs.
+    No update, no delete."""
+    return [
+        Grant(sid="ReadItems", actions=["dynamodb:GetItem"], resources=[table_arn]),
+        Grant(
+            sid="WriteOnceOwnItems",
+            actions=["dynamodb:PutItem"],
+            resources=[table_arn],
+            condition={"ForAllValues:StringLike": {"dynamodb:LeadingKeys": list(partition_key_patterns)}},
+        ),
+    ]
+
+
 # The item actions the DynamoDB gateway endpoint admits on the platform's own tables.
 DYNAMODB_ENDPOINT_ACTIONS = ("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:DescribeTable")
 

@@ -30,7 +30,14 @@ INGEST_COMMANDS: tuple[tuple[str, str, str], ...] = (
 GROUPS: tuple[tuple[str, str, tuple[tuple[str, str, str], ...]], ...] = (
     ("filter", "the prompt/response filter's tools", FILTER_COMMANDS),
     ("ingest", "data ingestion scanning", INGEST_COMMANDS),
-    ("lineage", "data and model lineage", (("show", "infra.ingest.lineage", "print an object's lineage chain"),)),
+    (
+        "lineage",
+        "data and model lineage",
+        (
+            ("show", "infra.ingest.lineage", "print an object's lineage chain"),
+            ("record", "infra.ingest.lineage_record", "record a curated or model version and its inputs"),
+        ),
+    ),
     (
         "provenance",
         "signed model manifests",

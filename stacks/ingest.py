@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pulumi
+
+from components.grants import table_write_once_under
 from components.ingest_scanner import IngestScanner, IngestScannerArgs, ingest_key_uses
 from components.lambda_package import build_package
 from stacks.compute import ComputePlane
@@ -16,6 +19,8 @@ from stacks.operations import OperationsPlane
 INGEST_SOURCE = ROOT / "lambdas" / "ingest"
 # The scanner screens with the filter's detectors: the package carries the filter's package as is.
 SHARED_PACKAGES: tuple[Path, ...] = (FILTER_SOURCE / "genai_filter",)
+DERIVED_LINEAGE_WRITERS = {"prepare": "curated", "train": "models"}
+"""Stage → the bucket whose versions it writes and records in the lineage table."""
 SECURITY_TEAM_ROLE = "audit-reader"
 """The pipeline role the security team assumes (MFA): the only reader of the quarantine bucket."""
 
@@ -40,7 +45,7 @@ def build_ingest(
         "Ingestion scanner: its queues, lineage table, log group and environment",
         services=ingest_key_uses(ctx.account_id, raw.arn),
     )
-    return IngestScanner(
+    scanner = IngestScanner(
         f"{ctx.prefix}-ingest-scanner",
         IngestScannerArgs(
             name_prefix=ctx.prefix,
@@ -73,3 +78,16 @@ def build_ingest(
         ),
         opts=ctx.opts(),
     )
+    # Derived lineage (docs/integrity.md): the stage that writes a curated or model version records it
+    # (hashing the bytes it uploaded: prepare may read only scanned objects) and reads its inputs'
+    # records; it may put records of its own bucket's versions only.
+    for stage, bucket in DERIVED_LINEAGE_WRITERS.items():
+        own = pulumi.Output.concat("s3://", data.lake.bucket(bucket).name, "/*")
+        data.roles[stage].grant(
+            f"{ctx.prefix}-{stage}-records-lineage",
+            [
+                *table_write_once_under(scanner.table.arn, [own]),
+                key.grant_encrypt_decrypt(via_services=[ctx.service("dynamodb")]),
+            ],
+        )
+    return scanner

@@ -53,6 +53,7 @@ MODELLED_KEYS = (
     "kms:viaservice",
     "kms:calleraccount",
     "kms:grantisforawsresource",
+    "dynamodb:leadingkeys",
 )
 
 # AWS managed policies the platform attaches, reduced to the statements that matter for the intents.

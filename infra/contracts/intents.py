@@ -157,6 +157,76 @@ def _read_object(obj: Value, bucket: str, key: str, tags: Mapping[str, str]) -> 
     )
 
 
+INGEST_KEY = "genai-{env}-ingest-key"
+# Stage → the bucket whose versions it writes and records in the lineage table (stacks/ingest.py).
+_LINEAGE_WRITERS = {"prepare": "curated", "train": "models"}
+_LINEAGE_BUCKETS = ("raw", "curated", "models")
+
+
+def _lineage_key(bucket: str) -> tuple[Part, ...]:
+    return ("s3://", Ref(f"genai-{{env}}-datalake-{bucket}-bucket", "bucket"), "/datasets/part-0000.jsonl")
+
+
+def _put_lineage(bucket: str) -> tuple[Call, ...]:
+    """A write-once PutItem of one version's record (partition key `s3://bucket/key`), through the CMK."""
+    via: dict[str, ContextValue] = {"kms:ViaService": "dynamodb.{region}.amazonaws.com"}
+    return (
+        Call("dynamodb:PutItem", Ref(LINEAGE_TABLE), {"dynamodb:LeadingKeys": _lineage_key(bucket)}),
+        Call("kms:GenerateDataKey", Ref(INGEST_KEY), via, api="PutItem"),
+    )
+
+
+def _lineage_intents() -> tuple[Intent, ...]:
+    """Derived lineage (17 build 3): each stage reads its inputs' records and writes those of its own
+    bucket, once; it cannot write another bucket's, and nobody updates or deletes a record."""
+    intents: list[Intent] = []
+    for stage, bucket in _LINEAGE_WRITERS.items():
+        role = Ref(f"genai-{{env}}-{stage}-role")
+        intents.append(
+            Intent(
+                id=f"{stage}-records-{bucket}-lineage",
+                title=f"The {stage} stage reads its inputs' lineage records and records a {bucket} version once",
+                source="17 build 3",
+                principal=role,
+                calls=(
+                    Call("dynamodb:GetItem", Ref(LINEAGE_TABLE)),
+                    Call(
+                        "kms:Decrypt",
+                        Ref(INGEST_KEY),
+                        {"kms:ViaService": "dynamodb.{region}.amazonaws.com"},
+                        api="GetItem",
+                    ),
+                    *_put_lineage(bucket),
+                ),
+            )
+        )
+        intents.extend(
+            Intent(
+                id=f"{stage}-cannot-record-{other}-lineage",
+                title=f"The {stage} stage cannot write the lineage record of a {other} version",
+                source="17 build 3",
+                principal=role,
+                calls=_put_lineage(other)[:1],
+                denied=True,
+            )
+            for other in _LINEAGE_BUCKETS
+            if other != bucket
+        )
+        intents.append(_cannot_rewrite_lineage(stage, role))
+    return tuple(intents)
+
+
+def _cannot_rewrite_lineage(who: str, principal: Value) -> Intent:
+    return Intent(
+        id=f"{who}-cannot-rewrite-lineage",
+        title=f"The {who} role can neither update nor delete a lineage record",
+        source="17 build 3",
+        principal=principal,
+        calls=(Call("dynamodb:UpdateItem", Ref(LINEAGE_TABLE)), Call("dynamodb:DeleteItem", Ref(LINEAGE_TABLE))),
+        denied=True,
+    )
+
+
 def _sign(principal: Value, action: str, intent_id: str, title: str, *, denied: bool = False) -> Intent:
     return Intent(
         id=intent_id,
@@ -252,14 +322,7 @@ INTEGRITY_INTENTS: tuple[Intent, ...] = (
         principal=Ref(SCANNER),
         calls=(Call("dynamodb:GetItem", Ref(LINEAGE_TABLE)), Call("dynamodb:PutItem", Ref(LINEAGE_TABLE))),
     ),
-    Intent(
-        id="scanner-cannot-rewrite-lineage",
-        title="The scanner can neither update nor delete a lineage record",
-        source="17 build 3",
-        principal=Ref(SCANNER),
-        calls=(Call("dynamodb:UpdateItem", Ref(LINEAGE_TABLE)), Call("dynamodb:DeleteItem", Ref(LINEAGE_TABLE))),
-        denied=True,
-    ),
+    _cannot_rewrite_lineage("scanner", Ref(SCANNER)),
     Intent(
         id="security-team-reads-quarantine",
         title="The security team's role reads a quarantined version",
@@ -329,6 +392,7 @@ INTEGRITY_INTENTS: tuple[Intent, ...] = (
             ),
         )
     ),
+    *_lineage_intents(),
     _sign(Ref("genai-{env}-train-role"), "kms:Sign", "train-signs-manifests", "The train role signs a model manifest"),
     _sign(
         Ref("genai-{env}-serve-role"), "kms:Verify", "serve-verifies-manifests", "The serve role verifies a manifest"

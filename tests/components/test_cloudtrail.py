@@ -106,6 +106,14 @@ def test_lambda_data_events_cover_the_filter(plan: Plan) -> None:
     assert lambda_events["resources.ARN"]["equals"] == [function["outputs"]["arn"]]
 
 
+def test_lineage_table_writes_are_recorded(plan: Plan) -> None:
+    table = named(plan, "aws:dynamodb/table:Table", "ingest-scanner-lineage")
+    writes = selectors(plan)["Lineage table writes"]
+    assert writes["resources.type"]["equals"] == ["AWS::DynamoDB::Table"]
+    assert writes["readOnly"]["equals"] == ["false"]
+    assert writes["resources.ARN"]["equals"] == [table["outputs"]["arn"]]
+
+
 @pytest.mark.parametrize("key", sorted(CIS_METRIC_FILTERS))
 def test_cis_metric_filter_on_the_trail_log_group(plan: Plan, key: str) -> None:
     metric, pattern = CIS_METRIC_FILTERS[key]

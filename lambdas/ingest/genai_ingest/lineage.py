@@ -2,11 +2,16 @@
 
 Key: `object` (`s3://bucket/key`, partition) and `version` (the S3 version id, sort). A record is
 written once, with a condition that it does not exist yet, so a replayed event cannot change it.
+Raw versions are recorded by the scanner; curated and model versions by the stage that wrote them
+(`record_derived`), naming the versions they derive from.
 """
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 LINEAGE_FORMAT = 1
@@ -16,6 +21,15 @@ SORT_KEY = "version"
 KEY_SCHEMA = ({"AttributeName": PARTITION_KEY, "KeyType": "HASH"}, {"AttributeName": SORT_KEY, "KeyType": "RANGE"})
 ATTRIBUTES = ({"AttributeName": PARTITION_KEY, "AttributeType": "S"}, {"AttributeName": SORT_KEY, "AttributeType": "S"})
 MAX_CHAIN = 64  # versions followed by `chain`: a derived-from graph is shallow (raw -> curated -> model)
+DERIVED = "derived"
+"""`scan_status` of a record written by the stage that made the version: not scanned, derived from
+versions that were (the promotion gate let only clean raw versions into the prepare stage)."""
+UNKNOWN_CLASSIFICATION = "unknown"
+READ_CHUNK = 1024 * 1024
+
+
+class LineageError(ValueError):
+    """A derived record cannot be written; the message names the version and why."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +134,28 @@ class Record:
         }
 
 
+def sha256_stream(read: Callable[[int], bytes]) -> tuple[str, int]:
+    """(SHA-256 hex, size) of a stream read in `READ_CHUNK` pieces: never held whole."""
+    digest = hashlib.sha256()
+    size = 0
+    while chunk := read(READ_CHUNK):
+        digest.update(chunk)
+        size += len(chunk)
+    return digest.hexdigest(), size
+
+
+def hash_version(s3: Any, bucket: str, key: str, version: str | None = None) -> tuple[str, int, str]:
+    """(SHA-256, size, version id) of one version of an S3 object (the current one when `version` is
+    None), streamed. ValueError when the bucket keeps no versions: a record needs a version id."""
+    out = s3.get_object(Bucket=bucket, Key=key, **({"VersionId": version} if version else {}))
+    with out["Body"] as body:
+        sha, size = sha256_stream(body.read)
+    version_id = str(out.get("VersionId") or "")
+    if version_id in ("", "null"):
+        raise ValueError(f"s3://{bucket}/{key} has no version id: lineage needs a versioned bucket")
+    return sha, size, version_id
+
+
 class Store:
     """The lineage table through a boto3 DynamoDB client."""
 
@@ -196,3 +232,90 @@ class Store:
             out.append((depth, record))
             queue.extend((depth + 1, d) for d in record.derived_from)
         return out, missing
+
+
+def record_derived(
+    store: Store,
+    ref: Ref,
+    derived_from: Sequence[Ref],
+    *,
+    writer: str,
+    sha256: str,
+    size: int,
+    data_classification: str = UNKNOWN_CLASSIFICATION,
+    now: Callable[[], datetime] = lambda: datetime.now(UTC),
+) -> tuple[Record, bool]:
+    """Write the record of a curated or model version the caller wrote, once: (the stored record, True
+    when this call wrote it). A replay of the same facts is a no-op; a different record already stored
+    for the version, or a parent version without a record, raises LineageError."""
+    if not derived_from:
+        raise LineageError(f"{ref}: a derived record names at least one version it derives from")
+    if ref in derived_from:
+        raise LineageError(f"{ref}: a version cannot derive from itself")
+    missing = [str(p) for p in derived_from if store.get(p) is None]
+    if missing:
+        raise LineageError(f"{ref}: no lineage record for its input(s) {', '.join(missing)}")
+    at = now().isoformat()
+    record = Record(
+        ref=ref,
+        sha256=sha256,
+        size=size,
+        writer=writer,
+        written_at=at,
+        recorded_at=at,
+        scan_status=DERIVED,
+        data_classification=data_classification,
+        reason=f"derived from {len(derived_from)} recorded version(s)",
+        finding_counts={},
+        scanner_version="",
+        derived_from=tuple(dict.fromkeys(str(p) for p in derived_from)),
+    )
+    if store.put_once(record):
+        return record, True
+    existing = store.get(ref)
+    if existing is None:  # pragma: no cover - put_once failed on an item that is gone: deletes are denied
+        raise LineageError(f"{ref}: the record exists but cannot be read")
+    if (existing.sha256, existing.size, set(existing.derived_from)) != (sha256, size, set(record.derived_from)):
+        raise LineageError(
+            f"{ref}: already recorded with sha256={existing.sha256} derived_from={' '.join(existing.derived_from)}"
+            " (records are write-once)"
+        )
+    return existing, False
+
+
+def verify_record(s3: Any, record: Record) -> list[str]:
+    """Re-hash the recorded version and the object's current version; a problem per line, naming the
+    object: the recorded version gone or its bytes different, or the key now holding other bytes."""
+    ref = record.ref
+    errors = (s3.exceptions.ClientError, ValueError)
+
+    def why(exc: Exception) -> str:
+        return str(getattr(exc, "response", {}).get("Error", {}).get("Code") or exc)
+
+    try:
+        sha, size, _ = hash_version(s3, ref.bucket, ref.key, ref.version)
+    except errors as exc:
+        return [f"{ref}: recorded version unreadable ({why(exc)})"]
+    problems = []
+    if (sha, size) != (record.sha256, record.size):
+        problems.append(f"{ref}: hash mismatch: sha256={sha} size={size}, recorded sha256={record.sha256}")
+    try:
+        current_sha, _, current = hash_version(s3, ref.bucket, ref.key)
+    except errors as exc:
+        return [*problems, f"{ref.object}: no current version ({why(exc)})"]
+    if current != ref.version and current_sha != record.sha256:
+        problems.append(
+            f"{ref.object}: changed: current version {current} has sha256={current_sha}, not the recorded {ref.version}'s"
+        )
+    return problems
+
+
+def parents(refs: Iterable[str]) -> list[Ref]:
+    """`s3://bucket/key#version` strings as refs; LineageError naming the first malformed one."""
+    out = []
+    for uri in refs:
+        try:
+            out.append(parse_ref(uri))
+        except ValueError as exc:
+            raise LineageError(str(exc)) from None
+    return out

@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from genai_ingest import SCANNER_VERSION
-from genai_ingest.lineage import Record, Ref, Store
+from genai_ingest.lineage import Record, Ref, Store, sha256_stream
 from genai_ingest.scan import Limits, Verdict, oversized, scan_bytes
 
 SCAN_STATUS_TAG = "scan_status"
@@ -26,7 +26,6 @@ CLASSIFICATION_TAG = "data_classification"
 SCANNER_VERSION_TAG = "scanner_version"
 DERIVED_FROM_METADATA = "derived-from"  # x-amz-meta-derived-from: space-separated s3://bucket/key#version refs
 MAX_TAGS = 10  # S3's per-object limit
-READ_CHUNK = 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,10 +90,8 @@ def _read(s3: Any, event: Event, limits: Limits) -> tuple[bytes, str, int, dict[
         if size <= limits.max_bytes:
             data: bytes = body.read()
             return data, hashlib.sha256(data).hexdigest(), len(data), metadata
-        digest = hashlib.sha256()
-        while chunk := body.read(READ_CHUNK):
-            digest.update(chunk)
-    return b"", digest.hexdigest(), size, metadata
+        sha, _ = sha256_stream(body.read)
+    return b"", sha, size, metadata
 
 
 def _verdict_tags(existing: dict[str, str], verdict: Verdict) -> list[dict[str, str]]:

@@ -20,12 +20,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from genai_ingest.lineage import sha256_stream
+
 MANIFEST_FORMAT = 1
 PROVENANCE_DIR = ".provenance"
 MANIFEST_FILE = "manifest.json"
 SIGNATURE_FILE = "manifest.sig.json"
 ALGORITHM = "ECDSA_SHA_256"
-READ_CHUNK = 1024 * 1024
 
 
 class ProvenanceError(Exception):
@@ -33,11 +34,8 @@ class ProvenanceError(Exception):
 
 
 def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
     with path.open("rb") as handle:
-        while chunk := handle.read(READ_CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
+        return sha256_stream(handle.read)[0]
 
 
 def artifact_files(model_dir: Path) -> dict[str, Path]:
@@ -81,6 +79,18 @@ def origin_problems(origin: Origin) -> list[str]:
         if "/" not in rest or "#" not in rest:
             problems.append(f"training_data: {ref!r} is not s3://bucket/key#version")
     return problems
+
+
+def training_data(body: bytes) -> tuple[str, ...]:
+    """The lineage refs of a manifest's training data; ProvenanceError when it has none."""
+    try:
+        manifest = json.loads(body)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ProvenanceError(f"manifest is not valid JSON ({exc})") from None
+    refs = manifest.get("training_data") if isinstance(manifest, dict) else None
+    if not isinstance(refs, list) or not refs or not all(isinstance(r, str) for r in refs):
+        raise ProvenanceError("manifest has no 'training_data' list of lineage refs")
+    return tuple(refs)
 
 
 def build_manifest(model_dir: Path, model: str, origin: Origin, now: datetime | None = None) -> dict[str, Any]:
