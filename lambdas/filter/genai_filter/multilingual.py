@@ -270,15 +270,15 @@ def _without_marks(text: str) -> tuple[str, list[int]] | None:
     return "".join(text[i] for i in kept), kept
 
 
-def scan(text: str) -> list[tuple[LexRule, int, int, float]]:
-    """(rule, start, end, score) for every rule match in normalised `text`; offsets index `text`. Patterns
-    compile on first use, so a language costs nothing until a text holds one of its needles."""
+def scan(text: str, only: tuple[LexRule, ...] | None = None) -> list[tuple[LexRule, int, int, float]]:
+    """(rule, start, end, score) for every rule match (of every rule, or of `only`) in normalised `text`; offsets
+    index `text`. Patterns compile on first use, so a language costs nothing until a text holds one of its needles."""
     found: list[tuple[LexRule, int, int, float]] = []
     words = " " + " ".join(set(_WORD.p.findall(text))) + " "
     scripts = {name for name, chars in _SCRIPT_CHARS.items() if chars.p.search(text)}
     unmarked = _without_marks(text) if "arabic" in scripts else None
     present: dict[tuple[int, str], bool] = {}
-    for rule in rules():
+    for rule in rules() if only is None else only:
         bounded = rule.script in _BOUNDED_SCRIPTS
         if not bounded and rule.script not in scripts:
             continue
