@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 
 from genai_filter.lazy import LazyPattern
-from genai_filter.rules.base import Backward, Composite, OffsetMap, Rule, RuleHit, hit
+from genai_filter.rules.base import Backward, Composite, OffsetMap, Rule, RuleHit, hit, run_all
 from genai_filter.rules.engine import Pattern
 from genai_filter.rules.fragments import S1, S, fill, has_any
 
@@ -1077,10 +1077,4 @@ def harmful_content(text: str) -> list[RuleHit]:
     """Orders for content that is harmful for what it says: fabricated news, quotes or reviews (DISINFORMATION),
     a lethal dose (SELF_HARM_METHOD), jokes at a group's expense (HATEFUL_CONTENT), and praise of an atrocity or
     of self-harm (GLORIFICATION). Category `unsafe`, normalised `text`."""
-    hits: list[RuleHit] = []
-    for entry in CONTENT:
-        if isinstance(entry, Rule):
-            hits.extend(entry.hits(text))
-        else:
-            entry.run(text, hits, "input")
-    return hits
+    return run_all(CONTENT, text)

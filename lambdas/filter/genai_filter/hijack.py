@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 
 from genai_filter.lazy import LazyPattern
-from genai_filter.rules.base import Composite, Rule, RuleHit, hit
+from genai_filter.rules.base import Composite, Rule, RuleHit, hit, run_all
 from genai_filter.rules.engine import Pattern
 from genai_filter.rules.fragments import S1, S, has, has_any
 
@@ -338,10 +338,4 @@ HIJACK: tuple[Rule | Composite, ...] = (
 
 def goal_hijack(text: str) -> list[RuleHit]:
     """RESPONSE_LOCK, DICTATED_CLAIM, REFUSAL_SUPPRESSION, ROLE_SWITCH and MODEL_INTERNALS hits in normalised `text`."""
-    hits: list[RuleHit] = []
-    for entry in HIJACK:
-        if isinstance(entry, Rule):
-            hits.extend(entry.hits(text))
-        else:
-            entry.run(text, hits, "input")
-    return hits
+    return run_all(HIJACK, text)

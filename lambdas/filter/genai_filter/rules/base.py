@@ -12,7 +12,7 @@ from typing import NamedTuple
 from genai_filter.lazy import LazyPattern
 from genai_filter.rules.engine import Pattern
 
-__all__ = ["TYPE_CATEGORY", "Adjust", "Backward", "Composite", "OffsetMap", "Rule", "RuleHit", "hit"]
+__all__ = ["TYPE_CATEGORY", "Adjust", "Backward", "Composite", "OffsetMap", "Rule", "RuleHit", "hit", "run_all"]
 
 TYPE_CATEGORY: dict[str, str] = {
     "INSTRUCTION_OVERRIDE": "prompt_injection",
@@ -152,3 +152,22 @@ class Composite:
         out: list[RuleHit] = []
         self.run(text, out, direction)
         return [h for h in out if h.type == self.type]
+
+
+def run_all(
+    entries: tuple[Rule | Composite, ...],
+    text: str,
+    direction: str = "input",
+    source: str | None = None,
+    to_original: OffsetMap | None = None,
+) -> list[RuleHit]:
+    """The hits of `entries` in order; a composite with a `source_run` reads `source` when it is given."""
+    hits: list[RuleHit] = []
+    for entry in entries:
+        if isinstance(entry, Rule):
+            hits.extend(entry.hits(text, direction))
+        elif entry.source_run is not None and source is not None and to_original is not None:
+            entry.source_run(text, hits, direction, source, to_original)
+        else:
+            entry.run(text, hits, direction)
+    return hits

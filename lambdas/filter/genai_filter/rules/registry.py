@@ -13,7 +13,7 @@ from functools import cache
 from genai_filter import harm, hijack, multilingual, unsafe_reply
 from genai_filter.lazy import LazyPattern
 from genai_filter.rules import extraction, indirect, override, payload, persona, roles, structure, suffix
-from genai_filter.rules.base import Composite, OffsetMap, Rule, RuleHit
+from genai_filter.rules.base import Composite, OffsetMap, Rule, RuleHit, run_all
 from genai_filter.rules.engine import Pattern
 
 __all__ = [
@@ -138,40 +138,22 @@ def patterns() -> list[Pattern | LazyPattern]:
     return out
 
 
-def _scan(
-    entries: tuple[Rule | Composite, ...],
-    text: str,
-    direction: str,
-    source: str | None = None,
-    to_original: OffsetMap | None = None,
-) -> list[RuleHit]:
-    hits: list[RuleHit] = []
-    for entry in entries:
-        if isinstance(entry, Rule):
-            hits.extend(entry.hits(text, direction))
-        elif entry.source_run is not None and source is not None and to_original is not None:
-            entry.source_run(text, hits, direction, source, to_original)
-        else:
-            entry.run(text, hits, direction)
-    return hits
-
-
 def scan(text: str, *, direction: str = "input") -> list[RuleHit]:
     """Run every mechanism rule over normalised text; returns hits with offsets into `text`."""
-    return _scan(REGISTRY, text, direction)
+    return run_all(REGISTRY, text, direction)
 
 
 def scan_original(text: str) -> list[RuleHit]:
     """The rules that read the caller's original text (case and symbols kept)."""
-    return _scan(ORIGINAL, text, "input")
+    return run_all(ORIGINAL, text, "input")
 
 
 def scan_input(text: str, source: str | None = None, to_original: OffsetMap | None = None) -> list[RuleHit]:
     """The prompt-only rules over normalised `text`; `source` and `to_original` (the caller's text and the map into
     it) let a rule read the text as written (the word-salad tail of a harmful request)."""
-    return _scan(INPUT, text, "input", source, to_original)
+    return run_all(INPUT, text, "input", source, to_original)
 
 
 def scan_output(text: str) -> list[RuleHit]:
     """The reply-only rules over normalised `text`."""
-    return _scan(OUTPUT, text, "output")
+    return run_all(OUTPUT, text, "output")
