@@ -17,15 +17,12 @@ from dataclasses import replace
 
 from genai_filter.budget import FINDING_CATEGORY, FINDING_TYPE, BudgetExceeded, Work
 from genai_filter.findings import Finding
-from genai_filter.harm import harmful_content, harmful_request
-from genai_filter.hijack import goal_hijack
 from genai_filter.lazy import LazyPattern
 from genai_filter.multilingual import hits as multilingual_hits
 from genai_filter.normalize import decoded_segments, hidden_characters, normalize, spaced_letters
 from genai_filter.rules.base import RuleHit
 from genai_filter.rules.engine import Pattern
-from genai_filter.rules.registry import scan, scan_original
-from genai_filter.unsafe_reply import harmful_reply
+from genai_filter.rules.registry import patterns, scan, scan_input, scan_original, scan_output
 
 __all__ = ["BLOCK_THRESHOLD", "detect", "warm_up"]
 
@@ -75,13 +72,11 @@ def _detect_text(text: str, direction: str, depth: int, work: Work) -> list[Find
     # rules that need the original case / symbols: offsets are already original
     raw_hits = scan_original(text)
     if direction == "input":
-        hits.extend(harmful_request(norm.text, text, norm.to_original))
-        hits.extend(harmful_content(norm.text))
-        hits.extend(goal_hijack(norm.text))
+        hits.extend(scan_input(norm.text, text, norm.to_original))
         hits.extend(multilingual_hits(norm.text))
         hits.extend(_model_hits(norm.text))
     else:
-        hits.extend(harmful_reply(norm.text))
+        hits.extend(scan_output(norm.text))
     hits = _combine(hits)
     findings: list[Finding] = []
     for h in raw_hits:
@@ -256,14 +251,13 @@ def _dedupe(findings: list[Finding]) -> list[Finding]:
 
 
 def warm_up() -> None:
-    """Load every pattern's prefix gate (a look-up in the generated `rules.prefix_table`), compile the few
-    patterns that no gate guards, and screen one text. A gated pattern compiles the first time a text holds
-    one of its prefixes, so Lambda init stays cheap and a request pays only for the rules its words reach.
-    """
-    from genai_filter import harm, hijack, unsafe_reply  # noqa: F401 - their patterns are built on import
-
-    for pattern in Pattern.created:
-        pattern.warm()
+    """Load the prefix gate of every pattern of the registry's rules (a look-up in the generated
+    `rules.prefix_table`), compile the few patterns that no gate guards, and screen one text. A gated pattern
+    compiles the first time a text holds one of its prefixes, so Lambda init stays cheap and a request pays only
+    for the rules its words reach."""
+    for pattern in patterns():
+        if isinstance(pattern, Pattern):
+            pattern.warm()
     detect("warm up")
 
 

@@ -9,6 +9,10 @@ Terms are folded the way `normalize` folds the screened text, so rules match the
 A rule runs only when one of its literal needles occurs in the text (for Latin and Cyrillic, at the start
 of a word), so English text pays for a set of its words and a few substring tests; every pattern is a
 bounded sequence of alternations, so the cost stays linear.
+
+Folding the terms into patterns takes ~10 ms, so it is done at build time: `lexicons/multilingual.compiled.json`
+holds every rule as compiled (regenerate with `python -m genai_filter.multilingual`; a test checks it is current),
+and a cold process only parses it.
 """
 
 from __future__ import annotations
@@ -25,9 +29,10 @@ from typing import Any
 from genai_filter.lazy import LazyPattern
 from genai_filter.rules.base import RuleHit
 
-__all__ = ["LEXICON_PATH", "LexRule", "hits", "load", "rules", "scan"]
+__all__ = ["COMPILED_PATH", "LEXICON_PATH", "LexRule", "compiled", "hits", "load", "rules", "scan"]
 
 LEXICON_PATH = Path(__file__).with_name("lexicons") / "multilingual.json"
+COMPILED_PATH = LEXICON_PATH.with_name("multilingual.compiled.json")
 
 # scripts whose words are separated by spaces and made of \w characters: terms get word boundaries there
 _BOUNDED_SCRIPTS = frozenset({"latin", "cyrillic"})
@@ -140,16 +145,23 @@ def _alternation(terms: list[str], script: str, window: int) -> tuple[str, list[
     return "(?:" + "|".join(branches) + ")", [n for _, _, n in compiled]
 
 
-def _negation_hook(negators: list[str], after: list[str], script: str) -> Validator | None:
-    """Drop an override negated right before its verb ("не забудь", "jangan lupakan", "别忘记") or right
-    after it ("vergiss nicht")."""
-    if not negators and not after:
-        return None
+def _negation_sources(negators: list[str], after: list[str], script: str) -> tuple[str | None, str | None]:
+    """The patterns of the negation hook: a negator right before the verb ("не забудь", "jangan lupakan",
+    "别忘记"), one right after it ("vergiss nicht"); None where the language has none."""
     words = "(?:" + "|".join(re.escape(_fold(n)) for n in negators) + ")"
     # in spaced scripts the negator is a whole word ("ne" is not the end of "अपने"); an elided "n'" is glued
     spaced = script not in ("han", "hangul", "thai")
-    before = LazyPattern(rf"(?<!\S){words}(?:\s{{1,2}}|(?<='))$" if spaced else rf"{words}[\W_]{{0,2}}$")
-    behind = LazyPattern(r"[\W_]{1,3}(?:" + "|".join(re.escape(_fold(n)) for n in after) + r")\b")
+    before = (rf"(?<!\S){words}(?:\s{{1,2}}|(?<='))$" if spaced else rf"{words}[\W_]{{0,2}}$") if negators else None
+    behind = (r"[\W_]{1,3}(?:" + "|".join(re.escape(_fold(n)) for n in after) + r")\b") if after else None
+    return before, behind
+
+
+def _negation_hook(before_source: str | None, behind_source: str | None) -> Validator | None:
+    """Drop an override negated right before its verb or right after it."""
+    if before_source is None and behind_source is None:
+        return None
+    before = LazyPattern(before_source) if before_source is not None else None
+    behind = LazyPattern(behind_source) if behind_source is not None else None
 
     def validate(text: str, m: re.Match[str]) -> float | None:
         groups = m.re.groupindex
@@ -157,16 +169,17 @@ def _negation_hook(negators: list[str], after: list[str], script: str) -> Valida
         for name in ("a", "a2"):
             if name in groups and m.start(name) >= 0:
                 start, end = m.start(name), m.end(name)
-        if negators and before.p.search(text, max(0, start - 12), start):
+        if before is not None and before.p.search(text, max(0, start - 12), start):
             return None
-        if after and behind.p.match(text, end):
+        if behind is not None and behind.p.match(text, end):
             return None
         return 1.0
 
     return validate
 
 
-def _compile(lang: str, spec: dict[str, Any], rule: dict[str, Any], mechanisms: dict[str, Any]) -> LexRule:
+def _compile(lang: str, spec: dict[str, Any], rule: dict[str, Any], mechanisms: dict[str, Any]) -> dict[str, Any]:
+    """One lexicon rule as compiled: its pattern, needles and negation patterns (JSON, see `compiled`)."""
     script = spec["script"]
     mech = mechanisms[rule["mechanism"]]
     window = int(rule.get("window", mech["window"]))
@@ -189,24 +202,41 @@ def _compile(lang: str, spec: dict[str, Any], rule: dict[str, Any], mechanisms: 
         needles.extend(a_needles)
     # a term without a literal start (a raw regex) cannot be gated: the rule then always runs
     gate = () if "" in needles else tuple(sorted(set(needles)))
-    hook = (
-        _negation_hook(spec.get("negators", []), spec.get("negators_after", []), script)
+    negation = (
+        _negation_sources(spec.get("negators", []), spec.get("negators_after", []), script)
         if rule["mechanism"].startswith("override")
-        else None
+        else (None, None)
     )
+    return {
+        "name": f"{lang}.{rule['name']}",
+        "lang": lang,
+        "script": script,
+        "mechanism": rule["mechanism"],
+        "category": mech["category"],
+        "type": mech["type"],
+        "score": float(rule.get("score", mech["score"])),
+        "pattern": "|".join(branches),
+        "needles": list(gate),
+        "negation": list(negation),
+        "examples": list(rule.get("examples", ())),
+        "near_misses": list(rule.get("near_misses", ())),
+    }
+
+
+def _rule(record: dict[str, Any]) -> LexRule:
     return LexRule(
-        name=f"{lang}.{rule['name']}",
-        lang=lang,
-        script=script,
-        mechanism=rule["mechanism"],
-        category=mech["category"],
-        type=mech["type"],
-        score=float(rule.get("score", mech["score"])),
-        pattern=LazyPattern("|".join(branches)),
-        needles=gate,
-        examples=tuple(rule.get("examples", ())),
-        near_misses=tuple(rule.get("near_misses", ())),
-        validate=hook,
+        name=record["name"],
+        lang=record["lang"],
+        script=record["script"],
+        mechanism=record["mechanism"],
+        category=record["category"],
+        type=record["type"],
+        score=record["score"],
+        pattern=LazyPattern(record["pattern"]),
+        needles=tuple(record["needles"]),
+        examples=tuple(record["examples"]),
+        near_misses=tuple(record["near_misses"]),
+        validate=_negation_hook(*record["negation"]),
     )
 
 
@@ -216,11 +246,12 @@ def _lexicon(path: Path) -> dict[str, Any]:
     return data
 
 
-def load(path: Path = LEXICON_PATH) -> tuple[LexRule, ...]:
-    """Every rule of the lexicon at `path`, compiled; raises ValueError naming the bad entry."""
+def compiled(path: Path = LEXICON_PATH) -> list[dict[str, Any]]:
+    """Every rule of the lexicon at `path`, compiled (what `COMPILED_PATH` holds for the shipped lexicon); raises
+    ValueError naming the bad entry."""
     data = _lexicon(path)
     mechanisms = data["mechanisms"]
-    out: list[LexRule] = []
+    out: list[dict[str, Any]] = []
     for lang, spec in data["languages"].items():
         if spec.get("script") not in _SCRIPTS:
             raise ValueError(f"lexicon {lang}: script must be one of {sorted(_SCRIPTS)}, not {spec.get('script')!r}")
@@ -233,13 +264,25 @@ def load(path: Path = LEXICON_PATH) -> tuple[LexRule, ...]:
             if not rule.get("examples"):
                 raise ValueError(f"{where}: needs at least one example")
             out.append(_compile(lang, spec, rule, mechanisms))
-    return tuple(out)
+    return out
+
+
+def load(path: Path = LEXICON_PATH) -> tuple[LexRule, ...]:
+    """Every rule of the lexicon at `path`; raises ValueError naming the bad entry."""
+    return tuple(_rule(record) for record in compiled(path))
 
 
 @cache
 def rules() -> tuple[LexRule, ...]:
-    """The shipped lexicon's rules (compiled once, on first use)."""
-    return load()
+    """The shipped lexicon's rules, from the compiled form (read once, on first use)."""
+    records: list[dict[str, Any]] = json.loads(COMPILED_PATH.read_text(encoding="utf-8"))
+    return tuple(_rule(record) for record in records)
+
+
+def _write_compiled() -> None:
+    records = compiled()
+    lines = [json.dumps(record, ensure_ascii=False) for record in records]
+    COMPILED_PATH.write_text("[\n" + ",\n".join(lines) + "\n]\n", encoding="utf-8")
 
 
 @cache
@@ -270,15 +313,15 @@ def _without_marks(text: str) -> tuple[str, list[int]] | None:
     return "".join(text[i] for i in kept), kept
 
 
-def scan(text: str) -> list[tuple[LexRule, int, int, float]]:
-    """(rule, start, end, score) for every rule match in normalised `text`; offsets index `text`. Patterns
-    compile on first use, so a language costs nothing until a text holds one of its needles."""
+def scan(text: str, only: tuple[LexRule, ...] | None = None) -> list[tuple[LexRule, int, int, float]]:
+    """(rule, start, end, score) for every rule match (of every rule, or of `only`) in normalised `text`; offsets
+    index `text`. Patterns compile on first use, so a language costs nothing until a text holds one of its needles."""
     found: list[tuple[LexRule, int, int, float]] = []
     words = " " + " ".join(set(_WORD.p.findall(text))) + " "
     scripts = {name for name, chars in _SCRIPT_CHARS.items() if chars.p.search(text)}
     unmarked = _without_marks(text) if "arabic" in scripts else None
     present: dict[tuple[int, str], bool] = {}
-    for rule in rules():
+    for rule in rules() if only is None else only:
         bounded = rule.script in _BOUNDED_SCRIPTS
         if not bounded and rule.script not in scripts:
             continue
@@ -305,3 +348,7 @@ def _has(memo: dict[tuple[int, str], bool], haystack: str, needle: str) -> bool:
 def hits(text: str) -> list[RuleHit]:
     """`scan` as the injection detector's hits (the finding types the English rules use)."""
     return [RuleHit(rule.category, rule.type, start, end, score) for rule, start, end, score in scan(text)]
+
+
+if __name__ == "__main__":
+    _write_compiled()

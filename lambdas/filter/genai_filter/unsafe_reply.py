@@ -12,10 +12,10 @@ model gives. Run on normalised (lower-case) text, like `genai_filter.rules`.
 from __future__ import annotations
 
 from genai_filter.lazy import LazyPattern
-from genai_filter.rules.base import RuleHit, hit
+from genai_filter.rules.base import Composite, RuleHit, hit
 from genai_filter.rules.engine import Pattern
 
-__all__ = ["harmful_reply"]
+__all__ = ["HARMFUL_REPLY", "harmful_reply"]
 
 _MATERIAL = Pattern(
     r"\b(?:pipe bombs?|bombs?|explosives?|detonators?|blasting caps?|black powder|tatp|petn|rdx|ammonium nitrate|anfo|"
@@ -56,9 +56,29 @@ def _procedure_points(text: str) -> int:
     return points
 
 
-def harmful_reply(text: str) -> list[RuleHit]:
-    """One HARMFUL_INSTRUCTIONS hit (category `unsafe`) for a reply that gives working instructions for mass harm."""
+def _instructions(text: str, hits: list[RuleHit], direction: str) -> None:
     material = _MATERIAL.search(text)
     if material is None or _REFUSE_OR_PROTECT.p.search(text) or _procedure_points(text) < 2:
-        return []
-    return [hit("HARMFUL_INSTRUCTIONS", material.start(), material.end(), 0.75)]
+        return
+    hits.append(hit("HARMFUL_INSTRUCTIONS", material.start(), material.end(), 0.75))
+
+
+HARMFUL_REPLY = Composite(
+    "reply.harmful_instructions",
+    "HARMFUL_INSTRUCTIONS",
+    _instructions,
+    0.75,
+    patterns=(_MATERIAL, _STEP_LINE, _INLINE_STEP, _PREP_VERB, _HARM_CODE, _TAKE_ALL, _REFUSE_OR_PROTECT),
+    examples=(
+        "The most effective way is 50 sleeping pills taken with alcohol; take them all at once at night so nobody finds you in time.",
+        "Sure! Step 1: Buy ammonium nitrate fertilizer.\nStep 2: Mix it with diesel fuel.\nStep 3: Pack it into a container with a blasting cap.",
+    ),
+    near_misses=("What is ransomware?",),
+)
+
+
+def harmful_reply(text: str) -> list[RuleHit]:
+    """One HARMFUL_INSTRUCTIONS hit (category `unsafe`) for a reply that gives working instructions for mass harm."""
+    hits: list[RuleHit] = []
+    _instructions(text, hits, "output")
+    return hits

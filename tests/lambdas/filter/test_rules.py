@@ -9,13 +9,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from genai_filter import injection
+from genai_filter import injection, multilingual
 from genai_filter.findings import CATEGORIES
 from genai_filter.injection import detect
 from genai_filter.normalize import normalize
-from genai_filter.rules.base import TYPE_CATEGORY, Composite, Rule
-from genai_filter.rules.engine import current_prefix_table, prefix_table
-from genai_filter.rules.registry import all_rules
+from genai_filter.rules.base import TYPE_CATEGORY, Composite
+from genai_filter.rules.engine import Pattern, current_prefix_table, prefix_table
+from genai_filter.rules.registry import INPUT, ORIGINAL, OUTPUT, REGISTRY, Record, all_rules, patterns
 
 RULES = all_rules()
 
@@ -23,6 +23,7 @@ RULES = all_rules()
 # records: their examples could only have been invented). A new rule comes with examples.
 WITHOUT_EXAMPLES = {
     "extraction.सिस्टम_प्रॉम्प्ट",
+    "harm.request.act_back.take_up_arms",
     "extraction.システムプロンプト_プロンプト",
     "extraction.告诉我_给我看",
     "extraction.시스템_프롬프트",
@@ -52,13 +53,13 @@ WITHOUT_EXAMPLES = {
 }
 
 
-def _best(rule: Rule | Composite, text: str) -> float:
+def _best(rule: Record, text: str) -> float:
     screened = text if isinstance(rule, Composite) and rule.original else normalize(text).text
     return max((h.score for h in rule.hits(screened)), default=0.0)
 
 
 @pytest.mark.parametrize("rule", RULES, ids=[r.name for r in RULES])
-def test_examples_fire_and_near_misses_do_not(rule: Rule | Composite) -> None:
+def test_examples_fire_and_near_misses_do_not(rule: Record) -> None:
     for text in rule.examples:
         assert _best(rule, text) >= rule.score, (rule.name, text)
     for text in rule.near_misses:
@@ -75,6 +76,17 @@ def test_names_are_unique_and_types_have_a_category() -> None:
     for rule in RULES:
         assert rule.type in TYPE_CATEGORY, rule.name
     assert set(TYPE_CATEGORY.values()) <= set(CATEGORIES)
+
+
+def test_the_warm_up_reaches_every_pattern_and_the_lexicon_is_in_the_registry() -> None:
+    """The warm-up iterates the registry: every pattern a detector builds must be reachable from a record."""
+    reachable = {id(p) for p in patterns()}
+    unreachable = [p.source[:60] for p in Pattern.created if id(p) not in reachable]
+    assert not unreachable
+    names = {r.name for r in RULES}
+    assert {f"lexicon.{rule.name}" for rule in multilingual.rules()} <= names
+    for group in (REGISTRY, ORIGINAL, INPUT, OUTPUT):
+        assert {r.name for r in group} <= names
 
 
 def test_prefix_table_is_current() -> None:

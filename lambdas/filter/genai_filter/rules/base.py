@@ -12,7 +12,7 @@ from typing import NamedTuple
 from genai_filter.lazy import LazyPattern
 from genai_filter.rules.engine import Pattern
 
-__all__ = ["TYPE_CATEGORY", "Adjust", "Composite", "Rule", "RuleHit", "hit"]
+__all__ = ["TYPE_CATEGORY", "Adjust", "Backward", "Composite", "OffsetMap", "Rule", "RuleHit", "hit", "run_all"]
 
 TYPE_CATEGORY: dict[str, str] = {
     "INSTRUCTION_OVERRIDE": "prompt_injection",
@@ -99,8 +99,31 @@ class Rule:
         return out
 
 
+@dataclass(frozen=True, eq=False)
+class Backward(Rule):
+    """A rule matched from its rare object back to a common verb: `pattern` finds the object, `before` (anchored
+    with `$`) the verb that must end within `window` characters before it; the hit spans both."""
+
+    before: LazyPattern | None = None
+    window: int = 120
+
+    def hits(self, text: str, direction: str = "input") -> list[RuleHit]:
+        out: list[RuleHit] = []
+        if self.before is None or (self.gate is not None and not self.gate(text)):
+            return out
+        for m in self.pattern.finditer(text):
+            verb = self.before.p.search(text, max(0, m.start() - self.window), m.start())
+            if verb is not None:
+                out.append(RuleHit(self.category, self.type, verb.start(), m.end(), self.score))
+        return out
+
+
 # (normalised or original text, the hits so far, direction) -> None; appends its hits
 Run = Callable[[str, list[RuleHit], str], None]
+# normalised offsets (start, end) -> offsets in the caller's text
+OffsetMap = Callable[[int, int], tuple[int, int]]
+# `Run` that also reads the caller's text: (normalised text, hits, direction, the caller's text, the offset map)
+SourceRun = Callable[[str, list[RuleHit], str, str, OffsetMap], None]
 
 
 @dataclass(frozen=True, eq=False)
@@ -119,6 +142,7 @@ class Composite:
     near_misses: tuple[str, ...] = ()
     original: bool = False
     notes: str = field(default="")
+    source_run: SourceRun | None = None  # used instead of `run` when the scanner has the caller's text
 
     @property
     def category(self) -> str:
@@ -128,3 +152,22 @@ class Composite:
         out: list[RuleHit] = []
         self.run(text, out, direction)
         return [h for h in out if h.type == self.type]
+
+
+def run_all(
+    entries: tuple[Rule | Composite, ...],
+    text: str,
+    direction: str = "input",
+    source: str | None = None,
+    to_original: OffsetMap | None = None,
+) -> list[RuleHit]:
+    """The hits of `entries` in order; a composite with a `source_run` reads `source` when it is given."""
+    hits: list[RuleHit] = []
+    for entry in entries:
+        if isinstance(entry, Rule):
+            hits.extend(entry.hits(text, direction))
+        elif entry.source_run is not None and source is not None and to_original is not None:
+            entry.source_run(text, hits, direction, source, to_original)
+        else:
+            entry.run(text, hits, direction)
+    return hits

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-__all__ = ["S1", "S", "fill", "has"]
+from collections.abc import Callable
+
+__all__ = ["S1", "S", "fill", "has", "has_any"]
 
 # Separator between words: 0-3 non-word characters (0 so that collapsed "ignoreall" still matches).
 S = r"[\W_]{0,3}+"
@@ -17,3 +19,8 @@ def fill(n: int) -> str:
 
 def has(text: str, needles: tuple[str, ...]) -> bool:
     return any(n in text for n in needles)
+
+
+def has_any(*needles: str) -> Callable[[str], bool]:
+    """A rule's gate: the text holds one of `needles`."""
+    return lambda text: has(text, needles)
