@@ -97,6 +97,8 @@ def test_cluster_stage_reads_its_inputs_from_the_platform_stack(request: pytest.
         "model-server": pipeline["serve"],
         "ingest": pipeline["ingest"],
         "prepare": pipeline["prepare"],
+        # dev's guard tier is self-hosted: the classifier has its own role (issue 16 build 3b)
+        **({"prompt-guard": pipeline["guard-classifier"]} if env == "dev" else {}),
     }
 
 
