@@ -10,7 +10,7 @@ import pytest
 from infra.contracts import checks
 from infra.contracts.iam import PolicyIndex, Principal, Request, Tri, conditions_hold, evaluate
 from infra.contracts.intents import EACH, K8S_DEPLOYMENT, POD_ROLE, Call, Intent, Ref
-from infra.contracts.model import ACCOUNT_SCOPE, ENVIRONMENT_SCOPE, Deployment, StagePlan
+from infra.contracts.model import ACCOUNT_SCOPE, ENVIRONMENT_SCOPE, Deployment, StagePlan, Violation
 
 ACCOUNT = "123456789012"
 ROOT = f"arn:aws:iam::{ACCOUNT}:root"
@@ -52,7 +52,7 @@ def doc(*statements: dict[str, Any]) -> str:
     return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
 
 
-def ids(violations: list[checks.Violation]) -> list[str]:
+def ids(violations: list[Violation]) -> list[str]:
     return [v.resource for v in violations]
 
 
