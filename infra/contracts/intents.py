@@ -3,7 +3,8 @@
 Each intent is a named record: an access the platform needs, or (`denied=True`) one it forbids. Names are logical resource names with `{env}`; `Ref(name, attr)` is
 the value of that resource in the plan (its ARN by default, or an input or output such as
 `kmsKeyId`); strings may use `{env}`, `{region}` and `{account}`. `each=` repeats an intent for every
-resource of a type (`Ref(EACH)` is that resource).
+resource of a type (`Ref(EACH)` is that resource; `each_name` narrows it to one logical name, and
+`Ref(EACH, POD_ROLE)` is the role a Deployment's pods run as).
 
 A request's context lists what the request really carries. Keys it does not list are absent, as in
 AWS: `UploadPart` carries no tagging header, `DescribeKey` no encryption context.
