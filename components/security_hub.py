@@ -19,6 +19,9 @@ STANDARDS = {
 }
 ACCOUNT_RESOURCE_TYPE = "AwsAccount"
 """ASFF resource type of findings about the account itself (root use, password policy, trails)."""
+ALERTED_ELSEWHERE = ("GuardDuty",)
+"""ASFF `ProductName`s (set by Security Hub on every finding) whose findings already alert through their own
+rule (components/guardduty.py `ThreatDetection`): re-sent by Security Hub, they would alert twice."""
 
 
 def standards_arn(partition: pulumi.Input[str], region: str, path: str) -> pulumi.Output[str]:
@@ -29,8 +32,8 @@ def standards_arn(partition: pulumi.Input[str], region: str, path: str) -> pulum
 def findings_pattern(
     min_label: str, environment: str, name_prefix: str, *, account_findings: bool = False
 ) -> dict[str, object]:
-    """Imported findings (every integration: GuardDuty, Access Analyzer, Inspector, controls) at or above
-    a severity label, still active and not yet triaged, about one environment's resources: a resource
+    """Imported findings (every integration but GuardDuty's: Access Analyzer, Inspector, controls) at or
+    above a severity label, still active and not yet triaged, about one environment's resources: a resource
     whose ARN or id holds `<name_prefix>-` (every physical name does), or that carries the
     environment's `Environment` tag (the provider's default tags). With `account_findings`, also
     findings about the account itself."""
@@ -48,6 +51,7 @@ def findings_pattern(
         "detail-type": ["Security Hub Findings - Imported"],
         "detail": {
             "findings": {
+                "ProductName": [{"anything-but": list(ALERTED_ELSEWHERE)}],
                 "Severity": {"Label": labels},
                 "RecordState": ["ACTIVE"],
                 "Workflow": {"Status": ["NEW"]},

@@ -25,9 +25,9 @@ from components.k8s_workloads import (
     ModelVerification,
     NvidiaDevicePlugin,
 )
-from stacks.compute import GUARD_APP, INFERENCE_APP, SERVICE_ACCOUNTS
+from stacks.compute import GUARD_APP, GUARD_BINDING, INFERENCE_APP, service_accounts
 from stacks.settings import KubernetesSettings
-from stacks.stages import ClusterInputs
+from stacks.stages import ClusterInputs, StageOrderError
 
 # text-embeddings-inference serving the classifier from the verified model directory: `/predict` only
 # (docs/filter-detection.md, "Guard tier"); its HF cache and temp files go to the pod's /tmp.
@@ -115,6 +115,13 @@ def build_cluster_stage(inputs: ClusterInputs) -> InferenceService:
         opts=k8s_opts,
     )
     ContainmentAccess(f"{prefix}-containment", opts=k8s_opts)
+    accounts = service_accounts(bool(classifier))
+    missing = sorted(set(accounts) - set(inputs.workload_roles))
+    if missing:
+        raise StageOrderError(
+            f"the platform stage's workload roles lack {', '.join(missing)}: "
+            "apply the platform stage from this commit first"
+        )
     bindings = [
         PodIdentityBinding(
             f"{prefix}-identity-{binding}",
@@ -124,7 +131,7 @@ def build_cluster_stage(inputs: ClusterInputs) -> InferenceService:
             ),
             opts=k8s_opts,
         )
-        for binding, (ns, service_account, _) in SERVICE_ACCOUNTS.items()
+        for binding, (ns, service_account, _) in accounts.items()
     ]
     NvidiaDevicePlugin(
         f"{prefix}-nvidia-device-plugin",
@@ -155,8 +162,8 @@ def build_cluster_stage(inputs: ClusterInputs) -> InferenceService:
             f"{prefix}-guard",
             InferenceServiceArgs(
                 namespace=namespaces["inference"].name,
-                # the model server's identity: it may read the models bucket, where the weights are
-                service_account=INFERENCE_APP,
+                # its own identity: its weights' prefix only, not the model server's weights or secrets
+                service_account=accounts[GUARD_BINDING][1],
                 image=f"{inputs.inference_repository_url}@{classifier['image_digest']}",
                 port=int(classifier["port"]),
                 # like the model server, the classifier waits for its signed weights (kubernetes.modelReady)

@@ -14,7 +14,7 @@ from components.kms import EncryptionKey
 from components.network import Vpc, VpcArgs
 from components.node_group import ManagedNodeGroup, ManagedNodeGroupArgs, node_volume_key
 from stacks.context import PlatformContext
-from stacks.data import DataPlane
+from stacks.data import GUARD_CLASSIFIER, DataPlane
 from stacks.settings import as_dict
 from stacks.stages import AccountOutputs, ClusterInputs
 
@@ -30,6 +30,13 @@ SERVICE_ACCOUNTS = {
     "ingest": ("training", "ingest", "ingest"),
     "prepare": ("training", "prepare", "prepare"),
 }
+GUARD_BINDING = "guard"
+
+
+def service_accounts(self_hosted_guard: bool) -> dict[str, tuple[str, str, str]]:
+    """`SERVICE_ACCOUNTS`, and the guard classifier's own service account and role when it is deployed."""
+    guard = {GUARD_BINDING: ("inference", GUARD_APP, GUARD_CLASSIFIER)} if self_hosted_guard else {}
+    return {**SERVICE_ACCOUNTS, **guard}
 
 
 def cluster_name(ctx: PlatformContext) -> str:
@@ -189,7 +196,9 @@ def build_compute(
         https_egress_cidrs=https_egress,
         lambda_subnet_ids=pulumi.Output.all(*vpc.lambda_subnet_ids),
         inference_repository_url=repositories["inference"].url,
-        workload_roles=pulumi.Output.all(**{b: data.roles[stage].arn for b, (_, _, stage) in SERVICE_ACCOUNTS.items()}),
+        workload_roles=pulumi.Output.all(
+            **{b: data.roles[stage].arn for b, (_, _, stage) in service_accounts(bool(guard_classifier)).items()}
+        ),
         model_zone_id=model_zone.zone_id,
         model_signing_key_arn=data.signing_key.arn,
         models_bucket=data.lake.bucket("models").name,

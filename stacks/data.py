@@ -14,6 +14,13 @@ from components.kms import SIGN_ACTIONS, VERIFY_ACTIONS, EncryptionKey, Encrypti
 from components.pipeline_role import PipelineRole, PipelineRoleArgs
 from stacks.context import PlatformContext
 
+GUARD_CLASSIFIER = "guard-classifier"
+"""The pod role of the self-hosted guard classifier (filter.guard.tier = self-hosted)."""
+
+
+def _verifier_sid(stage: str) -> str:
+    return "".join(part.title() for part in stage.split("-")) + "VerifiesManifests"
+
 
 def trail_name(ctx: PlatformContext) -> str:
     return f"{ctx.prefix}-trail"
@@ -92,6 +99,10 @@ def build_data(ctx: PlatformContext) -> DataPlane:
         "serve": (pods, models.grant_read("internal")),
         "audit-reader": (security_team, audit.grant_read_cloudtrail_logs()),
     }
+    guard = s.filter.guard
+    if guard.tier == "self-hosted":
+        # The guard classifier's own pods (docs/filter-detection.md, "Guard tier"): its weights only.
+        stages[GUARD_CLASSIFIER] = (pods, models.grant_read("internal", prefix=guard.classifier.model_prefix))
     roles = {
         stage: PipelineRole(
             f"{ctx.prefix}-{stage}",
@@ -100,7 +111,9 @@ def build_data(ctx: PlatformContext) -> DataPlane:
         )
         for stage, (trust, grants) in stages.items()
     }
-    # Model provenance (docs/integrity.md): only the train role signs manifests, the serve role only verifies.
+    # Model provenance (docs/integrity.md): only the train role signs manifests; the pods that load a model
+    # (the model server, the guard classifier) only verify.
+    verifiers = [stage for stage in ("serve", GUARD_CLASSIFIER) if stage in roles]
     signing_key = EncryptionKey(
         f"{ctx.prefix}-model-signing",
         EncryptionKeyArgs(
@@ -111,7 +124,7 @@ def build_data(ctx: PlatformContext) -> DataPlane:
             administrators=ctx.key_administrators,
             roles=[
                 RoleUse("TrainSignsManifests", roles["train"].arn, SIGN_ACTIONS),
-                RoleUse("ServeVerifiesManifests", roles["serve"].arn, VERIFY_ACTIONS),
+                *(RoleUse(_verifier_sid(stage), roles[stage].arn, VERIFY_ACTIONS) for stage in verifiers),
             ],
             signing=True,
         ),

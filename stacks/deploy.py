@@ -7,7 +7,7 @@ import pulumi
 from components.deploy_runner import DeployRunner, DeployRunnerArgs
 from components.grants import Grant
 from components.log_group import EncryptedLogGroup, LogGroupArgs
-from stacks.compute import SERVICE_ACCOUNTS, ComputePlane
+from stacks.compute import ComputePlane, service_accounts
 from stacks.context import PlatformContext
 from stacks.data import DataPlane, platform_bucket
 from stacks.state_backend import runner_access, state_grant_resources
@@ -29,7 +29,8 @@ def build_runner(ctx: PlatformContext, data: DataPlane, compute: ComputePlane) -
         opts=ctx.opts(),
     )
     cluster_arn = compute.cluster.cluster.arn
-    workload_roles = [data.roles[stage].arn for _, _, stage in SERVICE_ACCOUNTS.values()]
+    self_hosted_guard = s.filter.guard.tier == "self-hosted"
+    workload_roles = [data.roles[stage].arn for _, _, stage in service_accounts(self_hosted_guard).values()]
     zone_arn = pulumi.Output.format("arn:{0}:route53:::hostedzone/{1}", ctx.partition, compute.model_zone.zone_id)
     # What the cluster stage's AWS resources need: the model's DNS record and the Pod Identity associations.
     grants = [

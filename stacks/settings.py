@@ -1033,6 +1033,16 @@ def _build(environment: str, r: _Reader) -> PlatformSettings:
             filter_settings.guard.budget_ms,
             f"with filter.screenBudgetMs ({filter_settings.screen_budget_ms}) must stay under filter.timeoutSeconds ({filter_settings.timeout_seconds} s)",
         )
+    guard_prefix = filter_settings.guard.classifier.model_prefix
+    if filter_settings.guard.tier == "self-hosted" and (
+        guard_prefix.startswith(kubernetes.model_prefix) or kubernetes.model_prefix.startswith(guard_prefix)
+    ):
+        # the classifier's role reads its prefix: nested prefixes would let it read the model server's weights
+        r.fail(
+            "filter.guard.classifier.modelPrefix",
+            guard_prefix,
+            f"must not contain or lie within kubernetes.modelPrefix ({kubernetes.model_prefix})",
+        )
     limit = WAF_BODY_INSPECTION_LIMITS.get(waf.body_inspection_limit, 0)
     if filter_settings.max_body_bytes > limit:
         r.fail(

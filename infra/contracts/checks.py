@@ -24,7 +24,7 @@ from infra.contracts.iam import (
     parse_statements,
     principal_matches,
 )
-from infra.contracts.intents import DEPLOYER, EACH, EKS_CLUSTER_ADMIN, Intent, Ref, Value
+from infra.contracts.intents import DEPLOYER, EACH, EKS_CLUSTER_ADMIN, POD_ROLE, Intent, Ref, Value
 from infra.contracts.model import ACCOUNT_SCOPE, Check, Deployment, Resource, Violation, violation
 from infra.contracts.validate import validate_document
 from infra.preview.mocks import CALLER_ROLE_ARN
@@ -143,15 +143,37 @@ def _resolve(value: Value, d: Deployment, each: Resource | None) -> str:
             resource = each if part.name == EACH else d.named(part.name)
             if resource is None:
                 raise _Unresolved(f"{part.name.format(env=d.environment)} is not in the plan")
-            found = (
-                resource.arn if part.attr == "arn" else resource.inputs.get(part.attr, resource.outputs.get(part.attr))
-            )
+            if part.attr == POD_ROLE:
+                found: object = _pod_role(d, resource)
+            elif part.attr == "arn":
+                found = resource.arn
+            else:
+                found = resource.inputs.get(part.attr, resource.outputs.get(part.attr))
             if not isinstance(found, str) or not found:
                 raise _Unresolved(f"{resource.name} has no {part.attr} in the plan")
             out.append(found)
         else:
             out.append(part.format(env=d.environment, region=d.region, account=d.account))
     return "".join(out)
+
+
+def _pod_role(d: Deployment, workload: Resource) -> str:
+    """The role a Kubernetes workload's pods run as: the Pod Identity association of its pod template's
+    service account (`default` when it names none), in its namespace."""
+    metadata = workload.inputs.get("metadata") or {}
+    pod = ((workload.inputs.get("spec") or {}).get("template") or {}).get("spec") or {}
+    namespace, account = metadata.get("namespace", "default"), pod.get("serviceAccountName") or "default"
+    roles = [
+        a.inputs.get("roleArn")
+        for a in d.of_type("aws:eks/podIdentityAssociation:PodIdentityAssociation")
+        if a.inputs.get("namespace") == namespace and a.inputs.get("serviceAccount") == account
+    ]
+    if len(roles) != 1 or not isinstance(roles[0], str):
+        raise _Unresolved(
+            f"{workload.name} runs as service account {namespace}/{account}, "
+            f"which has {len(roles)} Pod Identity associations with a role (one expected)"
+        )
+    return roles[0]
 
 
 def _principal(value: Value, d: Deployment, each: Resource | None) -> Principal:
@@ -232,8 +254,10 @@ def evaluate_intent(d: Deployment, index: PolicyIndex, intent: Intent, each: Res
 def _intent_instances(d: Deployment, intents: Sequence[Intent]) -> Iterable[tuple[Intent, Resource | None]]:
     for intent in intents:
         if intent.each:
+            wanted = intent.each_name.format(env=d.environment)
             for r in d.of_type(intent.each):
-                yield intent, r
+                if not wanted or r.name == wanted:
+                    yield intent, r
         else:
             yield intent, None
 

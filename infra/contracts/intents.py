@@ -3,7 +3,8 @@
 Each intent is a named record: an access the platform needs, or (`denied=True`) one it forbids. Names are logical resource names with `{env}`; `Ref(name, attr)` is
 the value of that resource in the plan (its ARN by default, or an input or output such as
 `kmsKeyId`); strings may use `{env}`, `{region}` and `{account}`. `each=` repeats an intent for every
-resource of a type (`Ref(EACH)` is that resource).
+resource of a type (`Ref(EACH)` is that resource; `each_name` narrows it to one logical name, and
+`Ref(EACH, POD_ROLE)` is the role a Deployment's pods run as).
 
 A request's context lists what the request really carries. Keys it does not list are absent, as in
 AWS: `UploadPart` carries no tagging header, `DescribeKey` no encryption context.
@@ -15,6 +16,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 EACH = "{each}"
+POD_ROLE = "{podRole}"
+"""`Ref(<Deployment>, POD_ROLE)`: the IAM role its pods run as (its service account's Pod Identity association)."""
+K8S_DEPLOYMENT = "kubernetes:apps/v1:Deployment"
 DEPLOYER = "deployer"
 # Pseudo-action: Kubernetes API access as cluster admin, granted by an EKS access entry (not IAM).
 EKS_CLUSTER_ADMIN = "eks:ClusterAdmin"
@@ -51,6 +55,8 @@ class Intent:
     """A role (`Ref`), `service:<principal>`, or `DEPLOYER` (the identity that runs `pulumi up`)."""
     calls: tuple[Call, ...]
     each: str = ""
+    each_name: str = ""
+    """With `each`: only the resource of that type with this logical name (`{env}`), when the plan has it."""
     denied: bool = False
     """Every call must be refused: an access the platform forbids (the promotion gate, who signs)."""
 
@@ -411,6 +417,73 @@ INTEGRITY_INTENTS: tuple[Intent, ...] = (
 )
 
 
+# --- the self-hosted guard classifier's own identity (issue 16 build 3b) -----------------------------
+
+GUARD_DEPLOYMENT = "genai-{env}-guard-deployment"
+MODELS_BUCKET = "genai-{env}-datalake-models-bucket"
+MODELS_KEY = "genai-{env}-datalake-models-key"
+GUARD_WEIGHTS_PREFIX = "guard/prompt-guard-2/"
+"""`filter.guard.classifier.modelPrefix` as dev sets it (the default)."""
+
+
+def _classifier(intent_id: str, title: str, calls: tuple[Call, ...], *, denied: bool = False) -> Intent:
+    """An intent of whatever role the classifier's pods run as; it applies where the classifier is deployed
+    (filter.guard.tier = self-hosted)."""
+    return Intent(
+        id=intent_id,
+        title=title,
+        source="16 build 3b",
+        principal=Ref(EACH, POD_ROLE),
+        calls=calls,
+        each=K8S_DEPLOYMENT,
+        each_name=GUARD_DEPLOYMENT,
+        denied=denied,
+    )
+
+
+GUARD_CLASSIFIER_INTENTS: tuple[Intent, ...] = (
+    _classifier(
+        "guard-classifier-reads-weights",
+        "The guard classifier's pods list and read its weights and verify their signed manifest",
+        (
+            Call("s3:ListBucket", Ref(MODELS_BUCKET), {"s3:prefix": GUARD_WEIGHTS_PREFIX}, api="ListObjectsV2"),
+            *_read_object(
+                (Ref(MODELS_BUCKET), f"/{GUARD_WEIGHTS_PREFIX}model.safetensors"),
+                MODELS_BUCKET,
+                MODELS_KEY,
+                {"data_classification": "internal"},
+            ),
+            Call("kms:Verify", Ref(SIGNING_KEY)),
+        ),
+    ),
+    _classifier(
+        "guard-classifier-cannot-read-backend-secret",
+        "The guard classifier cannot read the backend credentials secret",
+        _read_secret(_BACKEND_SECRET),
+        denied=True,
+    ),
+    _classifier(
+        "guard-classifier-cannot-read-model-server-weights",
+        "The guard classifier cannot list or read the model server's weights",
+        (
+            Call("s3:ListBucket", Ref(MODELS_BUCKET), {"s3:prefix": "serving/current/"}, api="ListObjectsV2"),
+            Call(
+                "s3:GetObject",
+                (Ref(MODELS_BUCKET), "/serving/current/model.safetensors"),
+                {"s3:ExistingObjectTag/data_classification": "internal"},
+            ),
+        ),
+        denied=True,
+    ),
+    _classifier(
+        "guard-classifier-cannot-sign-manifests",
+        "The guard classifier cannot sign a model manifest",
+        (Call("kms:Sign", Ref(SIGNING_KEY)),),
+        denied=True,
+    ),
+)
+
+
 INTENTS: tuple[Intent, ...] = (
     Intent(
         id="serve-reads-backend-secret",
@@ -661,4 +734,5 @@ INTENTS: tuple[Intent, ...] = (
         calls=(Call(EKS_CLUSTER_ADMIN, Ref(EACH)),),
     ),
     *INTEGRITY_INTENTS,
+    *GUARD_CLASSIFIER_INTENTS,
 )

@@ -1,5 +1,5 @@
-"""The weekly filter findings report: what the filter found last week, by route, verdict, finding type
-and category, for the security team to tune the filter against.
+"""The weekly filter findings report: what the filter found last week, by route, verdict, finding type,
+category and deciding tier, for the security team to tune the filter against.
 
 Once a week (EventBridge schedule) the function reads the filter's audit lines of the previous ISO week
 (Monday 00:00 UTC to Monday 00:00 UTC) from its log group with `FilterLogEvents`, counts them, and writes
@@ -29,6 +29,9 @@ from response import RECORD_TAGGING
 REPORT_PREFIX = "reports/filter-findings/"
 # A quoted term: only the filter's audit lines come back (one per request).
 FILTER_PATTERN = '"filter_audit"'
+RULES_TIER = "rules"
+TIERS = (RULES_TIER, "bedrock", "self-hosted", "fail-closed")
+"""The filter's deciding tiers (the audit record's `tier`, docs/filter-api.md)."""
 REPEATED_PROMPTS = 20
 """At most this many repeated blocked prompt HMACs in a report."""
 STOP_MARGIN_MS = 30_000
@@ -57,6 +60,18 @@ class RouteCounts:
     """Findings by type (PII types, injection rules…), summed over requests."""
     categories: Counter[str] = field(default_factory=Counter)
     errors: Counter[str] = field(default_factory=Counter)
+    tiers: Counter[str] = field(default_factory=Counter)
+    """Requests by the tier that decided them (`rules`, `bedrock`, `self-hosted`, `fail-closed`). A record
+    without `tier` counts as `rules` (written before the filter had tiers), unless it is an error: a request
+    rejected before screening was decided by no tier."""
+    guard_consulted: int = 0
+    """Requests whose record carries the guard tier's summary (a guard tier was configured)."""
+    guard_calls: int = 0
+    guard_cache_hits: int = 0
+    guard_error_requests: int = 0
+    """Requests in which the guard tier reported an error (it then failed open or closed)."""
+    guard_errors: Counter[str] = field(default_factory=Counter)
+    """The guard tier's error codes (`timeout`, `http_503`…), once per request each."""
 
 
 @dataclass
@@ -113,6 +128,30 @@ def _counts(value: Any) -> Iterator[tuple[str, int]]:
                 yield str(key)[:64], count
 
 
+def _count(value: Any) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 0
+
+
+def _tiers(counts: RouteCounts, record: Mapping[str, Any], verdict: str) -> None:
+    tier = record.get("tier")
+    if tier is None:
+        if verdict != "error":
+            counts.tiers[RULES_TIER] += 1
+    else:
+        counts.tiers[tier[:16] if isinstance(tier, str) and tier else "unknown"] += 1
+    summary = record.get("guard")
+    if not isinstance(summary, Mapping):
+        return
+    counts.guard_consulted += 1
+    counts.guard_calls += _count(summary.get("calls"))
+    counts.guard_cache_hits += _count(summary.get("cache_hits"))
+    errors = summary.get("errors")
+    codes = {str(e)[:64] for e in errors if e} if isinstance(errors, list) else set()
+    if codes:
+        counts.guard_error_requests += 1
+        counts.guard_errors.update(codes)
+
+
 def _audit_record(line: str) -> dict[str, Any] | None:
     """The audit record of a log line: the line itself, or the `message` of a line the Lambda runtime
     wrapped in its own JSON (its JSON log format may wrap stdout)."""
@@ -147,6 +186,7 @@ def aggregate(lines: Iterable[str], week: str, start: dt.datetime, end: dt.datet
             counts.categories[key] += count
         if record.get("error"):
             counts.errors[str(record["error"])[:64]] += 1
+        _tiers(counts, record, verdict)
         if verdict == "block":
             if isinstance(record.get("prompt_hmac"), str):
                 blocked_prompts[record["prompt_hmac"]] += 1
@@ -173,6 +213,7 @@ def markdown(report: Report) -> str:
     for route, c in sorted(report.routes.items()):
         v = c.verdicts
         lines.append(f"| {route} | {c.requests} | {v['allow']} | {v['redact']} | {v['block']} | {v['error']} |")
+    lines += _tier_tables(report)
     for route, c in sorted(report.routes.items()):
         if c.types:
             lines += ["", f"## {route}: findings by type", "", "| type | findings |", "|---|---:|"]
@@ -181,6 +222,26 @@ def markdown(report: Report) -> str:
         lines += ["", "## Blocked prompts seen more than once (HMAC)", "", "| prompt_hmac | blocked |", "|---|---:|"]
         lines += [f"| `{p['prompt_hmac'][:16]}…` | {p['count']} |" for p in report.repeated_blocked_prompts]
     return "\n".join(lines) + "\n"
+
+
+def _tier_tables(report: Report) -> list[str]:
+    """Which tier decided each route's requests, and what the guard tier did (consulted, failed)."""
+    routes = sorted(report.routes.items())
+    tiers = [*TIERS, *sorted({t for _, c in routes for t in c.tiers} - set(TIERS))]
+    lines = [
+        "",
+        "## Deciding tier",
+        "",
+        f"| route | {' | '.join(tiers)} | guard consulted | guard errors |",
+        "|---|" + "---:|" * (len(tiers) + 2),
+    ]
+    for route, c in routes:
+        counts = " | ".join(str(c.tiers[t]) for t in tiers)
+        lines.append(f"| {route} | {counts} | {c.guard_consulted} | {c.guard_error_requests} |")
+    if any(c.guard_errors for _, c in routes):
+        lines += ["", "## Guard tier errors by code", "", "| route | error | requests |", "|---|---|---:|"]
+        lines += [f"| {route} | {code} | {n} |" for route, c in routes for code, n in c.guard_errors.most_common()]
+    return lines
 
 
 def report_key(week: str) -> str:

@@ -141,6 +141,38 @@ def test_dev_classifier_is_reachable_only_from_the_filter_subnets(dev_stages: di
 
 def test_prod_cluster_has_no_classifier(prod_stages: dict[str, Plan]) -> None:
     assert not [r for r in prod_stages["cluster"]["resources"] if "guard" in r["name"]]
+    assert not [r for r in resources(prod_stages["platform"], "aws:iam/role:Role") if "guard" in r["name"]]
+
+
+def test_dev_classifier_runs_as_its_own_service_account_and_role(dev_stages: dict[str, Plan]) -> None:
+    """Issue 16 build 3b: not the model server's identity (which reads every model and the backend secret);
+    the access itself is checked by the contract intents `guard-classifier-*`."""
+    platform, cluster = dev_stages["platform"], dev_stages["cluster"]
+    pod = named(cluster, "kubernetes:apps/v1:Deployment", "genai-dev-guard-deployment")["inputs"]["spec"]["template"]
+    assert pod["spec"]["serviceAccountName"] == "prompt-guard"
+    account = named(cluster, "kubernetes:core/v1:ServiceAccount", "genai-dev-identity-guard-sa")["inputs"]
+    assert account["metadata"] == {"name": "prompt-guard", "namespace": "inference"}
+    assert account["automountServiceAccountToken"] is False
+    association = named(
+        cluster, "aws:eks/podIdentityAssociation:PodIdentityAssociation", "genai-dev-identity-guard-association"
+    )["inputs"]
+    role = named(platform, "aws:iam/role:Role", "genai-dev-guard-classifier-role")
+    assert association["roleArn"] == role["outputs"]["arn"] and association["serviceAccount"] == "prompt-guard"
+    assert "name" not in role["inputs"]  # autonamed: no fixed IAM name to collide on replacement
+    access = statements(policy(named(platform, "aws:iam/rolePolicy:RolePolicy", "genai-dev-guard-classifier-access")))
+    allowed = [s for s in access if s["Effect"] == "Allow"]
+    assert sorted(a for s in allowed for a in ([s["Action"]] if isinstance(s["Action"], str) else s["Action"])) == [
+        "kms:Decrypt",
+        "kms:DescribeKey",
+        "s3:GetObject",
+        "s3:GetObjectTagging",
+        "s3:GetObjectVersion",
+        "s3:ListBucket",
+    ]
+    objects = next(s for s in allowed if "s3:GetObject" in s["Action"])
+    assert str(objects["Resource"]).endswith("/guard/prompt-guard-2/*")
+    listing = next(s for s in allowed if s["Action"] in ("s3:ListBucket", ["s3:ListBucket"]))
+    assert listing["Condition"] == {"StringLike": {"s3:prefix": ["guard/prompt-guard-2/*"]}}
 
 
 @pytest.mark.parametrize(
@@ -188,6 +220,22 @@ def test_the_guard_budget_must_fit_in_the_function_timeout() -> None:
     config = {"genai-platform:filter": json.dumps({"timeoutSeconds": 6, "screenBudgetMs": 3000, "guard": {"budgetMs": 3000}})}  # fmt: skip
     with pytest.raises(SettingsError, match=r"filter\.guard\.budgetMs"):
         settings_from_config(config, "dev")
+
+
+@pytest.mark.parametrize("prefix", ["serving/", "serving/current/", "serving/current/guard/"])
+def test_the_classifier_weights_must_not_nest_with_the_model_servers(prefix: str) -> None:
+    """The classifier's role reads its whole prefix: nested prefixes would let it read the model server's weights."""
+    from stacks.settings import SettingsError, settings_from_config
+
+    config = {"genai-platform:filter": json.dumps({"guard": {"classifier": {"modelPrefix": prefix}}})}
+    with pytest.raises(SettingsError) as err:
+        settings_from_config(config, "dev")
+    assert (
+        f'genai-platform:filter.guard.classifier.modelPrefix: "{prefix}" is invalid; must not contain or lie within '
+        "kubernetes.modelPrefix (serving/current/)"
+    ) in err.value.problems
+    bedrock = {"guard": {"tier": "bedrock", "classifier": {"modelPrefix": prefix}}}
+    settings_from_config({"genai-platform:filter": json.dumps(bedrock)}, "dev")  # no classifier, no role
 
 
 def test_denied_topics_reach_the_guardrail() -> None:

@@ -77,14 +77,15 @@ def test_named_administrators_get_no_key_use(prod_plan: Plan) -> None:
 def test_the_root_keeps_key_use_through_iam_policies_in_the_account(plan: Plan) -> None:
     for key in keys(plan):
         if key["inputs"].get("keyUsage") == "SIGN_VERIFY":
-            continue  # the model signing key: see test_only_train_signs_and_serve_verifies
+            continue  # the model signing key: see test_only_train_signs_and_the_model_loaders_verify
         use = statement(key, "KeyUseThroughIamPolicies")
         assert principals(use) == {ROOT}
         assert use["Condition"] == {"StringEquals": {"kms:CallerAccount": "123456789012"}}
         assert not any(a.startswith(("kms:Put", "kms:ScheduleKeyDeletion", "kms:Delete")) for a in use["Action"])
 
 
-def test_only_train_signs_and_serve_verifies(plan: Plan) -> None:
+def test_only_train_signs_and_the_model_loaders_verify(plan: Plan) -> None:
+    """The serve role, and where the guard tier is self-hosted (dev) the guard classifier's role, verify."""
     (key,) = [k for k in keys(plan) if k["inputs"].get("keyUsage") == "SIGN_VERIFY"]
     assert key["inputs"]["customerMasterKeySpec"] == "ECC_NIST_P256"
     sts = statements(policy(key))
@@ -92,6 +93,7 @@ def test_only_train_signs_and_serve_verifies(plan: Plan) -> None:
     verifiers = {p for s in sts if "kms:Verify" in as_list(s["Action"]) for p in principals(s)}
     prefix = f"arn:aws:iam::123456789012:role/genai-{plan['stack']}"
     assert len(signers) == 1 and next(iter(signers)).startswith(f"{prefix}-train-role"), signers
-    assert len(verifiers) == 1 and next(iter(verifiers)).startswith(f"{prefix}-serve-role"), verifiers
+    loaders = ("serve", "guard-classifier") if plan["stack"] == "dev" else ("serve",)
+    assert sorted(v.removeprefix(prefix + "-").rsplit("-role-", 1)[0] for v in verifiers) == sorted(loaders)
     assert not any(s["Sid"] == "KeyUseThroughIamPolicies" for s in sts)
     assert all("kms:*" not in as_list(s["Action"]) for s in sts)

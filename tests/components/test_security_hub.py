@@ -4,6 +4,7 @@ stage; each environment's findings rule, about its own resources, in its platfor
 from __future__ import annotations
 
 import json
+import operator
 import re
 from typing import Any
 
@@ -56,9 +57,19 @@ def test_the_platform_reads_the_hub_from_the_account_stage(account_plan: Plan) -
     assert root["outputs"]["securityHubArn"].startswith("arn:aws:securityhub:")
 
 
+NUMERIC = {
+    "=": operator.eq,
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+}
+
+
 def matches(pattern: Any, event: Any) -> bool:
-    """EventBridge matching, for what these patterns use: values, `wildcard`, nested objects, `$or`,
-    arrays of objects in the event (any element may match)."""
+    """EventBridge matching, for what these patterns use: values, `wildcard`, `anything-but` (a list of
+    values), `numeric` (operator, bound pairs), nested objects, `$or`, arrays of objects in the event (any element may match). A field the
+    pattern names must be in the event, whatever its condition (`anything-but` included)."""
     if isinstance(event, list):
         return any(matches(pattern, e) for e in event)
     if isinstance(pattern, dict):
@@ -74,7 +85,19 @@ def matches(pattern: Any, event: Any) -> bool:
     values = event if isinstance(event, list) else [event]
     for allowed in pattern:
         for value in values:
-            if isinstance(allowed, dict) and "wildcard" in allowed:
+            if isinstance(allowed, dict) and "anything-but" in allowed:
+                excluded = allowed["anything-but"]
+                if value not in (excluded if isinstance(excluded, list) else [excluded]):
+                    return True
+            elif isinstance(allowed, dict) and "numeric" in allowed:
+                bounds = allowed["numeric"]
+                if (
+                    isinstance(value, int | float)
+                    and not isinstance(value, bool)
+                    and all(NUMERIC[op](value, limit) for op, limit in zip(bounds[::2], bounds[1::2], strict=True))
+                ):
+                    return True
+            elif isinstance(allowed, dict) and "wildcard" in allowed:
                 regex = ".*".join(re.escape(part) for part in allowed["wildcard"].split("*"))
                 if isinstance(value, str) and re.fullmatch(regex, value):
                     return True
@@ -83,13 +106,17 @@ def matches(pattern: Any, event: Any) -> bool:
     return False
 
 
-def finding(resource: dict[str, Any], label: str = "HIGH") -> dict[str, Any]:
+def finding(resource: dict[str, Any], label: str = "HIGH", product: str = "Security Hub") -> dict[str, Any]:
+    """A `Security Hub Findings - Imported` event: one ASFF finding, whose `ProductName` Security Hub sets
+    for every finding (`GuardDuty`, `Inspector`, `IAM Access Analyzer`, `Security Hub` for controls…)."""
     return {
         "source": "aws.securityhub",
         "detail-type": "Security Hub Findings - Imported",
         "detail": {
             "findings": [
                 {
+                    "ProductName": product,
+                    "ProductArn": f"arn:aws:securityhub:eu-west-1::product/aws/{product.lower().replace(' ', '')}",
                     "Severity": {"Label": label},
                     "RecordState": "ACTIVE",
                     "Workflow": {"Status": "NEW"},
@@ -117,6 +144,33 @@ def test_each_environment_gets_only_findings_about_its_own_resources(dev_plan: P
     # Findings about the account itself go to the environment that takes them (prod), once.
     assert matches(patterns["prod"], finding(account)) and not matches(patterns["dev"], finding(account))
     assert not matches(patterns["dev"], finding(dev_bucket, "MEDIUM"))
+
+
+def test_guardduty_findings_alert_once_through_the_guardduty_rule(dev_plan: Plan) -> None:
+    """Security Hub re-sends GuardDuty's findings; the GuardDuty rule already alerts on them (at
+    `monitoring.guarddutyMinSeverity`), so the Security Hub rule leaves them out."""
+    rules = {
+        suffix: json.loads(named(dev_plan, "aws:cloudwatch/eventRule:EventRule", suffix)["inputs"]["eventPattern"])
+        for suffix in ("-security-hub-findings", "-guardduty-findings")
+    }
+    hub, guardduty = rules["-security-hub-findings"], rules["-guardduty-findings"]
+    node = {"Type": "AwsEc2Instance", "Id": "arn:aws:ec2:eu-west-1:1:instance/i-0abc", "Tags": {"Environment": "dev"}}
+    assert not matches(hub, finding(node, "CRITICAL", product="GuardDuty"))
+    for product in ("Inspector", "Security Hub", "IAM Access Analyzer", "Config"):
+        assert matches(hub, finding(node, "HIGH", product=product)), product
+    # The same finding, as GuardDuty sends it, still alerts through the GuardDuty rule.
+    native = {"source": "aws.guardduty", "detail-type": "GuardDuty Finding", "detail": {"severity": 8.0}}
+    assert matches(guardduty, native)
+
+
+def test_anything_but_in_the_matcher_needs_the_field() -> None:
+    pattern = {"detail": {"findings": {"ProductName": [{"anything-but": ["GuardDuty"]}]}}}
+    assert matches(pattern, {"detail": {"findings": [{"ProductName": "Inspector"}]}})
+    assert not matches(pattern, {"detail": {"findings": [{"ProductName": "GuardDuty"}]}})
+    assert not matches(pattern, {"detail": {"findings": [{"Title": "no product name"}]}})
+    numeric = {"detail": {"severity": [{"numeric": [">=", 7, "<", 9]}]}}
+    assert matches(numeric, {"detail": {"severity": 7}}) and matches(numeric, {"detail": {"severity": 8.9}})
+    assert not matches(numeric, {"detail": {"severity": 9}}) and not matches(numeric, {"detail": {"severity": "8"}})
 
 
 def test_findings_at_or_above_the_severity_go_to_the_alert_topic(plan: Plan) -> None:

@@ -9,8 +9,8 @@ import pytest
 
 from infra.contracts import checks
 from infra.contracts.iam import PolicyIndex, Principal, Request, Tri, conditions_hold, evaluate
-from infra.contracts.intents import Call, Intent, Ref
-from infra.contracts.model import ACCOUNT_SCOPE, ENVIRONMENT_SCOPE, Deployment, StagePlan
+from infra.contracts.intents import EACH, K8S_DEPLOYMENT, POD_ROLE, Call, Intent, Ref
+from infra.contracts.model import ACCOUNT_SCOPE, ENVIRONMENT_SCOPE, Deployment, StagePlan, Violation
 
 ACCOUNT = "123456789012"
 ROOT = f"arn:aws:iam::{ACCOUNT}:root"
@@ -52,7 +52,7 @@ def doc(*statements: dict[str, Any]) -> str:
     return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
 
 
-def ids(violations: list[checks.Violation]) -> list[str]:
+def ids(violations: list[Violation]) -> list[str]:
     return [v.resource for v in violations]
 
 
@@ -129,6 +129,7 @@ TAGGED_WRITE = {
     "Condition": {"StringEquals": {"s3:RequestObjectTag/data_classification": ["internal"]}},
 }
 PLAIN_WRITE = {"Effect": "Allow", "Action": "s3:PutObject", "Resource": f"{BUCKET_ARN}/*"}
+PLAIN_READ = {"Effect": "Allow", "Action": "s3:GetObject", "Resource": f"{BUCKET_ARN}/*"}
 KMS_VIA_S3 = {
     "Effect": "Allow",
     "Action": ["kms:GenerateDataKey*", "kms:Decrypt"],
@@ -230,6 +231,58 @@ def test_a_denied_intent_fails_when_a_call_is_allowed() -> None:
 
 def test_a_denied_intent_fails_when_it_cannot_be_resolved() -> None:
     assert ids(checks.check_intents(deploy(), [UNSCANNED_READ])) == ["reads-unscanned"]
+
+
+POD_READ = Intent(
+    "pod-reads",
+    "the reader pods read an object",
+    "test",
+    Ref(EACH, POD_ROLE),
+    (Call("s3:GetObject", (Ref("data"), "/o")),),
+    each=K8S_DEPLOYMENT,
+    each_name="reader-{env}",
+)
+
+
+def workload(name: str, service_account: str | None, namespace: str = "apps") -> dict[str, Any]:
+    pod = {"serviceAccountName": service_account} if service_account else {}
+    return res(
+        K8S_DEPLOYMENT,
+        name,
+        {"metadata": {"name": name, "namespace": namespace}, "spec": {"template": {"spec": pod}}},
+    )
+
+
+def association(namespace: str, service_account: str, role_arn: str) -> dict[str, Any]:
+    return res(
+        "aws:eks/podIdentityAssociation:PodIdentityAssociation",
+        f"assoc-{service_account}",
+        {"namespace": namespace, "serviceAccount": service_account, "roleArn": role_arn},
+    )
+
+
+def test_an_intent_of_pods_runs_as_their_service_accounts_role() -> None:
+    plan = deploy(*writer(PLAIN_READ), workload("reader-dev", "writer-sa"), association("apps", "writer-sa", ROLE_ARN))
+    assert checks.check_intents(plan, [POD_READ]) == []
+    other = deploy(
+        *writer(PLAIN_READ),
+        workload("reader-dev", "writer-sa"),
+        res("aws:iam/role:Role", "nobody", {}, arn=f"arn:aws:iam::{ACCOUNT}:role/nobody"),
+        association("apps", "writer-sa", f"arn:aws:iam::{ACCOUNT}:role/nobody"),
+    )
+    (violation,) = checks.check_intents(other, [POD_READ])
+    assert violation.resource == "pod-reads:reader-dev"
+
+
+def test_an_intent_of_pods_without_an_association_does_not_resolve() -> None:
+    plan = deploy(*writer(PLAIN_READ), workload("reader-dev", None), association("apps", "writer-sa", ROLE_ARN))
+    (violation,) = checks.check_intents(plan, [POD_READ])
+    assert "runs as service account apps/default, which has 0 Pod Identity associations" in violation.message
+
+
+def test_each_name_selects_one_resource_and_none_is_no_instance() -> None:
+    plan = deploy(*writer(), workload("other-dev", "writer-sa"), association("apps", "writer-sa", ROLE_ARN))
+    assert checks.check_intents(plan, [POD_READ]) == []
 
 
 TRAIL_ARN = "arn:aws:cloudtrail:eu-west-1:123456789012:trail/t"

@@ -73,3 +73,15 @@ def test_integrity_intents_hold(deployments: dict[str, Deployment], stack: str) 
     assert len(INTEGRITY_INTENTS) >= 20
     assert any(i.denied for i in INTEGRITY_INTENTS) and not all(i.denied for i in INTEGRITY_INTENTS)
     assert [v.message for v in check_intents(deployments[stack], INTEGRITY_INTENTS)] == []
+
+
+def test_the_guard_classifier_has_its_own_least_privilege_identity(deployments: dict[str, Deployment]) -> None:
+    """Issue 16 build 3b: dev's classifier pods read their weights and verify them, and nothing of the
+    model server's (its weights, the backend secret); prod has no classifier, so no instance."""
+    from infra.contracts.checks import _intent_instances, check_intents
+    from infra.contracts.intents import GUARD_CLASSIFIER_INTENTS
+
+    dev, prod = deployments["dev"], deployments["prod"]
+    assert len(list(_intent_instances(dev, GUARD_CLASSIFIER_INTENTS))) == len(GUARD_CLASSIFIER_INTENTS)
+    assert [v.message for v in check_intents(dev, GUARD_CLASSIFIER_INTENTS)] == []
+    assert list(_intent_instances(prod, GUARD_CLASSIFIER_INTENTS)) == []

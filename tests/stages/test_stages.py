@@ -97,6 +97,8 @@ def test_cluster_stage_reads_its_inputs_from_the_platform_stack(request: pytest.
         "model-server": pipeline["serve"],
         "ingest": pipeline["ingest"],
         "prepare": pipeline["prepare"],
+        # dev's guard tier is self-hosted: the classifier has its own role (issue 16 build 3b)
+        **({"prompt-guard": pipeline["guard-classifier"]} if env == "dev" else {}),
     }
 
 
@@ -124,7 +126,9 @@ def test_filter_reaches_the_model_through_the_name_the_cluster_stage_points_at_t
     record = records.pop("genai-prod-model-dns-cname")
     (zone,) = resources(plans["platform"], "aws:route53/zone:Zone")
     assert env["FILTER_BACKEND_URL"] == f"http://{record['inputs']['name']}:8000"
-    assert record["inputs"]["zoneId"] == zone["outputs"]["zoneId"] and not records
+    assert record["inputs"]["zoneId"] == zone["outputs"]["zoneId"]
+    # prod's guard tier is Bedrock: no classifier name (dev's: tests/components/test_guard_tier.py)
+    assert not records and "FILTER_GUARD_URL" not in env
     assert record["inputs"]["zoneId"] == zone["outputs"]["zoneId"]
     assert record["inputs"]["records"][0].startswith("internal-") and ".elb." in record["inputs"]["records"][0]
     assert zone["inputs"]["vpcs"], "the zone must be private to the VPC"

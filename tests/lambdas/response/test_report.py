@@ -70,6 +70,61 @@ def test_counts_by_route_verdict_type_and_category() -> None:
     assert "| /v1/chat | 2 | 0 | 0 | 2 | 0 |" in summary and "203.0.113.7" not in summary
 
 
+def guard(backend: str = "self-hosted", calls: int = 1, cache_hits: int = 0, *errors: str) -> dict[str, Any]:
+    """The audit record's `guard` summary (docs/filter-api.md, "Audit record and metrics")."""
+    return {"backend": backend, "calls": calls, "cache_hits": cache_hits, "latency_ms": 12.5, "errors": list(errors)}
+
+
+def test_counts_by_deciding_tier_and_what_the_guard_tier_did() -> None:
+    lines = [
+        line(tier="rules", guard=guard()),
+        line(verdict="block", tier="self-hosted", guard=guard()),
+        line(verdict="block", tier="fail-closed", guard=guard("self-hosted", 1, 0, "timeout")),
+        line(tier="rules", guard=guard("self-hosted", 2, 0, "http_503", "timeout")),  # failed open
+        line(verdict="redact", tier="rules", guard=guard("self-hosted", 0, 1)),
+        line(verdict="block"),  # written before the filter had tiers: the rules decided
+        line(route="other", verdict="error", status=404, error="not_found"),  # rejected before screening
+        line(route="/v1/chat", verdict="block", tier="bedrock", guard=guard("bedrock", 2, 1)),
+    ]
+    found = report.aggregate(lines, *WEEK)
+    screen, chat = found.routes["/v1/screen"], found.routes["/v1/chat"]
+    assert dict(screen.tiers) == {"rules": 4, "self-hosted": 1, "fail-closed": 1}
+    assert dict(chat.tiers) == {"bedrock": 1}
+    assert not found.routes["other"].tiers
+    assert (screen.guard_consulted, screen.guard_calls, screen.guard_cache_hits) == (5, 5, 1)
+    assert screen.guard_error_requests == 2
+    assert dict(screen.guard_errors) == {"timeout": 2, "http_503": 1}
+    assert (chat.guard_consulted, chat.guard_calls, chat.guard_cache_hits, chat.guard_error_requests) == (1, 2, 1, 0)
+    body = found.as_json()["routes"]["/v1/screen"]
+    assert body["tiers"] == {"fail-closed": 1, "rules": 4, "self-hosted": 1}
+    assert body["guard_errors"] == {"http_503": 1, "timeout": 2}
+    summary = report.markdown(found)
+    assert "| route | rules | bedrock | self-hosted | fail-closed | guard consulted | guard errors |" in summary
+    assert "| /v1/screen | 4 | 0 | 1 | 1 | 5 | 2 |" in summary
+    assert "| /v1/chat | 0 | 1 | 0 | 0 | 1 | 0 |" in summary
+    assert "## Guard tier errors by code" in summary
+    assert "| /v1/screen | timeout | 2 |" in summary and "| /v1/screen | http_503 | 1 |" in summary
+
+
+def test_a_week_without_a_guard_tier_reports_rules_only() -> None:
+    found = report.aggregate([line(), line(verdict="block", tier="rules")], *WEEK)
+    screen = found.routes["/v1/screen"]
+    assert dict(screen.tiers) == {"rules": 2} and screen.guard_consulted == 0 and not screen.guard_errors
+    summary = report.markdown(found)
+    assert "| /v1/screen | 2 | 0 | 0 | 0 | 0 | 0 |" in summary and "Guard tier errors" not in summary
+
+
+def test_bad_tier_and_guard_values_are_not_counted_as_a_tier_or_an_error() -> None:
+    bad_guard = {"calls": "3", "cache_hits": True, "errors": "timeout"}
+    found = report.aggregate(
+        [line(tier=7, guard=bad_guard), line(tier="x" * 100, guard=["timeout"]), line(tier="", guard=guard("b", -1))],
+        *WEEK,
+    )
+    screen = found.routes["/v1/screen"]
+    assert dict(screen.tiers) == {"unknown": 2, "x" * 16: 1}
+    assert (screen.guard_consulted, screen.guard_calls, screen.guard_error_requests) == (2, 0, 0)
+
+
 def test_bad_values_in_a_line_are_skipped_not_counted() -> None:
     found = report.aggregate([line(types={"X": "3", "Y": -1, "Z": True, "W": 2}, categories=["pii"])], *WEEK)
     assert dict(found.routes["/v1/screen"].types) == {"W": 2}
@@ -121,6 +176,7 @@ def test_the_weeks_lines_go_to_the_audit_bucket_once(aws: dict[str, Any]) -> Non
     assert stored["week"] == "2026-W48"
     assert stored["routes"]["/v1/screen"]["verdicts"] == {"block": 1}
     assert stored["routes"]["/v1/screen"]["types"] == {"instruction_override": 1}
+    assert stored["routes"]["/v1/screen"]["tiers"] == {"rules": 1}
     tags = aws["s3"].get_object_tagging(Bucket=BUCKET, Key=f"{key}.md")["TagSet"]
     assert tags == [{"Key": "data_classification", "Value": "internal"}]
     # A second run of the same week writes nothing; `force` rewrites it.
