@@ -694,6 +694,35 @@ def check_gpu_rollout(d: Deployment) -> list[Violation]:
     return out
 
 
+# --- DNS records do not read a load balancer address that was never awaited -----------------------
+
+_SKIP_AWAIT = "pulumi.com/skipAwait"
+
+
+def _skips_await(service: Resource) -> bool:
+    annotations = (service.inputs.get("metadata") or {}).get("annotations") or {}
+    return str(annotations.get(_SKIP_AWAIT, "")).lower() == "true"
+
+
+def check_dns_target_awaited(d: Deployment) -> list[Violation]:
+    out = []
+    for record in d.of_type("aws:route53/record:Record"):
+        for dep in record.property_dependencies("records"):
+            service = d.by_urn.get(dep)
+            if service is not None and service.type == "kubernetes:core/v1:Service" and _skips_await(service):
+                out.append(
+                    violation(
+                        "dns-target-awaited",
+                        record,
+                        f"its records come from {service.name}'s status, but that Service carries {_SKIP_AWAIT}: "
+                        "its load-balancer address is read from the create response, before any controller set "
+                        "one, so the record is written empty and Route 53 refuses it (until a refresh). Create "
+                        "the record only when the Service is awaited (kubernetes.modelReady).",
+                    )
+                )
+    return out
+
+
 # --- policies are valid against the IAM reference --------------------------------------------------
 
 
@@ -775,6 +804,14 @@ CHECKS: tuple[Check, ...] = (
         passes="a Deployment requesting nvidia.com/gpu with rollingUpdate maxSurge 0, maxUnavailable 1",
         fails="the same Deployment with no strategy (maxSurge 25%) and no cluster-autoscaler or Karpenter",
         run=check_gpu_rollout,
+    ),
+    Check(
+        "dns-target-awaited",
+        "A DNS record never targets the load-balancer address of a Service whose await is skipped",
+        "review 2026-12-06-second S1",
+        passes="a CNAME to an awaited LoadBalancer Service's hostname",
+        fails="a CNAME to the hostname of a Service annotated pulumi.com/skipAwait (replicas 0): written empty",
+        run=check_dns_target_awaited,
     ),
     Check(
         "lifecycle-reserved-names",

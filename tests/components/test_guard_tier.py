@@ -135,8 +135,8 @@ def test_dev_classifier_is_reachable_only_from_the_filter_subnets(dev_stages: di
     (rule,) = netpol["spec"]["ingress"]
     assert [p["ipBlock"]["cidr"] for p in rule["from"]] == ["10.40.192.0/22", "10.40.196.0/22"]
     assert rule["ports"] == [{"port": 8080, "protocol": "TCP"}]
-    record = named(cluster, "aws:route53/record:Record", "genai-dev-guard-dns-cname")["inputs"]
-    assert record["name"] == "prompt-guard.genai-dev.internal"
+    # review S1: with modelReady false the Service skips its await and has no address: no CNAME yet
+    assert not [r for r in cluster["resources"] if r["type"] == "aws:route53/record:Record"]
 
 
 def test_prod_cluster_has_no_classifier(prod_stages: dict[str, Plan]) -> None:

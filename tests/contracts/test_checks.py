@@ -480,3 +480,18 @@ def test_gpu_deployment_must_not_surge_without_an_autoscaler() -> None:
     assert checks.check_gpu_rollout(deploy(_gpu_deployment(None), autoscaler)) == []
     cpu = res("kubernetes:apps/v1:Deployment", "web", {"spec": {"template": {"spec": {"containers": [{"name": "w"}]}}}})
     assert checks.check_gpu_rollout(deploy(cpu)) == []
+
+
+def test_dns_record_must_not_target_a_skip_awaited_service() -> None:
+    service_urn = urn("kubernetes:core/v1:Service", "svc")
+    annotations = {"pulumi.com/skipAwait": "true"}
+    skipped = res("kubernetes:core/v1:Service", "svc", {"metadata": {"annotations": annotations}})
+    awaited = res("kubernetes:core/v1:Service", "svc", {"metadata": {"annotations": {}}})
+    record = res(
+        "aws:route53/record:Record",
+        "cname",
+        {"type": "CNAME", "records": ["lb.example"]},
+        propertyDependencies={"records": [service_urn]},
+    )
+    assert ids(checks.check_dns_target_awaited(deploy(skipped, record))) == ["cname"]
+    assert checks.check_dns_target_awaited(deploy(awaited, record)) == []

@@ -121,13 +121,10 @@ def test_filter_reaches_the_model_through_the_name_the_cluster_stage_points_at_t
     ]
     env = function["inputs"]["environment"]["variables"]
     records = {r["name"]: r for r in resources(plans["cluster"], "aws:route53/record:Record")}
-    record = records.pop("genai-dev-model-dns-cname")
+    record = records.pop("genai-prod-model-dns-cname")
     (zone,) = resources(plans["platform"], "aws:route53/zone:Zone")
     assert env["FILTER_BACKEND_URL"] == f"http://{record['inputs']['name']}:8000"
-    # dev's guard tier is self-hosted: the classifier gets a name in the same zone, pointed at its own NLB
-    guard = records.pop("genai-dev-guard-dns-cname")
-    assert env["FILTER_GUARD_URL"] == f"http://{guard['inputs']['name']}:8080"
-    assert guard["inputs"]["zoneId"] == zone["outputs"]["zoneId"] and not records
+    assert not records  # prod's guard tier is Bedrock: no classifier name
     assert record["inputs"]["zoneId"] == zone["outputs"]["zoneId"]
     assert record["inputs"]["records"][0].startswith("internal-") and ".elb." in record["inputs"]["records"][0]
     assert zone["inputs"]["vpcs"], "the zone must be private to the VPC"
