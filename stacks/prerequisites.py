@@ -327,12 +327,12 @@ def models_bucket_pattern(name_prefix: str) -> re.Pattern[str]:
     return re.compile(rf"^{re.escape(name_prefix)}-datalake-models-bucket-[0-9a-f]{{7}}$")
 
 
-def model_fix(settings: PlatformSettings) -> str:
+def model_fix(settings: PlatformSettings, prefix: str | None = None) -> str:
     k = settings.kubernetes
     return (
         f"after the platform stage, sign and upload a model (`genai-ingest` promote, docs/integrity.md) to "
-        f"s3://<{settings.name_prefix} models bucket>/{k.model_prefix}; then set {PROJECT}:kubernetes.modelReady: "
-        "true and run the cluster stage"
+        f"s3://<{settings.name_prefix} models bucket>/{prefix or k.model_prefix}; then set "
+        f"{PROJECT}:kubernetes.modelReady: true and run the cluster stage"
     )
 
 

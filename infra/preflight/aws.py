@@ -100,7 +100,15 @@ def role_checks(clients: Clients, settings: PlatformSettings, account: str) -> l
 CLUSTER_IMAGES = {
     "kubernetes.inferenceImageDigest": "the model server image (the images job copies vars.INFERENCE_SOURCE_IMAGE)",
     "kubernetes.modelVerifierImageDigest": "the model verifier image (the images job builds images/model-verifier)",
+    "filter.guard.classifier.imageDigest": (
+        "the guard classifier image (the images job copies vars.CLASSIFIER_SOURCE_IMAGE, text-embeddings-inference)"
+    ),
 }
+
+
+def self_hosted_guard(settings: PlatformSettings) -> bool:
+    """Whether the cluster stage runs the guard classifier (its image and weights are then needed)."""
+    return settings.filter.guard.tier == "self-hosted"
 
 
 def image_checks(clients: Clients, settings: PlatformSettings) -> list[Prerequisite]:
@@ -110,6 +118,8 @@ def image_checks(clients: Clients, settings: PlatformSettings) -> list[Prerequis
         "kubernetes.inferenceImageDigest": k.inference_image_digest,
         "kubernetes.modelVerifierImageDigest": k.model_verifier_image_digest,
     }
+    if self_hosted_guard(settings):
+        digests["filter.guard.classifier.imageDigest"] = settings.filter.guard.classifier.image_digest
     return [
         _image_check(clients, settings, key, digest)
         for key, digest in digests.items()
@@ -148,38 +158,55 @@ def _image_check(clients: Clients, settings: PlatformSettings, key: str, digest:
 
 
 def model_checks(clients: Clients, settings: PlatformSettings) -> list[Prerequisite]:
-    """A signed model (manifest and signature) under `kubernetes.modelPrefix` in the models bucket."""
+    """A signed model (manifest and signature) under every prefix a verify-model init container reads:
+    `kubernetes.modelPrefix`, and the guard classifier's when the guard tier is self-hosted."""
     k = settings.kubernetes
-    subject = f"{PROJECT}:kubernetes.modelReady"
+    prefixes = [(f"{PROJECT}:kubernetes.modelReady", k.model_prefix, model_fix(settings))]
+    if self_hosted_guard(settings):
+        prefix = settings.filter.guard.classifier.model_prefix
+        subject = f"{PROJECT}:filter.guard.classifier.modelPrefix"
+        prefixes.append((subject, prefix, model_fix(settings, prefix)))
     pattern = models_bucket_pattern(settings.name_prefix)
     try:
         buckets = [b["Name"] for b in clients("s3").list_buckets().get("Buckets", []) if pattern.match(b["Name"])]
     except (ClientError, BotoCoreError) as err:
-        return [Prerequisite(UNKNOWN, "signed-model", subject, f"could not list buckets ({_error(err)})", "retry")]
-    if not buckets:
-        where = f"s3://{pattern.pattern.strip('^$')}/{k.model_prefix}"
-        status = MISSING if k.model_ready else CHECK
-        problem = f"no models bucket yet (the platform stage creates it), so no signed model at {where}"
-        return [Prerequisite(status, "signed-model", subject, problem, model_fix(settings), stage="cluster")]
-    where = f"s3://{buckets[0]}/{k.model_prefix}"
+        return [
+            Prerequisite(UNKNOWN, "signed-model", subject, f"could not list buckets ({_error(err)})", "retry")
+            for subject, _, _ in prefixes
+        ]
+    status = MISSING if k.model_ready else CHECK
+    items = []
+    for subject, prefix, fix in prefixes:
+        if not buckets:
+            where = f"s3://{pattern.pattern.strip('^$')}/{prefix}"
+            problem = f"no models bucket yet (the platform stage creates it), so no signed model at {where}"
+            items.append(Prerequisite(status, "signed-model", subject, problem, fix, stage="cluster"))
+        else:
+            items.append(_signed_model_check(clients, buckets[0], subject, prefix, fix, model_ready=k.model_ready))
+    return items
+
+
+def _signed_model_check(
+    clients: Clients, bucket: str, subject: str, prefix: str, fix: str, *, model_ready: bool
+) -> Prerequisite:
+    where = f"s3://{bucket}/{prefix}"
     missing = []
     for name in SIGNED_MODEL_FILES:
         try:
-            clients("s3").head_object(Bucket=buckets[0], Key=f"{k.model_prefix}{name}")
+            clients("s3").head_object(Bucket=bucket, Key=f"{prefix}{name}")
         except ClientError as err:
             if _code(err) not in ("404", "NoSuchKey", "NotFound"):
-                return [Prerequisite(UNKNOWN, "signed-model", subject, f"could not check {where} ({_error(err)})", "")]
+                return Prerequisite(UNKNOWN, "signed-model", subject, f"could not check {where} ({_error(err)})", "")
             missing.append(name)
         except BotoCoreError as err:
-            return [Prerequisite(UNKNOWN, "signed-model", subject, f"could not check {where} ({err})", "retry")]
+            return Prerequisite(UNKNOWN, "signed-model", subject, f"could not check {where} ({err})", "retry")
     if missing:
-        status = MISSING if k.model_ready else CHECK
         problem = f"no signed model at {where} ({', '.join(missing)} absent)"
-        return [Prerequisite(status, "signed-model", subject, problem, model_fix(settings), stage="cluster")]
-    if not k.model_ready:
-        fix = f"set {PROJECT}:kubernetes.modelReady: true to run the model server"
-        return [Prerequisite(CHECK, "signed-model", subject, f"a signed model is at {where}", fix)]
-    return [Prerequisite(OK, "signed-model", subject, f"a signed model is at {where}", "")]
+        return Prerequisite(MISSING if model_ready else CHECK, "signed-model", subject, problem, fix, stage="cluster")
+    if not model_ready:
+        ready = f"set {PROJECT}:kubernetes.modelReady: true to run the model server"
+        return Prerequisite(CHECK, "signed-model", subject, f"a signed model is at {where}", ready)
+    return Prerequisite(OK, "signed-model", subject, f"a signed model is at {where}", "")
 
 
 def quota_value(clients: Clients, need: QuotaNeed) -> tuple[float | None, str]:

@@ -314,3 +314,42 @@ def test_state_bucket_without_the_per_role_policy_is_missing(account: boto3.Sess
     s3.put_bucket_policy(Bucket="acme-pulumi-state", Policy=render(policy))
     (item,) = state_policy_checks(account.client, settings)
     assert item.status == OK
+
+
+def _self_hosted(classifier_digest: str) -> dict[str, Any]:
+    classifier = {"imageDigest": classifier_digest, "modelPrefix": "guard/prompt-guard-2/"}
+    return {"genai-platform:filter": {"guard": {"tier": "self-hosted", "classifier": classifier}}}
+
+
+def test_self_hosted_classifier_image_and_weights_are_checked(
+    account: boto3.Session, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """review S3: the classifier's image and its signed weights, like the model server's."""
+    create_roles(account, "genai-prod-key-admin", "genai-prod-deploy", "genai-ci-push")
+    digest = push_image(account)
+    apply_account_stage(account)
+    put_model(account, "manifest.json", "manifest.sig.json")
+    classifier = "sha256:" + hashlib.sha256(b"tei").hexdigest()
+    code, out = preflight(capsys, ready_project(tmp_path, digest, **_self_hosted(classifier)))
+    assert code == 1
+    assert "MISSING  genai-platform:filter.guard.classifier.imageDigest  [cluster stage]" in out
+    assert f"genai-prod/inference has no image {classifier}" in out
+    assert (
+        "MISSING  genai-platform:filter.guard.classifier.modelPrefix  [cluster stage]\n         no signed model at "
+        f"s3://{MODELS_BUCKET}/guard/prompt-guard-2/ (manifest.json, manifest.sig.json absent)"
+    ) in out
+    for name in ("manifest.json", "manifest.sig.json"):
+        account.client("s3").put_object(Bucket=MODELS_BUCKET, Key=f"guard/prompt-guard-2/{name}", Body=b"{}")
+    code, out = preflight(capsys, ready_project(tmp_path, digest, **_self_hosted(digest)))
+    assert "OK       genai-platform:filter.guard.classifier.modelPrefix\n         a signed model is at s3://" in out
+    assert "OK       genai-platform:filter.guard.classifier.imageDigest" in out
+
+
+def test_classifier_is_not_checked_when_the_tier_does_not_deploy_it(
+    account: boto3.Session, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    create_roles(account, "genai-prod-key-admin", "genai-prod-deploy", "genai-ci-push")
+    digest = push_image(account)
+    put_model(account, "manifest.json", "manifest.sig.json")
+    _, out = preflight(capsys, ready_project(tmp_path, digest))  # prod's tier is bedrock
+    assert "filter.guard.classifier" not in out
