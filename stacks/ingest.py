@@ -38,7 +38,7 @@ def build_ingest(
     key = ctx.encryption_key(
         "ingest",
         "Ingestion scanner: its queues, lineage table, log group and environment",
-        services=ingest_key_uses(ctx.account_id, raw.arn),
+        services=ingest_key_uses(ctx.account_id, ctx.region, ctx.prefix),
     )
     return IngestScanner(
         f"{ctx.prefix}-ingest-scanner",

@@ -148,6 +148,9 @@ SIGNING_KEY = "genai-{env}-model-signing-key"
 _RAW_OBJECT = (Ref(RAW_BUCKET), "/uploads/report.md")
 _QUARANTINED = (Ref(QUARANTINE_BUCKET), "/raw-bucket/v1/uploads/report.md")
 _S3_SENDS: dict[str, ContextValue] = {"aws:SourceArn": Ref(RAW_BUCKET), "aws:SourceAccount": "{account}"}
+# What SQS sends KMS when it encrypts for S3: the queue's ARN as encryption context, and no source keys
+# (review S4: SQS Developer Guide, "Key management"; AWS CDK's SqsDestination sets no condition).
+_SQS_ENCRYPTS_FOR_S3: dict[str, ContextValue] = {"kms:EncryptionContext:aws:sqs:arn": Ref(SCAN_QUEUE)}
 
 
 def _read_object(obj: Value, bucket: str, key: str, tags: Mapping[str, str]) -> tuple[Call, Call]:
@@ -176,8 +179,13 @@ INTEGRITY_INTENTS: tuple[Intent, ...] = (
         principal="service:s3.amazonaws.com",
         calls=(
             Call("sqs:SendMessage", Ref(SCAN_QUEUE), _S3_SENDS),
-            Call("kms:GenerateDataKey", Ref(SCAN_QUEUE, "kmsMasterKeyId"), _S3_SENDS, api="SendMessage"),
-            Call("kms:Decrypt", Ref(SCAN_QUEUE, "kmsMasterKeyId"), _S3_SENDS, api="PutBucketNotification (test)"),
+            Call("kms:GenerateDataKey", Ref(SCAN_QUEUE, "kmsMasterKeyId"), _SQS_ENCRYPTS_FOR_S3, api="SendMessage"),
+            Call(
+                "kms:Decrypt",
+                Ref(SCAN_QUEUE, "kmsMasterKeyId"),
+                _SQS_ENCRYPTS_FOR_S3,
+                api="PutBucketNotification (test)",
+            ),
         ),
     ),
     Intent(
