@@ -322,6 +322,33 @@ def account_stage_checks(clients: Clients, settings: PlatformSettings) -> list[P
     return items
 
 
+def access_analyzer_checks(clients: Clients, settings: PlatformSettings) -> list[Prerequisite]:
+    """The region's ACCOUNT IAM Access Analyzer (one per region, not raisable): the account stage creates
+    `genai-account` unless the account has one, which it must then import (`accessAnalyzerName`)."""
+    from components.security_hub import ACCOUNT_ANALYZER
+
+    subject = f"IAM Access Analyzer (ACCOUNT) in {settings.region}"
+    try:
+        found = clients("accessanalyzer").list_analyzers(type="ACCOUNT").get("analyzers", [])
+    except (ClientError, BotoCoreError) as err:
+        problem = f"could not check ({_error(err)})"
+        return [Prerequisite(UNKNOWN, "access-analyzer", subject, problem, "allow accessanalyzer:ListAnalyzers")]
+    names = [str(a.get("name")) for a in found]
+    if not names:
+        return [
+            Prerequisite(OK, "access-analyzer", subject, f"none yet: the account stage creates {ACCOUNT_ANALYZER}", "")
+        ]
+    if ACCOUNT_ANALYZER in names:
+        return [Prerequisite(OK, "access-analyzer", subject, f"{ACCOUNT_ANALYZER} (the account stage's)", "")]
+    fix = (
+        f"set {PROJECT}:accessAnalyzerName: {names[0]} in stages/account/Pulumi.{settings.region}.yaml so the "
+        "account stage imports it (CreateAnalyzer fails on a second one: 1 ACCOUNT analyzer per region, "
+        "not adjustable); skip if already set"
+    )
+    problem = f"the account already has {', '.join(names)}"
+    return [Prerequisite(CHECK, "access-analyzer", subject, problem, fix)]
+
+
 def state_policy_checks(clients: Clients, settings: PlatformSettings) -> list[Prerequisite]:
     """The state bucket's policy carries the per-role statements of `genai-platform state-policy`."""
     if settings.runner.state_bucket_arn is None:
@@ -360,6 +387,7 @@ def account_prerequisites(
         *state_policy_checks(clients, settings),
         *quota_checks(clients, settings, reservations),
         *account_stage_checks(clients, settings),
+        *access_analyzer_checks(clients, settings),
     ]
 
 

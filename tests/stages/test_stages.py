@@ -228,6 +228,7 @@ def test_account_stage_imports_what_the_account_already_has(tmp_path: Path) -> N
         "config:\n  aws:region: eu-west-1\n  genai-platform:autoScalingRoleExists: true\n"
         "  genai-platform:guardDutyDetectorId: 0123456789abcdef0123456789abcdef\n"
         "  genai-platform:securityHubExists: true\n"
+        "  genai-platform:accessAnalyzerName: landing-zone-analyzer\n"
     )
     done = subprocess.run(
         [
@@ -254,7 +255,11 @@ def test_account_stage_imports_what_the_account_already_has(tmp_path: Path) -> N
         ),
         "aws:guardduty/detector:Detector": "0123456789abcdef0123456789abcdef",
         "aws:securityhub/account:Account": "123456789012",
+        # review S5: one ACCOUNT analyzer per region, not raisable: an existing one is imported
+        "aws:accessanalyzer/analyzer:Analyzer": "landing-zone-analyzer",
     }
+    (analyzer,) = [r for r in plan["resources"] if r["type"] == "aws:accessanalyzer/analyzer:Analyzer"]
+    assert analyzer["inputs"]["analyzerName"] == "landing-zone-analyzer" and analyzer["retainOnDelete"]
 
 
 def test_account_stage_creates_what_a_fresh_account_lacks(account_plan: Plan) -> None:

@@ -18,7 +18,7 @@ from moto import mock_aws
 
 from infra.cli import main
 from infra.preflight.aws import account_prerequisites
-from stacks.prerequisites import MISSING, OK, UNKNOWN, lambda_reservations
+from stacks.prerequisites import CHECK, MISSING, OK, UNKNOWN, lambda_reservations
 from stacks.settings import settings_from_config
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -353,3 +353,32 @@ def test_classifier_is_not_checked_when_the_tier_does_not_deploy_it(
     put_model(account, "manifest.json", "manifest.sig.json")
     _, out = preflight(capsys, ready_project(tmp_path, digest))  # prod's tier is bedrock
     assert "filter.guard.classifier" not in out
+
+
+@pytest.mark.parametrize(
+    ("analyzers", "status", "text"),
+    [
+        ([], OK, "none yet: the account stage creates genai-account"),
+        (["genai-account"], OK, "genai-account (the account stage's)"),
+        (["landing-zone"], CHECK, "accessAnalyzerName: landing-zone"),
+    ],
+)
+def test_an_existing_account_analyzer_must_be_imported(analyzers: list[str], status: str, text: str) -> None:
+    """review S5: CreateAnalyzer fails on a second ACCOUNT analyzer in the region (quota 1, not raisable)."""
+    from infra.preflight.aws import access_analyzer_checks
+
+    client = boto3.client("accessanalyzer", region_name=REGION, aws_access_key_id="x", aws_secret_access_key="x")
+    arn = f"arn:aws:access-analyzer:{REGION}:{ACCOUNT}:analyzer/"
+    found = [
+        {"arn": arn + n, "name": n, "type": "ACCOUNT", "createdAt": "2026-01-01T00:00:00Z", "status": "ACTIVE"}
+        for n in analyzers
+    ]
+    with Stubber(client) as stub:
+        stub.add_response("list_analyzers", {"analyzers": found}, {"type": "ACCOUNT"})
+        (item,) = access_analyzer_checks(lambda _: client, settings_from_config({}, "dev"))
+    assert item.status == status and text in item.problem + item.fix
+    denied = boto3.client("accessanalyzer", region_name=REGION, aws_access_key_id="x", aws_secret_access_key="x")
+    with Stubber(denied) as stub:
+        stub.add_client_error("list_analyzers", "AccessDeniedException")
+        (item,) = access_analyzer_checks(lambda _: denied, settings_from_config({}, "dev"))
+    assert item.status == UNKNOWN and "accessanalyzer:ListAnalyzers" in item.fix
