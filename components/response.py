@@ -374,11 +374,35 @@ class ResponseFunction(pulumi.ComponentResource):
             ),
             # It could otherwise write itself any permission.
             Grant(sid="NeverItsOwnRole", effect="Deny", actions=["iam:*"], resources=[self.role.arn]),
+            # IAM has no condition on an inline policy's content: a compromised function could grant `*` to
+            # a privileged role. Their sessions are revoked by an operator instead (docs/detection-response.md).
+            Grant(
+                sid="NeverPrivilegedRoles",
+                effect="Deny",
+                actions=["iam:PutRolePolicy", "iam:DeleteRolePolicy"],
+                resources=[
+                    pulumi.Output.format("arn:{0}:iam::{1}:role/{2}-{3}", p, acct, common.name_prefix, pattern)
+                    for pattern in PRIVILEGED_ROLE_PATTERNS
+                ],
+            ),
             Grant(
                 sid="DenyExfiltratingPrincipals", actions=["s3:GetBucketPolicy", "s3:PutBucketPolicy"], resources=lake
             ),
             common.topic_key.grant_encrypt_decrypt(via_services=[f"sns.{region}.amazonaws.com"]),
         ]
+
+
+PRIVILEGED_ROLE_PATTERNS = (
+    "deploy",
+    "deploy-*",
+    "key-admin",
+    "key-admin-*",
+    "cluster-deploy-runner-*",
+    "filter",
+    "filter-*",
+)
+"""Roles under the environment's prefix the response function must never write a policy on (review H1):
+the deploy and key-admin roles (docs/deploy.md), the runner and the internet-facing filter."""
 
 
 @dataclass

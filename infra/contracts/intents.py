@@ -585,6 +585,29 @@ INTENTS: tuple[Intent, ...] = (
         ),
     ),
     Intent(
+        id="response-revokes-workload-sessions",
+        title="The response function revokes a workload role's older sessions (its inline deny policy)",
+        source="18 build 2; review 2026-12-06-second H1",
+        principal=Ref("genai-{env}-response-role"),
+        calls=(
+            Call("iam:GetRolePolicy", Ref("genai-{env}-train-role")),
+            Call("iam:PutRolePolicy", Ref("genai-{env}-train-role")),
+        ),
+    ),
+    Intent(
+        id="response-cannot-rewrite-privileged-roles",
+        title="The response function cannot write an inline policy on the deploy, key-admin, runner or filter role",
+        source="review 2026-12-06-second H1",
+        principal=Ref("genai-{env}-response-role"),
+        calls=(
+            Call("iam:PutRolePolicy", "arn:aws:iam::{account}:role/genai-{env}-deploy"),
+            Call("iam:PutRolePolicy", "arn:aws:iam::{account}:role/genai-{env}-key-admin"),
+            Call("iam:PutRolePolicy", Ref("genai-{env}-runner-role")),
+            Call("iam:PutRolePolicy", Ref("genai-{env}-filter-role")),
+        ),
+        denied=True,
+    ),
+    Intent(
         id="deployer-administers-keys",
         title="The deploy role administers every key (KMS refuses a policy that locks its caller out)",
         source="13 build 3b (defect 10)",
