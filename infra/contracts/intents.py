@@ -620,6 +620,15 @@ INTENTS: tuple[Intent, ...] = (
         ),
     ),
     Intent(
+        id="key-administrators-cannot-grant-themselves-use",
+        title="A key administrator cannot give itself use of a key with a grant (only AWS services may, for a resource)",
+        source="review 2026-12-06-second H2",
+        principal=DEPLOYER,
+        each="aws:kms/key:Key",
+        calls=(Call("kms:CreateGrant", Ref(EACH), {"kms:GrantIsForAWSResource": "false"}),),
+        denied=True,
+    ),
+    Intent(
         id="deployer-administers-cluster",
         title="The deploy role is a cluster admin through an access entry",
         source="13 defect 1",
