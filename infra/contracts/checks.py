@@ -64,8 +64,16 @@ def _documents(d: Deployment) -> Iterable[tuple[Resource, dict[str, object], boo
 # --- (a) principals exist --------------------------------------------------------------------------
 
 
+# Resources whose creation makes the service create its own service-linked role (Inspector's
+# Enable creates AWSServiceRoleForAmazonInspector2: ECR user guide, image-scanning-enhanced-iam).
+SLR_CREATED_BY = {"aws:inspector2/enabler:Enabler": "inspector2.amazonaws.com"}
+
+
 def _service_linked_roles(d: Deployment) -> set[str]:
-    return {str(r.inputs.get("awsServiceName", "")) for r in d.of_type("aws:iam/serviceLinkedRole:ServiceLinkedRole")}
+    declared = {
+        str(r.inputs.get("awsServiceName", "")) for r in d.of_type("aws:iam/serviceLinkedRole:ServiceLinkedRole")
+    }
+    return declared | {SLR_CREATED_BY[r.type] for r in d.of_type(*SLR_CREATED_BY)}
 
 
 def _principal_problem(d: Deployment, kind: str, pid: str, known: set[str]) -> str | None:

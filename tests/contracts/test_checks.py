@@ -495,3 +495,20 @@ def test_dns_record_must_not_target_a_skip_awaited_service() -> None:
     )
     assert ids(checks.check_dns_target_awaited(deploy(skipped, record))) == ["cname"]
     assert checks.check_dns_target_awaited(deploy(awaited, record)) == []
+
+
+def test_inspector_enabler_creates_its_service_linked_role() -> None:
+    inspector = (
+        f"arn:aws:iam::{ACCOUNT}:role/aws-service-role/inspector2.amazonaws.com/AWSServiceRoleForAmazonInspector2"
+    )
+    deny = {
+        "Effect": "Deny",
+        "Principal": {"AWS": "*"},
+        "Action": "ecr:BatchGetImage",
+        "Resource": "*",
+        "Condition": {"ArnNotEquals": {"aws:PrincipalArn": [inspector]}},
+    }
+    policy = res("aws:ecr/repositoryPolicy:RepositoryPolicy", "rp", {"policy": doc(deny)})
+    assert ids(checks.check_principals_exist(deploy(policy))) == ["rp"]
+    enabler = res("aws:inspector2/enabler:Enabler", "ecr", {"resourceTypes": ["ECR"]})
+    assert checks.check_principals_exist(deploy(policy, enabler)) == []
