@@ -53,10 +53,6 @@ def scanner_function_name(name_prefix: str) -> str:
     return f"{name_prefix}-ingest-scanner"
 
 
-def lineage_table_name(name_prefix: str) -> str:
-    return f"{name_prefix}-lineage"
-
-
 def scan_queue_prefix(name_prefix: str) -> str:
     """The scan queues' name prefix (autonamed: the key's policy names them before they exist)."""
     return f"{name_prefix}-ingest-"
@@ -201,7 +197,6 @@ class IngestScanner(pulumi.ComponentResource):
         )
         self.table = aws.dynamodb.Table(
             f"{name}-lineage",
-            name=lineage_table_name(args.name_prefix),
             billing_mode="PAY_PER_REQUEST",
             hash_key=LINEAGE_PARTITION_KEY,
             range_key=LINEAGE_SORT_KEY,

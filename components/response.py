@@ -212,7 +212,7 @@ class ResponseFunction(pulumi.ComponentResource):
         self.role = args.role
         self.isolation_group = aws.ec2.SecurityGroup(
             f"{name}-isolation",
-            name=f"{common.name_prefix}-isolation",
+            name_prefix=f"{common.name_prefix}-isolation-",
             description="Isolation: no ingress, no egress (automated containment)",
             vpc_id=args.vpc_id,
             ingress=[],
@@ -226,7 +226,7 @@ class ResponseFunction(pulumi.ComponentResource):
         if args.subnet_ids:
             self.security_group = aws.ec2.SecurityGroup(
                 f"{name}-sg",
-                name=f"{function_name}-lambda",
+                name_prefix=f"{function_name}-lambda-",
                 description="Response Lambda: HTTPS out (AWS APIs through NAT or endpoints, the cluster API)",
                 vpc_id=args.vpc_id,
                 revoke_rules_on_delete=True,
@@ -434,7 +434,6 @@ class SourceBlocklist(pulumi.ComponentResource):
         common = args.common
         self.table = aws.dynamodb.Table(
             f"{name}-table",
-            name=f"{common.name_prefix}-blocked-sources",
             billing_mode="PAY_PER_REQUEST",
             hash_key="cidr",
             attributes=[{"name": "cidr", "type": "S"}],

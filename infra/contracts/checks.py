@@ -492,6 +492,31 @@ RESERVED_NAMES: tuple[ReservedName, ...] = (
     ),
 )
 
+# Unique per account (and region or VPC): a replacement, which creates before it deletes, collides (review H3).
+RESERVED_NAMES += (
+    ReservedName(
+        "aws:bedrock/guardrail:Guardrail",
+        "name",
+        "name (omit it: autonaming)",
+        "guardrail names are unique in the account and region: a replacement fails on the name",
+        retention_excuses=False,
+    ),
+    ReservedName(
+        "aws:dynamodb/table:Table",
+        "name",
+        "name (omit it: autonaming)",
+        "table names are unique in the account and region: a replacement fails with ResourceInUseException",
+        retention_excuses=True,
+    ),
+    ReservedName(
+        "aws:ec2/securityGroup:SecurityGroup",
+        "name",
+        "namePrefix",
+        "security group names are unique in the VPC: a replacement fails with InvalidGroup.Duplicate",
+        retention_excuses=False,
+    ),
+)
+
 # Fixed names kept on purpose: (type, logical-name pattern with {env}) -> the documented reason.
 FIXED_NAME_ALLOWLIST: dict[tuple[str, str], str] = {}
 

@@ -193,7 +193,7 @@ def test_the_guard_budget_must_fit_in_the_function_timeout() -> None:
 def test_denied_topics_reach_the_guardrail() -> None:
     from components.guardrail import GuardrailArgs, Topic, policy_config
 
-    args = GuardrailArgs("g", key=None, denied_topics=[Topic("investment-advice", "Advice on investments", ["Buy X?"])])  # type: ignore[arg-type]
+    args = GuardrailArgs(key=None, denied_topics=[Topic("investment-advice", "Advice on investments", ["Buy X?"])])  # type: ignore[arg-type]
     assert policy_config(args)["topic_policy_config"] == {
         "topics_configs": [
             {"name": "investment-advice", "definition": "Advice on investments", "examples": ["Buy X?"], "type": "DENY"}

@@ -512,3 +512,14 @@ def test_inspector_enabler_creates_its_service_linked_role() -> None:
     assert ids(checks.check_principals_exist(deploy(policy))) == ["rp"]
     enabler = res("aws:inspector2/enabler:Enabler", "ecr", {"resourceTypes": ["ECR"]})
     assert checks.check_principals_exist(deploy(policy, enabler)) == []
+
+
+def test_reserved_names_cover_tables_guardrails_and_security_groups() -> None:
+    """review H3: each collides on a replacement (create before delete)."""
+    table = res("aws:dynamodb/table:Table", "t", {"name": "genai-dev-lineage"})
+    guardrail = res("aws:bedrock/guardrail:Guardrail", "g", {"name": "genai-dev-filter"})
+    group = res("aws:ec2/securityGroup:SecurityGroup", "sg", {"name": "genai-dev-filter-lambda"})
+    assert ids(checks.check_reserved_names(deploy(table, guardrail, group))) == ["t", "g", "sg"]
+    prefixed = res("aws:ec2/securityGroup:SecurityGroup", "sg", {"namePrefix": "genai-dev-filter-lambda-"})
+    autonamed = res("aws:dynamodb/table:Table", "t", {})
+    assert checks.check_reserved_names(deploy(prefixed, autonamed)) == []
