@@ -349,6 +349,37 @@ def access_analyzer_checks(clients: Clients, settings: PlatformSettings) -> list
     return [Prerequisite(CHECK, "access-analyzer", subject, problem, fix)]
 
 
+def bedrock_endpoint_checks(clients: Clients, settings: PlatformSettings) -> list[Prerequisite]:
+    """With the Bedrock guard tier, the region offers the bedrock-runtime interface endpoint in as many
+    AZs as the filter's subnets (`network.azCount`); with failMode closed an unreachable guardrail blocks
+    every prompt (review R1)."""
+    if settings.filter.guard.tier != "bedrock":
+        return []
+    service = f"com.amazonaws.{settings.region}.bedrock-runtime"
+    subject = f"{PROJECT}:filter.guard.tier"
+    try:
+        found = clients("ec2").describe_vpc_endpoint_services(ServiceNames=[service]).get("ServiceDetails", [])
+    except ClientError as err:
+        if _code(err) == "InvalidServiceName":
+            problem = f"{service} does not exist: Bedrock (guardrails) is not offered in {settings.region}"
+            fix = f"set {PROJECT}:filter.guard.tier to self-hosted or none, or deploy in a Bedrock region"
+            return [Prerequisite(MISSING, "bedrock-endpoint", subject, problem, fix)]
+        problem = f"could not check {service} ({_error(err)})"
+        return [Prerequisite(UNKNOWN, "bedrock-endpoint", subject, problem, "allow ec2:DescribeVpcEndpointServices")]
+    except BotoCoreError as err:
+        return [Prerequisite(UNKNOWN, "bedrock-endpoint", subject, f"could not check {service} ({err})", "retry")]
+    zones = sorted({z for d in found for z in d.get("AvailabilityZones", [])})
+    wanted = settings.network.az_count
+    if len(zones) < wanted:
+        problem = (
+            f"{service} serves {len(zones)} availability zone(s) ({', '.join(zones) or 'none'}), fewer than "
+            f"network.azCount {wanted}: the endpoint cannot have an interface in every filter subnet"
+        )
+        fix = "check that the filter's subnets are in the endpoint's zones, or lower network.azCount"
+        return [Prerequisite(CHECK, "bedrock-endpoint", subject, problem, fix)]
+    return [Prerequisite(OK, "bedrock-endpoint", subject, f"{service} serves {', '.join(zones)}", "")]
+
+
 def state_policy_checks(clients: Clients, settings: PlatformSettings) -> list[Prerequisite]:
     """The state bucket's policy carries the per-role statements of `genai-platform state-policy`."""
     if settings.runner.state_bucket_arn is None:
@@ -388,6 +419,7 @@ def account_prerequisites(
         *quota_checks(clients, settings, reservations),
         *account_stage_checks(clients, settings),
         *access_analyzer_checks(clients, settings),
+        *bedrock_endpoint_checks(clients, settings),
     ]
 
 

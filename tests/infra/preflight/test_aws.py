@@ -382,3 +382,29 @@ def test_an_existing_account_analyzer_must_be_imported(analyzers: list[str], sta
         stub.add_client_error("list_analyzers", "AccessDeniedException")
         (item,) = access_analyzer_checks(lambda _: denied, settings_from_config({}, "dev"))
     assert item.status == UNKNOWN and "accessanalyzer:ListAnalyzers" in item.fix
+
+
+def _endpoint_check(response: dict[str, Any] | None, tier: str = "bedrock") -> Any:
+    from infra.preflight.aws import bedrock_endpoint_checks
+
+    client = boto3.client("ec2", region_name=REGION, aws_access_key_id="x", aws_secret_access_key="x")
+    settings = settings_from_config({"genai-platform:filter": {"guard": {"tier": tier}}}, "dev")
+    with Stubber(client) as stub:
+        if response is None:
+            stub.add_client_error("describe_vpc_endpoint_services", "InvalidServiceName")
+        else:
+            stub.add_response("describe_vpc_endpoint_services", response)
+        return bedrock_endpoint_checks(lambda _: client, settings)
+
+
+def test_the_bedrock_runtime_endpoint_must_serve_the_filter_azs() -> None:
+    """review R1: with the Bedrock tier and failMode closed, an unreachable guardrail blocks every prompt."""
+    service = f"com.amazonaws.{REGION}.bedrock-runtime"
+    (item,) = _endpoint_check({"ServiceDetails": [{"ServiceName": service, "AvailabilityZones": ["eu-west-1a"]}]})
+    assert item.status == CHECK and "1 availability zone" in item.problem and "network.azCount 2" in item.problem
+    azs = ["eu-west-1a", "eu-west-1b", "eu-west-1c"]
+    (item,) = _endpoint_check({"ServiceDetails": [{"ServiceName": service, "AvailabilityZones": azs}]})
+    assert item.status == OK
+    (item,) = _endpoint_check(None)
+    assert item.status == MISSING and service in item.problem
+    assert _endpoint_check(None, tier="self-hosted") == []
