@@ -9,7 +9,7 @@ import pulumi_aws as aws
 
 from components.grants import service_trust
 from components.guardduty import ThreatDetector
-from components.security_hub import SecurityHub, SecurityHubArgs
+from components.security_hub import ACCOUNT_ANALYZER, SecurityHub, SecurityHubArgs
 
 # The AWS managed policy for the account-level API Gateway logging role (logs actions only).
 PUSH_TO_CLOUDWATCH_POLICY = "service-role/AmazonAPIGatewayPushToCloudWatchLogs"
@@ -34,6 +34,8 @@ class AccountBaselineArgs:
     """Amazon Inspector enhanced scanning of the account's ECR images."""
     security_hub_import_id: str | None = None
     """The account id when Security Hub is already enabled: the hub is imported."""
+    access_analyzer_name: str | None = None
+    """The account's existing ACCOUNT analyzer to import (one per region); None creates `genai-account`."""
 
 
 class AccountBaseline(pulumi.ComponentResource):
@@ -102,7 +104,8 @@ class AccountBaseline(pulumi.ComponentResource):
                 partition=args.partition,
                 region=args.region,
                 account_id=args.account_id,
-                analyzer_name="genai-account",
+                analyzer_name=args.access_analyzer_name or ACCOUNT_ANALYZER,
+                import_analyzer=args.access_analyzer_name is not None,
                 inspector_ecr=args.inspector_ecr,
                 import_hub_id=args.security_hub_import_id,
             ),

@@ -72,8 +72,9 @@ class AuditTrailArgs:
     account_id: pulumi.Input[str]
     depends_on: Sequence[pulumi.Resource] = ()
     """What must exist first (the audit bucket and its policy)."""
-    table_arns: Sequence[pulumi.Input[str]] = ()
-    """DynamoDB tables whose item writes (data events) are recorded: the write-once lineage table."""
+    table_arn_prefixes: Sequence[pulumi.Input[str]] = ()
+    """DynamoDB tables (ARN prefixes: the tables are autonamed) whose item writes (data events) are
+    recorded: the write-once lineage table."""
 
 
 class AuditTrail(pulumi.ComponentResource):
@@ -138,7 +139,7 @@ class AuditTrail(pulumi.ComponentResource):
                     ],
                 }
             )
-        if args.table_arns:
+        if args.table_arn_prefixes:
             selectors.append(
                 {
                     "name": "Lineage table writes",
@@ -146,7 +147,7 @@ class AuditTrail(pulumi.ComponentResource):
                         {"field": "eventCategory", "equals": ["Data"]},
                         {"field": "resources.type", "equals": ["AWS::DynamoDB::Table"]},
                         {"field": "readOnly", "equals": ["false"]},
-                        {"field": "resources.ARN", "equals": list(args.table_arns)},
+                        {"field": "resources.ARN", "starts_withs": list(args.table_arn_prefixes)},
                     ],
                 }
             )

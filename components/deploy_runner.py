@@ -99,7 +99,7 @@ class DeployRunner(pulumi.ComponentResource):
         self.source_bucket_name = args.source_bucket.name
         security_group = aws.ec2.SecurityGroup(
             f"{name}-sg",
-            name=f"{args.project_name}-runner",
+            name_prefix=f"{args.project_name}-runner-",
             description="Deploy runner: HTTPS out (API server, AWS APIs, package downloads)",
             vpc_id=args.vpc_id,
             revoke_rules_on_delete=True,

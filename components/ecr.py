@@ -53,8 +53,17 @@ def lifecycle_policy(keep_image_count: int, untagged_expiry_days: int) -> str:
     )
 
 
+def inspector_role_arn(repository_arn: str) -> str:
+    """Amazon Inspector's service-linked role in the repository's account (ECR enhanced scanning reads
+    images with it; ECR user guide, image-scanning-enhanced-iam)."""
+    _, partition, _, _, account, _ = repository_arn.split(":", 5)
+    return f"arn:{partition}:iam::{account}:role/aws-service-role/inspector2.amazonaws.com/AWSServiceRoleForAmazonInspector2"
+
+
 def repository_grants(
-    pull_role_arns: Sequence[pulumi.Input[str]], push_role_arns: Sequence[pulumi.Input[str]]
+    pull_role_arns: Sequence[pulumi.Input[str]],
+    push_role_arns: Sequence[pulumi.Input[str]],
+    scanner_role_arns: Sequence[pulumi.Input[str]] = (),
 ) -> list[Grant]:
     """Allow pulls to the node (and CI) roles, pushes to CI only; deny image access to anyone else.
 
@@ -70,7 +79,8 @@ def repository_grants(
             effect="Deny",
             actions=["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
             principals={"AWS": ["*"]},
-            condition={"ArnNotEquals": {"aws:PrincipalArn": pullers}},
+            # Scanners read layers too; whether a repository Deny stops Inspector's role is undocumented (R2).
+            condition={"ArnNotEquals": {"aws:PrincipalArn": [*pullers, *scanner_role_arns]}},
         ),
     ]
     if push_role_arns:
@@ -143,7 +153,11 @@ class ImageRepository(pulumi.ComponentResource):
         aws.ecr.RepositoryPolicy(
             f"{name}-policy",
             repository=self.repository.name,
-            policy=policy_document(repository_grants(args.pull_role_arns, args.push_role_arns)),
+            policy=policy_document(
+                repository_grants(
+                    args.pull_role_arns, args.push_role_arns, [self.repository.arn.apply(inspector_role_arn)]
+                )
+            ),
             opts=child,
         )
         self.arn = self.repository.arn

@@ -27,7 +27,6 @@ class Topic:
 
 @dataclass
 class GuardrailArgs:
-    guardrail_name: str
     key: EncryptionKey
     """Encrypts the guardrail at rest; whoever applies the guardrail needs kms:Decrypt on it."""
     prompt_attack_strength: str = "HIGH"
@@ -61,7 +60,6 @@ class Guardrail(pulumi.ComponentResource):
         policy = policy_config(args)
         self.guardrail = aws.bedrock.Guardrail(
             f"{name}-guardrail",
-            name=args.guardrail_name,
             description="Prompt-attack, PII and denied-topic screening for the prompt/response filter",
             blocked_input_messaging=BLOCKED_INPUT,
             blocked_outputs_messaging=BLOCKED_OUTPUT,

@@ -34,6 +34,17 @@ ENV_MAX_BYTES = "INGEST_MAX_BYTES"
 ENV_FORMATS = "INGEST_FORMATS"
 ENV_QUARANTINE_BUCKET = "INGEST_QUARANTINE_BUCKET"
 ENV_LINEAGE_TABLE = "INGEST_LINEAGE_TABLE"
+
+
+def scanner_resource_name(name_prefix: str) -> str:
+    return f"{name_prefix}-ingest-scanner"
+
+
+def lineage_table_resource_name(scanner_name: str) -> str:
+    """The lineage table's resource name; the table is autonamed `<this>-<7 random characters>`."""
+    return f"{scanner_name}-lineage"
+
+
 # The lineage record's key (genai_ingest.lineage).
 LINEAGE_PARTITION_KEY, LINEAGE_SORT_KEY = "object", "version"
 # The tag keys the scanner's quarantine copy carries (genai_ingest.pipeline).
@@ -53,28 +64,29 @@ def scanner_function_name(name_prefix: str) -> str:
     return f"{name_prefix}-ingest-scanner"
 
 
-def lineage_table_name(name_prefix: str) -> str:
-    return f"{name_prefix}-lineage"
+def scan_queue_prefix(name_prefix: str) -> str:
+    """The scan queues' name prefix (autonamed: the key's policy names them before they exist)."""
+    return f"{name_prefix}-ingest-"
 
 
-def ingest_key_uses(account_id: pulumi.Input[str], source_bucket_arn: pulumi.Input[str]) -> list[ServiceUse]:
+def ingest_key_uses(account_id: pulumi.Input[str], region: str, name_prefix: str) -> list[ServiceUse]:
     """What the scanner's CMK must allow services in its key policy.
 
     - S3 encrypts the event notifications it sends to the queue (S3 user guide, "Configuring
       notifications for a KMS-encrypted SQS queue": GenerateDataKey and Decrypt, the latter for the
-      test message S3 sends when the configuration is written), only for the source bucket of this
-      account (aws:SourceArn, aws:SourceAccount: the confused-deputy guard).
+      test message S3 sends when the configuration is written). SQS makes these calls for S3 with the
+      queue's ARN as encryption context (`aws:sqs:arn`, SQS developer guide, "Key management"); the
+      aws:SourceArn/aws:SourceAccount keys may be absent from them, so the statement is limited to
+      this environment's scan queues by that context instead (the queue policy keeps the source keys).
 
     CloudWatch Logs' statement for the function's log group is added when the key is sealed
     (`EncryptionKey.seal`), like every log group's."""
+    queues = pulumi.Output.concat("arn:aws:sqs:", region, ":", account_id, ":", scan_queue_prefix(name_prefix), "*")
     return [
         ServiceUse(
             service="s3.amazonaws.com",
             actions=("kms:GenerateDataKey", "kms:Decrypt"),
-            condition={
-                "StringEquals": {"aws:SourceAccount": account_id},
-                "ArnEquals": {"aws:SourceArn": source_bucket_arn},
-            },
+            condition={"ArnLike": {"kms:EncryptionContext:aws:sqs:arn": queues}},
             sid="S3NotificationsToTheScanQueue",
         ),
     ]
@@ -155,7 +167,7 @@ class IngestScanner(pulumi.ComponentResource):
 
         self.dead_letter_queue = aws.sqs.Queue(
             f"{name}-dlq",
-            name_prefix=f"{args.name_prefix}-ingest-dlq-",
+            name_prefix=f"{scan_queue_prefix(args.name_prefix)}dlq-",
             kms_master_key_id=args.key.arn,
             kms_data_key_reuse_period_seconds=300,
             message_retention_seconds=DLQ_RETENTION_SECONDS,
@@ -163,7 +175,7 @@ class IngestScanner(pulumi.ComponentResource):
         )
         self.queue = aws.sqs.Queue(
             f"{name}-queue",
-            name_prefix=f"{args.name_prefix}-ingest-",
+            name_prefix=scan_queue_prefix(args.name_prefix),
             kms_master_key_id=args.key.arn,
             kms_data_key_reuse_period_seconds=300,
             visibility_timeout_seconds=VISIBILITY_TIMEOUT_FACTOR * args.timeout_seconds,
@@ -195,8 +207,7 @@ class IngestScanner(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self, depends_on=[queue_policy]),
         )
         self.table = aws.dynamodb.Table(
-            f"{name}-lineage",
-            name=lineage_table_name(args.name_prefix),
+            lineage_table_resource_name(name),
             billing_mode="PAY_PER_REQUEST",
             hash_key=LINEAGE_PARTITION_KEY,
             range_key=LINEAGE_SORT_KEY,

@@ -12,8 +12,11 @@ import pulumi_aws as aws
 
 from components.grants import Grant, policy_document
 
+# AWS's default key policy ("Allows key administrators", KMS developer guide, key-policy-default) has
+# kms:Create*, which includes CreateGrant: an administrator could grant itself use of any key (review H2).
+# Listed explicitly instead; CreateKey is not a key-resource action.
 KEY_ADMIN_ACTIONS = (
-    "kms:Create*",
+    "kms:CreateAlias",
     "kms:Describe*",
     "kms:Enable*",
     "kms:List*",
@@ -110,6 +113,15 @@ class EncryptionKey(pulumi.ComponentResource):
         admins = list(args.administrators) or [root]
         statements = [
             Grant(sid="KeyAdministration", actions=KEY_ADMIN_ACTIONS, resources=["*"], principals={"AWS": admins}),
+            # The services an administrator (the deploy role) creates encrypted resources with make grants on
+            # its behalf (Bedrock guardrails, EKS secrets, DynamoDB): only for AWS resources, never for itself.
+            Grant(
+                sid="AdministratorsGrantOnlyToAwsResources",
+                actions=["kms:CreateGrant"],
+                resources=["*"],
+                principals={"AWS": admins},
+                condition={"Bool": {"kms:GrantIsForAWSResource": "true"}},
+            ),
         ]
         if not args.signing:
             statements.append(

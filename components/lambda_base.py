@@ -174,7 +174,7 @@ def endpoint_only_security_group(
     child = pulumi.ResourceOptions(parent=parent)
     group = aws.ec2.SecurityGroup(
         f"{name}-sg",
-        name=f"{function_name}-lambda",
+        name_prefix=f"{function_name}-lambda-",
         description=description,
         vpc_id=vpc_id,
         revoke_rules_on_delete=True,

@@ -212,7 +212,7 @@ class ResponseFunction(pulumi.ComponentResource):
         self.role = args.role
         self.isolation_group = aws.ec2.SecurityGroup(
             f"{name}-isolation",
-            name=f"{common.name_prefix}-isolation",
+            name_prefix=f"{common.name_prefix}-isolation-",
             description="Isolation: no ingress, no egress (automated containment)",
             vpc_id=args.vpc_id,
             ingress=[],
@@ -226,7 +226,7 @@ class ResponseFunction(pulumi.ComponentResource):
         if args.subnet_ids:
             self.security_group = aws.ec2.SecurityGroup(
                 f"{name}-sg",
-                name=f"{function_name}-lambda",
+                name_prefix=f"{function_name}-lambda-",
                 description="Response Lambda: HTTPS out (AWS APIs through NAT or endpoints, the cluster API)",
                 vpc_id=args.vpc_id,
                 revoke_rules_on_delete=True,
@@ -374,11 +374,35 @@ class ResponseFunction(pulumi.ComponentResource):
             ),
             # It could otherwise write itself any permission.
             Grant(sid="NeverItsOwnRole", effect="Deny", actions=["iam:*"], resources=[self.role.arn]),
+            # IAM has no condition on an inline policy's content: a compromised function could grant `*` to
+            # a privileged role. Their sessions are revoked by an operator instead (docs/detection-response.md).
+            Grant(
+                sid="NeverPrivilegedRoles",
+                effect="Deny",
+                actions=["iam:PutRolePolicy", "iam:DeleteRolePolicy"],
+                resources=[
+                    pulumi.Output.format("arn:{0}:iam::{1}:role/{2}-{3}", p, acct, common.name_prefix, pattern)
+                    for pattern in PRIVILEGED_ROLE_PATTERNS
+                ],
+            ),
             Grant(
                 sid="DenyExfiltratingPrincipals", actions=["s3:GetBucketPolicy", "s3:PutBucketPolicy"], resources=lake
             ),
             common.topic_key.grant_encrypt_decrypt(via_services=[f"sns.{region}.amazonaws.com"]),
         ]
+
+
+PRIVILEGED_ROLE_PATTERNS = (
+    "deploy",
+    "deploy-*",
+    "key-admin",
+    "key-admin-*",
+    "cluster-deploy-runner-*",
+    "filter",
+    "filter-*",
+)
+"""Roles under the environment's prefix the response function must never write a policy on (review H1):
+the deploy and key-admin roles (docs/deploy.md), the runner and the internet-facing filter."""
 
 
 @dataclass
@@ -410,7 +434,6 @@ class SourceBlocklist(pulumi.ComponentResource):
         common = args.common
         self.table = aws.dynamodb.Table(
             f"{name}-table",
-            name=f"{common.name_prefix}-blocked-sources",
             billing_mode="PAY_PER_REQUEST",
             hash_key="cidr",
             attributes=[{"name": "cidr", "type": "S"}],

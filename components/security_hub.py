@@ -61,6 +61,10 @@ def findings_pattern(
     }
 
 
+ACCOUNT_ANALYZER = "genai-account"
+"""The ACCOUNT IAM Access Analyzer the account stage creates when the account has none."""
+
+
 @dataclass
 class SecurityHubArgs:
     partition: pulumi.Input[str]
@@ -70,6 +74,9 @@ class SecurityHubArgs:
     inspector_ecr: bool
     import_hub_id: str | None = None
     """The account id, when Security Hub is already enabled here: the hub is imported (one per region)."""
+    import_analyzer: bool = False
+    """`analyzer_name` is the account's existing ACCOUNT analyzer (one per region): import it, and keep it
+    on destroy (someone else created it)."""
 
 
 class SecurityHub(pulumi.ComponentResource):
@@ -111,7 +118,12 @@ class SecurityHub(pulumi.ComponentResource):
             for key, path in STANDARDS.items()
         }
         self.analyzer = aws.accessanalyzer.Analyzer(
-            f"{name}-access-analyzer", analyzer_name=args.analyzer_name, type="ACCOUNT", opts=child
+            f"{name}-access-analyzer",
+            analyzer_name=args.analyzer_name,
+            type="ACCOUNT",
+            opts=pulumi.ResourceOptions(parent=self, import_=args.analyzer_name, retain_on_delete=True)
+            if args.import_analyzer
+            else child,
         )
         if args.inspector_ecr:
             aws.inspector2.Enabler(

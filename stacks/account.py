@@ -33,6 +33,7 @@ def build_account(settings: AccountSettings) -> AccountBaseline:
             region=settings.region,
             inspector_ecr=settings.inspector_ecr,
             security_hub_import_id=hub_import,
+            access_analyzer_name=settings.access_analyzer_name,
         ),
         opts=pulumi.ResourceOptions(provider=provider),
     )

@@ -183,12 +183,13 @@ def build_cluster_stage(inputs: ClusterInputs) -> InferenceService:
             ),
             opts=pulumi.ResourceOptions.merge(k8s_opts, pulumi.ResourceOptions(depends_on=bindings)),
         )
-        ServiceAlias(
-            f"{prefix}-guard-dns",
-            ServiceAliasArgs(zone_id=inputs.model_zone_id, hostname=classifier["hostname"], target=guard.hostname),
-            opts=pulumi.ResourceOptions(provider=provider),
-        )
-        pulumi.export("guardServiceUrl", f"http://{classifier['hostname']}:{classifier['port']}")
+        if k.model_ready:  # a skip-awaited Service has no address yet: the CNAME would be empty (review S1)
+            ServiceAlias(
+                f"{prefix}-guard-dns",
+                ServiceAliasArgs(zone_id=inputs.model_zone_id, hostname=classifier["hostname"], target=guard.hostname),
+                opts=pulumi.ResourceOptions(provider=provider),
+            )
+            pulumi.export("guardServiceUrl", f"http://{classifier['hostname']}:{classifier['port']}")
     pulumi.export("environment", inputs.environment)
     pulumi.export("modelReady", k.model_ready)
     if k.model_ready:

@@ -150,7 +150,6 @@ def guard_tier(ctx: PlatformContext, compute: EdgeNetwork) -> tuple[Guardrail | 
     guardrail = Guardrail(
         f"{ctx.prefix}-guardrail",
         GuardrailArgs(
-            guardrail_name=f"{ctx.prefix}-filter",
             key=ctx.encryption_key("guardrail", "The filter's Bedrock guardrail"),
             prompt_attack_strength=g.prompt_attack_strength,
             pii_entities=g.pii_entities,

@@ -8,7 +8,7 @@ from pathlib import Path
 import pulumi
 
 from components.grants import table_write_once_under
-from components.ingest_scanner import IngestScanner, IngestScannerArgs, ingest_key_uses
+from components.ingest_scanner import IngestScanner, IngestScannerArgs, ingest_key_uses, scanner_resource_name
 from components.lambda_package import build_package
 from stacks.compute import ComputePlane
 from stacks.context import PlatformContext
@@ -43,10 +43,10 @@ def build_ingest(
     key = ctx.encryption_key(
         "ingest",
         "Ingestion scanner: its queues, lineage table, log group and environment",
-        services=ingest_key_uses(ctx.account_id, raw.arn),
+        services=ingest_key_uses(ctx.account_id, ctx.region, ctx.prefix),
     )
     scanner = IngestScanner(
-        f"{ctx.prefix}-ingest-scanner",
+        scanner_resource_name(ctx.prefix),
         IngestScannerArgs(
             name_prefix=ctx.prefix,
             package=build_package(INGEST_SOURCE, BUILD_DIR, "ingest", include=SHARED_PACKAGES),

@@ -11,7 +11,7 @@ import pulumi_aws as aws
 from components.bucket import CLOUDTRAIL_PREFIX
 from components.cloudtrail import AuditTrail, AuditTrailArgs
 from components.guardduty import ThreatDetection, ThreatDetectionArgs
-from components.ingest_scanner import lineage_table_name
+from components.ingest_scanner import lineage_table_resource_name, scanner_resource_name
 from components.kms import EncryptionKey
 from components.lambda_package import build_package
 from components.monitoring import AlertTopic, AlertTopicArgs, EdgeAlarms, EdgeAlarmsArgs, publisher_key_uses
@@ -112,15 +112,15 @@ def build_operations(
             log_retention_days=s.audit_log_retention_days,
             data_bucket_arns=[data.lake.bucket(purpose).arn for purpose in TRAIL_DATA_BUCKETS],
             function_arns=[edge.filter.arn],
-            # The lineage table (built later, stacks/ingest.py, under a fixed name): IAM cannot make PutItem
-            # write-once, so every write to it is logged (docs/integrity.md).
-            table_arns=[
+            # The lineage table (built later, stacks/ingest.py, autonamed from its resource name): IAM cannot
+            # make PutItem write-once, so every write to it is logged (docs/integrity.md).
+            table_arn_prefixes=[
                 pulumi.Output.format(
-                    "arn:{0}:dynamodb:{1}:{2}:table/{3}",
+                    "arn:{0}:dynamodb:{1}:{2}:table/{3}-",
                     ctx.partition,
                     ctx.region,
                     ctx.account_id,
-                    lineage_table_name(ctx.prefix),
+                    lineage_table_resource_name(scanner_resource_name(ctx.prefix)),
                 )
             ],
             topic_arn=topic.arn,

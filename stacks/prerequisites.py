@@ -188,9 +188,10 @@ KEY_FIXES: dict[str, str] = {
         "the digest from `crane digest nvcr.io/nvidia/k8s-device-plugin:<tag>`"
     ),
     "filter.guard.classifier.imageDigest": (
-        "mirror the text-embeddings-inference CPU image (ghcr.io/huggingface/text-embeddings-inference:cpu-<version>) "
-        "into genai-<env>/inference, then set genai-platform:filter.guard.classifier.imageDigest to its digest, "
-        "sha256:<64 hex> (aws ecr describe-images --repository-name genai-<env>/inference)"
+        "set genai-platform:filter.guard.classifier.imageDigest to the classifier image's digest, sha256:<64 hex>: "
+        "`crane digest ghcr.io/huggingface/text-embeddings-inference:cpu-<version>` (the images job copies it into "
+        "genai-<env>/inference, created by the platform stage, with the digest preserved); only the cluster stage "
+        "waits for it"
     ),
     "monitoring.alarmEmails": "set genai-platform:monitoring.alarmEmails to mailboxes someone reads (each must confirm its SNS subscription)",
     "api.certificateArn": "set genai-platform:api.certificateArn to the ACM certificate of api.customDomain",
@@ -227,12 +228,12 @@ def placeholder_problem(value: str) -> tuple[PlaceholderRule, str] | None:
     return None
 
 
-CLUSTER_STAGE_SETTINGS = ("kubernetes.",)
+CLUSTER_STAGE_SETTINGS = ("kubernetes.", "filter.guard.classifier.imageDigest")
 """Settings only the cluster stage reads (the platform forwards them in its `clusterStage` output)."""
 
 
 def stage_of_setting(path: str) -> str:
-    """The stage a setting belongs to: `cluster` for `kubernetes.*`, else `platform`."""
+    """The stage a setting belongs to: `cluster` for CLUSTER_STAGE_SETTINGS, else `platform`."""
     return "cluster" if _setting(path).startswith(CLUSTER_STAGE_SETTINGS) else "platform"
 
 
@@ -326,12 +327,12 @@ def models_bucket_pattern(name_prefix: str) -> re.Pattern[str]:
     return re.compile(rf"^{re.escape(name_prefix)}-datalake-models-bucket-[0-9a-f]{{7}}$")
 
 
-def model_fix(settings: PlatformSettings) -> str:
+def model_fix(settings: PlatformSettings, prefix: str | None = None) -> str:
     k = settings.kubernetes
     return (
         f"after the platform stage, sign and upload a model (`genai-ingest` promote, docs/integrity.md) to "
-        f"s3://<{settings.name_prefix} models bucket>/{k.model_prefix}; then set {PROJECT}:kubernetes.modelReady: "
-        "true and run the cluster stage"
+        f"s3://<{settings.name_prefix} models bucket>/{prefix or k.model_prefix}; then set "
+        f"{PROJECT}:kubernetes.modelReady: true and run the cluster stage"
     )
 
 
@@ -539,10 +540,17 @@ def deploy_blockers(config: Mapping[str, Any], stack: str, stage: str = "platfor
     return [item for item in offline_prerequisites(config, stack)[1] if item.blocks_deploy and item.stage == stage]
 
 
-def cluster_blockers(kubernetes: Mapping[str, Any]) -> list[Prerequisite]:
-    """The cluster stage's blockers, from the Kubernetes settings the platform forwards (field names)."""
-    camel = {re.sub(r"_([a-z])", lambda m: m.group(1).upper(), k): v for k, v in kubernetes.items()}
-    return [item for item in placeholders({"kubernetes": camel}) if item.blocks_deploy]
+def _camel(fields: Mapping[str, Any]) -> dict[str, Any]:
+    return {re.sub(r"_([a-z])", lambda m: m.group(1).upper(), k): v for k, v in fields.items()}
+
+
+def cluster_blockers(kubernetes: Mapping[str, Any], classifier: Mapping[str, Any] | None = None) -> list[Prerequisite]:
+    """The cluster stage's blockers, from the Kubernetes settings and the guard classifier (when deployed)
+    the platform forwards (field names)."""
+    values: dict[str, Any] = {"kubernetes": _camel(kubernetes)}
+    if classifier:
+        values["filter"] = {"guard": {"classifier": {"imageDigest": classifier.get("image_digest")}}}
+    return [item for item in placeholders(values) if item.blocks_deploy]
 
 
 def describe_blockers(stack: str, blockers: list[Prerequisite]) -> str:

@@ -1454,6 +1454,7 @@ def as_dict(value: Any) -> Any:
 ACCOUNT_ENVIRONMENT = "account"
 """The `Environment` tag of the account baseline's resources (they serve every environment)."""
 _DETECTOR_ID = re.compile(r"^[0-9a-f]{32}$")
+_ANALYZER_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]{0,254}$")
 ACCOUNT_DEFAULTS: dict[str, Any] = {
     "region": "eu-west-1",
     "owner": "platform-team",
@@ -1461,6 +1462,7 @@ ACCOUNT_DEFAULTS: dict[str, Any] = {
     "autoScalingRoleExists": False,
     "guardDutyDetectorId": None,
     "securityHubExists": False,
+    "accessAnalyzerName": None,
     "inspectorEcr": True,
 }
 
@@ -1479,6 +1481,9 @@ class AccountSettings:
     """An existing GuardDuty detector to import (one per account and region); None creates one."""
     security_hub_exists: bool
     """Security Hub is already enabled in the account and region: the stage imports the hub."""
+    access_analyzer_name: str | None
+    """The name of the account's existing ACCOUNT IAM Access Analyzer (one per region, not raisable):
+    the stage imports it; None creates `genai-account`."""
     inspector_ecr: bool
     """Amazon Inspector enhanced scanning of the account's ECR images (docs/detection-response.md): on
     where the account hosts prod images; it switches the whole registry to enhanced scanning."""
@@ -1510,6 +1515,9 @@ def account_settings_from_config(config: Mapping[str, Any], stack: str) -> Accou
         auto_scaling_role_exists=r.boolean("autoScalingRoleExists"),
         guard_duty_detector_id=r.optional_string("guardDutyDetectorId", _DETECTOR_ID, "expected a 32-hex detector id"),
         security_hub_exists=r.boolean("securityHubExists"),
+        access_analyzer_name=r.optional_string(
+            "accessAnalyzerName", _ANALYZER_NAME, "expected an analyzer name: letters, digits, . _ - (1-255)"
+        ),
         inspector_ecr=r.boolean("inspectorEcr"),
     )
     problems.extend(r.problems)

@@ -64,8 +64,16 @@ def _documents(d: Deployment) -> Iterable[tuple[Resource, dict[str, object], boo
 # --- (a) principals exist --------------------------------------------------------------------------
 
 
+# Resources whose creation makes the service create its own service-linked role (Inspector's
+# Enable creates AWSServiceRoleForAmazonInspector2: ECR user guide, image-scanning-enhanced-iam).
+SLR_CREATED_BY = {"aws:inspector2/enabler:Enabler": "inspector2.amazonaws.com"}
+
+
 def _service_linked_roles(d: Deployment) -> set[str]:
-    return {str(r.inputs.get("awsServiceName", "")) for r in d.of_type("aws:iam/serviceLinkedRole:ServiceLinkedRole")}
+    declared = {
+        str(r.inputs.get("awsServiceName", "")) for r in d.of_type("aws:iam/serviceLinkedRole:ServiceLinkedRole")
+    }
+    return declared | {SLR_CREATED_BY[r.type] for r in d.of_type(*SLR_CREATED_BY)}
 
 
 def _principal_problem(d: Deployment, kind: str, pid: str, known: set[str]) -> str | None:
@@ -508,6 +516,31 @@ RESERVED_NAMES: tuple[ReservedName, ...] = (
     ),
 )
 
+# Unique per account (and region or VPC): a replacement, which creates before it deletes, collides (review H3).
+RESERVED_NAMES += (
+    ReservedName(
+        "aws:bedrock/guardrail:Guardrail",
+        "name",
+        "name (omit it: autonaming)",
+        "guardrail names are unique in the account and region: a replacement fails on the name",
+        retention_excuses=False,
+    ),
+    ReservedName(
+        "aws:dynamodb/table:Table",
+        "name",
+        "name (omit it: autonaming)",
+        "table names are unique in the account and region: a replacement fails with ResourceInUseException",
+        retention_excuses=True,
+    ),
+    ReservedName(
+        "aws:ec2/securityGroup:SecurityGroup",
+        "name",
+        "namePrefix",
+        "security group names are unique in the VPC: a replacement fails with InvalidGroup.Duplicate",
+        retention_excuses=False,
+    ),
+)
+
 # Fixed names kept on purpose: (type, logical-name pattern with {env}) -> the documented reason.
 FIXED_NAME_ALLOWLIST: dict[tuple[str, str], str] = {}
 
@@ -718,6 +751,35 @@ def check_gpu_rollout(d: Deployment) -> list[Violation]:
     return out
 
 
+# --- DNS records do not read a load balancer address that was never awaited -----------------------
+
+_SKIP_AWAIT = "pulumi.com/skipAwait"
+
+
+def _skips_await(service: Resource) -> bool:
+    annotations = (service.inputs.get("metadata") or {}).get("annotations") or {}
+    return str(annotations.get(_SKIP_AWAIT, "")).lower() == "true"
+
+
+def check_dns_target_awaited(d: Deployment) -> list[Violation]:
+    out = []
+    for record in d.of_type("aws:route53/record:Record"):
+        for dep in record.property_dependencies("records"):
+            service = d.by_urn.get(dep)
+            if service is not None and service.type == "kubernetes:core/v1:Service" and _skips_await(service):
+                out.append(
+                    violation(
+                        "dns-target-awaited",
+                        record,
+                        f"its records come from {service.name}'s status, but that Service carries {_SKIP_AWAIT}: "
+                        "its load-balancer address is read from the create response, before any controller set "
+                        "one, so the record is written empty and Route 53 refuses it (until a refresh). Create "
+                        "the record only when the Service is awaited (kubernetes.modelReady).",
+                    )
+                )
+    return out
+
+
 # --- policies are valid against the IAM reference --------------------------------------------------
 
 
@@ -799,6 +861,14 @@ CHECKS: tuple[Check, ...] = (
         passes="a Deployment requesting nvidia.com/gpu with rollingUpdate maxSurge 0, maxUnavailable 1",
         fails="the same Deployment with no strategy (maxSurge 25%) and no cluster-autoscaler or Karpenter",
         run=check_gpu_rollout,
+    ),
+    Check(
+        "dns-target-awaited",
+        "A DNS record never targets the load-balancer address of a Service whose await is skipped",
+        "review 2026-12-06-second S1",
+        passes="a CNAME to an awaited LoadBalancer Service's hostname",
+        fails="a CNAME to the hostname of a Service annotated pulumi.com/skipAwait (replicas 0): written empty",
+        run=check_dns_target_awaited,
     ),
     Check(
         "lifecycle-reserved-names",

@@ -443,13 +443,14 @@ class PolicyIndex:
                     out += parse_statements({"Statement": known}, f"{name} (AWS managed)")
         return out, notes
 
-    def resource_policy(self, resource_arn: str) -> tuple[str, list[Statement]]:
-        """(kind, statements) of the resource-based policy that governs `resource_arn`."""
+    def resource_policy(self, resource_arn: str, action: str = "sts:AssumeRole") -> tuple[str, list[Statement]]:
+        """(kind, statements) of the resource-based policy that governs `action` on `resource_arn` (a role's
+        trust policy governs only sts: calls; IAM calls on a role are decided by identity policies)."""
         d = self.deployment
         target = d.by_arn.get(resource_arn)
         if target is not None and target.type == "aws:kms/key:Key":
             return "key", parse_statements(target.document("policy"), f"{target.name} (key policy)")
-        if target is not None and target.type == "aws:iam/role:Role":
+        if target is not None and target.type == "aws:iam/role:Role" and action.lower().startswith("sts:"):
             return "trust", parse_statements(target.document("assumeRolePolicy"), f"{target.name} (trust)")
         bucket = _s3_bucket(resource_arn)
         if bucket is not None:
@@ -530,7 +531,7 @@ def _full_context(request: Request, account: str) -> dict[str, ContextValue]:
 def evaluate(index: PolicyIndex, request: Request) -> Decision:
     context = _full_context(request, index.account)
     identity, notes = index.identity(request.principal)
-    kind, resource_statements = index.resource_policy(request.resource)
+    kind, resource_statements = index.resource_policy(request.resource, request.action)
     unknowns: list[str] = []
 
     def applicable(statements: Iterable[Statement], *, with_principal: bool) -> Iterable[tuple[Statement, Match]]:

@@ -154,6 +154,9 @@ SIGNING_KEY = "genai-{env}-model-signing-key"
 _RAW_OBJECT = (Ref(RAW_BUCKET), "/uploads/report.md")
 _QUARANTINED = (Ref(QUARANTINE_BUCKET), "/raw-bucket/v1/uploads/report.md")
 _S3_SENDS: dict[str, ContextValue] = {"aws:SourceArn": Ref(RAW_BUCKET), "aws:SourceAccount": "{account}"}
+# What SQS sends KMS when it encrypts for S3: the queue's ARN as encryption context, and no source keys
+# (review S4: SQS Developer Guide, "Key management"; AWS CDK's SqsDestination sets no condition).
+_SQS_ENCRYPTS_FOR_S3: dict[str, ContextValue] = {"kms:EncryptionContext:aws:sqs:arn": Ref(SCAN_QUEUE)}
 
 
 def _read_object(obj: Value, bucket: str, key: str, tags: Mapping[str, str]) -> tuple[Call, Call]:
@@ -252,8 +255,13 @@ INTEGRITY_INTENTS: tuple[Intent, ...] = (
         principal="service:s3.amazonaws.com",
         calls=(
             Call("sqs:SendMessage", Ref(SCAN_QUEUE), _S3_SENDS),
-            Call("kms:GenerateDataKey", Ref(SCAN_QUEUE, "kmsMasterKeyId"), _S3_SENDS, api="SendMessage"),
-            Call("kms:Decrypt", Ref(SCAN_QUEUE, "kmsMasterKeyId"), _S3_SENDS, api="PutBucketNotification (test)"),
+            Call("kms:GenerateDataKey", Ref(SCAN_QUEUE, "kmsMasterKeyId"), _SQS_ENCRYPTS_FOR_S3, api="SendMessage"),
+            Call(
+                "kms:Decrypt",
+                Ref(SCAN_QUEUE, "kmsMasterKeyId"),
+                _SQS_ENCRYPTS_FOR_S3,
+                api="PutBucketNotification (test)",
+            ),
         ),
     ),
     Intent(
@@ -714,6 +722,29 @@ INTENTS: tuple[Intent, ...] = (
         ),
     ),
     Intent(
+        id="response-revokes-workload-sessions",
+        title="The response function revokes a workload role's older sessions (its inline deny policy)",
+        source="18 build 2; review 2026-12-06-second H1",
+        principal=Ref("genai-{env}-response-role"),
+        calls=(
+            Call("iam:GetRolePolicy", Ref("genai-{env}-train-role")),
+            Call("iam:PutRolePolicy", Ref("genai-{env}-train-role")),
+        ),
+    ),
+    Intent(
+        id="response-cannot-rewrite-privileged-roles",
+        title="The response function cannot write an inline policy on the deploy, key-admin, runner or filter role",
+        source="review 2026-12-06-second H1",
+        principal=Ref("genai-{env}-response-role"),
+        calls=(
+            Call("iam:PutRolePolicy", "arn:aws:iam::{account}:role/genai-{env}-deploy"),
+            Call("iam:PutRolePolicy", "arn:aws:iam::{account}:role/genai-{env}-key-admin"),
+            Call("iam:PutRolePolicy", Ref("genai-{env}-runner-role")),
+            Call("iam:PutRolePolicy", Ref("genai-{env}-filter-role")),
+        ),
+        denied=True,
+    ),
+    Intent(
         id="deployer-administers-keys",
         title="The deploy role administers every key (KMS refuses a policy that locks its caller out)",
         source="13 build 3b (defect 10)",
@@ -724,6 +755,15 @@ INTENTS: tuple[Intent, ...] = (
             Call("kms:DescribeKey", Ref(EACH)),
             Call("kms:ScheduleKeyDeletion", Ref(EACH), api="pulumi destroy"),
         ),
+    ),
+    Intent(
+        id="key-administrators-cannot-grant-themselves-use",
+        title="A key administrator cannot give itself use of a key with a grant (only AWS services may, for a resource)",
+        source="review 2026-12-06-second H2",
+        principal=DEPLOYER,
+        each="aws:kms/key:Key",
+        calls=(Call("kms:CreateGrant", Ref(EACH), {"kms:GrantIsForAWSResource": "false"}),),
+        denied=True,
     ),
     Intent(
         id="deployer-administers-cluster",

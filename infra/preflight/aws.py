@@ -100,7 +100,15 @@ def role_checks(clients: Clients, settings: PlatformSettings, account: str) -> l
 CLUSTER_IMAGES = {
     "kubernetes.inferenceImageDigest": "the model server image (the images job copies vars.INFERENCE_SOURCE_IMAGE)",
     "kubernetes.modelVerifierImageDigest": "the model verifier image (the images job builds images/model-verifier)",
+    "filter.guard.classifier.imageDigest": (
+        "the guard classifier image (the images job copies vars.CLASSIFIER_SOURCE_IMAGE, text-embeddings-inference)"
+    ),
 }
+
+
+def self_hosted_guard(settings: PlatformSettings) -> bool:
+    """Whether the cluster stage runs the guard classifier (its image and weights are then needed)."""
+    return settings.filter.guard.tier == "self-hosted"
 
 
 def image_checks(clients: Clients, settings: PlatformSettings) -> list[Prerequisite]:
@@ -110,6 +118,8 @@ def image_checks(clients: Clients, settings: PlatformSettings) -> list[Prerequis
         "kubernetes.inferenceImageDigest": k.inference_image_digest,
         "kubernetes.modelVerifierImageDigest": k.model_verifier_image_digest,
     }
+    if self_hosted_guard(settings):
+        digests["filter.guard.classifier.imageDigest"] = settings.filter.guard.classifier.image_digest
     return [
         _image_check(clients, settings, key, digest)
         for key, digest in digests.items()
@@ -148,38 +158,55 @@ def _image_check(clients: Clients, settings: PlatformSettings, key: str, digest:
 
 
 def model_checks(clients: Clients, settings: PlatformSettings) -> list[Prerequisite]:
-    """A signed model (manifest and signature) under `kubernetes.modelPrefix` in the models bucket."""
+    """A signed model (manifest and signature) under every prefix a verify-model init container reads:
+    `kubernetes.modelPrefix`, and the guard classifier's when the guard tier is self-hosted."""
     k = settings.kubernetes
-    subject = f"{PROJECT}:kubernetes.modelReady"
+    prefixes = [(f"{PROJECT}:kubernetes.modelReady", k.model_prefix, model_fix(settings))]
+    if self_hosted_guard(settings):
+        prefix = settings.filter.guard.classifier.model_prefix
+        subject = f"{PROJECT}:filter.guard.classifier.modelPrefix"
+        prefixes.append((subject, prefix, model_fix(settings, prefix)))
     pattern = models_bucket_pattern(settings.name_prefix)
     try:
         buckets = [b["Name"] for b in clients("s3").list_buckets().get("Buckets", []) if pattern.match(b["Name"])]
     except (ClientError, BotoCoreError) as err:
-        return [Prerequisite(UNKNOWN, "signed-model", subject, f"could not list buckets ({_error(err)})", "retry")]
-    if not buckets:
-        where = f"s3://{pattern.pattern.strip('^$')}/{k.model_prefix}"
-        status = MISSING if k.model_ready else CHECK
-        problem = f"no models bucket yet (the platform stage creates it), so no signed model at {where}"
-        return [Prerequisite(status, "signed-model", subject, problem, model_fix(settings), stage="cluster")]
-    where = f"s3://{buckets[0]}/{k.model_prefix}"
+        return [
+            Prerequisite(UNKNOWN, "signed-model", subject, f"could not list buckets ({_error(err)})", "retry")
+            for subject, _, _ in prefixes
+        ]
+    status = MISSING if k.model_ready else CHECK
+    items = []
+    for subject, prefix, fix in prefixes:
+        if not buckets:
+            where = f"s3://{pattern.pattern.strip('^$')}/{prefix}"
+            problem = f"no models bucket yet (the platform stage creates it), so no signed model at {where}"
+            items.append(Prerequisite(status, "signed-model", subject, problem, fix, stage="cluster"))
+        else:
+            items.append(_signed_model_check(clients, buckets[0], subject, prefix, fix, model_ready=k.model_ready))
+    return items
+
+
+def _signed_model_check(
+    clients: Clients, bucket: str, subject: str, prefix: str, fix: str, *, model_ready: bool
+) -> Prerequisite:
+    where = f"s3://{bucket}/{prefix}"
     missing = []
     for name in SIGNED_MODEL_FILES:
         try:
-            clients("s3").head_object(Bucket=buckets[0], Key=f"{k.model_prefix}{name}")
+            clients("s3").head_object(Bucket=bucket, Key=f"{prefix}{name}")
         except ClientError as err:
             if _code(err) not in ("404", "NoSuchKey", "NotFound"):
-                return [Prerequisite(UNKNOWN, "signed-model", subject, f"could not check {where} ({_error(err)})", "")]
+                return Prerequisite(UNKNOWN, "signed-model", subject, f"could not check {where} ({_error(err)})", "")
             missing.append(name)
         except BotoCoreError as err:
-            return [Prerequisite(UNKNOWN, "signed-model", subject, f"could not check {where} ({err})", "retry")]
+            return Prerequisite(UNKNOWN, "signed-model", subject, f"could not check {where} ({err})", "retry")
     if missing:
-        status = MISSING if k.model_ready else CHECK
         problem = f"no signed model at {where} ({', '.join(missing)} absent)"
-        return [Prerequisite(status, "signed-model", subject, problem, model_fix(settings), stage="cluster")]
-    if not k.model_ready:
-        fix = f"set {PROJECT}:kubernetes.modelReady: true to run the model server"
-        return [Prerequisite(CHECK, "signed-model", subject, f"a signed model is at {where}", fix)]
-    return [Prerequisite(OK, "signed-model", subject, f"a signed model is at {where}", "")]
+        return Prerequisite(MISSING if model_ready else CHECK, "signed-model", subject, problem, fix, stage="cluster")
+    if not model_ready:
+        ready = f"set {PROJECT}:kubernetes.modelReady: true to run the model server"
+        return Prerequisite(CHECK, "signed-model", subject, f"a signed model is at {where}", ready)
+    return Prerequisite(OK, "signed-model", subject, f"a signed model is at {where}", "")
 
 
 def quota_value(clients: Clients, need: QuotaNeed) -> tuple[float | None, str]:
@@ -295,6 +322,64 @@ def account_stage_checks(clients: Clients, settings: PlatformSettings) -> list[P
     return items
 
 
+def access_analyzer_checks(clients: Clients, settings: PlatformSettings) -> list[Prerequisite]:
+    """The region's ACCOUNT IAM Access Analyzer (one per region, not raisable): the account stage creates
+    `genai-account` unless the account has one, which it must then import (`accessAnalyzerName`)."""
+    from components.security_hub import ACCOUNT_ANALYZER
+
+    subject = f"IAM Access Analyzer (ACCOUNT) in {settings.region}"
+    try:
+        found = clients("accessanalyzer").list_analyzers(type="ACCOUNT").get("analyzers", [])
+    except (ClientError, BotoCoreError) as err:
+        problem = f"could not check ({_error(err)})"
+        return [Prerequisite(UNKNOWN, "access-analyzer", subject, problem, "allow accessanalyzer:ListAnalyzers")]
+    names = [str(a.get("name")) for a in found]
+    if not names:
+        return [
+            Prerequisite(OK, "access-analyzer", subject, f"none yet: the account stage creates {ACCOUNT_ANALYZER}", "")
+        ]
+    if ACCOUNT_ANALYZER in names:
+        return [Prerequisite(OK, "access-analyzer", subject, f"{ACCOUNT_ANALYZER} (the account stage's)", "")]
+    fix = (
+        f"set {PROJECT}:accessAnalyzerName: {names[0]} in stages/account/Pulumi.{settings.region}.yaml so the "
+        "account stage imports it (CreateAnalyzer fails on a second one: 1 ACCOUNT analyzer per region, "
+        "not adjustable); skip if already set"
+    )
+    problem = f"the account already has {', '.join(names)}"
+    return [Prerequisite(CHECK, "access-analyzer", subject, problem, fix)]
+
+
+def bedrock_endpoint_checks(clients: Clients, settings: PlatformSettings) -> list[Prerequisite]:
+    """With the Bedrock guard tier, the region offers the bedrock-runtime interface endpoint in as many
+    AZs as the filter's subnets (`network.azCount`); with failMode closed an unreachable guardrail blocks
+    every prompt (review R1)."""
+    if settings.filter.guard.tier != "bedrock":
+        return []
+    service = f"com.amazonaws.{settings.region}.bedrock-runtime"
+    subject = f"{PROJECT}:filter.guard.tier"
+    try:
+        found = clients("ec2").describe_vpc_endpoint_services(ServiceNames=[service]).get("ServiceDetails", [])
+    except ClientError as err:
+        if _code(err) == "InvalidServiceName":
+            problem = f"{service} does not exist: Bedrock (guardrails) is not offered in {settings.region}"
+            fix = f"set {PROJECT}:filter.guard.tier to self-hosted or none, or deploy in a Bedrock region"
+            return [Prerequisite(MISSING, "bedrock-endpoint", subject, problem, fix)]
+        problem = f"could not check {service} ({_error(err)})"
+        return [Prerequisite(UNKNOWN, "bedrock-endpoint", subject, problem, "allow ec2:DescribeVpcEndpointServices")]
+    except BotoCoreError as err:
+        return [Prerequisite(UNKNOWN, "bedrock-endpoint", subject, f"could not check {service} ({err})", "retry")]
+    zones = sorted({z for d in found for z in d.get("AvailabilityZones", [])})
+    wanted = settings.network.az_count
+    if len(zones) < wanted:
+        problem = (
+            f"{service} serves {len(zones)} availability zone(s) ({', '.join(zones) or 'none'}), fewer than "
+            f"network.azCount {wanted}: the endpoint cannot have an interface in every filter subnet"
+        )
+        fix = "check that the filter's subnets are in the endpoint's zones, or lower network.azCount"
+        return [Prerequisite(CHECK, "bedrock-endpoint", subject, problem, fix)]
+    return [Prerequisite(OK, "bedrock-endpoint", subject, f"{service} serves {', '.join(zones)}", "")]
+
+
 def state_policy_checks(clients: Clients, settings: PlatformSettings) -> list[Prerequisite]:
     """The state bucket's policy carries the per-role statements of `genai-platform state-policy`."""
     if settings.runner.state_bucket_arn is None:
@@ -333,6 +418,8 @@ def account_prerequisites(
         *state_policy_checks(clients, settings),
         *quota_checks(clients, settings, reservations),
         *account_stage_checks(clients, settings),
+        *access_analyzer_checks(clients, settings),
+        *bedrock_endpoint_checks(clients, settings),
     ]
 
 

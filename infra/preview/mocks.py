@@ -326,6 +326,8 @@ _NAMED_TYPES = {
     "aws:ec2/launchTemplate:LaunchTemplate",
     "aws:ec2/securityGroup:SecurityGroup",
     "aws:eks/nodeGroup:NodeGroup",
+    "aws:dynamodb/table:Table",
+    "aws:bedrock/guardrail:Guardrail",
 }
 _SERVICE_LINKED_ROLES = {"autoscaling.amazonaws.com": "AWSServiceRoleForAutoScaling"}
 _GATEWAY_CIDRS = ("3.5.64.0/21", "3.5.72.0/23", "52.92.0.0/17", "52.218.0.0/17")

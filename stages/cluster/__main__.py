@@ -17,5 +17,5 @@ from stacks.stages import cluster_inputs
 
 inputs = cluster_inputs(pulumi.get_stack())
 # This stage's own placeholders (image digests): the platform stage does not refuse them.
-refuse_deploy(pulumi.get_stack(), cluster_blockers(inputs.kubernetes))
+refuse_deploy(pulumi.get_stack(), cluster_blockers(inputs.kubernetes, inputs.guard_classifier))
 build_cluster_stage(inputs)

@@ -74,7 +74,13 @@ def test_only_node_roles_pull(plan: Plan, purpose: str) -> None:
     assert set(as_list(statements_by_sid["PullByPlatformRoles"]["Principal"]["AWS"])) == node_role_arns(plan)
     deny = statements_by_sid["DenyPullByOthers"]
     assert deny["Effect"] == "Deny" and deny["Principal"] == {"AWS": "*"}
-    assert set(deny["Condition"]["ArnNotEquals"]["aws:PrincipalArn"]) == node_role_arns(plan)
+    # review R2: Amazon Inspector's enhanced scanning reads images with its service-linked role; no AWS page
+    # says whether a repository-policy Deny stops it, so it is exempted (it is AWS-managed, trusted by
+    # inspector2.amazonaws.com only).
+    inspector = (
+        "arn:aws:iam::123456789012:role/aws-service-role/inspector2.amazonaws.com/AWSServiceRoleForAmazonInspector2"
+    )
+    assert set(deny["Condition"]["ArnNotEquals"]["aws:PrincipalArn"]) == node_role_arns(plan) | {inspector}
 
 
 @pytest.mark.parametrize("purpose", PURPOSES)

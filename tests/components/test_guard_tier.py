@@ -135,8 +135,8 @@ def test_dev_classifier_is_reachable_only_from_the_filter_subnets(dev_stages: di
     (rule,) = netpol["spec"]["ingress"]
     assert [p["ipBlock"]["cidr"] for p in rule["from"]] == ["10.40.192.0/22", "10.40.196.0/22"]
     assert rule["ports"] == [{"port": 8080, "protocol": "TCP"}]
-    record = named(cluster, "aws:route53/record:Record", "genai-dev-guard-dns-cname")["inputs"]
-    assert record["name"] == "prompt-guard.genai-dev.internal"
+    # review S1: with modelReady false the Service skips its await and has no address: no CNAME yet
+    assert not [r for r in cluster["resources"] if r["type"] == "aws:route53/record:Record"]
 
 
 def test_prod_cluster_has_no_classifier(prod_stages: dict[str, Plan]) -> None:
@@ -241,7 +241,7 @@ def test_the_classifier_weights_must_not_nest_with_the_model_servers(prefix: str
 def test_denied_topics_reach_the_guardrail() -> None:
     from components.guardrail import GuardrailArgs, Topic, policy_config
 
-    args = GuardrailArgs("g", key=None, denied_topics=[Topic("investment-advice", "Advice on investments", ["Buy X?"])])  # type: ignore[arg-type]
+    args = GuardrailArgs(key=None, denied_topics=[Topic("investment-advice", "Advice on investments", ["Buy X?"])])  # type: ignore[arg-type]
     assert policy_config(args)["topic_policy_config"] == {
         "topics_configs": [
             {"name": "investment-advice", "definition": "Advice on investments", "examples": ["Buy X?"], "type": "DENY"}

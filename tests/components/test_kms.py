@@ -70,8 +70,13 @@ def test_named_administrators_get_no_key_use(prod_plan: Plan) -> None:
     roles = set(stack_settings(prod_plan).kms.key_administrator_role_arns)
     for key in keys(prod_plan):
         for st in statements(policy(key)):
-            if st["Sid"] != "KeyAdministration":
+            if st["Sid"] == "AdministratorsGrantOnlyToAwsResources":
+                assert as_list(st["Action"]) == ["kms:CreateGrant"]
+                assert st["Condition"] == {"Bool": {"kms:GrantIsForAWSResource": "true"}}
+            elif st["Sid"] != "KeyAdministration":
                 assert not principals(st) & roles, (key["name"], st["Sid"])
+            else:  # review H2: kms:Create* would include CreateGrant, a grant of use to itself
+                assert not any(a in ("kms:Create*", "kms:*", "kms:CreateGrant") for a in as_list(st["Action"]))
 
 
 def test_the_root_keeps_key_use_through_iam_policies_in_the_account(plan: Plan) -> None:

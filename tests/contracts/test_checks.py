@@ -533,3 +533,46 @@ def test_gpu_deployment_must_not_surge_without_an_autoscaler() -> None:
     assert checks.check_gpu_rollout(deploy(_gpu_deployment(None), autoscaler)) == []
     cpu = res("kubernetes:apps/v1:Deployment", "web", {"spec": {"template": {"spec": {"containers": [{"name": "w"}]}}}})
     assert checks.check_gpu_rollout(deploy(cpu)) == []
+
+
+def test_dns_record_must_not_target_a_skip_awaited_service() -> None:
+    service_urn = urn("kubernetes:core/v1:Service", "svc")
+    annotations = {"pulumi.com/skipAwait": "true"}
+    skipped = res("kubernetes:core/v1:Service", "svc", {"metadata": {"annotations": annotations}})
+    awaited = res("kubernetes:core/v1:Service", "svc", {"metadata": {"annotations": {}}})
+    record = res(
+        "aws:route53/record:Record",
+        "cname",
+        {"type": "CNAME", "records": ["lb.example"]},
+        propertyDependencies={"records": [service_urn]},
+    )
+    assert ids(checks.check_dns_target_awaited(deploy(skipped, record))) == ["cname"]
+    assert checks.check_dns_target_awaited(deploy(awaited, record)) == []
+
+
+def test_inspector_enabler_creates_its_service_linked_role() -> None:
+    inspector = (
+        f"arn:aws:iam::{ACCOUNT}:role/aws-service-role/inspector2.amazonaws.com/AWSServiceRoleForAmazonInspector2"
+    )
+    deny = {
+        "Effect": "Deny",
+        "Principal": {"AWS": "*"},
+        "Action": "ecr:BatchGetImage",
+        "Resource": "*",
+        "Condition": {"ArnNotEquals": {"aws:PrincipalArn": [inspector]}},
+    }
+    policy = res("aws:ecr/repositoryPolicy:RepositoryPolicy", "rp", {"policy": doc(deny)})
+    assert ids(checks.check_principals_exist(deploy(policy))) == ["rp"]
+    enabler = res("aws:inspector2/enabler:Enabler", "ecr", {"resourceTypes": ["ECR"]})
+    assert checks.check_principals_exist(deploy(policy, enabler)) == []
+
+
+def test_reserved_names_cover_tables_guardrails_and_security_groups() -> None:
+    """review H3: each collides on a replacement (create before delete)."""
+    table = res("aws:dynamodb/table:Table", "t", {"name": "genai-dev-lineage"})
+    guardrail = res("aws:bedrock/guardrail:Guardrail", "g", {"name": "genai-dev-filter"})
+    group = res("aws:ec2/securityGroup:SecurityGroup", "sg", {"name": "genai-dev-filter-lambda"})
+    assert ids(checks.check_reserved_names(deploy(table, guardrail, group))) == ["t", "g", "sg"]
+    prefixed = res("aws:ec2/securityGroup:SecurityGroup", "sg", {"namePrefix": "genai-dev-filter-lambda-"})
+    autonamed = res("aws:dynamodb/table:Table", "t", {})
+    assert checks.check_reserved_names(deploy(prefixed, autonamed)) == []

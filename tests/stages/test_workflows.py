@@ -273,3 +273,15 @@ def test_pull_request_artifacts_hold_no_state() -> None:
     preview = wf["jobs"]["pulumi-preview"]
     (upload,) = [st for st in preview["steps"] if "upload-artifact" in st.get("uses", "")]
     assert all(p.startswith("real/review-real-dev.") for p in str(upload["with"]["path"]).split())
+
+
+def test_guard_classifier_image_and_weights_are_checked_when_self_hosted() -> None:
+    """review S3: the classifier's image (copied like the model server's) and its signed weights, only when
+    the platform forwards a classifier (filter.guard.tier self-hosted)."""
+    doc = load(WORKFLOWS / "stage-images.yml")
+    assert "CLASSIFIER_SOURCE_IMAGE" in doc["jobs"]["images"]["env"]
+    (copy,) = [st for st in _images_steps() if "skopeo copy" in st.get("run", "")]
+    assert ".guard_classifier.image_digest // empty" in copy["run"] and "$CLASSIFIER_SOURCE_IMAGE" in copy["run"]
+    assert copy["run"].index("! present") < copy["run"].index("skopeo copy")
+    (model,) = [st for st in _images_steps() if "manifest.sig.json" in st.get("run", "")]
+    assert ".guard_classifier.model_prefix // empty" in model["run"]

@@ -18,7 +18,7 @@ from moto import mock_aws
 
 from infra.cli import main
 from infra.preflight.aws import account_prerequisites
-from stacks.prerequisites import MISSING, OK, UNKNOWN, lambda_reservations
+from stacks.prerequisites import CHECK, MISSING, OK, UNKNOWN, lambda_reservations
 from stacks.settings import settings_from_config
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -314,3 +314,97 @@ def test_state_bucket_without_the_per_role_policy_is_missing(account: boto3.Sess
     s3.put_bucket_policy(Bucket="acme-pulumi-state", Policy=render(policy))
     (item,) = state_policy_checks(account.client, settings)
     assert item.status == OK
+
+
+def _self_hosted(classifier_digest: str) -> dict[str, Any]:
+    classifier = {"imageDigest": classifier_digest, "modelPrefix": "guard/prompt-guard-2/"}
+    return {"genai-platform:filter": {"guard": {"tier": "self-hosted", "classifier": classifier}}}
+
+
+def test_self_hosted_classifier_image_and_weights_are_checked(
+    account: boto3.Session, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """review S3: the classifier's image and its signed weights, like the model server's."""
+    create_roles(account, "genai-prod-key-admin", "genai-prod-deploy", "genai-ci-push")
+    digest = push_image(account)
+    apply_account_stage(account)
+    put_model(account, "manifest.json", "manifest.sig.json")
+    classifier = "sha256:" + hashlib.sha256(b"tei").hexdigest()
+    code, out = preflight(capsys, ready_project(tmp_path, digest, **_self_hosted(classifier)))
+    assert code == 1
+    assert "MISSING  genai-platform:filter.guard.classifier.imageDigest  [cluster stage]" in out
+    assert f"genai-prod/inference has no image {classifier}" in out
+    assert (
+        "MISSING  genai-platform:filter.guard.classifier.modelPrefix  [cluster stage]\n         no signed model at "
+        f"s3://{MODELS_BUCKET}/guard/prompt-guard-2/ (manifest.json, manifest.sig.json absent)"
+    ) in out
+    for name in ("manifest.json", "manifest.sig.json"):
+        account.client("s3").put_object(Bucket=MODELS_BUCKET, Key=f"guard/prompt-guard-2/{name}", Body=b"{}")
+    code, out = preflight(capsys, ready_project(tmp_path, digest, **_self_hosted(digest)))
+    assert "OK       genai-platform:filter.guard.classifier.modelPrefix\n         a signed model is at s3://" in out
+    assert "OK       genai-platform:filter.guard.classifier.imageDigest" in out
+
+
+def test_classifier_is_not_checked_when_the_tier_does_not_deploy_it(
+    account: boto3.Session, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    create_roles(account, "genai-prod-key-admin", "genai-prod-deploy", "genai-ci-push")
+    digest = push_image(account)
+    put_model(account, "manifest.json", "manifest.sig.json")
+    _, out = preflight(capsys, ready_project(tmp_path, digest))  # prod's tier is bedrock
+    assert "filter.guard.classifier" not in out
+
+
+@pytest.mark.parametrize(
+    ("analyzers", "status", "text"),
+    [
+        ([], OK, "none yet: the account stage creates genai-account"),
+        (["genai-account"], OK, "genai-account (the account stage's)"),
+        (["landing-zone"], CHECK, "accessAnalyzerName: landing-zone"),
+    ],
+)
+def test_an_existing_account_analyzer_must_be_imported(analyzers: list[str], status: str, text: str) -> None:
+    """review S5: CreateAnalyzer fails on a second ACCOUNT analyzer in the region (quota 1, not raisable)."""
+    from infra.preflight.aws import access_analyzer_checks
+
+    client = boto3.client("accessanalyzer", region_name=REGION, aws_access_key_id="x", aws_secret_access_key="x")
+    arn = f"arn:aws:access-analyzer:{REGION}:{ACCOUNT}:analyzer/"
+    found = [
+        {"arn": arn + n, "name": n, "type": "ACCOUNT", "createdAt": "2026-01-01T00:00:00Z", "status": "ACTIVE"}
+        for n in analyzers
+    ]
+    with Stubber(client) as stub:
+        stub.add_response("list_analyzers", {"analyzers": found}, {"type": "ACCOUNT"})
+        (item,) = access_analyzer_checks(lambda _: client, settings_from_config({}, "dev"))
+    assert item.status == status and text in item.problem + item.fix
+    denied = boto3.client("accessanalyzer", region_name=REGION, aws_access_key_id="x", aws_secret_access_key="x")
+    with Stubber(denied) as stub:
+        stub.add_client_error("list_analyzers", "AccessDeniedException")
+        (item,) = access_analyzer_checks(lambda _: denied, settings_from_config({}, "dev"))
+    assert item.status == UNKNOWN and "accessanalyzer:ListAnalyzers" in item.fix
+
+
+def _endpoint_check(response: dict[str, Any] | None, tier: str = "bedrock") -> Any:
+    from infra.preflight.aws import bedrock_endpoint_checks
+
+    client = boto3.client("ec2", region_name=REGION, aws_access_key_id="x", aws_secret_access_key="x")
+    settings = settings_from_config({"genai-platform:filter": {"guard": {"tier": tier}}}, "dev")
+    with Stubber(client) as stub:
+        if response is None:
+            stub.add_client_error("describe_vpc_endpoint_services", "InvalidServiceName")
+        else:
+            stub.add_response("describe_vpc_endpoint_services", response)
+        return bedrock_endpoint_checks(lambda _: client, settings)
+
+
+def test_the_bedrock_runtime_endpoint_must_serve_the_filter_azs() -> None:
+    """review R1: with the Bedrock tier and failMode closed, an unreachable guardrail blocks every prompt."""
+    service = f"com.amazonaws.{REGION}.bedrock-runtime"
+    (item,) = _endpoint_check({"ServiceDetails": [{"ServiceName": service, "AvailabilityZones": ["eu-west-1a"]}]})
+    assert item.status == CHECK and "1 availability zone" in item.problem and "network.azCount 2" in item.problem
+    azs = ["eu-west-1a", "eu-west-1b", "eu-west-1c"]
+    (item,) = _endpoint_check({"ServiceDetails": [{"ServiceName": service, "AvailabilityZones": azs}]})
+    assert item.status == OK
+    (item,) = _endpoint_check(None)
+    assert item.status == MISSING and service in item.problem
+    assert _endpoint_check(None, tier="self-hosted") == []

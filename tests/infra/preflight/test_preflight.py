@@ -208,3 +208,19 @@ def test_each_stage_refuses_only_its_own_placeholders() -> None:
     assert expected <= {i.subject for i in cluster_blockers(forwarded)}
     for item in cluster_blockers(forwarded):
         assert "push the model server image to genai-<env>/inference, then" not in item.fix
+
+
+def test_the_classifier_digest_blocks_only_the_cluster_stage() -> None:
+    """review S2: the platform stage creates genai-<env>/inference, where the classifier image goes."""
+    from stacks.settings import as_dict
+    from stacks.stack_config import find_project_file, read_stack_config
+
+    config, _ = read_stack_config(find_project_file(Path(__file__).resolve().parents[3]), "dev", required=True)
+    config = {**config, "genai-platform:filter": {"guard": {"tier": "self-hosted"}}}
+    subject = "genai-platform:filter.guard.classifier.imageDigest"
+    assert subject not in {i.subject for i in deploy_blockers(config, "dev", "platform")}
+    (item,) = [i for i in deploy_blockers(config, "dev", "cluster") if i.subject == subject]
+    assert "crane digest" in item.fix and "describe-images" not in item.fix
+    settings = settings_from_config(config, "dev")
+    forwarded = cluster_blockers(as_dict(settings.kubernetes), as_dict(settings.filter.guard.classifier))
+    assert subject in {i.subject for i in forwarded}
