@@ -15,7 +15,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.bucket import SecureBucket
-from components.eks_cluster import cluster_admin_access
+from components.eks_cluster import cluster_admin_access, cluster_api_client_group
 from components.grants import Grant, policy_document, service_trust
 from components.log_group import EncryptedLogGroup
 
@@ -97,34 +97,16 @@ class DeployRunner(pulumi.ComponentResource):
         super().__init__("genai:deploy:DeployRunner", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         self.source_bucket_name = args.source_bucket.name
-        security_group = aws.ec2.SecurityGroup(
-            f"{name}-sg",
-            name_prefix=f"{args.project_name}-runner-",
+        security_group = cluster_api_client_group(
+            name,
+            name_prefix=f"{args.project_name}-runner",
             description="Deploy runner: HTTPS out (API server, AWS APIs, package downloads)",
+            egress_description="HTTPS: the EKS API server, AWS APIs, the Pulumi CLI and PyPI through NAT",
+            ingress_name=f"{name}-to-api-server",
+            ingress_description="The deploy runner reaches the private API server",
             vpc_id=args.vpc_id,
-            revoke_rules_on_delete=True,
-            tags={"Name": f"{args.project_name}-runner"},
-            opts=child,
-        )
-        aws.vpc.SecurityGroupEgressRule(
-            f"{name}-egress-https",
-            security_group_id=security_group.id,
-            description="HTTPS: the EKS API server, AWS APIs, the Pulumi CLI and PyPI through NAT",
-            ip_protocol="tcp",
-            from_port=443,
-            to_port=443,
-            cidr_ipv4="0.0.0.0/0",
-            opts=child,
-        )
-        aws.vpc.SecurityGroupIngressRule(
-            f"{name}-to-api-server",
-            security_group_id=args.cluster_security_group_id,
-            description="The deploy runner reaches the private API server",
-            ip_protocol="tcp",
-            from_port=443,
-            to_port=443,
-            referenced_security_group_id=security_group.id,
-            opts=child,
+            cluster_security_group_id=args.cluster_security_group_id,
+            parent=self,
         )
 
         subnet_arns = [

@@ -294,3 +294,51 @@ class EksCluster(pulumi.ComponentResource):
             resolve_conflicts_on_update="OVERWRITE",
             opts=pulumi.ResourceOptions(parent=self, depends_on=list(depends_on)),
         )
+
+
+def cluster_api_client_group(
+    name: str,
+    *,
+    name_prefix: str,
+    description: str,
+    egress_description: str,
+    ingress_name: str,
+    ingress_description: str,
+    vpc_id: pulumi.Input[str],
+    cluster_security_group_id: pulumi.Input[str],
+    parent: pulumi.Resource,
+) -> aws.ec2.SecurityGroup:
+    """A security group (`<name>-sg`) for something in the VPC that calls the private cluster API and AWS
+    APIs: HTTPS out to anywhere (`<name>-egress-https`), and HTTPS into the cluster's security group from
+    it (`ingress_name`)."""
+    child = pulumi.ResourceOptions(parent=parent)
+    group = aws.ec2.SecurityGroup(
+        f"{name}-sg",
+        name_prefix=f"{name_prefix}-",
+        description=description,
+        vpc_id=vpc_id,
+        revoke_rules_on_delete=True,
+        tags={"Name": name_prefix},
+        opts=child,
+    )
+    aws.vpc.SecurityGroupEgressRule(
+        f"{name}-egress-https",
+        security_group_id=group.id,
+        description=egress_description,
+        ip_protocol="tcp",
+        from_port=443,
+        to_port=443,
+        cidr_ipv4="0.0.0.0/0",
+        opts=child,
+    )
+    aws.vpc.SecurityGroupIngressRule(
+        ingress_name,
+        security_group_id=cluster_security_group_id,
+        description=ingress_description,
+        ip_protocol="tcp",
+        from_port=443,
+        to_port=443,
+        referenced_security_group_id=group.id,
+        opts=child,
+    )
+    return group

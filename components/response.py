@@ -12,6 +12,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.bucket import SecureBucket
+from components.eks_cluster import cluster_api_client_group
 from components.grants import Grant, topic_publish, xray_write
 from components.guardduty import findings_pattern
 from components.k8s_baseline import CONTAINMENT_GROUP
@@ -224,34 +225,16 @@ class ResponseFunction(pulumi.ComponentResource):
         depends: list[pulumi.Resource] = []
         vpc_config: aws.lambda_.FunctionVpcConfigArgsDict | None = None
         if args.subnet_ids:
-            self.security_group = aws.ec2.SecurityGroup(
-                f"{name}-sg",
-                name_prefix=f"{function_name}-lambda-",
+            self.security_group = cluster_api_client_group(
+                name,
+                name_prefix=f"{function_name}-lambda",
                 description="Response Lambda: HTTPS out (AWS APIs through NAT or endpoints, the cluster API)",
+                egress_description="AWS APIs (IAM has no VPC endpoint) and the cluster API",
+                ingress_name=f"{name}-cluster-api",
+                ingress_description="The response function calls the cluster API",
                 vpc_id=args.vpc_id,
-                revoke_rules_on_delete=True,
-                tags={"Name": f"{function_name}-lambda"},
-                opts=child,
-            )
-            aws.vpc.SecurityGroupEgressRule(
-                f"{name}-egress-https",
-                security_group_id=self.security_group.id,
-                description="AWS APIs (IAM has no VPC endpoint) and the cluster API",
-                ip_protocol="tcp",
-                from_port=443,
-                to_port=443,
-                cidr_ipv4="0.0.0.0/0",
-                opts=child,
-            )
-            aws.vpc.SecurityGroupIngressRule(
-                f"{name}-cluster-api",
-                security_group_id=args.cluster_security_group_id,
-                description="The response function calls the cluster API",
-                ip_protocol="tcp",
-                from_port=443,
-                to_port=443,
-                referenced_security_group_id=self.security_group.id,
-                opts=child,
+                cluster_security_group_id=args.cluster_security_group_id,
+                parent=self,
             )
             depends.append(vpc_access(name, self.role, common.partition, self))
             vpc_config = {"subnet_ids": args.subnet_ids, "security_group_ids": [self.security_group.id]}
