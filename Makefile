@@ -21,6 +21,7 @@ $(UV): tools/bootstrap.txt
 
 $(VENV)/.synced: $(UV) uv.lock pyproject.toml
 	$(UV) sync --frozen --compile-bytecode --python $(PYTHON)
+	$(BIN)/python -m infra.preview.lazy_annotations
 	@touch $@
 
 setup: $(VENV)/.synced

@@ -54,6 +54,7 @@ class PackProcess:
         self._proc: subprocess.Popen[bytes] | None = None
         self._stderr: IO[bytes] | None = None
         self._channel: grpc.Channel | None = None
+        self._port: int | None = None
         self.stub: Any = None
 
     def __enter__(self) -> PackProcess:
@@ -92,8 +93,7 @@ class PackProcess:
         """Spawn (unless spawned) and connect."""
         if self.stub is not None:
             return
-        self.spawn()
-        port = self._read_port()
+        port = self.wait_port()
         options = [("grpc.max_receive_message_length", MAX_MESSAGE), ("grpc.max_send_message_length", MAX_MESSAGE)]
         self._channel = grpc.insecure_channel(f"127.0.0.1:{port}", options=options)
         try:
@@ -101,6 +101,14 @@ class PackProcess:
         except grpc.FutureTimeoutError:
             raise PolicyPackError(f"policy pack {self.pack_dir} printed port {port} but does not answer") from None
         self.stub = analyzer_pb2_grpc.AnalyzerStub(self._channel)
+
+    def wait_port(self) -> int:
+        """Spawn (unless spawned) and wait for the pack to print its port, without connecting: a
+        process that forks may do this first, and its children connect."""
+        if self._port is None:
+            self.spawn()
+            self._port = self._read_port()
+        return self._port
 
     def _read_port(self) -> int:
         assert self._proc is not None and self._proc.stdout is not None
@@ -170,6 +178,7 @@ class PackProcess:
             if self._proc.stdout is not None:
                 self._proc.stdout.close()
             self._proc = None
+        self._port = None
         if self._stderr is not None:
             self._stderr.close()
             self._stderr = None

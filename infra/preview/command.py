@@ -19,6 +19,7 @@ DEFAULT_PACK = PROJECT_ROOT / "policies"
 # cluster stage. Another team's program (--program) gets the `baseline` profile.
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_ERROR = 0, 1, 2
+SKIP_TEARDOWN = True  # its packs are closed and its plan written before `run` returns (infra/cli.py)
 
 
 def configure_parser(p: argparse.ArgumentParser) -> None:
@@ -86,21 +87,39 @@ def run(args: argparse.Namespace) -> int:
         print("error: --config, --config-file and --mock-values apply to --program", file=sys.stderr)
         return EXIT_ERROR
 
-    from infra.policy import PackProcess, PolicyPackError
+    from infra.policy import PackProcess, PolicyPackError, evaluate_plan
     from infra.policy.runner import pack_env
-    from infra.preview.stages import preview_stages, stage_stacks
+    from infra.preview.stages import prepare_fork, preview_stages, stage_stacks
+    from stacks.stages import Stage
 
     # One pack process per stack name (the only environment the rules read), started now so it
-    # loads while the stages are previewed, and connected only after the stages' forks.
+    # loads while the providers are imported; each stage's child connects to it and evaluates its
+    # own plan while the next stage runs (this process never opens a gRPC channel, as it forks).
     packs: dict[str, PackProcess] = {}
     try:
-        if not args.no_policy:
-            for stage, stack in stage_stacks(args.stack, args.stage):
-                if stack not in packs:
-                    packs[stack] = PackProcess(args.policy_pack, env=pack_env(stage.project, stack))
-                    packs[stack].spawn()
-        plans = preview_stages(args.stack, args.stage, fork=True)
-        return _report_stages(args, plans, packs)
+        stages = stage_stacks(args.stack, args.stage)
+        configs = {} if args.no_policy else {s.name: _stage_policy_config(args, s) for s, _ in stages}
+        for stage, stack in stages:
+            if not args.no_policy and stack not in packs:
+                packs[stack] = PackProcess(args.policy_pack, env=pack_env(stage.project, stack))
+                packs[stack].spawn()
+        prepare_fork(len(stages))
+        for pack in packs.values():
+            pack.wait_port()
+
+        def evaluate(stage: Stage, plan: dict[str, Any]) -> dict[str, Any] | None:
+            if stage.name not in configs or (args.stage and stage.name not in args.stage):
+                return None
+            try:
+                section = evaluate_plan(
+                    plan, args.policy_pack, policy_config=configs[stage.name], pack=packs[str(plan["stack"])]
+                )
+            except PolicyPackError as err:
+                return {"error": str(err)}
+            return {"section": section}
+
+        plans = preview_stages(args.stack, args.stage, fork=True, follow_up=evaluate)
+        return _report_stages(args, plans)
     except (PreviewError, PolicyPackError) as err:
         print(f"error: {'policy pack: ' if isinstance(err, PolicyPackError) else ''}{err}", file=sys.stderr)
         return EXIT_ERROR
@@ -109,11 +128,25 @@ def run(args: argparse.Namespace) -> int:
             pack.close()
 
 
+def _stage_policy_config(args: argparse.Namespace, stage: Any) -> dict[str, Any]:
+    """The profile's policy config (a platform stage's own file for the platform's stacks, with the
+    default pack), with `--policy-config` layered over it."""
+    from infra.policy import load_policy_config
+    from infra.policy.profiles import profile_config
+
+    profile = args.profile or default_profile(own_program=True)
+    if profile == "platform" and args.policy_pack == DEFAULT_PACK:
+        return {**load_policy_config(stage.policy_config), **load_policy_config(args.policy_config)}
+    return profile_config(profile, args.policy_config)
+
+
 def _run_program(args: argparse.Namespace) -> int:
     """Preview another team's program in this process, its pack loading meanwhile."""
     from infra.policy import PackProcess, PolicyPackError
     from infra.policy.runner import pack_env
+    from infra.preview import lazy_annotations
 
+    lazy_annotations.install()
     pack = None
     try:
         if not args.no_policy:
@@ -125,7 +158,7 @@ def _run_program(args: argparse.Namespace) -> int:
             args.stack,
             options=RunOptions(tuple(args.config), tuple(args.config_file), args.mock_values),
         )
-        return _report(args, plan, args.profile or default_profile(own_program=False), args.policy_config, pack=pack)
+        return _report(args, plan, pack=pack)
     except (PreviewError, PolicyPackError) as err:
         print(f"error: {'policy pack: ' if isinstance(err, PolicyPackError) else ''}{err}", file=sys.stderr)
         return EXIT_ERROR
@@ -134,7 +167,7 @@ def _run_program(args: argparse.Namespace) -> int:
             pack.close()
 
 
-def _report_stages(args: argparse.Namespace, plans: list[Any], packs: dict[str, Any]) -> int:
+def _report_stages(args: argparse.Namespace, plans: list[Any]) -> int:
     from infra.preview.stages import combined_plan
 
     selected = set(args.stage or STAGE_NAMES)
@@ -144,16 +177,7 @@ def _report_stages(args: argparse.Namespace, plans: list[Any], packs: dict[str, 
         if i:
             print()
         print(f"=== stage {staged.stage.name}: {staged.plan['project']}/{staged.stack} ===")
-        profile = args.profile or default_profile(own_program=True)
-        stage_config = (
-            staged.stage.policy_config if profile == "platform" and args.policy_pack == DEFAULT_PACK else None
-        )
-        status = max(
-            status,
-            _report(
-                args, staged.plan, profile, args.policy_config, stage_config, write=False, pack=packs.get(staged.stack)
-            ),
-        )
+        status = max(status, _report(args, staged.plan, evaluated=staged.follow_up, write=False))
         if status == EXIT_ERROR:
             return status
     if args.json:
@@ -165,17 +189,15 @@ def _report_stages(args: argparse.Namespace, plans: list[Any], packs: dict[str, 
 def _report(
     args: argparse.Namespace,
     plan: dict[str, Any],
-    profile: str,
-    user_config: Path | None,
-    stage_config: Path | None = None,
     *,
+    evaluated: dict[str, Any] | None = None,
     write: bool = True,
     pack: Any = None,
 ) -> int:
     """Print one plan and its policy result (stored in `plan["policy"]`); write it with --json.
 
-    The policy config is the profile's (a platform stage's own file for the platform's stacks), with
-    `--policy-config` layered over it."""
+    `evaluated`: the policy section already computed (`{"section": ...}` or `{"error": ...}`);
+    otherwise the plan is evaluated here with the profile's config (`pack`: a spawned pack)."""
     from infra.preview.render import render_plan
 
     for warning in plan.get("warnings", []):
@@ -184,18 +206,19 @@ def _report(
     print(text.split("\n\nResources (")[0] if args.quiet else text)
     status = EXIT_OK
     if not args.no_policy:
-        from infra.policy import PolicyPackError, evaluate_plan, load_policy_config, render_policy_text
+        from infra.policy import PolicyPackError, evaluate_plan, render_policy_text
         from infra.policy.profiles import profile_config
 
         try:
-            if stage_config is not None:
-                config = {**load_policy_config(stage_config), **load_policy_config(user_config)}
-            else:
-                config = profile_config(profile, user_config)
-            section = evaluate_plan(plan, args.policy_pack, policy_config=config, pack=pack)
+            if evaluated is None:
+                config = profile_config(args.profile or default_profile(own_program=False), args.policy_config)
+                evaluated = {"section": evaluate_plan(plan, args.policy_pack, policy_config=config, pack=pack)}
         except PolicyPackError as err:
-            print(f"error: policy pack: {err}", file=sys.stderr)
+            evaluated = {"error": str(err)}
+        if "error" in evaluated:
+            print(f"error: policy pack: {evaluated['error']}", file=sys.stderr)
             return EXIT_ERROR
+        section = evaluated["section"]
         plan["policy"] = section
         print()
         print(render_policy_text(section), end="")

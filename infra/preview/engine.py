@@ -14,6 +14,7 @@ import logging
 import os
 import re
 import runpy
+import signal
 import subprocess
 import sys
 import tempfile
@@ -21,7 +22,7 @@ import threading
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from stacks.stack_config import (
     SECRET_MARK,
@@ -183,11 +184,11 @@ def _project_data(project_file: Path) -> dict[str, Any]:
     return data
 
 
-def _entry_point(spec: ProgramSpec) -> Path:
+def program_entry(project_file: Path) -> Path:
     """The program file, as the CLI finds it: `main` from Pulumi.yaml (a file, or a folder with
     `__main__.py`), relative to the project folder; the project folder itself when unset."""
-    main = _project_data(spec.project_file).get("main")
-    base = spec.project_file.parent.resolve()  # the program runs from its own folder
+    main = _project_data(project_file).get("main")
+    base = project_file.parent.resolve()  # the program runs from its own folder
     target = base / main if isinstance(main, str) and main else base
     entry = target / "__main__.py" if target.is_dir() else target
     if not entry.is_file():
@@ -458,7 +459,8 @@ def run_program(
 
     from infra.preview.mocks import PlatformMocks
 
-    entry = _entry_point(spec)
+    _skip_stack_traces()
+    entry = program_entry(spec.project_file)
     records: dict[str, Registration] = {}
     warnings: list[str] = []
     mocks = PlatformMocks(spec.region, stack_outputs, spec.mock_values)
@@ -489,6 +491,16 @@ def run_program(
         raise PreviewError(f"program reported an error: {errors.messages[0].splitlines()[0]}")
     records[root_stack_urn(spec.project, spec.stack)].outputs = _stack_exports()
     return records, warnings
+
+
+def _skip_stack_traces() -> None:
+    """The SDK walks the Python stack at every registration to send the engine the resource's
+    source position; the mock monitor discards it, and the walk is a tenth of a preview's run."""
+    from pulumi.runtime import resource as sdk_resource
+    from pulumi.runtime.proto import source_pb2
+
+    if callable(getattr(sdk_resource, "_get_stack_trace", None)):
+        sdk_resource._get_stack_trace = lambda *_args, **_kwargs: source_pb2.StackTrace()
 
 
 def _stack_exports() -> dict[str, Any]:
@@ -714,42 +726,118 @@ def preview_forked(
         return preview_in_subprocess(
             program_dir, stack, require_stack_file=require_stack_file, stack_outputs=stack_outputs
         )
-    read_end, write_end = os.pipe()
-    sys.stdout.flush()
-    sys.stderr.flush()
-    pid = os.fork()
-    if pid == 0:  # the child: run, send {"plan": ...} or {"error": ...}, and leave without cleanup
-        os.close(read_end)
-        status = 0
-        try:
-            try:
-                reply: dict[str, Any] = {
-                    "plan": preview(
-                        program_dir, stack, require_stack_file=require_stack_file, stack_outputs=stack_outputs
-                    )
-                }
-            except PreviewError as err:
-                reply = {"error": str(err)}
-            with os.fdopen(write_end, "wb") as out:
-                out.write(json.dumps(reply, sort_keys=True).encode("utf-8"))  # as write_plan: stable order
-        except BaseException:
-            status = 70
-        finally:
-            sys.stdout.flush()
-            sys.stderr.flush()
-            os._exit(status)
-    os.close(write_end)
-    with os.fdopen(read_end, "rb") as pipe:
-        data = pipe.read()
-    _, wait_status = os.waitpid(pid, 0)
-    code = os.waitstatus_to_exitcode(wait_status)
-    if code != 0 or not data:
-        raise PreviewError(f"preview worker exited with {code}")
-    reply = json.loads(data)
-    if "error" in reply:
-        raise PreviewError(str(reply["error"]))
-    plan: dict[str, Any] = reply["plan"]
+    child = ForkedPreview(program_dir, stack, require_stack_file=require_stack_file, stack_outputs=stack_outputs)
+    plan = child.plan()
+    child.follow_up()
     return plan
+
+
+class ForkedPreview:
+    """A forked child that previews one stack, sends its plan, then runs `follow_up(plan)` (the
+    policy pack's evaluation, say) and sends that result: the parent goes on to the next stage as
+    soon as the plan arrives, and the follow-up runs meanwhile on the other core.
+
+    Each message on the pipe is an 8-byte length and a JSON document: `{"plan": ...}` or
+    `{"error": ...}`, then `{"result": ...}` or `{"error": ...}`."""
+
+    def __init__(
+        self,
+        program_dir: Path,
+        stack: str,
+        *,
+        require_stack_file: bool = False,
+        stack_outputs: Mapping[str, Mapping[str, Any]] | None = None,
+        follow_up: Callable[[dict[str, Any]], Any] | None = None,
+    ) -> None:
+        read_end, write_end = os.pipe()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        pid = os.fork()
+        if pid == 0:  # the child: never returns
+            os.close(read_end)
+            _forked_child(write_end, program_dir, stack, require_stack_file, stack_outputs, follow_up)
+        os.close(write_end)
+        self._pid: int | None = pid
+        self._pipe = os.fdopen(read_end, "rb")
+
+    def _message(self) -> dict[str, Any]:
+        size = self._pipe.read(8)
+        if len(size) == 8:
+            data = self._pipe.read(int.from_bytes(size, "big"))
+            message: dict[str, Any] = json.loads(data)
+            return message
+        raise PreviewError(f"preview worker exited with {self._reap()}")
+
+    def _reap(self) -> int:
+        if self._pid is None:
+            return 0
+        _, wait_status = os.waitpid(self._pid, 0)
+        self._pid = None
+        self._pipe.close()
+        return os.waitstatus_to_exitcode(wait_status)
+
+    def plan(self) -> dict[str, Any]:
+        reply = self._message()
+        if "error" in reply:
+            self._reap()
+            raise PreviewError(str(reply["error"]))
+        plan: dict[str, Any] = reply["plan"]
+        return plan
+
+    def follow_up(self) -> Any:
+        """The follow-up's result (None without one); reaps the child."""
+        try:
+            reply = self._message()
+        finally:
+            code = self._reap()
+        if "error" in reply:
+            raise PreviewError(str(reply["error"]))
+        if code != 0:
+            raise PreviewError(f"preview worker exited with {code}")
+        return reply["result"]
+
+    def kill(self) -> None:
+        """Stop a child whose result is no longer wanted (an earlier stage failed)."""
+        if self._pid is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self._pid, signal.SIGKILL)
+            self._reap()
+
+
+def _forked_child(
+    write_end: int,
+    program_dir: Path,
+    stack: str,
+    require_stack_file: bool,
+    stack_outputs: Mapping[str, Mapping[str, Any]] | None,
+    follow_up: Callable[[dict[str, Any]], Any] | None,
+) -> NoReturn:
+    """Run in the forked child: preview, send, follow up, send, and leave without cleanup."""
+    status = 0
+    try:
+        with os.fdopen(write_end, "wb") as out:
+
+            def send(message: Mapping[str, Any]) -> None:
+                data = json.dumps(message, sort_keys=True).encode("utf-8")  # as write_plan: stable order
+                out.write(len(data).to_bytes(8, "big") + data)
+                out.flush()
+
+            try:
+                plan = preview(program_dir, stack, require_stack_file=require_stack_file, stack_outputs=stack_outputs)
+            except PreviewError as err:
+                send({"error": str(err)})
+            else:
+                send({"plan": plan})
+                try:
+                    send({"result": follow_up(plan) if follow_up is not None else None})
+                except Exception as err:
+                    send({"error": f"after the preview of {stack}: {type(err).__name__}: {err}"})
+    except BaseException:
+        status = 70
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(status)
 
 
 def preview_in_subprocess(

@@ -3,19 +3,24 @@ from the previewed outputs of the stage before it (stacks/stages.py)."""
 
 from __future__ import annotations
 
+import ast
+import functools
 import importlib
+import os
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from infra.preview import lazy_annotations
 from infra.preview.engine import (
     PLAN_SCHEMA_VERSION,
+    ForkedPreview,
     PreviewError,
-    preview_forked,
     preview_in_subprocess,
+    program_entry,
     stack_outputs_of,
 )
 from stacks.stack_config import StackConfigError, find_project_file, read_stack_config
@@ -27,6 +32,7 @@ class StagePlan:
     stage: Stage
     stack: str
     plan: dict[str, Any]
+    follow_up: Any = None
 
 
 def environment_region(environment: str, platform_dir: Path = PLATFORM.folder) -> str:
@@ -49,10 +55,22 @@ _K8S_MODULE = re.compile(r"\bk8s\.([a-z][a-z0-9_]*)\.(v[0-9a-z]+)\.")
 SOURCES = ("components", "stacks", "stages")
 
 
+def _entry_imports() -> set[str]:
+    """The project modules the stages' programs import (`from stacks.platform import ...`)."""
+    modules: set[str] = set()
+    for stage in STAGES:
+        entry = ast.parse(program_entry(find_project_file(stage.folder)).read_text(encoding="utf-8"))
+        for node in entry.body:
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] in SOURCES:
+                modules.add(node.module)
+    return modules
+
+
 def preload_stage_modules(root: Path = PLATFORM.folder) -> None:
-    """Import the provider modules the stages' sources name, once, before the stages are forked
-    (engine.preview_forked), instead of once in every stage's process."""
-    modules = {"pulumi", "pulumi_aws"}
+    """Import the provider modules the stages' sources name, and the project modules their programs
+    import, once, before the stages are forked (engine.preview_forked), instead of once in every
+    stage's process."""
+    modules = {"pulumi", "pulumi_aws", *_entry_imports()}
     for folder in SOURCES:
         for source in (root / folder).rglob("*.py"):
             text = source.read_text(encoding="utf-8")
@@ -63,6 +81,20 @@ def preload_stage_modules(root: Path = PLATFORM.folder) -> None:
             importlib.import_module(module).__all__  # noqa: B018 - touching an attribute loads a lazy module
         except (ImportError, AttributeError):
             continue  # the stage's own run reports a missing module
+
+
+def prepare_fork(stages: int) -> None:
+    """Before forking `stages` children: import the providers with postponed annotations, and
+    preload what the stages share (one stage imports only what it uses, in its own child).
+    Idempotent: the command calls it early, to start its policy packs meanwhile."""
+    lazy_annotations.install()
+    if stages > 1:
+        _preload_once()
+
+
+@functools.cache
+def _preload_once() -> None:
+    preload_stage_modules()
 
 
 def needed(selected: Sequence[str]) -> list[Stage]:
@@ -88,30 +120,54 @@ def preview_stages(
     *,
     platform_dir: Path | None = None,
     fork: bool = False,
+    follow_up: Callable[[Stage, dict[str, Any]], Any] | None = None,
 ) -> list[StagePlan]:
     """Preview `selected` stages (default: all) for one environment, one process per stage.
 
     `fork`: the command's way: import the provider modules once here, then fork a child per stage
-    (engine.preview_forked). Only for a process that has run no program and holds no gRPC channel,
+    (engine.ForkedPreview). Only for a process that has run no program and holds no gRPC channel,
     so other callers (tests, harnesses) get a fresh interpreter per stage.
+    `follow_up(stage, plan)`: run on each stage's plan, in the stage's child when forked (while the
+    next stage runs); its result is the StagePlan's `follow_up`.
     `platform_dir` replaces the platform stage's project folder (a test copy with other settings).
     """
     folder = platform_dir or PLATFORM.folder
     outputs: dict[str, dict[str, Any]] = {}
     plans: list[StagePlan] = []
     stages = stage_stacks(environment, selected, platform_dir=platform_dir)
-    if fork and len(stages) > 1:  # one stage imports only what it uses, in its own child
-        preload_stage_modules()
-    run = preview_forked if fork else preview_in_subprocess
-    for stage, stack in stages:
-        program = folder if stage is PLATFORM else stage.folder
-        try:
-            plan = run(program, stack, require_stack_file=True, stack_outputs=outputs)
-        except PreviewError as err:
-            raise PreviewError(f"{stage.name} stage ({stage.project}/{stack}): {err}") from None
-        plan["stage"] = stage.name
-        outputs[f"{stage.project}/{stack}"] = stack_outputs_of(plan)
-        plans.append(StagePlan(stage, stack, plan))
+    if fork:
+        prepare_fork(len(stages))
+    children: list[ForkedPreview] = []
+    try:
+        for stage, stack in stages:
+            program = folder if stage is PLATFORM else stage.folder
+            try:
+                if fork and hasattr(os, "fork"):
+                    then = functools.partial(follow_up, stage) if follow_up is not None else None
+                    children.append(
+                        ForkedPreview(program, stack, require_stack_file=True, stack_outputs=outputs, follow_up=then)
+                    )
+                    plan = children[-1].plan()
+                else:
+                    plan = preview_in_subprocess(program, stack, require_stack_file=True, stack_outputs=outputs)
+            except PreviewError as err:
+                raise PreviewError(f"{stage.name} stage ({stage.project}/{stack}): {err}") from None
+            plan["stage"] = stage.name
+            outputs[f"{stage.project}/{stack}"] = stack_outputs_of(plan)
+            plans.append(StagePlan(stage, stack, plan))
+        for i, staged in enumerate(plans):
+            if children:
+                try:
+                    staged.follow_up = children[i].follow_up()
+                except PreviewError as err:
+                    raise PreviewError(
+                        f"{staged.stage.name} stage ({staged.stage.project}/{staged.stack}): {err}"
+                    ) from None
+            elif follow_up is not None:
+                staged.follow_up = follow_up(staged.stage, staged.plan)
+    finally:
+        for child in children:
+            child.kill()
     return plans
 
 

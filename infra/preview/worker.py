@@ -10,12 +10,14 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from infra.preview import lazy_annotations
 from infra.preview.engine import PreviewError, preview, write_plan
 
 USAGE = "usage: python -m infra.preview.worker PROGRAM STACK OUT [--require-stack-file] [--stack-outputs FILE]"
 
 
 def main(argv: list[str]) -> int:
+    lazy_annotations.install()
     options = argv[3:]
     references: dict[str, Any] = {}
     if "--stack-outputs" in options:

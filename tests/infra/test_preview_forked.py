@@ -3,11 +3,14 @@ the same plans and the same one-line errors as a fresh interpreter per stage."""
 
 from __future__ import annotations
 
+import os
+import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from infra.preview.engine import PreviewError, preview_forked, preview_in_subprocess
+from infra.preview.engine import ForkedPreview, PreviewError, preview_forked, preview_in_subprocess
 from tests.infra.test_preview import make_program
 
 PROGRAM = """
@@ -52,8 +55,23 @@ def test_the_command_forks_its_stages_and_other_callers_do_not(monkeypatch: pyte
     from infra.preview import stages
 
     calls: list[str] = []
+
+    class FakeChild:
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            calls.append("fork")
+
+        def plan(self) -> dict[str, object]:
+            return {"resources": []}
+
+        def follow_up(self) -> None:
+            return None
+
+        def kill(self) -> None:
+            return None
+
     monkeypatch.setattr(stages, "preload_stage_modules", lambda: calls.append("preload"))
-    monkeypatch.setattr(stages, "preview_forked", lambda *a, **k: calls.append("fork") or {"resources": []})
+    monkeypatch.setattr(stages, "_preload_once", stages._preload_once.__wrapped__)  # not cached across tests
+    monkeypatch.setattr(stages, "ForkedPreview", FakeChild)
     monkeypatch.setattr(stages, "preview_in_subprocess", lambda *a, **k: calls.append("spawn") or {"resources": []})
     stages.preview_stages("dev", ["account"])
     assert calls == ["spawn"]
@@ -63,3 +81,61 @@ def test_the_command_forks_its_stages_and_other_callers_do_not(monkeypatch: pyte
     calls.clear()
     stages.preview_stages("dev", ["platform"], fork=True)
     assert calls == ["preload", "fork", "fork"]  # with its upstream account stage
+
+
+# --- the follow-up: each stage's child evaluates its own plan while the next stage runs ---------------
+
+
+def test_the_plan_arrives_before_the_follow_up_ends(tmp_path: Path) -> None:
+    """The parent gets the plan while the child's follow-up still waits: the follow-up blocks on a
+    file the parent writes only once it holds the plan."""
+    (tmp_path / "p").mkdir()
+    program = make_program(tmp_path / "p", PROGRAM)
+    go = tmp_path / "go"
+
+    def follow_up(plan: dict[str, Any]) -> dict[str, Any]:
+        deadline = time.monotonic() + 30
+        while not go.exists():
+            if time.monotonic() > deadline:
+                raise TimeoutError("the parent never read the plan")
+            time.sleep(0.01)
+        return {"pid": os.getpid(), "resources": len(plan["resources"])}
+
+    child = ForkedPreview(program, "dev", follow_up=follow_up)
+    plan = child.plan()
+    go.touch()
+    result = child.follow_up()
+    assert result == {"pid": result["pid"], "resources": len(plan["resources"])}
+    assert result["pid"] != os.getpid()  # it ran in the child
+
+
+def test_a_failing_follow_up_is_one_clear_line(tmp_path: Path) -> None:
+    program = make_program(tmp_path, PROGRAM)
+
+    def follow_up(plan: dict[str, Any]) -> None:
+        raise RuntimeError("pack went away")
+
+    child = ForkedPreview(program, "dev", follow_up=follow_up)
+    assert child.plan()["resources"]
+    with pytest.raises(PreviewError, match=r"^after the preview of dev: RuntimeError: pack went away$"):
+        child.follow_up()
+
+
+def test_a_child_no_longer_wanted_is_killed_and_reaped(tmp_path: Path) -> None:
+    program = make_program(tmp_path, PROGRAM)
+    child = ForkedPreview(program, "dev", follow_up=lambda plan: time.sleep(60))
+    child.plan()
+    pid = child._pid
+    assert pid is not None
+    child.kill()
+    with pytest.raises(ChildProcessError):  # reaped: no zombie left behind
+        os.waitpid(pid, os.WNOHANG)
+
+
+def test_stages_attach_each_follow_up_result(tmp_path: Path) -> None:
+    from infra.preview.stages import preview_stages
+
+    seen = preview_stages("dev", ["account"], fork=True, follow_up=lambda stage, plan: [stage.name, plan["stack"]])
+    assert [p.follow_up for p in seen] == [["account", seen[0].stack]]
+    in_process = preview_stages("dev", ["account"], follow_up=lambda stage, plan: stage.name)
+    assert [p.follow_up for p in in_process] == ["account"]
