@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import hashlib
 import json
 import logging
@@ -479,7 +480,7 @@ def run_program(
     )
     _record_root_stack(spec, records)
     try:
-        with _program_environment(spec, entry):
+        with _program_environment(spec, entry), without_cyclic_gc():
             _sync_await(run_pulumi_func(lambda: _run_entry(entry)))
     except SystemExit as err:
         raise PreviewError(f"program exited with status {err.code}") from None
@@ -491,6 +492,21 @@ def run_program(
         raise PreviewError(f"program reported an error: {errors.messages[0].splitlines()[0]}")
     records[root_stack_urn(spec.project, spec.stack)].outputs = _stack_exports()
     return records, warnings
+
+
+@contextlib.contextmanager
+def without_cyclic_gc() -> Iterator[None]:
+    """The mock runtime keeps every resource, output and future alive until the program ends, and
+    each full collection of the cyclic garbage collector walks all of them again: at 5,000
+    resources, over half of a preview's time (20.6 s with the collector, 9.6 s without, for 408 and
+    446 MB). Reference counting still frees everything acyclic; the rest goes with the run."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _skip_stack_traces() -> None:
@@ -812,7 +828,9 @@ def _forked_child(
     stack_outputs: Mapping[str, Mapping[str, Any]] | None,
     follow_up: Callable[[dict[str, Any]], Any] | None,
 ) -> NoReturn:
-    """Run in the forked child: preview, send, follow up, send, and leave without cleanup."""
+    """Run in the forked child: preview, send, follow up, send, and leave without cleanup (and so
+    without the cyclic collector, see `without_cyclic_gc`)."""
+    gc.disable()
     status = 0
     try:
         with os.fdopen(write_end, "wb") as out:

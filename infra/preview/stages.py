@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import functools
+import gc
 import importlib
 import os
 import re
@@ -22,6 +23,7 @@ from infra.preview.engine import (
     preview_in_subprocess,
     program_entry,
     stack_outputs_of,
+    without_cyclic_gc,
 )
 from stacks.stack_config import StackConfigError, find_project_file, read_stack_config
 from stacks.stages import PLATFORM, STAGES, Stage
@@ -76,11 +78,13 @@ def preload_stage_modules(root: Path = PLATFORM.folder) -> None:
             text = source.read_text(encoding="utf-8")
             modules.update(f"pulumi_aws.{m}" for m in _AWS_MODULE.findall(text))
             modules.update(f"pulumi_kubernetes.{g}.{v}" for g, v in _K8S_MODULE.findall(text))
-    for module in sorted(modules):
-        try:
-            importlib.import_module(module).__all__  # noqa: B018 - touching an attribute loads a lazy module
-        except (ImportError, AttributeError):
-            continue  # the stage's own run reports a missing module
+    with without_cyclic_gc():
+        for module in sorted(modules):
+            try:
+                importlib.import_module(module).__all__  # noqa: B018 - touching an attribute loads a lazy module
+            except (ImportError, AttributeError):
+                continue  # the stage's own run reports a missing module
+    gc.freeze()  # what every child shares: its collections need not walk it (nor copy its pages)
 
 
 def prepare_fork(stages: int) -> None:

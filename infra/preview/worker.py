@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import sys
 from pathlib import Path
@@ -17,6 +18,7 @@ USAGE = "usage: python -m infra.preview.worker PROGRAM STACK OUT [--require-stac
 
 
 def main(argv: list[str]) -> int:
+    gc.disable()  # one preview, then exit: see engine.without_cyclic_gc
     lazy_annotations.install()
     options = argv[3:]
     references: dict[str, Any] = {}

@@ -139,3 +139,28 @@ def test_stages_attach_each_follow_up_result(tmp_path: Path) -> None:
     assert [p.follow_up for p in seen] == [["account", seen[0].stack]]
     in_process = preview_stages("dev", ["account"], follow_up=lambda stage, plan: stage.name)
     assert [p.follow_up for p in in_process] == ["account"]
+
+
+def test_the_cyclic_collector_is_off_while_a_program_runs_and_restored_after() -> None:
+    import gc
+
+    from infra.preview.engine import without_cyclic_gc
+
+    assert gc.isenabled()
+    with without_cyclic_gc():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with without_cyclic_gc():
+            pass
+        assert not gc.isenabled()  # a caller's own choice stays
+    finally:
+        gc.enable()
+
+
+def test_a_program_runs_without_the_cyclic_collector(tmp_path: Path) -> None:
+    program = make_program(tmp_path, 'import gc\nimport pulumi\npulumi.export("collecting", gc.isenabled())\n')
+    for plan in (preview_forked(program, "dev"), preview_in_subprocess(program, "dev")):
+        root = next(r for r in plan["resources"] if r["type"] == "pulumi:pulumi:Stack")
+        assert root["outputs"] == {"collecting": False}
