@@ -101,13 +101,23 @@ _finished: list[int] = []
 def console() -> None:
     """The console script. A command that cleans up after itself and declares `SKIP_TEARDOWN`
     (the preview, which imports thousands of provider classes) leaves without the interpreter's
-    teardown, a few tenths of a second of freeing what the process is about to drop anyway."""
-    status = main()
-    if _finished:
+    teardown, a few tenths of a second of freeing what the process is about to drop anyway. Output
+    cut short by its reader (`genai-platform preview | head`) ends the command quietly, with the
+    status a shell gives a process killed by SIGPIPE."""
+    try:
+        status = main()
         sys.stdout.flush()
         sys.stderr.flush()
+    except BrokenPipeError:
+        # As the Python documentation advises: nothing more goes to the closed pipe at exit either.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        status = EXIT_BROKEN_PIPE
+    if _finished:
         os._exit(status)
     sys.exit(status)
+
+
+EXIT_BROKEN_PIPE = 141
 
 
 if __name__ == "__main__":
