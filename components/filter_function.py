@@ -45,6 +45,9 @@ class FilterFunctionArgs:
     """What the guard tier needs besides (ApplyGuardrail on the guardrail, decrypt with its key)."""
     guard_port: int | None = None
     """The self-hosted guard classifier's port: egress to the VPC CIDR on it."""
+    role: aws.iam.Role | None = None
+    """The execution role, when its ARN is needed before the function (the secrets' resource policies
+    name it): from `lambda_base.execution_role`. Default: one created here, also prefix-named."""
 
 
 class FilterFunction(pulumi.ComponentResource):
@@ -81,6 +84,7 @@ class FilterFunction(pulumi.ComponentResource):
             log_retention_days=args.log_retention_days,
             parent=self,
             classification="confidential",
+            role=args.role,
         )
         self.log_group, self.role = basics.log_group, basics.role
         via = [f"lambda.{args.region}.amazonaws.com", f"secretsmanager.{args.region}.amazonaws.com"]

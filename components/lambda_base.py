@@ -64,8 +64,8 @@ def function_basics(
     role: aws.iam.Role | None = None,
 ) -> FunctionBasics:
     """The log group `/aws/lambda/<function_name>` and the execution role, both children of `parent`.
-    Without `role`, the role is named like the function (so resource policies can name it before it
-    exists); pass one from `execution_role` for a prefix-named role."""
+    Without `role`, a prefix-named role from `execution_role`; pass one created earlier when a resource
+    policy must name the role before the function exists (the filter's secrets)."""
     child = pulumi.ResourceOptions(parent=parent)
     log_group = EncryptedLogGroup(
         f"{name}-logs",
@@ -78,13 +78,8 @@ def function_basics(
         opts=child,
     )
     if role is None:
-        role = aws.iam.Role(
-            f"{name}-role",
-            name=function_name,
-            assume_role_policy=service_trust(["lambda.amazonaws.com"], account_id),
-            description=description,
-            max_session_duration=3600,
-            opts=child,
+        role = execution_role(
+            f"{name}-role", function_name=function_name, description=description, account_id=account_id, opts=child
         )
     return FunctionBasics(log_group, role)
 

@@ -23,10 +23,6 @@ def secret_arn_pattern(
     )
 
 
-def role_arn(partition: pulumi.Input[str], account_id: pulumi.Input[str], role_name: str) -> pulumi.Output[str]:
-    return pulumi.Output.format("arn:{0}:iam::{1}:role/{2}", partition, account_id, role_name)
-
-
 # What Pulumi writes as the first version: not a key. Rotation replaces it as soon as it is configured.
 BOOTSTRAP_VALUE = json.dumps({"bootstrap": "rotate-immediately"})
 

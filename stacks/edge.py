@@ -17,7 +17,7 @@ from components.filter_function import FilterFunction, FilterFunctionArgs
 from components.grants import Grant
 from components.guardrail import Guardrail, GuardrailArgs, Topic
 from components.kms import EncryptionKey
-from components.lambda_base import CodeSigning
+from components.lambda_base import CodeSigning, execution_role
 from components.lambda_package import build_package
 from components.monitoring import FILTER_NAMESPACE
 from components.rest_api import CHAT_SCHEMA, SCREEN_SCHEMA, RestApi, RestApiArgs, Route
@@ -26,7 +26,6 @@ from components.secrets import (
     ManagedSecret,
     ManagedSecretArgs,
     deployer_principal_patterns,
-    role_arn,
     secret_arn_pattern,
 )
 from components.waf import WebAcl, WebAclArgs
@@ -221,7 +220,14 @@ def build_edge(ctx: PlatformContext, data: DataPlane, compute: EdgeNetwork) -> E
     deployer: pulumi.Output[Sequence[str]] = caller.arn.apply(
         lambda arn: sorted({*deployer_principal_patterns(arn), *([s.deploy.role_arn] if s.deploy.role_arn else [])})
     )
-    filter_role = role_arn(ctx.partition, ctx.account_id, filter_name)
+    # Created before the secrets, whose resource policies name it, and handed to the function.
+    filter_role = execution_role(
+        f"{filter_name}-role",
+        function_name=filter_name,
+        description="Execution role of the prompt/response filter",
+        account_id=ctx.account_id,
+        opts=ctx.opts(),
+    )
     # The model server checks the backend credential, so its role (a data-plane stage) may read that secret too.
     extra_readers: dict[str, list[str]] = {"backend-credentials": ["serve"]}
     secrets = {
@@ -231,8 +237,8 @@ def build_edge(ctx: PlatformContext, data: DataPlane, compute: EdgeNetwork) -> E
                 secret_name=secret_names[purpose],
                 description=f"Filter {purpose.replace('-', ' ')} (rotated by {rotation_name})",
                 key=secrets_key,
-                readers=[filter_role, *(data.roles[stage].arn for stage in extra_readers.get(purpose, []))],
-                rotator=role_arn(ctx.partition, ctx.account_id, rotation_name),
+                readers=[filter_role.arn, *(data.roles[stage].arn for stage in extra_readers.get(purpose, []))],
+                rotator=rotation.role.arn,
                 administrators=deployer,
                 rotation_function_name=rotation.name,
                 rotation_function_arn=rotation.arn,
@@ -275,6 +281,7 @@ def build_edge(ctx: PlatformContext, data: DataPlane, compute: EdgeNetwork) -> E
             code_signing=code_signing(ctx, "filter", artifacts),
             grants=guard_grants(guardrail),
             guard_port=compute.guard_port if s.filter.guard.tier == "self-hosted" else None,
+            role=filter_role,
         ),
         opts=ctx.opts(),
     )

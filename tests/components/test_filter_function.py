@@ -167,6 +167,8 @@ def test_no_ingress_rules_on_the_function_security_group(plan: Plan) -> None:
 def test_role_is_assumable_by_lambda_only(plan: Plan) -> None:
     role = one(plan, "aws:iam/role:Role", f"genai-{env(plan)}-filter-role")
     assert inputs(plan)["role"] == role["outputs"]["arn"]
+    # Prefix-named: a replacement never collides with the old role (lifecycle-reserved-names).
+    assert "name" not in role["inputs"] and role["inputs"]["namePrefix"] == f"genai-{env(plan)}-filter-"
     (trust,) = statements(policy(role, "assumeRolePolicy"))
     assert trust["Principal"] == {"Service": "lambda.amazonaws.com"}
     assert "aws:SourceAccount" in trust["Condition"]["StringEquals"]

@@ -76,6 +76,14 @@ def test_only_secrets_manager_may_invoke_rotation_for_this_secret(plan: Plan, pu
     assert permission["inputs"]["sourceAccount"] == "123456789012"
 
 
+def execution_role_arn(plan: Plan, function: str) -> str:
+    """The ARN of a function's execution role, prefix-named (`genai-<env>-<function>-<suffix>`)."""
+    role = one(plan, "aws:iam/role:Role", f"genai-{env(plan)}-{function}-role")
+    assert role["inputs"]["namePrefix"] == f"genai-{env(plan)}-{function}-" and "name" not in role["inputs"]
+    arn: str = role["outputs"]["arn"]
+    return arn
+
+
 @pytest.mark.parametrize("purpose", PURPOSES)
 def test_resource_policy_blocks_public_and_denies_all_but_named_roles(plan: Plan, purpose: str) -> None:
     (secret_policy,) = attached(plan, "aws:secretsmanager/secretPolicy:SecretPolicy", "secretArn", purpose)
@@ -83,9 +91,8 @@ def test_resource_policy_blocks_public_and_denies_all_but_named_roles(plan: Plan
     deny = next(s for s in statements(policy(secret_policy)) if s["Sid"] == "DenyAllButNamedRoles")
     assert deny["Effect"] == "Deny" and deny["Principal"] == {"AWS": "*"}
     allowed = set(deny["Condition"]["StringNotLike"]["aws:PrincipalArn"])
-    account = "arn:aws:iam::123456789012:role"
-    assert {f"{account}/genai-{env(plan)}-filter", f"{account}/genai-{env(plan)}-rotation"} <= allowed
-    assert f"{account}/pulumi-deployer" in allowed
+    assert {execution_role_arn(plan, "filter"), execution_role_arn(plan, "rotation")} <= allowed
+    assert "arn:aws:iam::123456789012:role/pulumi-deployer" in allowed
 
 
 @pytest.mark.parametrize("purpose", PURPOSES)
@@ -94,7 +101,8 @@ def test_only_rotation_and_deployer_may_write(plan: Plan, purpose: str) -> None:
     deny = next(s for s in statements(policy(secret_policy)) if s["Sid"] == "DenyWritesButRotation")
     assert "secretsmanager:PutSecretValue" in deny["Action"]
     writers = set(deny["Condition"]["StringNotLike"]["aws:PrincipalArn"])
-    assert f"arn:aws:iam::123456789012:role/genai-{env(plan)}-filter" not in writers
+    assert execution_role_arn(plan, "rotation") in writers
+    assert execution_role_arn(plan, "filter") not in writers
 
 
 def test_named_roles_in_the_policy_are_the_real_roles(plan: Plan) -> None:
