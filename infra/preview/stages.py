@@ -70,7 +70,7 @@ def _entry_imports() -> set[str]:
 
 def preload_stage_modules(root: Path = PLATFORM.folder) -> None:
     """Import the provider modules the stages' sources name, and the project modules their programs
-    import, once, before the stages are forked (engine.preview_forked), instead of once in every
+    import, once, before the stages are forked (engine.ForkedPreview), instead of once in every
     stage's process."""
     modules = {"pulumi", "pulumi_aws", *_entry_imports()}
     for folder in SOURCES:
