@@ -21,7 +21,6 @@ from components.kms import EncryptionKey, ServiceUse
 from components.lambda_base import (
     CodeSigning,
     endpoint_only_security_group,
-    execution_role,
     function_basics,
     vpc_access,
     vpc_function,
@@ -227,13 +226,6 @@ class IngestScanner(pulumi.ComponentResource):
             logs_key=args.key,
             log_retention_days=args.log_retention_days,
             parent=self,
-            role=execution_role(
-                f"{name}-role",
-                function_name=function_name,
-                description="Execution role of the ingestion scanner",
-                account_id=args.account_id,
-                opts=child,
-            ),
         )
         self.log_group, self.role = basics.log_group, basics.role
         access = aws.iam.RolePolicy(

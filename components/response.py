@@ -119,23 +119,15 @@ def package_function(
     its logs and traces and its audit prefix, and publish to the alert topic, plus `grants`; invoked
     by `spec.schedule` when it has one."""
     function_name = f"{common.name_prefix}-{spec.suffix}"
-    role_description = f"Execution role of {spec.purpose}"
     basics = function_basics(
         name,
         function_name=function_name,
-        description=role_description,
+        description=f"Execution role of {spec.purpose}",
         account_id=common.account_id,
         logs_key=common.logs_key,
         log_retention_days=common.log_retention_days,
         parent=parent,
-        role=role
-        or execution_role(
-            f"{name}-role",
-            function_name=function_name,
-            description=role_description,
-            account_id=common.account_id,
-            opts=pulumi.ResourceOptions(parent=parent),
-        ),
+        role=role,
     )
     shared = [
         basics.log_group.grant_write(),

@@ -9,7 +9,7 @@ from typing import Any
 
 from infra.policy.profiles import PROFILES, default_profile
 from infra.preview.engine import PreviewError, RunOptions, preview, write_plan
-from stacks.stages import STAGE_NAMES
+from stacks.stages import STAGE_NAMES, Stage
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_PACK = PROJECT_ROOT / "policies"
@@ -90,7 +90,6 @@ def run(args: argparse.Namespace) -> int:
     from infra.policy import PackProcess, PolicyPackError, evaluate_plan
     from infra.policy.runner import pack_env
     from infra.preview.stages import prepare_fork, preview_stages, stage_stacks
-    from stacks.stages import Stage
 
     # One pack process per stack name (the only environment the rules read), started now so it
     # loads while the providers are imported; each stage's child connects to it and evaluates its
@@ -128,7 +127,7 @@ def run(args: argparse.Namespace) -> int:
             pack.close()
 
 
-def _stage_policy_config(args: argparse.Namespace, stage: Any) -> dict[str, Any]:
+def _stage_policy_config(args: argparse.Namespace, stage: Stage) -> dict[str, Any]:
     """The profile's policy config (a platform stage's own file for the platform's stacks, with the
     default pack), with `--policy-config` layered over it."""
     from infra.policy import load_policy_config
