@@ -164,3 +164,20 @@ def test_a_program_runs_without_the_cyclic_collector(tmp_path: Path) -> None:
     for plan in (preview_forked(program, "dev"), preview_in_subprocess(program, "dev")):
         root = next(r for r in plan["resources"] if r["type"] == "pulumi:pulumi:Stack")
         assert root["outputs"] == {"collecting": False}
+
+
+def test_a_pack_failure_in_a_stage_child_is_one_line_and_exit_2(
+    dev_stages: dict[str, dict[str, Any]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The command's follow-up returns the pack's error from the child; the report prints it as the
+    command does for any pack failure and exits 2."""
+    import argparse
+
+    from infra.preview.command import EXIT_ERROR, _report
+
+    args = argparse.Namespace(quiet=True, no_policy=False, json=None)
+    plan = dict(dev_stages["account"])
+    assert _report(args, plan, evaluated={"error": "policy pack Analyze failed: boom"}, write=False) == EXIT_ERROR
+    err = capsys.readouterr().err
+    assert err.strip().splitlines()[-1] == "error: policy pack: policy pack Analyze failed: boom"
+    assert "policy" not in plan
