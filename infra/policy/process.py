@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import select
 import subprocess
@@ -55,6 +56,7 @@ class PackProcess:
         self._stderr: IO[bytes] | None = None
         self._channel: grpc.Channel | None = None
         self._port: int | None = None
+        self._lock_path: str | None = None
         self.stub: Any = None
 
     def __enter__(self) -> PackProcess:
@@ -77,6 +79,8 @@ class PackProcess:
             return
         check_pack_dir(self.pack_dir)
         self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 - closed in close()
+        fd, self._lock_path = tempfile.mkstemp(prefix="genai-pack-", suffix=".lock")
+        os.close(fd)
         try:
             self._proc = subprocess.Popen(  # noqa: S603 - fixed argv, no shell
                 [self._python, "-u", "-m", "pulumi.policy", ENGINE_ADDRESS, str(self.pack_dir)],
@@ -109,6 +113,21 @@ class PackProcess:
             self.spawn()
             self._port = self._read_port()
         return self._port
+
+    @contextlib.contextmanager
+    def exclusive(self) -> Iterator[None]:
+        """One evaluation at a time on this pack, across the processes forked after `spawn`: the
+        pack's configuration (`Configure`, `ConfigureStack`) is process-wide state, so two stages
+        evaluated at once with different configs would each see the other's."""
+        if self._lock_path is None:
+            yield
+            return
+        fd = os.open(self._lock_path, os.O_RDWR)  # this process's own open file: flock excludes others
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(fd)  # releases the lock
 
     def _read_port(self) -> int:
         assert self._proc is not None and self._proc.stdout is not None
@@ -179,6 +198,10 @@ class PackProcess:
                 self._proc.stdout.close()
             self._proc = None
         self._port = None
+        if self._lock_path is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(self._lock_path)
+            self._lock_path = None
         if self._stderr is not None:
             self._stderr.close()
             self._stderr = None

@@ -193,6 +193,18 @@ def run_pack(
     For incremental re-evaluation, ``analyze_only`` limits the per-resource ``Analyze`` calls to
     those URNs, and ``analyze_stack=False`` skips the stack policies; the result then holds only the
     violations of the policies that ran."""
+    with pack.exclusive():
+        return _run_pack(pack, plan, user_config, analyze_only=analyze_only, analyze_stack=analyze_stack)
+
+
+def _run_pack(
+    pack: PackProcess,
+    plan: dict[str, Any],
+    user_config: dict[str, Any],
+    *,
+    analyze_only: set[str] | None,
+    analyze_stack: bool,
+) -> dict[str, Any]:
     resources = _resources(plan)
     info = pack.info()
     request, _ = configure_request(info, user_config)
