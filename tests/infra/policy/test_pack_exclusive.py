@@ -4,7 +4,6 @@ another stage's config (seen once on dev: the cluster config's missing exemption
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 from collections.abc import Iterator
@@ -76,13 +75,3 @@ def test_stage_children_on_one_pack_each_get_their_own_config(pack: PackProcess)
     for _ in range(3):
         children = [count_in_child(pack, off), count_in_child(pack, {}), count_in_child(pack, off)]
         assert [answer(*c) for c in children] == [0, FUNCTIONS, 0]
-
-
-def test_an_evaluation_waits_for_the_one_in_progress(pack: PackProcess) -> None:
-    with pack.exclusive():
-        pid, read_end = count_in_child(pack, {})
-        os.set_blocking(read_end, False)
-        with contextlib.suppress(BlockingIOError):
-            assert os.read(read_end, 16) == b"", "the child evaluated while this process held the pack"
-        os.set_blocking(read_end, True)
-    assert answer(pid, read_end) == FUNCTIONS
